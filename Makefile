@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# spisock: the project's entry points. Kbuild (the file named Kbuild) builds
+# the modules; this Makefile drives the bench. See README.md.
+
+SHELL := /bin/bash
+KERNEL ?= 6.12
+
+.PHONY: all setup kernels modules selftests check check-full run clean \
+	dkms-build dkms-clean
+
+all: modules
+
+setup:
+	scripts/setup.sh
+
+kernels: setup
+	tools/testing/vm/build-kernel debug
+	tools/testing/vm/build-kernel arm64
+	tools/testing/vm/build-kernel armhf
+
+modules: kernels
+	for t in 6.1 6.12 arm64 armhf; do scripts/build-modules.sh $$t || exit 1; done
+
+selftests: setup
+	scripts/build-selftests.sh
+
+# The README's test command (what .ci/run runs): every suite, CI-sized tiers.
+check:
+	scripts/check.sh ci
+
+check-full:
+	scripts/check.sh full
+
+# The main job: boot the bench VM, load the family, show it.
+run: setup
+	tools/testing/vm/build-kernel debug >/dev/null
+	scripts/build-modules.sh $(KERNEL)
+	tools/testing/vm/run --kernel $(KERNEL) -- sh scripts/demo.sh $(KERNEL)
+
+# Used by dkms.conf: build spisock.ko for kernel $(KVER) in build/dkms.
+dkms-build:
+	scripts/build-modules.sh dkms
+
+dkms-clean:
+	rm -rf build/dkms
+
+clean:
+	rm -rf build

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * spisock socket layer: proto, proto_ops and argument checking.
+ *
+ * Arguments are checked first and fail exactly as AF_INET's do (EINVAL for a
+ * short address, EAFNOSUPPORT for a foreign family, ...). What can only be
+ * done by a radio fails with ENODEV while no radio serves the socket.
+ */
+
+#include <asm/ioctls.h>
+#include <linux/in.h>
+#include <linux/net.h>
+#include <linux/poll.h>
+#include <linux/sockios.h>
+#include <linux/uaccess.h>
+#include <net/sock.h>
+
+#include "af_spisock.h"
+
+/**
+ * spisock_check_type() - may a socket of this type and protocol be created
+ * @type: socket type, flags already stripped
+ * @protocol: 0, IPPROTO_TCP (streams) or IPPROTO_UDP (datagrams)
+ *
+ * Return: 0, -ESOCKTNOSUPPORT for a type other than SOCK_STREAM/SOCK_DGRAM,
+ * -EINVAL for a protocol outside 0..IPPROTO_MAX-1 (as AF_INET) and
+ * -EPROTONOSUPPORT for a protocol the type does not run.
+ */
+int spisock_check_type(int type, int protocol)
+{
+	if (type != SOCK_STREAM && type != SOCK_DGRAM)
+		return -ESOCKTNOSUPPORT;
+	if (protocol < 0 || protocol >= IPPROTO_MAX)
+		return -EINVAL;
+	if (protocol == 0)
+		return 0;
+	if (type == SOCK_STREAM && protocol == IPPROTO_TCP)
+		return 0;
+	if (type == SOCK_DGRAM && protocol == IPPROTO_UDP)
+		return 0;
+	return -EPROTONOSUPPORT;
+}
+EXPORT_SYMBOL_IF_KUNIT(spisock_check_type);
+
+/**
+ * spisock_check_sockaddr() - validate an address for bind/connect/sendto
+ * @addr: the address, already copied from userspace
+ * @addr_len: its length
+ *
+ * Return: 0 for a struct sockaddr_in, -EINVAL when it is too short,
+ * -EAFNOSUPPORT when it is not AF_INET.
+ */
+int spisock_check_sockaddr(const struct sockaddr *addr, int addr_len)
+{
+	if (addr_len < (int)sizeof(struct sockaddr_in))
+		return -EINVAL;
+	if (addr->sa_family != AF_INET)
+		return -EAFNOSUPPORT;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(spisock_check_sockaddr);
+
+/* No chip driver is registered yet: every radio operation fails with ENODEV. */
+static int spisock_need_radio(struct sock *sk)
+{
+	return -ENODEV;
+}
+
+static void spisock_sk_destruct(struct sock *sk)
+{
+	skb_queue_purge(&sk->sk_receive_queue);
+	skb_queue_purge(&sk->sk_write_queue);
+}
+
+int spisock_sock_init(struct socket *sock, struct sock *sk, int protocol)
+{
+	struct spisock_sock *ssk = spisock_sk(sk);
+
+	if (sock->type == SOCK_STREAM) {
+		sock->ops = &spisock_stream_ops;
+		sk->sk_protocol = IPPROTO_TCP;
+	} else {
+		sock->ops = &spisock_dgram_ops;
+		sk->sk_protocol = IPPROTO_UDP;
+	}
+	sock->state = SS_UNCONNECTED;
+	sock_init_data(sock, sk);
+	sk->sk_destruct = spisock_sk_destruct;
+	sk->sk_state = TCP_CLOSE;
+	ssk->local.sin_family = AF_INET;
+	ssk->local.sin_addr.s_addr = htonl(INADDR_ANY);
+	ssk->local.sin_port = 0;
+	return 0;
+}
+
+static int spisock_release(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	if (!sk)
+		return 0;
+
+	lock_sock(sk);
+	sock_orphan(sk);
+	sk->sk_shutdown = SHUTDOWN_MASK;
+	release_sock(sk);
+
+	sock->sk = NULL;
+	sock_put(sk);
+	return 0;
+}
+
+static int spisock_bind(struct socket *sock, struct sockaddr *addr,
+			int addr_len)
+{
+	int err = spisock_check_sockaddr(addr, addr_len);
+
+	return err ? err : spisock_need_radio(sock->sk);
+}
+
+static int spisock_connect(struct socket *sock, struct sockaddr *addr,
+			   int addr_len, int flags)
+{
+	int err;
+
+	if (addr_len < (int)sizeof(addr->sa_family))
+		return -EINVAL;
+	/* Dissolving an association that does not exist succeeds. */
+	if (addr->sa_family == AF_UNSPEC)
+		return 0;
+	err = spisock_check_sockaddr(addr, addr_len);
+	return err ? err : spisock_need_radio(sock->sk);
+}
+
+static int spisock_do_accept(struct socket *sock, struct socket *newsock,
+			     int flags, bool kern)
+{
+	/* Only a listening socket can accept; none can listen without a radio. */
+	return -EINVAL;
+}
+
+#ifdef HAVE_PROTO_ACCEPT_ARG
+static int spisock_accept(struct socket *sock, struct socket *newsock,
+			  struct proto_accept_arg *arg)
+{
+	return spisock_do_accept(sock, newsock, arg->flags, arg->kern);
+}
+#else
+static int spisock_accept(struct socket *sock, struct socket *newsock,
+			  int flags, bool kern)
+{
+	return spisock_do_accept(sock, newsock, flags, kern);
+}
+#endif
+
+static int spisock_getname(struct socket *sock, struct sockaddr *addr,
+			   int peer)
+{
+	struct spisock_sock *ssk = spisock_sk(sock->sk);
+	struct sockaddr_in *sin = (struct sockaddr_in *)addr;
+
+	/* accept(2) passes peer == 2: any non-zero value asks for the peer. */
+	if (peer)
+		return -ENOTCONN;
+
+	lock_sock(sock->sk);
+	*sin = ssk->local;
+	release_sock(sock->sk);
+	memset(sin->sin_zero, 0, sizeof(sin->sin_zero));
+	return sizeof(*sin);
+}
+
+static __poll_t spisock_stream_poll(struct file *file, struct socket *sock,
+				    poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	__poll_t mask = 0;
+
+	sock_poll_wait(file, sock, wait);
+	/* An unconnected stream socket hangs up, as TCP's does in CLOSE. */
+	if (sk->sk_state == TCP_CLOSE)
+		mask |= EPOLLHUP;
+	if (READ_ONCE(sk->sk_err))
+		mask |= EPOLLERR;
+	return mask;
+}
+
+static int spisock_ioctl(struct socket *sock, unsigned int cmd,
+			 unsigned long arg)
+{
+	switch (cmd) {
+	case SIOCINQ:
+	case SIOCOUTQ:
+		/* Nothing is queued on the host without a radio. */
+		return put_user(0, (int __user *)arg);
+	default:
+		return -ENOIOCTLCMD;
+	}
+}
+
+static int spisock_listen(struct socket *sock, int backlog)
+{
+	return spisock_need_radio(sock->sk);
+}
+
+static int spisock_shutdown(struct socket *sock, int how)
+{
+	if (how < SHUT_RD || how > SHUT_RDWR)
+		return -EINVAL;
+	return -ENOTCONN;
+}
+
+static int spisock_setsockopt(struct socket *sock, int level, int optname,
+			      sockptr_t optval, unsigned int optlen)
+{
+	return -ENOPROTOOPT;
+}
+
+static int spisock_getsockopt(struct socket *sock, int level, int optname,
+			      char __user *optval, int __user *optlen)
+{
+	return -ENOPROTOOPT;
+}
+
+static int spisock_stream_sendmsg(struct socket *sock, struct msghdr *msg,
+				  size_t len)
+{
+	/* As TCP: writing to a socket that never connected is EPIPE. */
+	if (!(msg->msg_flags & MSG_NOSIGNAL))
+		send_sig(SIGPIPE, current, 0);
+	return -EPIPE;
+}
+
+static int spisock_stream_recvmsg(struct socket *sock, struct msghdr *msg,
+				  size_t len, int flags)
+{
+	return -ENOTCONN;
+}
+
+static int spisock_dgram_sendmsg(struct socket *sock, struct msghdr *msg,
+				 size_t len)
+{
+	int err;
+
+	/* Never connected (that needs a radio): a destination is required. */
+	if (!msg->msg_name)
+		return -EDESTADDRREQ;
+	err = spisock_check_sockaddr(msg->msg_name, msg->msg_namelen);
+	return err ? err : spisock_need_radio(sock->sk);
+}
+
+static int spisock_dgram_recvmsg(struct socket *sock, struct msghdr *msg,
+				 size_t len, int flags)
+{
+	return spisock_need_radio(sock->sk);
+}
+
+struct proto spisock_proto = {
+	.name		= "SPISOCK",
+	.owner		= THIS_MODULE,
+	.obj_size	= sizeof(struct spisock_sock),
+};
+
+/*
+ * .family stays 0: the number is only known at load time, and the socket core
+ * compares proto_ops.family only against PF_UNIX. sk->sk_family (SO_DOMAIN,
+ * LSMs, audit) carries the registered number.
+ */
+const struct proto_ops spisock_stream_ops = {
+	.owner		= THIS_MODULE,
+	.release	= spisock_release,
+	.bind		= spisock_bind,
+	.connect	= spisock_connect,
+	.socketpair	= sock_no_socketpair,
+	.accept		= spisock_accept,
+	.getname	= spisock_getname,
+	.poll		= spisock_stream_poll,
+	.ioctl		= spisock_ioctl,
+	.listen		= spisock_listen,
+	.shutdown	= spisock_shutdown,
+	.setsockopt	= spisock_setsockopt,
+	.getsockopt	= spisock_getsockopt,
+	.sendmsg	= spisock_stream_sendmsg,
+	.recvmsg	= spisock_stream_recvmsg,
+	.mmap		= sock_no_mmap,
+};
+
+const struct proto_ops spisock_dgram_ops = {
+	.owner		= THIS_MODULE,
+	.release	= spisock_release,
+	.bind		= spisock_bind,
+	.connect	= spisock_connect,
+	.socketpair	= sock_no_socketpair,
+	.accept		= sock_no_accept,
+	.getname	= spisock_getname,
+	.poll		= datagram_poll,
+	.ioctl		= spisock_ioctl,
+	.listen		= sock_no_listen,
+	.shutdown	= spisock_shutdown,
+	.setsockopt	= spisock_setsockopt,
+	.getsockopt	= spisock_getsockopt,
+	.sendmsg	= spisock_dgram_sendmsg,
+	.recvmsg	= spisock_dgram_recvmsg,
+	.mmap		= sock_no_mmap,
+};

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Stage the spisock selftests into a minimal kernel-shaped tree
+# (build/kselftest/: the kselftest framework files from Debian's
+# linux-source-6.12, our tools/testing/selftests/net/spisock and our uapi
+# header) and build them the kselftest way, so that
+#   make -C build/kselftest/tools/testing/selftests TARGETS=net/spisock run_tests
+# behaves as it would in a kernel tree.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tools/testing/vm/lib.sh"
+
+unpack_src612
+src=$(src612_dir)
+st="$top/build/kselftest"
+sel="$st/tools/testing/selftests"
+mkdir -p "$sel/net" "$st/include/uapi/linux" "$st/scripts"
+rsync -a "$src/tools/testing/selftests/"{Makefile,lib.mk,kselftest.h,kselftest_harness.h,kselftest} "$sel/"
+rsync -a "$src/scripts/subarch.include" "$st/scripts/"
+rsync -a "$src/Makefile" "$st/"
+rsync -a --delete --exclude='spisock_basic' --exclude='spisock_module' \
+	"$top/tools/testing/selftests/net/spisock/" "$sel/net/spisock/"
+rsync -a "$top/include/uapi/linux/spisock.h" "$st/include/uapi/linux/"
+make -s -C "$sel/net/spisock"

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check` / `make check-full`: set up, build for every target, run every
+# suite, print each stage's duration against its budget (a stage over 1.5x its
+# budget fails), and end with "N passed, N failed, N skipped".
+#
+# usage: check.sh [ci|full]
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+tier=${1:-ci}
+export SPISOCK_TIER=$tier
+logs=$top/build/logs
+results=$top/build/results
+rm -rf "$results"
+mkdir -p "$logs" "$results"
+
+pass=0 fail=0 skip=0
+summary=()
+
+# stage NAME BUDGET_SECONDS COMMAND...: one check that passes when COMMAND
+# succeeds within 1.5x its budget.
+stage() {
+	local name=$1 budget=$2 t0 t1 rc dt verdict
+	shift 2
+	echo "=== stage $name (budget ${budget}s)"
+	t0=$(date +%s)
+	"$@" 2>&1 | tee "$logs/$name.log"
+	rc=${PIPESTATUS[0]}
+	t1=$(date +%s)
+	dt=$((t1 - t0))
+	verdict=ok
+	if [ "$rc" != 0 ]; then
+		verdict="FAILED (exit $rc)"
+	elif [ $((dt * 2)) -gt $((budget * 3)) ]; then
+		verdict="FAILED (over 1.5x budget)"
+	fi
+	if [ "$verdict" = ok ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+	summary+=("$(printf '%-16s %5ss / budget %5ss  %s' "$name" "$dt" "$budget" "$verdict")")
+	echo "=== stage $name: ${dt}s, $verdict"
+}
+
+# Add the results of TAP files to the totals.
+count() {
+	local p f s
+	read -r p f s < <(scripts/tap-summary.sh "$@")
+	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+}
+
+build_all_modules() {
+	local t rc=0
+	for t in 6.1 6.12 arm64 armhf; do
+		scripts/build-modules.sh "$t" || rc=1
+	done
+	scripts/build-selftests.sh || rc=1
+	return $rc
+}
+
+# One boot per kernel runs every kernel suite; then the runner's own checks
+# must catch a WARN (both kernels), a leak and a lock inversion (debug kernel).
+vm_tier() {
+	local k=$1 rc=0
+	mkdir -p "$results/$k"
+	tools/testing/vm/run --kernel "$k" --timeout 1200 \
+		-- sh scripts/vm-suite.sh "$k" "build/results/$k" "$tier" || rc=$?
+	echo "$rc" > "$results/$k/vm-clean.rc"
+	if [ "$rc" = 0 ]; then
+		printf '1..1\nok 1 - %s guest log clean\n' "$k"
+	else
+		printf '1..1\nnot ok 1 - %s guest log clean (run exit %s)\n' "$k" "$rc"
+	fi > "$results/$k/vm-clean.tap"
+	scripts/test-runner-checks.sh "$k" > "$results/$k/runner-checks.tap"
+	cat "$results/$k/runner-checks.tap"
+	return 0
+}
+
+host_tests() {
+	local rc=0
+	scripts/checkpatch.sh > "$results/host/checkpatch.tap" || rc=1
+	tools/testing/vm/test-scan-log > "$results/host/scan-log.tap" || rc=1
+	scripts/test-cross-modules.sh > "$results/host/cross-modules.tap" || rc=1
+	cat "$results/host/"*.tap
+	return 0
+}
+
+mkdir -p "$results/host"
+stage setup 360 scripts/setup.sh
+stage kernel-debug 360 tools/testing/vm/build-kernel debug
+stage kernels-cross 540 sh -c 'tools/testing/vm/build-kernel arm64 && tools/testing/vm/build-kernel armhf'
+stage modules 120 build_all_modules
+stage host-tests 120 host_tests
+count "$results"/host/*.tap
+stage vm-6.1 720 vm_tier 6.1
+count "$results"/6.1/*.tap
+stage vm-6.12 1500 vm_tier 6.12
+count "$results"/6.12/*.tap
+stage dkms 120 scripts/test-dkms.sh
+
+echo
+echo "=== stages"
+printf '%s\n' "${summary[@]}"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced: sets KDIR and MAKEVARS (an array) for a module build target
+# (6.1, 6.12, arm64, armhf; dkms with KVER=). Kernels are built once and cached by
+# tools/testing/vm/build-kernel; 6.1 comes from Debian's headers package.
+
+# shellcheck source=../tools/testing/vm/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../tools/testing/vm/lib.sh"
+
+kernel_target() {
+	local target=$1
+	MAKEVARS=()
+	case $target in
+	6.1) KDIR=/usr/src/linux-headers-$(stock61_release) ;;
+	6.12) KDIR=$("$VM_DIR/build-kernel" debug) ;;
+	arm64) KDIR=$("$VM_DIR/build-kernel" arm64)
+		MAKEVARS=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-) ;;
+	armhf) KDIR=$("$VM_DIR/build-kernel" armhf)
+		MAKEVARS=(ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf-) ;;
+	dkms) KDIR=/lib/modules/${KVER:?KVER is not set}/build ;;
+	*) die "unknown target '$target' (6.1, 6.12, arm64, armhf; dkms with KVER=)" ;;
+	esac
+	[ -d "$KDIR" ] || die "no kernel build directory for $target ($KDIR)"
+}

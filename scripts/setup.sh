@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Install every dependency from Debian's packages, non-interactively and
+# idempotently: nothing is fetched when everything is already installed.
+set -euo pipefail
+
+pkgs=(
+	build-essential bc bison flex libelf-dev libssl-dev cpio kmod xz-utils rsync
+	qemu-system-x86 busybox-static iproute2
+	linux-source-6.12 linux-image-amd64 linux-headers-amd64
+	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf
+	python3 python3-yaml python3-jsonschema libmnl-dev dkms perl
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+if [ ${#missing[@]} = 0 ]; then
+	echo "setup: all ${#pkgs[@]} packages present"
+	exit 0
+fi
+[ "$(id -u)" = 0 ] || { echo "setup: run as root to install: ${missing[*]}" >&2; exit 1; }
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

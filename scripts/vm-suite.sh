@@ -1,0 +1,45 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the bench VM (tools/testing/vm/run): every kernel test of one
+# target kernel in one boot. Each suite's TAP/KTAP goes to RESULTS/<suite>.tap
+# and to the console.
+#
+# usage: vm-suite.sh TARGET RESULTS [TIER]   (TARGET: 6.1 or 6.12; TIER: ci
+# or full; run from the top of the tree)
+set -u
+target=$1 results=$2 tier=${3:-ci}
+b=build/$target
+kst=build/kselftest/tools/testing/selftests
+mkdir -p "$results"
+SPISOCK_KO=$PWD/$b/net/spisock/spisock.ko
+export SPISOCK_KO
+SPISOCK_CYCLES=20
+[ "$tier" = full ] && SPISOCK_CYCLES=200
+export SPISOCK_CYCLES
+
+suite() {
+	name=$1
+	shift
+	echo "=== $name"
+	"$@" > "$results/$name.tap" 2>&1
+	rc=$?
+	cat "$results/$name.tap"
+	echo "=== $name: exit $rc"
+	echo "$rc" > "$results/$name.rc"
+}
+
+suite spisock_module $kst/net/spisock/spisock_module
+suite spisock_basic $kst/net/spisock/spisock_basic
+
+# The same programs through the kselftest runner, as from a kernel tree.
+suite run_tests make -s -C $kst TARGETS=net/spisock run_tests
+
+if [ -d /sys/kernel/debug/kunit ]; then
+	kunit() {
+		insmod "$SPISOCK_KO" || return 1
+		insmod $b/net/spisock/spisock_kunit.ko || { rmmod spisock; return 1; }
+		cat /sys/kernel/debug/kunit/spisock-core/results
+		rmmod spisock_kunit && rmmod spisock
+	}
+	suite kunit kunit
+fi
