@@ -21,4 +21,6 @@ rsync -a "$src/Makefile" "$st/"
 rsync -a --delete --exclude='spisock_basic' --exclude='spisock_module' \
 	"$top/tools/testing/selftests/net/spisock/" "$sel/net/spisock/"
 rsync -a "$top/include/uapi/linux/spisock.h" "$st/include/uapi/linux/"
-make -s -C "$sel/net/spisock"
+# lib.mk only defaults OUTPUT to the test directory at MAKELEVEL 0: do not let
+# an outer make (make check) leak its level into this one.
+env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make -s -C "$sel/net/spisock"

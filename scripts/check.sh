@@ -64,6 +64,13 @@ vm_tier() {
 	tools/testing/vm/run --kernel "$k" --timeout 1200 \
 		-- sh scripts/vm-suite.sh "$k" "build/results/$k" "$tier" || rc=$?
 	echo "$rc" > "$results/$k/vm-clean.rc"
+	# A suite that left no results at all is a failure too.
+	local want=(spisock_module spisock_basic run_tests) s
+	[ "$k" = 6.12 ] && want+=(debug-features kunit)
+	for s in "${want[@]}"; do
+		[ -s "$results/$k/$s.tap" ] ||
+			printf '1..1\nnot ok 1 - %s: no results\n' "$s" > "$results/$k/$s.tap"
+	done
 	if [ "$rc" = 0 ]; then
 		printf '1..1\nok 1 - %s guest log clean\n' "$k"
 	else

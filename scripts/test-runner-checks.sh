@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Prove that the bench's checks can fail: loading a test module that WARNs,
-# one that leaks and one that inverts a lock order must each make
-# tools/testing/vm/run fail with a report (exit 123) that names it. The stock
-# 6.1 kernel has no kmemleak or lockdep, so only the WARN case runs there.
+# leaks, inverts a lock order, uses freed memory or indexes out of bounds must
+# each make tools/testing/vm/run fail with a report (exit 123) that names it.
+# The stock 6.1 kernel has no kmemleak, lockdep, KASAN or UBSAN, so only the
+# WARN case runs there.
 #
 # usage: test-runner-checks.sh KERNEL   (6.1 or 6.12; TAP on stdout)
 set -uo pipefail
@@ -14,7 +15,9 @@ mods=build/$k/tools/testing/vm/modules
 cases=("vmtest_warn:vmtest_warn: deliberate warning")
 if [ "$k" = 6.12 ]; then
 	cases+=("vmtest_leak:unreferenced object"
-		"vmtest_lockorder:possible circular locking dependency")
+		"vmtest_lockorder:possible circular locking dependency"
+		"vmtest_kasan:KASAN: slab-use-after-free"
+		"vmtest_ubsan:UBSAN: array-index-out-of-bounds")
 fi
 
 echo "TAP version 13"

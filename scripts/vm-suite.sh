@@ -34,6 +34,10 @@ suite spisock_basic $kst/net/spisock/spisock_basic
 # The same programs through the kselftest runner, as from a kernel tree.
 suite run_tests make -s -C $kst TARGETS=net/spisock run_tests
 
+if [ "$target" = 6.12 ]; then
+	suite debug-features sh scripts/vm-debug-features.sh
+fi
+
 if [ -d /sys/kernel/debug/kunit ]; then
 	kunit() {
 		insmod "$SPISOCK_KO" || return 1
