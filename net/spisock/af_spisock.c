@@ -51,13 +51,8 @@ static int spisock_create(struct net *net, struct socket *sock, int protocol,
 	if (!sk)
 		return -ENOMEM;
 
-	err = spisock_sock_init(sock, sk, protocol);
-	if (err) {
-		sk_free(sk);
-		/* 6.1's socket core does not clear this on failure */
-		sock->sk = NULL;
-	}
-	return err;
+	spisock_sock_init(sock, sk);
+	return 0;
 }
 
 static struct net_proto_family spisock_family_ops = {

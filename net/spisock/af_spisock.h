@@ -42,7 +42,7 @@ int spisock_check_sockaddr(const struct sockaddr *addr, int addr_len);
 int spisock_pick_family(const int *prefs, unsigned int n,
 			int (*try_register)(int family, void *ctx), void *ctx);
 #endif
-int spisock_sock_init(struct socket *sock, struct sock *sk, int protocol);
+void spisock_sock_init(struct socket *sock, struct sock *sk);
 
 int spisock_proc_init(void);
 void spisock_proc_exit(void);

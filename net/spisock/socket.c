@@ -72,7 +72,8 @@ static void spisock_sk_destruct(struct sock *sk)
 	skb_queue_purge(&sk->sk_write_queue);
 }
 
-int spisock_sock_init(struct socket *sock, struct sock *sk, int protocol)
+/* The protocol was checked by spisock_check_type(); 0 means the type's own. */
+void spisock_sock_init(struct socket *sock, struct sock *sk)
 {
 	struct spisock_sock *ssk = spisock_sk(sk);
 
@@ -90,7 +91,6 @@ int spisock_sock_init(struct socket *sock, struct sock *sk, int protocol)
 	ssk->local.sin_family = AF_INET;
 	ssk->local.sin_addr.s_addr = htonl(INADDR_ANY);
 	ssk->local.sin_port = 0;
-	return 0;
 }
 
 static int spisock_release(struct socket *sock)

@@ -28,17 +28,10 @@ static int cycles(void)
 
 #define REFCNT_PATH "/sys/module/spisock/refcnt"
 
-static int refcnt(void)
+/* Module references: every open socket holds some. */
+static int module_refs(void)
 {
-	FILE *f = fopen(REFCNT_PATH, "r");
-	int n = -1;
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%d", &n) != 1)
-		n = -1;
-	fclose(f);
-	return n;
+	return read_int_file(REFCNT_PATH);
 }
 
 FIXTURE(mod) {
@@ -74,7 +67,7 @@ TEST_F(mod, load_unload_cycles)
 		ASSERT_LE(0, s);
 		ASSERT_LE(0, d);
 		/* Each socket holds the same number of module references. */
-		pinned = refcnt();
+		pinned = module_refs();
 		EXPECT_GT(pinned, 0);
 		EXPECT_EQ(0, pinned % 2);
 
@@ -82,11 +75,11 @@ TEST_F(mod, load_unload_cycles)
 		EXPECT_EQ(-1, spisock_unload());
 		EXPECT_EQ(EWOULDBLOCK, errno);
 		close(s);
-		EXPECT_EQ(pinned / 2, refcnt());
+		EXPECT_EQ(pinned / 2, module_refs());
 		EXPECT_EQ(-1, spisock_unload());
 		EXPECT_EQ(EWOULDBLOCK, errno);
 		close(d);
-		EXPECT_EQ(0, refcnt());
+		EXPECT_EQ(0, module_refs());
 
 		ASSERT_EQ(0, spisock_unload())
 			TH_LOG("cycle %d: unload: %s", i, strerror(errno));

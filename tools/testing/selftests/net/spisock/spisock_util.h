@@ -10,10 +10,10 @@
 #include <sys/syscall.h>
 #include <linux/spisock.h>
 
-/* The family number spisock.ko registered, or -1 when it is not loaded. */
-static inline int spisock_family(void)
+/* The integer a sysfs file holds, or -1 when it cannot be read. */
+static inline int read_int_file(const char *path)
 {
-	FILE *f = fopen(SPISOCK_FAMILY_PATH, "r");
+	FILE *f = fopen(path, "r");
 	int nr = -1;
 
 	if (!f)
@@ -22,6 +22,12 @@ static inline int spisock_family(void)
 		nr = -1;
 	fclose(f);
 	return nr;
+}
+
+/* The family number spisock.ko registered, or -1 when it is not loaded. */
+static inline int spisock_family(void)
+{
+	return read_int_file(SPISOCK_FAMILY_PATH);
 }
 
 /* The module under test: $SPISOCK_KO, or spisock.ko in the current directory. */
