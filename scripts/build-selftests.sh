@@ -18,9 +18,10 @@ mkdir -p "$sel/net" "$st/include/uapi/linux" "$st/scripts"
 rsync -a "$src/tools/testing/selftests/"{Makefile,lib.mk,kselftest.h,kselftest_harness.h,kselftest} "$sel/"
 rsync -a "$src/scripts/subarch.include" "$st/scripts/"
 rsync -a "$src/Makefile" "$st/"
-rsync -a --delete --exclude='spisock_basic' --exclude='spisock_module' \
+rsync -a --delete --exclude='spisock_basic' --exclude='spisock_module' --exclude='spisock_sim' \
 	"$top/tools/testing/selftests/net/spisock/" "$sel/net/spisock/"
-rsync -a "$top/include/uapi/linux/spisock.h" "$st/include/uapi/linux/"
+rsync -a "$top/include/uapi/linux/spisock.h" "$top/include/uapi/linux/spisock_sim.h" \
+	"$st/include/uapi/linux/"
 # lib.mk only defaults OUTPUT to the test directory at MAKELEVEL 0: do not let
 # an outer make (make check) leak its level into this one.
 env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make -s -C "$sel/net/spisock"

@@ -65,7 +65,7 @@ vm_tier() {
 		-- sh scripts/vm-suite.sh "$k" "build/results/$k" "$tier" || rc=$?
 	echo "$rc" > "$results/$k/vm-clean.rc"
 	# A suite that left no results at all is a failure too.
-	local want=(spisock_module spisock_basic run_tests) s
+	local want=(spisock_module spisock_basic spisock_sim run_tests) s
 	[ "$k" = 6.12 ] && want+=(debug-features kunit)
 	for s in "${want[@]}"; do
 		[ -s "$results/$k/$s.tap" ] ||

@@ -24,8 +24,11 @@ mkdir -p "$src"
 
 dkms add -m spisock -v "$ver"
 dkms build -m spisock -v "$ver" -k "$kver"
+for m in spisock spisock_sim; do
+	find "/var/lib/dkms/spisock/$ver/$kver" -name "$m.ko*" | grep -q . ||
+		{ echo "test-dkms: no $m.ko built" >&2; exit 1; }
+done
 ko=$(find "/var/lib/dkms/spisock/$ver/$kver" -name 'spisock.ko*' | head -n 1)
-[ -n "$ko" ] || { echo "test-dkms: no spisock.ko built" >&2; exit 1; }
 modinfo "$ko" | grep -E '^(filename|vermagic|parm):'
 modinfo -F vermagic "$ko" | grep -q "^$kver " ||
 	{ echo "test-dkms: vermagic does not match $kver" >&2; exit 1; }

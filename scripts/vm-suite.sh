@@ -12,7 +12,8 @@ b=build/$target
 kst=build/kselftest/tools/testing/selftests
 mkdir -p "$results"
 SPISOCK_KO=$PWD/$b/net/spisock/spisock.ko
-export SPISOCK_KO
+SPISOCK_SIM_KO=$PWD/$b/drivers/spisock/sim/spisock_sim.ko
+export SPISOCK_KO SPISOCK_SIM_KO
 SPISOCK_CYCLES=20
 [ "$tier" = full ] && SPISOCK_CYCLES=200
 export SPISOCK_CYCLES
@@ -30,6 +31,7 @@ suite() {
 
 suite spisock_module $kst/net/spisock/spisock_module
 suite spisock_basic $kst/net/spisock/spisock_basic
+suite spisock_sim $kst/net/spisock/spisock_sim
 
 # The same programs through the kselftest runner, as from a kernel tree.
 suite run_tests make -s -C $kst TARGETS=net/spisock run_tests

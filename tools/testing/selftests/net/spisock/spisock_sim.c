@@ -1,0 +1,828 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * spisock_sim.ko: the simulated radio's SPI bus, GPIO lines and the
+ * /dev/spisock-simN chip-model ABI.
+ *
+ * Loads the module itself from $SPISOCK_SIM_KO (default: spisock_sim.ko
+ * next to this program); it must not be loaded when this starts. The host
+ * side is spidev, bound to the radio through driver_override, and the GPIO
+ * character device; the test itself plays the chip model.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/gpio.h>
+#include <linux/spi/spidev.h>
+#include <linux/spisock_sim.h>
+
+#include "../../kselftest_harness.h"
+#include "spisock_util.h"
+
+#define SIM_DEV		SPISOCK_SIM_DEV_PREFIX "0"
+#define SIM_MODULE	"spisock_sim"
+#define SIM_REFCNT	"/sys/module/spisock_sim/refcnt"
+#define EV_TIMEOUT_MS	10000
+#define EV_MAX		(sizeof(struct spisock_sim_event) + SPISOCK_SIM_MAX_XFER)
+
+static const char *sim_ko(void)
+{
+	const char *ko = getenv("SPISOCK_SIM_KO");
+
+	return ko ? ko : "spisock_sim.ko";
+}
+
+static int sim_load(void)
+{
+	int fd, ret;
+
+	fd = open(sim_ko(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = syscall(__NR_finit_module, fd, "", 0);
+	close(fd);
+	return ret;
+}
+
+static int sim_unload(void)
+{
+	return syscall(__NR_delete_module, SIM_MODULE, O_NONBLOCK);
+}
+
+/* A page no access is allowed to: copies to or from it fault. */
+static void *bad_ptr(void)
+{
+	return mmap(NULL, 65536 + 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+/* Wait up to @ms for @path to exist (devtmpfs nodes come asynchronously). */
+static int wait_path(const char *path, int ms)
+{
+	for (; ms > 0; ms -= 10) {
+		if (!access(path, F_OK))
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/*
+ * The radio's device name on bus @bus: "spi<bus>.0" before 6.2, then
+ * "spi-<software node name>". Found as the controller's child.
+ */
+static int radio_dev_name(unsigned int bus, char *name, size_t size)
+{
+	char path[2 * NAME_MAX + 64];
+	struct dirent *d;
+	DIR *dir;
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "/sys/class/spi_master/spi%u", bus);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		if (strncmp(d->d_name, "spi", 3))
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/spi_master/spi%u/%s/modalias",
+			 bus, d->d_name);
+		if (access(path, F_OK))
+			continue;
+		snprintf(name, size, "%s", d->d_name);
+		ret = 0;
+		break;
+	}
+	closedir(dir);
+	return ret;
+}
+
+/* The GPIO chip labelled @label, opened, or -1. */
+static int open_gpiochip(const char *label)
+{
+	struct gpiochip_info info;
+	char path[32];
+	int i, fd;
+
+	for (i = 0; i < 64; i++) {
+		snprintf(path, sizeof(path), "/dev/gpiochip%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (!ioctl(fd, GPIO_GET_CHIPINFO_IOCTL, &info) &&
+		    !strcmp(info.label, label))
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+/* Request @line of @chip with @flags (and @value for an output); the line fd. */
+static int gpio_request(int chip, unsigned int line, __u64 flags, int value)
+{
+	struct gpio_v2_line_request req;
+
+	memset(&req, 0, sizeof(req));
+	req.offsets[0] = line;
+	req.num_lines = 1;
+	snprintf(req.consumer, sizeof(req.consumer), "spisock_sim-test");
+	req.config.flags = flags;
+	if (flags & GPIO_V2_LINE_FLAG_OUTPUT) {
+		req.config.num_attrs = 1;
+		req.config.attrs[0].attr.id = GPIO_V2_LINE_ATTR_ID_OUTPUT_VALUES;
+		req.config.attrs[0].attr.values = value;
+		req.config.attrs[0].mask = 1;
+	}
+	if (ioctl(chip, GPIO_V2_GET_LINE_IOCTL, &req))
+		return -1;
+	return req.fd;
+}
+
+static int gpio_get(int lfd)
+{
+	struct gpio_v2_line_values v = { .mask = 1 };
+
+	if (ioctl(lfd, GPIO_V2_LINE_GET_VALUES_IOCTL, &v))
+		return -1;
+	return v.bits & 1;
+}
+
+static int gpio_set(int lfd, int value)
+{
+	struct gpio_v2_line_values v = { .mask = 1, .bits = value };
+
+	return ioctl(lfd, GPIO_V2_LINE_SET_VALUES_IOCTL, &v);
+}
+
+/* The id of the next edge event of @lfd, or -1 after a timeout. */
+static int gpio_edge(int lfd, int ms)
+{
+	struct pollfd p = { .fd = lfd, .events = POLLIN };
+	struct gpio_v2_line_event e;
+
+	if (poll(&p, 1, ms) != 1)
+		return -1;
+	if (read(lfd, &e, sizeof(e)) != sizeof(e))
+		return -1;
+	return e.id;
+}
+
+/* The chip model's side. */
+static int model_open(void)
+{
+	return open(SIM_DEV, O_RDWR | O_CLOEXEC);
+}
+
+/* Next event into @ev (payload after it), or -1 on timeout/error. */
+static int model_event(int fd, struct spisock_sim_event *ev, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (poll(&p, 1, ms) != 1)
+		return -1;
+	if (read(fd, ev, EV_MAX) < (ssize_t)sizeof(*ev))
+		return -1;
+	return 0;
+}
+
+static ssize_t model_reply_xfer(int fd, __u32 seq, const void *miso, __u32 len,
+				__s32 status)
+{
+	char buf[sizeof(struct spisock_sim_reply) + 4096];
+	struct spisock_sim_reply *re = (void *)buf;
+
+	memset(re, 0, sizeof(*re));
+	re->type = SPISOCK_SIM_RE_XFER;
+	re->seq = seq;
+	re->len = len;
+	re->status = status;
+	memcpy(re + 1, miso, len);
+	return write(fd, buf, sizeof(*re) + len);
+}
+
+static ssize_t model_reply_line(int fd, __u16 line, __u32 value)
+{
+	struct spisock_sim_reply re = {
+		.type = SPISOCK_SIM_RE_LINE, .line = line, .value = value,
+	};
+
+	return write(fd, &re, sizeof(re));
+}
+
+/* The host's side: one spidev message (up to 4 transfers) in a thread. */
+struct host_job {
+	int fd;
+	int n;
+	struct spi_ioc_transfer tr[4];
+	int ret;
+	int err;
+	pthread_t thread;
+};
+
+static void *host_run(void *arg)
+{
+	struct host_job *j = arg;
+
+	j->ret = ioctl(j->fd, SPI_IOC_MESSAGE(j->n), j->tr);
+	j->err = errno;
+	return NULL;
+}
+
+static void host_start(struct host_job *j)
+{
+	pthread_create(&j->thread, NULL, host_run, j);
+}
+
+static void host_wait(struct host_job *j)
+{
+	pthread_join(j->thread, NULL);
+}
+
+static void host_xfer(struct host_job *j, int i, const void *tx, void *rx,
+		      __u32 len)
+{
+	memset(&j->tr[i], 0, sizeof(j->tr[i]));
+	j->tr[i].tx_buf = (unsigned long)tx;
+	j->tr[i].rx_buf = (unsigned long)rx;
+	j->tr[i].len = len;
+	if (i >= j->n)
+		j->n = i + 1;
+}
+
+FIXTURE(sim) {
+	struct spisock_sim_info info;
+	char radio[NAME_MAX + 1];
+	char spidev[64];
+	int host;
+	int chip;
+	union {
+		struct spisock_sim_event ev;
+		char evbuf[EV_MAX];
+	};
+};
+
+FIXTURE_SETUP(sim)
+{
+	char path[NAME_MAX + 64];
+	int fd;
+
+	self->host = -1;
+	self->chip = -1;
+	ASSERT_EQ(0, access(sim_ko(), R_OK))
+		TH_LOG("set SPISOCK_SIM_KO to the spisock_sim.ko to test");
+	/* A failed setup before leaves it loaded (teardown does not run). */
+	sim_unload();
+	ASSERT_NE(0, access("/sys/module/" SIM_MODULE, F_OK))
+		TH_LOG(SIM_MODULE " is already loaded");
+	ASSERT_EQ(0, sim_load()) TH_LOG("load: %s", strerror(errno));
+
+	fd = model_open();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, SPISOCK_SIM_IOC_INFO, &self->info));
+	close(fd);
+
+	/* Bind spidev to the radio, as a user would to poke the bus. */
+	ASSERT_EQ(0, radio_dev_name(self->info.bus_num, self->radio, sizeof(self->radio)));
+	snprintf(path, sizeof(path), "/sys/bus/spi/devices/%s/driver_override", self->radio);
+	ASSERT_EQ(0, write_str(path, "spidev")) TH_LOG("%s: %s", path, strerror(errno));
+	ASSERT_EQ(0, write_str("/sys/bus/spi/drivers/spidev/bind", self->radio))
+		TH_LOG("bind spidev: %s", strerror(errno));
+	snprintf(self->spidev, sizeof(self->spidev), "/dev/spidev%u.0", self->info.bus_num);
+	ASSERT_EQ(0, wait_path(self->spidev, 5000));
+	self->host = open(self->spidev, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->host);
+	self->chip = open_gpiochip("spisock-sim0");
+	ASSERT_LE(0, self->chip) TH_LOG("no GPIO chip labelled spisock-sim0");
+}
+
+FIXTURE_TEARDOWN(sim)
+{
+	int i;
+
+	if (self->host >= 0)
+		close(self->host);
+	if (self->chip >= 0)
+		close(self->chip);
+	for (i = 0; i < 500 && !access("/sys/module/" SIM_MODULE, F_OK); i++)
+		if (sim_unload())
+			usleep(10000);
+	EXPECT_NE(0, access("/sys/module/" SIM_MODULE, F_OK));
+}
+
+TEST_F(sim, info)
+{
+	char path[NAME_MAX + 64], buf[64] = "";
+	int fd;
+
+	EXPECT_EQ(0, self->info.index);
+	EXPECT_EQ(0, self->info.chip_select);
+	EXPECT_EQ(8000000, self->info.max_speed_hz);
+	EXPECT_EQ(0, self->info.mode);
+	EXPECT_EQ(SPISOCK_SIM_MAX_XFER, self->info.max_xfer);
+	snprintf(path, sizeof(path), "/sys/bus/spi/devices/%s/modalias", self->radio);
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	EXPECT_LT(0, read(fd, buf, sizeof(buf) - 1));
+	close(fd);
+	EXPECT_EQ(0, strcmp(buf, "spi:nina-w102\n"));
+
+	fd = model_open();
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, ioctl(fd, _IO(SPISOCK_SIM_IOC_MAGIC, 9)));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(fd, SPISOCK_SIM_IOC_INFO, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	close(fd);
+}
+
+TEST_F(sim, second_open_busy)
+{
+	int fd, fd2;
+
+	fd = model_open();
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, model_open());
+	EXPECT_EQ(EBUSY, errno);
+	close(fd);
+	fd2 = model_open();
+	EXPECT_LE(0, fd2);
+	close(fd2);
+}
+
+TEST_F(sim, transfers_and_cs)
+{
+	unsigned char tx1[4] = { 0xe0, 0x37, 0x00, 0xee }, rx1[4], tx2[2] = { 1, 2 };
+	unsigned char rx2[2], miso1[4] = { 0xe0, 0xb7, 0x01, 0x05 }, miso2[2] = { 9, 8 };
+	struct host_job j = { .fd = self->host };
+	__u32 seq;
+	int fd;
+
+	fd = model_open();
+	ASSERT_LE(0, fd);
+	host_xfer(&j, 0, tx1, rx1, sizeof(tx1));
+	j.tr[0].speed_hz = 4000000;
+	j.tr[0].delay_usecs = 5;
+	host_xfer(&j, 1, tx2, rx2, sizeof(tx2));
+	host_start(&j);
+
+	ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+	EXPECT_EQ(SPISOCK_SIM_EV_CS, self->ev.type);
+	EXPECT_EQ(1, self->ev.value);
+	seq = self->ev.seq;
+
+	ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+	ASSERT_EQ(SPISOCK_SIM_EV_XFER, self->ev.type);
+	EXPECT_EQ(seq + 1, self->ev.seq);
+	EXPECT_EQ(4, self->ev.len);
+	EXPECT_EQ(4000000, self->ev.speed_hz);
+	EXPECT_EQ(5000, self->ev.delay_ns);
+	EXPECT_EQ(SPISOCK_SIM_XFER_TX | SPISOCK_SIM_XFER_RX, self->ev.value);
+	EXPECT_EQ(0, memcmp(&self->ev + 1, tx1, sizeof(tx1)));
+	EXPECT_EQ(sizeof(struct spisock_sim_reply) + 4,
+		  model_reply_xfer(fd, self->ev.seq, miso1, 4, 0));
+
+	ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+	ASSERT_EQ(SPISOCK_SIM_EV_XFER, self->ev.type);
+	EXPECT_EQ(2, self->ev.len);
+	/* No speed asked: the radio's spi-max-frequency. */
+	EXPECT_EQ(8000000, self->ev.speed_hz);
+	EXPECT_EQ(0, memcmp(&self->ev + 1, tx2, sizeof(tx2)));
+	EXPECT_LT(0, model_reply_xfer(fd, self->ev.seq, miso2, 2, 0));
+
+	ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+	EXPECT_EQ(SPISOCK_SIM_EV_CS, self->ev.type);
+	EXPECT_EQ(0, self->ev.value);
+
+	host_wait(&j);
+	EXPECT_EQ(6, j.ret) TH_LOG("spidev: %s", strerror(j.err));
+	EXPECT_EQ(0, memcmp(rx1, miso1, 4));
+	EXPECT_EQ(0, memcmp(rx2, miso2, 2));
+	close(fd);
+}
+
+/* cs_change on a message's last transfer keeps CS asserted into the next. */
+TEST_F(sim, cs_held_across_messages)
+{
+	unsigned char tx[3] = { 1, 2, 3 }, rx[3], miso[3] = { 4, 5, 6 };
+	struct host_job j = { .fd = self->host }, j2 = { .fd = self->host };
+	int fd;
+
+	fd = model_open();
+	ASSERT_LE(0, fd);
+	host_xfer(&j, 0, tx, NULL, 3);
+	j.tr[0].cs_change = 1;
+	host_start(&j);
+	ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+	EXPECT_EQ(SPISOCK_SIM_EV_CS, self->ev.type);
+	EXPECT_EQ(1, self->ev.value);
+	ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+	ASSERT_EQ(SPISOCK_SIM_EV_XFER, self->ev.type);
+	EXPECT_EQ(SPISOCK_SIM_XFER_TX, self->ev.value);
+	EXPECT_LT(0, model_reply_xfer(fd, self->ev.seq, miso, 3, 0));
+	host_wait(&j);
+	EXPECT_EQ(3, j.ret);
+
+	host_xfer(&j2, 0, NULL, rx, 3);
+	host_start(&j2);
+	/* Still selected: the next event is the transfer, not a CS edge. */
+	ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+	ASSERT_EQ(SPISOCK_SIM_EV_XFER, self->ev.type);
+	EXPECT_EQ(SPISOCK_SIM_XFER_RX, self->ev.value);
+	EXPECT_EQ(0, memcmp(&self->ev + 1, "\0\0\0", 3));
+	EXPECT_LT(0, model_reply_xfer(fd, self->ev.seq, miso, 3, 0));
+	ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+	EXPECT_EQ(SPISOCK_SIM_EV_CS, self->ev.type);
+	EXPECT_EQ(0, self->ev.value);
+	host_wait(&j2);
+	EXPECT_EQ(3, j2.ret);
+	EXPECT_EQ(0, memcmp(rx, miso, 3));
+	close(fd);
+}
+
+TEST_F(sim, no_model_reads_ff)
+{
+	unsigned char tx[64], rx[64], ff[64];
+	struct host_job j = { .fd = self->host };
+	int fd;
+
+	memset(tx, 0x5a, sizeof(tx));
+	memset(ff, 0xff, sizeof(ff));
+	host_xfer(&j, 0, tx, rx, sizeof(tx));
+	host_run(&j);
+	EXPECT_EQ(64, j.ret);
+	EXPECT_EQ(0, memcmp(rx, ff, sizeof(ff)));
+
+	/* Nothing was queued for a model that was not there. */
+	fd = open(SIM_DEV, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, read(fd, self->evbuf, sizeof(self->evbuf)));
+	EXPECT_EQ(EAGAIN, errno);
+	close(fd);
+
+	/* And after a model detached, the same. */
+	memset(rx, 0, sizeof(rx));
+	host_run(&j);
+	EXPECT_EQ(64, j.ret);
+	EXPECT_EQ(0, memcmp(rx, ff, sizeof(ff)));
+}
+
+TEST_F(sim, eio_reply_fails_transfer)
+{
+	unsigned char tx[8] = { 0 }, rx[8], miso[8] = { 7 };
+	struct host_job j = { .fd = self->host };
+	int fd;
+
+	fd = model_open();
+	ASSERT_LE(0, fd);
+	host_xfer(&j, 0, tx, rx, sizeof(tx));
+	host_start(&j);
+	do {
+		ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+	} while (self->ev.type != SPISOCK_SIM_EV_XFER);
+	EXPECT_EQ(sizeof(struct spisock_sim_reply),
+		  model_reply_xfer(fd, self->ev.seq, NULL, 0, -EIO));
+	host_wait(&j);
+	EXPECT_EQ(-1, j.ret);
+	EXPECT_EQ(EIO, j.err);
+
+	/* The bus works again afterwards. */
+	host_start(&j);
+	do {
+		ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+	} while (self->ev.type != SPISOCK_SIM_EV_XFER);
+	EXPECT_LT(0, model_reply_xfer(fd, self->ev.seq, miso, 8, 0));
+	host_wait(&j);
+	EXPECT_EQ(8, j.ret);
+	EXPECT_EQ(0, memcmp(rx, miso, 8));
+	close(fd);
+}
+
+TEST_F(sim, bad_input)
+{
+	unsigned char tx[16] = { 0 }, rx[16], miso[16] = { 0 };
+	struct host_job j = { .fd = self->host };
+	struct spisock_sim_reply re;
+	struct pollfd p;
+	__u32 seq;
+	int fd;
+
+	fd = open(SIM_DEV, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	p.fd = fd;
+	p.events = POLLIN;
+	EXPECT_EQ(-1, read(fd, self->evbuf, sizeof(self->evbuf)));
+	EXPECT_EQ(EAGAIN, errno);
+	/* No transfer pending. */
+	EXPECT_EQ(-1, model_reply_xfer(fd, 0, miso, 16, 0));
+	EXPECT_EQ(EINVAL, errno);
+
+	host_xfer(&j, 0, tx, rx, sizeof(tx));
+	host_start(&j);
+	ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+	ASSERT_EQ(SPISOCK_SIM_EV_CS, self->ev.type);
+	/* Too small for the transfer event: EMSGSIZE, and it stays queued. */
+	ASSERT_EQ(1, poll(&p, 1, EV_TIMEOUT_MS));
+	EXPECT_EQ(-1, read(fd, self->evbuf, sizeof(struct spisock_sim_event) + 15));
+	EXPECT_EQ(EMSGSIZE, errno);
+	EXPECT_EQ(-1, read(fd, bad_ptr(), EV_MAX));
+	EXPECT_EQ(EFAULT, errno);
+	ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+	ASSERT_EQ(SPISOCK_SIM_EV_XFER, self->ev.type);
+	seq = self->ev.seq;
+
+	EXPECT_EQ(-1, model_reply_xfer(fd, seq + 1, miso, 16, 0));	/* seq */
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, model_reply_xfer(fd, seq, miso, 15, 0));		/* len */
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, model_reply_xfer(fd, seq, miso, 16, -EIO));	/* EIO + data */
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, model_reply_xfer(fd, seq, NULL, 0, -EINVAL));	/* status */
+	EXPECT_EQ(EINVAL, errno);
+
+	memset(&re, 0, sizeof(re));
+	re.type = SPISOCK_SIM_RE_XFER;
+	re.seq = seq;
+	re.len = 16;
+	EXPECT_EQ(-1, write(fd, &re, sizeof(re)));			/* no payload */
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, write(fd, &re, sizeof(re) - 1));			/* short */
+	EXPECT_EQ(EINVAL, errno);
+	re.reserved = 1;
+	EXPECT_EQ(-1, write(fd, &re, sizeof(re)));
+	EXPECT_EQ(EINVAL, errno);
+	re.reserved = 0;
+	re.type = 7;
+	EXPECT_EQ(-1, write(fd, &re, sizeof(re)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, write(fd, bad_ptr(), sizeof(re)));
+	EXPECT_EQ(EFAULT, errno);
+
+	EXPECT_EQ(-1, model_reply_line(fd, SPISOCK_SIM_LINE_RESET, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, model_reply_line(fd, 77, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, model_reply_line(fd, SPISOCK_SIM_LINE_READY, 2));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* After all that, the right answer still completes the transfer. */
+	EXPECT_LT(0, model_reply_xfer(fd, seq, miso, 16, 0));
+	host_wait(&j);
+	EXPECT_EQ(16, j.ret);
+	close(fd);
+}
+
+TEST_F(sim, chip_lines_and_interrupts)
+{
+	struct spisock_sim_reply two[2] = {
+		{ .type = SPISOCK_SIM_RE_LINE, .line = SPISOCK_SIM_LINE_READY },
+		{ .type = SPISOCK_SIM_RE_LINE, .line = SPISOCK_SIM_LINE_READY, .value = 1 },
+	};
+	int fd, ready, gpio0;
+
+	fd = model_open();
+	ASSERT_LE(0, fd);
+	ready = gpio_request(self->chip, SPISOCK_SIM_LINE_READY,
+			     GPIO_V2_LINE_FLAG_INPUT | GPIO_V2_LINE_FLAG_EDGE_RISING |
+			     GPIO_V2_LINE_FLAG_EDGE_FALLING, 0);
+	ASSERT_LE(0, ready) TH_LOG("READY with edges: %s", strerror(errno));
+	gpio0 = gpio_request(self->chip, SPISOCK_SIM_LINE_GPIO0,
+			     GPIO_V2_LINE_FLAG_INPUT | GPIO_V2_LINE_FLAG_EDGE_FALLING, 0);
+	ASSERT_LE(0, gpio0);
+	/* Boot levels: READY high (busy), GPIO0 high. */
+	EXPECT_EQ(1, gpio_get(ready));
+	EXPECT_EQ(1, gpio_get(gpio0));
+
+	EXPECT_EQ(sizeof(struct spisock_sim_reply),
+		  model_reply_line(fd, SPISOCK_SIM_LINE_READY, 0));
+	EXPECT_EQ(GPIO_V2_LINE_EVENT_FALLING_EDGE, gpio_edge(ready, EV_TIMEOUT_MS));
+	EXPECT_EQ(0, gpio_get(ready));
+	EXPECT_LT(0, model_reply_line(fd, SPISOCK_SIM_LINE_READY, 1));
+	EXPECT_EQ(GPIO_V2_LINE_EVENT_RISING_EDGE, gpio_edge(ready, EV_TIMEOUT_MS));
+	EXPECT_EQ(1, gpio_get(ready));
+	/* Same level again: no edge. */
+	EXPECT_LT(0, model_reply_line(fd, SPISOCK_SIM_LINE_READY, 1));
+	EXPECT_EQ(-1, gpio_edge(ready, 200));
+
+	/* GPIO0 falling only: its rise is not an interrupt. */
+	EXPECT_LT(0, model_reply_line(fd, SPISOCK_SIM_LINE_GPIO0, 0));
+	EXPECT_EQ(GPIO_V2_LINE_EVENT_FALLING_EDGE, gpio_edge(gpio0, EV_TIMEOUT_MS));
+	EXPECT_EQ(0, gpio_get(gpio0));
+	EXPECT_LT(0, model_reply_line(fd, SPISOCK_SIM_LINE_GPIO0, 1));
+	EXPECT_EQ(-1, gpio_edge(gpio0, 200));
+	EXPECT_EQ(1, gpio_get(gpio0));
+
+	/*
+	 * Several replies in one write, applied in order: a pulse. Like a
+	 * real controller's edge latch, edges closer together than the
+	 * interrupt latency may be delivered as one interrupt.
+	 */
+	EXPECT_EQ(sizeof(two), write(fd, two, sizeof(two)));
+	EXPECT_LT(0, gpio_edge(ready, EV_TIMEOUT_MS));
+	EXPECT_EQ(1, gpio_get(ready));
+
+	/* Three lines only. */
+	EXPECT_EQ(-1, gpio_request(self->chip, SPISOCK_SIM_NR_LINES,
+				   GPIO_V2_LINE_FLAG_INPUT, 0));
+	/* READY is the chip's output: the host cannot drive it. */
+	close(ready);
+	EXPECT_EQ(-1, gpio_request(self->chip, SPISOCK_SIM_LINE_READY,
+				   GPIO_V2_LINE_FLAG_OUTPUT, 0));
+	close(gpio0);
+	close(fd);
+}
+
+TEST_F(sim, host_lines_reach_model)
+{
+	int fd, reset, gpio0;
+
+	fd = model_open();
+	ASSERT_LE(0, fd);
+	reset = gpio_request(self->chip, SPISOCK_SIM_LINE_RESET,
+			     GPIO_V2_LINE_FLAG_OUTPUT, 1);
+	ASSERT_LE(0, reset) TH_LOG("RESET: %s", strerror(errno));
+	EXPECT_EQ(0, gpio_set(reset, 0));
+	ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+	EXPECT_EQ(SPISOCK_SIM_EV_LINE, self->ev.type);
+	EXPECT_EQ(SPISOCK_SIM_LINE_RESET, self->ev.line);
+	EXPECT_EQ(0, self->ev.value);
+
+	/* The boot strap: the host drives GPIO0 during reset. */
+	gpio0 = gpio_request(self->chip, SPISOCK_SIM_LINE_GPIO0,
+			     GPIO_V2_LINE_FLAG_OUTPUT, 1);
+	ASSERT_LE(0, gpio0);
+	ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+	EXPECT_EQ(SPISOCK_SIM_EV_LINE, self->ev.type);
+	EXPECT_EQ(SPISOCK_SIM_LINE_GPIO0, self->ev.line);
+	EXPECT_EQ(1, self->ev.value);
+
+	EXPECT_EQ(0, gpio_set(reset, 1));
+	ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+	EXPECT_EQ(SPISOCK_SIM_LINE_RESET, self->ev.line);
+	EXPECT_EQ(1, self->ev.value);
+	close(gpio0);
+	close(reset);
+	close(fd);
+}
+
+TEST_F(sim, poll_and_nonblock)
+{
+	unsigned char rx[4], miso[4] = { 1, 2, 3, 4 };
+	struct host_job j = { .fd = self->host };
+	struct pollfd p;
+	int fd;
+
+	fd = open(SIM_DEV, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	p.fd = fd;
+	p.events = POLLIN | POLLOUT;
+	EXPECT_EQ(1, poll(&p, 1, 0));
+	EXPECT_EQ(POLLOUT, p.revents);
+	host_xfer(&j, 0, NULL, rx, 4);
+	host_start(&j);
+	p.events = POLLIN;
+	EXPECT_EQ(1, poll(&p, 1, EV_TIMEOUT_MS));
+	EXPECT_EQ(POLLIN, p.revents);
+	do {
+		ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+	} while (self->ev.type != SPISOCK_SIM_EV_XFER);
+	EXPECT_LT(0, model_reply_xfer(fd, self->ev.seq, miso, 4, 0));
+	host_wait(&j);
+	EXPECT_EQ(0, memcmp(rx, miso, 4));
+	close(fd);
+}
+
+TEST_F(sim, detach_mid_transfer)
+{
+	unsigned char tx[256], rx[256], ff[256];
+	struct host_job j = { .fd = self->host };
+	int fd;
+
+	memset(tx, 0x11, sizeof(tx));
+	memset(rx, 0, sizeof(rx));
+	memset(ff, 0xff, sizeof(ff));
+	fd = model_open();
+	ASSERT_LE(0, fd);
+	host_xfer(&j, 0, tx, rx, sizeof(tx));
+	host_start(&j);
+	do {
+		ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+	} while (self->ev.type != SPISOCK_SIM_EV_XFER);
+	/* The model goes away without answering. */
+	close(fd);
+	host_wait(&j);
+	EXPECT_EQ(256, j.ret) TH_LOG("spidev: %s", strerror(j.err));
+	EXPECT_EQ(0, memcmp(rx, ff, sizeof(ff)));
+
+	/* A new model can attach and serve. */
+	fd = model_open();
+	ASSERT_LE(0, fd);
+	close(fd);
+}
+
+TEST_F(sim, module_pinned_while_open)
+{
+	int fd, refs;
+
+	fd = model_open();
+	ASSERT_LE(0, fd);
+	refs = read_int_file(SIM_REFCNT);
+	EXPECT_LT(0, refs);
+	EXPECT_EQ(-1, sim_unload());
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	close(fd);
+	EXPECT_EQ(refs - 1, read_int_file(SIM_REFCNT));
+}
+
+/* A model process that answers every transfer with MOSI ^ 0xa5 until killed. */
+static void model_serve(int fd)
+{
+	char buf[EV_MAX];
+	struct spisock_sim_event *ev = (void *)buf;
+	unsigned char miso[4096];
+	__u32 i;
+
+	for (;;) {
+		if (read(fd, buf, sizeof(buf)) < (ssize_t)sizeof(*ev))
+			_exit(1);
+		if (ev->type != SPISOCK_SIM_EV_XFER)
+			continue;
+		for (i = 0; i < ev->len && i < sizeof(miso); i++)
+			miso[i] = ((unsigned char *)(ev + 1))[i] ^ 0xa5;
+		if (model_reply_xfer(fd, ev->seq, miso, ev->len, 0) < 0)
+			_exit(2);
+	}
+}
+
+/* A host process that sends transfers until the bus goes away. */
+static void host_load(int host)
+{
+	unsigned char tx[512], rx[512];
+	struct spi_ioc_transfer tr = {
+		.tx_buf = (unsigned long)tx, .rx_buf = (unsigned long)rx,
+		.len = sizeof(tx),
+	};
+	int i;
+
+	memset(tx, 0x3c, sizeof(tx));
+	for (i = 0; i < 1000000; i++)
+		if (ioctl(host, SPI_IOC_MESSAGE(1), &tr) < 0)
+			_exit(0);
+	_exit(1);
+}
+
+TEST_F(sim, kill_model_and_rmmod_under_load)
+{
+	pid_t model, host;
+	int fd, status, i;
+
+	fd = model_open();
+	ASSERT_LE(0, fd);
+	model = fork();
+	ASSERT_LE(0, model);
+	if (!model)
+		model_serve(fd);
+	close(fd);
+	host = fork();
+	ASSERT_LE(0, host);
+	if (!host)
+		host_load(self->host);
+
+	usleep(500000);
+	kill(model, SIGKILL);
+	ASSERT_EQ(model, waitpid(model, &status, 0));
+	/* The bus keeps running without a model (0xFF); now remove it. */
+	usleep(200000);
+	for (i = 0; i < 500 && sim_unload(); i++)
+		usleep(10000);
+	EXPECT_NE(0, access("/sys/module/" SIM_MODULE, F_OK))
+		TH_LOG("rmmod: %s", strerror(errno));
+	EXPECT_NE(0, access(SIM_DEV, F_OK));
+	ASSERT_EQ(host, waitpid(host, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("the host never saw the bus go");
+}
+
+TEST_HARNESS_MAIN
