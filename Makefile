@@ -5,8 +5,8 @@
 SHELL := /bin/bash
 KERNEL ?= 6.12
 
-.PHONY: all setup kernels modules selftests check check-full run clean \
-	dkms-build dkms-clean
+.PHONY: all setup kernels modules selftests model check check-full check-model \
+	run clean dkms-build dkms-clean
 
 all: modules
 
@@ -23,6 +23,14 @@ modules: kernels
 
 selftests: setup
 	scripts/build-selftests.sh
+
+# The nina-fw chip model (library, spisock-simd, host tests) in build/sim.
+model:
+	$(MAKE) -C tools/spisock/sim all
+
+# The chip model's host-side tests alone (no VM): seconds.
+check-model:
+	$(MAKE) -C tools/spisock/sim check
 
 # The README's test command (what .ci/run runs): every suite, CI-sized tiers.
 check:

@@ -53,6 +53,7 @@ build_all_modules() {
 		scripts/build-modules.sh "$t" || rc=1
 	done
 	scripts/build-selftests.sh || rc=1
+	make -s -C tools/spisock/sim all || rc=1
 	return $rc
 }
 
@@ -86,6 +87,9 @@ host_tests() {
 	scripts/checkpatch.sh > "$results/host/checkpatch.tap" || rc=1
 	tools/testing/vm/test-scan-log > "$results/host/scan-log.tap" || rc=1
 	scripts/test-cross-modules.sh > "$results/host/cross-modules.tap" || rc=1
+	SIM_DIR=tools/spisock/sim build/sim/test_model > "$results/host/model.tap" 2>"$logs/model.stderr" || rc=1
+	SPISOCK_SIMD=build/sim/spisock-simd build/sim/test_daemon \
+		> "$results/host/model-daemon.tap" 2>"$logs/model-daemon.stderr" || rc=1
 	cat "$results/host/"*.tap
 	return 0
 }

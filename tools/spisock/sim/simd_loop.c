@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/* spisock-simd's event loop (see simd_loop.h). */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/spisock_sim.h>
+
+#include "simd_loop.h"
+
+static int write_reply(struct simd *s, const struct spisock_sim_reply *r,
+		       const void *data, size_t len)
+{
+	static __thread unsigned char buf[sizeof(struct spisock_sim_reply) +
+					  SPISOCK_SIM_MAX_XFER];
+	size_t n = sizeof(*r) + len;
+	ssize_t w;
+
+	memcpy(buf, r, sizeof(*r));
+	if (len)
+		memcpy(buf + sizeof(*r), data, len);
+	pthread_mutex_lock(&s->wlock);
+	do {
+		w = write(s->fd, buf, n);
+	} while (w < 0 && errno == EINTR);
+	s->replies++;
+	pthread_mutex_unlock(&s->wlock);
+	if (w != (ssize_t)n) {
+		if (s->verbose)
+			fprintf(stderr, "spisock-simd: write: %s\n",
+				w < 0 ? strerror(errno) : "short write");
+		return -1;
+	}
+	return 0;
+}
+
+void simd_line(void *ctx, enum nina_line line, int level)
+{
+	struct simd *s = ctx;
+	struct spisock_sim_reply r = {
+		.type = SPISOCK_SIM_RE_LINE,
+		.line = line == NINA_LINE_READY ? SPISOCK_SIM_LINE_READY :
+						  SPISOCK_SIM_LINE_GPIO0,
+		.value = level,
+	};
+
+	write_reply(s, &r, NULL, 0);
+}
+
+void simd_serve_stats(struct simd *s)
+{
+	struct nina_stats st;
+	char txt[8192];
+	size_t n;
+	int c = accept4(s->stats_fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (c < 0)
+		return;
+	nina_model_stats(s->m, &st);
+	n = nina_stats_format(&st, txt, sizeof(txt));
+	if (n > sizeof(txt))
+		n = sizeof(txt);
+	n += snprintf(txt + n, sizeof(txt) - n, "chip_state %d\nwifi_status %d\n"
+		      "events %llu\nreplies %llu\n", nina_model_chip_state(s->m),
+		      nina_model_wifi_status(s->m), s->events, s->replies);
+	if (write(c, txt, n) < 0)
+		perror("spisock-simd: stats");
+	close(c);
+}
+
+static int handle_event(struct simd *s, const unsigned char *buf, size_t n)
+{
+	static unsigned char miso[SPISOCK_SIM_MAX_XFER];
+	struct spisock_sim_event ev;
+
+	if (n < sizeof(ev)) {
+		fprintf(stderr, "spisock-simd: short event (%zu bytes)\n", n);
+		return -1;
+	}
+	memcpy(&ev, buf, sizeof(ev));
+	s->events++;
+	switch (ev.type) {
+	case SPISOCK_SIM_EV_CS:
+		nina_bus_cs(s->m, ev.value != 0);
+		return 0;
+	case SPISOCK_SIM_EV_LINE:
+		if (ev.line == SPISOCK_SIM_LINE_RESET)
+			nina_bus_line(s->m, NINA_LINE_RESET, ev.value);
+		else if (ev.line == SPISOCK_SIM_LINE_GPIO0)
+			nina_bus_line(s->m, NINA_LINE_GPIO0, ev.value);
+		return 0;
+	case SPISOCK_SIM_EV_XFER: {
+		struct spisock_sim_reply r = {
+			.type = SPISOCK_SIM_RE_XFER,
+			.seq = ev.seq,
+			.len = ev.len,
+		};
+		const unsigned char *mosi = buf + sizeof(ev);
+		int st;
+
+		if (ev.len > SPISOCK_SIM_MAX_XFER || n < sizeof(ev) + ev.len) {
+			fprintf(stderr, "spisock-simd: bad transfer event\n");
+			return -1;
+		}
+		st = nina_bus_xfer(s->m, (ev.value & SPISOCK_SIM_XFER_TX) ? mosi : NULL,
+				   miso, ev.len, ev.speed_hz);
+		if (st) {
+			r.status = st;
+			r.len = 0;
+		}
+		return write_reply(s, &r, miso, r.len);
+	}
+	default:
+		if (s->verbose)
+			fprintf(stderr, "spisock-simd: unknown event %u\n", ev.type);
+		return 0;
+	}
+}
+
+int simd_run(struct simd *s)
+{
+	static unsigned char buf[sizeof(struct spisock_sim_event) + SPISOCK_SIM_MAX_XFER];
+
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = s->fd, .events = POLLIN },
+			{ .fd = s->stats_fd, .events = POLLIN },
+		};
+		ssize_t n;
+
+		if (s->stop && *s->stop)
+			return 0;
+		if (poll(p, s->stats_fd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (s->stats_fd >= 0 && (p[1].revents & POLLIN))
+			simd_serve_stats(s);
+		if (!p[0].revents)
+			continue;
+		n = read(s->fd, buf, sizeof(buf));
+		if (n == 0 || (n < 0 && errno == ECONNRESET))
+			return 0;	/* the device side went away */
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			perror("spisock-simd: read");
+			return -1;
+		}
+		if (handle_event(s, buf, n))
+			return -1;
+	}
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * spisock-simd's event loop: reads /dev/spisock-simN events (or the same
+ * format from any message-preserving fd, e.g. a SOCK_SEQPACKET socketpair
+ * in tests), feeds the chip model, writes replies.
+ */
+#ifndef SIMD_LOOP_H
+#define SIMD_LOOP_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+
+#include "nina_model.h"
+
+struct simd {
+	int fd;			/* the backend: device or socketpair end */
+	int stats_fd;		/* listening unix socket for --stats, or -1 */
+	struct nina_model *m;
+	pthread_mutex_t wlock;	/* replies come from two threads */
+	bool verbose;
+	volatile sig_atomic_t *stop;
+	unsigned long long events, replies;
+};
+
+/* the model's line callback: ctx is a struct simd */
+void simd_line(void *ctx, enum nina_line line, int level);
+/* run until EOF on fd (returns 0), *stop (0) or an error (-1) */
+int simd_run(struct simd *s);
+/* serve one --stats client on the listening socket */
+void simd_serve_stats(struct simd *s);
+
+#endif

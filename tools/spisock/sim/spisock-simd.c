@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * spisock-simd: the nina-fw chip model behind /dev/spisock-simN.
+ * See Documentation/networking/spisock-sim.rst.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <linux/spisock_sim.h>
+
+#include "simd_loop.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: spisock-simd [options]\n"
+		"       spisock-simd --stats [--device PATH | --stats-socket PATH]\n"
+		"  -d, --device PATH        chip device (default /dev/spisock-sim0)\n"
+		"      --fd N               use an inherited fd speaking the device's\n"
+		"                           event/reply format (tests: a SOCK_SEQPACKET socketpair)\n"
+		"  -c, --config FILE        model configuration\n"
+		"  -F, --faults FILE        fault script\n"
+		"  -t, --time-factor F      scale modeled delays (0 = instant, 1 = real time)\n"
+		"      --realtime           sleep modeled processing/turnaround times\n"
+		"  -S, --stats-socket PATH  unix socket serving counters\n"
+		"                           (default /tmp/spisock-simd-<device name>.sock)\n"
+		"  -s, --stats              print the counters of a running daemon and exit\n"
+		"  -f, --foreground         do not daemonize\n"
+		"  -v, --verbose            log to stderr\n"
+		"  -h, --help\n");
+}
+
+static int stats_listen(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -1;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 4)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int stats_client(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[4096];
+	ssize_t n;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "spisock-simd: %s: path too long\n", path);
+		return 1;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		fprintf(stderr, "spisock-simd: %s: %s (is the daemon running?)\n",
+			path, strerror(errno));
+		return 1;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, n, stdout);
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "fd", required_argument, NULL, 'D' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "faults", required_argument, NULL, 'F' },
+		{ "time-factor", required_argument, NULL, 't' },
+		{ "realtime", no_argument, NULL, 'R' },
+		{ "stats-socket", required_argument, NULL, 'S' },
+		{ "stats", no_argument, NULL, 's' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *device = SPISOCK_SIM_DEV_PREFIX "0", *config = NULL;
+	const char *faults = NULL, *stats_path = NULL;
+	char defpath[256], namebuf[256], err[256];
+	bool want_stats = false, fg = false, realtime = false;
+	double tf = -1;
+	int fd = -1, c, ret;
+	struct nina_config *cfg;
+	struct simd s = { .stats_fd = -1, .stop = &stop };
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	while ((c = getopt_long(argc, argv, "d:c:F:t:S:sfvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': device = optarg; break;
+		case 'D': fd = atoi(optarg); break;
+		case 'c': config = optarg; break;
+		case 'F': faults = optarg; break;
+		case 't': tf = strtod(optarg, NULL); break;
+		case 'R': realtime = true; break;
+		case 'S': stats_path = optarg; break;
+		case 's': want_stats = true; break;
+		case 'f': fg = true; break;
+		case 'v': s.verbose = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (fd >= 0)
+		snprintf(namebuf, sizeof(namebuf), "fd%d", fd);
+	else
+		snprintf(namebuf, sizeof(namebuf), "%s", device);
+	snprintf(defpath, sizeof(defpath), "/tmp/spisock-simd-%s.sock",
+		 basename(namebuf));
+	if (!stats_path)
+		stats_path = defpath;
+	if (want_stats)
+		return stats_client(stats_path);
+
+	cfg = nina_config_new();
+	if (!cfg)
+		return 1;
+	if (config && nina_config_load(cfg, config, err, sizeof(err))) {
+		fprintf(stderr, "spisock-simd: %s\n", err);
+		return 1;
+	}
+	if (tf >= 0)
+		nina_config_set_time_factor(cfg, tf);
+	if (realtime)
+		nina_config_line(cfg, "realtime yes", err, sizeof(err));
+
+	if (fd < 0) {
+		struct spisock_sim_info info;
+
+		fd = open(device, O_RDWR | O_CLOEXEC);
+		if (fd < 0) {
+			fprintf(stderr, "spisock-simd: %s: %s\n", device, strerror(errno));
+			return 1;
+		}
+		if (!ioctl(fd, SPISOCK_SIM_IOC_INFO, &info) && s.verbose)
+			fprintf(stderr, "spisock-simd: %s: bus %u cs %u max %u Hz mode %u\n",
+				device, info.bus_num, info.chip_select,
+				info.max_speed_hz, info.mode);
+	}
+	s.fd = fd;
+	s.stats_fd = stats_listen(stats_path);
+	if (s.stats_fd < 0)
+		fprintf(stderr, "spisock-simd: stats socket %s: %s\n", stats_path,
+			strerror(errno));
+	pthread_mutex_init(&s.wlock, NULL);
+
+	if (!fg) {
+		if (daemon(0, s.verbose) < 0) {
+			perror("spisock-simd: daemon");
+			return 1;
+		}
+	}
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	s.m = nina_model_new(cfg, simd_line, &s);
+	nina_config_free(cfg);
+	if (!s.m) {
+		fprintf(stderr, "spisock-simd: cannot create the model\n");
+		return 1;
+	}
+	if (faults && nina_fault_load(s.m, faults, err, sizeof(err))) {
+		fprintf(stderr, "spisock-simd: %s\n", err);
+		nina_model_free(s.m);
+		return 1;
+	}
+	ret = simd_run(&s);
+	nina_model_free(s.m);
+	if (s.stats_fd >= 0) {
+		close(s.stats_fd);
+		unlink(stats_path);
+	}
+	close(fd);
+	return ret ? 1 : 0;
+}
