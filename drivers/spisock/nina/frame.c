@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nina-fw SPI framing. Pure functions on byte buffers: no I/O, no locking,
+ * so they are tested exhaustively by KUnit (frame_kunit.c).
+ *
+ * Decoding trusts nothing from the chip: every length is checked against the
+ * bytes actually received before anything is read, and a reply that does not
+ * match the command it answers is rejected.
+ */
+
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "frame.h"
+
+/**
+ * nina_cmd_len16() - does a command use 16-bit (big-endian) parameter lengths
+ * @op: the opcode
+ *
+ * Only these carry data that may exceed 255 bytes; every other command uses
+ * 8-bit lengths, whatever bit 0x40 of its opcode says.
+ *
+ * Return: true for SEND_DATA_TCP, GET_DATABUF_TCP, INSERT_DATABUF,
+ * SOCKET_SEND, SOCKET_SENDTO and SET_ENT.
+ */
+bool nina_cmd_len16(u8 op)
+{
+	switch (op) {
+	case 0x40:	/* SET_ENT */
+	case 0x44:	/* SEND_DATA_TCP */
+	case 0x45:	/* GET_DATABUF_TCP */
+	case 0x46:	/* INSERT_DATABUF */
+	case NINA_SOCKET_SEND:
+	case NINA_SOCKET_SENDTO:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/**
+ * nina_reply_len16() - does the reply to a command use 16-bit lengths
+ * @op: the opcode of the command (without the reply flag)
+ *
+ * Return: true for GET_DATABUF_TCP, SOCKET_RECV and SOCKET_RECVFROM, whose
+ * every reply parameter has a big-endian 16-bit length.
+ */
+bool nina_reply_len16(u8 op)
+{
+	return op == 0x45 || op == NINA_SOCKET_RECV ||
+	       op == NINA_SOCKET_RECVFROM;
+}
+
+/**
+ * nina_encode() - build a command frame
+ * @buf: output buffer
+ * @size: its size
+ * @op: opcode (bit 7 clear)
+ * @params: the parameters
+ * @n: how many (at most NINA_MAX_PARAMS)
+ *
+ * The frame is padded with NINA_PAD to a multiple of 4 bytes: the ESP32's
+ * SPI DMA discards data of other lengths.
+ *
+ * Return: the padded frame length, -EINVAL for a bad opcode, parameter
+ * count or an 8-bit length over 255, -EMSGSIZE when it would not fit @size
+ * or the firmware's NINA_BUF_LEN.
+ */
+int nina_encode(u8 *buf, size_t size, u8 op, const struct nina_param *params,
+		unsigned int n)
+{
+	bool len16 = nina_cmd_len16(op);
+	size_t limit = min_t(size_t, size, NINA_BUF_LEN);
+	size_t pos = 3, total;
+	unsigned int i;
+
+	if (op & NINA_REPLY_FLAG || n > NINA_MAX_PARAMS)
+		return -EINVAL;
+
+	total = 4;	/* START, op, N, END */
+	for (i = 0; i < n; i++) {
+		if (!len16 && params[i].len > U8_MAX)
+			return -EINVAL;
+		total += (len16 ? 2 : 1) + params[i].len;
+	}
+	if (ALIGN(total, 4) > limit)
+		return -EMSGSIZE;
+
+	buf[0] = NINA_START;
+	buf[1] = op;
+	buf[2] = n;
+	for (i = 0; i < n; i++) {
+		if (len16)
+			buf[pos++] = params[i].len >> 8;
+		buf[pos++] = params[i].len & 0xff;
+		if (params[i].len)
+			memcpy(buf + pos, params[i].data, params[i].len);
+		pos += params[i].len;
+	}
+	buf[pos++] = NINA_END;
+	while (pos & 3)
+		buf[pos++] = NINA_PAD;
+	return pos;
+}
+
+/**
+ * nina_decode() - validate a reply and locate its parameters
+ * @buf: the bytes clocked in
+ * @len: how many
+ * @op: the opcode of the command this reply must answer
+ * @params: filled with pointers into @buf
+ * @max: room in @params
+ *
+ * Return: the number of parameters; -ENOMSG for the firmware's error frame
+ * (EF 00 EE, unknown or failed command); -EPROTO for anything malformed:
+ * wrong start byte or opcode, more parameters than @max, a length past the
+ * received bytes, or no END byte after the last parameter.
+ */
+int nina_decode(const u8 *buf, size_t len, u8 op, struct nina_param *params,
+		unsigned int max)
+{
+	bool len16 = nina_reply_len16(op);
+	size_t pos = 3;
+	unsigned int i, n;
+
+	if (len >= 3 && buf[0] == NINA_ERR && buf[1] == 0 && buf[2] == NINA_END)
+		return -ENOMSG;
+	if (len < 4 || buf[0] != NINA_START ||
+	    buf[1] != (op | NINA_REPLY_FLAG))
+		return -EPROTO;
+	n = buf[2];
+	if (n > max)
+		return -EPROTO;
+
+	for (i = 0; i < n; i++) {
+		size_t plen;
+
+		if (pos + (len16 ? 2 : 1) > len)
+			return -EPROTO;
+		plen = buf[pos++];
+		if (len16)
+			plen = plen << 8 | buf[pos++];
+		if (plen > len - pos)
+			return -EPROTO;
+		params[i].data = buf + pos;
+		params[i].len = plen;
+		pos += plen;
+	}
+	if (pos >= len || buf[pos] != NINA_END)
+		return -EPROTO;
+	return n;
+}
+
+/*
+ * The firmware reports errno in newlib/ESP-IDF numbering; socket errors
+ * differ from Linux's. Values that are the same on both sides are listed
+ * too, so that anything unknown is caught.
+ */
+static const struct {
+	u8 fw;
+	u8 host;
+} nina_errno_map[] = {
+	{ 5, EIO },
+	{ 9, EBADF },
+	{ 11, EAGAIN },
+	{ 12, ENOMEM },
+	{ 22, EINVAL },
+	{ 23, ENFILE },
+	{ 104, ECONNRESET },
+	{ 105, ENOBUFS },
+	{ 106, EAFNOSUPPORT },
+	{ 107, EPROTOTYPE },
+	{ 108, ENOTSOCK },
+	{ 109, ENOPROTOOPT },
+	{ 111, ECONNREFUSED },
+	{ 112, EADDRINUSE },
+	{ 113, ECONNABORTED },
+	{ 114, ENETUNREACH },
+	{ 115, ENETDOWN },
+	{ 116, ETIMEDOUT },
+	{ 118, EHOSTUNREACH },
+	{ 119, EINPROGRESS },
+	{ 120, EALREADY },
+	{ 121, EDESTADDRREQ },
+	{ 122, EMSGSIZE },
+	{ 125, EADDRNOTAVAIL },
+	{ 127, EISCONN },
+	{ 128, ENOTCONN },
+};
+
+/**
+ * nina_errno() - translate a firmware errno (SOCKET_ERRNO) to Linux
+ * @fw_errno: the byte the firmware returned
+ *
+ * Return: 0 for 0, the negative Linux errno, or -EIO for a number the
+ * firmware is not known to produce.
+ */
+int nina_errno(u8 fw_errno)
+{
+	unsigned int i;
+
+	if (!fw_errno)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(nina_errno_map); i++)
+		if (nina_errno_map[i].fw == fw_errno)
+			return -nina_errno_map[i].host;
+	return -EIO;
+}
