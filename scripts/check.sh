@@ -66,8 +66,8 @@ vm_tier() {
 		-- sh scripts/vm-suite.sh "$k" "build/results/$k" "$tier" || rc=$?
 	echo "$rc" > "$results/$k/vm-clean.rc"
 	# A suite that left no results at all is a failure too.
-	local want=(spisock_module spisock_basic spisock_sim run_tests) s
-	[ "$k" = 6.12 ] && want+=(debug-features kunit)
+	local want=(spisock_module spisock_basic spisock_sim spisock_nina run_tests) s
+	[ "$k" = 6.12 ] && want+=(debug-features kunit kunit-nina)
 	for s in "${want[@]}"; do
 		[ -s "$results/$k/$s.tap" ] ||
 			printf '1..1\nnot ok 1 - %s: no results\n' "$s" > "$results/$k/$s.tap"
@@ -77,6 +77,15 @@ vm_tier() {
 	else
 		printf '1..1\nnot ok 1 - %s guest log clean (run exit %s)\n' "$k" "$rc"
 	fi > "$results/$k/vm-clean.tap"
+	# `run --radio`: the runner brings up the simulated radio around a command.
+	local rrc=0
+	tools/testing/vm/run --kernel "$k" --radio --radio-time-factor 0.1 \
+		-- sh scripts/vm-radio-smoke.sh || rrc=$?
+	if [ "$rrc" = 0 ]; then
+		printf '1..1\nok 1 - %s run --radio smoke\n' "$k"
+	else
+		printf '1..1\nnot ok 1 - %s run --radio smoke (exit %s)\n' "$k" "$rrc"
+	fi > "$results/$k/radio-smoke.tap"
 	scripts/test-runner-checks.sh "$k" > "$results/$k/runner-checks.tap"
 	cat "$results/$k/runner-checks.tap"
 	return 0

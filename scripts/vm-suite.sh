@@ -13,7 +13,8 @@ kst=build/kselftest/tools/testing/selftests
 mkdir -p "$results"
 SPISOCK_KO=$PWD/$b/net/spisock/spisock.ko
 SPISOCK_SIM_KO=$PWD/$b/drivers/spisock/sim/spisock_sim.ko
-export SPISOCK_KO SPISOCK_SIM_KO
+SPISOCK_SIMD=$PWD/build/sim/spisock-simd
+export SPISOCK_KO SPISOCK_SIM_KO SPISOCK_SIMD
 SPISOCK_CYCLES=20
 [ "$tier" = full ] && SPISOCK_CYCLES=200
 export SPISOCK_CYCLES
@@ -32,6 +33,7 @@ suite() {
 suite spisock_module $kst/net/spisock/spisock_module
 suite spisock_basic $kst/net/spisock/spisock_basic
 suite spisock_sim $kst/net/spisock/spisock_sim
+suite spisock_nina $kst/net/spisock/spisock_nina
 
 # The same programs through the kselftest runner, as from a kernel tree.
 suite run_tests make -s -C $kst TARGETS=net/spisock run_tests
@@ -48,4 +50,13 @@ if [ -d /sys/kernel/debug/kunit ]; then
 		rmmod spisock_kunit && rmmod spisock
 	}
 	suite kunit kunit
+fi
+
+if [ -d /sys/kernel/debug/kunit ]; then
+	kunit_nina() {
+		insmod $b/drivers/spisock/nina/spisock_nina_kunit.ko || return 1
+		cat /sys/kernel/debug/kunit/spisock-nina-frame/results
+		rmmod spisock_nina_kunit
+	}
+	suite kunit-nina kunit_nina
 fi
