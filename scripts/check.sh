@@ -67,7 +67,7 @@ vm_tier() {
 	echo "$rc" > "$results/$k/vm-clean.rc"
 	# A suite that left no results at all is a failure too.
 	local want=(spisock_module spisock_basic spisock_sim spisock_nina run_tests) s
-	[ "$k" = 6.12 ] && want+=(debug-features kunit kunit-nina)
+	[ "$k" = 6.12 ] && want+=(debug-features kunit kunit-dev kunit-nina)
 	for s in "${want[@]}"; do
 		[ -s "$results/$k/$s.tap" ] ||
 			printf '1..1\nnot ok 1 - %s: no results\n' "$s" > "$results/$k/$s.tap"

@@ -12,6 +12,7 @@
 #include <linux/in.h>
 #include <linux/net.h>
 #include <net/sock.h>
+#include <net/spisock.h>
 
 /* 6.3+ and late 6.1.y: both supported kernels have it. */
 #include <kunit/visibility.h>
@@ -20,11 +21,34 @@
  * struct spisock_sock - a spisock socket
  * @sk: the generic socket; must stay first (spisock_sk() casts)
  * @local: the address getsockname() reports (INADDR_ANY:0 until bound)
+ * @lock: the per-socket spinlock (irqsave): SOCK_DEAD and sk_state against
+ *	the delivery helpers; taken after lock_sock and the radio's socket-list
+ *	lock, before any lock of the driver
+ * @dev: the radio, set once under lock_sock after its open op succeeded;
+ *	holds a reference on it until release
+ * @dev_node: on @dev->socks, under @dev->lock
+ * @drv: the driver's per-socket state (spisock_sock_priv()), owned by it
  */
 struct spisock_sock {
 	struct sock sk;
 	struct sockaddr_in local;
+	spinlock_t lock;	/* see above */
+	struct spisock_dev *dev;
+	struct list_head dev_node;
+	void *drv;
 };
+
+/**
+ * struct spisock_skb_cb - what the core keeps in skb->cb
+ * @addr: a datagram's source (receive) or destination (transmit)
+ * @offset: bytes of a stream skb already read or sent, under the queue lock
+ */
+struct spisock_skb_cb {
+	struct sockaddr_in addr;
+	u32 offset;
+};
+
+#define SPISOCK_SKB_CB(skb) ((struct spisock_skb_cb *)(skb)->cb)
 
 static inline struct spisock_sock *spisock_sk(const struct sock *sk)
 {
@@ -43,6 +67,36 @@ int spisock_pick_family(const int *prefs, unsigned int n,
 			int (*try_register)(int family, void *ctx), void *ctx);
 #endif
 void spisock_sock_init(struct socket *sock, struct sock *sk);
+
+struct spisock_dev *spisock_dev_get_default(struct net *net);
+void spisock_dev_fail_socks(struct spisock_dev *dev, int err_conn, int err);
+
+/**
+ * spisock_dev_enter() - start a core -> driver call
+ * @dev: the radio
+ * @idx: receives the SRCU index for spisock_dev_exit()
+ *
+ * Every ops call runs between these two: none starts once
+ * spisock_unregister_device() marked the device dead, and unregister waits
+ * for those in flight.
+ *
+ * Return: the ops table, or NULL (nothing held) when the device is dead.
+ */
+static inline const struct spisock_dev_ops *
+spisock_dev_enter(struct spisock_dev *dev, int *idx)
+{
+	*idx = srcu_read_lock(&dev->srcu);
+	if (READ_ONCE(dev->dead)) {
+		srcu_read_unlock(&dev->srcu, *idx);
+		return NULL;
+	}
+	return dev->ops;
+}
+
+static inline void spisock_dev_exit(struct spisock_dev *dev, int idx)
+{
+	srcu_read_unlock(&dev->srcu, idx);
+}
 
 int spisock_proc_init(void);
 void spisock_proc_exit(void);

@@ -60,10 +60,134 @@ int spisock_check_sockaddr(const struct sockaddr *addr, int addr_len)
 }
 EXPORT_SYMBOL_IF_KUNIT(spisock_check_sockaddr);
 
-/* No chip driver is registered yet: every radio operation fails with ENODEV. */
+/* Core -> driver calls: each inside the device's SRCU read section. */
+static int spisock_op_open(struct spisock_dev *dev, struct sock *sk)
+{
+	const struct spisock_dev_ops *ops;
+	int idx, err;
+
+	ops = spisock_dev_enter(dev, &idx);
+	if (!ops)
+		return -ENODEV;
+	err = ops->open ? ops->open(dev, sk, sk->sk_type) : 0;
+	spisock_dev_exit(dev, idx);
+	return err;
+}
+
+static int spisock_op_bind(struct sock *sk, const struct sockaddr_in *sin)
+{
+	struct spisock_dev *dev = spisock_sk(sk)->dev;
+	const struct spisock_dev_ops *ops;
+	int idx, err;
+
+	ops = spisock_dev_enter(dev, &idx);
+	if (!ops)
+		return -ENODEV;
+	err = ops->bind ? ops->bind(dev, sk, sin) : -EOPNOTSUPP;
+	spisock_dev_exit(dev, idx);
+	return err;
+}
+
+static int spisock_op_listen(struct sock *sk, int backlog)
+{
+	struct spisock_dev *dev = spisock_sk(sk)->dev;
+	const struct spisock_dev_ops *ops;
+	int idx, err;
+
+	ops = spisock_dev_enter(dev, &idx);
+	if (!ops)
+		return -ENODEV;
+	err = ops->listen ? ops->listen(dev, sk, backlog) : -EOPNOTSUPP;
+	spisock_dev_exit(dev, idx);
+	return err;
+}
+
+static int spisock_op_connect(struct sock *sk, const struct sockaddr_in *sin)
+{
+	struct spisock_dev *dev = spisock_sk(sk)->dev;
+	const struct spisock_dev_ops *ops;
+	int idx, err;
+
+	ops = spisock_dev_enter(dev, &idx);
+	if (!ops)
+		return -ENODEV;
+	err = ops->connect ? ops->connect(dev, sk, sin) : -EOPNOTSUPP;
+	spisock_dev_exit(dev, idx);
+	return err;
+}
+
+static void spisock_op_close(struct spisock_dev *dev, struct sock *sk)
+{
+	const struct spisock_dev_ops *ops;
+	int idx;
+
+	ops = spisock_dev_enter(dev, &idx);
+	if (!ops)
+		return;
+	if (ops->close)
+		ops->close(dev, sk);
+	spisock_dev_exit(dev, idx);
+}
+
+/* Atomic: from .poll. */
+static void spisock_op_want(struct spisock_dev *dev, struct sock *sk,
+			    unsigned int mask)
+{
+	const struct spisock_dev_ops *ops;
+	int idx;
+
+	ops = spisock_dev_enter(dev, &idx);
+	if (!ops)
+		return;
+	if (ops->want)
+		ops->want(dev, sk, mask);
+	spisock_dev_exit(dev, idx);
+}
+
+/**
+ * spisock_need_radio() - attach a socket to its radio
+ * @sk: the socket, under lock_sock
+ *
+ * A socket that has no radio yet takes the default radio of its namespace
+ * (a reference that release drops) and the driver's open op runs.
+ *
+ * Return: 0, -ENODEV when there is no radio or it was unregistered, or the
+ * open op's error.
+ */
 static int spisock_need_radio(struct sock *sk)
 {
-	return -ENODEV;
+	struct spisock_sock *ssk = spisock_sk(sk);
+	struct spisock_dev *dev = ssk->dev;
+	unsigned long flags;
+	int err;
+
+	if (dev)
+		return READ_ONCE(dev->dead) ? -ENODEV : 0;
+
+	dev = spisock_dev_get_default(sock_net(sk));
+	if (!dev)
+		return -ENODEV;
+
+	/* On the list before open, so an unregister meanwhile fails us. */
+	spin_lock_irqsave(&dev->lock, flags);
+	if (dev->dead) {
+		spin_unlock_irqrestore(&dev->lock, flags);
+		spisock_put_device(dev);
+		return -ENODEV;
+	}
+	list_add_tail(&ssk->dev_node, &dev->socks);
+	spin_unlock_irqrestore(&dev->lock, flags);
+
+	err = spisock_op_open(dev, sk);
+	if (err) {
+		spin_lock_irqsave(&dev->lock, flags);
+		list_del_init(&ssk->dev_node);
+		spin_unlock_irqrestore(&dev->lock, flags);
+		spisock_put_device(dev);
+		return err;
+	}
+	WRITE_ONCE(ssk->dev, dev);
+	return 0;
 }
 
 static void spisock_sk_destruct(struct sock *sk)
@@ -88,6 +212,8 @@ void spisock_sock_init(struct socket *sock, struct sock *sk)
 	sock_init_data(sock, sk);
 	sk->sk_destruct = spisock_sk_destruct;
 	sk->sk_state = TCP_CLOSE;
+	spin_lock_init(&ssk->lock);
+	INIT_LIST_HEAD(&ssk->dev_node);
 	ssk->local.sin_family = AF_INET;
 	ssk->local.sin_addr.s_addr = htonl(INADDR_ANY);
 	ssk->local.sin_port = 0;
@@ -96,15 +222,32 @@ void spisock_sock_init(struct socket *sock, struct sock *sk)
 static int spisock_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
+	struct spisock_sock *ssk;
+	struct spisock_dev *dev;
+	unsigned long flags;
 
 	if (!sk)
 		return 0;
+	ssk = spisock_sk(sk);
 
 	lock_sock(sk);
+	/* The delivery helpers check SOCK_DEAD under the same lock. */
+	spin_lock_irqsave(&ssk->lock, flags);
+	sock_set_flag(sk, SOCK_DEAD);
+	spin_unlock_irqrestore(&ssk->lock, flags);
 	sock_orphan(sk);
 	sk->sk_shutdown = SHUTDOWN_MASK;
+	dev = ssk->dev;
+	if (dev)
+		spisock_op_close(dev, sk);
 	release_sock(sk);
 
+	if (dev) {
+		spin_lock_irqsave(&dev->lock, flags);
+		list_del_init(&ssk->dev_node);
+		spin_unlock_irqrestore(&dev->lock, flags);
+		spisock_put_device(dev);
+	}
 	sock->sk = NULL;
 	sock_put(sk);
 	return 0;
@@ -113,14 +256,55 @@ static int spisock_release(struct socket *sock)
 static int spisock_bind(struct socket *sock, struct sockaddr *addr,
 			int addr_len)
 {
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
+	struct sock *sk = sock->sk;
 	int err = spisock_check_sockaddr(addr, addr_len);
 
-	return err ? err : spisock_need_radio(sock->sk);
+	if (err)
+		return err;
+	lock_sock(sk);
+	err = spisock_need_radio(sk);
+	if (!err)
+		err = spisock_op_bind(sk, sin);
+	if (!err) {
+		spisock_sk(sk)->local.sin_addr = sin->sin_addr;
+		spisock_sk(sk)->local.sin_port = sin->sin_port;
+	}
+	release_sock(sk);
+	return err;
+}
+
+/*
+ * A connect whose outcome the driver reports later: wait (interruptibly, up
+ * to SO_SNDTIMEO) for spisock_set_state() or spisock_set_error(). As in
+ * AF_INET, O_NONBLOCK or an expired timeout leaves it in progress.
+ */
+static int spisock_wait_connect(struct sock *sk, int flags)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	long timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
+
+	while (READ_ONCE(sk->sk_state) == TCP_SYN_SENT &&
+	       !READ_ONCE(sk->sk_err)) {
+		if (!timeo)
+			return -EINPROGRESS;
+		if (signal_pending(current))
+			return sock_intr_errno(timeo);
+		add_wait_queue(sk_sleep(sk), &wait);
+		sk_wait_event(sk, &timeo,
+			      READ_ONCE(sk->sk_state) != TCP_SYN_SENT ||
+			      READ_ONCE(sk->sk_err), &wait);
+		remove_wait_queue(sk_sleep(sk), &wait);
+	}
+	if (READ_ONCE(sk->sk_err))
+		return sock_error(sk);
+	return READ_ONCE(sk->sk_state) == TCP_ESTABLISHED ? 0 : -ECONNREFUSED;
 }
 
 static int spisock_connect(struct socket *sock, struct sockaddr *addr,
 			   int addr_len, int flags)
 {
+	struct sock *sk = sock->sk;
 	int err;
 
 	if (addr_len < (int)sizeof(addr->sa_family))
@@ -129,7 +313,36 @@ static int spisock_connect(struct socket *sock, struct sockaddr *addr,
 	if (addr->sa_family == AF_UNSPEC)
 		return 0;
 	err = spisock_check_sockaddr(addr, addr_len);
-	return err ? err : spisock_need_radio(sock->sk);
+	if (err)
+		return err;
+
+	lock_sock(sk);
+	err = spisock_need_radio(sk);
+	if (err)
+		goto out;
+	if (sock->state == SS_CONNECTING) {
+		err = -EALREADY;
+		goto out;
+	}
+	/* Before the op: the driver may report the outcome at once. */
+	spisock_set_state(sk, TCP_SYN_SENT);
+	err = spisock_op_connect(sk, (const struct sockaddr_in *)addr);
+	if (err == -EINPROGRESS) {
+		sock->state = SS_CONNECTING;
+		err = spisock_wait_connect(sk, flags);
+	}
+	if (!err) {
+		sock->state = SS_CONNECTED;
+		if (sk->sk_state == TCP_SYN_SENT)
+			spisock_set_state(sk, TCP_ESTABLISHED);
+	} else if (err != -EINPROGRESS && err != -ERESTARTSYS &&
+		   err != -EINTR) {
+		sock->state = SS_UNCONNECTED;
+		spisock_set_state(sk, TCP_CLOSE);
+	}
+out:
+	release_sock(sk);
+	return err;
 }
 
 static int spisock_do_accept(struct socket *sock, struct socket *newsock,
@@ -176,7 +389,21 @@ static __poll_t spisock_stream_poll(struct file *file, struct socket *sock,
 	struct sock *sk = sock->sk;
 	__poll_t mask = 0;
 
+	struct spisock_dev *dev = READ_ONCE(spisock_sk(sk)->dev);
+
 	sock_poll_wait(file, sock, wait);
+	if (dev) {
+		__poll_t req = poll_requested_events(wait);
+		unsigned int want = 0;
+
+		if (req & (EPOLLIN | EPOLLRDNORM))
+			want |= sk->sk_state == TCP_LISTEN ?
+				SPISOCK_WANT_ACCEPT : SPISOCK_WANT_IN;
+		if (req & (EPOLLOUT | EPOLLWRNORM))
+			want |= SPISOCK_WANT_OUT;
+		if (want)
+			spisock_op_want(dev, sk, want);
+	}
 	/* An unconnected stream socket hangs up, as TCP's does in CLOSE. */
 	if (sk->sk_state == TCP_CLOSE)
 		mask |= EPOLLHUP;
@@ -200,7 +427,28 @@ static int spisock_ioctl(struct socket *sock, unsigned int cmd,
 
 static int spisock_listen(struct socket *sock, int backlog)
 {
-	return spisock_need_radio(sock->sk);
+	struct sock *sk = sock->sk;
+	int err;
+
+	lock_sock(sk);
+	err = spisock_need_radio(sk);
+	if (!err)
+		err = spisock_op_listen(sk, backlog);
+	if (!err)
+		spisock_set_state(sk, TCP_LISTEN);
+	release_sock(sk);
+	return err;
+}
+
+/* The data path (host queues, the worker's interest) is the next step. */
+static int spisock_dgram_need_radio(struct sock *sk)
+{
+	int err;
+
+	lock_sock(sk);
+	err = spisock_need_radio(sk);
+	release_sock(sk);
+	return err ? err : -EOPNOTSUPP;
 }
 
 static int spisock_shutdown(struct socket *sock, int how)
@@ -246,13 +494,13 @@ static int spisock_dgram_sendmsg(struct socket *sock, struct msghdr *msg,
 	if (!msg->msg_name)
 		return -EDESTADDRREQ;
 	err = spisock_check_sockaddr(msg->msg_name, msg->msg_namelen);
-	return err ? err : spisock_need_radio(sock->sk);
+	return err ? err : spisock_dgram_need_radio(sock->sk);
 }
 
 static int spisock_dgram_recvmsg(struct socket *sock, struct msghdr *msg,
 				 size_t len, int flags)
 {
-	return spisock_need_radio(sock->sk);
+	return spisock_dgram_need_radio(sock->sk);
 }
 
 struct proto spisock_proto = {

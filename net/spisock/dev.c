@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * spisock radio registry and the delivery helpers chip drivers call.
+ *
+ * Registry: registered radios are on spisock_devs under spisock_devs_mutex;
+ * a lookup takes a reference (kref) under that mutex. References on a
+ * struct spisock_dev: one from spisock_alloc_device() (the driver's, dropped
+ * with spisock_put_device()) and one per attached socket (dropped at
+ * release). The last put frees it; that is core code only, so sockets never
+ * pin the driver's module.
+ *
+ * Unregister: off the registry (no new attach), mark dead and fail every
+ * attached socket under the socket-list lock, then synchronize_srcu(): ops
+ * calls run inside the device's SRCU read section and check the dead flag
+ * first, so none is running or will start once it returns.
+ *
+ * Lock order: lock_sock -> dev->lock (socket list) -> per-socket spinlock
+ * -> the driver's own locks. Drivers call the delivery helpers holding none
+ * of their locks, with a reference on the socket (sock_hold()).
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/idr.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <net/net_namespace.h>
+#include <net/tcp_states.h>
+
+#include "af_spisock.h"
+
+static LIST_HEAD(spisock_devs);
+static DEFINE_MUTEX(spisock_devs_mutex);
+static DEFINE_IDA(spisock_dev_ida);
+
+/**
+ * spisock_alloc_device() - allocate a radio
+ * @priv_size: bytes of zeroed driver-private area, at @dev->priv
+ *
+ * The caller owns the returned reference and drops it with
+ * spisock_put_device(), after spisock_unregister_device() if it registered.
+ * Context: process, may sleep.
+ * Return: the device, or NULL.
+ */
+struct spisock_dev *spisock_alloc_device(size_t priv_size)
+{
+	size_t size = ALIGN(sizeof(struct spisock_dev), ARCH_KMALLOC_MINALIGN);
+	struct spisock_dev *dev;
+
+	dev = kzalloc(size + priv_size, GFP_KERNEL);
+	if (!dev)
+		return NULL;
+	if (init_srcu_struct(&dev->srcu)) {
+		kfree(dev);
+		return NULL;
+	}
+	if (priv_size)
+		dev->priv = (char *)dev + size;
+	dev->id = -1;
+	dev->net = &init_net;
+	kref_init(&dev->ref);
+	spin_lock_init(&dev->lock);
+	INIT_LIST_HEAD(&dev->node);
+	INIT_LIST_HEAD(&dev->socks);
+	return dev;
+}
+EXPORT_SYMBOL_GPL(spisock_alloc_device);
+
+static void spisock_dev_release(struct kref *ref)
+{
+	struct spisock_dev *dev = container_of(ref, struct spisock_dev, ref);
+
+	cleanup_srcu_struct(&dev->srcu);
+	kfree(dev);
+}
+
+/**
+ * spisock_put_device() - drop a reference on a radio
+ * @dev: the radio (NULL is ignored)
+ *
+ * Context: process, may sleep (the last put cleans up the SRCU state).
+ */
+void spisock_put_device(struct spisock_dev *dev)
+{
+	if (dev)
+		kref_put(&dev->ref, spisock_dev_release);
+}
+EXPORT_SYMBOL_GPL(spisock_put_device);
+
+/**
+ * spisock_register_device() - make a radio available to sockets
+ * @dev: from spisock_alloc_device(), with @ops (and optionally @name,
+ *	@max_sockets, ...) filled in
+ *
+ * The first registered radio of a namespace is its default. Ops may be
+ * called as soon as this returns.
+ * Context: process, may sleep.
+ * Return: 0 or a negative errno.
+ */
+int spisock_register_device(struct spisock_dev *dev)
+{
+	int id;
+
+	if (!dev->ops || dev->dead || dev->id >= 0)
+		return -EINVAL;
+	id = ida_alloc(&spisock_dev_ida, GFP_KERNEL);
+	if (id < 0)
+		return id;
+	dev->id = id;
+	if (!dev->name[0])
+		snprintf(dev->name, sizeof(dev->name), "radio%d", id);
+
+	mutex_lock(&spisock_devs_mutex);
+	list_add_tail(&dev->node, &spisock_devs);
+	mutex_unlock(&spisock_devs_mutex);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(spisock_register_device);
+
+/* Under dev->lock: fail one socket (state, error, wake-ups). */
+static void spisock_fail_sock(struct sock *sk, int err)
+{
+	struct spisock_sock *ssk = spisock_sk(sk);
+
+	spin_lock(&ssk->lock);
+	WRITE_ONCE(sk->sk_state, TCP_CLOSE);
+	WRITE_ONCE(sk->sk_err, err);
+	spin_unlock(&ssk->lock);
+	sk_error_report(sk);
+	sk->sk_state_change(sk);
+}
+
+/**
+ * spisock_dev_fail_socks() - fail every socket attached to a radio
+ * @dev: the radio
+ * @err_conn: positive errno for connected and connecting sockets
+ * @err: positive errno for the others (listeners, datagram sockets)
+ */
+void spisock_dev_fail_socks(struct spisock_dev *dev, int err_conn, int err)
+{
+	struct spisock_sock *ssk;
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	list_for_each_entry(ssk, &dev->socks, dev_node) {
+		struct sock *sk = &ssk->sk;
+		int st = READ_ONCE(sk->sk_state);
+		bool conn = st == TCP_ESTABLISHED || st == TCP_SYN_SENT;
+
+		spisock_fail_sock(sk, conn ? err_conn : err);
+	}
+	spin_unlock_irqrestore(&dev->lock, flags);
+}
+
+/**
+ * spisock_unregister_device() - the radio is going away
+ * @dev: a registered radio
+ *
+ * Takes @dev off the registry, marks it dead, fails every attached socket
+ * with ENODEV (waking every waiter) and waits for ops calls in flight. Ops
+ * in flight may still be waiting for the driver's engine (worker, IRQ
+ * thread): keep it running until this returns. Afterwards no op is called
+ * again; sockets stay attached (holding their references) until released,
+ * and every new operation on them fails with ENODEV. The driver still owns
+ * its reference and its per-socket state, which it frees now.
+ * Context: process, may sleep.
+ */
+void spisock_unregister_device(struct spisock_dev *dev)
+{
+	unsigned long flags;
+
+	mutex_lock(&spisock_devs_mutex);
+	list_del_init(&dev->node);
+	mutex_unlock(&spisock_devs_mutex);
+
+	spin_lock_irqsave(&dev->lock, flags);
+	WRITE_ONCE(dev->dead, true);
+	spin_unlock_irqrestore(&dev->lock, flags);
+	spisock_dev_fail_socks(dev, ENODEV, ENODEV);
+
+	synchronize_srcu(&dev->srcu);
+	ida_free(&spisock_dev_ida, dev->id);
+}
+EXPORT_SYMBOL_GPL(spisock_unregister_device);
+
+/**
+ * spisock_dev_get_default() - the default radio of a namespace
+ * @net: the socket's namespace
+ *
+ * Return: the first registered live radio of @net with a reference the
+ * caller drops with spisock_put_device(), or NULL.
+ */
+struct spisock_dev *spisock_dev_get_default(struct net *net)
+{
+	struct spisock_dev *dev, *found = NULL;
+
+	mutex_lock(&spisock_devs_mutex);
+	list_for_each_entry(dev, &spisock_devs, node) {
+		if (net_eq(dev->net, net) && !READ_ONCE(dev->dead)) {
+			kref_get(&dev->ref);
+			found = dev;
+			break;
+		}
+	}
+	mutex_unlock(&spisock_devs_mutex);
+	return found;
+}
+EXPORT_SYMBOL_IF_KUNIT(spisock_dev_get_default);
+
+/**
+ * spisock_link_lost() - the radio left its network (or the chip reset)
+ * @dev: the radio
+ *
+ * Fails every attached socket: connected and connecting ones with
+ * ECONNRESET, the others with ENETDOWN (decision 6). The driver has already
+ * closed its chip descriptors.
+ * Context: any but NMI.
+ */
+void spisock_link_lost(struct spisock_dev *dev)
+{
+	spisock_dev_fail_socks(dev, ECONNRESET, ENETDOWN);
+}
+EXPORT_SYMBOL_GPL(spisock_link_lost);
+
+/**
+ * spisock_sock_priv() - the driver's per-socket state
+ * @sk: a socket attached to the driver's radio
+ *
+ * Return: what the driver stored with spisock_sock_set_priv(), or NULL.
+ */
+void *spisock_sock_priv(const struct sock *sk)
+{
+	return READ_ONCE(spisock_sk(sk)->drv);
+}
+EXPORT_SYMBOL_GPL(spisock_sock_priv);
+
+/**
+ * spisock_sock_set_priv() - store the driver's per-socket state
+ * @sk: a socket attached to the driver's radio
+ * @priv: owned by the driver, which frees it in its close op or, after
+ *	spisock_unregister_device(), itself
+ */
+void spisock_sock_set_priv(struct sock *sk, void *priv)
+{
+	WRITE_ONCE(spisock_sk(sk)->drv, priv);
+}
+EXPORT_SYMBOL_GPL(spisock_sock_set_priv);
+
+static bool spisock_rx_fits(struct sock *sk, unsigned int truesize)
+{
+	/* An empty queue takes one skb, or a tiny SO_RCVBUF would stall. */
+	if (!atomic_read(&sk->sk_rmem_alloc))
+		return true;
+	return atomic_read(&sk->sk_rmem_alloc) + truesize <=
+	       READ_ONCE(sk->sk_rcvbuf);
+}
+
+/**
+ * spisock_rx_alloc() - an skb for @len bytes of received data, if it fits
+ * @sk: the receiving socket
+ * @len: payload bytes the driver is about to read from the chip
+ * @gfp: allocation flags
+ *
+ * Allocate before reading from the chip, so that data read is never dropped
+ * for want of room: the skb's truesize must fit into SO_RCVBUF next to what
+ * is queued. The caller owns the skb: it hands it to spisock_rx_skb() or
+ * frees it with kfree_skb().
+ *
+ * Return: the skb, ERR_PTR(-ENOBUFS) when there is no room (the core calls
+ * the rx_room op once a reader frees some), or ERR_PTR(-ENOMEM).
+ */
+struct sk_buff *spisock_rx_alloc(struct sock *sk, unsigned int len, gfp_t gfp)
+{
+	struct sk_buff *skb;
+
+	if (!spisock_rx_fits(sk, SKB_TRUESIZE(len)))
+		return ERR_PTR(-ENOBUFS);
+	skb = alloc_skb(len, gfp);
+	if (!skb)
+		return ERR_PTR(-ENOMEM);
+	if (!spisock_rx_fits(sk, skb->truesize)) {
+		kfree_skb(skb);
+		return ERR_PTR(-ENOBUFS);
+	}
+	return skb;
+}
+EXPORT_SYMBOL_GPL(spisock_rx_alloc);
+
+/**
+ * spisock_rx_skb() - deliver received data
+ * @sk: the receiving socket
+ * @skb: the data (skb->len bytes); always consumed
+ * @from: a datagram's source, or NULL for stream data
+ *
+ * Charges @skb to the socket's receive buffer (sk_rmem_alloc, against
+ * SO_RCVBUF), queues it and wakes readers.
+ * Context: any but NMI; takes the per-socket spinlock.
+ * Return: 0; -ENOBUFS when it does not fit, -EPIPE when the socket was
+ * released (the skb is freed).
+ */
+int spisock_rx_skb(struct sock *sk, struct sk_buff *skb,
+		   const struct sockaddr_in *from)
+{
+	struct spisock_sock *ssk = spisock_sk(sk);
+	unsigned long flags;
+	int err = 0;
+
+	spin_lock_irqsave(&ssk->lock, flags);
+	if (sock_flag(sk, SOCK_DEAD)) {
+		err = -EPIPE;
+	} else if (!spisock_rx_fits(sk, skb->truesize)) {
+		err = -ENOBUFS;
+	} else {
+		memset(SPISOCK_SKB_CB(skb), 0, sizeof(struct spisock_skb_cb));
+		if (from)
+			SPISOCK_SKB_CB(skb)->addr = *from;
+		skb_set_owner_r(skb, sk);
+		skb_queue_tail(&sk->sk_receive_queue, skb);
+	}
+	spin_unlock_irqrestore(&ssk->lock, flags);
+
+	if (err) {
+		kfree_skb(skb);
+		return err;
+	}
+	sk->sk_data_ready(sk);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(spisock_rx_skb);
+
+/**
+ * spisock_rx_eof() - the peer closed its side of a stream
+ * @sk: the socket
+ *
+ * Readers get 0 once the queue is drained.
+ * Context: any but NMI.
+ */
+void spisock_rx_eof(struct sock *sk)
+{
+	struct spisock_sock *ssk = spisock_sk(sk);
+	unsigned long flags;
+
+	spin_lock_irqsave(&ssk->lock, flags);
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	spin_unlock_irqrestore(&ssk->lock, flags);
+	sk->sk_state_change(sk);
+	sk->sk_data_ready(sk);
+}
+EXPORT_SYMBOL_GPL(spisock_rx_eof);
+
+/**
+ * spisock_tx_peek() - copy queued transmit data without consuming it
+ * @sk: the socket
+ * @buf: destination (the driver's frame buffer)
+ * @len: its size
+ * @to: for a datagram socket, receives the datagram's destination; may be
+ *	NULL
+ *
+ * A stream socket copies up to @len bytes across skb boundaries; a datagram
+ * socket copies one datagram (never more than @len bytes). The data stays
+ * queued and owned by the core until spisock_tx_consume().
+ * Context: any but NMI.
+ * Return: bytes copied; 0 when nothing is queued.
+ */
+size_t spisock_tx_peek(struct sock *sk, void *buf, size_t len,
+		       struct sockaddr_in *to)
+{
+	struct sk_buff_head *q = &sk->sk_write_queue;
+	struct sk_buff *skb;
+	unsigned long flags;
+	size_t done = 0;
+
+	spin_lock_irqsave(&q->lock, flags);
+	skb_queue_walk(q, skb) {
+		u32 off = SPISOCK_SKB_CB(skb)->offset;
+		size_t n = min_t(size_t, skb->len - off, len - done);
+
+		if (skb_copy_bits(skb, off, (char *)buf + done, n))
+			break;
+		done += n;
+		if (sk->sk_type == SOCK_DGRAM) {
+			if (to)
+				*to = SPISOCK_SKB_CB(skb)->addr;
+			break;
+		}
+		if (done == len)
+			break;
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	return done;
+}
+EXPORT_SYMBOL_GPL(spisock_tx_peek);
+
+/**
+ * spisock_tx_consume() - the chip accepted transmit data
+ * @sk: the socket
+ * @len: bytes accepted (stream); a datagram socket drops its first datagram
+ *
+ * Frees what was sent; the freed SO_SNDBUF space wakes writers through
+ * sk_write_space.
+ * Context: any but NMI.
+ */
+void spisock_tx_consume(struct sock *sk, size_t len)
+{
+	struct sk_buff_head *q = &sk->sk_write_queue;
+	struct sk_buff_head done;
+	struct sk_buff *skb;
+	unsigned long flags;
+
+	__skb_queue_head_init(&done);
+	spin_lock_irqsave(&q->lock, flags);
+	while ((skb = skb_peek(q))) {
+		u32 left = skb->len - SPISOCK_SKB_CB(skb)->offset;
+
+		if (sk->sk_type == SOCK_STREAM && len < left) {
+			SPISOCK_SKB_CB(skb)->offset += len;
+			break;
+		}
+		__skb_unlink(skb, q);
+		__skb_queue_tail(&done, skb);
+		if (sk->sk_type != SOCK_STREAM)
+			break;
+		len -= left;
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	__skb_queue_purge(&done);
+}
+EXPORT_SYMBOL_GPL(spisock_tx_consume);
+
+/**
+ * spisock_set_state() - the chip socket changed state
+ * @sk: the socket
+ * @state: TCP_ESTABLISHED (connected), TCP_CLOSE (closed by the chip), ...
+ *
+ * Ignored once the socket was released. Wakes every waiter.
+ * Context: any but NMI.
+ */
+void spisock_set_state(struct sock *sk, int state)
+{
+	struct spisock_sock *ssk = spisock_sk(sk);
+	unsigned long flags;
+
+	spin_lock_irqsave(&ssk->lock, flags);
+	if (!sock_flag(sk, SOCK_DEAD))
+		WRITE_ONCE(sk->sk_state, state);
+	spin_unlock_irqrestore(&ssk->lock, flags);
+	sk->sk_state_change(sk);
+}
+EXPORT_SYMBOL_GPL(spisock_set_state);
+
+/**
+ * spisock_set_error() - report an error on a socket
+ * @sk: the socket
+ * @err: a negative errno (-ECONNREFUSED, -ECONNRESET, -ETIMEDOUT, ...)
+ *
+ * The error becomes SO_ERROR and the result of the next call that
+ * observes it; waiters wake.
+ * Context: any but NMI.
+ */
+void spisock_set_error(struct sock *sk, int err)
+{
+	struct spisock_sock *ssk = spisock_sk(sk);
+	unsigned long flags;
+
+	spin_lock_irqsave(&ssk->lock, flags);
+	WRITE_ONCE(sk->sk_err, -err);
+	spin_unlock_irqrestore(&ssk->lock, flags);
+	sk_error_report(sk);
+}
+EXPORT_SYMBOL_GPL(spisock_set_error);
