@@ -14,7 +14,8 @@ mkdir -p "$results"
 SPISOCK_KO=$PWD/$b/net/spisock/spisock.ko
 SPISOCK_SIM_KO=$PWD/$b/drivers/spisock/sim/spisock_sim.ko
 SPISOCK_SIMD=$PWD/build/sim/spisock-simd
-export SPISOCK_KO SPISOCK_SIM_KO SPISOCK_SIMD
+SPISOCK_NINA_KO=$PWD/$b/drivers/spisock/nina/spisock_nina.ko
+export SPISOCK_KO SPISOCK_SIM_KO SPISOCK_SIMD SPISOCK_NINA_KO
 SPISOCK_CYCLES=20
 [ "$tier" = full ] && SPISOCK_CYCLES=200
 export SPISOCK_CYCLES
@@ -34,6 +35,7 @@ suite spisock_module $kst/net/spisock/spisock_module
 suite spisock_basic $kst/net/spisock/spisock_basic
 suite spisock_sim $kst/net/spisock/spisock_sim
 suite spisock_nina $kst/net/spisock/spisock_nina
+suite spisock_nina_drv $kst/net/spisock/spisock_nina_drv
 
 # The same programs through the kselftest runner, as from a kernel tree.
 suite run_tests make -s -C $kst TARGETS=net/spisock run_tests

@@ -152,6 +152,49 @@ int nina_decode(const u8 *buf, size_t len, u8 op, struct nina_param *params,
 	return n;
 }
 
+/**
+ * nina_reply_need() - how many bytes a reply needs, judging by its start
+ * @buf: the reply bytes clocked in so far
+ * @len: how many (at least 3)
+ * @op: the opcode of the command the reply answers
+ *
+ * Walks the parameter lengths present in @buf. When a length field lies
+ * beyond @len, the result covers just that field, so that the caller clocks
+ * in more and asks again. Nothing is validated here: nina_decode() judges
+ * the whole frame.
+ *
+ * Return: the frame length up to and including the END byte as far as it
+ * is known (4 for the error frame; @len when the start does not look like a
+ * reply), at most NINA_BUF_LEN.
+ */
+size_t nina_reply_need(const u8 *buf, size_t len, u8 op)
+{
+	bool len16 = nina_reply_len16(op);
+	size_t pos = 3;
+	unsigned int i, n;
+
+	if (len < 3)
+		return 3;
+	if (buf[0] == NINA_ERR)
+		return 4;
+	if (buf[0] != NINA_START || buf[2] > NINA_MAX_PARAMS)
+		return len;
+	n = buf[2];
+	for (i = 0; i < n; i++) {
+		size_t plen;
+
+		if (pos + (len16 ? 2 : 1) > len)
+			return min_t(size_t, pos + (len16 ? 2 : 1), NINA_BUF_LEN);
+		plen = buf[pos++];
+		if (len16)
+			plen = plen << 8 | buf[pos++];
+		pos += plen;
+		if (pos >= NINA_BUF_LEN)
+			return NINA_BUF_LEN;
+	}
+	return pos + 1;
+}
+
 /*
  * The firmware reports errno in newlib/ESP-IDF numbering; socket errors
  * differ from Linux's. Values that are the same on both sides are listed

@@ -73,6 +73,7 @@ int nina_encode(u8 *buf, size_t size, u8 op, const struct nina_param *params,
 		unsigned int n);
 int nina_decode(const u8 *buf, size_t len, u8 op, struct nina_param *params,
 		unsigned int max);
+size_t nina_reply_need(const u8 *buf, size_t len, u8 op);
 int nina_errno(u8 fw_errno);
 
 #endif /* _SPISOCK_NINA_FRAME_H */

@@ -242,6 +242,26 @@ static void nina_test_errno(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nina_errno(255), -EIO);
 }
 
+/* The reply length is learnt piecewise, as the transport clocks it in. */
+static void nina_test_reply_need(struct kunit *test)
+{
+	static const u8 ver[] = { 0xe0, 0xb7, 0x01, 0x06, '2', '.', '0', '.',
+				  '0', 0x00, 0xee, 0x00 };
+	static const u8 recv[] = { 0xe0, 0xf8, 0x01, 0x01, 0x00 };
+	static const u8 err[] = { 0xef, 0x00, 0xee, 0x00 };
+	static const u8 junk[] = { 0x00, 0x00, 0x00, 0x00, 0x00 };
+
+	KUNIT_EXPECT_EQ(test, nina_reply_need(ver, 3, NINA_GET_FW_VERSION), 4);
+	KUNIT_EXPECT_EQ(test, nina_reply_need(ver, 4, NINA_GET_FW_VERSION), 11);
+	KUNIT_EXPECT_EQ(test, nina_reply_need(ver, 12, NINA_GET_FW_VERSION), 11);
+	KUNIT_EXPECT_EQ(test, nina_reply_need(recv, 4, NINA_SOCKET_RECV), 5);
+	KUNIT_EXPECT_EQ(test, nina_reply_need(recv, 5, NINA_SOCKET_RECV),
+			5 + 256 + 1);
+	KUNIT_EXPECT_EQ(test, nina_reply_need(err, 4, NINA_SOCKET_ERRNO), 4);
+	KUNIT_EXPECT_EQ(test, nina_reply_need(junk, 5, NINA_GET_CONN_STATUS), 5);
+	KUNIT_EXPECT_EQ(test, nina_reply_need(ver, 2, NINA_GET_FW_VERSION), 3);
+}
+
 static struct kunit_case nina_frame_cases[] = {
 	KUNIT_CASE(nina_test_encode_no_params),
 	KUNIT_CASE(nina_test_encode_len8_padded),
@@ -252,6 +272,7 @@ static struct kunit_case nina_frame_cases[] = {
 	KUNIT_CASE(nina_test_roundtrip_all_lengths),
 	KUNIT_CASE(nina_test_length_widths),
 	KUNIT_CASE(nina_test_errno),
+	KUNIT_CASE(nina_test_reply_need),
 	{}
 };
 

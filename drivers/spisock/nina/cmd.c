@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nina-fw command engine: the request queue, the worker thread that alone
+ * executes requests on the bus, per-opcode time bounds, and validation of
+ * every reply through nina_decode().
+ *
+ * Requests are fixed-size structs owned by the submitter (struct nina_req);
+ * queueing never allocates, so nothing a caller does can grow the radio's
+ * memory. The socket data path will add its per-socket slots and the poll
+ * set to the same worker loop.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/spi/spi.h>
+#include <linux/string.h>
+
+#include "nina.h"
+
+static unsigned int cmd_timeout_ms = 1000;
+module_param(cmd_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(cmd_timeout_ms,
+		 "longest wait for a reply to an ordinary command in ms (default 1000)");
+
+static unsigned int join_cmd_timeout_ms = 10000;
+module_param(join_cmd_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(join_cmd_timeout_ms,
+		 "longest wait for a reply to SET_NET/SET_PASSPHRASE/SET_KEY/DISCONNECT in ms (default 10000)");
+
+static unsigned int scan_timeout_ms = 10000;
+module_param(scan_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(scan_timeout_ms,
+		 "longest wait for a reply to SCAN_NETWORKS in ms (default 10000)");
+
+static unsigned int dns_timeout_ms = 10000;
+module_param(dns_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(dns_timeout_ms,
+		 "longest wait for a reply to REQ_HOST_BY_NAME in ms (default 10000)");
+
+static unsigned int ping_timeout_ms = 7000;
+module_param(ping_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(ping_timeout_ms,
+		 "longest wait for a reply to PING in ms (default 7000)");
+
+/**
+ * nina_cmd_timeout_ms() - how long the chip may take to answer @op
+ * @op: the opcode
+ *
+ * Only the commands that block inside the firmware (facts §3.11) get long
+ * bounds; every other command is sub-millisecond on the chip.
+ *
+ * Return: the bound in ms.
+ */
+int nina_cmd_timeout_ms(u8 op)
+{
+	switch (op) {
+	case NINA_SET_NET:
+	case NINA_SET_PASSPHRASE:
+	case NINA_SET_KEY:
+	case NINA_DISCONNECT:
+		return join_cmd_timeout_ms;
+	case NINA_SCAN_NETWORKS:
+		return scan_timeout_ms;
+	case NINA_REQ_HOST_BY_NAME:
+		return dns_timeout_ms;
+	case NINA_PING:
+		return ping_timeout_ms;
+	default:
+		return cmd_timeout_ms;
+	}
+}
+
+/* Execute @req on the bus. Worker thread only. */
+static int nina_exec(struct nina_radio *r, struct nina_req *req)
+{
+	struct device *dev = &r->spi->dev;
+	size_t rlen;
+	int len, ret;
+
+	len = nina_encode(r->tx, NINA_BUF_LEN, req->op, req->params, req->n);
+	if (len < 0)
+		return len;
+	ret = nina_transact(r, len, req->op, nina_cmd_timeout_ms(req->op),
+			    &rlen);
+	/* The passphrase must not linger in the command buffer. */
+	if (req->op == NINA_SET_PASSPHRASE || req->op == NINA_SET_KEY)
+		memzero_explicit(r->tx, len);
+	if (ret) {
+		dev_err_ratelimited(dev, "command 0x%02x: no answer (%d)\n",
+				    req->op, ret);
+		return ret == -ETIMEDOUT ? ret : -EIO;
+	}
+	ret = nina_decode(r->rx, rlen, req->op, req->out, NINA_MAX_PARAMS);
+	if (ret == -ENOMSG)
+		return ret;	/* the firmware's error frame */
+	if (ret < 0) {
+		dev_err_ratelimited(dev,
+				    "command 0x%02x: malformed reply %*ph\n",
+				    req->op, (int)min_t(size_t, rlen, 8), r->rx);
+		return -EIO;
+	}
+	/* Hand the frame over: r->rx is reused by the next command. */
+	if (req->reply) {
+		size_t flen = nina_reply_need(r->rx, rlen, req->op);
+
+		if (flen > req->reply_size)
+			return -EMSGSIZE;
+		memcpy(req->reply, r->rx, flen);
+		ret = nina_decode(req->reply, flen, req->op, req->out,
+				  NINA_MAX_PARAMS);
+	} else {
+		memset(req->out, 0, sizeof(req->out));
+	}
+	return ret;
+}
+
+static struct nina_req *nina_next(struct nina_radio *r)
+{
+	struct nina_req *req;
+
+	spin_lock(&r->lock);
+	req = list_first_entry_or_null(&r->queue, struct nina_req, node);
+	if (req)
+		list_del_init(&req->node);
+	spin_unlock(&r->lock);
+	return req;
+}
+
+static bool nina_worker_due(struct nina_radio *r)
+{
+	bool due;
+
+	spin_lock(&r->lock);
+	due = !list_empty(&r->queue);
+	spin_unlock(&r->lock);
+	return due || kthread_should_stop();
+}
+
+static int nina_worker(void *data)
+{
+	struct nina_radio *r = data;
+	struct nina_req *req;
+
+	while (!kthread_should_stop()) {
+		wait_event_interruptible(r->worker_wq, nina_worker_due(r));
+		while ((req = nina_next(r))) {
+			req->status = nina_exec(r, req);
+			complete(&req->done);
+		}
+	}
+	return 0;
+}
+
+/**
+ * nina_worker_start() - start the radio's worker thread
+ * @r: the radio
+ *
+ * Return: 0 or a negative errno.
+ */
+int nina_worker_start(struct nina_radio *r)
+{
+	struct task_struct *t;
+
+	spin_lock_init(&r->lock);
+	INIT_LIST_HEAD(&r->queue);
+	init_waitqueue_head(&r->worker_wq);
+	t = kthread_run(nina_worker, r, "spisock-nina%d", r->index);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	r->worker = t;
+	return 0;
+}
+
+/**
+ * nina_worker_stop() - stop the worker; queued requests fail with -ENODEV
+ * @r: the radio
+ */
+void nina_worker_stop(struct nina_radio *r)
+{
+	struct nina_req *req;
+
+	spin_lock(&r->lock);
+	r->stopping = true;
+	spin_unlock(&r->lock);
+	kthread_stop(r->worker);
+	while ((req = nina_next(r))) {
+		req->status = -ENODEV;
+		complete(&req->done);
+	}
+}
+
+/**
+ * nina_cmd() - queue @req for the worker and wait for its result
+ * @r: the radio
+ * @req: op, params, n, reply and reply_size filled in
+ *
+ * A fatal signal cancels a request the worker has not taken yet; once
+ * taken, it runs to completion within its opcode's bound.
+ *
+ * Context: process, may sleep; not from the worker.
+ * Return: the number of reply parameters (in @req->out), -ENOMSG for the
+ * firmware's error frame, -EIO for a malformed reply, -ETIMEDOUT, -ENODEV
+ * when the radio is going away, -EINTR when cancelled.
+ */
+int nina_cmd(struct nina_radio *r, struct nina_req *req)
+{
+	init_completion(&req->done);
+	spin_lock(&r->lock);
+	if (r->stopping) {
+		spin_unlock(&r->lock);
+		return -ENODEV;
+	}
+	list_add_tail(&req->node, &r->queue);
+	spin_unlock(&r->lock);
+	wake_up(&r->worker_wq);
+
+	if (wait_for_completion_killable(&req->done)) {
+		bool queued;
+
+		spin_lock(&r->lock);
+		queued = !list_empty(&req->node);
+		if (queued)
+			list_del_init(&req->node);
+		spin_unlock(&r->lock);
+		if (queued)
+			return -EINTR;
+		wait_for_completion(&req->done);
+	}
+	return req->status;
+}
+
+/**
+ * nina_cmd_u8() - a command whose reply is one one-byte parameter
+ * @r: the radio
+ * @op: opcode
+ * @params: parameters
+ * @n: their number
+ *
+ * Return: the byte, or a negative errno (-EIO for any other reply shape).
+ */
+int nina_cmd_u8(struct nina_radio *r, u8 op, const struct nina_param *params,
+		unsigned int n)
+{
+	u8 buf[16];
+	struct nina_req req = {
+		.op = op,
+		.params = params,
+		.n = n,
+		.reply = buf,
+		.reply_size = sizeof(buf),
+	};
+	int ret;
+
+	ret = nina_cmd(r, &req);
+	if (ret < 0)
+		return ret;
+	if (ret != 1 || req.out[0].len != 1) {
+		dev_err_ratelimited(&r->spi->dev,
+				    "command 0x%02x: unexpected reply shape\n",
+				    op);
+		return -EIO;
+	}
+	return req.out[0].data[0];
+}

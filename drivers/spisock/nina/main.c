@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * spisock_nina: the nina-fw chip driver (u-blox NINA-W102, Adafruit
+ * AirLift: ESP32 with nina-fw on SPI). Probe: GPIOs, reset, the worker,
+ * firmware detection, registration as a spisock radio "nina%d". Remove:
+ * unregister first (no ops call runs afterwards), then stop the worker,
+ * then hold the chip in reset.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gpio/consumer.h>
+#include <linux/idr.h>
+#include <linux/minmax.h>
+#include <linux/mod_devicetable.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/spi/spi.h>
+#include <net/spisock.h>
+
+#include "nina.h"
+
+static unsigned int max_speed_hz = 8000000;
+module_param(max_speed_hz, uint, 0444);
+MODULE_PARM_DESC(max_speed_hz,
+		 "SPI clock cap in Hz, below the device's own maximum (default 8000000)");
+
+static unsigned int max_sockets;
+module_param(max_sockets, uint, 0444);
+MODULE_PARM_DESC(max_sockets,
+		 "chip sockets to offer (default 0: 10 for Arduino, 6 for Adafruit firmware)");
+
+static DEFINE_IDA(nina_ida);
+
+static void nina_teardown(struct nina_radio *r)
+{
+	nina_worker_stop(r);
+	nina_chip_hold_reset(r);
+	ida_free(&nina_ida, r->index);
+}
+
+static int nina_probe(struct spi_device *spi)
+{
+	struct device *dev = &spi->dev;
+	struct spisock_dev *sdev;
+	struct nina_radio *r;
+	int ret;
+
+	r = devm_kzalloc(dev, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->spi = spi;
+	r->speed_hz = spi->max_speed_hz ?
+		      min(spi->max_speed_hz, max_speed_hz) : max_speed_hz;
+	spi->bits_per_word = 8;
+	ret = spi_setup(spi);
+	if (ret)
+		return dev_err_probe(dev, ret, "SPI setup failed\n");
+
+	r->ready = devm_gpiod_get(dev, "ready", GPIOD_IN);
+	if (IS_ERR(r->ready))
+		return dev_err_probe(dev, PTR_ERR(r->ready),
+				     "no READY line\n");
+	r->reset = devm_gpiod_get_optional(dev, "reset", GPIOD_OUT_LOW);
+	if (IS_ERR(r->reset))
+		return dev_err_probe(dev, PTR_ERR(r->reset),
+				     "bad RESET line\n");
+	r->gpio0 = devm_gpiod_get_optional(dev, "gpio0", GPIOD_IN);
+	if (IS_ERR(r->gpio0))
+		return dev_err_probe(dev, PTR_ERR(r->gpio0),
+				     "bad GPIO0 line\n");
+
+	r->tx = devm_kmalloc(dev, NINA_BUF_LEN, GFP_KERNEL);
+	r->rx = devm_kmalloc(dev, NINA_BUF_LEN, GFP_KERNEL);
+	if (!r->tx || !r->rx)
+		return -ENOMEM;
+	ret = nina_transport_init(r);
+	if (ret)
+		return ret;
+
+	ret = ida_alloc(&nina_ida, GFP_KERNEL);
+	if (ret < 0)
+		return ret;
+	r->index = ret;
+
+	nina_chip_reset(r);
+	ret = nina_worker_start(r);
+	if (ret) {
+		ida_free(&nina_ida, r->index);
+		return ret;
+	}
+	ret = nina_detect_firmware(r);
+	if (ret)
+		goto fail;
+
+	sdev = spisock_alloc_device(sizeof(r));
+	if (!sdev) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	*(struct nina_radio **)sdev->priv = r;
+	sdev->ops = &nina_dev_ops;
+	sdev->parent = dev;
+	sdev->max_sockets = max_sockets ? max_sockets :
+			    r->adafruit ? 6 : 10;
+	snprintf(sdev->name, sizeof(sdev->name), "nina%d", r->index);
+	ret = spisock_register_device(sdev);
+	if (ret) {
+		spisock_put_device(sdev);
+		goto fail;
+	}
+	r->sdev = sdev;
+	spi_set_drvdata(spi, r);
+	dev_info(dev, "%s: nina-fw %s (%s), %u sockets, %u Hz, READY %s\n",
+		 sdev->name, r->fw_version,
+		 r->adafruit ? "Adafruit" : "Arduino", sdev->max_sockets,
+		 r->speed_hz, r->ready_irq ? "interrupt" : "polled");
+	return 0;
+
+fail:
+	nina_teardown(r);
+	return ret;
+}
+
+static void nina_remove(struct spi_device *spi)
+{
+	struct nina_radio *r = spi_get_drvdata(spi);
+
+	spisock_unregister_device(r->sdev);
+	spisock_put_device(r->sdev);
+	nina_teardown(r);
+}
+
+static const struct of_device_id nina_of_match[] = {
+	{ .compatible = "ublox,nina-w102" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, nina_of_match);
+
+static const struct spi_device_id nina_spi_ids[] = {
+	{ "nina-w102" },
+	{ }
+};
+MODULE_DEVICE_TABLE(spi, nina_spi_ids);
+
+static struct spi_driver nina_driver = {
+	.driver = {
+		.name = "spisock_nina",
+		.of_match_table = nina_of_match,
+	},
+	.probe = nina_probe,
+	.remove = nina_remove,
+	.id_table = nina_spi_ids,
+};
+module_spi_driver(nina_driver);
+
+MODULE_DESCRIPTION("spisock driver for nina-fw (u-blox NINA-W102, ESP32) radios");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The nina-fw driver (spisock_nina.ko) against the simulated radio:
+ * spisock.ko, spisock_sim.ko and the chip model (spisock-simd) come up
+ * first, then the driver binds to the radio, resets it, detects the
+ * firmware and registers a spisock radio. Checks binding, the commands the
+ * model saw, the refusal of firmware without BSD sockets, unbind, rmmod,
+ * losing the model under a bound driver, and that sockets reach the driver.
+ *
+ * Modules: $SPISOCK_KO, $SPISOCK_SIM_KO, $SPISOCK_NINA_KO; daemon:
+ * $SPISOCK_SIMD. None of the modules may be loaded when this starts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <linux/spisock_sim.h>
+
+#include "../../kselftest_harness.h"
+#include "spisock_util.h"
+
+#define SIM_DEV		SPISOCK_SIM_DEV_PREFIX "0"
+#define CONF_PATH	"/tmp/spisock_nina_drv.conf"
+#define STATS_PATH	"/tmp/spisock_nina_drv-stats.sock"
+#define TIME_FACTOR	"0.01"
+#define DRV_DIR		"/sys/bus/spi/drivers/spisock_nina"
+/* Scaled boot wait; the driver still waits for READY (ready_timeout_ms). */
+#define NINA_PARAMS	"boot_ms=20 reset_ms=2"
+#define UPDATE_HINT	"update it to nina-fw >= 1.5.0 (Arduino) or >= 2.0.0 (Adafruit)"
+
+static const char *env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+
+	return v ? v : def;
+}
+
+static int load_ko(const char *path, const char *params)
+{
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = syscall(__NR_finit_module, fd, params, 0);
+	close(fd);
+	return ret;
+}
+
+static int unload(const char *name)
+{
+	return syscall(__NR_delete_module, name, O_NONBLOCK);
+}
+
+static int loaded(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return !access(path, F_OK);
+}
+
+/* Remove @name, retrying while it is busy for up to 5 s; 0 when gone. */
+static int unload_wait(const char *name)
+{
+	int i;
+
+	for (i = 0; i < 500 && loaded(name); i++)
+		if (unload(name))
+			usleep(10000);
+	return loaded(name) ? -1 : 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+static int stats_read(char *buf, size_t size)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = STATS_PATH };
+	size_t o = 0;
+	ssize_t n;
+	int fd;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return -1;
+	}
+	while (o < size - 1 && (n = read(fd, buf + o, size - 1 - o)) > 0)
+		o += n;
+	close(fd);
+	buf[o] = 0;
+	return o ? (int)o : -1;
+}
+
+/* Counter @key of the daemon, or -1. */
+static long long stat_of(const char *key)
+{
+	static char txt[16384];
+	size_t kl = strlen(key);
+	const char *p = txt;
+
+	if (stats_read(txt, sizeof(txt)) < 0)
+		return -1;
+	while (p && *p) {
+		if (!strncmp(p, key, kl) && p[kl] == ' ')
+			return strtoll(p + kl + 1, NULL, 0);
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
+static pid_t simd_start(void)
+{
+	char buf[256];
+	long long end;
+	int status;
+	pid_t pid;
+
+	unlink(STATS_PATH);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		const char *simd = env_or("SPISOCK_SIMD", "./spisock-simd");
+
+		unsetenv("LD_PRELOAD");
+		execl(simd, simd, "--foreground", "--device", SIM_DEV,
+		      "--config", CONF_PATH, "--time-factor", TIME_FACTOR,
+		      "--stats-socket", STATS_PATH, (char *)NULL);
+		_exit(127);
+	}
+	for (end = now_ms() + 10000; now_ms() < end; usleep(10000)) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return -1;
+		if (stats_read(buf, sizeof(buf)) > 0)
+			return pid;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+static void simd_stop(pid_t pid, int sig)
+{
+	int status, i;
+
+	kill(pid, sig);
+	for (i = 0; i < 500; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+}
+
+/* Has the kernel log, from the start of this test, a line containing @s? */
+static int kmsg_has(int kmsg, const char *s)
+{
+	char rec[2048];
+	ssize_t n;
+
+	for (;;) {
+		n = read(kmsg, rec, sizeof(rec) - 1);
+		if (n < 0) {
+			if (errno == EPIPE)
+				continue;	/* overwritten records */
+			return 0;
+		}
+		rec[n] = 0;
+		if (strstr(rec, s))
+			return 1;
+	}
+}
+
+/* The bound device under DRV_DIR, in @name; 0 when there is one. */
+static int bound_dev(char *name, size_t size)
+{
+	char path[PATH_MAX];
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		snprintf(name, size, "spi%d.0", i);
+		snprintf(path, sizeof(path), DRV_DIR "/%s", name);
+		if (!access(path, F_OK))
+			return 0;
+		snprintf(name, size, "spi-spisock-sim0-nina");
+		snprintf(path, sizeof(path), DRV_DIR "/%s", name);
+		if (!access(path, F_OK))
+			return 0;
+	}
+	return -1;
+}
+
+/* socket() + bind() on the family: 0 or the errno of bind. */
+static int socket_bind_errno(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int fd, err = 0;
+
+	fd = socket(spisock_family(), SOCK_STREAM, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)))
+		err = errno;
+	close(fd);
+	return err;
+}
+
+FIXTURE(drv) {
+	pid_t simd;
+	int kmsg;
+	int loaded_nina;
+};
+
+FIXTURE_VARIANT(drv) {
+	const char *conf;
+	int bsd;
+};
+
+FIXTURE_VARIANT_ADD(drv, arduino) {
+	.conf = "flavour arduino\nversion 1.7.4-kselftest\n"
+		"ap ssid=spisock-sim passphrase=spisock-sim-pass channel=6 rssi=-45\n",
+	.bsd = 1,
+};
+
+FIXTURE_VARIANT_ADD(drv, adafruit_1_7_7) {
+	.conf = "flavour adafruit\nversion 1.7.7\n",
+	.bsd = 0,
+};
+
+FIXTURE_SETUP(drv)
+{
+	const char *nina = env_or("SPISOCK_NINA_KO", "spisock_nina.ko");
+
+	self->simd = -1;
+	self->kmsg = -1;
+	ASSERT_EQ(0, access(nina, R_OK)) TH_LOG("set SPISOCK_NINA_KO");
+	ASSERT_FALSE(loaded("spisock_nina"));
+	ASSERT_FALSE(loaded("spisock_sim"));
+	ASSERT_EQ(0, write_file(CONF_PATH, variant->conf));
+	if (!loaded("spisock"))
+		ASSERT_EQ(0, spisock_load("")) TH_LOG("spisock: %s", strerror(errno));
+	ASSERT_EQ(0, load_ko(env_or("SPISOCK_SIM_KO", "spisock_sim.ko"), ""))
+		TH_LOG("spisock_sim: %s", strerror(errno));
+	self->simd = simd_start();
+	ASSERT_LT(0, self->simd);
+	self->kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, self->kmsg);
+	lseek(self->kmsg, 0, SEEK_END);
+	/* Probing runs inside finit_module: reset, boot wait, detection. */
+	ASSERT_EQ(0, load_ko(nina, NINA_PARAMS)) TH_LOG("spisock_nina: %s", strerror(errno));
+}
+
+FIXTURE_TEARDOWN(drv)
+{
+	EXPECT_EQ(0, unload_wait("spisock_nina"));
+	if (self->simd > 0)
+		simd_stop(self->simd, SIGTERM);
+	EXPECT_EQ(0, unload_wait("spisock_sim"));
+	EXPECT_EQ(0, unload_wait("spisock"));
+	if (self->kmsg >= 0)
+		close(self->kmsg);
+}
+
+/* Bound and registered; the model saw the detection and a clean handshake. */
+TEST_F(drv, probe)
+{
+	char name[64];
+
+	if (!variant->bsd) {
+		/* Firmware without BSD sockets: refused, with the update hint. */
+		EXPECT_NE(0, bound_dev(name, sizeof(name)));
+		EXPECT_TRUE(kmsg_has(self->kmsg, UPDATE_HINT));
+		EXPECT_EQ(1, stat_of("cmd_0x37"));
+		EXPECT_EQ(1, stat_of("cmd_0x72"));
+		EXPECT_EQ(1, stat_of("error_frames"));
+		EXPECT_EQ(0, stat_of("unarmed_transactions"));
+		EXPECT_EQ(ENODEV, socket_bind_errno());
+		return;
+	}
+	ASSERT_EQ(0, bound_dev(name, sizeof(name)));
+	EXPECT_TRUE(kmsg_has(self->kmsg, "nina0: nina-fw 1.7.4-kselftest (Arduino), 10 sockets"));
+	EXPECT_EQ(1, stat_of("cmd_0x37"));
+	EXPECT_EQ(1, stat_of("cmd_0x72"));
+	EXPECT_EQ(2, stat_of("commands"));
+	EXPECT_EQ(0, stat_of("error_frames"));
+	EXPECT_EQ(0, stat_of("unarmed_transactions"));
+	EXPECT_EQ(0, stat_of("empty_transactions"));
+	EXPECT_EQ(0, stat_of("frame_warnings"));
+	EXPECT_EQ(0, stat_of("violations"));
+	EXPECT_LE(1, stat_of("resets"));
+}
+
+/* Sockets now reach the driver, which has no socket ops yet. */
+TEST_F(drv, socket_reaches_driver)
+{
+	EXPECT_EQ(variant->bsd ? EOPNOTSUPP : ENODEV, socket_bind_errno());
+}
+
+/* Unbind through sysfs: the radio goes away, sockets get ENODEV again. */
+TEST_F(drv, unbind)
+{
+	char name[64];
+
+	if (!variant->bsd)
+		SKIP(return, "not bound");
+	ASSERT_EQ(0, bound_dev(name, sizeof(name)));
+	ASSERT_EQ(0, write_file(DRV_DIR "/unbind", name));
+	EXPECT_NE(0, bound_dev(name, sizeof(name)));
+	EXPECT_EQ(ENODEV, socket_bind_errno());
+}
+
+/* rmmod with the radio registered and a socket attached to it. */
+TEST_F(drv, rmmod_registered)
+{
+	int fd = -1;
+
+	if (variant->bsd) {
+		struct sockaddr_in sin = { .sin_family = AF_INET };
+
+		fd = socket(spisock_family(), SOCK_STREAM, 0);
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(-1, bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+		EXPECT_EQ(EOPNOTSUPP, errno);
+	}
+	EXPECT_EQ(0, unload("spisock_nina")) TH_LOG("rmmod: %s", strerror(errno));
+	EXPECT_FALSE(loaded("spisock_nina"));
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The model dies under a bound driver; removing everything stays clean. */
+TEST_F(drv, model_killed)
+{
+	simd_stop(self->simd, SIGKILL);
+	self->simd = -1;
+	EXPECT_EQ(0, unload("spisock_nina")) TH_LOG("rmmod: %s", strerror(errno));
+	EXPECT_EQ(0, unload_wait("spisock_sim"));
+}
+
+TEST_HARNESS_MAIN
