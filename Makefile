@@ -39,11 +39,13 @@ check:
 check-full:
 	scripts/check.sh full
 
-# The main job: boot the bench VM, load the family, show it.
+# The main job: boot the bench VM with the simulated radio, load the family
+# and the NINA driver, show them.
 run: setup
 	tools/testing/vm/build-kernel debug >/dev/null
 	scripts/build-modules.sh $(KERNEL)
-	tools/testing/vm/run --kernel $(KERNEL) -- sh scripts/demo.sh $(KERNEL)
+	$(MAKE) -s -C tools/spisock/sim all
+	tools/testing/vm/run --kernel $(KERNEL) --radio -- sh scripts/demo.sh $(KERNEL)
 
 # Used by dkms.conf: build spisock.ko for kernel $(KVER) in build/dkms.
 dkms-build:
