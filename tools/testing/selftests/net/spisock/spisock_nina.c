@@ -37,8 +37,9 @@
 #include "../../kselftest_harness.h"
 #include "spisock_util.h"
 
-#define SIM_DEV		SPISOCK_SIM_DEV_PREFIX "0"
-#define SIM_MODULE	"spisock_sim"
+#define SIM_GPIO_CONSUMER	"spisock_nina-test"
+#include "spisock_sim_util.h"
+
 #define SIM_LABEL	"spisock-sim0"
 #define CONF_PATH	"/tmp/spisock_nina.conf"
 #define STATS_PATH	"/tmp/spisock_nina-stats.sock"
@@ -88,154 +89,6 @@ static const char conf_text[] =
 	"ap ssid=" AP_SSID " passphrase=" AP_PASS " channel=6 rssi=-45 bssid=02:00:00:00:00:01\n"
 	"host localhost.sim 127.0.0.1\n";
 
-static const char *sim_ko(void)
-{
-	const char *ko = getenv("SPISOCK_SIM_KO");
-
-	return ko ? ko : "spisock_sim.ko";
-}
-
-static const char *simd_path(void)
-{
-	const char *p = getenv("SPISOCK_SIMD");
-
-	return p ? p : "./spisock-simd";
-}
-
-static int sim_load(void)
-{
-	int fd, ret;
-
-	fd = open(sim_ko(), O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = syscall(__NR_finit_module, fd, "", 0);
-	close(fd);
-	return ret;
-}
-
-static int sim_unload(void)
-{
-	return syscall(__NR_delete_module, SIM_MODULE, O_NONBLOCK);
-}
-
-static int sim_loaded(void)
-{
-	return !access("/sys/module/" SIM_MODULE, F_OK);
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -1;
-}
-
-static int wait_path(const char *path, int ms)
-{
-	for (; ms > 0; ms -= 10) {
-		if (!access(path, F_OK))
-			return 0;
-		usleep(10000);
-	}
-	return -1;
-}
-
-/* The radio's device on @bus: "spi<bus>.0" before 6.2, then "spi-<node name>". */
-static int radio_dev_name(unsigned int bus, char *name, size_t size)
-{
-	char path[2 * NAME_MAX + 64];
-	struct dirent *d;
-	DIR *dir;
-	int ret = -1;
-
-	snprintf(path, sizeof(path), "/sys/class/spi_master/spi%u", bus);
-	dir = opendir(path);
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir))) {
-		if (strncmp(d->d_name, "spi", 3))
-			continue;
-		snprintf(path, sizeof(path), "/sys/class/spi_master/spi%u/%s/modalias",
-			 bus, d->d_name);
-		if (access(path, F_OK))
-			continue;
-		snprintf(name, size, "%s", d->d_name);
-		ret = 0;
-		break;
-	}
-	closedir(dir);
-	return ret;
-}
-
-static int open_gpiochip(const char *label)
-{
-	struct gpiochip_info info;
-	char path[32];
-	int i, fd;
-
-	for (i = 0; i < 64; i++) {
-		snprintf(path, sizeof(path), "/dev/gpiochip%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (!ioctl(fd, GPIO_GET_CHIPINFO_IOCTL, &info) &&
-		    !strcmp(info.label, label))
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
-
-static int gpio_request(int chip, unsigned int line, __u64 flags, int value)
-{
-	struct gpio_v2_line_request req;
-
-	memset(&req, 0, sizeof(req));
-	req.offsets[0] = line;
-	req.num_lines = 1;
-	snprintf(req.consumer, sizeof(req.consumer), "spisock_nina-test");
-	req.config.flags = flags;
-	if (flags & GPIO_V2_LINE_FLAG_OUTPUT) {
-		req.config.num_attrs = 1;
-		req.config.attrs[0].attr.id = GPIO_V2_LINE_ATTR_ID_OUTPUT_VALUES;
-		req.config.attrs[0].attr.values = value;
-		req.config.attrs[0].mask = 1;
-	}
-	if (ioctl(chip, GPIO_V2_GET_LINE_IOCTL, &req))
-		return -1;
-	return req.fd;
-}
-
-static int gpio_get(int lfd)
-{
-	struct gpio_v2_line_values v = { .mask = 1 };
-
-	if (ioctl(lfd, GPIO_V2_LINE_GET_VALUES_IOCTL, &v))
-		return -1;
-	return v.bits & 1;
-}
-
-static int gpio_set(int lfd, int value)
-{
-	struct gpio_v2_line_values v = { .mask = 1, .bits = value };
-
-	return ioctl(lfd, GPIO_V2_LINE_SET_VALUES_IOCTL, &v);
-}
-
 static int gpio_to_input(int lfd)
 {
 	struct gpio_v2_line_config c;
@@ -246,94 +99,6 @@ static int gpio_to_input(int lfd)
 }
 
 /* ---- the daemon ---------------------------------------------------------- */
-
-/* The daemon's counters as text; the length, or -1 when it does not answer. */
-static int stats_read(char *buf, size_t size)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = STATS_PATH };
-	size_t o = 0;
-	ssize_t n;
-	int fd;
-
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		close(fd);
-		return -1;
-	}
-	while (o < size - 1 && (n = read(fd, buf + o, size - 1 - o)) > 0)
-		o += n;
-	close(fd);
-	buf[o] = 0;
-	return o ? (int)o : -1;
-}
-
-/* The value of counter @key in @txt, or -1. */
-static long long stat_get(const char *txt, const char *key)
-{
-	size_t kl = strlen(key);
-	const char *p = txt;
-
-	while (p && *p) {
-		if (!strncmp(p, key, kl) && p[kl] == ' ')
-			return strtoll(p + kl + 1, NULL, 0);
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return -1;
-}
-
-/*
- * Start spisock-simd in the foreground on /dev/spisock-sim0, without
- * LD_PRELOAD, and wait until it serves its counters (it has opened the
- * device and its model runs). Its pid, or -1.
- */
-static pid_t simd_start(void)
-{
-	char buf[4096];
-	long long end;
-	int status;
-	pid_t pid;
-
-	unlink(STATS_PATH);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		unsetenv("LD_PRELOAD");
-		execl(simd_path(), simd_path(), "--foreground", "--device", SIM_DEV,
-		      "--config", CONF_PATH, "--time-factor", TIME_FACTOR,
-		      "--stats-socket", STATS_PATH, (char *)NULL);
-		_exit(127);
-	}
-	for (end = now_ms() + 10000; now_ms() < end; usleep(10000)) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return -1;
-		if (stats_read(buf, sizeof(buf)) > 0)
-			return pid;
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
-}
-
-/* Stop the daemon with @sig (SIGKILL after 5 s); its wait status. */
-static int simd_stop(pid_t pid, int sig)
-{
-	int status = -1, i;
-
-	kill(pid, sig);
-	for (i = 0; i < 500; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return status;
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return status;
-}
 
 /* ---- the host: spidev + GPIO lines --------------------------------------- */
 
@@ -876,7 +641,7 @@ FIXTURE_SETUP(radio)
 	ASSERT_LE(0, self->h.reset) TH_LOG("RESET: %s", strerror(errno));
 
 	ASSERT_EQ(0, write_file(CONF_PATH, conf_text));
-	self->simd = simd_start();
+	self->simd = simd_start(CONF_PATH, STATS_PATH, TIME_FACTOR);
 	ASSERT_LT(0, self->simd) TH_LOG("%s did not come up", simd_path());
 	ASSERT_EQ(0, nina_reset(&self->h)) TH_LOG("the chip did not boot");
 }
@@ -1076,14 +841,14 @@ TEST_F(radio, stats_reflect_traffic)
 	struct reply r;
 	int i, fd;
 
-	ASSERT_LT(0, stats_read(s0, sizeof(s0)));
+	ASSERT_LT(0, stats_read(STATS_PATH, s0, sizeof(s0)));
 	clocked = h->clocked;
 	transfers = h->transfers;
 	for (i = 0; i < 3; i++)
 		ASSERT_EQ(0, nina_cmd(h, CMD_GET_FW_VERSION, 0, NULL, &r));
 	ASSERT_EQ(0, nina_send_raw(h, bad, sizeof(bad)));
 	ASSERT_EQ(0, nina_recv(h, 0x05, &r));
-	ASSERT_LT(0, stats_read(s1, sizeof(s1)));
+	ASSERT_LT(0, stats_read(STATS_PATH, s1, sizeof(s1)));
 	clocked = h->clocked - clocked;
 	transfers = h->transfers - transfers;
 
@@ -1104,11 +869,11 @@ TEST_F(radio, stats_reflect_traffic)
 	ASSERT_EQ(WL_CONNECTED, nina_join(h, AP_SSID, AP_PASS));
 	fd = chip_socket(h, CHIP_SOCK_DGRAM);
 	ASSERT_LE(CHIP_FD_MIN, fd);
-	ASSERT_LT(0, stats_read(s1, sizeof(s1)));
+	ASSERT_LT(0, stats_read(STATS_PATH, s1, sizeof(s1)));
 	EXPECT_EQ(1, stat_get(s1, "open_sockets"));
 	EXPECT_EQ(WL_CONNECTED, stat_get(s1, "wifi_status"));
 	EXPECT_EQ(1, chip_fd_op(h, CMD_CLOSE, fd));
-	ASSERT_LT(0, stats_read(s1, sizeof(s1)));
+	ASSERT_LT(0, stats_read(STATS_PATH, s1, sizeof(s1)));
 	EXPECT_EQ(0, stat_get(s1, "open_sockets"));
 }
 
@@ -1129,7 +894,7 @@ TEST_F(radio, daemon_killed_mid_transfer_and_restarted)
 	usleep(200000);
 	EXPECT_EQ(0, waitpid(load, &status, WNOHANG));
 	/* A new daemon attaches while the host is still clocking. */
-	self->simd = simd_start();
+	self->simd = simd_start(CONF_PATH, STATS_PATH, TIME_FACTOR);
 	ASSERT_LT(0, self->simd);
 	usleep(200000);
 	EXPECT_EQ(0, waitpid(load, &status, WNOHANG)) TH_LOG("the transfer loop stopped");

@@ -28,8 +28,8 @@
 
 #include "../../kselftest_harness.h"
 #include "spisock_util.h"
+#include "spisock_sim_util.h"
 
-#define SIM_DEV		SPISOCK_SIM_DEV_PREFIX "0"
 #define CONF_PATH	"/tmp/spisock_nina_drv.conf"
 #define STATS_PATH	"/tmp/spisock_nina_drv-stats.sock"
 #define TIME_FACTOR	"0.01"
@@ -38,152 +38,14 @@
 #define NINA_PARAMS	"boot_ms=20 reset_ms=2"
 #define UPDATE_HINT	"update it to nina-fw >= 1.5.0 (Arduino) or >= 2.0.0 (Adafruit)"
 
-static const char *env_or(const char *name, const char *def)
-{
-	const char *v = getenv(name);
-
-	return v ? v : def;
-}
-
-static int load_ko(const char *path, const char *params)
-{
-	int fd, ret;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = syscall(__NR_finit_module, fd, params, 0);
-	close(fd);
-	return ret;
-}
-
-static int unload(const char *name)
-{
-	return syscall(__NR_delete_module, name, O_NONBLOCK);
-}
-
-static int loaded(const char *name)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/module/%s", name);
-	return !access(path, F_OK);
-}
-
-/* Remove @name, retrying while it is busy for up to 5 s; 0 when gone. */
-static int unload_wait(const char *name)
-{
-	int i;
-
-	for (i = 0; i < 500 && loaded(name); i++)
-		if (unload(name))
-			usleep(10000);
-	return loaded(name) ? -1 : 0;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -1;
-}
-
-static int stats_read(char *buf, size_t size)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = STATS_PATH };
-	size_t o = 0;
-	ssize_t n;
-	int fd;
-
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		close(fd);
-		return -1;
-	}
-	while (o < size - 1 && (n = read(fd, buf + o, size - 1 - o)) > 0)
-		o += n;
-	close(fd);
-	buf[o] = 0;
-	return o ? (int)o : -1;
-}
-
 /* Counter @key of the daemon, or -1. */
 static long long stat_of(const char *key)
 {
 	static char txt[16384];
-	size_t kl = strlen(key);
-	const char *p = txt;
 
-	if (stats_read(txt, sizeof(txt)) < 0)
+	if (stats_read(STATS_PATH, txt, sizeof(txt)) < 0)
 		return -1;
-	while (p && *p) {
-		if (!strncmp(p, key, kl) && p[kl] == ' ')
-			return strtoll(p + kl + 1, NULL, 0);
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return -1;
-}
-
-static pid_t simd_start(void)
-{
-	char buf[256];
-	long long end;
-	int status;
-	pid_t pid;
-
-	unlink(STATS_PATH);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		const char *simd = env_or("SPISOCK_SIMD", "./spisock-simd");
-
-		unsetenv("LD_PRELOAD");
-		execl(simd, simd, "--foreground", "--device", SIM_DEV,
-		      "--config", CONF_PATH, "--time-factor", TIME_FACTOR,
-		      "--stats-socket", STATS_PATH, (char *)NULL);
-		_exit(127);
-	}
-	for (end = now_ms() + 10000; now_ms() < end; usleep(10000)) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return -1;
-		if (stats_read(buf, sizeof(buf)) > 0)
-			return pid;
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
-}
-
-static void simd_stop(pid_t pid, int sig)
-{
-	int status, i;
-
-	kill(pid, sig);
-	for (i = 0; i < 500; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return;
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
+	return stat_get(txt, key);
 }
 
 /* Has the kernel log, from the start of this test, a line containing @s? */
@@ -268,29 +130,29 @@ FIXTURE_SETUP(drv)
 	self->simd = -1;
 	self->kmsg = -1;
 	ASSERT_EQ(0, access(nina, R_OK)) TH_LOG("set SPISOCK_NINA_KO");
-	ASSERT_FALSE(loaded("spisock_nina"));
-	ASSERT_FALSE(loaded("spisock_sim"));
+	ASSERT_FALSE(module_loaded("spisock_nina"));
+	ASSERT_FALSE(module_loaded("spisock_sim"));
 	ASSERT_EQ(0, write_file(CONF_PATH, variant->conf));
-	if (!loaded("spisock"))
+	if (!module_loaded("spisock"))
 		ASSERT_EQ(0, spisock_load("")) TH_LOG("spisock: %s", strerror(errno));
-	ASSERT_EQ(0, load_ko(env_or("SPISOCK_SIM_KO", "spisock_sim.ko"), ""))
+	ASSERT_EQ(0, sim_load())
 		TH_LOG("spisock_sim: %s", strerror(errno));
-	self->simd = simd_start();
+	self->simd = simd_start(CONF_PATH, STATS_PATH, TIME_FACTOR);
 	ASSERT_LT(0, self->simd);
 	self->kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	ASSERT_LE(0, self->kmsg);
 	lseek(self->kmsg, 0, SEEK_END);
 	/* Probing runs inside finit_module: reset, boot wait, detection. */
-	ASSERT_EQ(0, load_ko(nina, NINA_PARAMS)) TH_LOG("spisock_nina: %s", strerror(errno));
+	ASSERT_EQ(0, module_load(nina, NINA_PARAMS)) TH_LOG("spisock_nina: %s", strerror(errno));
 }
 
 FIXTURE_TEARDOWN(drv)
 {
-	EXPECT_EQ(0, unload_wait("spisock_nina"));
+	EXPECT_EQ(0, module_unload_wait("spisock_nina"));
 	if (self->simd > 0)
 		simd_stop(self->simd, SIGTERM);
-	EXPECT_EQ(0, unload_wait("spisock_sim"));
-	EXPECT_EQ(0, unload_wait("spisock"));
+	EXPECT_EQ(0, module_unload_wait("spisock_sim"));
+	EXPECT_EQ(0, module_unload_wait("spisock"));
 	if (self->kmsg >= 0)
 		close(self->kmsg);
 }
@@ -356,8 +218,8 @@ TEST_F(drv, rmmod_registered)
 		EXPECT_EQ(-1, bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
 		EXPECT_EQ(EOPNOTSUPP, errno);
 	}
-	EXPECT_EQ(0, unload("spisock_nina")) TH_LOG("rmmod: %s", strerror(errno));
-	EXPECT_FALSE(loaded("spisock_nina"));
+	EXPECT_EQ(0, module_unload("spisock_nina")) TH_LOG("rmmod: %s", strerror(errno));
+	EXPECT_FALSE(module_loaded("spisock_nina"));
 	if (fd >= 0)
 		close(fd);
 }
@@ -367,8 +229,8 @@ TEST_F(drv, model_killed)
 {
 	simd_stop(self->simd, SIGKILL);
 	self->simd = -1;
-	EXPECT_EQ(0, unload("spisock_nina")) TH_LOG("rmmod: %s", strerror(errno));
-	EXPECT_EQ(0, unload_wait("spisock_sim"));
+	EXPECT_EQ(0, module_unload("spisock_nina")) TH_LOG("rmmod: %s", strerror(errno));
+	EXPECT_EQ(0, module_unload_wait("spisock_sim"));
 }
 
 TEST_HARNESS_MAIN

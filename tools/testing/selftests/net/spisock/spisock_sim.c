@@ -31,150 +31,17 @@
 #include "../../kselftest_harness.h"
 #include "spisock_util.h"
 
-#define SIM_DEV		SPISOCK_SIM_DEV_PREFIX "0"
-#define SIM_MODULE	"spisock_sim"
+#define SIM_GPIO_CONSUMER	"spisock_sim-test"
+#include "spisock_sim_util.h"
+
 #define SIM_REFCNT	"/sys/module/spisock_sim/refcnt"
 #define EV_TIMEOUT_MS	10000
 #define EV_MAX		(sizeof(struct spisock_sim_event) + SPISOCK_SIM_MAX_XFER)
-
-static const char *sim_ko(void)
-{
-	const char *ko = getenv("SPISOCK_SIM_KO");
-
-	return ko ? ko : "spisock_sim.ko";
-}
-
-static int sim_load(void)
-{
-	int fd, ret;
-
-	fd = open(sim_ko(), O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = syscall(__NR_finit_module, fd, "", 0);
-	close(fd);
-	return ret;
-}
-
-static int sim_unload(void)
-{
-	return syscall(__NR_delete_module, SIM_MODULE, O_NONBLOCK);
-}
 
 /* A page no access is allowed to: copies to or from it fault. */
 static void *bad_ptr(void)
 {
 	return mmap(NULL, 65536 + 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-}
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -1;
-}
-
-/* Wait up to @ms for @path to exist (devtmpfs nodes come asynchronously). */
-static int wait_path(const char *path, int ms)
-{
-	for (; ms > 0; ms -= 10) {
-		if (!access(path, F_OK))
-			return 0;
-		usleep(10000);
-	}
-	return -1;
-}
-
-/*
- * The radio's device name on bus @bus: "spi<bus>.0" before 6.2, then
- * "spi-<software node name>". Found as the controller's child.
- */
-static int radio_dev_name(unsigned int bus, char *name, size_t size)
-{
-	char path[2 * NAME_MAX + 64];
-	struct dirent *d;
-	DIR *dir;
-	int ret = -1;
-
-	snprintf(path, sizeof(path), "/sys/class/spi_master/spi%u", bus);
-	dir = opendir(path);
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir))) {
-		if (strncmp(d->d_name, "spi", 3))
-			continue;
-		snprintf(path, sizeof(path), "/sys/class/spi_master/spi%u/%s/modalias",
-			 bus, d->d_name);
-		if (access(path, F_OK))
-			continue;
-		snprintf(name, size, "%s", d->d_name);
-		ret = 0;
-		break;
-	}
-	closedir(dir);
-	return ret;
-}
-
-/* The GPIO chip labelled @label, opened, or -1. */
-static int open_gpiochip(const char *label)
-{
-	struct gpiochip_info info;
-	char path[32];
-	int i, fd;
-
-	for (i = 0; i < 64; i++) {
-		snprintf(path, sizeof(path), "/dev/gpiochip%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (!ioctl(fd, GPIO_GET_CHIPINFO_IOCTL, &info) &&
-		    !strcmp(info.label, label))
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
-
-/* Request @line of @chip with @flags (and @value for an output); the line fd. */
-static int gpio_request(int chip, unsigned int line, __u64 flags, int value)
-{
-	struct gpio_v2_line_request req;
-
-	memset(&req, 0, sizeof(req));
-	req.offsets[0] = line;
-	req.num_lines = 1;
-	snprintf(req.consumer, sizeof(req.consumer), "spisock_sim-test");
-	req.config.flags = flags;
-	if (flags & GPIO_V2_LINE_FLAG_OUTPUT) {
-		req.config.num_attrs = 1;
-		req.config.attrs[0].attr.id = GPIO_V2_LINE_ATTR_ID_OUTPUT_VALUES;
-		req.config.attrs[0].attr.values = value;
-		req.config.attrs[0].mask = 1;
-	}
-	if (ioctl(chip, GPIO_V2_GET_LINE_IOCTL, &req))
-		return -1;
-	return req.fd;
-}
-
-static int gpio_get(int lfd)
-{
-	struct gpio_v2_line_values v = { .mask = 1 };
-
-	if (ioctl(lfd, GPIO_V2_LINE_GET_VALUES_IOCTL, &v))
-		return -1;
-	return v.bits & 1;
-}
-
-static int gpio_set(int lfd, int value)
-{
-	struct gpio_v2_line_values v = { .mask = 1, .bits = value };
-
-	return ioctl(lfd, GPIO_V2_LINE_SET_VALUES_IOCTL, &v);
 }
 
 /* The id of the next edge event of @lfd, or -1 after a timeout. */

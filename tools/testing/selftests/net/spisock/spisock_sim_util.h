@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the selftests that run against the simulated radio
+ * (spisock_sim.ko, /dev/spisock-sim0 and the spisock-simd chip model):
+ * module loading, sysfs writes, spidev binding, the GPIO character device
+ * and the daemon with its --stats socket.
+ *
+ * A test may define SIM_GPIO_CONSUMER before including this, the consumer
+ * name its GPIO line requests carry.
+ */
+#ifndef SPISOCK_SELFTEST_SIM_UTIL_H
+#define SPISOCK_SELFTEST_SIM_UTIL_H
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <linux/gpio.h>
+#include <linux/spisock_sim.h>
+
+#define SIM_DEV		SPISOCK_SIM_DEV_PREFIX "0"
+#define SIM_MODULE	"spisock_sim"
+
+#ifndef SIM_GPIO_CONSUMER
+#define SIM_GPIO_CONSUMER	"spisock-test"
+#endif
+
+/* ---- environment, time, files ------------------------------------------- */
+
+/* $@name, or @def when it is not set. */
+static inline const char *env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+
+	return v ? v : def;
+}
+
+/* The module under test: $SPISOCK_SIM_KO, or spisock_sim.ko here. */
+static inline const char *sim_ko(void)
+{
+	return env_or("SPISOCK_SIM_KO", "spisock_sim.ko");
+}
+
+/* The chip model daemon: $SPISOCK_SIMD, or ./spisock-simd. */
+static inline const char *simd_path(void)
+{
+	return env_or("SPISOCK_SIMD", "./spisock-simd");
+}
+
+static inline long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Write all of @s to @path opened with @flags; 0 or -1. */
+static inline int write_path(const char *path, const char *s, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC, 0644);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+/* Write @s to the existing file @path (a sysfs attribute). */
+static inline int write_str(const char *path, const char *s)
+{
+	return write_path(path, s, O_WRONLY);
+}
+
+/* Create or truncate @path and write @s to it. */
+static inline int write_file(const char *path, const char *s)
+{
+	return write_path(path, s, O_WRONLY | O_CREAT | O_TRUNC);
+}
+
+/* Wait up to @ms for @path to exist (devtmpfs nodes come asynchronously). */
+static inline int wait_path(const char *path, int ms)
+{
+	for (; ms > 0; ms -= 10) {
+		if (!access(path, F_OK))
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* ---- modules ------------------------------------------------------------ */
+
+static inline int module_load(const char *path, const char *params)
+{
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = syscall(__NR_finit_module, fd, params, 0);
+	close(fd);
+	return ret;
+}
+
+static inline int module_unload(const char *name)
+{
+	return syscall(__NR_delete_module, name, O_NONBLOCK);
+}
+
+static inline int module_loaded(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return !access(path, F_OK);
+}
+
+/* Remove @name, retrying while it is busy for up to 5 s; 0 when gone. */
+static inline int module_unload_wait(const char *name)
+{
+	int i;
+
+	for (i = 0; i < 500 && module_loaded(name); i++)
+		if (module_unload(name))
+			usleep(10000);
+	return module_loaded(name) ? -1 : 0;
+}
+
+static inline int sim_load(void)
+{
+	return module_load(sim_ko(), "");
+}
+
+static inline int sim_unload(void)
+{
+	return module_unload(SIM_MODULE);
+}
+
+static inline int sim_loaded(void)
+{
+	return module_loaded(SIM_MODULE);
+}
+
+/* ---- spidev and the GPIO character device ------------------------------- */
+
+/*
+ * The radio's device name on bus @bus: "spi<bus>.0" before 6.2, then
+ * "spi-<software node name>". Found as the controller's child.
+ */
+static inline int radio_dev_name(unsigned int bus, char *name, size_t size)
+{
+	char path[2 * NAME_MAX + 64];
+	struct dirent *d;
+	DIR *dir;
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "/sys/class/spi_master/spi%u", bus);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		if (strncmp(d->d_name, "spi", 3))
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/spi_master/spi%u/%s/modalias",
+			 bus, d->d_name);
+		if (access(path, F_OK))
+			continue;
+		snprintf(name, size, "%s", d->d_name);
+		ret = 0;
+		break;
+	}
+	closedir(dir);
+	return ret;
+}
+
+/* The GPIO chip labelled @label, opened, or -1. */
+static inline int open_gpiochip(const char *label)
+{
+	struct gpiochip_info info;
+	char path[32];
+	int i, fd;
+
+	for (i = 0; i < 64; i++) {
+		snprintf(path, sizeof(path), "/dev/gpiochip%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (!ioctl(fd, GPIO_GET_CHIPINFO_IOCTL, &info) &&
+		    !strcmp(info.label, label))
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+/* Request @line of @chip with @flags (and @value for an output); the line fd. */
+static inline int gpio_request(int chip, unsigned int line, __u64 flags, int value)
+{
+	struct gpio_v2_line_request req;
+
+	memset(&req, 0, sizeof(req));
+	req.offsets[0] = line;
+	req.num_lines = 1;
+	snprintf(req.consumer, sizeof(req.consumer), SIM_GPIO_CONSUMER);
+	req.config.flags = flags;
+	if (flags & GPIO_V2_LINE_FLAG_OUTPUT) {
+		req.config.num_attrs = 1;
+		req.config.attrs[0].attr.id = GPIO_V2_LINE_ATTR_ID_OUTPUT_VALUES;
+		req.config.attrs[0].attr.values = value;
+		req.config.attrs[0].mask = 1;
+	}
+	if (ioctl(chip, GPIO_V2_GET_LINE_IOCTL, &req))
+		return -1;
+	return req.fd;
+}
+
+static inline int gpio_get(int lfd)
+{
+	struct gpio_v2_line_values v = { .mask = 1 };
+
+	if (ioctl(lfd, GPIO_V2_LINE_GET_VALUES_IOCTL, &v))
+		return -1;
+	return v.bits & 1;
+}
+
+static inline int gpio_set(int lfd, int value)
+{
+	struct gpio_v2_line_values v = { .mask = 1, .bits = value };
+
+	return ioctl(lfd, GPIO_V2_LINE_SET_VALUES_IOCTL, &v);
+}
+
+/* ---- the spisock-simd daemon -------------------------------------------- */
+
+/*
+ * The counters the daemon serves on its stats socket @sock, as text in @buf;
+ * the length, or -1 when it does not answer.
+ */
+static inline int stats_read(const char *sock, char *buf, size_t size)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t o = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return -1;
+	}
+	while (o < size - 1 && (n = read(fd, buf + o, size - 1 - o)) > 0)
+		o += n;
+	close(fd);
+	buf[o] = 0;
+	return o ? (int)o : -1;
+}
+
+/* The value of counter @key in the stats text @txt, or -1. */
+static inline long long stat_get(const char *txt, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *p = txt;
+
+	while (p && *p) {
+		if (!strncmp(p, key, kl) && p[kl] == ' ')
+			return strtoll(p + kl + 1, NULL, 0);
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
+/*
+ * Start spisock-simd in the foreground on SIM_DEV with config @conf, time
+ * factor @time_factor and stats socket @sock, without LD_PRELOAD, and wait
+ * until it serves its counters (it has opened the device and its model
+ * runs). Its pid, or -1.
+ */
+static inline pid_t simd_start(const char *conf, const char *sock,
+			       const char *time_factor)
+{
+	char buf[4096];
+	long long end;
+	int status;
+	pid_t pid;
+
+	unlink(sock);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		const char *simd = simd_path();
+
+		unsetenv("LD_PRELOAD");
+		execl(simd, simd, "--foreground", "--device", SIM_DEV,
+		      "--config", conf, "--time-factor", time_factor,
+		      "--stats-socket", sock, (char *)NULL);
+		_exit(127);
+	}
+	for (end = now_ms() + 10000; now_ms() < end; usleep(10000)) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return -1;
+		if (stats_read(sock, buf, sizeof(buf)) > 0)
+			return pid;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+/* Stop the daemon with @sig (SIGKILL after 5 s); its wait status. */
+static inline int simd_stop(pid_t pid, int sig)
+{
+	int status = -1, i;
+
+	kill(pid, sig);
+	for (i = 0; i < 500; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return status;
+}
+
+#endif
