@@ -66,7 +66,7 @@ vm_tier() {
 		-- sh scripts/vm-suite.sh "$k" "build/results/$k" "$tier" || rc=$?
 	echo "$rc" > "$results/$k/vm-clean.rc"
 	# A suite that left no results at all is a failure too.
-	local want=(spisock_module spisock_basic spisock_sim spisock_nina spisock_nina_drv run_tests) s
+	local want=(spisock_module spisock_basic spisock_sim spisock_nina spisock_nina_drv spisock_netlink run_tests) s
 	[ "$k" = 6.12 ] && want+=(debug-features kunit kunit-dev kunit-nina)
 	for s in "${want[@]}"; do
 		[ -s "$results/$k/$s.tap" ] ||

@@ -36,6 +36,7 @@ suite spisock_basic $kst/net/spisock/spisock_basic
 suite spisock_sim $kst/net/spisock/spisock_sim
 suite spisock_nina $kst/net/spisock/spisock_nina
 suite spisock_nina_drv $kst/net/spisock/spisock_nina_drv
+suite spisock_netlink $kst/net/spisock/spisock_netlink
 
 # The same programs through the kselftest runner, as from a kernel tree.
 suite run_tests make -s -C $kst TARGETS=net/spisock run_tests

@@ -23,6 +23,7 @@
 #include <linux/in.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/srcu.h>
@@ -191,6 +192,7 @@ struct spisock_dev {
 	struct net *net;
 	struct kref ref;
 	struct srcu_struct srcu;
+	struct mutex ctl_lock;		/* serializes link and unlink */
 	struct list_head node;		/* on the registry, under its mutex */
 	spinlock_t lock;		/* leaf: @dead and @socks */
 	bool dead;

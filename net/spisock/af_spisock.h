@@ -69,6 +69,8 @@ int spisock_pick_family(const int *prefs, unsigned int n,
 void spisock_sock_init(struct socket *sock, struct sock *sk);
 
 struct spisock_dev *spisock_dev_get_default(struct net *net);
+struct spisock_dev *spisock_dev_get(struct net *net, int id, const char *name);
+struct spisock_dev *spisock_dev_get_next(struct net *net, int min_id);
 void spisock_dev_fail_socks(struct spisock_dev *dev, int err_conn, int err);
 
 /**
@@ -100,5 +102,7 @@ static inline void spisock_dev_exit(struct spisock_dev *dev, int idx)
 
 int spisock_proc_init(void);
 void spisock_proc_exit(void);
+int spisock_netlink_init(void);
+void spisock_netlink_exit(void);
 
 #endif /* _SPISOCK_AF_SPISOCK_H */

@@ -24,6 +24,7 @@
 #include <linux/idr.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <net/net_namespace.h>
 #include <net/tcp_states.h>
 
@@ -59,6 +60,7 @@ struct spisock_dev *spisock_alloc_device(size_t priv_size)
 	dev->id = -1;
 	dev->net = &init_net;
 	kref_init(&dev->ref);
+	mutex_init(&dev->ctl_lock);
 	spin_lock_init(&dev->lock);
 	INIT_LIST_HEAD(&dev->node);
 	INIT_LIST_HEAD(&dev->socks);
@@ -71,6 +73,7 @@ static void spisock_dev_release(struct kref *ref)
 	struct spisock_dev *dev = container_of(ref, struct spisock_dev, ref);
 
 	cleanup_srcu_struct(&dev->srcu);
+	mutex_destroy(&dev->ctl_lock);
 	kfree(dev);
 }
 
@@ -206,6 +209,61 @@ struct spisock_dev *spisock_dev_get_default(struct net *net)
 	return found;
 }
 EXPORT_SYMBOL_IF_KUNIT(spisock_dev_get_default);
+
+/**
+ * spisock_dev_get() - look a radio up by id and/or name
+ * @net: the requester's namespace; radios of other namespaces are not found
+ * @id: the radio's id, or -1 for any
+ * @name: the radio's name, or NULL for any
+ *
+ * Return: the live radio of @net matching both, with a reference the caller
+ * drops with spisock_put_device(), or NULL.
+ */
+struct spisock_dev *spisock_dev_get(struct net *net, int id, const char *name)
+{
+	struct spisock_dev *dev, *found = NULL;
+
+	mutex_lock(&spisock_devs_mutex);
+	list_for_each_entry(dev, &spisock_devs, node) {
+		if (!net_eq(dev->net, net) || READ_ONCE(dev->dead))
+			continue;
+		if (id >= 0 && dev->id != id)
+			continue;
+		if (name && strcmp(dev->name, name))
+			continue;
+		kref_get(&dev->ref);
+		found = dev;
+		break;
+	}
+	mutex_unlock(&spisock_devs_mutex);
+	return found;
+}
+
+/**
+ * spisock_dev_get_next() - the next radio of a namespace, for dumps
+ * @net: the requester's namespace
+ * @min_id: the smallest id wanted
+ *
+ * Return: the live radio of @net with the smallest id >= @min_id, with a
+ * reference the caller drops with spisock_put_device(), or NULL.
+ */
+struct spisock_dev *spisock_dev_get_next(struct net *net, int min_id)
+{
+	struct spisock_dev *dev, *found = NULL;
+
+	mutex_lock(&spisock_devs_mutex);
+	list_for_each_entry(dev, &spisock_devs, node) {
+		if (!net_eq(dev->net, net) || READ_ONCE(dev->dead) ||
+		    dev->id < min_id)
+			continue;
+		if (!found || dev->id < found->id)
+			found = dev;
+	}
+	if (found)
+		kref_get(&found->ref);
+	mutex_unlock(&spisock_devs_mutex);
+	return found;
+}
 
 /**
  * spisock_link_lost() - the radio left its network (or the chip reset)
