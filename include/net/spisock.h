@@ -109,7 +109,8 @@ struct spisock_scan_result {
  * @listen: start listening; @backlog is the caller's, unclamped.
  * @accept: atomic. A listener's host accept queue has room: produce the next
  *	connection (nina-fw: SOCKET_ACCEPT; WINC1500: accepts are unsolicited,
- *	nothing to do).
+ *	nothing to do). The driver hands each connection over with
+ *	spisock_child_alloc() and spisock_child_queue().
  * @connect: connect to @addr; usually returns -EINPROGRESS and reports the
  *	outcome with spisock_set_state(TCP_ESTABLISHED) or spisock_set_error().
  * @send: atomic. Data was queued on the transmit queue; take it with
@@ -174,6 +175,9 @@ struct spisock_dev_ops {
  * @parent: the bus device, for messages; may be NULL
  * @max_sockets: chip sockets the firmware offers (0: no known limit)
  * @ipv6: the chip runs IPv6 (false for nina-fw and WINC1500)
+ * @max_dgram: largest datagram payload the chip sends (0: 65507)
+ * @addr: the radio's IPv4 address while linked, else 0; the driver updates
+ *	it with WRITE_ONCE() when it learns it (link, status)
  * @priv: the driver's private area (spisock_alloc_device()'s @priv_size
  *	bytes, zeroed); lives as long as the struct
  *
@@ -185,6 +189,8 @@ struct spisock_dev {
 	struct device *parent;
 	unsigned int max_sockets;
 	bool ipv6;
+	unsigned int max_dgram;
+	__be32 addr;
 	void *priv;
 
 	/* private: */
@@ -215,6 +221,15 @@ size_t spisock_tx_peek(struct sock *sk, void *buf, size_t len,
 		       struct sockaddr_in *to);
 void spisock_tx_consume(struct sock *sk, size_t len);
 void spisock_set_state(struct sock *sk, int state);
+unsigned int spisock_rx_space(struct sock *sk);
+bool spisock_tx_pending(struct sock *sk);
+bool spisock_sk_waiting(struct sock *sk);
+bool spisock_accept_room(struct sock *sk);
+long spisock_linger_jiffies(struct sock *sk);
+struct sock *spisock_child_alloc(struct sock *parent,
+				 const struct sockaddr_in *peer);
+int spisock_child_queue(struct sock *parent, struct sock *child);
+void spisock_child_drop(struct sock *child);
 void spisock_set_error(struct sock *sk, int err);
 void spisock_link_lost(struct spisock_dev *dev);
 

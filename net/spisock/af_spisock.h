@@ -28,14 +28,35 @@
  *	holds a reference on it until release
  * @dev_node: on @dev->socks, under @dev->lock
  * @drv: the driver's per-socket state (spisock_sock_priv()), owned by it
+ * @peer: the connected peer (sin_family 0 while there is none)
+ * @tx_mutex: serializes senders of one socket without holding lock_sock
+ *	while they wait for SO_SNDBUF room (a reader must not wait on a writer)
+ * @tx_bytes: bytes queued for transmission and not yet taken by the chip
+ * @accept_q: a listener's accepted children, under @lock
+ * @accept_node: a child's entry on its listener's @accept_q
+ * @accept_len: entries on @accept_q
+ * @backlog: listen()'s backlog, as given
+ * @radio_id: the radio SPISOCK_RADIO chose, -1 for the default
+ * @bound: bind (explicit or implicit) succeeded; @local.sin_port is ours
+ * @nodelay: TCP_NODELAY (host-side coalescing only)
  */
 struct spisock_sock {
 	struct sock sk;
 	struct sockaddr_in local;
+	struct sockaddr_in peer;
 	spinlock_t lock;	/* see above */
 	struct spisock_dev *dev;
 	struct list_head dev_node;
 	void *drv;
+	struct mutex tx_mutex;	/* see above */
+	atomic_t tx_bytes;
+	struct list_head accept_q;
+	struct list_head accept_node;
+	unsigned int accept_len;
+	int backlog;
+	int radio_id;
+	bool bound;
+	bool nodelay;
 };
 
 /**
@@ -61,6 +82,33 @@ extern const struct proto_ops spisock_stream_ops;
 extern const struct proto_ops spisock_dgram_ops;
 
 int spisock_check_type(int type, int protocol);
+int spisock_need_radio(struct sock *sk);
+int spisock_autobind(struct sock *sk);
+int spisock_pick_port(struct sock *sk, __be16 *port);
+bool spisock_port_in_use(struct sock *sk, __be16 port);
+void spisock_op_want(struct sock *sk, unsigned int mask);
+void spisock_op_send(struct sock *sk);
+void spisock_op_rx_room(struct sock *sk);
+void spisock_op_accept(struct sock *sk);
+void spisock_sk_release(struct sock *sk);
+void spisock_sk_detach(struct sock *sk);
+void spisock_sock_init_common(struct sock *sk);
+struct sock *spisock_child_pop(struct sock *parent);
+extern int spisock_accept_prefetch;
+__poll_t spisock_stream_poll(struct file *file, struct socket *sock,
+			     poll_table *wait);
+int spisock_stream_sendmsg(struct socket *sock, struct msghdr *msg,
+			   size_t len);
+int spisock_stream_recvmsg(struct socket *sock, struct msghdr *msg,
+			   size_t len, int flags);
+int spisock_stream_inq(struct sock *sk);
+int spisock_dgram_sendmsg(struct socket *sock, struct msghdr *msg,
+			  size_t len);
+int spisock_dgram_recvmsg(struct socket *sock, struct msghdr *msg,
+			  size_t len, int flags);
+__poll_t spisock_dgram_poll(struct file *file, struct socket *sock,
+			    poll_table *wait);
+int spisock_dgram_inq(struct sock *sk);
 int spisock_check_sockaddr(const struct sockaddr *addr, int addr_len);
 #if IS_ENABLED(CONFIG_KUNIT)
 int spisock_pick_family(const int *prefs, unsigned int n,

@@ -354,7 +354,8 @@ EXPORT_SYMBOL_GPL(spisock_rx_alloc);
  * SO_RCVBUF), queues it and wakes readers.
  * Context: any but NMI; takes the per-socket spinlock.
  * Return: 0; -ENOBUFS when it does not fit, -EPIPE when the socket was
- * released (the skb is freed).
+ * released, -EPERM when a connected datagram socket's filter dropped it
+ * (the skb is freed in every error case).
  */
 int spisock_rx_skb(struct sock *sk, struct sk_buff *skb,
 		   const struct sockaddr_in *from)
@@ -366,6 +367,11 @@ int spisock_rx_skb(struct sock *sk, struct sk_buff *skb,
 	spin_lock_irqsave(&ssk->lock, flags);
 	if (sock_flag(sk, SOCK_DEAD)) {
 		err = -EPIPE;
+	} else if (from && ssk->peer.sin_family &&
+		   (from->sin_addr.s_addr != ssk->peer.sin_addr.s_addr ||
+		    from->sin_port != ssk->peer.sin_port)) {
+		/* A connected datagram socket hears only its peer. */
+		err = -EPERM;
 	} else if (!spisock_rx_fits(sk, skb->truesize)) {
 		err = -ENOBUFS;
 	} else {
@@ -472,10 +478,12 @@ void spisock_tx_consume(struct sock *sk, size_t len)
 
 		if (sk->sk_type == SOCK_STREAM && len < left) {
 			SPISOCK_SKB_CB(skb)->offset += len;
+			atomic_sub(len, &spisock_sk(sk)->tx_bytes);
 			break;
 		}
 		__skb_unlink(skb, q);
 		__skb_queue_tail(&done, skb);
+		atomic_sub(left, &spisock_sk(sk)->tx_bytes);
 		if (sk->sk_type != SOCK_STREAM)
 			break;
 		len -= left;
@@ -526,3 +534,77 @@ void spisock_set_error(struct sock *sk, int err)
 	sk_error_report(sk);
 }
 EXPORT_SYMBOL_GPL(spisock_set_error);
+
+/**
+ * spisock_rx_space() - receive-buffer room for the next read from the chip
+ * @sk: the socket
+ *
+ * Return: payload bytes an skb may carry and still fit into SO_RCVBUF next
+ * to what is queued (at least one skb fits an empty queue), 0 when full.
+ * Context: any but NMI.
+ */
+unsigned int spisock_rx_space(struct sock *sk)
+{
+	int used = atomic_read(&sk->sk_rmem_alloc);
+	int room = READ_ONCE(sk->sk_rcvbuf) - used;
+
+	if (!used)
+		return UINT_MAX;
+	room -= SKB_TRUESIZE(0);
+	return room > 0 ? room : 0;
+}
+EXPORT_SYMBOL_GPL(spisock_rx_space);
+
+/**
+ * spisock_tx_pending() - whether transmit data waits for the chip
+ * @sk: the socket
+ *
+ * Return: true while spisock_tx_peek() would copy something.
+ * Context: any but NMI.
+ */
+bool spisock_tx_pending(struct sock *sk)
+{
+	return !skb_queue_empty_lockless(&sk->sk_write_queue);
+}
+EXPORT_SYMBOL_GPL(spisock_tx_pending);
+
+/**
+ * spisock_sk_waiting() - whether a task waits on the socket
+ * @sk: the socket
+ *
+ * True for blocked calls, poll/select in progress and epoll membership:
+ * the driver keeps polling the chip for such a socket.
+ * Context: any but NMI.
+ * Return: true when the socket's wait queue is not empty.
+ */
+bool spisock_sk_waiting(struct sock *sk)
+{
+	struct socket_wq *wq;
+	bool ret;
+
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	/*
+	 * A racy peek is enough: a waiter that arrives just after also
+	 * records interest, which wakes the worker.
+	 */
+	ret = wq && waitqueue_active(&wq->wait);
+	rcu_read_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_GPL(spisock_sk_waiting);
+
+/**
+ * spisock_linger_jiffies() - how long close may flush transmit data
+ * @sk: the socket
+ *
+ * Return: SO_LINGER's time when it is on (0 for {1, 0}: discard), or -1
+ * when it is off (flush in the background).
+ */
+long spisock_linger_jiffies(struct sock *sk)
+{
+	if (!sock_flag(sk, SOCK_LINGER))
+		return -1;
+	return READ_ONCE(sk->sk_lingertime);
+}
+EXPORT_SYMBOL_GPL(spisock_linger_jiffies);

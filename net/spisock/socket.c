@@ -5,15 +5,22 @@
  * Arguments are checked first and fail exactly as AF_INET's do (EINVAL for a
  * short address, EAFNOSUPPORT for a foreign family, ...). What can only be
  * done by a radio fails with ENODEV while no radio serves the socket.
+ * Stream data (stream.c) and datagrams (dgram.c) have their own files; this
+ * one holds the calls both types share and the proto_ops tables.
  */
 
 #include <asm/ioctls.h>
 #include <linux/in.h>
+#include <linux/module.h>
 #include <linux/net.h>
 #include <linux/poll.h>
 #include <linux/sockios.h>
+#include <linux/tcp.h>
 #include <linux/uaccess.h>
+#include <net/ip.h>
 #include <net/sock.h>
+#include <net/tcp_states.h>
+#include <uapi/linux/spisock.h>
 
 #include "af_spisock.h"
 
@@ -60,7 +67,16 @@ int spisock_check_sockaddr(const struct sockaddr *addr, int addr_len)
 }
 EXPORT_SYMBOL_IF_KUNIT(spisock_check_sockaddr);
 
-/* Core -> driver calls: each inside the device's SRCU read section. */
+int spisock_accept_prefetch = 1;
+module_param_named(accept_prefetch, spisock_accept_prefetch, int, 0644);
+MODULE_PARM_DESC(accept_prefetch,
+		 "connections a listener accepts from the chip ahead of accept(2), at most its backlog (default 1: chip sockets are scarce)");
+
+/*
+ * Core -> driver calls: each inside the device's SRCU read section. The
+ * socket's device is set once under lock_sock and never changes, so the
+ * atomic ones may run without it.
+ */
 static int spisock_op_open(struct spisock_dev *dev, struct sock *sk)
 {
 	const struct spisock_dev_ops *ops;
@@ -129,13 +145,15 @@ static void spisock_op_close(struct spisock_dev *dev, struct sock *sk)
 	spisock_dev_exit(dev, idx);
 }
 
-/* Atomic: from .poll. */
-static void spisock_op_want(struct spisock_dev *dev, struct sock *sk,
-			    unsigned int mask)
+/* The atomic ops: from .poll, with no lock needed. */
+void spisock_op_want(struct sock *sk, unsigned int mask)
 {
+	struct spisock_dev *dev = READ_ONCE(spisock_sk(sk)->dev);
 	const struct spisock_dev_ops *ops;
 	int idx;
 
+	if (!dev)
+		return;
 	ops = spisock_dev_enter(dev, &idx);
 	if (!ops)
 		return;
@@ -144,17 +162,66 @@ static void spisock_op_want(struct spisock_dev *dev, struct sock *sk,
 	spisock_dev_exit(dev, idx);
 }
 
+void spisock_op_send(struct sock *sk)
+{
+	struct spisock_dev *dev = READ_ONCE(spisock_sk(sk)->dev);
+	const struct spisock_dev_ops *ops;
+	int idx;
+
+	if (!dev)
+		return;
+	ops = spisock_dev_enter(dev, &idx);
+	if (!ops)
+		return;
+	if (ops->send)
+		ops->send(dev, sk);
+	spisock_dev_exit(dev, idx);
+}
+
+void spisock_op_rx_room(struct sock *sk)
+{
+	struct spisock_dev *dev = READ_ONCE(spisock_sk(sk)->dev);
+	const struct spisock_dev_ops *ops;
+	int idx;
+
+	if (!dev)
+		return;
+	ops = spisock_dev_enter(dev, &idx);
+	if (!ops)
+		return;
+	if (ops->rx_room)
+		ops->rx_room(dev, sk);
+	spisock_dev_exit(dev, idx);
+}
+
+void spisock_op_accept(struct sock *sk)
+{
+	struct spisock_dev *dev = READ_ONCE(spisock_sk(sk)->dev);
+	const struct spisock_dev_ops *ops;
+	int idx;
+
+	if (!dev)
+		return;
+	ops = spisock_dev_enter(dev, &idx);
+	if (!ops)
+		return;
+	if (ops->accept)
+		ops->accept(dev, sk);
+	spisock_dev_exit(dev, idx);
+}
+
 /**
  * spisock_need_radio() - attach a socket to its radio
  * @sk: the socket, under lock_sock
  *
- * A socket that has no radio yet takes the default radio of its namespace
- * (a reference that release drops) and the driver's open op runs.
+ * A socket that has no radio yet takes the one SPISOCK_RADIO chose, or the
+ * default radio of its namespace (a reference that release drops), and the
+ * driver's open op runs.
  *
  * Return: 0, -ENODEV when there is no radio or it was unregistered, or the
  * open op's error.
  */
-static int spisock_need_radio(struct sock *sk)
+int spisock_need_radio(struct sock *sk)
 {
 	struct spisock_sock *ssk = spisock_sk(sk);
 	struct spisock_dev *dev = ssk->dev;
@@ -164,7 +231,10 @@ static int spisock_need_radio(struct sock *sk)
 	if (dev)
 		return READ_ONCE(dev->dead) ? -ENODEV : 0;
 
-	dev = spisock_dev_get_default(sock_net(sk));
+	if (ssk->radio_id >= 0)
+		dev = spisock_dev_get(sock_net(sk), ssk->radio_id, NULL);
+	else
+		dev = spisock_dev_get_default(sock_net(sk));
 	if (!dev)
 		return -ENODEV;
 
@@ -194,13 +264,31 @@ static void spisock_sk_destruct(struct sock *sk)
 {
 	skb_queue_purge(&sk->sk_receive_queue);
 	skb_queue_purge(&sk->sk_write_queue);
+	mutex_destroy(&spisock_sk(sk)->tx_mutex);
+}
+
+/* What every spisock sock needs, created by socket(2) or by an accept. */
+void spisock_sock_init_common(struct sock *sk)
+{
+	struct spisock_sock *ssk = spisock_sk(sk);
+
+	sk->sk_destruct = spisock_sk_destruct;
+	sk->sk_state = TCP_CLOSE;
+	spin_lock_init(&ssk->lock);
+	mutex_init(&ssk->tx_mutex);
+	atomic_set(&ssk->tx_bytes, 0);
+	INIT_LIST_HEAD(&ssk->dev_node);
+	INIT_LIST_HEAD(&ssk->accept_q);
+	INIT_LIST_HEAD(&ssk->accept_node);
+	ssk->local.sin_family = AF_INET;
+	ssk->local.sin_addr.s_addr = htonl(INADDR_ANY);
+	ssk->local.sin_port = 0;
+	ssk->radio_id = -1;
 }
 
 /* The protocol was checked by spisock_check_type(); 0 means the type's own. */
 void spisock_sock_init(struct socket *sock, struct sock *sk)
 {
-	struct spisock_sock *ssk = spisock_sk(sk);
-
 	if (sock->type == SOCK_STREAM) {
 		sock->ops = &spisock_stream_ops;
 		sk->sk_protocol = IPPROTO_TCP;
@@ -210,47 +298,123 @@ void spisock_sock_init(struct socket *sock, struct sock *sk)
 	}
 	sock->state = SS_UNCONNECTED;
 	sock_init_data(sock, sk);
-	sk->sk_destruct = spisock_sk_destruct;
-	sk->sk_state = TCP_CLOSE;
-	spin_lock_init(&ssk->lock);
-	INIT_LIST_HEAD(&ssk->dev_node);
-	ssk->local.sin_family = AF_INET;
-	ssk->local.sin_addr.s_addr = htonl(INADDR_ANY);
-	ssk->local.sin_port = 0;
+	spisock_sock_init_common(sk);
 }
 
-static int spisock_release(struct socket *sock)
+/**
+ * spisock_sk_release() - drop a socket: its chip socket, children, radio
+ * @sk: a socket whose struct socket is going away, or an unaccepted child
+ *
+ * The driver's close op flushes and closes the chip socket in the
+ * background, holding its own reference; children still waiting on a
+ * listener's accept queue are released the same way.
+ */
+void spisock_sk_release(struct sock *sk)
 {
-	struct sock *sk = sock->sk;
-	struct spisock_sock *ssk;
-	struct spisock_dev *dev;
+	struct spisock_sock *ssk = spisock_sk(sk);
+	struct spisock_sock *child, *tmp;
 	unsigned long flags;
-
-	if (!sk)
-		return 0;
-	ssk = spisock_sk(sk);
+	LIST_HEAD(children);
 
 	lock_sock(sk);
 	/* The delivery helpers check SOCK_DEAD under the same lock. */
 	spin_lock_irqsave(&ssk->lock, flags);
 	sock_set_flag(sk, SOCK_DEAD);
+	list_splice_init(&ssk->accept_q, &children);
+	ssk->accept_len = 0;
 	spin_unlock_irqrestore(&ssk->lock, flags);
 	sock_orphan(sk);
-	sk->sk_shutdown = SHUTDOWN_MASK;
-	dev = ssk->dev;
-	if (dev)
-		spisock_op_close(dev, sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	if (ssk->dev)
+		spisock_op_close(ssk->dev, sk);
 	release_sock(sk);
 
-	if (dev) {
-		spin_lock_irqsave(&dev->lock, flags);
-		list_del_init(&ssk->dev_node);
-		spin_unlock_irqrestore(&dev->lock, flags);
-		spisock_put_device(dev);
+	list_for_each_entry_safe(child, tmp, &children, accept_node) {
+		list_del_init(&child->accept_node);
+		spisock_sk_release(&child->sk);
 	}
-	sock->sk = NULL;
+	spisock_sk_detach(sk);
 	sock_put(sk);
+}
+
+static int spisock_release(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	if (!sk)
+		return 0;
+	spisock_sk_release(sk);
+	sock->sk = NULL;
 	return 0;
+}
+
+static int spisock_check_bind_addr(struct sock *sk,
+				   const struct sockaddr_in *sin)
+{
+	struct spisock_dev *dev = spisock_sk(sk)->dev;
+	__be32 a = sin->sin_addr.s_addr;
+	struct net *net = sock_net(sk);
+
+	if (a != htonl(INADDR_ANY) && (!READ_ONCE(dev->addr) ||
+				       a != READ_ONCE(dev->addr)))
+		return -EADDRNOTAVAIL;
+	if (sin->sin_port &&
+	    inet_port_requires_bind_service(net, ntohs(sin->sin_port)) &&
+	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE))
+		return -EACCES;
+	return 0;
+}
+
+/*
+ * Bind under lock_sock, the radio attached: an explicit port must be free on
+ * this radio; port 0 picks one, and the chip's EADDRINUSE (a port the chip
+ * still holds, e.g. in TIME_WAIT) makes it pick another a few times.
+ */
+static int spisock_do_bind(struct sock *sk, const struct sockaddr_in *sin)
+{
+	struct spisock_sock *ssk = spisock_sk(sk);
+	struct sockaddr_in a = *sin;
+	int tries = sin->sin_port ? 1 : 8;
+	int err;
+
+	if (ssk->bound)
+		return -EINVAL;
+	err = spisock_check_bind_addr(sk, sin);
+	if (err)
+		return err;
+	do {
+		if (sin->sin_port) {
+			if (spisock_port_in_use(sk, sin->sin_port))
+				return -EADDRINUSE;
+		} else {
+			err = spisock_pick_port(sk, &a.sin_port);
+			if (err)
+				return err;
+		}
+		/* Published before the op so a concurrent bind sees it. */
+		ssk->local.sin_port = a.sin_port;
+		WRITE_ONCE(ssk->bound, true);
+		err = spisock_op_bind(sk, &a);
+		if (!err) {
+			ssk->local.sin_addr = a.sin_addr;
+			return 0;
+		}
+		WRITE_ONCE(ssk->bound, false);
+		ssk->local.sin_port = 0;
+	} while (err == -EADDRINUSE && --tries);
+	return err;
+}
+
+/* Bind to INADDR_ANY and a port of the radio's choosing, once. */
+int spisock_autobind(struct sock *sk)
+{
+	struct sockaddr_in any = { .sin_family = AF_INET };
+	int err;
+
+	err = spisock_need_radio(sk);
+	if (err || spisock_sk(sk)->bound)
+		return err;
+	return spisock_do_bind(sk, &any);
 }
 
 static int spisock_bind(struct socket *sock, struct sockaddr *addr,
@@ -265,40 +429,132 @@ static int spisock_bind(struct socket *sock, struct sockaddr *addr,
 	lock_sock(sk);
 	err = spisock_need_radio(sk);
 	if (!err)
-		err = spisock_op_bind(sk, sin);
-	if (!err) {
-		spisock_sk(sk)->local.sin_addr = sin->sin_addr;
-		spisock_sk(sk)->local.sin_port = sin->sin_port;
-	}
+		err = spisock_do_bind(sk, sin);
 	release_sock(sk);
 	return err;
 }
 
-/*
- * A connect whose outcome the driver reports later: wait (interruptibly, up
- * to SO_SNDTIMEO) for spisock_set_state() or spisock_set_error(). As in
- * AF_INET, O_NONBLOCK or an expired timeout leaves it in progress.
- */
-static int spisock_wait_connect(struct sock *sk, int flags)
+/* Wait for a connect in progress; lock_sock held, released while asleep. */
+static long spisock_wait_connect(struct sock *sk, long timeo)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	long timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
 
-	while (READ_ONCE(sk->sk_state) == TCP_SYN_SENT &&
-	       !READ_ONCE(sk->sk_err)) {
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (READ_ONCE(sk->sk_state) == TCP_SYN_SENT) {
+		if (!timeo || signal_pending(current))
+			break;
+		sk_wait_event(sk, &timeo,
+			      READ_ONCE(sk->sk_state) != TCP_SYN_SENT, &wait);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return timeo;
+}
+
+static int spisock_stream_start(struct socket *sock, struct sock *sk,
+				const struct sockaddr_in *sin)
+{
+	struct spisock_sock *ssk = spisock_sk(sk);
+	int err;
+
+	if (sk->sk_state != TCP_CLOSE)
+		return -EISCONN;
+	err = spisock_autobind(sk);
+	if (err)
+		return err;
+	sk->sk_err = 0;
+	ssk->peer = *sin;
+	memset(ssk->peer.sin_zero, 0, sizeof(ssk->peer.sin_zero));
+	/* Before the op: the driver may report the outcome at once. */
+	spisock_set_state(sk, TCP_SYN_SENT);
+	err = spisock_op_connect(sk, sin);
+	if (err == -EINPROGRESS) {
+		sock->state = SS_CONNECTING;
+		return err;
+	}
+	if (err) {
+		spisock_set_state(sk, TCP_CLOSE);
+		ssk->peer.sin_family = 0;
+		return err;
+	}
+	if (READ_ONCE(sk->sk_state) == TCP_SYN_SENT)
+		spisock_set_state(sk, TCP_ESTABLISHED);
+	sock->state = SS_CONNECTING;
+	return 0;
+}
+
+/* As inet_stream_connect(): the same states, errors and restart rules. */
+static int spisock_stream_connect(struct socket *sock,
+				  const struct sockaddr_in *sin, int flags)
+{
+	struct sock *sk = sock->sk;
+	long timeo;
+	int err;
+
+	switch (sock->state) {
+	case SS_CONNECTED:
+		return -EISCONN;
+	case SS_CONNECTING:
+		err = -EALREADY;
+		break;
+	default:
+		err = spisock_stream_start(sock, sk, sin);
+		if (err && err != -EINPROGRESS)
+			return err;
+		break;
+	}
+
+	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
+	if (READ_ONCE(sk->sk_state) == TCP_SYN_SENT) {
 		if (!timeo)
-			return -EINPROGRESS;
+			return err;
+		spisock_op_want(sk, SPISOCK_WANT_OUT);
+		timeo = spisock_wait_connect(sk, timeo);
 		if (signal_pending(current))
 			return sock_intr_errno(timeo);
-		add_wait_queue(sk_sleep(sk), &wait);
-		sk_wait_event(sk, &timeo,
-			      READ_ONCE(sk->sk_state) != TCP_SYN_SENT ||
-			      READ_ONCE(sk->sk_err), &wait);
-		remove_wait_queue(sk_sleep(sk), &wait);
+		if (READ_ONCE(sk->sk_state) == TCP_SYN_SENT)
+			return err;	/* SO_SNDTIMEO expired: still going */
 	}
-	if (READ_ONCE(sk->sk_err))
-		return sock_error(sk);
-	return READ_ONCE(sk->sk_state) == TCP_ESTABLISHED ? 0 : -ECONNREFUSED;
+	if (READ_ONCE(sk->sk_state) == TCP_CLOSE) {
+		err = sock_error(sk) ? : -ECONNABORTED;
+		sock->state = SS_UNCONNECTED;
+		spisock_sk(sk)->peer.sin_family = 0;
+		return err;
+	}
+	sock->state = SS_CONNECTED;
+	return 0;
+}
+
+static int spisock_dgram_connect(struct socket *sock,
+				 const struct sockaddr_in *sin)
+{
+	struct sock *sk = sock->sk;
+	struct spisock_sock *ssk = spisock_sk(sk);
+	unsigned long flags;
+	int err;
+
+	err = spisock_autobind(sk);
+	if (err)
+		return err;
+	spin_lock_irqsave(&ssk->lock, flags);
+	ssk->peer = *sin;
+	memset(ssk->peer.sin_zero, 0, sizeof(ssk->peer.sin_zero));
+	spin_unlock_irqrestore(&ssk->lock, flags);
+	spisock_set_state(sk, TCP_ESTABLISHED);
+	sock->state = SS_CONNECTED;
+	return 0;
+}
+
+static void spisock_dgram_disconnect(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct spisock_sock *ssk = spisock_sk(sk);
+	unsigned long flags;
+
+	spin_lock_irqsave(&ssk->lock, flags);
+	ssk->peer.sin_family = 0;
+	spin_unlock_irqrestore(&ssk->lock, flags);
+	spisock_set_state(sk, TCP_CLOSE);
+	sock->state = SS_UNCONNECTED;
 }
 
 static int spisock_connect(struct socket *sock, struct sockaddr *addr,
@@ -309,117 +565,156 @@ static int spisock_connect(struct socket *sock, struct sockaddr *addr,
 
 	if (addr_len < (int)sizeof(addr->sa_family))
 		return -EINVAL;
-	/* Dissolving an association that does not exist succeeds. */
-	if (addr->sa_family == AF_UNSPEC)
-		return 0;
+	lock_sock(sk);
+	if (addr->sa_family == AF_UNSPEC) {
+		/* Dissolves a datagram association; a stream has no RST here. */
+		if (sk->sk_type == SOCK_DGRAM)
+			spisock_dgram_disconnect(sock);
+		err = sk->sk_type == SOCK_DGRAM || sk->sk_state == TCP_CLOSE ?
+		      0 : -EOPNOTSUPP;
+		goto out;
+	}
 	err = spisock_check_sockaddr(addr, addr_len);
 	if (err)
-		return err;
-
-	lock_sock(sk);
+		goto out;
 	err = spisock_need_radio(sk);
 	if (err)
 		goto out;
-	if (sock->state == SS_CONNECTING) {
-		err = -EALREADY;
-		goto out;
-	}
-	/* Before the op: the driver may report the outcome at once. */
-	spisock_set_state(sk, TCP_SYN_SENT);
-	err = spisock_op_connect(sk, (const struct sockaddr_in *)addr);
-	if (err == -EINPROGRESS) {
-		sock->state = SS_CONNECTING;
-		err = spisock_wait_connect(sk, flags);
-	}
-	if (!err) {
-		sock->state = SS_CONNECTED;
-		if (sk->sk_state == TCP_SYN_SENT)
-			spisock_set_state(sk, TCP_ESTABLISHED);
-	} else if (err != -EINPROGRESS && err != -ERESTARTSYS &&
-		   err != -EINTR) {
-		sock->state = SS_UNCONNECTED;
-		spisock_set_state(sk, TCP_CLOSE);
-	}
+	if (sk->sk_type == SOCK_DGRAM)
+		err = spisock_dgram_connect(sock,
+					    (const struct sockaddr_in *)addr);
+	else
+		err = spisock_stream_connect(sock,
+					     (const struct sockaddr_in *)addr,
+					     flags);
 out:
 	release_sock(sk);
 	return err;
 }
 
 static int spisock_do_accept(struct socket *sock, struct socket *newsock,
-			     int flags, bool kern)
+			     int flags)
 {
-	/* Only a listening socket can accept; none can listen without a radio. */
-	return -EINVAL;
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct sock *sk = sock->sk;
+	struct sock *child = NULL;
+	long timeo;
+	int err = 0;
+
+	lock_sock(sk);
+	if (sk->sk_state != TCP_LISTEN) {
+		err = -EINVAL;
+		goto out;
+	}
+	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (!(child = spisock_child_pop(sk))) {
+		if (sk->sk_err) {
+			err = sock_error(sk);
+			break;
+		}
+		if (sk->sk_state != TCP_LISTEN) {
+			err = -EINVAL;
+			break;
+		}
+		if (!timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(timeo);
+			break;
+		}
+		spisock_op_want(sk, SPISOCK_WANT_ACCEPT);
+		sk_wait_event(sk, &timeo,
+			      READ_ONCE(spisock_sk(sk)->accept_len) ||
+			      READ_ONCE(sk->sk_err) ||
+			      READ_ONCE(sk->sk_state) != TCP_LISTEN, &wait);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	if (child) {
+		lock_sock_nested(child, SINGLE_DEPTH_NESTING);
+		sock_graft(child, newsock);
+		newsock->state = SS_CONNECTED;
+		newsock->ops = &spisock_stream_ops;
+		release_sock(child);
+		/* Room again on the accept queue: the next one may come. */
+		spisock_op_accept(sk);
+	}
+out:
+	release_sock(sk);
+	return err;
 }
 
 #ifdef HAVE_PROTO_ACCEPT_ARG
 static int spisock_accept(struct socket *sock, struct socket *newsock,
 			  struct proto_accept_arg *arg)
 {
-	return spisock_do_accept(sock, newsock, arg->flags, arg->kern);
+	return spisock_do_accept(sock, newsock, arg->flags);
 }
 #else
 static int spisock_accept(struct socket *sock, struct socket *newsock,
 			  int flags, bool kern)
 {
-	return spisock_do_accept(sock, newsock, flags, kern);
+	return spisock_do_accept(sock, newsock, flags);
 }
 #endif
 
 static int spisock_getname(struct socket *sock, struct sockaddr *addr,
 			   int peer)
 {
-	struct spisock_sock *ssk = spisock_sk(sock->sk);
-	struct sockaddr_in *sin = (struct sockaddr_in *)addr;
-
-	/* accept(2) passes peer == 2: any non-zero value asks for the peer. */
-	if (peer)
-		return -ENOTCONN;
-
-	lock_sock(sock->sk);
-	*sin = ssk->local;
-	release_sock(sock->sk);
-	memset(sin->sin_zero, 0, sizeof(sin->sin_zero));
-	return sizeof(*sin);
-}
-
-static __poll_t spisock_stream_poll(struct file *file, struct socket *sock,
-				    poll_table *wait)
-{
 	struct sock *sk = sock->sk;
-	__poll_t mask = 0;
+	struct spisock_sock *ssk = spisock_sk(sk);
+	struct sockaddr_in *sin = (struct sockaddr_in *)addr;
+	int err = sizeof(*sin);
 
-	struct spisock_dev *dev = READ_ONCE(spisock_sk(sk)->dev);
-
-	sock_poll_wait(file, sock, wait);
-	if (dev) {
-		__poll_t req = poll_requested_events(wait);
-		unsigned int want = 0;
-
-		if (req & (EPOLLIN | EPOLLRDNORM))
-			want |= sk->sk_state == TCP_LISTEN ?
-				SPISOCK_WANT_ACCEPT : SPISOCK_WANT_IN;
-		if (req & (EPOLLOUT | EPOLLWRNORM))
-			want |= SPISOCK_WANT_OUT;
-		if (want)
-			spisock_op_want(dev, sk, want);
+	lock_sock(sk);
+	if (peer) {
+		/* accept(2) passes peer == 2: any non-zero value asks. */
+		if (!ssk->peer.sin_family ||
+		    (sk->sk_type == SOCK_STREAM &&
+		     sock->state != SS_CONNECTED))
+			err = -ENOTCONN;
+		else
+			*sin = ssk->peer;
+	} else {
+		*sin = ssk->local;
+		/* Once connected the radio's own address is the local one. */
+		if (ssk->dev && ssk->peer.sin_family &&
+		    sk->sk_state == TCP_ESTABLISHED &&
+		    sin->sin_addr.s_addr == htonl(INADDR_ANY))
+			sin->sin_addr.s_addr = READ_ONCE(ssk->dev->addr);
 	}
-	/* An unconnected stream socket hangs up, as TCP's does in CLOSE. */
-	if (sk->sk_state == TCP_CLOSE)
-		mask |= EPOLLHUP;
-	if (READ_ONCE(sk->sk_err))
-		mask |= EPOLLERR;
-	return mask;
+	release_sock(sk);
+	if (err > 0) {
+		sin->sin_family = AF_INET;
+		memset(sin->sin_zero, 0, sizeof(sin->sin_zero));
+	}
+	return err;
 }
 
 static int spisock_ioctl(struct socket *sock, unsigned int cmd,
 			 unsigned long arg)
 {
+	struct sock *sk = sock->sk;
+	int n;
+
 	switch (cmd) {
 	case SIOCINQ:
+		lock_sock(sk);
+		if (sk->sk_state == TCP_LISTEN) {
+			release_sock(sk);
+			return -EINVAL;
+		}
+		n = sk->sk_type == SOCK_STREAM ? spisock_stream_inq(sk) :
+						 spisock_dgram_inq(sk);
+		release_sock(sk);
+		if (!n)
+			spisock_op_want(sk, SPISOCK_WANT_IN);
+		return put_user(n, (int __user *)arg);
 	case SIOCOUTQ:
-		/* Nothing is queued on the host without a radio. */
-		return put_user(0, (int __user *)arg);
+		n = atomic_read(&spisock_sk(sk)->tx_bytes);
+		return put_user(n, (int __user *)arg);
 	default:
 		return -ENOIOCTLCMD;
 	}
@@ -431,76 +726,147 @@ static int spisock_listen(struct socket *sock, int backlog)
 	int err;
 
 	lock_sock(sk);
-	err = spisock_need_radio(sk);
+	if (sock->state != SS_UNCONNECTED ||
+	    (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN)) {
+		err = -EINVAL;
+		goto out;
+	}
+	WRITE_ONCE(spisock_sk(sk)->backlog, backlog);
+	if (sk->sk_state == TCP_LISTEN) {
+		err = 0;	/* as TCP: a new backlog, nothing else */
+		goto out;
+	}
+	err = spisock_autobind(sk);
 	if (!err)
 		err = spisock_op_listen(sk, backlog);
 	if (!err)
 		spisock_set_state(sk, TCP_LISTEN);
+out:
 	release_sock(sk);
 	return err;
 }
 
-/* The data path (host queues, the worker's interest) is the next step. */
-static int spisock_dgram_need_radio(struct sock *sk)
-{
-	int err;
-
-	lock_sock(sk);
-	err = spisock_need_radio(sk);
-	release_sock(sk);
-	return err ? err : -EOPNOTSUPP;
-}
-
 static int spisock_shutdown(struct socket *sock, int how)
 {
-	if (how < SHUT_RD || how > SHUT_RDWR)
+	struct sock *sk = sock->sk;
+	int err = 0;
+
+	/* SHUT_RD, SHUT_WR, SHUT_RDWR (0, 1, 2) -> RCV, SEND, both. */
+	how++;
+	if (how < RCV_SHUTDOWN || how > SHUTDOWN_MASK)
 		return -EINVAL;
-	return -ENOTCONN;
+	lock_sock(sk);
+	if (sock->state != SS_CONNECTED && sk->sk_state != TCP_LISTEN) {
+		err = -ENOTCONN;
+	} else {
+		/* No FIN: nina-fw has no shutdown (documented deviation). */
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
+		sk->sk_state_change(sk);
+	}
+	release_sock(sk);
+	return err;
+}
+
+static int spisock_set_radio(struct sock *sk, int id)
+{
+	struct spisock_sock *ssk = spisock_sk(sk);
+	struct spisock_dev *dev;
+
+	if (sk->sk_socket && sk->sk_socket->state != SS_UNCONNECTED)
+		return -EISCONN;
+	if (ssk->bound || ssk->dev)
+		return -EINVAL;
+	if (id < 0) {
+		ssk->radio_id = -1;
+		return 0;
+	}
+	dev = spisock_dev_get(sock_net(sk), id, NULL);
+	if (!dev)
+		return -ENODEV;
+	spisock_put_device(dev);
+	ssk->radio_id = id;
+	return 0;
 }
 
 static int spisock_setsockopt(struct socket *sock, int level, int optname,
 			      sockptr_t optval, unsigned int optlen)
 {
-	return -ENOPROTOOPT;
+	struct sock *sk = sock->sk;
+	int val, err = 0;
+
+	if (level != SOL_SPISOCK &&
+	    (level != IPPROTO_TCP || sk->sk_type != SOCK_STREAM))
+		return -ENOPROTOOPT;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+
+	lock_sock(sk);
+	if (level == SOL_SPISOCK) {
+		err = optname == SPISOCK_RADIO ? spisock_set_radio(sk, val) :
+						 -ENOPROTOOPT;
+		goto out;
+	}
+	switch (optname) {
+	case TCP_NODELAY:
+		spisock_sk(sk)->nodelay = !!val;
+		break;
+	case TCP_KEEPIDLE:
+	case TCP_KEEPINTVL:
+	case TCP_KEEPCNT:
+		/* Accepted, not applied: nina-fw has no TCP option level. */
+		if (val < 1)
+			err = -EINVAL;
+		break;
+	case TCP_QUICKACK:
+		break;
+	default:
+		err = -ENOPROTOOPT;
+	}
+out:
+	release_sock(sk);
+	return err;
 }
 
 static int spisock_getsockopt(struct socket *sock, int level, int optname,
 			      char __user *optval, int __user *optlen)
 {
-	return -ENOPROTOOPT;
-}
+	struct sock *sk = sock->sk;
+	struct spisock_sock *ssk = spisock_sk(sk);
+	struct spisock_dev *dev;
+	int len, val;
 
-static int spisock_stream_sendmsg(struct socket *sock, struct msghdr *msg,
-				  size_t len)
-{
-	/* As TCP: writing to a socket that never connected is EPIPE. */
-	if (!(msg->msg_flags & MSG_NOSIGNAL))
-		send_sig(SIGPIPE, current, 0);
-	return -EPIPE;
-}
+	if (level != SOL_SPISOCK &&
+	    (level != IPPROTO_TCP || sk->sk_type != SOCK_STREAM))
+		return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	len = min_t(unsigned int, len, sizeof(int));
 
-static int spisock_stream_recvmsg(struct socket *sock, struct msghdr *msg,
-				  size_t len, int flags)
-{
-	return -ENOTCONN;
-}
-
-static int spisock_dgram_sendmsg(struct socket *sock, struct msghdr *msg,
-				 size_t len)
-{
-	int err;
-
-	/* Never connected (that needs a radio): a destination is required. */
-	if (!msg->msg_name)
-		return -EDESTADDRREQ;
-	err = spisock_check_sockaddr(msg->msg_name, msg->msg_namelen);
-	return err ? err : spisock_dgram_need_radio(sock->sk);
-}
-
-static int spisock_dgram_recvmsg(struct socket *sock, struct msghdr *msg,
-				 size_t len, int flags)
-{
-	return spisock_dgram_need_radio(sock->sk);
+	lock_sock(sk);
+	if (level == SOL_SPISOCK && optname == SPISOCK_RADIO) {
+		if (ssk->dev) {
+			val = ssk->dev->id;
+		} else if (ssk->radio_id >= 0) {
+			val = ssk->radio_id;
+		} else {
+			dev = spisock_dev_get_default(sock_net(sk));
+			val = dev ? dev->id : -1;
+			spisock_put_device(dev);
+		}
+	} else if (level == IPPROTO_TCP && optname == TCP_NODELAY) {
+		val = ssk->nodelay;
+	} else {
+		release_sock(sk);
+		return -ENOPROTOOPT;
+	}
+	release_sock(sk);
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
 }
 
 struct proto spisock_proto = {
@@ -541,7 +907,7 @@ const struct proto_ops spisock_dgram_ops = {
 	.socketpair	= sock_no_socketpair,
 	.accept		= sock_no_accept,
 	.getname	= spisock_getname,
-	.poll		= datagram_poll,
+	.poll		= spisock_dgram_poll,
 	.ioctl		= spisock_ioctl,
 	.listen		= sock_no_listen,
 	.shutdown	= spisock_shutdown,

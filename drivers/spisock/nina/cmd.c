@@ -73,8 +73,16 @@ int nina_cmd_timeout_ms(u8 op)
 	}
 }
 
-/* Execute @req on the bus. Worker thread only. */
-static int nina_exec(struct nina_radio *r, struct nina_req *req)
+/**
+ * nina_exec() - execute a command on the bus, from the worker itself
+ * @r: the radio
+ * @req: the command; without @req->reply, @req->out points into the
+ *	radio's receive buffer, valid until the next command
+ *
+ * Context: the worker thread only.
+ * Return: as nina_cmd().
+ */
+int nina_exec(struct nina_radio *r, struct nina_req *req)
 {
 	struct device *dev = &r->spi->dev;
 	size_t rlen;
@@ -111,8 +119,6 @@ static int nina_exec(struct nina_radio *r, struct nina_req *req)
 		memcpy(req->reply, r->rx, flen);
 		ret = nina_decode(req->reply, flen, req->op, req->out,
 				  NINA_MAX_PARAMS);
-	} else {
-		memset(req->out, 0, sizeof(req->out));
 	}
 	return ret;
 }
@@ -134,24 +140,59 @@ static bool nina_worker_due(struct nina_radio *r)
 	bool due;
 
 	spin_lock(&r->lock);
-	due = !list_empty(&r->queue);
+	due = !list_empty(&r->queue) || r->kick || r->loss;
 	spin_unlock(&r->lock);
 	return due || kthread_should_stop();
 }
 
+static void nina_run_queue(struct nina_radio *r)
+{
+	struct nina_req *req;
+
+	while ((req = nina_next(r))) {
+		req->status = nina_exec(r, req);
+		/* Without a copy, the reply dies with the next command. */
+		if (!req->reply)
+			memset(req->out, 0, sizeof(req->out));
+		complete(&req->done);
+	}
+}
+
+/*
+ * Queued commands first (a syscall waits for each), then one pass over the
+ * sockets that need the bus; sleep until the earliest socket is due.
+ */
 static int nina_worker(void *data)
 {
 	struct nina_radio *r = data;
-	struct nina_req *req;
+	long timeout = MAX_SCHEDULE_TIMEOUT;
 
 	while (!kthread_should_stop()) {
-		wait_event_interruptible(r->worker_wq, nina_worker_due(r));
-		while ((req = nina_next(r))) {
-			req->status = nina_exec(r, req);
-			complete(&req->done);
-		}
+		wait_event_interruptible_timeout(r->worker_wq,
+						 nina_worker_due(r), timeout);
+		nina_run_queue(r);
+		if (READ_ONCE(r->loss))
+			nina_loss_recover(r);
+		spin_lock(&r->lock);
+		r->kick = false;
+		spin_unlock(&r->lock);
+		timeout = nina_poll_pass(r);
 	}
 	return 0;
+}
+
+/**
+ * nina_kick() - make the worker look at the sockets now
+ * @r: the radio
+ *
+ * Context: any; takes the radio's lock.
+ */
+void nina_kick(struct nina_radio *r)
+{
+	spin_lock(&r->lock);
+	r->kick = true;
+	spin_unlock(&r->lock);
+	wake_up(&r->worker_wq);
 }
 
 /**
@@ -166,6 +207,7 @@ int nina_worker_start(struct nina_radio *r)
 
 	spin_lock_init(&r->lock);
 	INIT_LIST_HEAD(&r->queue);
+	INIT_LIST_HEAD(&r->socks);
 	init_waitqueue_head(&r->worker_wq);
 	t = kthread_run(nina_worker, r, "spisock-nina%d", r->index);
 	if (IS_ERR(t))

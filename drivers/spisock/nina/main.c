@@ -35,6 +35,7 @@ static DEFINE_IDA(nina_ida);
 static void nina_teardown(struct nina_radio *r)
 {
 	nina_worker_stop(r);
+	nina_socks_free(r);
 	nina_chip_hold_reset(r);
 	ida_free(&nina_ida, r->index);
 }
@@ -72,7 +73,8 @@ static int nina_probe(struct spi_device *spi)
 
 	r->tx = devm_kmalloc(dev, NINA_BUF_LEN, GFP_KERNEL);
 	r->rx = devm_kmalloc(dev, NINA_BUF_LEN, GFP_KERNEL);
-	if (!r->tx || !r->rx)
+	r->io = devm_kmalloc(dev, NINA_BUF_LEN, GFP_KERNEL);
+	if (!r->tx || !r->rx || !r->io)
 		return -ENOMEM;
 	ret = nina_transport_init(r);
 	if (ret)
@@ -101,6 +103,7 @@ static int nina_probe(struct spi_device *spi)
 	*(struct nina_radio **)sdev->priv = r;
 	sdev->ops = &nina_dev_ops;
 	sdev->parent = dev;
+	sdev->max_dgram = NINA_SENDTO_MAX;
 	sdev->max_sockets = max_sockets ? max_sockets :
 			    r->adafruit ? 6 : 10;
 	snprintf(sdev->name, sizeof(sdev->name), "nina%d", r->index);

@@ -13,12 +13,14 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/in.h>
 
 #include "frame.h"
 
 struct gpio_desc;
 struct spi_device;
 struct spisock_dev;
+struct sock;
 struct task_struct;
 
 /* Extra opcodes (frame.h lists the socket and station ones). */
@@ -35,6 +37,82 @@ struct task_struct;
 #define NINA_WL_CONNECT_FAILED	4
 
 #define NINA_FW_VERSION_MAX	32
+
+/* Chip descriptors are one byte; 255 is SOCKET_SOCKET's failure value. */
+#define NINA_NO_FD		255
+
+/* SOCKET_POLL flags (facts §3.7). */
+#define NINA_POLL_RD		0x01
+#define NINA_POLL_WR		0x02
+#define NINA_POLL_EX		0x04
+#define NINA_POLL_FAIL		0x80
+
+/* lwIP numbers the firmware passes through. */
+#define NINA_FIONBIO		0x8004667e
+#define NINA_SO_REUSEADDR	0x0004
+#define NINA_SO_KEEPALIVE	0x0008
+#define NINA_SO_BROADCAST	0x0020
+#define NINA_SO_ERROR		0x1007
+#define NINA_FW_EAGAIN		11
+#define NINA_FW_EINPROGRESS	119
+#define NINA_FW_ENOTCONN	128
+
+/**
+ * enum nina_sock_state - a chip socket's state, as the driver sees it
+ * @NINA_SK_NEW: no chip socket yet
+ * @NINA_SK_BOUND: created and bound (a datagram socket's working state)
+ * @NINA_SK_CONNECTING: SOCKET_CONNECT answered EINPROGRESS
+ * @NINA_SK_ESTABLISHED: connected or accepted
+ * @NINA_SK_LISTENING: SOCKET_LISTEN succeeded
+ * @NINA_SK_FAILED: the chip socket failed; only close remains
+ */
+enum nina_sock_state {
+	NINA_SK_NEW,
+	NINA_SK_BOUND,
+	NINA_SK_CONNECTING,
+	NINA_SK_ESTABLISHED,
+	NINA_SK_LISTENING,
+	NINA_SK_FAILED,
+};
+
+/**
+ * struct nina_sock - the driver's side of one spisock socket
+ * @node: on &nina_radio.socks, under &nina_radio.lock
+ * @sk: the socket; the driver holds a reference until it frees this
+ * @fd: chip descriptor, or -1
+ * @gen: the radio's generation when @fd was obtained
+ * @type: SOCK_STREAM or SOCK_DGRAM
+ * @port: the bound port, network order
+ * @state: see &enum nina_sock_state
+ * @want: SPISOCK_WANT_* interest, under the radio's lock
+ * @want_at: jiffies of the last recorded interest
+ * @next_poll: jiffies before which the worker leaves the socket alone
+ * @interval_ms: current back-off interval
+ * @kick: serve at the next pass regardless of back-off
+ * @closing: released by the core; flush, then SOCKET_CLOSE
+ * @close_by: jiffies after which a close stops flushing
+ * @rx_eof: the chip reported the peer's FIN
+ *
+ * Freed only by the worker (after SOCKET_CLOSE) or, once the worker has
+ * stopped, by the driver's teardown; so the worker may use it unlocked.
+ */
+struct nina_sock {
+	struct list_head node;
+	struct sock *sk;
+	int fd;
+	u32 gen;
+	u8 type;
+	__be16 port;
+	u8 state;
+	unsigned int want;
+	unsigned long want_at;
+	unsigned long next_poll;
+	unsigned int interval_ms;
+	bool kick;
+	bool closing;
+	unsigned long close_by;
+	bool rx_eof;
+};
 
 /**
  * struct nina_req - one command for the worker
@@ -85,6 +163,13 @@ struct nina_req {
  * @fw_version: GET_FW_VERSION's string, NUL-terminated
  * @adafruit: the firmware looks like Adafruit's fork
  * @index: the "nina%d" number
+ * @socks: every &struct nina_sock, under @lock
+ * @owner: chip descriptor -> the socket owning it, under @lock
+ * @nfds: chip descriptors in use, under @lock
+ * @gen: bumped when chip state is lost (link loss, reset)
+ * @kick: a socket wants the worker's attention, under @lock
+ * @loss: the chip proved it lost its sockets; the worker recovers
+ * @io: the worker's payload scratch buffer (NINA_BUF_LEN)
  */
 struct nina_radio {
 	struct spi_device *spi;
@@ -109,6 +194,14 @@ struct nina_radio {
 	char fw_version[NINA_FW_VERSION_MAX + 1];
 	bool adafruit;
 	int index;
+
+	struct list_head socks;
+	struct nina_sock *owner[NINA_NO_FD];
+	unsigned int nfds;
+	u32 gen;
+	bool kick;
+	bool loss;
+	u8 *io;
 };
 
 /* transport.c */
@@ -125,6 +218,29 @@ void nina_worker_stop(struct nina_radio *r);
 int nina_cmd(struct nina_radio *r, struct nina_req *req);
 int nina_cmd_u8(struct nina_radio *r, u8 op, const struct nina_param *params,
 		unsigned int n);
+int nina_exec(struct nina_radio *r, struct nina_req *req);
+void nina_kick(struct nina_radio *r);
+
+/* sock.c */
+extern unsigned int nina_poll_ceiling_ms;
+int nina_sock_open(struct spisock_dev *sdev, struct sock *sk, int type);
+int nina_sock_bind(struct spisock_dev *sdev, struct sock *sk,
+		   const struct sockaddr_in *addr);
+int nina_sock_listen(struct spisock_dev *sdev, struct sock *sk, int backlog);
+int nina_sock_connect(struct spisock_dev *sdev, struct sock *sk,
+		      const struct sockaddr_in *addr);
+void nina_sock_close(struct spisock_dev *sdev, struct sock *sk);
+void nina_sock_want(struct spisock_dev *sdev, struct sock *sk,
+		    unsigned int mask);
+void nina_sock_kick(struct spisock_dev *sdev, struct sock *sk);
+void nina_sock_recv(struct spisock_dev *sdev, struct sock *sk, size_t len);
+void nina_socks_free(struct nina_radio *r);
+int nina_fd_own(struct nina_radio *r, struct nina_sock *ns, u8 fd);
+void nina_fd_release(struct nina_radio *r, struct nina_sock *ns);
+
+/* poll.c: the worker's side of the sockets */
+long nina_poll_pass(struct nina_radio *r);
+void nina_loss_recover(struct nina_radio *r);
 
 /* ops.c */
 extern const struct spisock_dev_ops nina_dev_ops;

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nina-fw radio operations: firmware detection at probe, and the control
- * ops of the chip-driver API implemented so far (link, unlink, status).
- * Socket ops come with the data path; until then the core answers
- * -EOPNOTSUPP for them.
+ * nina-fw radio operations: firmware detection at probe, the control ops
+ * (link, unlink, status) and the ops table; the socket ops live in sock.c
+ * and the worker's socket service in poll.c.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -112,6 +111,8 @@ static int nina_join_result(struct nina_radio *r, int status)
 	}
 }
 
+static int nina_status(struct spisock_dev *sdev, struct spisock_status *st);
+
 static int nina_link(struct spisock_dev *sdev,
 		     const struct spisock_link_params *p)
 {
@@ -138,8 +139,12 @@ static int nina_link(struct spisock_dev *sdev,
 		ret = nina_cmd_u8(r, NINA_GET_CONN_STATUS, NULL, 0);
 		if (ret < 0)
 			return ret;
-		if (ret == NINA_WL_CONNECTED)
-			return 0;
+		if (ret == NINA_WL_CONNECTED) {
+			struct spisock_status st;
+
+			/* Learn the address getsockname() and bind() need. */
+			return nina_status(sdev, &st);
+		}
 		if (ret == NINA_WL_CONNECT_FAILED)
 			return nina_join_result(r, ret);
 		if (time_after(jiffies, deadline))
@@ -158,6 +163,7 @@ static int nina_unlink(struct spisock_dev *sdev)
 
 	if (ret < 0)
 		return ret;
+	WRITE_ONCE(sdev->addr, 0);
 	return ret == 1 ? 0 : -EIO;
 }
 
@@ -179,8 +185,10 @@ static int nina_status(struct spisock_dev *sdev, struct spisock_status *st)
 	if (ret < 0)
 		return ret;
 	st->linked = ret == NINA_WL_CONNECTED;
-	if (!st->linked)
+	if (!st->linked) {
+		WRITE_ONCE(sdev->addr, 0);
 		return 0;
+	}
 
 	req.op = NINA_GET_IPADDR;
 	ret = nina_cmd(r, &req);
@@ -189,6 +197,7 @@ static int nina_status(struct spisock_dev *sdev, struct spisock_status *st)
 	if (ret != 3 || req.out[0].len != 4)
 		return -EIO;
 	memcpy(&st->addr, req.out[0].data, 4);
+	WRITE_ONCE(sdev->addr, st->addr);
 
 	req.op = NINA_GET_CURR_RSSI;
 	ret = nina_cmd(r, &req);
@@ -203,6 +212,16 @@ static int nina_status(struct spisock_dev *sdev, struct spisock_status *st)
 }
 
 const struct spisock_dev_ops nina_dev_ops = {
+	.open = nina_sock_open,
+	.bind = nina_sock_bind,
+	.listen = nina_sock_listen,
+	.accept = nina_sock_kick,
+	.connect = nina_sock_connect,
+	.send = nina_sock_kick,
+	.recv = nina_sock_recv,
+	.close = nina_sock_close,
+	.want = nina_sock_want,
+	.rx_room = nina_sock_kick,
 	.link = nina_link,
 	.unlink = nina_unlink,
 	.status = nina_status,

@@ -14,6 +14,21 @@
 /* Read-only sysfs file holding the family number spisock.ko registered. */
 #define SPISOCK_FAMILY_PATH	"/sys/module/spisock/parameters/family"
 
+/*
+ * Socket option level of the family's own options. Any level other than
+ * SOL_SOCKET reaches the family, so the number only has to be distinct from
+ * the levels it also answers (IPPROTO_TCP).
+ */
+#define SOL_SPISOCK		0x5350
+
+/*
+ * int: the radio (its id, as in SPISOCK_ATTR_DEV_ID) the socket runs on.
+ * Set before bind/connect/listen/sendto (EINVAL once bound, EISCONN once
+ * connected, ENODEV for no such radio; -1 goes back to the default radio);
+ * get returns the radio in use, or the default radio's id (-1: none).
+ */
+#define SPISOCK_RADIO		1
+
 /* Per-network-namespace listing of spisock sockets. */
 #define SPISOCK_PROC_PATH	"/proc/net/spisock"
 

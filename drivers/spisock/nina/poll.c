@@ -1,0 +1,586 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The worker's side of the sockets: nina-fw has no event line for BSD
+ * sockets, so the worker polls the sockets that need it (interest, transmit
+ * data, a connect or a close in progress) and moves data between the chip
+ * and the core's queues.
+ *
+ * A socket is polled while someone showed interest in the last second or
+ * still waits on it (blocked call, poll/select, epoll), while it has data to
+ * send, or while it connects or closes. After a poll that found something
+ * the next comes within 2 ms; each miss doubles the interval up to
+ * poll_ceiling_ms. Bursts need no polls: SENDs follow each other while the
+ * chip takes them whole, RECVs while they come back full.
+ *
+ * Transport failures (no answer, malformed reply) are the radio's, not the
+ * socket's: the socket is simply tried again later. Errors the chip reports
+ * through SOCKET_ERRNO fail the socket.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include <linux/spi/spi.h>
+#include <net/sock.h>
+#include <net/spisock.h>
+
+#include "nina.h"
+
+#define NINA_PASS_MAX	32	/* sockets served per pass */
+#define NINA_BURST	8	/* SEND or RECV commands per socket per pass */
+
+/* A transport error: retry later, the socket stays as it is. */
+#define NINA_RETRY	1
+
+static int nina_w(struct nina_radio *r, struct nina_req *req, u8 op,
+		  const struct nina_param *p, unsigned int n)
+{
+	req->op = op;
+	req->params = p;
+	req->n = n;
+	req->reply = NULL;
+	return nina_exec(r, req);
+}
+
+static int nina_w_u8(struct nina_radio *r, u8 op, const struct nina_param *p,
+		     unsigned int n)
+{
+	struct nina_req req;
+	int ret = nina_w(r, &req, op, p, n);
+
+	if (ret < 0)
+		return ret;
+	if (ret != 1 || req.out[0].len != 1)
+		return -EIO;
+	return req.out[0].data[0];
+}
+
+/*
+ * After a command answered "nothing done": 0 for would-block, the Linux
+ * errno for a real error, NINA_RETRY when the bus failed.
+ */
+static int nina_w_errno(struct nina_radio *r, bool *eof)
+{
+	int e = nina_w_u8(r, NINA_SOCKET_ERRNO, NULL, 0);
+
+	if (e < 0)
+		return NINA_RETRY;
+	if (eof)
+		*eof = !e || e == NINA_FW_ENOTCONN;
+	if (e == NINA_FW_EAGAIN || e == NINA_FW_EINPROGRESS)
+		return 0;
+	return nina_errno(e);
+}
+
+static int nina_w_poll(struct nina_radio *r, struct nina_sock *ns)
+{
+	u8 fd = ns->fd;
+	struct nina_param p = { &fd, 1 };
+	int ret = nina_w_u8(r, NINA_SOCKET_POLL, &p, 1);
+
+	return ret < 0 ? -NINA_RETRY : ret;
+}
+
+static void nina_sock_fail(struct nina_radio *r, struct nina_sock *ns,
+			   int err)
+{
+	if (err == -EBADF) {
+		/* A descriptor we own is unknown: the chip lost its state. */
+		spin_lock(&r->lock);
+		r->loss = true;
+		spin_unlock(&r->lock);
+		return;
+	}
+	ns->state = NINA_SK_FAILED;
+	spisock_set_error(ns->sk, err);
+	spisock_set_state(ns->sk, TCP_CLOSE);
+}
+
+/* One SOCKET_SEND or SOCKET_SENDTO: bytes the chip took, 0, or an error. */
+static int nina_tx_one(struct nina_radio *r, struct nina_sock *ns)
+{
+	bool dgram = ns->type == SOCK_DGRAM;
+	struct sockaddr_in to;
+	struct nina_param p[4];
+	struct nina_req req;
+	size_t len;
+	u8 fd = ns->fd;
+	int ret, n = 0;
+
+	len = spisock_tx_peek(ns->sk, r->io,
+			      dgram ? NINA_SENDTO_MAX : NINA_SEND_MAX, &to);
+	if (!len)
+		return 0;
+	p[n++] = (struct nina_param){ &fd, 1 };
+	if (dgram) {
+		p[n++] = (struct nina_param){ (u8 *)&to.sin_addr.s_addr, 4 };
+		p[n++] = (struct nina_param){ (u8 *)&to.sin_port, 2 };
+	}
+	p[n++] = (struct nina_param){ r->io, len };
+	ret = nina_w(r, &req, dgram ? NINA_SOCKET_SENDTO : NINA_SOCKET_SEND,
+		     p, n);
+	if (ret < 0)
+		return -NINA_RETRY;
+	if (ret != 1 || req.out[0].len != 2)
+		return -NINA_RETRY;
+	ret = req.out[0].data[0] << 8 | req.out[0].data[1];	/* BE */
+	if (ret > len) {
+		dev_err_ratelimited(&r->spi->dev,
+				    "chip claims %d of %zu bytes sent\n", ret,
+				    len);
+		return -NINA_RETRY;
+	}
+	if (!ret) {
+		ret = nina_w_errno(r, NULL);
+		if (ret == NINA_RETRY)
+			return -NINA_RETRY;
+		if (ret && dgram) {
+			/* Like an ICMP error: this datagram is lost. */
+			spisock_tx_consume(ns->sk, len);
+			return 0;
+		}
+		return ret;
+	}
+	spisock_tx_consume(ns->sk, ret);
+	return ret == len ? ret : 0;
+}
+
+/* Send while the chip takes whole frames. Return: <0 error, else progress. */
+static int nina_tx(struct nina_radio *r, struct nina_sock *ns)
+{
+	int i, ret, progress = 0;
+
+	for (i = 0; i < NINA_BURST && spisock_tx_pending(ns->sk); i++) {
+		ret = nina_tx_one(r, ns);
+		if (ret == -NINA_RETRY)
+			break;
+		if (ret < 0)
+			return ret;
+		if (!ret)
+			return progress;
+		progress = 1;
+	}
+	if (spisock_tx_pending(ns->sk) && progress)
+		ns->kick = true;	/* more to send: no back-off */
+	return progress;
+}
+
+/* One SOCKET_RECV: bytes read (@more: it came back full), 0, or an error. */
+static int nina_rx_stream_one(struct nina_radio *r, struct nina_sock *ns,
+			      bool *more)
+{
+	unsigned int size = min_t(unsigned int, spisock_rx_space(ns->sk),
+				  NINA_RECV_MAX);
+	u8 fd = ns->fd;
+	__le16 lsize;
+	struct nina_param p[2] = { { &fd, 1 }, { (u8 *)&lsize, 2 } };
+	struct nina_req req;
+	struct sk_buff *skb;
+	bool eof = false;
+	int ret;
+
+	if (!size)
+		return 0;
+	/* Room first: what is read from the chip is never dropped. */
+	skb = spisock_rx_alloc(ns->sk, size, GFP_KERNEL);
+	if (IS_ERR(skb))
+		return 0;
+	lsize = cpu_to_le16(size);
+	ret = nina_w(r, &req, NINA_SOCKET_RECV, p, 2);
+	if (ret != 1 || req.out[0].len > size) {
+		kfree_skb(skb);
+		return -NINA_RETRY;
+	}
+	if (!req.out[0].len) {
+		kfree_skb(skb);
+		ret = nina_w_errno(r, &eof);
+		if (ret == NINA_RETRY)
+			return -NINA_RETRY;
+		if (eof) {
+			ns->rx_eof = true;
+			spisock_rx_eof(ns->sk);
+			return 0;
+		}
+		return ret;
+	}
+	ret = req.out[0].len;
+	skb_put_data(skb, req.out[0].data, ret);
+	spisock_rx_skb(ns->sk, skb, NULL);
+	*more = ret == size;
+	return ret;
+}
+
+/* One SOCKET_RECVFROM: 1 for a datagram, 0 for none, or an error. */
+static int nina_rx_dgram_one(struct nina_radio *r, struct nina_sock *ns,
+			     bool *more)
+{
+	u8 fd = ns->fd;
+	__le16 lsize = cpu_to_le16(NINA_RECV_MAX);
+	struct nina_param p[2] = { { &fd, 1 }, { (u8 *)&lsize, 2 } };
+	struct sockaddr_in from = { .sin_family = AF_INET };
+	struct nina_req req;
+	struct sk_buff *skb;
+	int ret;
+
+	skb = spisock_rx_alloc(ns->sk, NINA_RECV_MAX, GFP_KERNEL);
+	if (IS_ERR(skb))
+		return 0;
+	ret = nina_w(r, &req, NINA_SOCKET_RECVFROM, p, 2);
+	if (ret != 3 || req.out[0].len != 4 || req.out[1].len != 2 ||
+	    req.out[2].len > NINA_RECV_MAX) {
+		kfree_skb(skb);
+		return -NINA_RETRY;
+	}
+	if (!req.out[2].len) {
+		kfree_skb(skb);
+		ret = nina_w_errno(r, NULL);
+		return ret == NINA_RETRY ? -NINA_RETRY : ret;
+	}
+	memcpy(&from.sin_addr.s_addr, req.out[0].data, 4);
+	/* The port comes little-endian (facts §3.7). */
+	from.sin_port = htons(req.out[1].data[0] | req.out[1].data[1] << 8);
+	skb_put_data(skb, req.out[2].data, req.out[2].len);
+	spisock_rx_skb(ns->sk, skb, &from);
+	*more = true;
+	return 1;
+}
+
+/* Read while data comes. Return: <0 error, else progress. */
+static int nina_rx(struct nina_radio *r, struct nina_sock *ns)
+{
+	int i, ret, flags, progress = 0;
+	bool more = true;
+
+	flags = nina_w_poll(r, ns);
+	if (flags < 0 || !(flags & (NINA_POLL_RD | NINA_POLL_FAIL)))
+		return 0;
+	for (i = 0; i < NINA_BURST && more && !ns->rx_eof; i++) {
+		more = false;
+		ret = ns->type == SOCK_DGRAM ? nina_rx_dgram_one(r, ns, &more) :
+					       nina_rx_stream_one(r, ns, &more);
+		if (ret == -NINA_RETRY)
+			break;
+		if (ret < 0)
+			return ret;
+		if (ret)
+			progress = 1;
+	}
+	if (more && progress)
+		ns->kick = true;	/* the chip may hold more */
+	return progress || ns->rx_eof;
+}
+
+/* SOCKET_POLL says writable (or failed): SO_ERROR tells which. */
+static int nina_connect_step(struct nina_radio *r, struct nina_sock *ns)
+{
+	u8 fd = ns->fd, optlen = 4;
+	__le32 opt = cpu_to_le32(NINA_SO_ERROR);
+	struct nina_param p[3] = {
+		{ &fd, 1 }, { (u8 *)&opt, 4 }, { &optlen, 1 },
+	};
+	struct nina_req req;
+	int flags, ret;
+	u32 e;
+
+	flags = nina_w_poll(r, ns);
+	if (flags < 0 || !(flags & (NINA_POLL_WR | NINA_POLL_EX |
+				    NINA_POLL_FAIL)))
+		return 0;
+	ret = nina_w(r, &req, NINA_SOCKET_GETSOCKOPT, p, 3);
+	if (ret != 1 || req.out[0].len != 4)
+		return 0;
+	e = req.out[0].data[0] | req.out[0].data[1] << 8 |
+	    req.out[0].data[2] << 16 | (u32)req.out[0].data[3] << 24;
+	if (e > 255)
+		return -EIO;
+	if (e == NINA_FW_EINPROGRESS || e == NINA_FW_EAGAIN)
+		return 0;
+	if (e)
+		return nina_errno(e);
+	ns->state = NINA_SK_ESTABLISHED;
+	spisock_set_state(ns->sk, TCP_ESTABLISHED);
+	return 1;
+}
+
+static void nina_close_fd(struct nina_radio *r, u8 fd)
+{
+	struct nina_param p = { &fd, 1 };
+
+	nina_w_u8(r, NINA_SOCKET_CLOSE, &p, 1);
+}
+
+static void nina_sock_set_fionbio(struct nina_radio *r, u8 fd)
+{
+	const __le32 cmd = cpu_to_le32(NINA_FIONBIO), on = cpu_to_le32(1);
+	struct nina_param p[3] = {
+		{ &fd, 1 }, { (u8 *)&cmd, 4 }, { (u8 *)&on, 4 },
+	};
+	struct nina_req req;
+
+	nina_w(r, &req, NINA_SOCKET_IOCTL, p, 3);
+}
+
+/* Hand a chip connection to the core as a child of @ns's socket. */
+static void nina_adopt(struct nina_radio *r, struct nina_sock *ns, u8 nfd,
+		       const struct sockaddr_in *peer)
+{
+	struct nina_sock *cns;
+	struct sock *child;
+
+	cns = kzalloc(sizeof(*cns), GFP_KERNEL);
+	if (!cns) {
+		nina_close_fd(r, nfd);
+		return;
+	}
+	if (nina_fd_own(r, cns, nfd)) {
+		kfree(cns);
+		return;
+	}
+	child = spisock_child_alloc(ns->sk, peer);
+	if (!child) {
+		nina_close_fd(r, nfd);
+		nina_fd_release(r, cns);
+		kfree(cns);
+		return;
+	}
+	cns->sk = child;
+	cns->type = SOCK_STREAM;
+	cns->port = ns->port;
+	cns->state = NINA_SK_ESTABLISHED;
+	cns->interval_ms = 1;
+	sock_hold(child);
+	spisock_sock_set_priv(child, cns);
+	spin_lock(&r->lock);
+	list_add_tail(&cns->node, &r->socks);
+	spin_unlock(&r->lock);
+	if (spisock_child_queue(ns->sk, child)) {
+		cns->closing = true;
+		cns->close_by = jiffies;
+		cns->kick = true;
+		spisock_child_drop(child);
+	}
+}
+
+static int nina_accept_step(struct nina_radio *r, struct nina_sock *ns)
+{
+	u8 fd = ns->fd, nfd;
+	struct nina_param p = { &fd, 1 };
+	struct sockaddr_in peer = { .sin_family = AF_INET };
+	struct nina_req req;
+	int flags, ret;
+
+	flags = nina_w_poll(r, ns);
+	if (flags < 0 || !(flags & NINA_POLL_RD))
+		return 0;
+	ret = nina_w(r, &req, NINA_SOCKET_ACCEPT, &p, 1);
+	if (ret != 3 || req.out[0].len != 1 || req.out[1].len != 4 ||
+	    req.out[2].len != 2)
+		return 0;
+	nfd = req.out[0].data[0];
+	if (nfd == NINA_NO_FD) {
+		ret = nina_w_errno(r, NULL);
+		if (ret && ret != NINA_RETRY)
+			dev_dbg_ratelimited(&r->spi->dev,
+					    "accept on %u failed (%d)\n", fd,
+					    ret);
+		return 0;
+	}
+	memcpy(&peer.sin_addr.s_addr, req.out[1].data, 4);
+	peer.sin_port = htons(req.out[2].data[0] | req.out[2].data[1] << 8);
+	nina_sock_set_fionbio(r, nfd);
+	nina_adopt(r, ns, nfd, &peer);
+	return 1;
+}
+
+/* Flush what may still be sent, then SOCKET_CLOSE and forget the socket. */
+static void nina_close_step(struct nina_radio *r, struct nina_sock *ns)
+{
+	bool can_send = ns->state == NINA_SK_ESTABLISHED ||
+			(ns->type == SOCK_DGRAM && ns->state == NINA_SK_BOUND);
+
+	if (ns->fd >= 0 && can_send && spisock_tx_pending(ns->sk) &&
+	    time_before(jiffies, ns->close_by)) {
+		if (nina_tx(r, ns) >= 0 && spisock_tx_pending(ns->sk))
+			return;
+	}
+	if (ns->fd >= 0) {
+		nina_close_fd(r, ns->fd);
+		nina_fd_release(r, ns);
+	}
+	spin_lock(&r->lock);
+	list_del(&ns->node);
+	spin_unlock(&r->lock);
+	sock_put(ns->sk);
+	kfree(ns);
+}
+
+/* Serve one socket. Return: whether anything happened. */
+static int nina_serve(struct nina_radio *r, struct nina_sock *ns)
+{
+	int ret = 0, rx = 0;
+
+	switch (ns->state) {
+	case NINA_SK_CONNECTING:
+		ret = nina_connect_step(r, ns);
+		break;
+	case NINA_SK_LISTENING:
+		if (spisock_accept_room(ns->sk))
+			ret = nina_accept_step(r, ns);
+		break;
+	case NINA_SK_ESTABLISHED:
+	case NINA_SK_BOUND:
+		if (spisock_tx_pending(ns->sk))
+			ret = nina_tx(r, ns);
+		if (ret >= 0 && READ_ONCE(ns->want) & SPISOCK_WANT_IN &&
+		    !ns->rx_eof)
+			rx = nina_rx(r, ns);
+		if (rx < 0)
+			ret = rx;
+		else
+			ret |= rx;
+		break;
+	default:
+		break;
+	}
+	if (ret < 0) {
+		nina_sock_fail(r, ns, ret);
+		return 1;
+	}
+	return ret;
+}
+
+/* Under the radio's lock: does @ns need the bus at all? */
+static bool nina_sock_active(struct nina_sock *ns, unsigned long now)
+{
+	bool interested = ns->want &&
+			  (time_before(now, ns->want_at + HZ) ||
+			   spisock_sk_waiting(ns->sk));
+
+	if (ns->closing)
+		return true;
+	if (ns->fd < 0)
+		return false;
+	switch (ns->state) {
+	case NINA_SK_CONNECTING:
+		return true;
+	case NINA_SK_ESTABLISHED:
+		return spisock_tx_pending(ns->sk) ||
+		       (interested && !ns->rx_eof &&
+			spisock_rx_space(ns->sk));
+	case NINA_SK_BOUND:
+		return ns->type == SOCK_DGRAM &&
+		       (spisock_tx_pending(ns->sk) ||
+			(interested &&
+			 spisock_rx_space(ns->sk) >= NINA_RECV_MAX));
+	case NINA_SK_LISTENING:
+		return interested && spisock_accept_room(ns->sk);
+	default:
+		return false;
+	}
+}
+
+static void nina_backoff(struct nina_radio *r, struct nina_sock *ns,
+			 bool progress)
+{
+	unsigned int ceiling = max(READ_ONCE(nina_poll_ceiling_ms), 1U);
+
+	spin_lock(&r->lock);
+	if (progress)
+		ns->interval_ms = 2;
+	else
+		ns->interval_ms = min(ns->interval_ms * 2, ceiling);
+	ns->next_poll = jiffies + msecs_to_jiffies(ns->interval_ms);
+	spin_unlock(&r->lock);
+}
+
+/* How long the worker may sleep: until the earliest socket is due. */
+static long nina_poll_timeout(struct nina_radio *r)
+{
+	unsigned long now = jiffies;
+	long timeout = MAX_SCHEDULE_TIMEOUT;
+	struct nina_sock *ns;
+
+	spin_lock(&r->lock);
+	list_for_each_entry(ns, &r->socks, node) {
+		if (!nina_sock_active(ns, now))
+			continue;
+		if (ns->kick || !time_before(now, ns->next_poll)) {
+			timeout = 0;
+			break;
+		}
+		timeout = min_t(long, timeout, ns->next_poll - now);
+	}
+	spin_unlock(&r->lock);
+	return timeout;
+}
+
+/**
+ * nina_poll_pass() - serve every socket that is due
+ * @r: the radio
+ *
+ * Context: the worker thread only.
+ * Return: jiffies until the next socket is due (MAX_SCHEDULE_TIMEOUT: none).
+ */
+long nina_poll_pass(struct nina_radio *r)
+{
+	struct nina_sock *due[NINA_PASS_MAX];
+	unsigned long now = jiffies;
+	struct nina_sock *ns;
+	unsigned int i, n = 0;
+
+	spin_lock(&r->lock);
+	list_for_each_entry(ns, &r->socks, node) {
+		if (n == NINA_PASS_MAX)
+			break;
+		if (!nina_sock_active(ns, now))
+			continue;
+		if (ns->kick || !time_before(now, ns->next_poll)) {
+			ns->kick = false;
+			due[n++] = ns;
+		}
+	}
+	spin_unlock(&r->lock);
+
+	for (i = 0; i < n; i++) {
+		ns = due[i];
+		if (ns->closing) {
+			nina_close_step(r, ns);
+			continue;
+		}
+		nina_backoff(r, ns, nina_serve(r, ns));
+	}
+	return nina_poll_timeout(r);
+}
+
+/**
+ * nina_loss_recover() - the chip lost its sockets: resynchronize
+ * @r: the radio
+ *
+ * Close every descriptor the owner table holds (errors ignored) before any
+ * new SOCKET_SOCKET, start a new generation, and fail every socket
+ * (decision 6).
+ * Context: the worker thread only.
+ */
+void nina_loss_recover(struct nina_radio *r)
+{
+	struct nina_sock *ns;
+	unsigned int fd;
+
+	for (fd = 0; fd < NINA_NO_FD; fd++)
+		if (READ_ONCE(r->owner[fd]))
+			nina_close_fd(r, fd);
+	spin_lock(&r->lock);
+	memset(r->owner, 0, sizeof(r->owner));
+	r->nfds = 0;
+	r->gen++;
+	r->loss = false;
+	list_for_each_entry(ns, &r->socks, node) {
+		ns->fd = -1;
+		if (!ns->closing)
+			ns->state = NINA_SK_FAILED;
+	}
+	spin_unlock(&r->lock);
+	dev_warn(&r->spi->dev, "chip sockets lost: every socket fails\n");
+	spisock_link_lost(r->sdev);
+}

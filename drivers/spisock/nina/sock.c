@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nina-fw socket ops: what the core asks of a chip socket. Commands that
+ * set a socket up (create, bind, listen, connect) run synchronously through
+ * the worker's queue, in the caller's context under lock_sock; everything
+ * that waits on the chip (connect completion, data, accepts, close) is left
+ * to the worker's poll pass (poll.c), driven by interest.
+ *
+ * Every chip socket is set non-blocking as soon as it exists, so no socket
+ * command can freeze the link. The owner table maps chip descriptors to
+ * sockets: a descriptor the chip hands out while the table still holds it
+ * proves the chip dropped its state behind our back (decision 6).
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/spi/spi.h>
+#include <net/sock.h>
+#include <net/spisock.h>
+
+#include "nina.h"
+
+unsigned int nina_poll_ceiling_ms = 50;
+module_param_named(poll_ceiling_ms, nina_poll_ceiling_ms, uint, 0644);
+MODULE_PARM_DESC(poll_ceiling_ms,
+		 "longest interval between two polls of a socket someone waits on, in ms (default 50)");
+
+static unsigned int close_flush_ms = 30000;
+module_param(close_flush_ms, uint, 0644);
+MODULE_PARM_DESC(close_flush_ms,
+		 "how long a closed socket keeps sending queued data without SO_LINGER, in ms (default 30000)");
+
+static struct nina_radio *nina_r(struct spisock_dev *sdev)
+{
+	return *(struct nina_radio **)sdev->priv;
+}
+
+/* A command answering 1 (success) or 0 (see SOCKET_ERRNO). */
+static int nina_sock_ok(struct nina_radio *r, u8 op,
+			const struct nina_param *params, unsigned int n)
+{
+	int ret = nina_cmd_u8(r, op, params, n);
+
+	if (ret < 0)
+		return ret;
+	if (ret == 1)
+		return 0;
+	ret = nina_cmd_u8(r, NINA_SOCKET_ERRNO, NULL, 0);
+	if (ret < 0)
+		return ret;
+	return nina_errno(ret) ? : -EIO;
+}
+
+/**
+ * nina_fd_own() - record @ns as the owner of chip descriptor @fd
+ * @r: the radio
+ * @ns: the new owner
+ * @fd: the descriptor SOCKET_SOCKET or SOCKET_ACCEPT returned
+ *
+ * Return: 0, or -ENETRESET when the table still holds @fd: the chip lost
+ * its sockets, and the worker is told to recover.
+ */
+int nina_fd_own(struct nina_radio *r, struct nina_sock *ns, u8 fd)
+{
+	int err = 0;
+
+	spin_lock(&r->lock);
+	if (r->owner[fd]) {
+		r->loss = true;
+		err = -ENETRESET;
+	} else {
+		r->owner[fd] = ns;
+		r->nfds++;
+		ns->fd = fd;
+		ns->gen = r->gen;
+	}
+	spin_unlock(&r->lock);
+	if (err) {
+		dev_warn_ratelimited(&r->spi->dev,
+				     "chip reused descriptor %u: it lost its sockets\n",
+				     fd);
+		wake_up(&r->worker_wq);
+	}
+	return err;
+}
+
+/**
+ * nina_fd_release() - forget @ns's chip descriptor (the CLOSE is issued)
+ * @r: the radio
+ * @ns: its owner
+ */
+void nina_fd_release(struct nina_radio *r, struct nina_sock *ns)
+{
+	spin_lock(&r->lock);
+	if (ns->fd >= 0 && r->owner[ns->fd] == ns) {
+		r->owner[ns->fd] = NULL;
+		r->nfds--;
+	}
+	ns->fd = -1;
+	spin_unlock(&r->lock);
+}
+
+/* SOCKET_SOCKET, then FIONBIO at once, then the options the core holds. */
+static int nina_sock_create(struct nina_radio *r, struct nina_sock *ns)
+{
+	const u8 type = ns->type, proto = 0;
+	const __le32 fionbio = cpu_to_le32(NINA_FIONBIO);
+	const __le32 on = cpu_to_le32(1);
+	const __le32 reuse = cpu_to_le32(NINA_SO_REUSEADDR);
+	struct nina_param p[3] = { { &type, 1 }, { &proto, 1 } };
+	u8 fd;
+	int ret;
+
+	if (r->sdev->max_sockets &&
+	    READ_ONCE(r->nfds) >= r->sdev->max_sockets)
+		return -ENOBUFS;
+	ret = nina_cmd_u8(r, NINA_SOCKET_SOCKET, p, 2);
+	if (ret < 0)
+		return ret;
+	if (ret == NINA_NO_FD) {
+		ret = nina_cmd_u8(r, NINA_SOCKET_ERRNO, NULL, 0);
+		if (ret < 0)
+			return ret;
+		/* Out of lwIP sockets: the documented errno is ENOBUFS. */
+		return ret == 23 || ret == 24 || !ret ? -ENOBUFS :
+		       nina_errno(ret);
+	}
+	fd = ret;
+	ret = nina_fd_own(r, ns, fd);
+	if (ret)
+		return ret;
+
+	p[0] = (struct nina_param){ &fd, 1 };
+	p[1] = (struct nina_param){ (const u8 *)&fionbio, 4 };
+	p[2] = (struct nina_param){ (const u8 *)&on, 4 };
+	ret = nina_cmd(r, &(struct nina_req){
+		.op = NINA_SOCKET_IOCTL, .params = p, .n = 3 });
+	if (ret < 0)
+		goto fail;
+	if (ns->sk->sk_reuse) {
+		p[1] = (struct nina_param){ (const u8 *)&reuse, 4 };
+		ret = nina_sock_ok(r, NINA_SOCKET_SETSOCKOPT, p, 3);
+		if (ret)
+			goto fail;
+	}
+	ns->state = NINA_SK_NEW;
+	return 0;
+fail:
+	nina_sock_ok(r, NINA_SOCKET_CLOSE, p, 1);
+	nina_fd_release(r, ns);
+	return ret;
+}
+
+static void nina_sock_destroy_chip(struct nina_radio *r, struct nina_sock *ns)
+{
+	u8 fd = ns->fd;
+	struct nina_param p = { &fd, 1 };
+
+	if (ns->fd < 0)
+		return;
+	nina_sock_ok(r, NINA_SOCKET_CLOSE, &p, 1);
+	nina_fd_release(r, ns);
+}
+
+int nina_sock_open(struct spisock_dev *sdev, struct sock *sk, int type)
+{
+	struct nina_radio *r = nina_r(sdev);
+	struct nina_sock *ns;
+
+	ns = kzalloc(sizeof(*ns), GFP_KERNEL);
+	if (!ns)
+		return -ENOMEM;
+	ns->sk = sk;
+	ns->fd = -1;
+	ns->type = type;
+	ns->interval_ms = 1;
+	sock_hold(sk);
+	spin_lock(&r->lock);
+	list_add_tail(&ns->node, &r->socks);
+	spin_unlock(&r->lock);
+	spisock_sock_set_priv(sk, ns);
+	return 0;
+}
+
+int nina_sock_bind(struct spisock_dev *sdev, struct sock *sk,
+		   const struct sockaddr_in *addr)
+{
+	struct nina_radio *r = nina_r(sdev);
+	struct nina_sock *ns = spisock_sock_priv(sk);
+	struct nina_param p[2];
+	u8 fd;
+	int ret;
+
+	if (ns->fd < 0) {
+		ret = nina_sock_create(r, ns);
+		if (ret)
+			return ret;
+	}
+	fd = ns->fd;
+	/* The port goes in network order; the chip binds INADDR_ANY. */
+	p[0] = (struct nina_param){ &fd, 1 };
+	p[1] = (struct nina_param){ (const u8 *)&addr->sin_port, 2 };
+	ret = nina_sock_ok(r, NINA_SOCKET_BIND, p, 2);
+	if (ret)
+		return ret;
+	ns->state = NINA_SK_BOUND;
+	ns->port = addr->sin_port;
+	if (ns->type == SOCK_DGRAM)
+		nina_kick(r);	/* datagrams may already be queued */
+	return 0;
+}
+
+int nina_sock_listen(struct spisock_dev *sdev, struct sock *sk, int backlog)
+{
+	struct nina_radio *r = nina_r(sdev);
+	struct nina_sock *ns = spisock_sock_priv(sk);
+	u8 fd = ns->fd, bl = clamp(backlog, 1, 255);
+	struct nina_param p[2] = { { &fd, 1 }, { &bl, 1 } };
+	int ret;
+
+	if (ns->fd < 0 || ns->state != NINA_SK_BOUND)
+		return -EINVAL;
+	ret = nina_sock_ok(r, NINA_SOCKET_LISTEN, p, 2);
+	if (ret)
+		return ret;
+	spin_lock(&r->lock);
+	ns->state = NINA_SK_LISTENING;
+	spin_unlock(&r->lock);
+	return 0;
+}
+
+/* A failed connect leaves lwIP's socket unusable: start over, same port. */
+static int nina_sock_renew(struct nina_radio *r, struct nina_sock *ns,
+			   __be16 port)
+{
+	u8 fd;
+	struct nina_param p[2];
+	int ret;
+
+	nina_sock_destroy_chip(r, ns);
+	ret = nina_sock_create(r, ns);
+	if (ret)
+		return ret;
+	fd = ns->fd;
+	p[0] = (struct nina_param){ &fd, 1 };
+	p[1] = (struct nina_param){ (const u8 *)&port, 2 };
+	ret = nina_sock_ok(r, NINA_SOCKET_BIND, p, 2);
+	if (!ret)
+		ns->state = NINA_SK_BOUND;
+	return ret;
+}
+
+int nina_sock_connect(struct spisock_dev *sdev, struct sock *sk,
+		      const struct sockaddr_in *addr)
+{
+	struct nina_radio *r = nina_r(sdev);
+	struct nina_sock *ns = spisock_sock_priv(sk);
+	struct nina_param p[3];
+	u8 fd;
+	int ret;
+
+	if (ns->type != SOCK_STREAM)
+		return -EOPNOTSUPP;	/* the core keeps datagram peers */
+	if (ns->state == NINA_SK_FAILED) {
+		ret = nina_sock_renew(r, ns, ns->port);
+		if (ret)
+			return ret;
+	}
+	if (ns->fd < 0 || ns->state != NINA_SK_BOUND)
+		return -EINVAL;
+	fd = ns->fd;
+	p[0] = (struct nina_param){ &fd, 1 };
+	p[1] = (struct nina_param){ (const u8 *)&addr->sin_addr.s_addr, 4 };
+	p[2] = (struct nina_param){ (const u8 *)&addr->sin_port, 2 };
+	ret = nina_sock_ok(r, NINA_SOCKET_CONNECT, p, 3);
+	if (!ret) {
+		ns->state = NINA_SK_ESTABLISHED;
+		return 0;
+	}
+	if (ret != -EINPROGRESS) {
+		ns->state = NINA_SK_FAILED;
+		return ret;
+	}
+	spin_lock(&r->lock);
+	ns->state = NINA_SK_CONNECTING;
+	ns->kick = true;
+	ns->interval_ms = 1;
+	r->kick = true;
+	spin_unlock(&r->lock);
+	wake_up(&r->worker_wq);
+	return -EINPROGRESS;
+}
+
+void nina_sock_close(struct spisock_dev *sdev, struct sock *sk)
+{
+	struct nina_radio *r = nina_r(sdev);
+	struct nina_sock *ns = spisock_sock_priv(sk);
+	long linger = spisock_linger_jiffies(sk);
+
+	spin_lock(&r->lock);
+	ns->closing = true;
+	ns->want = 0;
+	ns->close_by = jiffies + (linger >= 0 ? linger :
+				  msecs_to_jiffies(close_flush_ms));
+	ns->kick = true;
+	r->kick = true;
+	spin_unlock(&r->lock);
+	wake_up(&r->worker_wq);
+}
+
+/* Interest starts a fresh back-off only when there was none recently. */
+void nina_sock_want(struct spisock_dev *sdev, struct sock *sk,
+		    unsigned int mask)
+{
+	struct nina_radio *r = nina_r(sdev);
+	struct nina_sock *ns = spisock_sock_priv(sk);
+	unsigned long now = jiffies;
+	bool wake = false;
+
+	if (!ns)
+		return;
+	spin_lock(&r->lock);
+	if ((ns->want & mask) != mask ||
+	    time_after(now, ns->want_at + HZ)) {
+		ns->interval_ms = 1;
+		ns->next_poll = now;
+		r->kick = true;
+		wake = true;
+	}
+	ns->want |= mask;
+	ns->want_at = now;
+	spin_unlock(&r->lock);
+	if (wake)
+		wake_up(&r->worker_wq);
+}
+
+/* send, rx_room, accept: there is work for the worker on this socket. */
+void nina_sock_kick(struct spisock_dev *sdev, struct sock *sk)
+{
+	struct nina_radio *r = nina_r(sdev);
+	struct nina_sock *ns = spisock_sock_priv(sk);
+
+	if (!ns)
+		return;
+	spin_lock(&r->lock);
+	ns->kick = true;
+	r->kick = true;
+	spin_unlock(&r->lock);
+	wake_up(&r->worker_wq);
+}
+
+void nina_sock_recv(struct spisock_dev *sdev, struct sock *sk, size_t len)
+{
+	nina_sock_want(sdev, sk, SPISOCK_WANT_IN);
+}
+
+/**
+ * nina_socks_free() - free every socket's driver state
+ * @r: the radio, unregistered and with its worker stopped
+ *
+ * The chip is about to be held in reset, so no SOCKET_CLOSE is sent.
+ */
+void nina_socks_free(struct nina_radio *r)
+{
+	struct nina_sock *ns, *tmp;
+
+	list_for_each_entry_safe(ns, tmp, &r->socks, node) {
+		list_del(&ns->node);
+		if (ns->fd >= 0)
+			r->owner[ns->fd] = NULL;
+		sock_put(ns->sk);
+		kfree(ns);
+	}
+	r->nfds = 0;
+}

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SOCK_DGRAM data: one skb per datagram each way, its address in the
+ * control block. Datagrams larger than the chip sends fail with EMSGSIZE
+ * (nina-fw: 1472 bytes, no IP fragmentation); received ones are never cut
+ * on the host's account (the driver reads only when a whole one fits).
+ */
+
+#include <linux/poll.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "af_spisock.h"
+
+/* The first datagram's length, as UDP's SIOCINQ. lock_sock held. */
+int spisock_dgram_inq(struct sock *sk)
+{
+	struct sk_buff_head *q = &sk->sk_receive_queue;
+	struct sk_buff *skb;
+	unsigned long flags;
+	int n = 0;
+
+	spin_lock_irqsave(&q->lock, flags);
+	skb = skb_peek(q);
+	if (skb)
+		n = skb->len;
+	spin_unlock_irqrestore(&q->lock, flags);
+	return n;
+}
+
+static int spisock_dgram_dest(struct sock *sk, struct msghdr *msg,
+			      struct sockaddr_in *to)
+{
+	struct spisock_sock *ssk = spisock_sk(sk);
+	int err;
+
+	if (msg->msg_name) {
+		err = spisock_check_sockaddr(msg->msg_name, msg->msg_namelen);
+		if (err)
+			return err;
+		*to = *(struct sockaddr_in *)msg->msg_name;
+		return 0;
+	}
+	if (!ssk->peer.sin_family)
+		return -EDESTADDRREQ;
+	*to = ssk->peer;
+	return 0;
+}
+
+int spisock_dgram_sendmsg(struct socket *sock, struct msghdr *msg,
+			  size_t len)
+{
+	struct sock *sk = sock->sk;
+	struct spisock_sock *ssk = spisock_sk(sk);
+	struct sockaddr_in to;
+	unsigned int max;
+	struct sk_buff *skb;
+	int err;
+
+	if (msg->msg_flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	lock_sock(sk);
+	err = spisock_dgram_dest(sk, msg, &to);
+	if (err)
+		goto out;
+	if (sk->sk_shutdown & SEND_SHUTDOWN) {
+		err = -EPIPE;
+		goto out;
+	}
+	err = spisock_autobind(sk);
+	if (err)
+		goto out;
+	max = ssk->dev->max_dgram ? : 65507;
+	if (len > max) {
+		err = -EMSGSIZE;
+		goto out;
+	}
+	err = sock_error(sk);
+	if (err)
+		goto out;
+	release_sock(sk);
+
+	skb = sock_alloc_send_skb(sk, len, msg->msg_flags & MSG_DONTWAIT,
+				  &err);
+	if (!skb)
+		return err;
+	err = memcpy_from_msg(skb_put(skb, len), msg, len);
+	if (err) {
+		kfree_skb(skb);
+		return err;
+	}
+	memset(SPISOCK_SKB_CB(skb), 0, sizeof(struct spisock_skb_cb));
+	SPISOCK_SKB_CB(skb)->addr = to;
+	atomic_add(len, &ssk->tx_bytes);
+	skb_queue_tail(&sk->sk_write_queue, skb);
+	spisock_op_send(sk);
+	return len;
+out:
+	release_sock(sk);
+	return err;
+}
+
+int spisock_dgram_recvmsg(struct socket *sock, struct msghdr *msg,
+			  size_t len, int flags)
+{
+	DECLARE_SOCKADDR(struct sockaddr_in *, sin, msg->msg_name);
+	struct sock *sk = sock->sk;
+	struct sk_buff *skb;
+	size_t copied;
+	int err;
+
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	lock_sock(sk);
+	err = spisock_need_radio(sk);
+	release_sock(sk);
+	if (err)
+		return err;
+	/* The worker reads for us while we wait (our wait queue is busy). */
+	spisock_op_want(sk, SPISOCK_WANT_IN);
+	skb = skb_recv_datagram(sk, flags, &err);
+	if (!skb)
+		return err;
+
+	copied = min_t(size_t, len, skb->len);
+	if (copied < skb->len)
+		msg->msg_flags |= MSG_TRUNC;
+	err = skb_copy_datagram_msg(skb, 0, msg, copied);
+	if (!err) {
+		if (sin) {
+			*sin = SPISOCK_SKB_CB(skb)->addr;
+			sin->sin_family = AF_INET;
+			memset(sin->sin_zero, 0, sizeof(sin->sin_zero));
+			msg->msg_namelen = sizeof(*sin);
+		}
+		err = flags & MSG_TRUNC ? skb->len : copied;
+	}
+	skb_free_datagram(sk, skb);
+	if (!(flags & MSG_PEEK))
+		spisock_op_rx_room(sk);
+	return err;
+}
+
+__poll_t spisock_dgram_poll(struct file *file, struct socket *sock,
+			    poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	__poll_t mask = datagram_poll(file, sock, wait);
+
+	if (!(mask & EPOLLIN) &&
+	    (poll_requested_events(wait) & (EPOLLIN | EPOLLRDNORM)))
+		spisock_op_want(sk, SPISOCK_WANT_IN);
+	return mask;
+}
