@@ -617,6 +617,7 @@ static int spisock_do_accept(struct socket *sock, struct socket *newsock,
 			err = -EINVAL;
 			break;
 		}
+		spisock_op_want(sk, SPISOCK_WANT_ACCEPT);
 		if (!timeo) {
 			err = -EAGAIN;
 			break;
@@ -625,7 +626,6 @@ static int spisock_do_accept(struct socket *sock, struct socket *newsock,
 			err = sock_intr_errno(timeo);
 			break;
 		}
-		spisock_op_want(sk, SPISOCK_WANT_ACCEPT);
 		sk_wait_event(sk, &timeo,
 			      READ_ONCE(spisock_sk(sk)->accept_len) ||
 			      READ_ONCE(sk->sk_err) ||
@@ -671,9 +671,11 @@ static int spisock_getname(struct socket *sock, struct sockaddr *addr,
 	lock_sock(sk);
 	if (peer) {
 		/* accept(2) passes peer == 2: any non-zero value asks. */
+		/* As TCP: by the connection's state, not the socket's. */
 		if (!ssk->peer.sin_family ||
 		    (sk->sk_type == SOCK_STREAM &&
-		     sock->state != SS_CONNECTED))
+		     (sk->sk_state == TCP_SYN_SENT ||
+		      sk->sk_state == TCP_CLOSE)))
 			err = -ENOTCONN;
 		else
 			*sin = ssk->peer;
@@ -756,7 +758,7 @@ static int spisock_shutdown(struct socket *sock, int how)
 	if (how < RCV_SHUTDOWN || how > SHUTDOWN_MASK)
 		return -EINVAL;
 	lock_sock(sk);
-	if (sock->state != SS_CONNECTED && sk->sk_state != TCP_LISTEN) {
+	if (sk->sk_state != TCP_ESTABLISHED && sk->sk_state != TCP_LISTEN) {
 		err = -ENOTCONN;
 	} else {
 		/* No FIN: nina-fw has no shutdown (documented deviation). */

@@ -41,13 +41,11 @@ int spisock_stream_inq(struct sock *sk)
 /* As TCP: any state but ESTABLISHED (or a shut-down side) is EPIPE. */
 static int spisock_stream_send_err(struct sock *sk, int flags)
 {
-	int err = sock_error(sk);
+	int err = sock_error(sk) ? : -EPIPE;
 
-	if (err)
-		return err;
-	if (!(flags & MSG_NOSIGNAL))
+	if (err == -EPIPE && !(flags & MSG_NOSIGNAL))
 		send_sig(SIGPIPE, current, 0);
-	return -EPIPE;
+	return err;
 }
 
 /* Queue one chunk; the wait for SO_SNDBUF room happens in here. */
@@ -233,6 +231,8 @@ int spisock_stream_recvmsg(struct socket *sock, struct msghdr *msg,
 				err = -ENOTCONN;
 			break;
 		}
+		/* Before EAGAIN too: a polling reader is interested. */
+		spisock_op_want(sk, SPISOCK_WANT_IN);
 		if (!timeo) {
 			err = -EAGAIN;
 			break;
@@ -245,7 +245,6 @@ int spisock_stream_recvmsg(struct socket *sock, struct msghdr *msg,
 			spisock_op_rx_room(sk);
 			freed = false;
 		}
-		spisock_op_want(sk, SPISOCK_WANT_IN);
 		sk_wait_event(sk, &timeo, spisock_stream_readable(sk), &wait);
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);

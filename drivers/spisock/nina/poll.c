@@ -85,6 +85,10 @@ static int nina_w_poll(struct nina_radio *r, struct nina_sock *ns)
 static void nina_sock_fail(struct nina_radio *r, struct nina_sock *ns,
 			   int err)
 {
+	/* After the peer's FIN, a reset is TCP's EPIPE (CLOSE_WAIT). */
+	if (ns->type == SOCK_STREAM && (err == -ENOTCONN ||
+					(err == -ECONNRESET && ns->rx_eof)))
+		err = ns->rx_eof ? -EPIPE : -ECONNRESET;
 	if (err == -EBADF) {
 		/* A descriptor we own is unknown: the chip lost its state. */
 		spin_lock(&r->lock);
@@ -97,8 +101,12 @@ static void nina_sock_fail(struct nina_radio *r, struct nina_sock *ns,
 	spisock_set_state(ns->sk, TCP_CLOSE);
 }
 
-/* One SOCKET_SEND or SOCKET_SENDTO: bytes the chip took, 0, or an error. */
-static int nina_tx_one(struct nina_radio *r, struct nina_sock *ns)
+/*
+ * One SOCKET_SEND or SOCKET_SENDTO: bytes the chip took (@full: all it was
+ * offered), 0, or an error.
+ */
+static int nina_tx_one(struct nina_radio *r, struct nina_sock *ns,
+		       bool *full)
 {
 	bool dgram = ns->type == SOCK_DGRAM;
 	struct sockaddr_in to;
@@ -143,7 +151,8 @@ static int nina_tx_one(struct nina_radio *r, struct nina_sock *ns)
 		return ret;
 	}
 	spisock_tx_consume(ns->sk, ret);
-	return ret == len ? ret : 0;
+	*full = ret == len;
+	return ret;
 }
 
 /* Send while the chip takes whole frames. Return: <0 error, else progress. */
@@ -151,18 +160,21 @@ static int nina_tx(struct nina_radio *r, struct nina_sock *ns)
 {
 	int i, ret, progress = 0;
 
-	for (i = 0; i < NINA_BURST && spisock_tx_pending(ns->sk); i++) {
-		ret = nina_tx_one(r, ns);
+	bool full = true;
+
+	for (i = 0; i < NINA_BURST && full && spisock_tx_pending(ns->sk); i++) {
+		full = false;
+		ret = nina_tx_one(r, ns, &full);
 		if (ret == -NINA_RETRY)
 			break;
 		if (ret < 0)
 			return ret;
-		if (!ret)
-			return progress;
-		progress = 1;
+		if (ret)
+			progress = 1;
 	}
-	if (spisock_tx_pending(ns->sk) && progress)
-		ns->kick = true;	/* more to send: no back-off */
+	/* Whole frames taken: go on at once; a short one: soon (progress). */
+	if (full && progress && spisock_tx_pending(ns->sk))
+		ns->kick = true;
 	return progress;
 }
 
