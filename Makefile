@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 KERNEL ?= 6.12
 
-.PHONY: all setup kernels modules selftests model check check-full check-model \
+.PHONY: all setup kernels modules selftests model tools check check-full check-model \
 	run clean dkms-build dkms-clean
 
 all: modules
@@ -28,6 +28,10 @@ selftests: setup
 model:
 	$(MAKE) -C tools/spisock/sim all
 
+# spisockctl and the reference examples in C, in build/tools.
+tools:
+	$(MAKE) -C tools/spisock all
+
 # The chip model's host-side tests alone (no VM): seconds.
 check-model:
 	$(MAKE) -C tools/spisock/sim check
@@ -40,11 +44,12 @@ check-full:
 	scripts/check.sh full
 
 # The main job: boot the bench VM with the simulated radio, load the family
-# and the NINA driver, show them.
+# and the NINA driver, link, and run the reference examples end to end.
 run: setup
 	tools/testing/vm/build-kernel debug >/dev/null
 	scripts/build-modules.sh $(KERNEL)
 	$(MAKE) -s -C tools/spisock/sim all
+	$(MAKE) -s -C tools/spisock all
 	tools/testing/vm/run --kernel $(KERNEL) --radio -- sh scripts/demo.sh $(KERNEL)
 
 # Used by dkms.conf: build spisock.ko for kernel $(KVER) in build/dkms.

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reference documentation's client example, in C on spisock: connect to
+ * 192.168.1.10 port 5555 and send "Hello World!" whole (sendall).
+ *
+ *   hello_client [ADDR [PORT]]
+ *
+ * The radio must be linked first (spisockctl link RADIO SSID PASSPHRASE),
+ * as the example calls wifi.link().
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "spisock_family.h"
+
+/* send() until everything went, as the reference's sendall(). */
+static int sendall(int s, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = send(s, buf, len, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *ip = argc > 1 ? argv[1] : "192.168.1.10";
+	struct sockaddr_in sa = {
+		.sin_family = AF_INET,
+		.sin_port = htons(argc > 2 ? atoi(argv[2]) : 5555),
+	};
+	const char *msg = "Hello World!";
+	int fam = spisock_family(), s;
+
+	if (fam < 0) {
+		perror("hello_client: " SPISOCK_FAMILY_PATH);
+		return 1;
+	}
+	if (inet_pton(AF_INET, ip, &sa.sin_addr) != 1) {
+		fprintf(stderr, "hello_client: bad address %s\n", ip);
+		return 2;
+	}
+	s = socket(fam, SOCK_STREAM, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    sendall(s, msg, strlen(msg))) {
+		perror("hello_client");
+		return 1;
+	}
+	printf("hello_client: sent \"%s\" to %s:%d\n", msg, ip,
+	       ntohs(sa.sin_port));
+	close(s);
+	return 0;
+}

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reference documentation's server example, in C on spisock: bind port
+ * 80, listen (backlog 2, the reference's default), and answer every client
+ * with "Hello!" before closing its connection.
+ *
+ *   hello_server [-n COUNT] [PORT]
+ *
+ * -n stops after COUNT clients (the reference loops forever).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "spisock_family.h"
+
+static int sendall(int s, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = send(s, buf, len, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET }, peer;
+	int fam = spisock_family(), s, c, count = -1, i = 1;
+	socklen_t len;
+
+	if (argc > 2 && !strcmp(argv[1], "-n")) {
+		count = atoi(argv[2]);
+		i = 3;
+	}
+	sa.sin_port = htons(argc > i ? atoi(argv[i]) : 80);
+	if (fam < 0) {
+		perror("hello_server: " SPISOCK_FAMILY_PATH);
+		return 1;
+	}
+	s = socket(fam, SOCK_STREAM, 0);
+	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(s, 2)) {
+		perror("hello_server");
+		return 1;
+	}
+	printf("hello_server: listening on port %d\n", ntohs(sa.sin_port));
+	fflush(stdout);
+	while (count) {
+		len = sizeof(peer);
+		c = accept(s, (struct sockaddr *)&peer, &len);
+		if (c < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("hello_server: accept");
+			return 1;
+		}
+		if (sendall(c, "Hello!", 6))
+			perror("hello_server: send");
+		printf("hello_server: answered %s:%d\n", inet_ntoa(peer.sin_addr),
+		       ntohs(peer.sin_port));
+		fflush(stdout);
+		close(c);
+		if (count > 0)
+			count--;
+	}
+	close(s);
+	return 0;
+}
