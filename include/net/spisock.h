@@ -220,6 +220,7 @@ void spisock_rx_eof(struct sock *sk);
 size_t spisock_tx_peek(struct sock *sk, void *buf, size_t len,
 		       struct sockaddr_in *to);
 void spisock_tx_consume(struct sock *sk, size_t len);
+void spisock_tx_discard(struct sock *sk);
 void spisock_set_state(struct sock *sk, int state);
 unsigned int spisock_rx_space(struct sock *sk);
 bool spisock_tx_pending(struct sock *sk);

@@ -608,3 +608,19 @@ long spisock_linger_jiffies(struct sock *sk)
 	return READ_ONCE(sk->sk_lingertime);
 }
 EXPORT_SYMBOL_GPL(spisock_linger_jiffies);
+
+/**
+ * spisock_tx_discard() - drop what was queued for transmission
+ * @sk: the socket
+ *
+ * Queued skbs hold on the socket (sk_wmem_alloc) until freed: the driver
+ * calls this when it gives up on sending (after its last SOCKET_CLOSE, or
+ * when it forgets its sockets), or the socket would never be freed.
+ * Context: any but NMI.
+ */
+void spisock_tx_discard(struct sock *sk)
+{
+	skb_queue_purge(&sk->sk_write_queue);
+	atomic_set(&spisock_sk(sk)->tx_bytes, 0);
+}
+EXPORT_SYMBOL_GPL(spisock_tx_discard);

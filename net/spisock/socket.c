@@ -132,17 +132,22 @@ static int spisock_op_connect(struct sock *sk, const struct sockaddr_in *sin)
 	return err;
 }
 
-static void spisock_op_close(struct spisock_dev *dev, struct sock *sk)
+/* Return: whether the driver took the socket over for closing. */
+static bool spisock_op_close(struct spisock_dev *dev, struct sock *sk)
 {
 	const struct spisock_dev_ops *ops;
+	bool taken = false;
 	int idx;
 
 	ops = spisock_dev_enter(dev, &idx);
 	if (!ops)
-		return;
-	if (ops->close)
+		return false;
+	if (ops->close) {
 		ops->close(dev, sk);
+		taken = true;
+	}
 	spisock_dev_exit(dev, idx);
+	return taken;
 }
 
 /* The atomic ops: from .poll, with no lock needed. */
@@ -325,8 +330,9 @@ void spisock_sk_release(struct sock *sk)
 	spin_unlock_irqrestore(&ssk->lock, flags);
 	sock_orphan(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
-	if (ssk->dev)
-		spisock_op_close(ssk->dev, sk);
+	/* With no driver to flush it, queued data would pin the socket. */
+	if (!ssk->dev || !spisock_op_close(ssk->dev, sk))
+		spisock_tx_discard(sk);
 	release_sock(sk);
 
 	list_for_each_entry_safe(child, tmp, &children, accept_node) {

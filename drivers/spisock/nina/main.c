@@ -130,8 +130,9 @@ static void nina_remove(struct spi_device *spi)
 	struct nina_radio *r = spi_get_drvdata(spi);
 
 	spisock_unregister_device(r->sdev);
-	spisock_put_device(r->sdev);
+	/* The worker may still deliver to the device until it stops. */
 	nina_teardown(r);
+	spisock_put_device(r->sdev);
 }
 
 static const struct of_device_id nina_of_match[] = {

@@ -423,6 +423,7 @@ static void nina_close_step(struct nina_radio *r, struct nina_sock *ns)
 	spin_lock(&r->lock);
 	list_del(&ns->node);
 	spin_unlock(&r->lock);
+	spisock_tx_discard(ns->sk);
 	sock_put(ns->sk);
 	kfree(ns);
 }

@@ -371,6 +371,9 @@ void nina_socks_free(struct nina_radio *r)
 		list_del(&ns->node);
 		if (ns->fd >= 0)
 			r->owner[ns->fd] = NULL;
+		/* Only a closed socket may lose its queue: the core's is alive. */
+		if (ns->closing)
+			spisock_tx_discard(ns->sk);
 		sock_put(ns->sk);
 		kfree(ns);
 	}
