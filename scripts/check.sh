@@ -54,6 +54,7 @@ build_all_modules() {
 	done
 	scripts/build-selftests.sh || rc=1
 	make -s -C tools/spisock/sim all || rc=1
+	make -s -C tools/spisock all || rc=1
 	return $rc
 }
 
@@ -66,7 +67,8 @@ vm_tier() {
 		-- sh scripts/vm-suite.sh "$k" "build/results/$k" "$tier" || rc=$?
 	echo "$rc" > "$results/$k/vm-clean.rc"
 	# A suite that left no results at all is a failure too.
-	local want=(spisock_module spisock_basic spisock_sim spisock_nina spisock_nina_drv spisock_netlink run_tests) s
+	local want=(spisock_module spisock_basic spisock_sim spisock_nina spisock_nina_drv spisock_netlink
+		spisock_socket spisock_removal run_tests) s
 	[ "$k" = 6.12 ] && want+=(debug-features kunit kunit-dev kunit-nina)
 	for s in "${want[@]}"; do
 		[ -s "$results/$k/$s.tap" ] ||
@@ -86,6 +88,16 @@ vm_tier() {
 	else
 		printf '1..1\nnot ok 1 - %s run --radio smoke (exit %s)\n' "$k" "$rrc"
 	fi > "$results/$k/radio-smoke.tap"
+	# `make run`'s demo: the reference examples against AF_INET peers.
+	local erc=0
+	tools/testing/vm/run --kernel "$k" --radio --radio-time-factor 0.1 \
+		-- sh scripts/demo.sh "$k" > "$logs/demo-$k.log" 2>&1 || erc=$?
+	if [ "$erc" = 0 ]; then
+		printf '1..1\nok 1 - %s reference examples (make run)\n' "$k"
+	else
+		cat "$logs/demo-$k.log"
+		printf '1..1\nnot ok 1 - %s reference examples (make run, exit %s)\n' "$k" "$erc"
+	fi > "$results/$k/examples.tap"
 	scripts/test-runner-checks.sh "$k" > "$results/$k/runner-checks.tap"
 	cat "$results/$k/runner-checks.tap"
 	return 0

@@ -19,6 +19,11 @@ export SPISOCK_KO SPISOCK_SIM_KO SPISOCK_SIMD SPISOCK_NINA_KO
 SPISOCK_CYCLES=20
 [ "$tier" = full ] && SPISOCK_CYCLES=200
 export SPISOCK_CYCLES
+# spisock_socket's bulk tests: MiB each way through one connection, and
+# shared by eight at once (the CI and full sizes).
+SPISOCK_BULK_MB=8
+[ "$tier" = full ] && SPISOCK_BULK_MB=64
+export SPISOCK_BULK_MB
 
 suite() {
 	name=$1
@@ -37,6 +42,8 @@ suite spisock_sim $kst/net/spisock/spisock_sim
 suite spisock_nina $kst/net/spisock/spisock_nina
 suite spisock_nina_drv $kst/net/spisock/spisock_nina_drv
 suite spisock_netlink $kst/net/spisock/spisock_netlink
+suite spisock_socket $kst/net/spisock/spisock_socket
+suite spisock_removal $kst/net/spisock/spisock_removal
 
 # The same programs through the kselftest runner, as from a kernel tree.
 suite run_tests make -s -C $kst TARGETS=net/spisock run_tests

@@ -150,6 +150,9 @@ static void nina_run_queue(struct nina_radio *r)
 	struct nina_req *req;
 
 	while ((req = nina_next(r))) {
+		/* No command may run on a chip whose sockets are stale. */
+		if (READ_ONCE(r->loss))
+			nina_loss_recover(r);
 		req->status = nina_exec(r, req);
 		/* Without a copy, the reply dies with the next command. */
 		if (!req->reply)

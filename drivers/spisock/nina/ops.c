@@ -156,14 +156,24 @@ static int nina_link(struct spisock_dev *sdev,
 	}
 }
 
+/*
+ * Leaving the network is a link loss (decision 6): the chip drops its
+ * connected sockets, so every socket fails and every descriptor is closed.
+ * The status query after it runs only once the worker has recovered, so
+ * the sockets have failed when unlink returns.
+ */
 static int nina_unlink(struct spisock_dev *sdev)
 {
-	int ret = nina_cmd_u8(nina_radio(sdev), NINA_DISCONNECT,
-			      &nina_dummy_param, 1);
+	struct nina_radio *r = nina_radio(sdev);
+	int ret = nina_cmd_u8(r, NINA_DISCONNECT, &nina_dummy_param, 1);
 
 	if (ret < 0)
 		return ret;
 	WRITE_ONCE(sdev->addr, 0);
+	spin_lock(&r->lock);
+	r->loss = true;
+	spin_unlock(&r->lock);
+	nina_cmd_u8(r, NINA_GET_CONN_STATUS, NULL, 0);
 	return ret == 1 ? 0 : -EIO;
 }
 

@@ -594,6 +594,7 @@ void nina_loss_recover(struct nina_radio *r)
 			ns->state = NINA_SK_FAILED;
 	}
 	spin_unlock(&r->lock);
-	dev_warn(&r->spi->dev, "chip sockets lost: every socket fails\n");
-	spisock_link_lost(r->sdev);
+	dev_info(&r->spi->dev, "link lost: every socket fails\n");
+	if (r->sdev)
+		spisock_link_lost(r->sdev);
 }

@@ -3,7 +3,8 @@
  * Helpers shared by the selftests that run against the simulated radio
  * (spisock_sim.ko, /dev/spisock-sim0 and the spisock-simd chip model):
  * module loading, sysfs writes, spidev binding, the GPIO character device
- * and the daemon with its --stats socket.
+ * the daemon with its --stats socket, and the whole radio (spisock.ko, the
+ * simulated radio and spisock_nina.ko) brought up and taken down.
  *
  * A test may define SIM_GPIO_CONSUMER before including this, the consumer
  * name its GPIO line requests carry.
@@ -12,6 +13,7 @@
 #define SPISOCK_SELFTEST_SIM_UTIL_H
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -27,6 +29,8 @@
 #include <sys/wait.h>
 #include <linux/gpio.h>
 #include <linux/spisock_sim.h>
+
+#include "spisock_util.h"
 
 #define SIM_DEV		SPISOCK_SIM_DEV_PREFIX "0"
 #define SIM_MODULE	"spisock_sim"
@@ -291,10 +295,12 @@ static inline long long stat_get(const char *txt, const char *key)
  * Start spisock-simd in the foreground on SIM_DEV with config @conf, time
  * factor @time_factor and stats socket @sock, without LD_PRELOAD, and wait
  * until it serves its counters (it has opened the device and its model
- * runs). Its pid, or -1.
+ * runs). With @own_pgrp it leads a process group of its own, so that
+ * killing the caller's group (the harness's timeout) spares it. Its pid, or
+ * -1.
  */
-static inline pid_t simd_start(const char *conf, const char *sock,
-			       const char *time_factor)
+static inline pid_t simd_spawn(const char *conf, const char *sock,
+			       const char *time_factor, int own_pgrp)
 {
 	char buf[4096];
 	long long end;
@@ -308,6 +314,8 @@ static inline pid_t simd_start(const char *conf, const char *sock,
 	if (!pid) {
 		const char *simd = simd_path();
 
+		if (own_pgrp)
+			setpgid(0, 0);
 		unsetenv("LD_PRELOAD");
 		execl(simd, simd, "--foreground", "--device", SIM_DEV,
 		      "--config", conf, "--time-factor", time_factor,
@@ -325,20 +333,158 @@ static inline pid_t simd_start(const char *conf, const char *sock,
 	return -1;
 }
 
-/* Stop the daemon with @sig (SIGKILL after 5 s); its wait status. */
+static inline pid_t simd_start(const char *conf, const char *sock,
+			       const char *time_factor)
+{
+	return simd_spawn(conf, sock, time_factor, 0);
+}
+
+/* Process @pid has exited (it is gone or a zombie). */
+static inline int proc_exited(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 1;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+}
+
+/*
+ * Stop the daemon with @sig (SIGKILL after 5 s); its wait status, or -1
+ * when it is not the caller's child (it is then only waited for to exit).
+ */
 static inline int simd_stop(pid_t pid, int sig)
 {
 	int status = -1, i;
+	pid_t w;
 
 	kill(pid, sig);
 	for (i = 0; i < 500; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
+		w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
 			return status;
+		if (w < 0 && proc_exited(pid))
+			return -1;
 		usleep(10000);
 	}
 	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
+	if (waitpid(pid, &status, 0) != pid)
+		status = -1;
 	return status;
+}
+
+/* ---- the radio: spisock.ko, the simulated radio and the NINA driver ----- */
+
+/* The NINA driver: $SPISOCK_NINA_KO, or spisock_nina.ko here. */
+static inline const char *nina_ko(void)
+{
+	return env_or("SPISOCK_NINA_KO", "spisock_nina.ko");
+}
+
+/* A chip model with one access point, and a NINA driver with short delays. */
+#define SIM_AP_SSID		"spisock-sim"
+#define SIM_AP_PASS		"spisock-sim-pass"
+#define SIM_RADIO_ADDR		"127.0.2.1"	/* the radio's address once linked */
+#define SIM_TIME_FACTOR		"0.01"
+#define SIM_NINA_PARAMS		"boot_ms=20 reset_ms=2 link_timeout_ms=2000 link_poll_ms=10"
+#define SIM_RADIO_CONF		"flavour arduino\nversion 1.7.4-kselftest\n" \
+				"ap ssid=" SIM_AP_SSID " passphrase=" SIM_AP_PASS \
+				" channel=6 rssi=-45\n"
+
+/* What radio_up() brought up, for radio_down(). */
+struct radio {
+	pid_t simd;		/* the chip model daemon, or -1 */
+	int loaded_spisock;	/* spisock.ko was not loaded before */
+	char why[128];		/* the step that failed */
+};
+
+/*
+ * Bring up radio nina0, not linked: spisock.ko (unless loaded), spisock_sim.ko,
+ * spisock-simd with SIM_RADIO_CONF written to @conf and its counters on
+ * @stats (@own_pgrp as for simd_spawn()), then spisock_nina.ko with
+ * SIM_NINA_PARAMS. Neither spisock_sim nor spisock_nina may be loaded.
+ * 0, or -1 with the failed step in r->why; what came up stays up for
+ * radio_down().
+ */
+static inline int radio_up(struct radio *r, const char *conf, const char *stats,
+			   int own_pgrp)
+{
+	r->simd = -1;
+	r->loaded_spisock = 0;
+	r->why[0] = 0;
+	if (module_loaded("spisock_nina") || module_loaded(SIM_MODULE)) {
+		snprintf(r->why, sizeof(r->why), "spisock_nina or spisock_sim already loaded");
+		return -1;
+	}
+	if (access(nina_ko(), R_OK)) {
+		snprintf(r->why, sizeof(r->why), "%s: %s (set SPISOCK_NINA_KO)",
+			 nina_ko(), strerror(errno));
+		return -1;
+	}
+	if (write_file(conf, SIM_RADIO_CONF)) {
+		snprintf(r->why, sizeof(r->why), "%s: %s", conf, strerror(errno));
+		return -1;
+	}
+	if (!module_loaded("spisock")) {
+		if (spisock_load("")) {
+			snprintf(r->why, sizeof(r->why), "spisock: %s", strerror(errno));
+			return -1;
+		}
+		r->loaded_spisock = 1;
+	}
+	if (sim_load()) {
+		snprintf(r->why, sizeof(r->why), "spisock_sim: %s", strerror(errno));
+		return -1;
+	}
+	r->simd = simd_spawn(conf, stats, SIM_TIME_FACTOR, own_pgrp);
+	if (r->simd < 0) {
+		snprintf(r->why, sizeof(r->why), "spisock-simd did not start");
+		return -1;
+	}
+	if (module_load(nina_ko(), SIM_NINA_PARAMS)) {
+		snprintf(r->why, sizeof(r->why), "spisock_nina: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Take down what radio_up() brought up, in reverse: the NINA driver, the
+ * daemon (SIGTERM), spisock_sim.ko and spisock.ko if radio_up() loaded it.
+ * 0, or -1 with the first failure in r->why.
+ */
+static inline int radio_down(struct radio *r)
+{
+	int ret = 0;
+
+	r->why[0] = 0;
+	if (module_loaded("spisock_nina") && module_unload_wait("spisock_nina")) {
+		snprintf(r->why, sizeof(r->why), "spisock_nina stays loaded");
+		ret = -1;
+	}
+	if (r->simd > 0)
+		simd_stop(r->simd, SIGTERM);
+	r->simd = -1;
+	if (sim_loaded() && module_unload_wait(SIM_MODULE) && !ret) {
+		snprintf(r->why, sizeof(r->why), "spisock_sim stays loaded");
+		ret = -1;
+	}
+	if (r->loaded_spisock && module_unload_wait("spisock") && !ret) {
+		snprintf(r->why, sizeof(r->why), "spisock stays loaded");
+		ret = -1;
+	}
+	r->loaded_spisock = 0;
+	return ret;
 }
 
 #endif

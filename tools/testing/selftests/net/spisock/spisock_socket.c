@@ -1,0 +1,1709 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The socket API of the spisock family, held against AF_INET's: every test
+ * is written once and runs as two variants.
+ *
+ *  - inet: AF_INET sockets; their peers are AF_INET sockets on 127.0.0.1.
+ *  - spisock: sockets of the family (number from SPISOCK_FAMILY_PATH) on the
+ *    simulated radio, linked to the chip model's access point. Their peers
+ *    are the same AF_INET sockets on 127.0.0.1; the radio's sockets appear
+ *    to them at the radio's address 127.0.2.1 (a spisock listener is reached
+ *    there, at the port it bound).
+ *
+ * Addresses are struct sockaddr_in in both. Payloads are tagged: byte i of
+ * stream k is tag(k, i), checked on receipt. Every blocking call is bounded
+ * by SO_RCVTIMEO/SO_SNDTIMEO (IO_MS) or a poll timeout.
+ *
+ * The spisock variant brings the radio up once per process, as
+ * spisock_netlink does (radio_up(): spisock.ko, spisock_sim.ko,
+ * spisock-simd, spisock_nina.ko; then LINK of nina0), and checks before
+ * each test that nina0 is still linked. The last test, cleanup.radio,
+ * takes it down; the chip model daemon is reaped by this process (a child
+ * subreaper), since the test that started it has exited by then.
+ *
+ * Environment: $SPISOCK_KO, $SPISOCK_SIM_KO, $SPISOCK_NINA_KO,
+ * $SPISOCK_SIMD; $SPISOCK_BULK_MB, the bulk tests' MiB each way (default 8).
+ * Neither spisock_sim nor spisock_nina may be loaded when this starts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <linux/sockios.h>
+
+#include "../../kselftest_harness.h"
+#include "spisock_util.h"
+#include "spisock_sim_util.h"
+#include "spisock_nl_util.h"
+#include "spisock_socket_util.h"
+
+#define CONF_PATH	"/tmp/spisock_socket.conf"
+#define STATS_PATH	"/tmp/spisock_socket-stats.sock"
+#define PEER_ADDR	"127.0.0.1"	/* the AF_INET peers */
+#define FOREIGN_ADDR	"10.1.2.3"	/* neither the radio's nor local */
+#define SHORT_S		60		/* harness timeout of a test */
+#define BULK_S		300		/* ... of a bulk test (8 MiB: ~100 s on the radio) */
+#define BULK_IO_MS	20000		/* bulk: longest wait without progress */
+#define NCONN		8		/* bulk_many: connections (< 10 chip sockets) */
+
+/* ---- the radio, shared by every test of the process --------------------- */
+
+enum { RADIO_DOWN, RADIO_UP, RADIO_FAILED };
+
+static struct radio_shared {
+	int state;
+	struct radio r;
+} *radio_sh;		/* MAP_SHARED: tests run in forked children */
+static pid_t main_pid;
+
+static void __attribute__((constructor)) radio_init(void)
+{
+	main_pid = getpid();
+	radio_sh = mmap(NULL, sizeof(*radio_sh), PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (radio_sh == MAP_FAILED)
+		radio_sh = NULL;
+	else
+		radio_sh->r.simd = -1;
+	/* The daemon outlives the test that starts it: it becomes ours. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+/* When cleanup.radio did not run (a filter left it out): clean up. */
+static void __attribute__((destructor)) radio_fini(void)
+{
+	if (getpid() != main_pid || !radio_sh)
+		return;
+	if (radio_sh->state != RADIO_DOWN && radio_down(&radio_sh->r))
+		ksft_print_msg("radio: %s\n", radio_sh->r.why);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+/*
+ * nina0 linked to the access point (linked again if it lost the link): 0,
+ * or -errno with the reason in @why.
+ */
+static int radio_link(bool quiet, char *why, size_t size)
+{
+	struct dev_info d;
+	struct nl nl;
+	int ret;
+
+	ret = nl_open(&nl);
+	if (ret) {
+		snprintf(why, size, "genl family: %s", strerror(-ret));
+		nl_close(&nl);
+		return ret;
+	}
+	ret = dev_get(&nl, "nina0", &d);
+	if (!ret && d.linked != 1) {
+		if (!quiet)
+			ksft_print_msg("nina0 lost its link: linking it again\n");
+		ret = link_ap(&nl, SIM_AP_SSID, SIM_AP_PASS);
+		if (!ret)
+			ret = dev_get(&nl, "nina0", &d);
+	}
+	if (!ret && (d.linked != 1 || d.addr.s_addr != inet_addr(SIM_RADIO_ADDR)))
+		ret = -ENOLINK;
+	if (ret)
+		snprintf(why, size, "nina0: %s (%s)", strerror(-ret), nl.extack);
+	nl_close(&nl);
+	return ret;
+}
+
+/* The radio is up (the first caller brings it up) and nina0 is linked. */
+static void radio_ready(struct __test_metadata *_metadata)
+{
+	char why[sizeof(radio_sh->r.why)];
+	struct radio *r;
+
+	ASSERT_NE(NULL, radio_sh);
+	r = &radio_sh->r;
+	ASSERT_NE(RADIO_FAILED, radio_sh->state)
+		TH_LOG("the radio failed to come up before: %s", r->why);
+	if (radio_sh->state == RADIO_UP) {
+		ASSERT_EQ(0, radio_link(false, why, sizeof(why))) TH_LOG("%s", why);
+		return;
+	}
+	radio_sh->state = RADIO_FAILED;		/* until it is up */
+	ASSERT_EQ(0, radio_up(r, CONF_PATH, STATS_PATH, 1)) TH_LOG("%s", r->why);
+	ASSERT_EQ(0, radio_link(true, r->why, sizeof(r->why))) TH_LOG("%s", r->why);
+	radio_sh->state = RADIO_UP;
+}
+
+/* ---- the fixture -------------------------------------------------------- */
+
+FIXTURE(sock) {
+	int family;			/* of the sockets under test */
+	struct sockaddr_in addr;	/* variant->addr, port 0 */
+	struct sockaddr_in any;		/* INADDR_ANY, port 0 */
+};
+
+/*
+ * The variants. Beyond the addresses, the fields are the documented
+ * deviations of the radio from AF_INET (Documentation/networking/spisock.rst,
+ * "Deviations from AF_INET"): the chip's limits, not bugs.
+ */
+FIXTURE_VARIANT(sock) {
+	bool spisock;
+	const char *addr;	/* the sockets' own address, as peers see it */
+	size_t udp_max;		/* the largest UDP payload, each way */
+	bool half_close;	/* shutdown(SHUT_WR) sends a FIN */
+	bool linger0_rst;	/* close() with SO_LINGER {1, 0} resets */
+	bool oob;		/* MSG_OOB, and TCP's MSG_TRUNC (discard) */
+	int link_conn_err;	/* SO_ERROR of connected sockets after a link loss */
+	int link_err;		/* ... of listeners and datagram sockets */
+};
+
+FIXTURE_VARIANT_ADD(sock, inet) {
+	.spisock = false,
+	.addr = PEER_ADDR,
+	.udp_max = 65507,	/* 65535 - IPv4 header - UDP header */
+	.half_close = true,
+	.linger0_rst = true,
+	.oob = true,
+	.link_conn_err = 0,	/* sockets outlive an interface flap */
+	.link_err = 0,
+};
+
+FIXTURE_VARIANT_ADD(sock, spisock) {
+	.spisock = true,
+	.addr = SIM_RADIO_ADDR,
+	.udp_max = 1472,	/* the chip's: one Ethernet frame, no fragments */
+	.half_close = false,	/* nina-fw has no shutdown command */
+	.linger0_rst = false,	/* nor a way to send a RST */
+	.oob = false,
+	.link_conn_err = ECONNRESET,
+	.link_err = ENETDOWN,
+};
+
+FIXTURE_SETUP(sock)
+{
+	self->family = AF_INET;
+	if (variant->spisock) {
+		radio_ready(_metadata);
+		self->family = spisock_family();
+		ASSERT_LT(0, self->family);
+	}
+	self->addr = sin_of(variant->addr, 0);
+	self->any = sin_of("0.0.0.0", 0);
+}
+
+FIXTURE_TEARDOWN(sock)
+{
+}
+
+/* A socket under test of @type (flags allowed), with the IO_MS timeouts. */
+#define tsock(type)	sock_new(self->family, (type))
+
+/* Check that call @x failed with errno @err. */
+#define __CHECK_ERRNO(CHECK, err, x) do {				\
+	int __r = (x);							\
+	int __e = __r == -1 ? errno : 0;				\
+	CHECK(err, __e) TH_LOG("%s: %d (%s)", #x, __r, strerror(__e));	\
+} while (0)
+#define ASSERT_ERRNO(err, x)	__CHECK_ERRNO(ASSERT_EQ, err, x)
+#define EXPECT_ERRNO(err, x)	__CHECK_ERRNO(EXPECT_EQ, err, x)
+
+/* Assert that @x returned 0 (a helper), logging errno otherwise. */
+#define __CHECK_OK(CHECK, x) do {					\
+	int __r = (x);							\
+	CHECK(0, __r) TH_LOG("%s: %s", #x, strerror(errno));		\
+} while (0)
+#define ASSERT_OK(x)	__CHECK_OK(ASSERT_EQ, x)
+#define EXPECT_OK(x)	__CHECK_OK(EXPECT_EQ, x)
+
+/*
+ * A connection: *s, a socket under test, connected to an AF_INET listener on
+ * PEER_ADDR; *a, the end the listener accepted.
+ */
+static void tcp_pair(struct __test_metadata *_metadata, int family, int *s, int *a)
+{
+	struct sockaddr_in la;
+	int l;
+
+	l = inet_listener(PEER_ADDR, &la);
+	ASSERT_LE(0, l) TH_LOG("listener: %s", strerror(errno));
+	*s = sock_new(family, SOCK_STREAM);
+	ASSERT_LE(0, *s) TH_LOG("socket: %s", strerror(errno));
+	ASSERT_OK(connect(*s, SA(&la), sizeof(la)));
+	*a = accept_ms(l, NULL, 0, IO_MS);
+	ASSERT_LE(0, *a) TH_LOG("accept: %s", strerror(errno));
+	close(l);
+}
+
+/*
+ * A listener of @family bound to @addr (port 0) with @backlog, and an
+ * AF_INET client connected to it at @ip and the port it bound: *l, *c, and
+ * the address the client connected to in *dst.
+ */
+static void tcp_listen_pair(struct __test_metadata *_metadata, int family,
+			    const char *ip, const struct sockaddr_in *addr,
+			    int backlog, int *l, int *c, struct sockaddr_in *dst)
+{
+	*l = sock_new(family, SOCK_STREAM);
+	ASSERT_LE(0, *l) TH_LOG("socket: %s", strerror(errno));
+	ASSERT_OK(bind(*l, SA(addr), sizeof(*addr)));
+	ASSERT_LT(0, sin_port(*l));
+	ASSERT_OK(listen(*l, backlog));
+	*dst = sin_of(ip, sin_port(*l));
+	*c = sock_new(AF_INET, SOCK_STREAM);
+	ASSERT_LE(0, *c);
+	ASSERT_EQ(0, connect(*c, SA(dst), sizeof(*dst)))
+		TH_LOG("connect to %s: %s", sin_str(dst), strerror(errno));
+}
+
+/* ---- 1. a TCP client ---------------------------------------------------- */
+
+/* connect, both addresses, data both ways, EOF each way. */
+TEST_F_TIMEOUT(sock, tcp_client, SHORT_S)
+{
+	struct sockaddr_in la, me, peer, seen;
+	int l, s, a;
+
+	l = inet_listener(PEER_ADDR, &la);
+	ASSERT_LE(0, l);
+	s = tsock(SOCK_STREAM);
+	ASSERT_LE(0, s);
+	ASSERT_OK(connect(s, SA(&la), sizeof(la)));
+	a = accept_ms(l, &seen, 0, IO_MS);
+	ASSERT_LE(0, a) TH_LOG("accept: %s", strerror(errno));
+
+	ASSERT_OK(sin_get(s, &me, false));
+	EXPECT_NE(0, me.sin_port);
+	EXPECT_EQ(self->addr.sin_addr.s_addr, me.sin_addr.s_addr)
+		TH_LOG("local address %s", sin_str(&me));
+	EXPECT_TRUE(sin_eq(&me, &seen))
+		TH_LOG("local address %s, the peer sees %s", sin_str(&me), sin_str(&seen));
+	ASSERT_OK(sin_get(s, &peer, true));
+	EXPECT_TRUE(sin_eq(&la, &peer))
+		TH_LOG("peer %s, connected to %s", sin_str(&peer), sin_str(&la));
+
+	ASSERT_OK(send_tagged(s, 3000, 1, 0));
+	ASSERT_OK(recv_tagged(a, 3000, 1, 0));
+	ASSERT_OK(send_tagged(a, 5000, 2, 0));
+	ASSERT_OK(recv_tagged(s, 5000, 2, 0));
+
+	/* The peer's half-close: EOF here, and we can still send. */
+	ASSERT_OK(shutdown(a, SHUT_WR));
+	ASSERT_OK(recv_eof(s));
+	ASSERT_OK(send_tagged(s, 100, 3, 0));
+	ASSERT_OK(recv_tagged(a, 100, 3, 0));
+	/* Our close: EOF there. */
+	EXPECT_OK(close(s));
+	EXPECT_OK(recv_eof(a));
+	close(a);
+	close(l);
+}
+
+/* ---- 2. connection errors ----------------------------------------------- */
+
+/* A closed port (bound by an AF_INET socket, not listening). */
+TEST_F_TIMEOUT(sock, connect_refused, SHORT_S)
+{
+	struct sockaddr_in ca;
+	int c, s;
+
+	c = inet_bound(SOCK_STREAM, PEER_ADDR, &ca);
+	ASSERT_LE(0, c);
+	s = tsock(SOCK_STREAM);
+	ASSERT_LE(0, s);
+	EXPECT_ERRNO(ECONNREFUSED, connect(s, SA(&ca), sizeof(ca)));
+	close(s);
+	close(c);
+}
+
+TEST_F_TIMEOUT(sock, connect_twice, SHORT_S)
+{
+	struct sockaddr_in pa;
+	int s, a;
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	ASSERT_OK(sin_get(s, &pa, true));
+	EXPECT_ERRNO(EISCONN, connect(s, SA(&pa), sizeof(pa)));
+	/* still connected */
+	ASSERT_OK(send_tagged(s, 10, 4, 0));
+	EXPECT_OK(recv_tagged(a, 10, 4, 0));
+	close(s);
+	close(a);
+}
+
+TEST_F_TIMEOUT(sock, unconnected, SHORT_S)
+{
+	struct sockaddr_in pa;
+	char c = 0;
+	int s;
+
+	s = tsock(SOCK_STREAM);
+	ASSERT_LE(0, s);
+	EXPECT_ERRNO(ENOTCONN, recv(s, &c, 1, 0));
+	EXPECT_ERRNO(ENOTCONN, recv(s, &c, 1, MSG_DONTWAIT));
+	EXPECT_ERRNO(ENOTCONN, sin_get(s, &pa, true));
+	EXPECT_ERRNO(EPIPE, send(s, &c, 1, MSG_NOSIGNAL));
+	close(s);
+}
+
+static int sigpipes;	/* read after the calls that raise SIGPIPE */
+
+static void on_sigpipe(int sig)
+{
+	sigpipes++;
+}
+
+/* After the peer closed: EPIPE within a few sends, SIGPIPE unless MSG_NOSIGNAL. */
+TEST_F_TIMEOUT(sock, send_after_peer_close, SHORT_S)
+{
+	struct sigaction sa = { .sa_handler = on_sigpipe };
+	char buf[1000];
+	int s, a, i, err = 0;
+	ssize_t n;
+
+	ASSERT_OK(sigaction(SIGPIPE, &sa, NULL));
+	tcp_pair(_metadata, self->family, &s, &a);
+	close(a);
+	ASSERT_OK(recv_eof(s));
+	memset(buf, 0x5a, sizeof(buf));
+	for (i = 0; i < 200; i++) {
+		n = send(s, buf, sizeof(buf), MSG_NOSIGNAL);
+		if (n < 0) {
+			err = errno;
+			break;
+		}
+		usleep(10000);
+	}
+	ASSERT_GT(200, i) TH_LOG("200 sends after the peer closed all succeeded");
+	TH_LOG("send failed after %d sends", i);
+	EXPECT_EQ(EPIPE, err) TH_LOG("%s", strerror(err));
+	EXPECT_EQ(0, sigpipes);
+	EXPECT_ERRNO(EPIPE, send(s, buf, 1, 0));
+	EXPECT_EQ(1, sigpipes);
+	close(s);
+}
+
+/* ---- 3. non-blocking connect -------------------------------------------- */
+
+TEST_F_TIMEOUT(sock, nonblock_connect, SHORT_S)
+{
+	struct sockaddr_in la, pa;
+	socklen_t len = sizeof(int);
+	int l, s, a, r, err = -1;
+
+	l = inet_listener(PEER_ADDR, &la);
+	ASSERT_LE(0, l);
+	s = tsock(SOCK_STREAM | SOCK_NONBLOCK);
+	ASSERT_LE(0, s);
+	ASSERT_ERRNO(EINPROGRESS, connect(s, SA(&la), sizeof(la)));
+	r = poll_one(s, POLLOUT, IO_MS);
+	ASSERT_LT(0, r) TH_LOG("not writable after %d ms", IO_MS);
+	EXPECT_TRUE(r & POLLOUT);
+	EXPECT_FALSE(r & (POLLERR | POLLHUP)) TH_LOG("revents %#x", r);
+	ASSERT_OK(getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len));
+	EXPECT_EQ(0, err) TH_LOG("SO_ERROR %s", strerror(err));
+	ASSERT_OK(sin_get(s, &pa, true));
+	EXPECT_TRUE(sin_eq(&la, &pa));
+	a = accept_ms(l, NULL, 0, IO_MS);
+	ASSERT_LE(0, a);
+	/* back to blocking: ordinary data */
+	ASSERT_OK(fcntl(s, F_SETFL, fcntl(s, F_GETFL) & ~O_NONBLOCK));
+	ASSERT_OK(send_tagged(a, 500, 5, 0));
+	EXPECT_OK(recv_tagged(s, 500, 5, 0));
+	close(s);
+	close(a);
+	close(l);
+}
+
+TEST_F_TIMEOUT(sock, nonblock_connect_refused, SHORT_S)
+{
+	socklen_t len = sizeof(int);
+	struct sockaddr_in ca;
+	int c, s, err = 0;
+	long long end;
+
+	c = inet_bound(SOCK_STREAM, PEER_ADDR, &ca);
+	ASSERT_LE(0, c);
+	s = tsock(SOCK_STREAM | SOCK_NONBLOCK);
+	ASSERT_LE(0, s);
+	ASSERT_ERRNO(EINPROGRESS, connect(s, SA(&ca), sizeof(ca)));
+	for (end = mono_ms() + IO_MS; mono_ms() < end; usleep(1000)) {
+		ASSERT_OK(getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len));
+		if (err)
+			break;
+	}
+	EXPECT_EQ(ECONNREFUSED, err) TH_LOG("SO_ERROR %s", strerror(err));
+	/* reading SO_ERROR cleared it */
+	ASSERT_OK(getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len));
+	EXPECT_EQ(0, err);
+	close(s);
+	close(c);
+}
+
+/* ---- 4. a TCP server ---------------------------------------------------- */
+
+/* bind(INADDR_ANY, 0), listen, accept an AF_INET client; data both ways. */
+TEST_F_TIMEOUT(sock, tcp_server, SHORT_S)
+{
+	struct sockaddr_in la, dst, ca, seen, me, peer;
+	int l, c, a;
+
+	tcp_listen_pair(_metadata, self->family, variant->addr,
+			&self->any, 4, &l, &c, &dst);
+	ASSERT_OK(sin_get(l, &la, false));
+	EXPECT_EQ(htonl(INADDR_ANY), la.sin_addr.s_addr) TH_LOG("%s", sin_str(&la));
+	ASSERT_OK(sin_get(c, &ca, false));
+	a = accept_ms(l, &seen, 0, IO_MS);
+	ASSERT_LE(0, a) TH_LOG("accept: %s", strerror(errno));
+	EXPECT_TRUE(sin_eq(&ca, &seen))
+		TH_LOG("accepted %s, the client is %s", sin_str(&seen), sin_str(&ca));
+	ASSERT_OK(sin_get(a, &me, false));
+	EXPECT_TRUE(sin_eq(&dst, &me))
+		TH_LOG("accepted socket at %s, connected to %s", sin_str(&me), sin_str(&dst));
+	ASSERT_OK(sin_get(a, &peer, true));
+	EXPECT_TRUE(sin_eq(&ca, &peer));
+
+	ASSERT_OK(send_tagged(c, 2000, 6, 0));
+	ASSERT_OK(recv_tagged(a, 2000, 6, 0));
+	ASSERT_OK(send_tagged(a, 3000, 7, 0));
+	ASSERT_OK(recv_tagged(c, 3000, 7, 0));
+	close(c);
+	EXPECT_OK(recv_eof(a));
+	close(a);
+	/* the listener goes on: a second client */
+	c = sock_new(AF_INET, SOCK_STREAM);
+	ASSERT_OK(connect(c, SA(&dst), sizeof(dst)));
+	a = accept_ms(l, NULL, 0, IO_MS);
+	ASSERT_LE(0, a) TH_LOG("second accept: %s", strerror(errno));
+	ASSERT_OK(send_tagged(a, 100, 8, 0));
+	EXPECT_OK(recv_tagged(c, 100, 8, 0));
+	close(a);
+	close(c);
+	close(l);
+}
+
+/* accept4() flags apply to the new socket only; bound to our own address. */
+TEST_F_TIMEOUT(sock, accept4_flags, SHORT_S)
+{
+	struct sockaddr_in dst;
+	int l, c, c2, a, a2;
+	char ch;
+
+	tcp_listen_pair(_metadata, self->family, variant->addr,
+			&self->addr, 4, &l, &c, &dst);
+	a = accept_ms(l, NULL, SOCK_NONBLOCK, IO_MS);
+	ASSERT_LE(0, a) TH_LOG("accept4: %s", strerror(errno));
+	EXPECT_TRUE(fcntl(a, F_GETFL) & O_NONBLOCK);
+	EXPECT_TRUE(fcntl(a, F_GETFD) & FD_CLOEXEC);
+	EXPECT_FALSE(fcntl(l, F_GETFL) & O_NONBLOCK);
+	EXPECT_ERRNO(EAGAIN, recv(a, &ch, 1, 0));
+
+	c2 = sock_new(AF_INET, SOCK_STREAM);
+	ASSERT_OK(connect(c2, SA(&dst), sizeof(dst)));
+	ASSERT_LT(0, poll_one(l, POLLIN, IO_MS));
+	a2 = accept(l, NULL, NULL);
+	ASSERT_LE(0, a2) TH_LOG("accept: %s", strerror(errno));
+	EXPECT_FALSE(fcntl(a2, F_GETFL) & O_NONBLOCK);
+	EXPECT_FALSE(fcntl(a2, F_GETFD) & FD_CLOEXEC);
+	ASSERT_OK(set_timeouts(a2, IO_MS));
+	ASSERT_OK(send_tagged(c2, 100, 9, 0));
+	EXPECT_OK(recv_tagged(a2, 100, 9, 0));
+	close(a2);
+	close(c2);
+	close(a);
+	close(c);
+	close(l);
+}
+
+TEST_F_TIMEOUT(sock, listen_backlog0, SHORT_S)
+{
+	struct sockaddr_in dst;
+	int l, c, a;
+
+	tcp_listen_pair(_metadata, self->family, variant->addr,
+			&self->any, 0, &l, &c, &dst);
+	a = accept_ms(l, NULL, 0, IO_MS);
+	ASSERT_LE(0, a) TH_LOG("accept: %s", strerror(errno));
+	ASSERT_OK(send_tagged(a, 100, 10, 0));
+	EXPECT_OK(recv_tagged(c, 100, 10, 0));
+	close(a);
+	close(c);
+	close(l);
+}
+
+/* Nothing pending: EAGAIN at once when non-blocking, after SO_RCVTIMEO otherwise. */
+TEST_F_TIMEOUT(sock, accept_eagain, SHORT_S)
+{
+	struct timeval tv = { 0, 200000 };
+	long long t0, dt;
+	int l;
+
+	l = tsock(SOCK_STREAM | SOCK_NONBLOCK);
+	ASSERT_LE(0, l);
+	ASSERT_OK(bind(l, SA(&self->any), sizeof(self->any)));
+	ASSERT_OK(listen(l, 4));
+	EXPECT_ERRNO(EAGAIN, accept(l, NULL, NULL));
+	EXPECT_ERRNO(EAGAIN, accept4(l, NULL, NULL, SOCK_NONBLOCK));
+	EXPECT_EQ(0, poll_one(l, POLLIN, 0));
+
+	ASSERT_OK(fcntl(l, F_SETFL, 0));
+	ASSERT_OK(setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	t0 = mono_ms();
+	EXPECT_ERRNO(EAGAIN, accept(l, NULL, NULL));
+	dt = mono_ms() - t0;
+	EXPECT_LE(150, dt);
+	EXPECT_GT(3000, dt);
+	close(l);
+}
+
+TEST_F_TIMEOUT(sock, bind_errors, SHORT_S)
+{
+	struct sockaddr_in sa, foreign = sin_of(FOREIGN_ADDR, 0);
+	int s1, s2, s3;
+
+	s1 = tsock(SOCK_STREAM);
+	ASSERT_LE(0, s1);
+	ASSERT_OK(bind(s1, SA(&self->any), sizeof(self->any)));
+	sa = sin_of("0.0.0.0", sin_port(s1));
+	ASSERT_NE(0, sa.sin_port);
+	ASSERT_OK(listen(s1, 1));
+	s2 = tsock(SOCK_STREAM);
+	ASSERT_LE(0, s2);
+	EXPECT_ERRNO(EADDRINUSE, bind(s2, SA(&sa), sizeof(sa)));
+	/* a second bind of one socket */
+	EXPECT_ERRNO(EINVAL, bind(s1, SA(&self->any), sizeof(self->any)));
+	/* an address that is not ours */
+	s3 = tsock(SOCK_STREAM);
+	ASSERT_LE(0, s3);
+	EXPECT_ERRNO(EADDRNOTAVAIL, bind(s3, SA(&foreign), sizeof(foreign)));
+	/* s2 is still free to bind elsewhere */
+	EXPECT_OK(bind(s2, SA(&self->any), sizeof(self->any)));
+	close(s3);
+	close(s2);
+	close(s1);
+}
+
+/* ---- 5. receive flags and queue ioctls ---------------------------------- */
+
+TEST_F_TIMEOUT(sock, recv_peek, SHORT_S)
+{
+	char p1[200], p2[200], r[200];
+	ssize_t n, m;
+	int s, a;
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	ASSERT_OK(send_tagged(a, 200, 11, 0));
+	ASSERT_LT(0, poll_one(s, POLLIN, IO_MS));
+	n = recv(s, p1, sizeof(p1), MSG_PEEK);
+	ASSERT_LT(0, n) TH_LOG("MSG_PEEK: %s", strerror(errno));
+	EXPECT_EQ(-1, tag_bad(p1, n, 11, 0));
+	/* peeking again sees the same bytes (and perhaps more) */
+	m = recv(s, p2, sizeof(p2), MSG_PEEK);
+	ASSERT_LE(n, m);
+	EXPECT_EQ(0, memcmp(p1, p2, n));
+	/* the normal read consumes them */
+	ASSERT_EQ(n, recv(s, r, n, 0));
+	EXPECT_EQ(0, memcmp(p1, r, n));
+	EXPECT_OK(recv_tagged(s, 200 - n, 11, n));
+	close(s);
+	close(a);
+}
+
+/* MSG_WAITALL gathers pieces sent 30 ms apart. */
+TEST_F_TIMEOUT(sock, recv_waitall, SHORT_S)
+{
+	struct pacer p;
+	char buf[2000];
+	ssize_t n;
+	int s, a;
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	ASSERT_EQ(0, pacer_start(&p, a, 12, 4, 500, 30));
+	n = recv(s, buf, sizeof(buf), MSG_WAITALL);
+	EXPECT_OK(pacer_wait(&p));
+	ASSERT_EQ(sizeof(buf), n) TH_LOG("MSG_WAITALL: %zd (%s)", n, strerror(errno));
+	EXPECT_EQ(-1, tag_bad(buf, n, 12, 0));
+	close(s);
+	close(a);
+}
+
+TEST_F_TIMEOUT(sock, recv_dontwait, SHORT_S)
+{
+	char buf[10];
+	ssize_t n;
+	int s, a;
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	EXPECT_ERRNO(EAGAIN, recv(s, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_FALSE(fcntl(s, F_GETFL) & O_NONBLOCK);
+	ASSERT_OK(send_tagged(a, sizeof(buf), 13, 0));
+	ASSERT_LT(0, poll_one(s, POLLIN, IO_MS));
+	n = recv(s, buf, sizeof(buf), MSG_DONTWAIT);
+	ASSERT_LT(0, n) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(-1, tag_bad(buf, n, 13, 0));
+	EXPECT_OK(recv_tagged(s, sizeof(buf) - n, 13, n));
+	close(s);
+	close(a);
+}
+
+TEST_F_TIMEOUT(sock, rcvtimeo, SHORT_S)
+{
+	struct timeval tv = { 0, 300000 }, got;
+	socklen_t len = sizeof(got);
+	long long t0, dt;
+	char c;
+	int s, a;
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	ASSERT_OK(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	ASSERT_OK(getsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &got, &len));
+	EXPECT_EQ(0, got.tv_sec);
+	EXPECT_EQ(300000, got.tv_usec);
+	t0 = mono_ms();
+	EXPECT_ERRNO(EAGAIN, recv(s, &c, 1, 0));
+	dt = mono_ms() - t0;
+	EXPECT_LE(250, dt);
+	EXPECT_GT(3000, dt);
+	close(s);
+	close(a);
+}
+
+/* FIONREAD/SIOCINQ count what is queued; SIOCOUTQ what is not yet acknowledged. */
+TEST_F_TIMEOUT(sock, queue_ioctls, SHORT_S)
+{
+	int s, a, q, out = -1;
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	ASSERT_OK(ioctl(s, FIONREAD, &q));
+	EXPECT_EQ(0, q);
+	ASSERT_OK(send_tagged(a, 1234, 14, 0));
+	q = inq_wait(s, 1234, IO_MS);
+	EXPECT_EQ(1234, q);
+	ASSERT_OK(ioctl(s, SIOCINQ, &q));
+	EXPECT_EQ(1234, q);
+	ASSERT_OK(ioctl(s, SIOCOUTQ, &out));
+	EXPECT_LE(0, out);
+	ASSERT_OK(send_tagged(s, 100, 15, 0));
+	ASSERT_OK(ioctl(s, SIOCOUTQ, &out));
+	EXPECT_LE(0, out);
+	EXPECT_GE(100, out);
+	ASSERT_OK(recv_tagged(s, 1234, 14, 0));
+	ASSERT_OK(ioctl(s, FIONREAD, &q));
+	EXPECT_EQ(0, q);
+	EXPECT_OK(recv_tagged(a, 100, 15, 0));
+	close(s);
+	close(a);
+}
+
+/* ---- 6. readiness: poll, select and epoll with a pipe in the set -------- */
+
+static int select_ms(int a, int b, int ms, fd_set *rd)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	FD_ZERO(rd);
+	FD_SET(a, rd);
+	FD_SET(b, rd);
+	return select((a > b ? a : b) + 1, rd, NULL, NULL, &tv);
+}
+
+TEST_F_TIMEOUT(sock, readiness, SHORT_S)
+{
+	struct epoll_event ev = { .events = EPOLLIN }, evs[4];
+	struct pollfd pf[2];
+	int s, a, p[2], ep;
+	fd_set rd;
+	char c;
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	ASSERT_OK(pipe2(p, O_CLOEXEC));
+	pf[0] = (struct pollfd){ .fd = s, .events = POLLIN };
+	pf[1] = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, ep);
+	ev.data.fd = s;
+	ASSERT_OK(epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev));
+	ev.data.fd = p[0];
+	ASSERT_OK(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev));
+
+	/* nothing readable; the connection is writable */
+	EXPECT_EQ(0, poll(pf, 2, 0));
+	EXPECT_EQ(0, select_ms(s, p[0], 0, &rd));
+	EXPECT_EQ(0, epoll_wait(ep, evs, 4, 0));
+	EXPECT_EQ(POLLOUT, poll_one(s, POLLOUT, IO_MS));
+
+	/* data on the socket: the socket only */
+	ASSERT_OK(send_tagged(a, 10, 16, 0));
+	ASSERT_EQ(1, poll(pf, 2, IO_MS));
+	EXPECT_EQ(POLLIN, pf[0].revents);
+	EXPECT_EQ(0, pf[1].revents);
+	ASSERT_EQ(1, select_ms(s, p[0], IO_MS, &rd));
+	EXPECT_TRUE(FD_ISSET(s, &rd));
+	ASSERT_EQ(1, epoll_wait(ep, evs, 4, IO_MS));
+	EXPECT_EQ(s, evs[0].data.fd);
+	EXPECT_EQ(EPOLLIN, evs[0].events);
+
+	/* and on the pipe: both */
+	ASSERT_EQ(1, write(p[1], "x", 1));
+	EXPECT_EQ(2, poll(pf, 2, IO_MS));
+	EXPECT_EQ(2, select_ms(s, p[0], IO_MS, &rd));
+	EXPECT_EQ(2, epoll_wait(ep, evs, 4, IO_MS));
+
+	/* both drained: nothing again */
+	ASSERT_OK(recv_tagged(s, 10, 16, 0));
+	ASSERT_EQ(1, read(p[0], &c, 1));
+	EXPECT_EQ(0, poll(pf, 2, 0));
+	EXPECT_EQ(0, select_ms(s, p[0], 0, &rd));
+	EXPECT_EQ(0, epoll_wait(ep, evs, 4, 0));
+	close(ep);
+	close(p[0]);
+	close(p[1]);
+	close(s);
+	close(a);
+}
+
+/* Ways to wait for data that never sleep in the kernel on the socket. */
+enum nosleep { RECV_LOOP, SELECT0_LOOP, FIONREAD_LOOP, SELECT5_LOOP };
+
+/*
+ * Receive bytes @off..@off+@len of stream @k from @s, waiting the @how way
+ * (with @pipe_fd, never readable, in select()'s set): 0, or -1 with errno
+ * (ETIMEDOUT: IO_MS without progress; EPROTO: readiness without data).
+ */
+static int recv_nosleep(int s, int pipe_fd, size_t len, unsigned int k,
+			size_t off, enum nosleep how)
+{
+	long long end = mono_ms() + IO_MS;
+	size_t got = 0;
+	char buf[4096];
+	bool ready;
+	fd_set rd;
+	ssize_t n;
+	int q;
+
+	while (got < len) {
+		if (mono_ms() > end) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		ready = true;
+		if (how == SELECT0_LOOP || how == SELECT5_LOOP) {
+			if (select_ms(s, pipe_fd, how == SELECT5_LOOP ? 5 : 0, &rd) < 0)
+				return -1;
+			ready = FD_ISSET(s, &rd);
+			if (FD_ISSET(pipe_fd, &rd)) {
+				errno = EPROTO;
+				return -1;
+			}
+		} else if (how == FIONREAD_LOOP) {
+			if (ioctl(s, FIONREAD, &q))
+				return -1;
+			ready = q > 0;
+		}
+		if (!ready) {
+			if (how != SELECT5_LOOP)
+				usleep(1000);
+			continue;
+		}
+		n = len - got < sizeof(buf) ? len - got : sizeof(buf);
+		n = recv(s, buf, n, MSG_DONTWAIT);
+		if (n < 0 && errno == EAGAIN && how == RECV_LOOP) {
+			usleep(1000);
+			continue;
+		}
+		if (n < 0 && errno == EAGAIN)
+			errno = EPROTO;
+		if (n <= 0) {
+			if (!n)
+				errno = ENODATA;
+			return -1;
+		}
+		if (tag_bad(buf, n, k, off + got) >= 0) {
+			errno = EBADMSG;
+			return -1;
+		}
+		got += n;
+		end = mono_ms() + IO_MS;
+	}
+	return 0;
+}
+
+/* Two rounds of @how: the second checks that waiting works again. */
+static void nosleep_rounds(struct __test_metadata *_metadata, int family,
+			   enum nosleep how)
+{
+	int s, a, p[2];
+
+	tcp_pair(_metadata, family, &s, &a);
+	ASSERT_OK(pipe2(p, O_CLOEXEC));
+	ASSERT_OK(send_tagged(a, 3000, 17, 0));
+	ASSERT_OK(recv_nosleep(s, p[0], 3000, 17, 0, how));
+	ASSERT_OK(send_tagged(a, 5000, 17, 3000));
+	ASSERT_OK(recv_nosleep(s, p[0], 5000, 17, 3000, how));
+	close(p[0]);
+	close(p[1]);
+	close(s);
+	close(a);
+}
+
+TEST_F_TIMEOUT(sock, nosleep_recv_loop, SHORT_S)
+{
+	nosleep_rounds(_metadata, self->family, RECV_LOOP);
+}
+
+TEST_F_TIMEOUT(sock, nosleep_select0_loop, SHORT_S)
+{
+	nosleep_rounds(_metadata, self->family, SELECT0_LOOP);
+}
+
+TEST_F_TIMEOUT(sock, nosleep_fionread_loop, SHORT_S)
+{
+	nosleep_rounds(_metadata, self->family, FIONREAD_LOOP);
+}
+
+TEST_F_TIMEOUT(sock, nosleep_select5ms_loop, SHORT_S)
+{
+	nosleep_rounds(_metadata, self->family, SELECT5_LOOP);
+}
+
+/* EPOLLET: one event per arrival, none for data left unread. */
+TEST_F_TIMEOUT(sock, epoll_et, SHORT_S)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+	int s, a, ep;
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, ep);
+	ev.data.fd = s;
+	ASSERT_OK(epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev));
+	EXPECT_EQ(0, epoll_wait(ep, &ev, 1, 0));
+	ASSERT_OK(send_tagged(a, 100, 18, 0));
+	ASSERT_EQ(1, epoll_wait(ep, &ev, 1, IO_MS));
+	EXPECT_EQ(EPOLLIN, ev.events);
+	/* all of it queued: later pieces may add an edge, then none */
+	EXPECT_EQ(100, inq_wait(s, 100, IO_MS));
+	epoll_wait(ep, &ev, 1, 0);
+	EXPECT_EQ(0, epoll_wait(ep, &ev, 1, 0));
+	/* new data, a new edge */
+	ASSERT_OK(send_tagged(a, 50, 18, 100));
+	EXPECT_EQ(1, epoll_wait(ep, &ev, 1, IO_MS));
+	EXPECT_OK(recv_tagged(s, 150, 18, 0));
+	close(ep);
+	close(s);
+	close(a);
+}
+
+/* EPOLLONESHOT: one event, then none until EPOLL_CTL_MOD re-arms. */
+TEST_F_TIMEOUT(sock, epoll_oneshot, SHORT_S)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT };
+	int s, a, ep;
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, ep);
+	ev.data.fd = s;
+	ASSERT_OK(epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev));
+	ASSERT_OK(send_tagged(a, 100, 19, 0));
+	ASSERT_EQ(1, epoll_wait(ep, &ev, 1, IO_MS));
+	ASSERT_OK(send_tagged(a, 100, 19, 100));
+	EXPECT_EQ(200, inq_wait(s, 200, IO_MS));
+	EXPECT_EQ(0, epoll_wait(ep, &ev, 1, 0));
+	/* re-armed with data pending: reported at once, once */
+	ev.events = EPOLLIN | EPOLLONESHOT;
+	ev.data.fd = s;
+	ASSERT_OK(epoll_ctl(ep, EPOLL_CTL_MOD, s, &ev));
+	EXPECT_EQ(1, epoll_wait(ep, &ev, 1, IO_MS));
+	EXPECT_EQ(s, ev.data.fd);
+	EXPECT_EQ(0, epoll_wait(ep, &ev, 1, 0));
+	EXPECT_OK(recv_tagged(s, 200, 19, 0));
+	close(ep);
+	close(s);
+	close(a);
+}
+
+/* ---- 7. bulk ------------------------------------------------------------ */
+
+/* $SPISOCK_BULK_MB MiB (default 8). */
+static size_t bulk_bytes(void)
+{
+	const char *v = getenv("SPISOCK_BULK_MB");
+	long mb = v ? strtol(v, NULL, 0) : 0;
+
+	return (size_t)(mb > 0 ? mb : 8) << 20;
+}
+
+static void log_rate(struct __test_metadata *_metadata, const char *what,
+		     size_t len, long long ms)
+{
+	TH_LOG("%s: %zu KiB each way in %lld ms (%lld KiB/s each way)", what,
+	       len >> 10, ms, ms ? (long long)(len >> 10) * 1000 / ms : 0);
+}
+
+/*
+ * One connection, both directions at once, each by its own thread. The
+ * radio cannot half-close: our side's end of stream is its close().
+ */
+TEST_F_TIMEOUT(sock, bulk_one, BULK_S)
+{
+	static const char *const what[4] = {
+		"send s->a", "recv s->a", "send a->s", "recv a->s",
+	};
+	size_t len = bulk_bytes();
+	struct xfer x[4];
+	long long t0;
+	int s, a, i;
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	ASSERT_OK(set_timeouts(s, BULK_IO_MS));
+	ASSERT_OK(set_timeouts(a, BULK_IO_MS));
+	t0 = mono_ms();
+	ASSERT_EQ(0, xfer_start(&x[0], s, 20, len, true, false));
+	ASSERT_EQ(0, xfer_start(&x[1], a, 20, len, false, false));
+	ASSERT_EQ(0, xfer_start(&x[2], a, 21, len, true, true));
+	ASSERT_EQ(0, xfer_start(&x[3], s, 21, len, false, true));
+	for (i = 0; i < 4; i++) {
+		EXPECT_EQ(0, xfer_wait(&x[i]))
+			TH_LOG("%s: %zu of %zu bytes, %s", what[i], x[i].done, len,
+			       strerror(errno));
+	}
+	log_rate(_metadata, "1 connection", len, mono_ms() - t0);
+	close(s);
+	EXPECT_OK(recv_eof(a));
+	close(a);
+}
+
+/* One end of a connection in bulk_many's poll loop. */
+struct bulk_end {
+	int fd;
+	unsigned int kout, kin;	/* the streams it sends and receives */
+	bool fin;		/* shuts down after sending, the other end reads EOF */
+	size_t sent, got;
+	bool eof;
+};
+
+/* @e has sent and received all, and its EOF if the other end sends one. */
+static bool bulk_done(const struct bulk_end *e, const struct bulk_end *other,
+		      size_t len)
+{
+	return e->sent == len && e->got == len && (!other->fin || e->eof);
+}
+
+/*
+ * Move @len bytes each way through every connection of @e (@n ends, pairs
+ * of non-blocking ends) in one poll() loop, verifying all of it: 0, or -1
+ * with errno (ETIMEDOUT: BULK_IO_MS without progress) and the failing end
+ * in *@bad (-1: none in particular).
+ */
+static int bulk_pump(struct bulk_end *e, int n, size_t len, int *bad)
+{
+	long long stall = mono_ms() + BULK_IO_MS;
+	struct pollfd pf[2 * NCONN];
+	char *buf = malloc(CHUNK);
+	int i, r, left = n;
+	struct bulk_end *o;
+	ssize_t m;
+
+	*bad = -1;
+	if (!buf)
+		return -1;
+	while (left) {
+		for (i = 0; i < n; i++) {
+			o = &e[i ^ 1];
+			pf[i].fd = e[i].fd;
+			pf[i].events = (e[i].got < len || (o->fin && !e[i].eof) ? POLLIN : 0) |
+				       (e[i].sent < len ? POLLOUT : 0);
+		}
+		r = poll(pf, n, BULK_IO_MS);
+		if (r < 0)
+			goto fail;
+		/* woken up without moving anything for too long: stuck */
+		if (mono_ms() > stall) {
+			errno = ETIMEDOUT;
+			goto fail;
+		}
+		for (i = 0; i < n; i++) {
+			o = &e[i ^ 1];
+			*bad = i;
+			if (bulk_done(&e[i], o, len))
+				continue;
+			if (pf[i].events & POLLIN && pf[i].revents & (POLLIN | POLLHUP | POLLERR)) {
+				m = recv(e[i].fd, buf, CHUNK, MSG_DONTWAIT);
+				if (m < 0 && errno != EAGAIN)
+					goto fail;
+				if (!m) {
+					e[i].eof = true;
+					errno = ENODATA;
+					if (e[i].got != len)
+						goto fail;
+				} else if (m > 0) {
+					errno = EBADMSG;
+					if (e[i].got + m > len ||
+					    tag_bad(buf, m, e[i].kin, e[i].got) >= 0)
+						goto fail;
+					e[i].got += m;
+				}
+				if (m >= 0)
+					stall = mono_ms() + BULK_IO_MS;
+			}
+			if (e[i].sent < len && pf[i].revents & (POLLOUT | POLLERR)) {
+				m = len - e[i].sent < CHUNK ? len - e[i].sent : CHUNK;
+				tag_fill(buf, m, e[i].kout, e[i].sent);
+				m = send(e[i].fd, buf, m, MSG_DONTWAIT | MSG_NOSIGNAL);
+				if (m < 0 && errno != EAGAIN)
+					goto fail;
+				if (m > 0) {
+					e[i].sent += m;
+					stall = mono_ms() + BULK_IO_MS;
+				}
+				if (e[i].sent == len && e[i].fin && shutdown(e[i].fd, SHUT_WR))
+					goto fail;
+			}
+			if (bulk_done(&e[i], o, len))
+				left--;
+		}
+		*bad = -1;
+	}
+	free(buf);
+	return 0;
+fail:
+	free(buf);
+	return -1;
+}
+
+/*
+ * NCONN connections at once, in one poll() loop, $SPISOCK_BULK_MB in all.
+ * The peers half-close when done; our sides close (the radio cannot
+ * half-close) and the peers see EOF.
+ */
+TEST_F_TIMEOUT(sock, bulk_many, BULK_S)
+{
+	size_t len = bulk_bytes() / NCONN;
+	struct bulk_end e[2 * NCONN];
+	struct sockaddr_in la;
+	int l, i, ret, bad;
+	long long t0;
+
+	l = inet_listener(PEER_ADDR, &la);
+	ASSERT_LE(0, l);
+	memset(e, 0, sizeof(e));
+	for (i = 0; i < NCONN; i++) {
+		struct bulk_end *s = &e[2 * i], *a = &e[2 * i + 1];
+
+		s->fd = tsock(SOCK_STREAM);
+		ASSERT_LE(0, s->fd) TH_LOG("socket %d: %s", i, strerror(errno));
+		ASSERT_EQ(0, connect(s->fd, SA(&la), sizeof(la)))
+			TH_LOG("connect %d: %s", i, strerror(errno));
+		a->fd = accept_ms(l, NULL, SOCK_NONBLOCK, IO_MS);
+		ASSERT_LE(0, a->fd) TH_LOG("accept %d: %s", i, strerror(errno));
+		ASSERT_OK(fcntl(s->fd, F_SETFL, O_NONBLOCK));
+		s->kout = 30 + 2 * i;
+		s->kin = 31 + 2 * i;
+		a->kout = s->kin;
+		a->kin = s->kout;
+		a->fin = true;
+	}
+	t0 = mono_ms();
+	ret = bulk_pump(e, 2 * NCONN, len, &bad);
+	EXPECT_EQ(0, ret) TH_LOG("%s (connection %d, %s end)", strerror(errno),
+				 bad / 2, bad < 0 ? "no" : bad & 1 ? "peer" : "our");
+	if (ret) {
+		for (i = 0; i < 2 * NCONN; i++)
+			TH_LOG("connection %d, %s end: sent %zu, received %zu%s of %zu",
+			       i / 2, i & 1 ? "peer" : "our", e[i].sent, e[i].got,
+			       e[i].eof ? " and EOF" : "", len);
+	}
+	log_rate(_metadata, "8 connections", len * NCONN, mono_ms() - t0);
+	for (i = 0; i < 2 * NCONN; i += 2)
+		close(e[i].fd);
+	for (i = 1; i < 2 * NCONN; i += 2) {
+		ASSERT_OK(fcntl(e[i].fd, F_SETFL, 0));
+		EXPECT_OK(recv_eof(e[i].fd));
+		close(e[i].fd);
+	}
+	close(l);
+}
+
+/* ---- 8. UDP ------------------------------------------------------------- */
+
+static ssize_t recv_from(int fd, void *buf, size_t size, struct sockaddr_in *from)
+{
+	socklen_t len = sizeof(*from);
+
+	memset(from, 0, sizeof(*from));
+	return recvfrom(fd, buf, size, 0, SA(from), &len);
+}
+
+/* sendto/recvfrom both ways with an AF_INET socket; boundaries kept. */
+TEST_F_TIMEOUT(sock, udp_sendto_recvfrom, SHORT_S)
+{
+	static const size_t sizes[] = { 1, 100, 1000 };
+	struct sockaddr_in pa, ua, from, dst;
+	char buf[2048];
+	int p, u, i;
+	ssize_t n;
+
+	p = inet_bound(SOCK_DGRAM, PEER_ADDR, &pa);
+	ASSERT_LE(0, p);
+	u = tsock(SOCK_DGRAM);
+	ASSERT_LE(0, u);
+	for (i = 0; i < 3; i++) {
+		tag_fill(buf, sizes[i], 40 + i, 0);
+		ASSERT_EQ(sizes[i], sendto(u, buf, sizes[i], 0, SA(&pa), sizeof(pa)))
+			TH_LOG("sendto %s: %s", sin_str(&pa), strerror(errno));
+	}
+	ASSERT_OK(sin_get(u, &ua, false));
+	ASSERT_NE(0, ua.sin_port);
+	dst = sin_of(variant->addr, ntohs(ua.sin_port));
+	for (i = 0; i < 3; i++) {
+		n = recv_from(p, buf, sizeof(buf), &from);
+		ASSERT_EQ(sizes[i], n) TH_LOG("datagram %d: %s", i, strerror(errno));
+		EXPECT_EQ(-1, tag_bad(buf, n, 40 + i, 0));
+		EXPECT_TRUE(sin_eq(&dst, &from))
+			TH_LOG("from %s, not %s", sin_str(&from), sin_str(&dst));
+	}
+	/* and back, to where they came from */
+	for (i = 0; i < 3; i++) {
+		tag_fill(buf, sizes[i], 43 + i, 0);
+		ASSERT_EQ(sizes[i], sendto(p, buf, sizes[i], 0, SA(&dst), sizeof(dst)));
+	}
+	for (i = 0; i < 3; i++) {
+		n = recv_from(u, buf, sizeof(buf), &from);
+		ASSERT_EQ(sizes[i], n) TH_LOG("datagram %d: %s", i, strerror(errno));
+		EXPECT_EQ(-1, tag_bad(buf, n, 43 + i, 0));
+		EXPECT_TRUE(sin_eq(&pa, &from))
+			TH_LOG("from %s, not %s", sin_str(&from), sin_str(&pa));
+	}
+	close(u);
+	close(p);
+}
+
+/*
+ * The largest datagram goes through whole; one byte more is EMSGSIZE. The
+ * other way, one over the radio's limit is dropped.
+ */
+TEST_F_TIMEOUT(sock, udp_max_size, SHORT_S)
+{
+	size_t max = variant->udp_max;
+	char *buf = malloc(max + 1), *rbuf = malloc(max + 2);
+	struct sockaddr_in pa, dst;
+	int p, u;
+
+	ASSERT_TRUE(buf && rbuf);
+	p = inet_bound(SOCK_DGRAM, PEER_ADDR, &pa);
+	ASSERT_LE(0, p);
+	u = tsock(SOCK_DGRAM);
+	ASSERT_LE(0, u);
+	tag_fill(buf, max + 1, 50, 0);
+	ASSERT_EQ(max, sendto(u, buf, max, 0, SA(&pa), sizeof(pa)))
+		TH_LOG("%zu bytes: %s", max, strerror(errno));
+	ASSERT_EQ(max, recv(p, rbuf, max + 2, 0)) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(-1, tag_bad(rbuf, max, 50, 0));
+	EXPECT_ERRNO(EMSGSIZE, sendto(u, buf, max + 1, 0, SA(&pa), sizeof(pa)));
+	/* connected: the same limit */
+	ASSERT_OK(connect(u, SA(&pa), sizeof(pa)));
+	EXPECT_ERRNO(EMSGSIZE, send(u, buf, max + 1, 0));
+	EXPECT_EQ(max, send(u, buf, max, 0));
+	EXPECT_EQ(max, recv(p, rbuf, max + 2, 0));
+	close(u);
+
+	/* arriving: 1473 bytes, then 100 */
+	u = tsock(SOCK_DGRAM);
+	ASSERT_LE(0, u);
+	ASSERT_OK(bind(u, SA(&self->any), sizeof(self->any)));
+	dst = sin_of(variant->addr, sin_port(u));
+	tag_fill(buf, 1473, 54, 0);
+	ASSERT_EQ(1473, sendto(p, buf, 1473, 0, SA(&dst), sizeof(dst)));
+	tag_fill(buf, 100, 55, 0);
+	ASSERT_EQ(100, sendto(p, buf, 100, 0, SA(&dst), sizeof(dst)));
+	if (max >= 1473) {
+		ASSERT_EQ(1473, recv(u, rbuf, max + 2, 0)) TH_LOG("%s", strerror(errno));
+		EXPECT_EQ(-1, tag_bad(rbuf, 1473, 54, 0));
+	}
+	ASSERT_EQ(100, recv(u, rbuf, max + 2, 0)) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(-1, tag_bad(rbuf, 100, 55, 0));
+	close(u);
+	close(p);
+	free(buf);
+	free(rbuf);
+}
+
+/* MSG_TRUNC gives the datagram's real length; a short read drops the rest. */
+TEST_F_TIMEOUT(sock, udp_trunc, SHORT_S)
+{
+	struct sockaddr_in pa, dst, from;
+	struct iovec iov;
+	struct msghdr mh = {
+		.msg_name = &from, .msg_namelen = sizeof(from),
+		.msg_iov = &iov, .msg_iovlen = 1,
+	};
+	char buf[1000];
+	int p, u;
+
+	u = tsock(SOCK_DGRAM);
+	ASSERT_LE(0, u);
+	ASSERT_OK(bind(u, SA(&self->any), sizeof(self->any)));
+	dst = sin_of(variant->addr, sin_port(u));
+	ASSERT_NE(0, dst.sin_port);
+	p = inet_bound(SOCK_DGRAM, PEER_ADDR, &pa);
+	ASSERT_LE(0, p);
+	tag_fill(buf, 1000, 51, 0);
+	ASSERT_EQ(1000, sendto(p, buf, 1000, 0, SA(&dst), sizeof(dst)));
+	tag_fill(buf, 1000, 52, 0);
+	ASSERT_EQ(1000, sendto(p, buf, 1000, 0, SA(&dst), sizeof(dst)));
+	tag_fill(buf, 300, 53, 0);
+	ASSERT_EQ(300, sendto(p, buf, 300, 0, SA(&dst), sizeof(dst)));
+
+	memset(buf, 0, sizeof(buf));
+	iov = (struct iovec){ buf, 100 };
+	ASSERT_EQ(1000, recvmsg(u, &mh, MSG_TRUNC)) TH_LOG("%s", strerror(errno));
+	EXPECT_TRUE(mh.msg_flags & MSG_TRUNC);
+	EXPECT_EQ(-1, tag_bad(buf, 100, 51, 0));
+	EXPECT_EQ(0, buf[100]);
+	EXPECT_TRUE(sin_eq(&pa, &from));
+	ASSERT_EQ(100, recv(u, buf, 100, 0));
+	EXPECT_EQ(-1, tag_bad(buf, 100, 52, 0));
+	ASSERT_EQ(300, recv(u, buf, sizeof(buf), 0));
+	EXPECT_EQ(-1, tag_bad(buf, 300, 53, 0));
+	close(u);
+	close(p);
+}
+
+TEST_F_TIMEOUT(sock, udp_no_destination, SHORT_S)
+{
+	int u = tsock(SOCK_DGRAM);
+
+	ASSERT_LE(0, u);
+	EXPECT_ERRNO(EDESTADDRREQ, send(u, "x", 1, 0));
+	close(u);
+}
+
+/*
+ * connect() then send(); only the peer's datagrams are delivered; connect()
+ * with AF_UNSPEC dissolves the association.
+ */
+TEST_F_TIMEOUT(sock, udp_connected, SHORT_S)
+{
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	struct sockaddr_in pa, qa, ua, from, dst;
+	char buf[200];
+	int p, q, u;
+
+	p = inet_bound(SOCK_DGRAM, PEER_ADDR, &pa);
+	q = inet_bound(SOCK_DGRAM, PEER_ADDR, &qa);
+	ASSERT_TRUE(p >= 0 && q >= 0);
+	u = tsock(SOCK_DGRAM);
+	ASSERT_LE(0, u);
+	ASSERT_OK(connect(u, SA(&pa), sizeof(pa)));
+	ASSERT_OK(sin_get(u, &from, true));
+	EXPECT_TRUE(sin_eq(&pa, &from));
+	ASSERT_OK(sin_get(u, &ua, false));
+	ASSERT_NE(0, ua.sin_port);
+	dst = sin_of(variant->addr, ntohs(ua.sin_port));
+
+	tag_fill(buf, 200, 60, 0);
+	ASSERT_EQ(200, send(u, buf, 200, 0)) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(200, recv_from(p, buf, sizeof(buf), &from));
+	EXPECT_EQ(-1, tag_bad(buf, 200, 60, 0));
+	EXPECT_TRUE(sin_eq(&dst, &from));
+
+	/* q's datagram is not delivered, p's (sent after it) is */
+	tag_fill(buf, 100, 61, 0);
+	ASSERT_EQ(100, sendto(q, buf, 100, 0, SA(&dst), sizeof(dst)));
+	tag_fill(buf, 100, 62, 0);
+	ASSERT_EQ(100, sendto(p, buf, 100, 0, SA(&dst), sizeof(dst)));
+	ASSERT_EQ(100, recv_from(u, buf, sizeof(buf), &from)) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(-1, tag_bad(buf, 100, 62, 0)) TH_LOG("not the connected peer's datagram");
+	EXPECT_TRUE(sin_eq(&pa, &from));
+	EXPECT_EQ(0, poll_one(u, POLLIN, 300));
+
+	/* AF_UNSPEC: no peer any more, datagrams from anyone */
+	ASSERT_OK(connect(u, &unspec, sizeof(unspec)));
+	EXPECT_ERRNO(ENOTCONN, sin_get(u, &from, true));
+	EXPECT_ERRNO(EDESTADDRREQ, send(u, buf, 10, 0));
+	tag_fill(buf, 100, 63, 0);
+	ASSERT_EQ(100, sendto(u, buf, 100, 0, SA(&qa), sizeof(qa)));
+	ASSERT_EQ(100, recv_from(q, buf, sizeof(buf), &from));
+	EXPECT_EQ(-1, tag_bad(buf, 100, 63, 0));
+	tag_fill(buf, 100, 64, 0);
+	ASSERT_EQ(100, sendto(q, buf, 100, 0, SA(&from), sizeof(from)));
+	ASSERT_EQ(100, recv_from(u, buf, sizeof(buf), &from)) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(-1, tag_bad(buf, 100, 64, 0));
+	EXPECT_TRUE(sin_eq(&qa, &from));
+	close(u);
+	close(q);
+	close(p);
+}
+
+/* ---- 9. descriptors: fork, dup, SCM_RIGHTS ------------------------------ */
+
+/* A child reads from and writes to the socket it inherited (as a dup). */
+TEST_F_TIMEOUT(sock, fork_dup, SHORT_S)
+{
+	int s, a, d, status;
+	pid_t pid;
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	d = dup(s);
+	ASSERT_LE(0, d);
+	ASSERT_OK(send_tagged(a, 1000, 70, 0));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		alarm(SHORT_S / 2);
+		_exit(recv_tagged(d, 1000, 70, 0) || send_tagged(s, 500, 71, 0));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		TH_LOG("child: status %#x", status);
+	ASSERT_OK(recv_tagged(a, 500, 71, 0));
+	/* the socket lives on in the duplicate */
+	close(s);
+	ASSERT_OK(send_tagged(d, 300, 72, 0));
+	ASSERT_OK(recv_tagged(a, 300, 72, 0));
+	ASSERT_OK(send_tagged(a, 10, 73, 0));
+	ASSERT_OK(recv_tagged(d, 10, 73, 0));
+	close(d);
+	EXPECT_OK(recv_eof(a));
+	close(a);
+}
+
+static int send_fd(int via, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { "f", 1 };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(via, &mh, 0) == 1 ? 0 : -1;
+}
+
+static int recv_fd(int via)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))], b;
+	struct iovec iov = { &b, 1 };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	int fd;
+
+	if (recvmsg(via, &mh, MSG_CMSG_CLOEXEC) != 1)
+		return -1;
+	c = CMSG_FIRSTHDR(&mh);
+	if (!c || c->cmsg_type != SCM_RIGHTS) {
+		errno = EPROTO;
+		return -1;
+	}
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+/*
+ * The only reference to the socket travels over a unix socketpair to a
+ * child, which uses it: its SO_DOMAIN, data both ways, then its close is
+ * the peer's EOF.
+ */
+TEST_F_TIMEOUT(sock, scm_rights, SHORT_S)
+{
+	int s, a, u[2], status;
+	pid_t pid;
+
+	ASSERT_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, u));
+	ASSERT_OK(set_timeouts(u[1], 2 * IO_MS));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int r, dom = -1;
+		socklen_t len = sizeof(dom);
+
+		alarm(SHORT_S / 2);
+		close(u[0]);
+		r = recv_fd(u[1]);
+		if (r < 0)
+			_exit(2);
+		if (getsockopt(r, SOL_SOCKET, SO_DOMAIN, &dom, &len) ||
+		    dom != self->family)
+			_exit(3);
+		if (recv_tagged(r, 700, 74, 0))
+			_exit(4);
+		if (send_tagged(r, 900, 75, 0))
+			_exit(5);
+		_exit(close(r) ? 6 : 0);
+	}
+	close(u[1]);
+	tcp_pair(_metadata, self->family, &s, &a);
+	ASSERT_OK(send_fd(u[0], s));
+	close(s);
+	close(u[0]);
+	ASSERT_OK(send_tagged(a, 700, 74, 0));
+	EXPECT_OK(recv_tagged(a, 900, 75, 0));
+	EXPECT_OK(recv_eof(a));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		TH_LOG("child: status %#x", status);
+	close(a);
+}
+
+/* ---- 10. close with data queued ----------------------------------------- */
+
+/* 64 KiB sent, then close() at once: the peer gets all of it, then EOF. */
+TEST_F_TIMEOUT(sock, close_with_queued_data, SHORT_S)
+{
+	int s, a;
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	ASSERT_OK(send_tagged(s, 65536, 80, 0));
+	ASSERT_OK(close(s));
+	EXPECT_OK(recv_tagged(a, 65536, 80, 0));
+	EXPECT_OK(recv_eof(a));
+	close(a);
+}
+
+/* ---- 11. where the radio differs: the variant's fields say how --------- */
+
+/*
+ * shutdown(SHUT_WR): our sends fail with EPIPE and the peer can still send.
+ * AF_INET sends a FIN at once; the radio cannot, its peer sees the end of
+ * the stream at close().
+ */
+TEST_F_TIMEOUT(sock, shutdown_wr, SHORT_S)
+{
+	int s, a;
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	ASSERT_OK(send_tagged(s, 100, 82, 0));
+	ASSERT_OK(shutdown(s, SHUT_WR));
+	EXPECT_ERRNO(EPIPE, send(s, "x", 1, MSG_NOSIGNAL));
+	ASSERT_OK(recv_tagged(a, 100, 82, 0));
+	if (variant->half_close)
+		EXPECT_OK(recv_eof(a));
+	else
+		EXPECT_EQ(0, poll_one(a, POLLIN, 500)) TH_LOG("EOF before close()");
+	ASSERT_OK(send_tagged(a, 100, 83, 0));
+	ASSERT_OK(recv_tagged(s, 100, 83, 0));
+	close(s);
+	EXPECT_OK(recv_eof(a));
+	close(a);
+}
+
+/*
+ * SO_LINGER: with a timeout, close() returns before it and the queued data
+ * still arrives; with {1, 0} AF_INET resets the connection, the radio cannot
+ * send a RST and its peer sees EOF.
+ */
+TEST_F_TIMEOUT(sock, linger, SHORT_S)
+{
+	struct linger lg = { 1, 5 };
+	long long t0, dt;
+	char c;
+	int s, a;
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	ASSERT_OK(setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	ASSERT_OK(send_tagged(s, 65536, 81, 0));
+	t0 = mono_ms();
+	ASSERT_OK(close(s));
+	dt = mono_ms() - t0;
+	EXPECT_GT(4000, dt) TH_LOG("close() took %lld ms", dt);
+	EXPECT_OK(recv_tagged(a, 65536, 81, 0));
+	EXPECT_OK(recv_eof(a));
+	close(a);
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	lg.l_linger = 0;
+	ASSERT_OK(setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	ASSERT_OK(close(s));
+	if (variant->linger0_rst)
+		EXPECT_ERRNO(ECONNRESET, recv(a, &c, 1, 0));
+	else
+		EXPECT_OK(recv_eof(a));
+	close(a);
+}
+
+/*
+ * MSG_OOB, and MSG_TRUNC on a stream (read and discard): AF_INET has them,
+ * the radio answers EOPNOTSUPP and loses nothing.
+ */
+TEST_F_TIMEOUT(sock, oob_and_trunc, SHORT_S)
+{
+	char c = 0;
+	int s, a;
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	ASSERT_OK(send_tagged(a, 300, 84, 0));
+	ASSERT_EQ(300, inq_wait(s, 300, IO_MS));
+	if (variant->oob) {
+		EXPECT_EQ(100, recv(s, NULL, 100, MSG_TRUNC));
+		EXPECT_OK(recv_tagged(s, 200, 84, 100));
+		EXPECT_EQ(1, send(s, "!", 1, MSG_OOB | MSG_NOSIGNAL));
+		EXPECT_EQ(POLLPRI, poll_one(a, POLLPRI, IO_MS));
+		EXPECT_EQ(1, recv(a, &c, 1, MSG_OOB));
+		EXPECT_EQ('!', c);
+	} else {
+		EXPECT_ERRNO(EOPNOTSUPP, recv(s, NULL, 100, MSG_TRUNC));
+		EXPECT_OK(recv_tagged(s, 300, 84, 0));
+		EXPECT_ERRNO(EOPNOTSUPP, send(s, "!", 1, MSG_OOB | MSG_NOSIGNAL));
+		EXPECT_ERRNO(EOPNOTSUPP, recv(s, &c, 1, MSG_OOB | MSG_DONTWAIT));
+	}
+	/* the stream goes on */
+	ASSERT_OK(send_tagged(s, 10, 85, 0));
+	EXPECT_OK(recv_tagged(a, 10, 85, 0));
+	close(s);
+	close(a);
+}
+
+/* lo up or down, in the caller's network namespace. */
+static int lo_set(bool up)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd, ret;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	ret = ioctl(fd, SIOCGIFFLAGS, &ifr);
+	if (!ret) {
+		ifr.ifr_flags = up ? ifr.ifr_flags | IFF_UP : ifr.ifr_flags & ~IFF_UP;
+		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	close(fd);
+	return ret;
+}
+
+/* UNLINK of nina0: 0 or -errno. */
+static int radio_unlink(void)
+{
+	struct nl nl;
+	int ret;
+
+	ret = nl_open(&nl);
+	if (!ret)
+		ret = do_link(&nl, "nina0", NULL, 0, NULL, 0);
+	nl_close(&nl);
+	return ret;
+}
+
+/*
+ * The link goes away and comes back: the radio leaves its access point and
+ * joins again; AF_INET's lo goes down and up (in a network namespace of the
+ * test's own). AF_INET's sockets live on; the radio's fail, connected ones
+ * with ECONNRESET, listeners and datagram sockets with ENETDOWN.
+ */
+TEST_F_TIMEOUT(sock, link_loss, SHORT_S)
+{
+	int s, a, l, u, c, a2, p, ret, ms;
+	struct sockaddr_in dst, pa;
+	char why[128], buf[100];
+
+	if (!variant->spisock) {
+		ASSERT_OK(unshare(CLONE_NEWNET));
+		ASSERT_OK(lo_set(true));
+	}
+	tcp_pair(_metadata, self->family, &s, &a);
+	l = tsock(SOCK_STREAM);
+	ASSERT_LE(0, l);
+	ASSERT_OK(bind(l, SA(&self->any), sizeof(self->any)));
+	ASSERT_OK(listen(l, 4));
+	u = tsock(SOCK_DGRAM);
+	ASSERT_LE(0, u);
+	ASSERT_OK(bind(u, SA(&self->any), sizeof(self->any)));
+
+	/* down */
+	if (variant->spisock) {
+		ret = radio_unlink();
+		ASSERT_EQ(0, ret) TH_LOG("UNLINK: %s", strerror(-ret));
+	} else {
+		ASSERT_OK(lo_set(false));
+	}
+	/* errors come within IO_MS; give the absence of one 300 ms */
+	ms = variant->link_conn_err ? IO_MS : 300;
+	EXPECT_EQ(variant->link_conn_err, so_error_wait(s, ms));
+	ms = variant->link_err ? IO_MS : 300;
+	EXPECT_EQ(variant->link_err, so_error_wait(l, ms));
+	EXPECT_EQ(variant->link_err, so_error_wait(u, ms));
+	/* and up again */
+	if (variant->spisock) {
+		ret = radio_link(true, why, sizeof(why));
+		ASSERT_EQ(0, ret) TH_LOG("%s", why);
+	} else {
+		ASSERT_OK(lo_set(true));
+	}
+
+	if (!variant->link_conn_err) {
+		ASSERT_OK(send_tagged(s, 100, 86, 0));
+		EXPECT_OK(recv_tagged(a, 100, 86, 0));
+	}
+	if (!variant->link_err) {
+		dst = sin_of(variant->addr, sin_port(l));
+		c = sock_new(AF_INET, SOCK_STREAM);
+		ASSERT_OK(connect(c, SA(&dst), sizeof(dst)));
+		a2 = accept_ms(l, NULL, 0, IO_MS);
+		EXPECT_LE(0, a2) TH_LOG("accept: %s", strerror(errno));
+		close(a2);
+		close(c);
+		dst = sin_of(variant->addr, sin_port(u));
+		p = inet_bound(SOCK_DGRAM, PEER_ADDR, &pa);
+		ASSERT_LE(0, p);
+		tag_fill(buf, 100, 87, 0);
+		ASSERT_EQ(100, sendto(p, buf, 100, 0, SA(&dst), sizeof(dst)));
+		EXPECT_EQ(100, recv(u, buf, sizeof(buf), 0));
+		EXPECT_EQ(-1, tag_bad(buf, 100, 87, 0));
+		close(p);
+	}
+	close(u);
+	close(l);
+	close(s);
+	close(a);
+}
+
+/* ---- last: take the radio down ------------------------------------------ */
+
+FIXTURE(cleanup) {
+};
+
+FIXTURE_SETUP(cleanup)
+{
+}
+
+FIXTURE_TEARDOWN(cleanup)
+{
+}
+
+/* Runs after every sock test: the modules unload, the daemon stops. */
+TEST_F(cleanup, radio)
+{
+	int ret;
+
+	ASSERT_NE(NULL, radio_sh);
+	if (radio_sh->state == RADIO_DOWN)
+		SKIP(return, "the spisock variant did not run");
+	ret = radio_down(&radio_sh->r);
+	radio_sh->state = RADIO_DOWN;
+	EXPECT_EQ(0, ret) TH_LOG("%s", radio_sh->r.why);
+}
+
+TEST_HARNESS_MAIN
