@@ -81,7 +81,7 @@ vm_tier() {
 	fi > "$results/$k/vm-clean.tap"
 	# `run --radio`: the runner brings up the simulated radio around a command.
 	local rrc=0
-	tools/testing/vm/run --kernel "$k" --radio --radio-time-factor 0.1 \
+	tools/testing/vm/run --kernel "$k" --radio-bare --radio-time-factor 0.1 \
 		-- sh scripts/vm-radio-smoke.sh || rrc=$?
 	if [ "$rrc" = 0 ]; then
 		printf '1..1\nok 1 - %s run --radio smoke\n' "$k"
