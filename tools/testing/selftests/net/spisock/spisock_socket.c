@@ -43,6 +43,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/select.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <linux/sockios.h>
@@ -170,6 +171,7 @@ FIXTURE_VARIANT(sock) {
 	bool oob;		/* MSG_OOB, and TCP's MSG_TRUNC (discard) */
 	int link_conn_err;	/* SO_ERROR of connected sockets after a link loss */
 	int link_err;		/* ... of listeners and datagram sockets */
+	int chip_sockets;	/* sockets the radio offers (0: no such table) */
 };
 
 FIXTURE_VARIANT_ADD(sock, inet) {
@@ -192,6 +194,7 @@ FIXTURE_VARIANT_ADD(sock, spisock) {
 	.oob = false,
 	.link_conn_err = ECONNRESET,
 	.link_err = ENETDOWN,
+	.chip_sockets = 10,	/* SIM_RADIO_CONF's Arduino flavour */
 };
 
 FIXTURE_SETUP(sock)
@@ -1483,7 +1486,111 @@ TEST_F_TIMEOUT(sock, close_with_queued_data, SHORT_S)
 	close(a);
 }
 
+/*
+ * sendfile(2) and splice(2) into a socket: on 6.1 they arrive through
+ * sock_no_sendpage() as sendmsg, on 6.12 as MSG_SPLICE_PAGES.
+ */
+TEST_F_TIMEOUT(sock, sendfile_splice, SHORT_S)
+{
+	char path[] = "/tmp/spisock_sendfile.XXXXXX";
+	size_t len = 128 * 1024, done = 0;
+	char *buf = malloc(len);
+	int fd, s, a, p[2];
+	off_t off = 0;
+	ssize_t n;
+
+	ASSERT_NE(NULL, buf);
+	tag_fill(buf, len, 84, 0);
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	unlink(path);
+	ASSERT_EQ((ssize_t)len, write(fd, buf, len));
+	tcp_pair(_metadata, self->family, &s, &a);
+	while (done < len) {
+		n = sendfile(s, fd, &off, len - done);
+		ASSERT_LT(0, n) TH_LOG("sendfile: %s", strerror(errno));
+		done += n;
+	}
+	EXPECT_OK(recv_tagged(a, len, 84, 0));
+
+	ASSERT_OK(pipe(p));
+	tag_fill(buf, 4096, 85, 0);
+	ASSERT_EQ(4096, write(p[1], buf, 4096));
+	EXPECT_EQ(4096, splice(p[0], NULL, s, NULL, 4096, 0))
+		TH_LOG("splice: %s", strerror(errno));
+	EXPECT_OK(recv_tagged(a, 4096, 85, 0));
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+	close(s);
+	close(a);
+	free(buf);
+}
+
+/*
+ * Descriptor reuse: a socket closed with a send still queued, then a new
+ * connection (which may get the same chip descriptor): every byte of the
+ * first reaches the first peer, none reaches the second.
+ */
+TEST_F_TIMEOUT(sock, descriptor_reuse, SHORT_S)
+{
+	int s1, a1, s2, a2;
+
+	tcp_pair(_metadata, self->family, &s1, &a1);
+	ASSERT_OK(send_tagged(s1, 65536, 86, 0));
+	ASSERT_OK(close(s1));
+	tcp_pair(_metadata, self->family, &s2, &a2);
+	ASSERT_OK(send_tagged(s2, 1000, 87, 0));
+	EXPECT_OK(recv_tagged(a2, 1000, 87, 0));
+	EXPECT_EQ(0, poll_one(a2, POLLIN, 300)) TH_LOG("stray bytes for the new peer");
+	EXPECT_OK(recv_tagged(a1, 65536, 86, 0));
+	EXPECT_OK(recv_eof(a1));
+	close(s2);
+	close(a2);
+	close(a1);
+}
+
 /* ---- 11. where the radio differs: the variant's fields say how --------- */
+
+/*
+ * Every chip socket in use: the next connect fails with ENOBUFS, and the
+ * connections already open keep working. AF_INET has no such table.
+ */
+TEST_F_TIMEOUT(sock, chip_socket_limit, SHORT_S)
+{
+	struct sockaddr_in la;
+	int l, i, n = 0, err = 0, s[16];
+
+	if (!variant->chip_sockets)
+		SKIP(return, "AF_INET has no chip socket table");
+	l = inet_listener(PEER_ADDR, &la);
+	ASSERT_LE(0, l);
+	for (i = 0; i < 16; i++) {
+		s[i] = tsock(SOCK_STREAM);
+		ASSERT_LE(0, s[i]);
+		if (connect(s[i], SA(&la), sizeof(la))) {
+			err = errno;
+			close(s[i]);
+			break;
+		}
+		n++;
+	}
+	EXPECT_EQ(ENOBUFS, err) TH_LOG("after %d connections: %s", n, strerror(err));
+	EXPECT_GE(variant->chip_sockets, n);
+	EXPECT_LE(1, n);
+	/* The first connection still carries data. */
+	if (n) {
+		int a = accept_ms(l, NULL, 0, IO_MS);
+
+		ASSERT_LE(0, a);
+		EXPECT_OK(send_tagged(s[0], 100, 88, 0));
+		EXPECT_OK(recv_tagged(a, 100, 88, 0));
+		close(a);
+	}
+	for (i = 0; i < n; i++)
+		close(s[i]);
+	close(l);
+}
 
 /*
  * shutdown(SHUT_WR): our sends fail with EPIPE and the peer can still send.
