@@ -150,8 +150,17 @@ static bool spisock_op_close(struct spisock_dev *dev, struct sock *sk)
 	return taken;
 }
 
-/* The atomic ops: from .poll, with no lock needed. */
-void spisock_op_want(struct sock *sk, unsigned int mask)
+/* The atomic ops: what the core tells a driver without waiting. */
+enum spisock_notify {
+	SPISOCK_NOTIFY_WANT,
+	SPISOCK_NOTIFY_SEND,
+	SPISOCK_NOTIFY_RX_ROOM,
+	SPISOCK_NOTIFY_ACCEPT,
+};
+
+/* From .poll and the data paths: no lock needed, never sleeps. */
+static void spisock_op_notify(struct sock *sk, enum spisock_notify what,
+			      unsigned int mask)
 {
 	struct spisock_dev *dev = READ_ONCE(spisock_sk(sk)->dev);
 	const struct spisock_dev_ops *ops;
@@ -162,57 +171,45 @@ void spisock_op_want(struct sock *sk, unsigned int mask)
 	ops = spisock_dev_enter(dev, &idx);
 	if (!ops)
 		return;
-	if (ops->want)
-		ops->want(dev, sk, mask);
+	switch (what) {
+	case SPISOCK_NOTIFY_WANT:
+		if (ops->want)
+			ops->want(dev, sk, mask);
+		break;
+	case SPISOCK_NOTIFY_SEND:
+		if (ops->send)
+			ops->send(dev, sk);
+		break;
+	case SPISOCK_NOTIFY_RX_ROOM:
+		if (ops->rx_room)
+			ops->rx_room(dev, sk);
+		break;
+	case SPISOCK_NOTIFY_ACCEPT:
+		if (ops->accept)
+			ops->accept(dev, sk);
+		break;
+	}
 	spisock_dev_exit(dev, idx);
+}
+
+void spisock_op_want(struct sock *sk, unsigned int mask)
+{
+	spisock_op_notify(sk, SPISOCK_NOTIFY_WANT, mask);
 }
 
 void spisock_op_send(struct sock *sk)
 {
-	struct spisock_dev *dev = READ_ONCE(spisock_sk(sk)->dev);
-	const struct spisock_dev_ops *ops;
-	int idx;
-
-	if (!dev)
-		return;
-	ops = spisock_dev_enter(dev, &idx);
-	if (!ops)
-		return;
-	if (ops->send)
-		ops->send(dev, sk);
-	spisock_dev_exit(dev, idx);
+	spisock_op_notify(sk, SPISOCK_NOTIFY_SEND, 0);
 }
 
 void spisock_op_rx_room(struct sock *sk)
 {
-	struct spisock_dev *dev = READ_ONCE(spisock_sk(sk)->dev);
-	const struct spisock_dev_ops *ops;
-	int idx;
-
-	if (!dev)
-		return;
-	ops = spisock_dev_enter(dev, &idx);
-	if (!ops)
-		return;
-	if (ops->rx_room)
-		ops->rx_room(dev, sk);
-	spisock_dev_exit(dev, idx);
+	spisock_op_notify(sk, SPISOCK_NOTIFY_RX_ROOM, 0);
 }
 
 void spisock_op_accept(struct sock *sk)
 {
-	struct spisock_dev *dev = READ_ONCE(spisock_sk(sk)->dev);
-	const struct spisock_dev_ops *ops;
-	int idx;
-
-	if (!dev)
-		return;
-	ops = spisock_dev_enter(dev, &idx);
-	if (!ops)
-		return;
-	if (ops->accept)
-		ops->accept(dev, sk);
-	spisock_dev_exit(dev, idx);
+	spisock_op_notify(sk, SPISOCK_NOTIFY_ACCEPT, 0);
 }
 
 /**

@@ -15,22 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "spisock_family.h"
-
-static int sendall(int s, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = send(s, buf, len, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
+#include "spisock_example.h"
 
 int main(int argc, char **argv)
 {
