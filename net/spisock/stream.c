@@ -108,7 +108,9 @@ int spisock_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 		if (READ_ONCE(sk->sk_err) ||
 		    READ_ONCE(sk->sk_state) != TCP_ESTABLISHED ||
 		    READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN) {
-			err = spisock_stream_send_err(sk, msg->msg_flags);
+			/* As TCP: what was queued counts, no error, no signal. */
+			if (!sent)
+				err = spisock_stream_send_err(sk, msg->msg_flags);
 			break;
 		}
 		err = spisock_stream_queue(sk, msg, n, nonblock);
@@ -117,8 +119,6 @@ int spisock_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 		sent += n;
 	}
 	mutex_unlock(&ssk->tx_mutex);
-	if (err == -EPIPE && !(msg->msg_flags & MSG_NOSIGNAL) && sent)
-		err = 0;
 	return sent ? sent : err;
 }
 

@@ -159,7 +159,6 @@ static int nina_tx_one(struct nina_radio *r, struct nina_sock *ns,
 static int nina_tx(struct nina_radio *r, struct nina_sock *ns)
 {
 	int i, ret, progress = 0;
-
 	bool full = true;
 
 	for (i = 0; i < NINA_BURST && full && spisock_tx_pending(ns->sk); i++) {

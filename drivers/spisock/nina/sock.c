@@ -185,13 +185,27 @@ int nina_sock_open(struct spisock_dev *sdev, struct sock *sk, int type)
 	return 0;
 }
 
+/* SOCKET_BIND of the chip socket; the chip always binds INADDR_ANY. */
+static int nina_sock_bind_port(struct nina_radio *r, struct nina_sock *ns,
+			       __be16 port)
+{
+	u8 fd = ns->fd;
+	struct nina_param p[2] = { { &fd, 1 }, { (const u8 *)&port, 2 } };
+	int ret;
+
+	ret = nina_sock_ok(r, NINA_SOCKET_BIND, p, 2);
+	if (ret)
+		return ret;
+	ns->state = NINA_SK_BOUND;
+	ns->port = port;
+	return 0;
+}
+
 int nina_sock_bind(struct spisock_dev *sdev, struct sock *sk,
 		   const struct sockaddr_in *addr)
 {
 	struct nina_radio *r = nina_r(sdev);
 	struct nina_sock *ns = spisock_sock_priv(sk);
-	struct nina_param p[2];
-	u8 fd;
 	int ret;
 
 	if (ns->fd < 0) {
@@ -199,18 +213,10 @@ int nina_sock_bind(struct spisock_dev *sdev, struct sock *sk,
 		if (ret)
 			return ret;
 	}
-	fd = ns->fd;
-	/* The port goes in network order; the chip binds INADDR_ANY. */
-	p[0] = (struct nina_param){ &fd, 1 };
-	p[1] = (struct nina_param){ (const u8 *)&addr->sin_port, 2 };
-	ret = nina_sock_ok(r, NINA_SOCKET_BIND, p, 2);
-	if (ret)
-		return ret;
-	ns->state = NINA_SK_BOUND;
-	ns->port = addr->sin_port;
-	if (ns->type == SOCK_DGRAM)
+	ret = nina_sock_bind_port(r, ns, addr->sin_port);
+	if (!ret && ns->type == SOCK_DGRAM)
 		nina_kick(r);	/* datagrams may already be queued */
-	return 0;
+	return ret;
 }
 
 int nina_sock_listen(struct spisock_dev *sdev, struct sock *sk, int backlog)
@@ -233,24 +239,13 @@ int nina_sock_listen(struct spisock_dev *sdev, struct sock *sk, int backlog)
 }
 
 /* A failed connect leaves lwIP's socket unusable: start over, same port. */
-static int nina_sock_renew(struct nina_radio *r, struct nina_sock *ns,
-			   __be16 port)
+static int nina_sock_renew(struct nina_radio *r, struct nina_sock *ns)
 {
-	u8 fd;
-	struct nina_param p[2];
 	int ret;
 
 	nina_sock_destroy_chip(r, ns);
 	ret = nina_sock_create(r, ns);
-	if (ret)
-		return ret;
-	fd = ns->fd;
-	p[0] = (struct nina_param){ &fd, 1 };
-	p[1] = (struct nina_param){ (const u8 *)&port, 2 };
-	ret = nina_sock_ok(r, NINA_SOCKET_BIND, p, 2);
-	if (!ret)
-		ns->state = NINA_SK_BOUND;
-	return ret;
+	return ret ? ret : nina_sock_bind_port(r, ns, ns->port);
 }
 
 int nina_sock_connect(struct spisock_dev *sdev, struct sock *sk,
@@ -265,7 +260,7 @@ int nina_sock_connect(struct spisock_dev *sdev, struct sock *sk,
 	if (ns->type != SOCK_STREAM)
 		return -EOPNOTSUPP;	/* the core keeps datagram peers */
 	if (ns->state == NINA_SK_FAILED) {
-		ret = nina_sock_renew(r, ns, ns->port);
+		ret = nina_sock_renew(r, ns);
 		if (ret)
 			return ret;
 	}
