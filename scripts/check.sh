@@ -69,7 +69,7 @@ vm_tier() {
 	# A suite that left no results at all is a failure too.
 	local want=(spisock_module spisock_basic spisock_sim spisock_nina spisock_nina_drv spisock_netlink
 		spisock_socket spisock_removal run_tests) s
-	[ "$k" = 6.12 ] && want+=(debug-features kunit kunit-dev kunit-nina)
+	[ "$k" = 6.12 ] && want+=(debug-features kunit kunit-dev kunit-nina kunit-nina-poll)
 	for s in "${want[@]}"; do
 		[ -s "$results/$k/$s.tap" ] ||
 			printf '1..1\nnot ok 1 - %s: no results\n' "$s" > "$results/$k/$s.tap"

@@ -61,11 +61,10 @@ if [ -d /sys/kernel/debug/kunit ]; then
 	rmmod spisock
 fi
 
-if [ -d /sys/kernel/debug/kunit ]; then
-	kunit_nina() {
-		insmod $b/drivers/spisock/nina/spisock_nina_kunit.ko || return 1
-		cat /sys/kernel/debug/kunit/spisock-nina-frame/results
-		rmmod spisock_nina_kunit
-	}
-	suite kunit-nina kunit_nina
+# spisock_nina_kunit.ko: the framing suite and the worker's decisions.
+if [ -d /sys/kernel/debug/kunit ] &&
+	insmod $b/drivers/spisock/nina/spisock_nina_kunit.ko; then
+	suite kunit-nina cat /sys/kernel/debug/kunit/spisock-nina-frame/results
+	suite kunit-nina-poll cat /sys/kernel/debug/kunit/spisock-nina-poll/results
+	rmmod spisock_nina_kunit
 fi

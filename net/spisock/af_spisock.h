@@ -39,6 +39,8 @@
  * @radio_id: the radio SPISOCK_RADIO chose, -1 for the default
  * @bound: bind (explicit or implicit) succeeded; @local.sin_port is ours
  * @nodelay: TCP_NODELAY (host-side coalescing only)
+ * @active: a stream socket that connected out: its port may be in TIME_WAIT
+ *	after close
  */
 struct spisock_sock {
 	struct sock sk;
@@ -57,6 +59,7 @@ struct spisock_sock {
 	int radio_id;
 	bool bound;
 	bool nodelay;
+	bool active;
 };
 
 /**
@@ -86,6 +89,8 @@ int spisock_need_radio(struct sock *sk);
 int spisock_autobind(struct sock *sk);
 int spisock_pick_port(struct sock *sk, __be16 *port);
 bool spisock_port_in_use(struct sock *sk, __be16 port);
+void spisock_port_closed(struct sock *sk);
+int spisock_dgram_check_dest(struct sock *sk, const struct sockaddr_in *to);
 void spisock_op_want(struct sock *sk, unsigned int mask);
 void spisock_op_send(struct sock *sk);
 void spisock_op_rx_room(struct sock *sk);

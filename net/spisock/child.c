@@ -50,6 +50,8 @@ struct sock *spisock_child_alloc(struct sock *parent,
 	sk->sk_rcvtimeo = READ_ONCE(parent->sk_rcvtimeo);
 	sk->sk_sndtimeo = READ_ONCE(parent->sk_sndtimeo);
 	sk->sk_reuse = parent->sk_reuse;
+	/* As TCP's children, which inherit the listener's socket flags. */
+	sock_valbool_flag(sk, SOCK_KEEPOPEN, sock_flag(parent, SOCK_KEEPOPEN));
 	spisock_sock_init_common(sk);
 	sk->sk_state = TCP_ESTABLISHED;
 

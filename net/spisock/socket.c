@@ -156,6 +156,7 @@ enum spisock_notify {
 	SPISOCK_NOTIFY_SEND,
 	SPISOCK_NOTIFY_RX_ROOM,
 	SPISOCK_NOTIFY_ACCEPT,
+	SPISOCK_NOTIFY_OPTIONS,
 };
 
 /* From .poll and the data paths: no lock needed, never sleeps. */
@@ -187,6 +188,10 @@ static void spisock_op_notify(struct sock *sk, enum spisock_notify what,
 	case SPISOCK_NOTIFY_ACCEPT:
 		if (ops->accept)
 			ops->accept(dev, sk);
+		break;
+	case SPISOCK_NOTIFY_OPTIONS:
+		if (ops->options)
+			ops->options(dev, sk);
 		break;
 	}
 	spisock_dev_exit(dev, idx);
@@ -327,6 +332,7 @@ void spisock_sk_release(struct sock *sk)
 	spin_unlock_irqrestore(&ssk->lock, flags);
 	sock_orphan(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	spisock_port_closed(sk);
 	/* With no driver to flush it, queued data would pin the socket. */
 	if (!ssk->dev || !spisock_op_close(ssk->dev, sk))
 		spisock_tx_discard(sk);
@@ -467,6 +473,7 @@ static int spisock_stream_start(struct socket *sock, struct sock *sk,
 	sk->sk_err = 0;
 	ssk->peer = *sin;
 	memset(ssk->peer.sin_zero, 0, sizeof(ssk->peer.sin_zero));
+	ssk->active = true;
 	/* Before the op: the driver may report the outcome at once. */
 	spisock_set_state(sk, TCP_SYN_SENT);
 	err = spisock_op_connect(sk, sin);
@@ -535,6 +542,9 @@ static int spisock_dgram_connect(struct socket *sock,
 	unsigned long flags;
 	int err;
 
+	err = spisock_dgram_check_dest(sk, sin);
+	if (err)
+		return err;
 	err = spisock_autobind(sk);
 	if (err)
 		return err;
@@ -874,8 +884,20 @@ static int spisock_getsockopt(struct socket *sock, int level, int optname,
 	return 0;
 }
 
+/*
+ * SO_KEEPALIVE on a connected socket: the socket core sets the flag only after
+ * this hook returns, so set it here first; the driver, told now, then pushes
+ * the value that is about to be in force.
+ */
+static void spisock_set_keepalive(struct sock *sk, int val)
+{
+	sock_valbool_flag(sk, SOCK_KEEPOPEN, val);
+	spisock_op_notify(sk, SPISOCK_NOTIFY_OPTIONS, 0);
+}
+
 struct proto spisock_proto = {
 	.name		= "SPISOCK",
+	.keepalive	= spisock_set_keepalive,
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct spisock_sock),
 };

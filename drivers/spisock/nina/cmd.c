@@ -145,6 +145,26 @@ static bool nina_worker_due(struct nina_radio *r)
 	return due || kthread_should_stop();
 }
 
+/*
+ * lwIP's errno is one global: read it right after the command that failed,
+ * before a poll of another socket can overwrite it.
+ */
+static void nina_errno_after(struct nina_radio *r, struct nina_req *req)
+{
+	struct nina_req e = { .op = NINA_SOCKET_ERRNO };
+	int ret;
+
+	req->fw_errno = -EIO;
+	if (req->status != 1 || req->out[0].len != 1 ||
+	    req->out[0].data[0] != req->fail)
+		return;
+	ret = nina_exec(r, &e);
+	if (ret < 0)
+		req->fw_errno = ret;
+	else if (ret == 1 && e.out[0].len == 1)
+		req->fw_errno = e.out[0].data[0];
+}
+
 static void nina_run_queue(struct nina_radio *r)
 {
 	struct nina_req *req;
@@ -154,6 +174,8 @@ static void nina_run_queue(struct nina_radio *r)
 		if (READ_ONCE(r->loss))
 			nina_loss_recover(r);
 		req->status = nina_exec(r, req);
+		if (req->then_errno && req->reply)
+			nina_errno_after(r, req);
 		/* Without a copy, the reply dies with the next command. */
 		if (!req->reply)
 			memset(req->out, 0, sizeof(req->out));
@@ -278,16 +300,20 @@ int nina_cmd(struct nina_radio *r, struct nina_req *req)
 }
 
 /**
- * nina_cmd_u8() - a command whose reply is one one-byte parameter
+ * nina_cmd_u8_errno() - a one-byte-reply command, and errno if it failed
  * @r: the radio
  * @op: opcode
  * @params: parameters
  * @n: their number
+ * @fail: the reply byte that means failure (0, or 255 for SOCKET_SOCKET)
+ * @fw_errno: when the reply is @fail, the firmware's errno (SOCKET_ERRNO,
+ *	read by the worker right after @op) or a negative errno; may be NULL
  *
  * Return: the byte, or a negative errno (-EIO for any other reply shape).
  */
-int nina_cmd_u8(struct nina_radio *r, u8 op, const struct nina_param *params,
-		unsigned int n)
+int nina_cmd_u8_errno(struct nina_radio *r, u8 op,
+		      const struct nina_param *params, unsigned int n, u8 fail,
+		      int *fw_errno)
 {
 	u8 buf[16];
 	struct nina_req req = {
@@ -296,6 +322,8 @@ int nina_cmd_u8(struct nina_radio *r, u8 op, const struct nina_param *params,
 		.n = n,
 		.reply = buf,
 		.reply_size = sizeof(buf),
+		.then_errno = !!fw_errno,
+		.fail = fail,
 	};
 	int ret;
 
@@ -308,5 +336,22 @@ int nina_cmd_u8(struct nina_radio *r, u8 op, const struct nina_param *params,
 				    op);
 		return -EIO;
 	}
+	if (fw_errno)
+		*fw_errno = req.fw_errno;
 	return req.out[0].data[0];
+}
+
+/**
+ * nina_cmd_u8() - a command whose reply is one one-byte parameter
+ * @r: the radio
+ * @op: opcode
+ * @params: parameters
+ * @n: their number
+ *
+ * Return: the byte, or a negative errno (-EIO for any other reply shape).
+ */
+int nina_cmd_u8(struct nina_radio *r, u8 op, const struct nina_param *params,
+		unsigned int n)
+{
+	return nina_cmd_u8_errno(r, op, params, n, 0, NULL);
 }

@@ -16,6 +16,7 @@
 #include <linux/in.h>
 
 #include "frame.h"
+#include "policy.h"
 
 struct gpio_desc;
 struct spi_device;
@@ -58,24 +59,6 @@ struct task_struct;
 #define NINA_FW_ENOTCONN	128
 
 /**
- * enum nina_sock_state - a chip socket's state, as the driver sees it
- * @NINA_SK_NEW: no chip socket yet
- * @NINA_SK_BOUND: created and bound (a datagram socket's working state)
- * @NINA_SK_CONNECTING: SOCKET_CONNECT answered EINPROGRESS
- * @NINA_SK_ESTABLISHED: connected or accepted
- * @NINA_SK_LISTENING: SOCKET_LISTEN succeeded
- * @NINA_SK_FAILED: the chip socket failed; only close remains
- */
-enum nina_sock_state {
-	NINA_SK_NEW,
-	NINA_SK_BOUND,
-	NINA_SK_CONNECTING,
-	NINA_SK_ESTABLISHED,
-	NINA_SK_LISTENING,
-	NINA_SK_FAILED,
-};
-
-/**
  * struct nina_sock - the driver's side of one spisock socket
  * @node: on &nina_radio.socks, under &nina_radio.lock
  * @sk: the socket; the driver holds a reference until it frees this
@@ -92,6 +75,7 @@ enum nina_sock_state {
  * @closing: released by the core; flush, then SOCKET_CLOSE
  * @close_by: jiffies after which a close stops flushing
  * @rx_eof: the chip reported the peer's FIN
+ * @opts: the NINA_OPT_* options the chip socket has now
  *
  * Freed only by the worker (after SOCKET_CLOSE) or, once the worker has
  * stopped, by the driver's teardown; so the worker may use it unlocked.
@@ -112,7 +96,12 @@ struct nina_sock {
 	bool closing;
 	unsigned long close_by;
 	bool rx_eof;
+	u8 opts;
 };
+
+struct nina_radio;
+typedef int (*nina_run_fn)(struct nina_radio *r, u8 op,
+			   const struct nina_param *params, unsigned int n);
 
 /**
  * struct nina_req - one command for the worker
@@ -124,6 +113,9 @@ struct nina_sock {
  * @reply_size: its size
  * @out: the reply's parameters, pointing into @reply
  * @status: number of reply parameters, or a negative errno
+ * @then_errno: when the one-byte reply is @fail, read SOCKET_ERRNO at once
+ * @fail: the reply byte that means "failed, see errno"
+ * @fw_errno: the firmware's errno read after @fail, or a negative errno
  * @done: completed by the worker
  *
  * Fixed size, filled by the submitter (on its stack or in per-socket
@@ -138,6 +130,9 @@ struct nina_req {
 	size_t reply_size;
 	struct nina_param out[NINA_MAX_PARAMS];
 	int status;
+	bool then_errno;
+	u8 fail;
+	int fw_errno;
 	struct completion done;
 };
 
@@ -218,6 +213,9 @@ void nina_worker_stop(struct nina_radio *r);
 int nina_cmd(struct nina_radio *r, struct nina_req *req);
 int nina_cmd_u8(struct nina_radio *r, u8 op, const struct nina_param *params,
 		unsigned int n);
+int nina_cmd_u8_errno(struct nina_radio *r, u8 op,
+		      const struct nina_param *params, unsigned int n, u8 fail,
+		      int *fw_errno);
 int nina_exec(struct nina_radio *r, struct nina_req *req);
 void nina_kick(struct nina_radio *r);
 
@@ -236,6 +234,10 @@ void nina_sock_kick(struct spisock_dev *sdev, struct sock *sk);
 void nina_sock_recv(struct spisock_dev *sdev, struct sock *sk, size_t len);
 void nina_socks_free(struct nina_radio *r);
 int nina_fd_own(struct nina_radio *r, struct nina_sock *ns, u8 fd);
+u8 nina_opts_wanted(const struct nina_sock *ns);
+bool nina_opts_due(const struct nina_sock *ns);
+int nina_sock_push_opts(struct nina_radio *r, struct nina_sock *ns,
+			nina_run_fn run);
 void nina_fd_release(struct nina_radio *r, struct nina_sock *ns);
 
 /* poll.c: the worker's side of the sockets */

@@ -232,6 +232,7 @@ const struct spisock_dev_ops nina_dev_ops = {
 	.close = nina_sock_close,
 	.want = nina_sock_want,
 	.rx_room = nina_sock_kick,
+	.options = nina_sock_kick,
 	.link = nina_link,
 	.unlink = nina_unlink,
 	.status = nina_status,

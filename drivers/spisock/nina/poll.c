@@ -73,6 +73,22 @@ static int nina_w_errno(struct nina_radio *r, bool *eof)
 	return nina_errno(e);
 }
 
+/* As nina_sock_ok(), on the bus: 0, the chip's errno, or -NINA_RETRY. */
+static int nina_w_ok(struct nina_radio *r, u8 op, const struct nina_param *p,
+		     unsigned int n)
+{
+	int ret = nina_w_u8(r, op, p, n);
+
+	if (ret < 0)
+		return -NINA_RETRY;
+	if (ret == 1)
+		return 0;
+	ret = nina_w_errno(r, NULL);
+	if (ret == NINA_RETRY)
+		return -NINA_RETRY;
+	return ret ? : -EIO;
+}
+
 static int nina_w_poll(struct nina_radio *r, struct nina_sock *ns)
 {
 	u8 fd = ns->fd;
@@ -359,6 +375,8 @@ static void nina_adopt(struct nina_radio *r, struct nina_sock *ns, u8 nfd,
 	cns->type = SOCK_STREAM;
 	cns->port = ns->port;
 	cns->state = NINA_SK_ESTABLISHED;
+	/* lwIP's accepted sockets inherit these two (SOF_INHERITED). */
+	cns->opts = ns->opts & (NINA_OPT_REUSEADDR | NINA_OPT_KEEPALIVE);
 	cns->interval_ms = 1;
 	sock_hold(child);
 	spisock_sock_set_priv(child, cns);
@@ -427,11 +445,30 @@ static void nina_close_step(struct nina_radio *r, struct nina_sock *ns)
 	kfree(ns);
 }
 
+/*
+ * Options changed since the chip socket was made (SO_KEEPALIVE once
+ * connected, SO_BROADCAST before a datagram): push them first. An option
+ * the chip refuses is not retried; the bus failing is.
+ */
+static void nina_opts_step(struct nina_radio *r, struct nina_sock *ns)
+{
+	int ret = nina_sock_push_opts(r, ns, nina_w_ok);
+
+	if (!ret || ret == -NINA_RETRY)
+		return;
+	dev_warn_ratelimited(&r->spi->dev,
+			     "chip refused a socket option of fd %d: %d\n",
+			     ns->fd, ret);
+	WRITE_ONCE(ns->opts, nina_opts_wanted(ns));
+}
+
 /* Serve one socket. Return: whether anything happened. */
 static int nina_serve(struct nina_radio *r, struct nina_sock *ns)
 {
 	int ret = 0, rx = 0;
 
+	if (nina_opts_due(ns))
+		nina_opts_step(r, ns);
 	switch (ns->state) {
 	case NINA_SK_CONNECTING:
 		ret = nina_connect_step(r, ns);
@@ -465,43 +502,33 @@ static int nina_serve(struct nina_radio *r, struct nina_sock *ns)
 /* Under the radio's lock: does @ns need the bus at all? */
 static bool nina_sock_active(struct nina_sock *ns, unsigned long now)
 {
-	bool interested = ns->want &&
-			  (time_before(now, ns->want_at + HZ) ||
-			   spisock_sk_waiting(ns->sk));
+	struct nina_activity a = {
+		.state = ns->state,
+		.stream = ns->type == SOCK_STREAM,
+		.has_fd = ns->fd >= 0,
+		.closing = ns->closing,
+		.rx_eof = ns->rx_eof,
+	};
 
-	if (ns->closing)
-		return true;
-	if (ns->fd < 0)
-		return false;
-	switch (ns->state) {
-	case NINA_SK_CONNECTING:
-		return true;
-	case NINA_SK_ESTABLISHED:
-		return spisock_tx_pending(ns->sk) ||
-		       (interested && !ns->rx_eof &&
-			spisock_rx_space(ns->sk));
-	case NINA_SK_BOUND:
-		return ns->type == SOCK_DGRAM &&
-		       (spisock_tx_pending(ns->sk) ||
-			(interested &&
-			 spisock_rx_space(ns->sk) >= NINA_RECV_MAX));
-	case NINA_SK_LISTENING:
-		return interested && spisock_accept_room(ns->sk);
-	default:
-		return false;
-	}
+	if (a.closing || !a.has_fd)
+		return nina_activity_due(&a);
+	a.opts_due = nina_opts_due(ns);
+	a.interested = ns->want && (time_before(now, ns->want_at + HZ) ||
+				    spisock_sk_waiting(ns->sk));
+	a.tx_pending = spisock_tx_pending(ns->sk);
+	a.rx_space = spisock_rx_space(ns->sk);
+	a.accept_room = a.state == NINA_SK_LISTENING &&
+			spisock_accept_room(ns->sk);
+	return nina_activity_due(&a);
 }
 
 static void nina_backoff(struct nina_radio *r, struct nina_sock *ns,
 			 bool progress)
 {
-	unsigned int ceiling = max(READ_ONCE(nina_poll_ceiling_ms), 1U);
+	unsigned int ceiling = READ_ONCE(nina_poll_ceiling_ms);
 
 	spin_lock(&r->lock);
-	if (progress)
-		ns->interval_ms = 2;
-	else
-		ns->interval_ms = min(ns->interval_ms * 2, ceiling);
+	ns->interval_ms = nina_next_interval(ns->interval_ms, progress, ceiling);
 	ns->next_poll = jiffies + msecs_to_jiffies(ns->interval_ms);
 	spin_unlock(&r->lock);
 }
