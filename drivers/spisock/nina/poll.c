@@ -24,6 +24,7 @@
 #include <linux/spi/spi.h>
 #include <net/sock.h>
 #include <net/spisock.h>
+#include <net/tcp_states.h>
 
 #include "nina.h"
 
@@ -118,6 +119,21 @@ static void nina_sock_fail(struct nina_radio *r, struct nina_sock *ns,
 }
 
 /*
+ * The chip refused a datagram: it is lost, as one an ICMP error answers. A
+ * connected socket learns the error at its next call, as AF_INET's do; an
+ * unconnected one does not (AF_INET without IP_RECVERR). lwIP's ERR_RTE
+ * (EHOSTUNREACH) means no route: Linux's ENETUNREACH.
+ */
+static void nina_dgram_lost(struct nina_radio *r, struct nina_sock *ns,
+			    size_t len, int err)
+{
+	spisock_tx_consume(ns->sk, len);
+	if (READ_ONCE(ns->sk->sk_state) != TCP_ESTABLISHED)
+		return;
+	spisock_set_error(ns->sk, err == -EHOSTUNREACH ? -ENETUNREACH : err);
+}
+
+/*
  * One SOCKET_SEND or SOCKET_SENDTO: bytes the chip took (@full: all it was
  * offered), 0, or an error.
  */
@@ -160,8 +176,7 @@ static int nina_tx_one(struct nina_radio *r, struct nina_sock *ns,
 		if (ret == NINA_RETRY)
 			return -NINA_RETRY;
 		if (ret && dgram) {
-			/* Like an ICMP error: this datagram is lost. */
-			spisock_tx_consume(ns->sk, len);
+			nina_dgram_lost(r, ns, len, ret);
 			return 0;
 		}
 		return ret;

@@ -351,6 +351,12 @@ int nina_sock_connect(struct spisock_dev *sdev, struct sock *sk,
 		return 0;
 	}
 	if (ret != -EINPROGRESS) {
+		/*
+		 * At once, EHOSTUNREACH is lwIP's ERR_RTE: no route to the
+		 * network (or no link), which Linux reports as ENETUNREACH.
+		 */
+		if (ret == -EHOSTUNREACH)
+			ret = -ENETUNREACH;
 		ns->state = NINA_SK_FAILED;
 		return ret;
 	}
