@@ -245,6 +245,7 @@ struct sock *spisock_child_alloc(struct sock *parent,
 int spisock_child_queue(struct sock *parent, struct sock *child);
 void spisock_child_drop(struct sock *child);
 void spisock_set_error(struct sock *sk, int err);
+void spisock_sock_set_chip(struct sock *sk, int fd, u32 gen);
 void spisock_link_lost(struct spisock_dev *dev);
 
 #endif /* _NET_SPISOCK_H */

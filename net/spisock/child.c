@@ -57,6 +57,7 @@ struct sock *spisock_child_alloc(struct sock *parent,
 
 	ssk = spisock_sk(sk);
 	ssk->local.sin_addr.s_addr = READ_ONCE(dev->addr);
+	ssk->conn_addr = ssk->local.sin_addr.s_addr;
 	ssk->local.sin_port = pssk->local.sin_port;
 	ssk->bound = true;
 	ssk->peer = *peer;
@@ -72,6 +73,7 @@ struct sock *spisock_child_alloc(struct sock *parent,
 	kref_get(&dev->ref);
 	list_add_tail(&ssk->dev_node, &dev->socks);
 	spin_unlock_irqrestore(&dev->lock, flags);
+	ssk->dev_id = dev->id;
 	ssk->dev = dev;
 	return sk;
 }

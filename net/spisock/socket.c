@@ -263,12 +263,14 @@ int spisock_need_radio(struct sock *sk)
 		spisock_put_device(dev);
 		return err;
 	}
+	WRITE_ONCE(ssk->dev_id, dev->id);
 	WRITE_ONCE(ssk->dev, dev);
 	return 0;
 }
 
 static void spisock_sk_destruct(struct sock *sk)
 {
+	spisock_table_del(sk);
 	skb_queue_purge(&sk->sk_receive_queue);
 	skb_queue_purge(&sk->sk_write_queue);
 	mutex_destroy(&spisock_sk(sk)->tx_mutex);
@@ -291,6 +293,9 @@ void spisock_sock_init_common(struct sock *sk)
 	ssk->local.sin_addr.s_addr = htonl(INADDR_ANY);
 	ssk->local.sin_port = 0;
 	ssk->radio_id = -1;
+	ssk->dev_id = -1;
+	ssk->chip_fd = -1;
+	spisock_table_add(sk);
 }
 
 /* The protocol was checked by spisock_check_type(); 0 means the type's own. */

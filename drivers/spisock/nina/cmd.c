@@ -20,6 +20,8 @@
 
 #include "nina.h"
 
+#include <trace/events/spisock.h>
+
 static unsigned int cmd_timeout_ms = 1000;
 module_param(cmd_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(cmd_timeout_ms,
@@ -73,26 +75,21 @@ int nina_cmd_timeout_ms(u8 op)
 	}
 }
 
-/**
- * nina_exec() - execute a command on the bus, from the worker itself
- * @r: the radio
- * @req: the command; without @req->reply, @req->out points into the
- *	radio's receive buffer, valid until the next command
- *
- * Context: the worker thread only.
- * Return: as nina_cmd().
- */
-int nina_exec(struct nina_radio *r, struct nina_req *req)
+/* Encode, transact, validate: the bus half of nina_exec(). */
+static int nina_exec_bus(struct nina_radio *r, struct nina_req *req,
+			 int *len_out, size_t *rlen_out)
 {
 	struct device *dev = &r->spi->dev;
-	size_t rlen;
+	size_t rlen = 0;
 	int len, ret;
 
 	len = nina_encode(r->tx, NINA_BUF_LEN, req->op, req->params, req->n);
 	if (len < 0)
 		return len;
+	*len_out = len;
 	ret = nina_transact(r, len, req->op, nina_cmd_timeout_ms(req->op),
 			    &rlen);
+	*rlen_out = rlen;
 	/* The passphrase must not linger in the command buffer. */
 	if (req->op == NINA_SET_PASSPHRASE || req->op == NINA_SET_KEY)
 		memzero_explicit(r->tx, len);
@@ -120,6 +117,27 @@ int nina_exec(struct nina_radio *r, struct nina_req *req)
 		ret = nina_decode(req->reply, flen, req->op, req->out,
 				  NINA_MAX_PARAMS);
 	}
+	return ret;
+}
+
+/**
+ * nina_exec() - execute a command on the bus, from the worker itself
+ * @r: the radio
+ * @req: the command; without @req->reply, @req->out points into the
+ *	radio's receive buffer, valid until the next command
+ *
+ * Context: the worker thread only.
+ * Return: as nina_cmd().
+ */
+int nina_exec(struct nina_radio *r, struct nina_req *req)
+{
+	u64 t0 = ktime_get_ns();
+	size_t rlen = 0;
+	int len = 0, ret;
+
+	ret = nina_exec_bus(r, req, &len, &rlen);
+	trace_spisock_cmd(nina_name(r), req->op, nina_op_name(req->op), len,
+			  rlen, ktime_get_ns() - t0, ret);
 	return ret;
 }
 

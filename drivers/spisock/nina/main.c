@@ -84,6 +84,7 @@ static int nina_probe(struct spi_device *spi)
 	if (ret < 0)
 		return ret;
 	r->index = ret;
+	snprintf(r->name, sizeof(r->name), "nina%d", r->index);
 
 	nina_chip_reset(r);
 	ret = nina_worker_start(r);
@@ -106,7 +107,7 @@ static int nina_probe(struct spi_device *spi)
 	sdev->max_dgram = NINA_SENDTO_MAX;
 	sdev->max_sockets = max_sockets ? max_sockets :
 			    r->adafruit ? 6 : 10;
-	snprintf(sdev->name, sizeof(sdev->name), "nina%d", r->index);
+	strscpy(sdev->name, r->name, sizeof(sdev->name));
 	ret = spisock_register_device(sdev);
 	if (ret) {
 		spisock_put_device(sdev);

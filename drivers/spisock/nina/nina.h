@@ -157,6 +157,7 @@ struct nina_req {
  * @nacks: CS selections without the READY acknowledge
  * @fw_version: GET_FW_VERSION's string, NUL-terminated
  * @adafruit: the firmware looks like Adafruit's fork
+ * @name: the radio's name ("nina<index>"), for messages and traces
  * @index: the "nina%d" number
  * @socks: every &struct nina_sock, under @lock
  * @owner: chip descriptor -> the socket owning it, under @lock
@@ -189,6 +190,7 @@ struct nina_radio {
 	char fw_version[NINA_FW_VERSION_MAX + 1];
 	bool adafruit;
 	int index;
+	char name[16];
 
 	struct list_head socks;
 	struct nina_sock *owner[NINA_NO_FD];
@@ -198,6 +200,11 @@ struct nina_radio {
 	bool loss;
 	u8 *io;
 };
+
+static inline const char *nina_name(const struct nina_radio *r)
+{
+	return r->name;
+}
 
 /* transport.c */
 int nina_transport_init(struct nina_radio *r);

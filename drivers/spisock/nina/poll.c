@@ -28,6 +28,8 @@
 
 #include "nina.h"
 
+#include <trace/events/spisock.h>
+
 #define NINA_PASS_MAX	32	/* sockets served per pass */
 #define NINA_BURST	8	/* SEND or RECV commands per socket per pass */
 
@@ -387,6 +389,7 @@ static void nina_adopt(struct nina_radio *r, struct nina_sock *ns, u8 nfd,
 		return;
 	}
 	cns->sk = child;
+	spisock_sock_set_chip(child, nfd, cns->gen);
 	cns->type = SOCK_STREAM;
 	cns->port = ns->port;
 	cns->state = NINA_SK_ESTABLISHED;
@@ -546,6 +549,7 @@ static void nina_backoff(struct nina_radio *r, struct nina_sock *ns,
 	ns->interval_ms = nina_next_interval(ns->interval_ms, progress, ceiling);
 	ns->next_poll = jiffies + msecs_to_jiffies(ns->interval_ms);
 	spin_unlock(&r->lock);
+	trace_spisock_poll(nina_name(r), ns->fd, progress, ns->interval_ms);
 }
 
 /* How long the worker may sleep: until the earliest socket is due. */
@@ -631,11 +635,13 @@ void nina_loss_recover(struct nina_radio *r)
 	r->loss = false;
 	list_for_each_entry(ns, &r->socks, node) {
 		ns->fd = -1;
+		spisock_sock_set_chip(ns->sk, -1, ns->gen);
 		if (!ns->closing)
 			ns->state = NINA_SK_FAILED;
 	}
 	spin_unlock(&r->lock);
 	dev_info(&r->spi->dev, "link lost: every socket fails\n");
+	trace_spisock_radio_event(nina_name(r), "sockets-lost", r->gen);
 	if (r->sdev)
 		spisock_link_lost(r->sdev);
 }

@@ -75,6 +75,8 @@ int nina_fd_own(struct nina_radio *r, struct nina_sock *ns, u8 fd)
 		r->nfds++;
 		ns->fd = fd;
 		ns->gen = r->gen;
+		if (ns->sk)
+			spisock_sock_set_chip(ns->sk, fd, ns->gen);
 	}
 	spin_unlock(&r->lock);
 	if (err) {
@@ -99,6 +101,8 @@ void nina_fd_release(struct nina_radio *r, struct nina_sock *ns)
 		r->nfds--;
 	}
 	ns->fd = -1;
+	if (ns->sk)
+		spisock_sock_set_chip(ns->sk, -1, ns->gen);
 	spin_unlock(&r->lock);
 }
 
@@ -447,6 +451,7 @@ void nina_socks_free(struct nina_radio *r)
 		list_del(&ns->node);
 		if (ns->fd >= 0)
 			r->owner[ns->fd] = NULL;
+		spisock_sock_set_chip(ns->sk, -1, ns->gen);
 		/* Only a closed socket may lose its queue: the core's is alive. */
 		if (ns->closing)
 			spisock_tx_discard(ns->sk);

@@ -23,6 +23,8 @@
 
 #include "nina.h"
 
+#include <trace/events/spisock.h>
+
 static unsigned int reset_ms = 10;
 module_param(reset_ms, uint, 0644);
 MODULE_PARM_DESC(reset_ms, "RESET pulse length in ms (default 10)");
@@ -229,6 +231,7 @@ void nina_chip_reset(struct nina_radio *r)
 	msleep(boot_ms);
 	if (r->gpio0)
 		gpiod_direction_input(r->gpio0);
+	trace_spisock_radio_event(nina_name(r), "reset", 0);
 }
 
 /**
