@@ -138,6 +138,17 @@ int nina_exec(struct nina_radio *r, struct nina_req *req)
 	ret = nina_exec_bus(r, req, &len, &rlen);
 	trace_spisock_cmd(nina_name(r), req->op, nina_op_name(req->op), len,
 			  rlen, ktime_get_ns() - t0, ret);
+	u64_stats_update_begin(&r->stats.sync);
+	r->stats.cmd[req->op & 0x7f]++;
+	r->stats.mosi_bytes += len;
+	r->stats.miso_bytes += rlen;
+	if (ret == -ETIMEDOUT)
+		r->stats.err_timeout++;
+	else if (ret == -ENOMSG)
+		r->stats.err_frame++;
+	else if (ret < 0)
+		r->stats.err_invalid++;
+	u64_stats_update_end(&r->stats.sync);
 	return ret;
 }
 

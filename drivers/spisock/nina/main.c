@@ -37,6 +37,7 @@ static void nina_teardown(struct nina_radio *r)
 	nina_worker_stop(r);
 	nina_socks_free(r);
 	nina_chip_hold_reset(r);
+	nina_debugfs_exit(r);
 	ida_free(&nina_ida, r->index);
 }
 
@@ -85,6 +86,8 @@ static int nina_probe(struct spi_device *spi)
 		return ret;
 	r->index = ret;
 	snprintf(r->name, sizeof(r->name), "nina%d", r->index);
+	u64_stats_init(&r->stats.sync);
+	nina_debugfs_init(r);
 
 	nina_chip_reset(r);
 	ret = nina_worker_start(r);
@@ -157,7 +160,26 @@ static struct spi_driver nina_driver = {
 	.remove = nina_remove,
 	.id_table = nina_spi_ids,
 };
-module_spi_driver(nina_driver);
+
+static int __init nina_init(void)
+{
+	int ret;
+
+	nina_debugfs_module_init();
+	ret = spi_register_driver(&nina_driver);
+	if (ret)
+		nina_debugfs_module_exit();
+	return ret;
+}
+
+static void __exit nina_exit(void)
+{
+	spi_unregister_driver(&nina_driver);
+	nina_debugfs_module_exit();
+}
+
+module_init(nina_init);
+module_exit(nina_exit);
 
 MODULE_DESCRIPTION("spisock driver for nina-fw (u-blox NINA-W102, ESP32) radios");
 MODULE_LICENSE("GPL");

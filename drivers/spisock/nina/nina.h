@@ -12,6 +12,7 @@
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/wait.h>
 #include <linux/in.h>
 
@@ -104,6 +105,42 @@ typedef int (*nina_run_fn)(struct nina_radio *r, u8 op,
 			   const struct nina_param *params, unsigned int n);
 
 /**
+ * struct nina_counters - what the driver did on the bus, for debugfs
+ * @sync: 64-bit reads on 32-bit hosts (one writer: probe, then the worker)
+ * @cmd: commands run, by opcode
+ * @mosi_bytes: command bytes clocked out
+ * @miso_bytes: reply bytes clocked in
+ * @transactions: chip-select-framed transactions (two per command)
+ * @err_timeout: commands READY never answered
+ * @err_invalid: replies that failed validation, and other bus errors
+ * @err_frame: the firmware's error frame (unknown command)
+ * @retries: socket commands that failed on the bus, retried later
+ * @resets: chip resets
+ * @link_drops: times the chip lost its sockets (link loss, reset)
+ * @poll_hits: socket services that moved data or changed state
+ * @poll_misses: socket services that found nothing
+ * @sock_tx_bytes: payload taken from sockets and sent by the chip
+ * @sock_rx_bytes: payload read from the chip into sockets
+ */
+struct nina_counters {
+	struct u64_stats_sync sync;
+	u64 cmd[0x80];
+	u64 mosi_bytes;
+	u64 miso_bytes;
+	u64 transactions;
+	u64 err_timeout;
+	u64 err_invalid;
+	u64 err_frame;
+	u64 retries;
+	u64 resets;
+	u64 link_drops;
+	u64 poll_hits;
+	u64 poll_misses;
+	u64 sock_tx_bytes;
+	u64 sock_rx_bytes;
+};
+
+/**
  * struct nina_req - one command for the worker
  * @node: on the radio's queue, under @nina_radio.lock
  * @op: opcode
@@ -159,6 +196,8 @@ struct nina_req {
  * @adafruit: the firmware looks like Adafruit's fork
  * @name: the radio's name ("nina<index>"), for messages and traces
  * @index: the "nina%d" number
+ * @stats: counters, for debugfs
+ * @debugfs: the radio's debugfs directory, or NULL
  * @socks: every &struct nina_sock, under @lock
  * @owner: chip descriptor -> the socket owning it, under @lock
  * @nfds: chip descriptors in use, under @lock
@@ -191,6 +230,8 @@ struct nina_radio {
 	bool adafruit;
 	int index;
 	char name[16];
+	struct nina_counters stats;
+	struct dentry *debugfs;
 
 	struct list_head socks;
 	struct nina_sock *owner[NINA_NO_FD];
@@ -205,6 +246,20 @@ static inline const char *nina_name(const struct nina_radio *r)
 {
 	return r->name;
 }
+
+/* Add @n to counter @c of @r; from the counters' one writer only. */
+static inline void nina_count(struct nina_radio *r, u64 *c, u64 n)
+{
+	u64_stats_update_begin(&r->stats.sync);
+	*c += n;
+	u64_stats_update_end(&r->stats.sync);
+}
+
+/* debugfs.c */
+void nina_debugfs_init(struct nina_radio *r);
+void nina_debugfs_exit(struct nina_radio *r);
+void nina_debugfs_module_init(void);
+void nina_debugfs_module_exit(void);
 
 /* transport.c */
 int nina_transport_init(struct nina_radio *r);

@@ -39,11 +39,16 @@
 static int nina_w(struct nina_radio *r, struct nina_req *req, u8 op,
 		  const struct nina_param *p, unsigned int n)
 {
+	int ret;
+
 	req->op = op;
 	req->params = p;
 	req->n = n;
 	req->reply = NULL;
-	return nina_exec(r, req);
+	ret = nina_exec(r, req);
+	if (ret < 0)
+		nina_count(r, &r->stats.retries, 1);	/* the socket is tried again later */
+	return ret;
 }
 
 static int nina_w_u8(struct nina_radio *r, u8 op, const struct nina_param *p,
@@ -184,6 +189,7 @@ static int nina_tx_one(struct nina_radio *r, struct nina_sock *ns,
 		return ret;
 	}
 	spisock_tx_consume(ns->sk, ret);
+	nina_count(r, &r->stats.sock_tx_bytes, ret);
 	*full = ret == len;
 	return ret;
 }
@@ -251,6 +257,7 @@ static int nina_rx_stream_one(struct nina_radio *r, struct nina_sock *ns,
 	ret = req.out[0].len;
 	skb_put_data(skb, req.out[0].data, ret);
 	spisock_rx_skb(ns->sk, skb, NULL);
+	nina_count(r, &r->stats.sock_rx_bytes, ret);
 	*more = ret == size;
 	return ret;
 }
@@ -286,6 +293,7 @@ static int nina_rx_dgram_one(struct nina_radio *r, struct nina_sock *ns,
 	from.sin_port = htons(req.out[1].data[0] | req.out[1].data[1] << 8);
 	skb_put_data(skb, req.out[2].data, req.out[2].len);
 	spisock_rx_skb(ns->sk, skb, &from);
+	nina_count(r, &r->stats.sock_rx_bytes, req.out[2].len);
 	*more = true;
 	return 1;
 }
@@ -550,6 +558,10 @@ static void nina_backoff(struct nina_radio *r, struct nina_sock *ns,
 	ns->next_poll = jiffies + msecs_to_jiffies(ns->interval_ms);
 	spin_unlock(&r->lock);
 	trace_spisock_poll(nina_name(r), ns->fd, progress, ns->interval_ms);
+	if (progress)
+		nina_count(r, &r->stats.poll_hits, 1);
+	else
+		nina_count(r, &r->stats.poll_misses, 1);
 }
 
 /* How long the worker may sleep: until the earliest socket is due. */
@@ -641,6 +653,7 @@ void nina_loss_recover(struct nina_radio *r)
 	}
 	spin_unlock(&r->lock);
 	dev_info(&r->spi->dev, "link lost: every socket fails\n");
+	nina_count(r, &r->stats.link_drops, 1);
 	trace_spisock_radio_event(nina_name(r), "sockets-lost", r->gen);
 	if (r->sdev)
 		spisock_link_lost(r->sdev);

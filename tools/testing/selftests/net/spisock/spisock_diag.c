@@ -6,7 +6,8 @@
  * socket not yet attached. Both views must show exactly those sockets with
  * their addresses, states, queues, owner and inode; filters by state and
  * radio apply; another network namespace sees none of them. The spisock
- * tracepoints fire for a known sequence of bus commands and state changes.
+ * tracepoints fire for a known sequence of bus commands and state changes,
+ * and the radio's counters move by what a known workload costs.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -26,6 +28,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
+#include <linux/sockios.h>
 #include <linux/spisock_diag.h>
 
 #include "../../kselftest_harness.h"
@@ -557,6 +560,96 @@ TEST_F(views, tracepoints)
 	EXPECT_EQ(NULL, strstr(buf, "SECR"));
 	close(a);
 	close(s);
+	close(u);
+	free(buf);
+}
+
+/* ---- counters ------------------------------------------------------------ */
+
+#define STATS_FILE	"/sys/kernel/debug/spisock_nina/nina0/stats"
+
+static int stats_file(char *buf, size_t size)
+{
+	int fd = open(STATS_FILE, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return 0;
+}
+
+static long long cmd_total(const char *txt)
+{
+	long long sum = 0;
+	const char *p = txt;
+
+	while ((p = strstr(p, "cmd_"))) {
+		p = strchr(p, ' ');
+		if (!p)
+			break;
+		sum += strtoll(p + 1, NULL, 10);
+	}
+	return sum;
+}
+
+static long long delta(const char *before, const char *after, const char *key)
+{
+	return stat_get(after, key) - stat_get(before, key);
+}
+
+/*
+ * The radio's counters move by what a known workload costs: a datagram
+ * socket's bind is one SOCKET_SOCKET, one SOCKET_IOCTL and one SOCKET_BIND;
+ * bytes sent and received on a connection are counted exactly; every
+ * command is two bus transactions.
+ */
+TEST_F(views, counters)
+{
+	static char before[8192], after_[8192];
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	char *buf = malloc(7000);
+	long long end;
+	int u, n = 0;
+
+	ASSERT_NE(NULL, buf);
+	if (access(STATS_FILE, R_OK))
+		SKIP(free(buf); return, "no debugfs");
+	usleep(1100 * 1000);	/* the fixture's interest has lapsed */
+	ASSERT_EQ(0, stats_file(before, sizeof(before)));
+
+	u = sock_fam(SOCK_DGRAM);
+	ASSERT_LE(0, u);
+	ASSERT_EQ(0, bind(u, (void *)&sa, sizeof(sa)));
+	memset(buf, 's', 7000);
+	ASSERT_EQ(5000, send(self->con, buf, 5000, 0));
+	ASSERT_EQ(5000, recv(self->peer, buf, 5000, MSG_WAITALL));
+	ASSERT_EQ(UNREAD, recv(self->con, buf, UNREAD, MSG_WAITALL));
+	ASSERT_EQ(7000, send(self->peer, buf, 7000, 0));
+	ASSERT_EQ(7000, recv(self->con, buf, 7000, MSG_WAITALL));
+	/* the worker may still be counting its last command */
+	for (end = now_ms_() + 2000; now_ms_() < end; usleep(20000))
+		if (!ioctl(self->con, SIOCOUTQ, &n) && !n)
+			break;
+	usleep(100000);
+	ASSERT_EQ(0, stats_file(after_, sizeof(after_)));
+
+	EXPECT_EQ(1, delta(before, after_, "cmd_SOCKET_SOCKET"));
+	EXPECT_EQ(1, delta(before, after_, "cmd_SOCKET_IOCTL"));
+	EXPECT_EQ(1, delta(before, after_, "cmd_SOCKET_BIND"));
+	EXPECT_EQ(5000, delta(before, after_, "sock_tx_bytes"));
+	EXPECT_EQ(7000, delta(before, after_, "sock_rx_bytes"));
+	EXPECT_LE(5000, delta(before, after_, "mosi_bytes"));
+	EXPECT_LE(7000, delta(before, after_, "miso_bytes"));
+	EXPECT_LT(0, delta(before, after_, "poll_hits"));
+	EXPECT_EQ(0, delta(before, after_, "err_timeout"));
+	EXPECT_EQ(0, delta(before, after_, "err_invalid"));
+	EXPECT_EQ(2 * (cmd_total(after_) - cmd_total(before)),
+		  delta(before, after_, "transactions"));
 	close(u);
 	free(buf);
 }
