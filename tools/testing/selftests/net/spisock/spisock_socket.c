@@ -27,6 +27,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -620,6 +621,85 @@ TEST_F_TIMEOUT(sock, bind_errors, SHORT_S)
 	close(s3);
 	close(s2);
 	close(s1);
+}
+
+/*
+ * Ports below net.ipv4.ip_unprivileged_port_start need CAP_NET_BIND_SERVICE:
+ * an unprivileged process gets EACCES, and may bind other ports.
+ */
+TEST_F_TIMEOUT(sock, bind_privileged, SHORT_S)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct sockaddr_in low = sin_of("0.0.0.0", 80);
+		int s, code = 0;
+
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(10);
+		s = tsock(SOCK_STREAM);
+		if (s < 0)
+			_exit(11);
+		if (!bind(s, SA(&low), sizeof(low)) || errno != EACCES)
+			code = 12;
+		else if (bind(s, SA(&self->any), sizeof(self->any)))
+			code = 13;
+		close(s);
+		_exit(code);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("10 setuid, 11 socket, 12 port 80 not EACCES, 13 port 0");
+}
+
+/*
+ * SOL_SPISOCK/SPISOCK_RADIO picks the radio before bind or connect: ENODEV
+ * for no such radio, EINVAL once bound, EISCONN once connected; get says
+ * the radio in use (the default one until then); -1 goes back to the
+ * default. AF_INET has no such level.
+ */
+TEST_F_TIMEOUT(sock, radio_option, SHORT_S)
+{
+	int id0 = -2, got = -2, none = -1, bad, s, a;
+	socklen_t len = sizeof(got);
+
+	s = tsock(SOCK_STREAM);
+	ASSERT_LE(0, s);
+	if (!variant->spisock) {
+		EXPECT_ERRNO(ENOPROTOOPT, setsockopt(s, SOL_SPISOCK, SPISOCK_RADIO,
+						     &none, sizeof(none)));
+		close(s);
+		return;
+	}
+	ASSERT_OK(getsockopt(s, SOL_SPISOCK, SPISOCK_RADIO, &id0, &len));
+	ASSERT_LE(0, id0) TH_LOG("no default radio reported");
+	bad = id0 + 100;
+	EXPECT_ERRNO(ENODEV, setsockopt(s, SOL_SPISOCK, SPISOCK_RADIO, &bad,
+					sizeof(bad)));
+	EXPECT_OK(setsockopt(s, SOL_SPISOCK, SPISOCK_RADIO, &id0, sizeof(id0)));
+	EXPECT_OK(setsockopt(s, SOL_SPISOCK, SPISOCK_RADIO, &none, sizeof(none)));
+	EXPECT_OK(setsockopt(s, SOL_SPISOCK, SPISOCK_RADIO, &id0, sizeof(id0)));
+	ASSERT_OK(bind(s, SA(&self->any), sizeof(self->any)));
+	EXPECT_ERRNO(EINVAL, setsockopt(s, SOL_SPISOCK, SPISOCK_RADIO, &id0,
+					sizeof(id0)));
+	got = -2;
+	EXPECT_OK(getsockopt(s, SOL_SPISOCK, SPISOCK_RADIO, &got, &len));
+	EXPECT_EQ(id0, got);
+	close(s);
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	EXPECT_ERRNO(EISCONN, setsockopt(s, SOL_SPISOCK, SPISOCK_RADIO, &id0,
+					 sizeof(id0)));
+	got = -2;
+	EXPECT_OK(getsockopt(s, SOL_SPISOCK, SPISOCK_RADIO, &got, &len));
+	EXPECT_EQ(id0, got);
+	close(s);
+	close(a);
 }
 
 /* ---- 5. receive flags and queue ioctls ---------------------------------- */
