@@ -151,12 +151,18 @@ static int __init spisock_init(void)
 	if (err)
 		goto err_proc;
 
-	err = spisock_netlink_init();
+	err = spisock_dev_net_init();
 	if (err)
 		goto err_unreg_family;
 
+	err = spisock_netlink_init();
+	if (err)
+		goto err_net;
+
 	return 0;
 
+err_net:
+	spisock_dev_net_exit();
 err_unreg_family:
 	sock_unregister(family);
 err_proc:
@@ -169,6 +175,7 @@ err_unreg_proto:
 static void __exit spisock_exit(void)
 {
 	spisock_netlink_exit();
+	spisock_dev_net_exit();
 	sock_unregister(family);
 	spisock_proc_exit();
 	proto_unregister(&spisock_proto);
