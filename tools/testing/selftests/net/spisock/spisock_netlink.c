@@ -729,6 +729,79 @@ TEST_F(nl, auto_relink)
 	set_param("/sys/module/spisock/parameters/relink_min_ms", "1000");
 }
 
+static int set_netns(struct nl *nl, const char *name, pid_t pid)
+{
+	struct nlmsghdr *nlh = msg_start(nl, nl->id, SPISOCK_CMD_SET_NETNS, NLM_F_ACK);
+
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, name);
+	mnl_attr_put_u32(nlh, SPISOCK_ATTR_NETNS_PID, pid);
+	return msg_run(nl, nlh, NULL, NULL);
+}
+
+/*
+ * SET_NETNS: not with sockets attached; the radio then lives in the new
+ * namespace only (where root may link it), and comes back to init_net
+ * when that namespace dies.
+ */
+TEST_F(nl, netns)
+{
+	int up[2], go[2], status, u, ret = -1, i;
+	struct dev_info d;
+	struct nl ev;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(up));
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct nl nl;
+
+		if (unshare(CLONE_NEWNET))
+			_exit(2);
+		if (write(up[1], "u", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(3);
+		if (nl_open(&nl) || dev_get(&nl, "nina0", &d))
+			_exit(4);
+		if (link_ap(&nl, AP_SSID, AP_PASS))
+			_exit(5);
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(up[0], &c, 1));
+
+	/* a socket on the radio keeps it here */
+	ASSERT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS));
+	u = sp_bound(SOCK_DGRAM);
+	ASSERT_LE(0, u);
+	EXPECT_EQ(-EBUSY, set_netns(&self->nl, "nina0", pid));
+	TH_LOG("with a socket: %s", self->nl.extack);
+	close(u);
+	ASSERT_EQ(0, do_link(&self->nl, "nina0", NULL, 0, NULL, 0));
+
+	ASSERT_EQ(0, nl_open(&ev));
+	ASSERT_EQ(0, events_join(&ev));
+	for (i = 0; i < 100 && ret; i++) {
+		ret = set_netns(&self->nl, "nina0", pid);
+		if (ret == -EBUSY)
+			usleep(20 * 1000);	/* the socket detaches */
+	}
+	ASSERT_EQ(0, ret) TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(0, event_wait(&ev, SPISOCK_EVENT_DEV_REMOVED, 2000, &d));
+	EXPECT_EQ(-ENODEV, dev_get(&self->nl, "nina0", &d));
+	EXPECT_EQ(-ENODEV, set_netns(&self->nl, "nina0", getpid()));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+
+	/* the namespace is gone (cleanup_net() is asynchronous): back here */
+	for (i = 0; i < 200 && dev_get(&self->nl, "nina0", &d); i++)
+		usleep(20 * 1000);
+	EXPECT_EQ(0, dev_get(&self->nl, "nina0", &d));
+	nl_close(&ev);
+}
+
 /* Malformed messages: an error with a message (never a crash). */
 TEST_F(nl, malformed)
 {
