@@ -158,8 +158,10 @@ def live_checks(tap, ynl_dir, spec_path):
     tap.check(rc == 0 and "'linked'" in out, 'ynl cli: link-get', out)
     rc, out = run('--do', 'family-get')
     tap.check(rc == 0 and "'family'" in out, 'ynl cli: family-get', out)
+    # ynl takes binary attributes as hex: "x" and "short"
     rc, out = run('--do', 'link', '--json',
-                  '{"dev-name": "nina0", "ssid": "x", "passphrase": "short"}')
+                  '{"dev-name": "nina0", "ssid": "78", '
+                  '"passphrase": "73686f7274"}')
     tap.check(rc != 0 and 'passphrase' in out,
               'ynl cli: link with a bad passphrase gets the extack', out)
 
