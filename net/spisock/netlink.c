@@ -253,6 +253,25 @@ void spisock_nl_event(struct spisock_dev *dev, u8 event, u32 reason)
 }
 
 /*
+ * The driver's status op; a new address of a linked radio (the driver
+ * updates dev->addr as it learns it) is an addr-change event.
+ */
+static int spisock_status(struct spisock_dev *dev,
+			  const struct spisock_dev_ops *ops,
+			  struct spisock_status *st, bool full)
+{
+	__be32 old = READ_ONCE(dev->addr);
+	int err;
+
+	if (!ops->status)
+		return -EOPNOTSUPP;
+	err = ops->status(dev, st, full);
+	if (!err && st->linked && old && st->addr != old)
+		spisock_nl_event(dev, SPISOCK_EVENT_ADDR_CHANGE, 0);
+	return err;
+}
+
+/*
  * One DEV_GET message for @dev. With @query, the status op adds the link
  * attributes; a failing status op then fails the message if @strict,
  * otherwise (dumps) they are left out. Events (@query false) carry only
@@ -267,12 +286,12 @@ static int spisock_nl_fill_dev(struct sk_buff *skb, struct spisock_dev *dev,
 	int idx, err = -EOPNOTSUPP;
 	void *hdr;
 
+	/* Events (no query) carry only what the core knows. */
 	if (query) {
 		ops = spisock_dev_enter(dev, &idx);
 		if (!ops)
 			return -ENODEV;
-		if (ops->status)
-			err = ops->status(dev, &st, false);
+		err = spisock_status(dev, ops, &st, false);
 		spisock_dev_exit(dev, idx);
 		if (err && strict && err != -EOPNOTSUPP)
 			return err;
@@ -753,7 +772,7 @@ static int spisock_nl_link_get_doit(struct sk_buff *skb,
 	}
 	ops = spisock_dev_enter(dev, &idx);
 	if (ops) {
-		err = ops->status ? ops->status(dev, &st, true) : -EOPNOTSUPP;
+		err = spisock_status(dev, ops, &st, true);
 		spisock_dev_exit(dev, idx);
 	} else {
 		err = -ENODEV;
