@@ -493,6 +493,28 @@ TEST_F(nl, scan)
 	close(u);
 }
 
+/* A crowded air: nina-fw reports at most 10 networks, all of them arrive. */
+TEST_F(nl, scan_ten)
+{
+	char conf[2048] = EXTRA_CONF, line[128];
+	struct scan_list l;
+	int i;
+
+	nl_close(&self->nl);
+	ASSERT_EQ(0, radio_down(&self->radio)) TH_LOG("%s", self->radio.why);
+	for (i = 0; i < 12; i++) {
+		snprintf(line, sizeof(line), "ap ssid=crowd-%02d channel=%d rssi=-%d\n",
+			 i, 1 + i % 11, 50 + i);
+		strcat(conf, line);
+	}
+	ASSERT_EQ(0, radio_up_conf(&self->radio, CONF_PATH, STATS_PATH, 0, conf))
+		TH_LOG("%s", self->radio.why);
+	ASSERT_EQ(0, nl_open(&self->nl));
+	ASSERT_EQ(0, do_scan(&self->nl, 0, &l)) TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(10, l.n);
+	EXPECT_EQ(0, stat_of("violations"));
+}
+
 /* RESOLVE, PING and POWER_SAVE through the chip. */
 TEST_F(nl, resolve_ping_power)
 {
