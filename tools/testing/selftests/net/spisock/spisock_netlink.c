@@ -14,6 +14,7 @@
  * $SPISOCK_SIMD. None of the modules may be loaded when this starts.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -821,6 +822,48 @@ TEST_F(nl, netns)
 	for (i = 0; i < 200 && dev_get(&self->nl, "nina0", &d); i++)
 		usleep(20 * 1000);
 	EXPECT_EQ(0, dev_get(&self->nl, "nina0", &d));
+	nl_close(&ev);
+}
+
+/* Does the kernel log hold @s anywhere? */
+static int kmsg_holds(const char *s)
+{
+	char rec[2048];
+	int fd, found = 0;
+	ssize_t n;
+
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;	/* overwritten while reading */
+		rec[n] = 0;
+		if (strstr(rec, s))
+			found = 1;
+	}
+	close(fd);
+	return found;
+}
+
+/* The passphrase reaches no reply, event or log line, right or wrong. */
+TEST_F(nl, secret_never_shown)
+{
+	static const char wrong[] = "not-the-spisock-secret";
+	struct dev_info d;
+	struct nl ev;
+
+	ASSERT_EQ(0, nl_open(&ev));
+	ASSERT_EQ(0, events_join(&ev));
+	EXPECT_EQ(-EACCES, link_ap(&self->nl, AP_SSID, wrong));
+	EXPECT_EQ(NULL, strstr(self->nl.extack, wrong));
+	ASSERT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS));
+	/* dev_cb fails on a PASSPHRASE or WEP_KEY attribute */
+	ASSERT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_UP, 2000, &d));
+	ASSERT_EQ(0, dev_get(&self->nl, "nina0", &d));
+	ASSERT_EQ(0, link_get(&self->nl, "nina0", &d));
+	EXPECT_EQ(0, kmsg_holds(AP_PASS));
+	EXPECT_EQ(0, kmsg_holds(wrong));
 	nl_close(&ev);
 }
 
