@@ -45,15 +45,15 @@
 #define NINA_PARAM(p)	"/sys/module/spisock_nina/parameters/" p
 
 /*
- * More access points, names and a slow association (200 ms at the time
- * factor of the tests) so that a LINK can be interrupted.
+ * More access points, names, a slow name (2 s at the time factor of the
+ * tests) and association taking 200 ms.
  */
 #define EXTRA_CONF	"ap ssid=spisock-open security=open channel=11 rssi=-70 " \
 			"bssid=02:00:00:00:00:02\n" \
 			"ap ssid=spisock-wep security=wep passphrase=abcde channel=1 " \
 			"rssi=-60 bssid=02:00:00:00:00:03\n" \
 			"host a.sim 10.1.2.3\n" \
-			"host slow.sim 10.1.2.4 delay=100000\n" \
+			"host slow.sim 10.1.2.4 delay=200000\n" \
 			"host-fail fail.sim\n" \
 			"assoc-ms 20000\n"
 
@@ -358,6 +358,41 @@ static char *ip(struct in_addr a)
 	return (char *)inet_ntop(AF_INET, &a, b[i], sizeof(b[i]));
 }
 
+/*
+ * Bring the fixture's radio up again with EXTRA_CONF and @more: 0 or -1.
+ * Tests whose outcome depends on timing give themselves wide margins so.
+ */
+static int radio_restart(struct radio *r, struct nl *nl, const char *more)
+{
+	char conf[4096];
+
+	snprintf(conf, sizeof(conf), "%s%s", EXTRA_CONF, more);
+	nl_close(nl);
+	if (radio_down(r) || radio_up_conf(r, CONF_PATH, STATS_PATH, 0, conf))
+		return -1;
+	return nl_open(nl) ? -1 : 0;
+}
+
+/*
+ * From a child: once the chip reports "connecting" (a join in progress),
+ * send @sig to the parent. The child's pid, or -1.
+ */
+static pid_t signal_when_joining(int sig)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	if (pid)
+		return pid;
+	for (int i = 0; i < 2000; i++) {
+		if (wifi_status() == 1) {
+			kill(parent, sig);
+			_exit(0);
+		}
+		usleep(2000);
+	}
+	_exit(1);
+}
+
 /* LINK_GET: every field against the model's configuration. */
 TEST_F(nl, link_get_fields)
 {
@@ -410,7 +445,9 @@ TEST_F(nl, link_reasons_timeout)
 	EXPECT_EQ(-ENETUNREACH, link_ap(&self->nl, "no-such-network", AP_PASS));
 	EXPECT_NE(NULL, strstr(self->nl.extack, "no such network"))
 		TH_LOG("%s", self->nl.extack);
-	/* association takes 200 ms here: 100 ms is too short */
+	/* association takes 2 s now: 100 ms is too short */
+	ASSERT_EQ(0, radio_restart(&self->radio, &self->nl, "assoc-ms 200000\n"))
+		TH_LOG("%s", self->radio.why);
 	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
 	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(AP_SSID), AP_SSID);
@@ -541,8 +578,8 @@ TEST_F(nl, resolve_ping_power)
 /* One resolve in flight per user: a second one gets EBUSY. */
 TEST_F(nl, resolve_rate_limit)
 {
+	int status, ret = 0, i;
 	struct in_addr a;
-	int status;
 	pid_t pid;
 
 	ASSERT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS));
@@ -555,8 +592,13 @@ TEST_F(nl, resolve_rate_limit)
 			_exit(2);
 		_exit(do_resolve(&nl, "slow.sim", &a) ? 3 : 0);
 	}
-	usleep(300 * 1000);
-	EXPECT_EQ(-EBUSY, do_resolve(&self->nl, "a.sim", &a));
+	/* slow.sim takes 2 s: once the child's request is in, ours is refused */
+	for (i = 0; i < 200 && ret != -EBUSY; i++) {
+		ret = do_resolve(&self->nl, "a.sim", &a);
+		if (ret != -EBUSY)
+			usleep(10 * 1000);
+	}
+	EXPECT_EQ(-EBUSY, ret);
 	TH_LOG("second resolve: %s", self->nl.extack);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status));
@@ -632,18 +674,25 @@ static void on_alarm(int sig)
 TEST_F(nl, link_eintr)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
-	struct itimerval it = { .it_value = { 0, 50 * 1000 } };
 	struct dev_info d;
 	struct nl ev;
+	int status;
+	pid_t pid;
 
+	/* association takes 1 s: the signal comes while LINK waits */
+	ASSERT_EQ(0, radio_restart(&self->radio, &self->nl, "assoc-ms 100000\n"))
+		TH_LOG("%s", self->radio.why);
 	ASSERT_EQ(0, set_param(NINA_PARAM("status_interval_ms"), "50"));
 	ASSERT_EQ(0, nl_open(&ev));
 	ASSERT_EQ(0, events_join(&ev));
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
-	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
+	pid = signal_when_joining(SIGALRM);
+	ASSERT_LE(0, pid);
 	EXPECT_EQ(-EINTR, link_ap(&self->nl, AP_SSID, AP_PASS));
 	TH_LOG("%s", self->nl.extack);
-	ASSERT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_UP, 3000, &d));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_UP, 5000, &d));
 	EXPECT_STREQ(RADIO_ADDR, ip(d.addr));
 	ASSERT_EQ(0, dev_get(&self->nl, "nina0", &d));
 	EXPECT_EQ(SPISOCK_STATE_LINKED, d.state);
