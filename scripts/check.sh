@@ -8,6 +8,8 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
+# src612_dir: the kernel tree whose tools/net/ynl checks the netlink spec
+. "$top/tools/testing/vm/lib.sh"
 tier=${1:-ci}
 export SPISOCK_TIER=$tier
 logs=$top/build/logs
@@ -88,6 +90,17 @@ vm_tier() {
 	else
 		printf '1..1\nnot ok 1 - %s run --radio smoke (exit %s)\n' "$k" "$rrc"
 	fi > "$results/$k/radio-smoke.tap"
+	# spisockctl(8) and ynl's client against the control plane, nina0 linked.
+	local crc=0
+	tools/testing/vm/run --kernel "$k" --radio --radio-time-factor 0.1 \
+		-- sh scripts/vm-ctl.sh "build/results/$k" "$(src612_dir)" \
+		> "$logs/ctl-$k.log" 2>&1 || crc=$?
+	local t
+	for t in spisockctl ynl-live; do
+		[ -s "$results/$k/$t.tap" ] ||
+			printf '1..1\nnot ok 1 - %s: no results (run exit %s)\n' "$t" "$crc" \
+				> "$results/$k/$t.tap"
+	done
 	# `make run`'s demo: the reference examples against AF_INET peers.
 	local erc=0
 	tools/testing/vm/run --kernel "$k" --radio --radio-time-factor 0.1 \
@@ -108,6 +121,9 @@ host_tests() {
 	scripts/checkpatch.sh > "$results/host/checkpatch.tap" || rc=1
 	tools/testing/vm/test-scan-log > "$results/host/scan-log.tap" || rc=1
 	scripts/test-cross-modules.sh > "$results/host/cross-modules.tap" || rc=1
+	KSRC=$(src612_dir) python3 tools/testing/selftests/net/spisock/spisock_ynl.py \
+		Documentation/netlink/specs/spisock.yaml include/uapi/linux/spisock.h \
+		> "$results/host/ynl-spec.tap" || rc=1
 	SIM_DIR=tools/spisock/sim build/sim/test_model > "$results/host/model.tap" 2>"$logs/model.stderr" || rc=1
 	SPISOCK_SIMD=build/sim/spisock-simd build/sim/test_daemon \
 		> "$results/host/model-daemon.tap" 2>"$logs/model-daemon.stderr" || rc=1

@@ -28,6 +28,8 @@
 #include <linux/spinlock.h>
 #include <linux/srcu.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
+#include <uapi/linux/spisock.h>
 
 struct net;
 struct sock;
@@ -51,15 +53,31 @@ int spisock_family(void);
 
 /**
  * struct spisock_link_params - what &spisock_dev_ops.link joins
- * @ssid: network name, NUL-terminated
+ * @ssid: network name (not a string: any bytes), NUL-padded
  * @ssid_len: its length, 1..32
- * @passphrase: WPA passphrase, NUL-terminated, or empty for an open network;
- *	owned by the caller, which wipes it after the call
+ * @security: &enum spisock_security (open, WEP, WPA, WPA2)
+ * @key: WPA passphrase (8..63 characters or 64 hex digits) or WEP key (5 or
+ *	13 characters, 10 or 26 hex digits), NUL-terminated; empty for an
+ *	open network. Secret: the core frees it with kfree_sensitive() and it
+ *	is never reported, logged or traced
+ * @addr: static IPv4 address, or 0 for DHCP
+ * @netmask: static netmask (with @addr)
+ * @gateway: static gateway (with @addr)
+ * @dns: static DNS server, or 0
+ * @hostname: the DHCP host name, NUL-terminated, or empty for the chip's
+ * @timeout_ms: give up after this long (0: the driver's default bound)
  */
 struct spisock_link_params {
 	u8 ssid[33];
 	u8 ssid_len;
-	char passphrase[65];
+	u8 security;
+	char key[65];
+	__be32 addr;
+	__be32 netmask;
+	__be32 gateway;
+	__be32 dns;
+	char hostname[33];
+	unsigned int timeout_ms;
 };
 
 /**
@@ -67,25 +85,52 @@ struct spisock_link_params {
  * @linked: joined to an access point
  * @addr: the radio's IPv4 address (0 when not linked)
  * @rssi: signal strength in dBm
+ * @sockets_used: chip sockets in use
+ * @ssid: the network, when linked (not a string)
+ * @ssid_len: its length (0: unknown)
+ * @bssid: the access point, when linked
+ * @has_bssid: @bssid is valid
+ * @channel: the channel, 0 when unknown
+ * @security: &enum spisock_security of the network
+ * @netmask: when linked
+ * @gateway: when linked
+ * @dns: the first DNS server, when linked (0: unknown)
+ *
+ * Only @linked, @addr, @rssi and @sockets_used are filled unless the op
+ * was asked for the full link (@full of &spisock_dev_ops.status).
  */
 struct spisock_status {
 	bool linked;
 	__be32 addr;
-	s8 rssi;
+	s32 rssi;
+	unsigned int sockets_used;
+	u8 ssid[32];
+	u8 ssid_len;
+	u8 bssid[6];
+	bool has_bssid;
+	u8 channel;
+	u8 security;
+	__be32 netmask;
+	__be32 gateway;
+	__be32 dns;
 };
 
 /**
  * struct spisock_scan_result - one network found by &spisock_dev_ops.scan
- * @ssid: network name, NUL-terminated
+ * @ssid: network name (not a string)
+ * @ssid_len: its length, 0..32
+ * @bssid: the access point
  * @rssi: signal strength in dBm
  * @channel: channel number
- * @encrypted: whether the network needs a passphrase
+ * @security: &enum spisock_security
  */
 struct spisock_scan_result {
-	u8 ssid[33];
-	s8 rssi;
+	u8 ssid[32];
+	u8 ssid_len;
+	u8 bssid[6];
+	s32 rssi;
 	u8 channel;
-	bool encrypted;
+	u8 security;
 };
 
 /**
@@ -129,14 +174,22 @@ struct spisock_scan_result {
  *	SO_KEEPALIVE, SO_BROADCAST) may have changed: push the values @sk
  *	holds to the chip socket. Drivers also push them when they create the
  *	chip socket and before every datagram they send.
- * @link: join the network described by @p (may block up to the driver's
- *	link bound).
- * @unlink: leave the network.
+ * @link: join the network described by @p; return once linked (0),
+ *	failed (an errno, with the chip's reason code in @reason: -EACCES for
+ *	an authentication failure, -ENETUNREACH for an absent network),
+ *	timed out (-ETIMEDOUT; the driver abandons the join) or interrupted
+ *	by a signal (-EINTR; the join goes on and the driver reports its
+ *	outcome with spisock_link_event()).
+ * @unlink: leave the network; the radio's sockets fail as on a link loss.
  * @scan: fill up to @max entries of @res; return how many, or an errno.
- * @status: fill @st.
- * @resolve: resolve @name (NUL-terminated) to an IPv4 address in @addr.
- * @ping: ping @addr with @ttl; the round trip time in ms goes to @rtt_ms.
- * @power_save: set the chip's power-save mode (0 off, driver-defined above).
+ *	A chip that drops its link to scan fails the radio's sockets as on a
+ *	link loss (the core restores the link afterwards).
+ * @status: fill @st; with @full, every field of the link (more commands).
+ * @resolve: resolve @name (NUL-terminated) to an IPv4 address in @addr
+ *	(-ENOENT: no such host).
+ * @ping: ping @addr with @ttl; the round trip time in ms goes to @rtt_ms
+ *	(-ETIMEDOUT: no answer).
+ * @power_save: set the chip's power-save mode (0 off, 1 on).
  *
  * Every op is optional; a missing one gives -EOPNOTSUPP (atomic ones are
  * skipped).
@@ -161,11 +214,12 @@ struct spisock_dev_ops {
 	void (*options)(struct spisock_dev *dev, struct sock *sk);
 
 	int (*link)(struct spisock_dev *dev,
-		    const struct spisock_link_params *p);
+		    const struct spisock_link_params *p, u32 *reason);
 	int (*unlink)(struct spisock_dev *dev);
 	int (*scan)(struct spisock_dev *dev, struct spisock_scan_result *res,
 		    unsigned int max);
-	int (*status)(struct spisock_dev *dev, struct spisock_status *st);
+	int (*status)(struct spisock_dev *dev, struct spisock_status *st,
+		      bool full);
 	int (*resolve)(struct spisock_dev *dev, const char *name,
 		       __be32 *addr);
 	int (*ping)(struct spisock_dev *dev, __be32 addr, u8 ttl,
@@ -183,6 +237,10 @@ struct spisock_dev_ops {
  * @max_dgram: largest datagram payload the chip sends (0: 65507)
  * @addr: the radio's IPv4 address while linked, else 0; the driver updates
  *	it with WRITE_ONCE() when it learns it (link, status)
+ * @chip: the chip's name (e.g. "nina-w102"), for DEV_GET
+ * @fw_version: the firmware's version string, for DEV_GET
+ * @fw_flavour: the firmware's flavour (e.g. "arduino"), for DEV_GET
+ * @mac: the radio's MAC address, for DEV_GET (all zero: unknown)
  * @priv: the driver's private area (spisock_alloc_device()'s @priv_size
  *	bytes, zeroed); lives as long as the struct
  *
@@ -199,6 +257,10 @@ struct spisock_dev {
 	bool ipv6;
 	unsigned int max_dgram;
 	__be32 addr;
+	char chip[16];
+	char fw_version[33];
+	char fw_flavour[16];
+	u8 mac[6];
 	void *priv;
 
 	/* private: */
@@ -206,7 +268,13 @@ struct spisock_dev {
 	struct net *net;
 	struct kref ref;
 	struct srcu_struct srcu;
-	struct mutex ctl_lock;		/* serializes link and unlink */
+	struct mutex ctl_lock;		/* serializes control commands */
+	struct spisock_link_params *link;	/* in use, under @ctl_lock */
+	bool auto_relink;		/* under @ctl_lock */
+	unsigned int relink_ms;		/* back-off, under @ctl_lock */
+	struct delayed_work relink_work;
+	spinlock_t state_lock;		/* leaf: @state */
+	u8 state;			/* enum spisock_state */
 	struct list_head node;		/* on the registry, under its mutex */
 	spinlock_t lock;		/* leaf: @dead and @socks */
 	bool dead;
@@ -247,5 +315,6 @@ void spisock_child_drop(struct sock *child);
 void spisock_set_error(struct sock *sk, int err);
 void spisock_sock_set_chip(struct sock *sk, int fd, u32 gen);
 void spisock_link_lost(struct spisock_dev *dev);
+void spisock_link_event(struct spisock_dev *dev, bool up, u32 reason);
 
 #endif /* _NET_SPISOCK_H */

@@ -9,8 +9,8 @@
  * for), and publishes it read-only in sysfs. Userspace reads it from there.
  *
  * Init order: proto_register -> proc -> sock_register -> sock_diag (keyed
- * by the number) -> generic netlink (last, so the control plane reports the
- * number in use); exit in reverse.
+ * by the number) -> per-namespace radio state -> generic netlink (last, so
+ * the control plane reports the number in use); exit in reverse.
  * sock_unregister() waits for concurrent socket() calls to finish, and every
  * socket pins this module, so nothing of ours runs after exit.
  */
@@ -156,12 +156,18 @@ static int __init spisock_init(void)
 	if (err)
 		goto err_unreg_family;
 
-	err = spisock_netlink_init();
+	err = spisock_dev_net_init();
 	if (err)
 		goto err_diag;
 
+	err = spisock_netlink_init();
+	if (err)
+		goto err_net;
+
 	return 0;
 
+err_net:
+	spisock_dev_net_exit();
 err_diag:
 	spisock_diag_exit();
 err_unreg_family:
@@ -176,6 +182,7 @@ err_unreg_proto:
 static void __exit spisock_exit(void)
 {
 	spisock_netlink_exit();
+	spisock_dev_net_exit();
 	spisock_diag_exit();
 	sock_unregister(family);
 	spisock_proc_exit();

@@ -206,5 +206,11 @@ int spisock_proc_init(void);
 void spisock_proc_exit(void);
 int spisock_netlink_init(void);
 void spisock_netlink_exit(void);
+void spisock_nl_event(struct spisock_dev *dev, u8 event, u32 reason);
+void spisock_nl_dev_event(struct spisock_dev *dev, u8 event);
+void spisock_relink_work(struct work_struct *work);
+int spisock_dev_move(struct spisock_dev *dev, struct net *net);
+int spisock_dev_net_init(void);
+void spisock_dev_net_exit(void);
 
 #endif /* _SPISOCK_AF_SPISOCK_H */

@@ -63,6 +63,8 @@ struct spisock_dev *spisock_alloc_device(size_t priv_size)
 	dev->net = &init_net;
 	kref_init(&dev->ref);
 	mutex_init(&dev->ctl_lock);
+	spin_lock_init(&dev->state_lock);
+	INIT_DELAYED_WORK(&dev->relink_work, spisock_relink_work);
 	spin_lock_init(&dev->lock);
 	INIT_LIST_HEAD(&dev->node);
 	INIT_LIST_HEAD(&dev->socks);
@@ -76,6 +78,8 @@ static void spisock_dev_release(struct kref *ref)
 
 	cleanup_srcu_struct(&dev->srcu);
 	mutex_destroy(&dev->ctl_lock);
+	/* the link in use holds the passphrase */
+	kfree_sensitive(dev->link);
 	kfree(dev);
 }
 
@@ -118,6 +122,7 @@ int spisock_register_device(struct spisock_dev *dev)
 	mutex_lock(&spisock_devs_mutex);
 	list_add_tail(&dev->node, &spisock_devs);
 	mutex_unlock(&spisock_devs_mutex);
+	spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_ADDED);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(spisock_register_device);
@@ -182,6 +187,9 @@ void spisock_unregister_device(struct spisock_dev *dev)
 	WRITE_ONCE(dev->dead, true);
 	spin_unlock_irqrestore(&dev->lock, flags);
 	spisock_dev_fail_socks(dev, ENODEV, ENODEV);
+	/* an auto-relink in flight ends at its next look at @dead */
+	cancel_delayed_work_sync(&dev->relink_work);
+	spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_REMOVED);
 
 	synchronize_srcu(&dev->srcu);
 	ida_free(&spisock_dev_ida, dev->id);
@@ -650,3 +658,72 @@ void spisock_tx_discard(struct sock *sk)
 	atomic_set(&spisock_sk(sk)->tx_bytes, 0);
 }
 EXPORT_SYMBOL_GPL(spisock_tx_discard);
+
+/**
+ * spisock_dev_move() - move a radio into another network namespace
+ * @dev: the radio, with the caller's reference
+ * @net: the target namespace
+ *
+ * Sockets belong to the namespace they were created in, so a radio with
+ * sockets attached does not move (-EBUSY). The old namespace sees the radio
+ * removed, the new one added.
+ * Context: process, under @dev->ctl_lock.
+ * Return: 0, -EBUSY or -ENODEV.
+ */
+int spisock_dev_move(struct spisock_dev *dev, struct net *net)
+{
+	int err = 0;
+
+	if (net_eq(dev->net, net))
+		return 0;
+	mutex_lock(&spisock_devs_mutex);
+	spin_lock_irq(&dev->lock);
+	if (dev->dead)
+		err = -ENODEV;
+	else if (!list_empty(&dev->socks))
+		err = -EBUSY;
+	spin_unlock_irq(&dev->lock);
+	if (!err) {
+		spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_REMOVED);
+		/* not refcounted: a dying namespace hands its radios back */
+		WRITE_ONCE(dev->net, net);
+	}
+	mutex_unlock(&spisock_devs_mutex);
+	if (!err)
+		spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_ADDED);
+	return err;
+}
+
+/* A namespace dies: its radios go back to init_net. */
+static void __net_exit spisock_dev_net_exit_one(struct net *net)
+{
+	struct spisock_dev *dev;
+
+	mutex_lock(&spisock_devs_mutex);
+	list_for_each_entry(dev, &spisock_devs, node)
+		if (net_eq(dev->net, net))
+			WRITE_ONCE(dev->net, &init_net);
+	mutex_unlock(&spisock_devs_mutex);
+}
+
+static struct pernet_operations spisock_dev_net_ops = {
+	.exit = spisock_dev_net_exit_one,
+};
+
+/**
+ * spisock_dev_net_init() - hand radios back when namespaces die
+ *
+ * Return: 0 or a negative errno.
+ */
+int __init spisock_dev_net_init(void)
+{
+	return register_pernet_subsys(&spisock_dev_net_ops);
+}
+
+/**
+ * spisock_dev_net_exit() - undo spisock_dev_net_init()
+ */
+void spisock_dev_net_exit(void)
+{
+	unregister_pernet_subsys(&spisock_dev_net_ops);
+}

@@ -1,37 +1,68 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * spisockctl: the radios of the spisock family, over its generic netlink
- * family (libmnl).
+ * spisockctl: the radios of the spisock family and their Wi-Fi link, over
+ * the "spisock" generic netlink family (libmnl). See spisockctl(8).
  *
- *   spisockctl show                        every radio of this namespace
- *   spisockctl link RADIO SSID [PASSPHRASE] join a network (CAP_NET_ADMIN)
- *   spisockctl unlink RADIO                leave it (CAP_NET_ADMIN)
- *   spisockctl family                      the address family number
+ *   spisockctl [-j] [-d RADIO] dev|show       the radios of this namespace
+ *   spisockctl [-d RADIO] link SSID [options] join a network
+ *   spisockctl link RADIO SSID [PASSPHRASE]   (the first form, still taken)
+ *   spisockctl [-d RADIO] unlink [RADIO]      leave it
+ *   spisockctl [-j] [-d RADIO] status         the link
+ *   spisockctl [-j] [-d RADIO] scan [--force] networks in range
+ *   spisockctl [-j] [-d RADIO] resolve HOST   a name through the radio's DNS
+ *   spisockctl [-j] [-d RADIO] ping ADDR      ping through the radio
+ *   spisockctl [-d RADIO] power-save on|off
+ *   spisockctl [-d RADIO] netns PID | --fd FD move the radio
+ *   spisockctl [-j] monitor                   print events until interrupted
+ *   spisockctl family                         the address family number
  *
- * The passphrase may also come from the environment (SPISOCK_PASSPHRASE), so
- * it need not appear in the process list. Exit status: 0, 1 for an error
- * the kernel reported (with its message), 2 for a usage error.
+ * The passphrase comes from --passphrase-file, --ask (the terminal, not
+ * echoed), the environment (SPISOCK_PASSPHRASE) or, in the first form, the
+ * command line; the first three keep it out of the process list.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
+#include <unistd.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <linux/spisock.h>
 
+/* Exit statuses (spisockctl(8)). */
+enum {
+	EX_OK,
+	EX_FAIL,		/* any other error */
+	EX_USAGE,
+	EX_NOMODULE,		/* spisock.ko not loaded */
+	EX_NORADIO,
+	EX_PERM,
+	EX_AUTH,		/* wrong passphrase or key */
+	EX_NONET,		/* no such network */
+	EX_BUSY,
+	EX_TIMEOUT,
+	EX_INTR,
+	EX_DOWN,		/* the radio is not linked */
+	EX_NOHOST,
+};
+
 struct ctl {
 	struct mnl_socket *nl;
 	unsigned int portid, seq;
 	uint16_t family;
+	int mcgrp;
+	int json;
+	char extack[256];
 	char buf[32768];	/* MNL_SOCKET_DUMP_SIZE (newer libmnl) */
 };
 
 static struct nlmsghdr *msg(struct ctl *c, uint16_t type, uint8_t cmd,
-			    uint8_t version, uint16_t flags)
+			    uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(c->buf);
 	struct genlmsghdr *g;
@@ -41,31 +72,42 @@ static struct nlmsghdr *msg(struct ctl *c, uint16_t type, uint8_t cmd,
 	nlh->nlmsg_seq = ++c->seq;
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->cmd = cmd;
-	g->version = version;
+	g->version = type == GENL_ID_CTRL ? 1 : SPISOCK_GENL_VERSION;
 	return nlh;
 }
 
-/* The extended ACK's message, if the kernel sent one. */
+static struct ctl *err_ctl;
+
+/* NLMSG_ERROR: keep the extended ACK's message for the error report. */
 static int err_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *a;
+	size_t off = sizeof(*e);
 
-	if (e->error && nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		mnl_attr_for_each(a, nlh, sizeof(*e) + (nlh->nlmsg_flags &
-						       NLM_F_CAPPED ? 0 :
-						       mnl_nlmsg_get_payload_len(&e->msg))) {
+	if (!e->error)
+		return MNL_CB_STOP;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += mnl_nlmsg_get_payload_len(&e->msg);
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		mnl_attr_for_each(a, nlh, off)
 			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
-				fprintf(stderr, "spisockctl: %s\n",
-					mnl_attr_get_str(a));
-		}
-	}
+				snprintf(err_ctl->extack, sizeof(err_ctl->extack),
+					 "%s", mnl_attr_get_str(a));
 	errno = -e->error;
-	return e->error ? MNL_CB_ERROR : MNL_CB_STOP;
+	return MNL_CB_ERROR;
 }
 
 static int done_cb(const struct nlmsghdr *nlh, void *data)
 {
+	int err = 0;
+
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err))
+		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	if (err < 0) {
+		errno = -err;
+		return MNL_CB_ERROR;
+	}
 	return MNL_CB_STOP;
 }
 
@@ -77,6 +119,8 @@ static int run(struct ctl *c, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	};
 	int ret;
 
+	err_ctl = c;
+	c->extack[0] = 0;
 	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
 		return -1;
 	do {
@@ -91,11 +135,28 @@ static int run(struct ctl *c, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *a;
+	struct ctl *c = data;
+	const struct nlattr *a, *g, *f;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
-			*(uint16_t *)data = mnl_attr_get_u16(a);
+			c->family = mnl_attr_get_u16(a);
+		if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
+			continue;
+		mnl_attr_for_each_nested(g, a) {
+			const char *name = NULL;
+			int id = -1;
+
+			mnl_attr_for_each_nested(f, g) {
+				if (mnl_attr_get_type(f) == CTRL_ATTR_MCAST_GRP_NAME)
+					name = mnl_attr_get_str(f);
+				if (mnl_attr_get_type(f) == CTRL_ATTR_MCAST_GRP_ID)
+					id = mnl_attr_get_u32(f);
+			}
+			if (name && !strcmp(name, SPISOCK_MCGRP_EVENTS))
+				c->mcgrp = id;
+		}
+	}
 	return MNL_CB_OK;
 }
 
@@ -104,120 +165,870 @@ static int ctl_open(struct ctl *c)
 	struct nlmsghdr *nlh;
 	int one = 1;
 
+	c->mcgrp = -1;
 	c->nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!c->nl || mnl_socket_bind(c->nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		return -1;
+	if (!c->nl || mnl_socket_bind(c->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		perror("spisockctl: generic netlink socket");
+		return EX_FAIL;
+	}
 	mnl_socket_setsockopt(c->nl, NETLINK_EXT_ACK, &one, sizeof(one));
 	c->portid = mnl_socket_get_portid(c->nl);
 	c->seq = time(NULL);
-	nlh = msg(c, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, NLM_F_ACK);
+	nlh = msg(c, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, SPISOCK_GENL_NAME);
-	if (run(c, nlh, family_cb, &c->family) || !c->family) {
+	if (run(c, nlh, family_cb, c) || !c->family) {
 		fprintf(stderr,
-			"spisockctl: no \"%s\" generic netlink family: is spisock.ko loaded?\n",
+			"spisockctl: the spisock module is not loaded (no \"%s\" generic netlink family)\n",
 			SPISOCK_GENL_NAME);
-		return -1;
+		return EX_NOMODULE;
 	}
 	return 0;
 }
 
-static int show_cb(const struct nlmsghdr *nlh, void *data)
+/* ESP-IDF's disconnect reasons (nina-fw GET_REASON_CODE). */
+static const char *reason_name(long long r)
+{
+	switch (r) {
+	case 0: return "none";
+	case 1: return "UNSPECIFIED";
+	case 2: return "AUTH_EXPIRE";
+	case 3: return "AUTH_LEAVE";
+	case 4: return "ASSOC_EXPIRE";
+	case 5: return "ASSOC_TOOMANY";
+	case 6: return "NOT_AUTHED";
+	case 7: return "NOT_ASSOCED";
+	case 8: return "ASSOC_LEAVE";
+	case 15: return "4WAY_HANDSHAKE_TIMEOUT";
+	case 200: return "BEACON_TIMEOUT";
+	case 201: return "NO_AP_FOUND";
+	case 202: return "AUTH_FAIL";
+	case 203: return "ASSOC_FAIL";
+	case 204: return "HANDSHAKE_TIMEOUT";
+	case 205: return "CONNECTION_FAIL";
+	default: return "other";
+	}
+}
+
+static const char *const security_names[] = {
+	"open", "wep", "wpa", "wpa2", "other",
+};
+
+static const char *const state_names[] = {
+	"down", "linking", "linked", "scanning",
+};
+
+static const char *const event_names[] = {
+	"unspec", "link-up", "link-down", "link-failed", "addr-change",
+	"dev-added", "dev-removed",
+};
+
+#define NAME(tab, v) ((v) >= 0 && (v) < (long long)(sizeof(tab) / sizeof(tab[0])) ? \
+		      tab[v] : "?")
+
+/* Everything one message of the family can carry. */
+struct info {
+	long long id, family, max_sockets, linked, rssi, state, used;
+	long long security, channel, reason, event, rtt;
+	char name[16], chip[32], fw[40], flavour[16], ssid[33], host[256];
+	unsigned char mac[6], bssid[6];
+	int has_mac, has_bssid, has_ssid;
+	struct in_addr addr, netmask, gateway, dns;
+};
+
+static void info_init(struct info *i)
+{
+	memset(i, 0, sizeof(*i));
+	i->id = i->family = i->max_sockets = i->linked = i->state = -1;
+	i->used = i->security = i->channel = i->reason = i->event = -1;
+	i->rtt = -1;
+	i->rssi = 1;	/* no dBm value is positive */
+}
+
+static void copy_bin(const struct nlattr *a, void *dst, size_t max, int *has)
+{
+	size_t len = mnl_attr_get_payload_len(a);
+
+	if (len > max)
+		return;
+	memcpy(dst, mnl_attr_get_payload(a), len);
+	if (has)
+		*has = 1;
+}
+
+static void parse(const struct nlmsghdr *nlh, struct info *i)
 {
 	const struct nlattr *a;
-	char name[16] = "?";
-	long long id = -1, max = -1, linked = 0, rssi = 0, fam = -1;
-	struct in_addr addr = { 0 };
 
+	info_init(i);
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
 		switch (mnl_attr_get_type(a)) {
-		case SPISOCK_ATTR_DEV_ID:
-			id = mnl_attr_get_u32(a);
-			break;
+		case SPISOCK_ATTR_DEV_ID: i->id = mnl_attr_get_u32(a); break;
 		case SPISOCK_ATTR_DEV_NAME:
-			snprintf(name, sizeof(name), "%s", mnl_attr_get_str(a));
+			snprintf(i->name, sizeof(i->name), "%s", mnl_attr_get_str(a));
 			break;
-		case SPISOCK_ATTR_FAMILY:
-			fam = mnl_attr_get_u32(a);
+		case SPISOCK_ATTR_FAMILY: i->family = mnl_attr_get_u32(a); break;
+		case SPISOCK_ATTR_MAX_SOCKETS: i->max_sockets = mnl_attr_get_u32(a); break;
+		case SPISOCK_ATTR_LINKED: i->linked = mnl_attr_get_u8(a); break;
+		case SPISOCK_ATTR_ADDR: i->addr.s_addr = mnl_attr_get_u32(a); break;
+		case SPISOCK_ATTR_RSSI: i->rssi = (int32_t)mnl_attr_get_u32(a); break;
+		case SPISOCK_ATTR_SSID: copy_bin(a, i->ssid, 32, &i->has_ssid); break;
+		case SPISOCK_ATTR_CHIP:
+			snprintf(i->chip, sizeof(i->chip), "%s", mnl_attr_get_str(a));
 			break;
-		case SPISOCK_ATTR_MAX_SOCKETS:
-			max = mnl_attr_get_u32(a);
+		case SPISOCK_ATTR_FW_VERSION:
+			snprintf(i->fw, sizeof(i->fw), "%s", mnl_attr_get_str(a));
 			break;
-		case SPISOCK_ATTR_LINKED:
-			linked = mnl_attr_get_u8(a);
+		case SPISOCK_ATTR_FW_FLAVOUR:
+			snprintf(i->flavour, sizeof(i->flavour), "%s", mnl_attr_get_str(a));
 			break;
-		case SPISOCK_ATTR_ADDR:
-			addr.s_addr = mnl_attr_get_u32(a);
-			break;
-		case SPISOCK_ATTR_RSSI:
-			rssi = (int32_t)mnl_attr_get_u32(a);
+		case SPISOCK_ATTR_MAC: copy_bin(a, i->mac, 6, &i->has_mac); break;
+		case SPISOCK_ATTR_BSSID: copy_bin(a, i->bssid, 6, &i->has_bssid); break;
+		case SPISOCK_ATTR_STATE: i->state = mnl_attr_get_u8(a); break;
+		case SPISOCK_ATTR_SOCKETS_USED: i->used = mnl_attr_get_u32(a); break;
+		case SPISOCK_ATTR_SECURITY: i->security = mnl_attr_get_u8(a); break;
+		case SPISOCK_ATTR_NETMASK: i->netmask.s_addr = mnl_attr_get_u32(a); break;
+		case SPISOCK_ATTR_GATEWAY: i->gateway.s_addr = mnl_attr_get_u32(a); break;
+		case SPISOCK_ATTR_DNS: i->dns.s_addr = mnl_attr_get_u32(a); break;
+		case SPISOCK_ATTR_CHANNEL: i->channel = mnl_attr_get_u8(a); break;
+		case SPISOCK_ATTR_REASON: i->reason = mnl_attr_get_u32(a); break;
+		case SPISOCK_ATTR_EVENT: i->event = mnl_attr_get_u8(a); break;
+		case SPISOCK_ATTR_RTT: i->rtt = mnl_attr_get_u32(a); break;
+		case SPISOCK_ATTR_HOST:
+			snprintf(i->host, sizeof(i->host), "%s", mnl_attr_get_str(a));
 			break;
 		}
 	}
-	if (data) {
-		*(long long *)data = fam;
+}
+
+static const char *mac_str(const unsigned char *m)
+{
+	static char b[2][18];
+	static int n;
+
+	n ^= 1;
+	snprintf(b[n], sizeof(b[n]), "%02x:%02x:%02x:%02x:%02x:%02x",
+		 m[0], m[1], m[2], m[3], m[4], m[5]);
+	return b[n];
+}
+
+static const char *ip_str(struct in_addr a)
+{
+	static char b[4][INET_ADDRSTRLEN];
+	static int n;
+
+	n = (n + 1) % 4;
+	return inet_ntop(AF_INET, &a, b[n], sizeof(b[n]));
+}
+
+/* A JSON string: the SSID is any bytes, so escape what JSON cannot hold. */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char ch = *s;
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20 || ch >= 0x7f)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+/* JSON output: objects separated by commas within one array or line. */
+static int json_first;
+
+static void jkey(const char *k)
+{
+	printf("%s\"%s\":", json_first ? "" : ",", k);
+	json_first = 0;
+}
+
+static void jnum(const char *k, long long v)
+{
+	jkey(k);
+	printf("%lld", v);
+}
+
+static void jstr(const char *k, const char *v)
+{
+	jkey(k);
+	json_str(v);
+}
+
+static void jbool(const char *k, int v)
+{
+	jkey(k);
+	printf("%s", v ? "true" : "false");
+}
+
+static void jopen(void)
+{
+	putchar('{');
+	json_first = 1;
+}
+
+/* ---- dev / show -------------------------------------------------------- */
+
+struct dev_ctx {
+	struct ctl *c;
+	int n;
+	char first[16];	/* the first radio's name, for the default */
+};
+
+static int dev_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dev_ctx *d = data;
+	struct info i;
+
+	parse(nlh, &i);
+	if (!d->n++)
+		snprintf(d->first, sizeof(d->first), "%s", i.name);
+	if (!d->c)
+		return MNL_CB_OK;
+	if (d->c->json) {
+		printf("%s", d->n > 1 ? "," : "");
+		jopen();
+		jnum("id", i.id);
+		jstr("name", i.name);
+		if (i.chip[0])
+			jstr("chip", i.chip);
+		if (i.fw[0])
+			jstr("firmware", i.fw);
+		if (i.flavour[0])
+			jstr("flavour", i.flavour);
+		if (i.has_mac)
+			jstr("mac", mac_str(i.mac));
+		if (i.state >= 0)
+			jstr("state", NAME(state_names, i.state));
+		jnum("family", i.family);
+		if (i.used >= 0)
+			jnum("sockets_used", i.used);
+		jnum("sockets_max", i.max_sockets);
+		if (i.linked >= 0)
+			jbool("linked", i.linked);
+		if (i.linked > 0) {
+			jstr("addr", ip_str(i.addr));
+			jnum("rssi", i.rssi);
+		}
+		putchar('}');
 		return MNL_CB_OK;
 	}
-	printf("%lld: %s  sockets %lld  %s", id, name, max,
-	       linked ? "linked" : "not linked");
-	if (linked)
-		printf("  addr %s  rssi %lld dBm", inet_ntoa(addr), rssi);
+	/* The first line is what scripts (demo.sh) read: keep its shape. */
+	printf("%lld: %s  sockets %lld  %s", i.id, i.name, i.max_sockets,
+	       i.linked > 0 ? "linked" : "not linked");
+	if (i.linked > 0)
+		printf("  addr %s  rssi %lld dBm", ip_str(i.addr), i.rssi);
+	printf("\n    chip %s  firmware %s (%s)", i.chip[0] ? i.chip : "?",
+	       i.fw[0] ? i.fw : "?", i.flavour[0] ? i.flavour : "?");
+	if (i.has_mac)
+		printf("  mac %s", mac_str(i.mac));
+	printf("\n    state %s  family %lld", NAME(state_names, i.state), i.family);
+	if (i.used >= 0)
+		printf("  chip sockets used %lld of %lld", i.used, i.max_sockets);
 	printf("\n");
 	return MNL_CB_OK;
+}
+
+static int cmd_dev(struct ctl *c)
+{
+	struct dev_ctx d = { .c = c };
+	struct nlmsghdr *nlh;
+	int ret;
+
+	nlh = msg(c, c->family, SPISOCK_CMD_DEV_GET, NLM_F_DUMP);
+	if (c->json)
+		printf("[");
+	ret = run(c, nlh, dev_cb, &d);
+	if (c->json)
+		printf("]\n");
+	if (!ret && !d.n && !c->json)
+		fprintf(stderr, "spisockctl: no radio in this network namespace\n");
+	return ret;
+}
+
+/* The radio to use: -d RADIO, else the first one. */
+static int default_radio(struct ctl *c, char *name, size_t size)
+{
+	struct dev_ctx d = { 0 };
+	struct nlmsghdr *nlh;
+
+	nlh = msg(c, c->family, SPISOCK_CMD_DEV_GET, NLM_F_DUMP);
+	if (run(c, nlh, dev_cb, &d))
+		return -1;
+	if (!d.n) {
+		errno = ENODEV;
+		snprintf(c->extack, sizeof(c->extack),
+			 "no radio in this network namespace");
+		return -1;
+	}
+	snprintf(name, size, "%s", d.first);
+	return 0;
+}
+
+/* ---- status ------------------------------------------------------------ */
+
+static int status_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ctl *c = data;
+	struct info i;
+
+	parse(nlh, &i);
+	if (c->json) {
+		jopen();
+		jstr("name", i.name);
+		jbool("linked", i.linked > 0);
+		if (i.linked > 0) {
+			if (i.has_ssid)
+				jstr("ssid", i.ssid);
+			if (i.has_bssid)
+				jstr("bssid", mac_str(i.bssid));
+			jnum("rssi", i.rssi);
+			if (i.channel >= 0)
+				jnum("channel", i.channel);
+			jstr("security", NAME(security_names, i.security));
+			jstr("addr", ip_str(i.addr));
+			jstr("netmask", ip_str(i.netmask));
+			jstr("gateway", ip_str(i.gateway));
+			if (i.dns.s_addr)
+				jstr("dns", ip_str(i.dns));
+		}
+		printf("}\n");
+		return MNL_CB_OK;
+	}
+	if (i.linked <= 0) {
+		printf("%s: not linked\n", i.name);
+		return MNL_CB_OK;
+	}
+	printf("%s: linked to \"%s\"", i.name, i.ssid);
+	if (i.has_bssid)
+		printf(" (bssid %s)", mac_str(i.bssid));
+	printf("\n    security %s  rssi %lld dBm", NAME(security_names, i.security),
+	       i.rssi);
+	if (i.channel >= 0)
+		printf("  channel %lld", i.channel);
+	printf("\n    addr %s  netmask %s  gateway %s", ip_str(i.addr),
+	       ip_str(i.netmask), ip_str(i.gateway));
+	if (i.dns.s_addr)
+		printf("  dns %s", ip_str(i.dns));
+	printf("\n");
+	return MNL_CB_OK;
+}
+
+/* ---- scan -------------------------------------------------------------- */
+
+static int scan_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ctl *c = data;
+	const struct nlattr *a, *b;
+	int n = 0;
+
+	if (c->json)
+		printf("[");
+	else
+		printf("%-32s  %-17s  %5s  %4s  %s\n", "SSID", "BSSID", "RSSI",
+		       "CHAN", "SECURITY");
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		char ssid[33] = "";
+		unsigned char bssid[6] = { 0 };
+		long long rssi = 0, ch = 0, sec = -1;
+
+		if (mnl_attr_get_type(a) != SPISOCK_ATTR_SCAN_RESULT)
+			continue;
+		mnl_attr_for_each_nested(b, a) {
+			switch (mnl_attr_get_type(b)) {
+			case SPISOCK_SCAN_ATTR_SSID:
+				copy_bin(b, ssid, 32, NULL);
+				break;
+			case SPISOCK_SCAN_ATTR_BSSID:
+				copy_bin(b, bssid, 6, NULL);
+				break;
+			case SPISOCK_SCAN_ATTR_RSSI:
+				rssi = (int32_t)mnl_attr_get_u32(b);
+				break;
+			case SPISOCK_SCAN_ATTR_CHANNEL:
+				ch = mnl_attr_get_u8(b);
+				break;
+			case SPISOCK_SCAN_ATTR_SECURITY:
+				sec = mnl_attr_get_u8(b);
+				break;
+			}
+		}
+		if (c->json) {
+			printf("%s", n ? "," : "");
+			jopen();
+			jstr("ssid", ssid);
+			jstr("bssid", mac_str(bssid));
+			jnum("rssi", rssi);
+			jnum("channel", ch);
+			jstr("security", NAME(security_names, sec));
+			putchar('}');
+		} else {
+			printf("%-32s  %-17s  %5lld  %4lld  %s\n", ssid,
+			       mac_str(bssid), rssi, ch, NAME(security_names, sec));
+		}
+		n++;
+	}
+	if (c->json)
+		printf("]\n");
+	return MNL_CB_OK;
+}
+
+/* ---- resolve, ping ------------------------------------------------------ */
+
+static int resolve_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ctl *c = data;
+	struct info i;
+
+	parse(nlh, &i);
+	if (c->json) {
+		jopen();
+		jstr("host", i.host);
+		jstr("addr", ip_str(i.addr));
+		printf("}\n");
+	} else {
+		printf("%s\n", ip_str(i.addr));
+	}
+	return MNL_CB_OK;
+}
+
+static int ping_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ctl *c = data;
+	struct info i;
+
+	parse(nlh, &i);
+	if (c->json) {
+		jopen();
+		jstr("addr", ip_str(i.addr));
+		jnum("rtt_ms", i.rtt);
+		printf("}\n");
+	} else {
+		printf("%s: %lld ms\n", ip_str(i.addr), i.rtt);
+	}
+	return MNL_CB_OK;
+}
+
+/* ---- monitor ----------------------------------------------------------- */
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static int event_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ctl *c = data;
+	struct info i;
+
+	parse(nlh, &i);
+	if (c->json) {
+		jopen();
+		jstr("event", NAME(event_names, i.event));
+		jstr("name", i.name);
+		jnum("id", i.id);
+		if (i.reason >= 0) {
+			jnum("reason", i.reason);
+			jstr("reason_name", reason_name(i.reason));
+		}
+		if (i.event == SPISOCK_EVENT_LINK_UP ||
+		    i.event == SPISOCK_EVENT_ADDR_CHANGE)
+			jstr("addr", ip_str(i.addr));
+		if (i.has_ssid)
+			jstr("ssid", i.ssid);
+		printf("}\n");
+	} else {
+		printf("%s: %s", i.name, NAME(event_names, i.event));
+		if (i.has_ssid)
+			printf(" ssid \"%s\"", i.ssid);
+		if (i.event == SPISOCK_EVENT_LINK_UP ||
+		    i.event == SPISOCK_EVENT_ADDR_CHANGE)
+			printf(" addr %s", ip_str(i.addr));
+		if (i.reason >= 0)
+			printf(" reason %lld (%s)", i.reason, reason_name(i.reason));
+		printf("\n");
+	}
+	fflush(stdout);
+	return MNL_CB_OK;
+}
+
+static int cmd_monitor(struct ctl *c)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	ssize_t n;
+
+	if (c->mcgrp < 0) {
+		errno = ENOENT;
+		snprintf(c->extack, sizeof(c->extack), "no events group");
+		return -1;
+	}
+	if (mnl_socket_setsockopt(c->nl, NETLINK_ADD_MEMBERSHIP, &c->mcgrp,
+				  sizeof(c->mcgrp)))
+		return -1;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (!stop) {
+		n = mnl_socket_recvfrom(c->nl, c->buf, sizeof(c->buf));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		mnl_cb_run(c->buf, n, 0, 0, event_cb, c);
+	}
+	return 0;
+}
+
+/* ---- link -------------------------------------------------------------- */
+
+/* The first line of @path, without its newline, into @buf. */
+static int read_secret_file(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t len;
+
+	if (!f) {
+		fprintf(stderr, "spisockctl: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!fgets(buf, size, f))
+		buf[0] = 0;
+	fclose(f);
+	len = strcspn(buf, "\r\n");
+	buf[len] = 0;
+	return 0;
+}
+
+/* Ask on the terminal without echo. */
+static int ask_secret(const char *what, char *buf, size_t size)
+{
+	struct termios t, off;
+	FILE *tty = fopen("/dev/tty", "r+");
+	int ok;
+
+	if (!tty) {
+		fprintf(stderr, "spisockctl: --ask needs a terminal\n");
+		return -1;
+	}
+	fprintf(tty, "%s: ", what);
+	fflush(tty);
+	tcgetattr(fileno(tty), &t);
+	off = t;
+	off.c_lflag &= ~ECHO;
+	tcsetattr(fileno(tty), TCSAFLUSH, &off);
+	ok = fgets(buf, size, tty) != NULL;
+	tcsetattr(fileno(tty), TCSAFLUSH, &t);
+	fprintf(tty, "\n");
+	fclose(tty);
+	if (!ok)
+		buf[0] = 0;
+	buf[strcspn(buf, "\r\n")] = 0;
+	return 0;
+}
+
+static int put_addr(struct nlmsghdr *nlh, int type, const char *s)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1) {
+		fprintf(stderr, "spisockctl: %s: not an IPv4 address\n", s);
+		return -1;
+	}
+	mnl_attr_put_u32(nlh, type, a.s_addr);
+	return 0;
+}
+
+static int parse_security(const char *s)
+{
+	for (int i = 0; i <= SPISOCK_SECURITY_WPA2; i++)
+		if (!strcmp(s, security_names[i]))
+			return i;
+	return -1;
 }
 
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: spisockctl show\n"
-		"       spisockctl link RADIO SSID [PASSPHRASE]\n"
-		"       spisockctl unlink RADIO\n"
-		"       spisockctl family\n");
-	return 2;
+		"usage: spisockctl [-j|--json] [-d|--dev RADIO] COMMAND\n"
+		"  dev | show                    the radios of this network namespace\n"
+		"  link SSID [--security open|wep|wpa|wpa2] [--passphrase-file F | --ask]\n"
+		"       [--addr A [--netmask M] [--gateway G] [--dns D]] [--hostname H]\n"
+		"       [--timeout MS] [--auto-relink]\n"
+		"  link RADIO SSID [PASSPHRASE]  (also: SPISOCK_PASSPHRASE in the environment)\n"
+		"  unlink [RADIO]\n"
+		"  status                        the link\n"
+		"  scan [--force]                networks in range (--force: even when linked)\n"
+		"  resolve HOST                  a host name through the radio's DNS\n"
+		"  ping ADDR [--ttl N]\n"
+		"  power-save on|off\n"
+		"  netns PID | netns --fd FD     move the radio to another network namespace\n"
+		"  monitor                       print link and radio events\n"
+		"  family                        the address family number\n");
+	return EX_USAGE;
+}
+
+static int family_num_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct info i;
+
+	parse(nlh, &i);
+	*(long long *)data = i.family;
+	return MNL_CB_OK;
+}
+
+/* Report a failed request clearly; the exit status for it. */
+static int report(struct ctl *c, const char *cmd, const char *radio)
+{
+	int e = errno;
+	const char *what;
+	int ex = EX_FAIL;
+
+	switch (e) {
+	case ENODEV:
+		what = "no such radio";
+		ex = EX_NORADIO;
+		break;
+	case EPERM:
+		what = "not permitted (needs CAP_NET_ADMIN)";
+		ex = EX_PERM;
+		break;
+	case EACCES:
+		what = "wrong passphrase or key";
+		ex = EX_AUTH;
+		break;
+	case ENETUNREACH:
+		what = "no such network";
+		ex = EX_NONET;
+		break;
+	case EBUSY:
+		what = "busy";
+		ex = EX_BUSY;
+		break;
+	case ETIMEDOUT:
+		what = "timed out";
+		ex = EX_TIMEOUT;
+		break;
+	case EINTR:
+		what = "interrupted";
+		ex = EX_INTR;
+		break;
+	case ENETDOWN:
+		what = "the radio is not linked";
+		ex = EX_DOWN;
+		break;
+	case ENOENT:
+		what = "not found";
+		ex = EX_NOHOST;
+		break;
+	default:
+		what = strerror(e);
+	}
+	fprintf(stderr, "spisockctl %s%s%s: %s", cmd, radio ? " " : "",
+		radio ? radio : "", what);
+	if (c->extack[0] && strcmp(c->extack, what))
+		fprintf(stderr, " (%s)", c->extack);
+	fprintf(stderr, "\n");
+	return ex;
 }
 
 int main(int argc, char **argv)
 {
 	static struct ctl c;
+	char radio[16] = "", secret[128] = "";
+	const char *pass_file = NULL, *security = NULL, *dev = NULL;
+	const char *s_addr = NULL, *s_mask = NULL, *s_gw = NULL, *s_dns = NULL;
+	const char *hostname = NULL, *cmd;
+	int ask = 0, force = 0, auto_relink = 0, fd = -1, ttl = 0;
+	long long timeout = 0, fam = -1;
+	char *pos[4];
+	int npos = 0, i, ret;
 	struct nlmsghdr *nlh;
-	const char *pass;
-	long long fam = -1;
-	int ret;
 
-	if (argc < 2)
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+#define ARG()	(i + 1 < argc ? argv[++i] : (exit(usage()), ""))
+		if (!strcmp(a, "-j") || !strcmp(a, "--json"))
+			c.json = 1;
+		else if (!strcmp(a, "-d") || !strcmp(a, "--dev"))
+			dev = ARG();
+		else if (!strcmp(a, "--security"))
+			security = ARG();
+		else if (!strcmp(a, "--passphrase-file"))
+			pass_file = ARG();
+		else if (!strcmp(a, "--ask"))
+			ask = 1;
+		else if (!strcmp(a, "--addr"))
+			s_addr = ARG();
+		else if (!strcmp(a, "--netmask"))
+			s_mask = ARG();
+		else if (!strcmp(a, "--gateway"))
+			s_gw = ARG();
+		else if (!strcmp(a, "--dns"))
+			s_dns = ARG();
+		else if (!strcmp(a, "--hostname"))
+			hostname = ARG();
+		else if (!strcmp(a, "--timeout"))
+			timeout = atoll(ARG());
+		else if (!strcmp(a, "--auto-relink"))
+			auto_relink = 1;
+		else if (!strcmp(a, "--force"))
+			force = 1;
+		else if (!strcmp(a, "--fd"))
+			fd = atoi(ARG());
+		else if (!strcmp(a, "--ttl"))
+			ttl = atoi(ARG());
+		else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+			return usage(), EX_OK;
+		else if (a[0] == '-' && a[1])
+			return usage();
+		else if (npos < 4)
+			pos[npos++] = argv[i];
+		else
+			return usage();
+#undef ARG
+	}
+	if (!npos)
 		return usage();
-	if (ctl_open(&c))
-		return 1;
-	if (!strcmp(argv[1], "show") && argc == 2) {
-		nlh = msg(&c, c.family, SPISOCK_CMD_DEV_GET, SPISOCK_GENL_VERSION,
-			  NLM_F_DUMP);
-		ret = run(&c, nlh, show_cb, NULL);
-	} else if (!strcmp(argv[1], "family") && argc == 2) {
-		nlh = msg(&c, c.family, SPISOCK_CMD_FAMILY_GET,
-			  SPISOCK_GENL_VERSION, NLM_F_ACK);
-		ret = run(&c, nlh, show_cb, &fam);
+	cmd = pos[0];
+
+	ret = ctl_open(&c);
+	if (ret)
+		return ret;
+
+	if (!strcmp(cmd, "dev") || !strcmp(cmd, "show")) {
+		if (npos != 1)
+			return usage();
+		ret = cmd_dev(&c);
+		goto out;
+	}
+	if (!strcmp(cmd, "family")) {
+		nlh = msg(&c, c.family, SPISOCK_CMD_FAMILY_GET, NLM_F_ACK);
+		ret = run(&c, nlh, family_num_cb, &fam);
 		if (!ret)
-			printf("%lld\n", fam);
-	} else if (!strcmp(argv[1], "link") && (argc == 4 || argc == 5)) {
-		pass = argc == 5 ? argv[4] : getenv("SPISOCK_PASSPHRASE");
-		nlh = msg(&c, c.family, SPISOCK_CMD_LINK, SPISOCK_GENL_VERSION,
-			  NLM_F_ACK);
-		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, argv[2]);
-		mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(argv[3]), argv[3]);
+			printf(c.json ? "{\"family\":%lld}\n" : "%lld\n", fam);
+		goto out;
+	}
+	if (!strcmp(cmd, "monitor")) {
+		ret = cmd_monitor(&c);
+		goto out;
+	}
+
+	/* The radio: -d, the first form's RADIO, or the first radio. */
+	if (!strcmp(cmd, "link") && npos >= 3)
+		dev = pos[1];
+	else if (!strcmp(cmd, "unlink") && npos == 2)
+		dev = pos[1];
+	if (dev)
+		snprintf(radio, sizeof(radio), "%s", dev);
+	else if (default_radio(&c, radio, sizeof(radio)))
+		goto out_err;
+
+	if (!strcmp(cmd, "link") && npos >= 2) {
+		const char *ssid = npos >= 3 ? pos[2] : pos[1];
+		const char *pass = npos == 4 ? pos[3] : getenv("SPISOCK_PASSPHRASE");
+		int sec = -1;
+
+		if (security) {
+			sec = parse_security(security);
+			if (sec < 0)
+				return usage();
+		}
+		if (pass_file && read_secret_file(pass_file, secret, sizeof(secret)))
+			return EX_FAIL;
+		if (ask && ask_secret(sec == SPISOCK_SECURITY_WEP ? "WEP key" :
+				      "passphrase", secret, sizeof(secret)))
+			return EX_FAIL;
+		if (pass_file || ask)
+			pass = secret;
+		if (strlen(ssid) < 1 || strlen(ssid) > 32) {
+			fprintf(stderr, "spisockctl link: the SSID must be 1..32 bytes\n");
+			return EX_USAGE;
+		}
+		nlh = msg(&c, c.family, SPISOCK_CMD_LINK, NLM_F_ACK);
+		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
+		mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(ssid), ssid);
+		if (sec >= 0)
+			mnl_attr_put_u8(nlh, SPISOCK_ATTR_SECURITY, sec);
 		if (pass && *pass)
-			mnl_attr_put(nlh, SPISOCK_ATTR_PASSPHRASE, strlen(pass),
-				     pass);
+			mnl_attr_put(nlh, sec == SPISOCK_SECURITY_WEP ?
+				     SPISOCK_ATTR_WEP_KEY : SPISOCK_ATTR_PASSPHRASE,
+				     strlen(pass), pass);
+		if ((s_addr && put_addr(nlh, SPISOCK_ATTR_ADDR, s_addr)) ||
+		    (s_mask && put_addr(nlh, SPISOCK_ATTR_NETMASK, s_mask)) ||
+		    (s_gw && put_addr(nlh, SPISOCK_ATTR_GATEWAY, s_gw)) ||
+		    (s_dns && put_addr(nlh, SPISOCK_ATTR_DNS, s_dns)))
+			return EX_USAGE;
+		if (hostname)
+			mnl_attr_put_strz(nlh, SPISOCK_ATTR_HOSTNAME, hostname);
+		if (timeout)
+			mnl_attr_put_u32(nlh, SPISOCK_ATTR_TIMEOUT, timeout);
+		if (auto_relink)
+			mnl_attr_put_u8(nlh, SPISOCK_ATTR_AUTO_RELINK, 1);
 		ret = run(&c, nlh, NULL, NULL);
-	} else if (!strcmp(argv[1], "unlink") && argc == 3) {
-		nlh = msg(&c, c.family, SPISOCK_CMD_UNLINK, SPISOCK_GENL_VERSION,
-			  NLM_F_ACK);
-		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, argv[2]);
+		memset(secret, 0, sizeof(secret));
+		memset(c.buf, 0, sizeof(c.buf));	/* the request held it */
+		if (ret && errno == EINTR)
+			fprintf(stderr,
+				"spisockctl link: interrupted; the join goes on (spisockctl monitor shows its outcome)\n");
+	} else if (!strcmp(cmd, "unlink") && npos <= 2) {
+		nlh = msg(&c, c.family, SPISOCK_CMD_UNLINK, NLM_F_ACK);
+		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
+		ret = run(&c, nlh, NULL, NULL);
+	} else if (!strcmp(cmd, "status") && npos == 1) {
+		nlh = msg(&c, c.family, SPISOCK_CMD_LINK_GET, NLM_F_ACK);
+		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
+		ret = run(&c, nlh, status_cb, &c);
+	} else if (!strcmp(cmd, "scan") && npos == 1) {
+		nlh = msg(&c, c.family, SPISOCK_CMD_SCAN, NLM_F_ACK);
+		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
+		if (force)
+			mnl_attr_put(nlh, SPISOCK_ATTR_FORCE, 0, NULL);
+		ret = run(&c, nlh, scan_cb, &c);
+	} else if (!strcmp(cmd, "resolve") && npos == 2) {
+		nlh = msg(&c, c.family, SPISOCK_CMD_RESOLVE, NLM_F_ACK);
+		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
+		mnl_attr_put_strz(nlh, SPISOCK_ATTR_HOST, pos[1]);
+		ret = run(&c, nlh, resolve_cb, &c);
+	} else if (!strcmp(cmd, "ping") && npos == 2) {
+		nlh = msg(&c, c.family, SPISOCK_CMD_PING, NLM_F_ACK);
+		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
+		if (put_addr(nlh, SPISOCK_ATTR_ADDR, pos[1]))
+			return EX_USAGE;
+		if (ttl)
+			mnl_attr_put_u8(nlh, SPISOCK_ATTR_TTL, ttl);
+		ret = run(&c, nlh, ping_cb, &c);
+	} else if (!strcmp(cmd, "power-save") && npos == 2 &&
+		   (!strcmp(pos[1], "on") || !strcmp(pos[1], "off"))) {
+		nlh = msg(&c, c.family, SPISOCK_CMD_POWER_SAVE, NLM_F_ACK);
+		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
+		mnl_attr_put_u8(nlh, SPISOCK_ATTR_POWER_SAVE, !strcmp(pos[1], "on"));
+		ret = run(&c, nlh, NULL, NULL);
+	} else if (!strcmp(cmd, "netns") && (npos == 2) != (fd >= 0)) {
+		nlh = msg(&c, c.family, SPISOCK_CMD_SET_NETNS, NLM_F_ACK);
+		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
+		if (fd >= 0)
+			mnl_attr_put_u32(nlh, SPISOCK_ATTR_NETNS_FD, fd);
+		else
+			mnl_attr_put_u32(nlh, SPISOCK_ATTR_NETNS_PID, atoi(pos[1]));
 		ret = run(&c, nlh, NULL, NULL);
 	} else {
 		mnl_socket_close(c.nl);
 		return usage();
 	}
-	if (ret)
-		fprintf(stderr, "spisockctl %s: %s\n", argv[1], strerror(errno));
+out:
+	if (!ret) {
+		mnl_socket_close(c.nl);
+		return EX_OK;
+	}
+out_err:
+	ret = report(&c, cmd, radio[0] ? radio : NULL);
 	mnl_socket_close(c.nl);
-	return ret ? 1 : 0;
+	return ret;
 }

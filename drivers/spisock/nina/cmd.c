@@ -22,6 +22,11 @@
 
 #include <trace/events/spisock.h>
 
+static unsigned int status_interval_ms = 2000;
+module_param(status_interval_ms, uint, 0644);
+MODULE_PARM_DESC(status_interval_ms,
+		 "link monitoring: one GET_CONN_STATUS per interval in ms while linked (default 2000, 0: off)");
+
 static unsigned int cmd_timeout_ms = 1000;
 module_param(cmd_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(cmd_timeout_ms,
@@ -213,8 +218,29 @@ static void nina_run_queue(struct nina_radio *r)
 }
 
 /*
+ * The status tick (decision 5): at most one GET_CONN_STATUS per
+ * status_interval_ms while the radio is linked or an interrupted join goes
+ * on. Return: jiffies until the next tick is due.
+ */
+static long nina_tick(struct nina_radio *r)
+{
+	unsigned int ms = READ_ONCE(status_interval_ms);
+	unsigned long now = jiffies;
+
+	if (!ms || READ_ONCE(r->tick_state) == NINA_TICK_NONE)
+		return MAX_SCHEDULE_TIMEOUT;
+	if (time_before(now, r->tick_at) &&
+	    r->tick_at - now <= msecs_to_jiffies(ms))
+		return r->tick_at - now;
+	r->tick_at = now + msecs_to_jiffies(ms);
+	nina_status_tick(r);
+	return msecs_to_jiffies(ms);
+}
+
+/*
  * Queued commands first (a syscall waits for each), then one pass over the
- * sockets that need the bus; sleep until the earliest socket is due.
+ * sockets that need the bus, then the status tick; sleep until the
+ * earliest socket or the tick is due.
  */
 static int nina_worker(void *data)
 {
@@ -231,6 +257,7 @@ static int nina_worker(void *data)
 		r->kick = false;
 		spin_unlock(&r->lock);
 		timeout = nina_poll_pass(r);
+		timeout = min(timeout, nina_tick(r));
 	}
 	return 0;
 }

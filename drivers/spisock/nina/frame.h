@@ -26,7 +26,7 @@
 #define NINA_SENDTO_MAX		1472	/* SOCKET_SENDTO: no IP fragmentation */
 #define NINA_RECV_MAX		4076	/* SOCKET_RECV/RECVFROM size */
 
-#define NINA_MAX_PARAMS		8
+#define NINA_MAX_PARAMS		10	/* SCAN_NETWORKS: up to 10 SSIDs */
 
 /* Opcodes the driver uses. */
 enum nina_op {

@@ -111,6 +111,13 @@ static int nina_probe(struct spi_device *spi)
 	sdev->max_sockets = max_sockets ? max_sockets :
 			    r->adafruit ? 6 : 10;
 	strscpy(sdev->name, r->name, sizeof(sdev->name));
+	strscpy(sdev->chip, "nina-w102", sizeof(sdev->chip));
+	strscpy(sdev->fw_version, r->fw_version, sizeof(sdev->fw_version));
+	strscpy(sdev->fw_flavour, r->adafruit ? "adafruit" : "arduino",
+		sizeof(sdev->fw_flavour));
+	/* Only DEV_GET reports it: a radio without one still works. */
+	if (nina_read_mac(r, sdev->mac))
+		dev_warn(dev, "no answer to GET_MACADDR\n");
 	ret = spisock_register_device(sdev);
 	if (ret) {
 		spisock_put_device(sdev);

@@ -16,6 +16,8 @@
 #include <linux/wait.h>
 #include <linux/in.h>
 
+#include <net/spisock.h>
+
 #include "frame.h"
 #include "policy.h"
 
@@ -26,11 +28,30 @@ struct sock;
 struct task_struct;
 
 /* Extra opcodes (frame.h lists the socket and station ones). */
-#define NINA_GET_REASON_CODE	0x1f
-#define NINA_GET_CURR_RSSI	0x25
 #define NINA_SET_KEY		0x12
+#define NINA_SET_IP_CONFIG	0x14
+#define NINA_SET_DNS_CONFIG	0x15
+#define NINA_SET_HOSTNAME	0x16
+#define NINA_SET_POWER_MODE	0x17
+#define NINA_GET_DNS_CONFIG	0x1e
+#define NINA_GET_REASON_CODE	0x1f
+#define NINA_GET_CURR_SSID	0x23
+#define NINA_GET_CURR_BSSID	0x24
+#define NINA_GET_CURR_RSSI	0x25
+#define NINA_GET_CURR_ENCT	0x26
 #define NINA_SCAN_NETWORKS	0x27
+#define NINA_GET_IDX_RSSI	0x32
+#define NINA_GET_IDX_ENCT	0x33
+#define NINA_GET_IDX_BSSID	0x3c
+#define NINA_GET_IDX_CHANNEL	0x3d
 #define NINA_PING		0x3e
+
+/* What the status tick watches (&nina_radio.tick_state). */
+#define NINA_TICK_NONE		0	/* not linked: nothing to watch */
+#define NINA_TICK_JOINING	1	/* an interrupted join goes on */
+#define NINA_TICK_LINKED	2	/* linked: watch for a loss */
+
+#define NINA_SCAN_MAX		10	/* MAX_SCAN_RESULTS (facts §4) */
 
 /* GET_CONN_STATUS values (facts §3.1). */
 #define NINA_WL_IDLE		0
@@ -205,6 +226,12 @@ struct nina_req {
  * @kick: a socket wants the worker's attention, under @lock
  * @loss: the chip proved it lost its sockets; the worker recovers
  * @io: the worker's payload scratch buffer (NINA_BUF_LEN)
+ * @tick_state: NINA_TICK_*, what the status tick watches
+ * @tick_at: jiffies of the next status tick
+ * @join_until: jiffies after which an interrupted join counts as failed
+ * @scan: the last scan's networks (BSSID -> channel for the link), under
+ *	the core's per-radio control lock
+ * @nscan: their number
  */
 struct nina_radio {
 	struct spi_device *spi;
@@ -240,6 +267,12 @@ struct nina_radio {
 	bool kick;
 	bool loss;
 	u8 *io;
+
+	int tick_state;
+	unsigned long tick_at;
+	unsigned long join_until;
+	struct spisock_scan_result scan[NINA_SCAN_MAX];
+	unsigned int nscan;
 };
 
 static inline const char *nina_name(const struct nina_radio *r)
@@ -309,5 +342,7 @@ void nina_loss_recover(struct nina_radio *r);
 /* ops.c */
 extern const struct spisock_dev_ops nina_dev_ops;
 int nina_detect_firmware(struct nina_radio *r);
+void nina_status_tick(struct nina_radio *r);
+int nina_read_mac(struct nina_radio *r, u8 *mac);
 
 #endif /* _SPISOCK_NINA_H */

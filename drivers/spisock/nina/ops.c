@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nina-fw radio operations: firmware detection at probe, the control ops
- * (link, unlink, status) and the ops table; the socket ops live in sock.c
- * and the worker's socket service in poll.c.
+ * (link, unlink, status, scan, resolve, ping, power save), the status tick
+ * and the ops table; the socket ops live in sock.c and the worker's socket
+ * service in poll.c.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/delay.h>
+#include <linux/etherdevice.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/sched/signal.h>
@@ -95,48 +97,208 @@ int nina_detect_firmware(struct nina_radio *r)
 	return 0;
 }
 
-static int nina_join_result(struct nina_radio *r, int status)
+/* Arduino firmware up to 2.0.0 sends MACs and BSSIDs byte-reversed (§6.1). */
+static void nina_copy_mac(struct nina_radio *r, u8 *dst, const u8 *src)
+{
+	unsigned int major = 0;
+	int i;
+
+	if (r->adafruit && sscanf(r->fw_version, "%u.", &major) == 1 &&
+	    major >= 3) {
+		memcpy(dst, src, 6);
+		return;
+	}
+	for (i = 0; i < 6; i++)
+		dst[i] = src[5 - i];
+}
+
+/**
+ * nina_read_mac() - read the radio's MAC address
+ * @r: the radio, with its worker running
+ * @mac: 6 bytes
+ *
+ * Return: 0 or a negative errno.
+ */
+int nina_read_mac(struct nina_radio *r, u8 *mac)
+{
+	u8 buf[16];
+	struct nina_req req = {
+		.op = NINA_GET_MACADDR,
+		.params = &nina_dummy_param,
+		.n = 1,
+		.reply = buf,
+		.reply_size = sizeof(buf),
+	};
+	int ret = nina_cmd(r, &req);
+
+	if (ret < 0)
+		return ret;
+	if (ret != 1 || req.out[0].len != 6)
+		return -EIO;
+	nina_copy_mac(r, mac, req.out[0].data);
+	return 0;
+}
+
+/* GET_CURR_ENCT / GET_IDX_ENCT (§3.1) to enum spisock_security. */
+static u8 nina_security(u8 enc)
+{
+	switch (enc) {
+	case 7:
+		return SPISOCK_SECURITY_OPEN;
+	case 5:
+		return SPISOCK_SECURITY_WEP;
+	case 2:
+		return SPISOCK_SECURITY_WPA;
+	case 4:
+		return SPISOCK_SECURITY_WPA2;
+	default:
+		return SPISOCK_SECURITY_OTHER;
+	}
+}
+
+/* A command whose reply is one parameter of @len bytes, copied to @out. */
+static int nina_cmd_fixed(struct nina_radio *r, u8 op,
+			  const struct nina_param *params, unsigned int n,
+			  void *out, unsigned int len)
+{
+	u8 buf[3 + 2 + 32 + 4];
+	struct nina_req req = {
+		.op = op,
+		.params = params,
+		.n = n,
+		.reply = buf,
+		.reply_size = sizeof(buf),
+	};
+	int ret = nina_cmd(r, &req);
+
+	if (ret < 0)
+		return ret;
+	if (ret < 1 || req.out[0].len != len)
+		return -EIO;
+	memcpy(out, req.out[0].data, len);
+	return 0;
+}
+
+/* The chip's last disconnect reason, 0 when it has none. */
+static u32 nina_reason(struct nina_radio *r)
 {
 	int reason = nina_cmd_u8(r, NINA_GET_REASON_CODE, NULL, 0);
 
-	if (reason < 0)
-		reason = 0;	/* firmware before 1.2.3 has no reason */
-	dev_info(&r->spi->dev, "join failed: status %d, reason %d\n", status,
-		 reason);
+	return reason < 0 ? 0 : reason;	/* firmware before 1.2.3: none */
+}
+
+static int nina_join_errno(u32 reason)
+{
 	switch (reason) {
 	case 201:	/* NO_AP_FOUND */
 		return -ENETUNREACH;
 	case 202:	/* AUTH_FAIL */
+	case 204:	/* HANDSHAKE_TIMEOUT */
+	case 15:	/* 4WAY_HANDSHAKE_TIMEOUT */
 		return -EACCES;
 	default:
 		return -ECONNREFUSED;
 	}
 }
 
-static int nina_status(struct spisock_dev *sdev, struct spisock_status *st);
+static int nina_status(struct spisock_dev *sdev, struct spisock_status *st,
+		       bool full);
 
-static int nina_link(struct spisock_dev *sdev,
-		     const struct spisock_link_params *p)
+/* Mark the chip's sockets lost: the worker fails them before its next command. */
+static void nina_mark_loss(struct nina_radio *r)
 {
-	struct nina_radio *r = nina_radio(sdev);
-	size_t plen = strnlen(p->passphrase, sizeof(p->passphrase) - 1);
-	struct nina_param params[2] = {
-		{ p->ssid, p->ssid_len },
-		{ (const u8 *)p->passphrase, plen },
-	};
-	unsigned long deadline;
+	spin_lock(&r->lock);
+	r->loss = true;
+	spin_unlock(&r->lock);
+}
+
+/* Static address, DNS server and host name, before the join (§3.2). */
+static int nina_link_setup(struct nina_radio *r,
+			   const struct spisock_link_params *p)
+{
+	static const u8 valid = 1;
+	static const __be32 none;
 	int ret;
 
+	if (p->hostname[0]) {
+		struct nina_param hp = { (const u8 *)p->hostname,
+					 strlen(p->hostname) };
+
+		ret = nina_cmd_u8(r, NINA_SET_HOSTNAME, &hp, 1);
+		if (ret < 0)
+			return ret;
+	}
+	if (p->addr) {
+		struct nina_param ip[4] = {
+			{ &valid, 1 },
+			{ (const u8 *)&p->addr, 4 },
+			{ (const u8 *)&p->gateway, 4 },
+			{ (const u8 *)&p->netmask, 4 },
+		};
+		struct nina_param dns[3] = {
+			{ &valid, 1 },
+			{ (const u8 *)&p->dns, 4 },
+			{ (const u8 *)&none, 4 },
+		};
+
+		/* SET_IP_CONFIG answers 0 on success (§6.2) */
+		ret = nina_cmd_u8(r, NINA_SET_IP_CONFIG, ip, 4);
+		if (ret < 0)
+			return ret;
+		if (p->dns) {
+			ret = nina_cmd_u8(r, NINA_SET_DNS_CONFIG, dns, 3);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static int nina_link(struct spisock_dev *sdev,
+		     const struct spisock_link_params *p, u32 *reason)
+{
+	struct nina_radio *r = nina_radio(sdev);
+	size_t klen = strnlen(p->key, sizeof(p->key) - 1);
+	static const u8 key_idx;
+	struct nina_param params[3] = { { p->ssid, p->ssid_len } };
+	unsigned int n = 1;
+	unsigned long deadline;
+	u8 op = NINA_SET_NET;
+	int ret;
+
+	*reason = 0;
 	if (!p->ssid_len || p->ssid_len > 32)
 		return -EINVAL;
-	ret = nina_cmd_u8(r, plen ? NINA_SET_PASSPHRASE : NINA_SET_NET,
-			  params, plen ? 2 : 1);
+	/* Joining drops the link in use: that is a link loss (decision 6). */
+	if (xchg(&r->tick_state, NINA_TICK_NONE) == NINA_TICK_LINKED)
+		nina_mark_loss(r);
+	WRITE_ONCE(sdev->addr, 0);
+	ret = nina_link_setup(r, p);
+	if (ret < 0)
+		return ret;
+
+	switch (p->security) {
+	case SPISOCK_SECURITY_OPEN:
+		break;
+	case SPISOCK_SECURITY_WEP:
+		op = NINA_SET_KEY;
+		params[1] = (struct nina_param){ &key_idx, 1 };
+		params[2] = (struct nina_param){ (const u8 *)p->key, klen };
+		n = 3;
+		break;
+	default:
+		op = NINA_SET_PASSPHRASE;
+		params[1] = (struct nina_param){ (const u8 *)p->key, klen };
+		n = 2;
+		break;
+	}
+	ret = nina_cmd_u8(r, op, params, n);
 	if (ret < 0)
 		return ret;
 	if (ret != 1)
 		return -EIO;
 
-	deadline = jiffies + msecs_to_jiffies(link_timeout_ms);
+	deadline = jiffies + msecs_to_jiffies(p->timeout_ms ?: link_timeout_ms);
 	for (;;) {
 		ret = nina_cmd_u8(r, NINA_GET_CONN_STATUS, NULL, 0);
 		if (ret < 0)
@@ -146,16 +308,36 @@ static int nina_link(struct spisock_dev *sdev,
 
 			trace_spisock_radio_event(nina_name(r), "link-up", 0);
 			/* Learn the address getsockname() and bind() need. */
-			return nina_status(sdev, &st);
+			ret = nina_status(sdev, &st, false);
+			if (!ret) {
+				WRITE_ONCE(r->tick_state, NINA_TICK_LINKED);
+				/* an idle worker sleeps with no tick due */
+				nina_kick(r);
+			}
+			return ret;
 		}
-		if (ret == NINA_WL_CONNECT_FAILED)
-			return nina_join_result(r, ret);
-		if (time_after(jiffies, deadline))
-			return nina_join_result(r, ret) == -ECONNREFUSED ?
-			       -ETIMEDOUT : -ENETUNREACH;
+		if (ret == NINA_WL_CONNECT_FAILED) {
+			*reason = nina_reason(r);
+			dev_info(&r->spi->dev, "join failed: reason %u\n",
+				 *reason);
+			return nina_join_errno(*reason);
+		}
+		if (time_after(jiffies, deadline)) {
+			*reason = nina_reason(r);
+			/* Abandon the join: the chip would go on trying. */
+			nina_cmd_u8(r, NINA_DISCONNECT, &nina_dummy_param, 1);
+			dev_info(&r->spi->dev, "join timed out: reason %u\n",
+				 *reason);
+			return *reason == 201 ? -ENETUNREACH : -ETIMEDOUT;
+		}
 		if (msleep_interruptible(link_poll_ms) ||
-		    signal_pending(current))
+		    signal_pending(current)) {
+			/* The join goes on; the status tick reports it. */
+			WRITE_ONCE(r->join_until, deadline);
+			WRITE_ONCE(r->tick_state, NINA_TICK_JOINING);
+			nina_kick(r);
 			return -EINTR;
+		}
 	}
 }
 
@@ -168,20 +350,72 @@ static int nina_link(struct spisock_dev *sdev,
 static int nina_unlink(struct spisock_dev *sdev)
 {
 	struct nina_radio *r = nina_radio(sdev);
-	int ret = nina_cmd_u8(r, NINA_DISCONNECT, &nina_dummy_param, 1);
+	int ret;
 
+	WRITE_ONCE(r->tick_state, NINA_TICK_NONE);
+	ret = nina_cmd_u8(r, NINA_DISCONNECT, &nina_dummy_param, 1);
 	if (ret < 0)
 		return ret;
 	WRITE_ONCE(sdev->addr, 0);
 	trace_spisock_radio_event(nina_name(r), "link-down", 0);
-	spin_lock(&r->lock);
-	r->loss = true;
-	spin_unlock(&r->lock);
+	nina_mark_loss(r);
 	nina_cmd_u8(r, NINA_GET_CONN_STATUS, NULL, 0);
 	return ret == 1 ? 0 : -EIO;
 }
 
-static int nina_status(struct spisock_dev *sdev, struct spisock_status *st)
+/* The link's details for LINK_GET: SSID, BSSID, security, DNS, channel. */
+static int nina_status_full(struct nina_radio *r, struct spisock_status *st)
+{
+	u8 buf[3 + 2 + 32 + 2 + 4 + 4];
+	struct nina_req req = {
+		.params = &nina_dummy_param,
+		.n = 1,
+		.reply = buf,
+		.reply_size = sizeof(buf),
+	};
+	u8 raw[6], enc;
+	unsigned int i;
+	int ret;
+
+	req.op = NINA_GET_CURR_SSID;
+	ret = nina_cmd(r, &req);
+	if (ret < 0)
+		return ret;
+	if (ret != 1 || req.out[0].len > sizeof(st->ssid))
+		return -EIO;
+	st->ssid_len = req.out[0].len;
+	memcpy(st->ssid, req.out[0].data, st->ssid_len);
+
+	ret = nina_cmd_fixed(r, NINA_GET_CURR_BSSID, &nina_dummy_param, 1,
+			     raw, 6);
+	if (ret)
+		return ret;
+	nina_copy_mac(r, st->bssid, raw);
+	st->has_bssid = true;
+
+	ret = nina_cmd_fixed(r, NINA_GET_CURR_ENCT, &nina_dummy_param, 1,
+			     &enc, 1);
+	if (ret)
+		return ret;
+	st->security = nina_security(enc);
+
+	/* GET_DNS_CONFIG needs firmware >= 1.6.0: without it, no DNS. */
+	req.op = NINA_GET_DNS_CONFIG;
+	ret = nina_cmd(r, &req);
+	if (ret >= 1 && req.out[0].len == 4)
+		memcpy(&st->dns, req.out[0].data, 4);
+	else if (ret < 0 && ret != -ENOMSG)
+		return ret;
+
+	/* nina-fw has no GET_CURR_CHANNEL: the last scan may know it. */
+	for (i = 0; i < r->nscan; i++)
+		if (ether_addr_equal(r->scan[i].bssid, st->bssid))
+			st->channel = r->scan[i].channel;
+	return 0;
+}
+
+static int nina_status(struct spisock_dev *sdev, struct spisock_status *st,
+		       bool full)
 {
 	struct nina_radio *r = nina_radio(sdev);
 	u8 buf[32];
@@ -195,6 +429,7 @@ static int nina_status(struct spisock_dev *sdev, struct spisock_status *st)
 	int ret;
 
 	memset(st, 0, sizeof(*st));
+	st->sockets_used = READ_ONCE(r->nfds);
 	ret = nina_cmd_u8(r, NINA_GET_CONN_STATUS, NULL, 0);
 	if (ret < 0)
 		return ret;
@@ -208,21 +443,217 @@ static int nina_status(struct spisock_dev *sdev, struct spisock_status *st)
 	ret = nina_cmd(r, &req);
 	if (ret < 0)
 		return ret;
-	if (ret != 3 || req.out[0].len != 4)
+	if (ret != 3 || req.out[0].len != 4 || req.out[1].len != 4 ||
+	    req.out[2].len != 4)
 		return -EIO;
 	memcpy(&st->addr, req.out[0].data, 4);
+	memcpy(&st->netmask, req.out[1].data, 4);
+	memcpy(&st->gateway, req.out[2].data, 4);
 	WRITE_ONCE(sdev->addr, st->addr);
 
-	req.op = NINA_GET_CURR_RSSI;
+	ret = nina_cmd_fixed(r, NINA_GET_CURR_RSSI, &nina_dummy_param, 1,
+			     &rssi, 4);
+	if (ret)
+		return ret;
+	/* int32, little-endian (facts §2.6) */
+	st->rssi = (s32)le32_to_cpu(rssi);
+	return full ? nina_status_full(r, st) : 0;
+}
+
+/* One GET_IDX_* query of scan entry @idx into @out (@len bytes). */
+static int nina_scan_idx(struct nina_radio *r, u8 op, u8 idx, void *out,
+			 unsigned int len)
+{
+	struct nina_param p = { &idx, 1 };
+
+	return nina_cmd_fixed(r, op, &p, 1, out, len);
+}
+
+/*
+ * SCAN_NETWORKS blocks inside the chip and drops its station link (§6.8):
+ * a linked radio's sockets fail first (the core restores the link).
+ */
+static int nina_scan(struct spisock_dev *sdev, struct spisock_scan_result *res,
+		     unsigned int max)
+{
+	struct nina_radio *r = nina_radio(sdev);
+	struct nina_req req = { .op = NINA_SCAN_NETWORKS };
+	unsigned int i, n;
+	u8 *buf;
+	int ret;
+
+	if (xchg(&r->tick_state, NINA_TICK_NONE) != NINA_TICK_NONE)
+		nina_mark_loss(r);
+	WRITE_ONCE(sdev->addr, 0);
+	buf = kmalloc(NINA_SCAN_MAX * 33 + 8, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	req.reply = buf;
+	req.reply_size = NINA_SCAN_MAX * 33 + 8;
 	ret = nina_cmd(r, &req);
 	if (ret < 0)
+		goto out;
+	n = min3((unsigned int)ret, max, (unsigned int)NINA_SCAN_MAX);
+	r->nscan = 0;
+	for (i = 0; i < n; i++) {
+		struct spisock_scan_result *e = &r->scan[i];
+
+		if (req.out[i].len > sizeof(e->ssid)) {
+			ret = -EIO;
+			goto out;
+		}
+		memset(e, 0, sizeof(*e));
+		e->ssid_len = req.out[i].len;
+		memcpy(e->ssid, req.out[i].data, e->ssid_len);
+	}
+	/* The reply buffer is done with: the GET_IDX_* queries follow. */
+	for (i = 0; i < n; i++) {
+		struct spisock_scan_result *e = &r->scan[i];
+		__le32 rssi;
+		u8 raw[6], enc;
+
+		ret = nina_scan_idx(r, NINA_GET_IDX_RSSI, i, &rssi, 4);
+		if (!ret)
+			ret = nina_scan_idx(r, NINA_GET_IDX_ENCT, i, &enc, 1);
+		if (!ret)
+			ret = nina_scan_idx(r, NINA_GET_IDX_BSSID, i, raw, 6);
+		if (!ret)
+			ret = nina_scan_idx(r, NINA_GET_IDX_CHANNEL, i,
+					    &e->channel, 1);
+		if (ret)
+			goto out;
+		e->rssi = (s32)le32_to_cpu(rssi);
+		e->security = nina_security(enc);
+		nina_copy_mac(r, e->bssid, raw);
+		res[i] = *e;
+	}
+	r->nscan = n;
+	ret = n;
+out:
+	kfree(buf);
+	return ret;
+}
+
+static int nina_resolve(struct spisock_dev *sdev, const char *name,
+			__be32 *addr)
+{
+	struct nina_radio *r = nina_radio(sdev);
+	struct nina_param p = { (const u8 *)name, strlen(name) };
+	int ret;
+
+	if (!p.len || p.len > 255)
+		return -EINVAL;
+	ret = nina_cmd_u8(r, NINA_REQ_HOST_BY_NAME, &p, 1);
+	if (ret < 0)
 		return ret;
-	if (ret != 1 || req.out[0].len != 4)
-		return -EIO;
-	/* int32, little-endian (facts §2.6) */
-	memcpy(&rssi, req.out[0].data, 4);
-	st->rssi = clamp_t(s32, (s32)le32_to_cpu(rssi), S8_MIN, S8_MAX);
+	if (ret != 1)
+		return -ENOENT;
+	ret = nina_cmd_fixed(r, NINA_GET_HOST_BY_NAME, NULL, 0, addr, 4);
+	if (ret)
+		return ret;
+	/* 255.255.255.255 is the firmware's failure value (§3.3) */
+	return *addr == htonl(INADDR_NONE) ? -ENOENT : 0;
+}
+
+static int nina_ping(struct spisock_dev *sdev, __be32 addr, u8 ttl,
+		     u32 *rtt_ms)
+{
+	struct nina_radio *r = nina_radio(sdev);
+	struct nina_param p[2] = { { (const u8 *)&addr, 4 }, { &ttl, 1 } };
+	__le16 rtt;
+	int ret;
+
+	ret = nina_cmd_fixed(r, NINA_PING, p, 2, &rtt, 2);
+	if (ret)
+		return ret;
+	/* int16, little-endian: the RTT in ms, or negative for no answer */
+	if ((s16)le16_to_cpu(rtt) < 0)
+		return -ETIMEDOUT;
+	*rtt_ms = le16_to_cpu(rtt);
 	return 0;
+}
+
+static int nina_power_save(struct spisock_dev *sdev, int mode)
+{
+	struct nina_radio *r = nina_radio(sdev);
+	u8 m = !!mode;
+	struct nina_param p = { &m, 1 };
+	int ret = nina_cmd_u8(r, NINA_SET_POWER_MODE, &p, 1);
+
+	if (ret < 0)
+		return ret;
+	return ret == 1 ? 0 : -EIO;
+}
+
+/* From the worker: a command whose reply is one byte. */
+static int nina_w_u8(struct nina_radio *r, u8 op,
+		     const struct nina_param *params, unsigned int n)
+{
+	struct nina_req req = { .op = op, .params = params, .n = n };
+	int ret = nina_exec(r, &req);
+
+	if (ret < 0)
+		return ret;
+	if (ret != 1 || req.out[0].len != 1)
+		return -EIO;
+	return req.out[0].data[0];
+}
+
+/**
+ * nina_status_tick() - the low-rate link check (decision 5)
+ * @r: the radio
+ *
+ * One GET_CONN_STATUS. A linked radio whose chip no longer is: the link
+ * was lost, so every socket fails (decision 6) before the core hears of
+ * it. An interrupted join: report its outcome once the chip knows it.
+ * Context: the worker thread only.
+ */
+void nina_status_tick(struct nina_radio *r)
+{
+	int ts = READ_ONCE(r->tick_state);
+	struct nina_req req = {
+		.op = NINA_GET_IPADDR,
+		.params = &nina_dummy_param,
+		.n = 1,
+	};
+	int st, reason;
+
+	if (ts == NINA_TICK_NONE || !r->sdev)
+		return;
+	st = nina_w_u8(r, NINA_GET_CONN_STATUS, NULL, 0);
+	if (st < 0)
+		return;	/* the transport has said why */
+	if (st == NINA_WL_CONNECTED) {
+		if (ts != NINA_TICK_JOINING ||
+		    cmpxchg(&r->tick_state, ts, NINA_TICK_LINKED) != ts)
+			return;
+		if (nina_exec(r, &req) == 3 && req.out[0].len == 4) {
+			__be32 addr;
+
+			memcpy(&addr, req.out[0].data, 4);
+			WRITE_ONCE(r->sdev->addr, addr);
+		}
+		spisock_link_event(r->sdev, true, 0);
+		return;
+	}
+	/* Still associating (status 1 or 0) within the join's bound. */
+	if (ts == NINA_TICK_JOINING && st != NINA_WL_CONNECT_FAILED &&
+	    time_before(jiffies, READ_ONCE(r->join_until)))
+		return;
+	reason = nina_w_u8(r, NINA_GET_REASON_CODE, NULL, 0);
+	if (reason < 0)
+		reason = 0;
+	if (cmpxchg(&r->tick_state, ts, NINA_TICK_NONE) != ts)
+		return;	/* a LINK or UNLINK took over */
+	WRITE_ONCE(r->sdev->addr, 0);
+	if (ts == NINA_TICK_LINKED) {
+		dev_info(&r->spi->dev, "link down: status %d, reason %d\n",
+			 st, reason);
+		nina_loss_recover(r);
+	} else if (st != NINA_WL_CONNECT_FAILED) {
+		nina_w_u8(r, NINA_DISCONNECT, &nina_dummy_param, 1);
+	}
+	spisock_link_event(r->sdev, false, reason);
 }
 
 const struct spisock_dev_ops nina_dev_ops = {
@@ -239,5 +670,9 @@ const struct spisock_dev_ops nina_dev_ops = {
 	.options = nina_sock_kick,
 	.link = nina_link,
 	.unlink = nina_unlink,
+	.scan = nina_scan,
 	.status = nina_status,
+	.resolve = nina_resolve,
+	.ping = nina_ping,
+	.power_save = nina_power_save,
 };

@@ -39,16 +39,46 @@
 #define SPISOCK_GENL_NAME	"spisock"
 #define SPISOCK_GENL_VERSION	1
 
+/* The multicast group of link and device events (SPISOCK_CMD_EVENT). */
+#define SPISOCK_MCGRP_EVENTS	"events"
+
 /**
  * enum spisock_cmd - generic netlink commands
+ *
+ * Documentation/netlink/specs/spisock.yaml describes the same commands and
+ * attributes; a selftest checks that the two agree.
+ *
  * @SPISOCK_CMD_UNSPEC: unused
  * @SPISOCK_CMD_DEV_GET: get one radio (by SPISOCK_ATTR_DEV_ID or
  *	SPISOCK_ATTR_DEV_NAME) or, as a dump, every radio of the namespace
- * @SPISOCK_CMD_LINK: join a network (radio, SPISOCK_ATTR_SSID and
- *	optionally SPISOCK_ATTR_PASSPHRASE); needs CAP_NET_ADMIN
+ * @SPISOCK_CMD_LINK: join a network (radio, SPISOCK_ATTR_SSID, optionally
+ *	SPISOCK_ATTR_SECURITY, SPISOCK_ATTR_PASSPHRASE or SPISOCK_ATTR_WEP_KEY,
+ *	static SPISOCK_ATTR_ADDR/NETMASK/GATEWAY/DNS, SPISOCK_ATTR_HOSTNAME,
+ *	SPISOCK_ATTR_TIMEOUT, SPISOCK_ATTR_AUTO_RELINK); returns once linked,
+ *	failed or timed out; needs CAP_NET_ADMIN
  * @SPISOCK_CMD_UNLINK: leave the network (radio); needs CAP_NET_ADMIN
  * @SPISOCK_CMD_FAMILY_GET: the address family number in use
  *	(SPISOCK_ATTR_FAMILY)
+ * @SPISOCK_CMD_LINK_GET: the link of a radio: SPISOCK_ATTR_LINKED and, when
+ *	linked, SSID, BSSID, RSSI, CHANNEL (when known), SECURITY, ADDR,
+ *	NETMASK, GATEWAY, DNS
+ * @SPISOCK_CMD_SCAN: scan for networks; the reply holds one
+ *	SPISOCK_ATTR_SCAN_RESULT per network. EBUSY on a linked radio unless
+ *	SPISOCK_ATTR_FORCE is given (the link then drops, its sockets fail,
+ *	and it is restored); needs CAP_NET_ADMIN
+ * @SPISOCK_CMD_RESOLVE: SPISOCK_ATTR_HOST to an IPv4 address
+ *	(SPISOCK_ATTR_ADDR) through the radio's DNS; any user, one request in
+ *	flight per user (EBUSY otherwise)
+ * @SPISOCK_CMD_PING: ping SPISOCK_ATTR_ADDR (SPISOCK_ATTR_TTL) through the
+ *	radio; the reply carries SPISOCK_ATTR_RTT; needs CAP_NET_ADMIN
+ * @SPISOCK_CMD_POWER_SAVE: set the radio's power save
+ *	(SPISOCK_ATTR_POWER_SAVE); needs CAP_NET_ADMIN
+ * @SPISOCK_CMD_SET_NETNS: move a radio into the network namespace of
+ *	SPISOCK_ATTR_NETNS_PID or SPISOCK_ATTR_NETNS_FD; needs CAP_NET_ADMIN
+ *	over both namespaces
+ * @SPISOCK_CMD_EVENT: notification only, to SPISOCK_MCGRP_EVENTS:
+ *	SPISOCK_ATTR_EVENT with the radio's id and name, and per event
+ *	SPISOCK_ATTR_REASON, SPISOCK_ATTR_ADDR, SPISOCK_ATTR_SSID
  * @__SPISOCK_CMD_MAX: one past the last command
  * @SPISOCK_CMD_MAX: the last command
  */
@@ -58,9 +88,67 @@ enum spisock_cmd {
 	SPISOCK_CMD_LINK,
 	SPISOCK_CMD_UNLINK,
 	SPISOCK_CMD_FAMILY_GET,
+	SPISOCK_CMD_LINK_GET,
+	SPISOCK_CMD_SCAN,
+	SPISOCK_CMD_RESOLVE,
+	SPISOCK_CMD_PING,
+	SPISOCK_CMD_POWER_SAVE,
+	SPISOCK_CMD_SET_NETNS,
+	SPISOCK_CMD_EVENT,
 
 	__SPISOCK_CMD_MAX,
 	SPISOCK_CMD_MAX = __SPISOCK_CMD_MAX - 1
+};
+
+/**
+ * enum spisock_state - SPISOCK_ATTR_STATE, the radio's link state
+ * @SPISOCK_STATE_DOWN: not linked
+ * @SPISOCK_STATE_LINKING: a join is in progress
+ * @SPISOCK_STATE_LINKED: joined to a network
+ * @SPISOCK_STATE_SCANNING: a scan is in progress
+ */
+enum spisock_state {
+	SPISOCK_STATE_DOWN,
+	SPISOCK_STATE_LINKING,
+	SPISOCK_STATE_LINKED,
+	SPISOCK_STATE_SCANNING,
+};
+
+/**
+ * enum spisock_security - SPISOCK_ATTR_SECURITY
+ * @SPISOCK_SECURITY_OPEN: no encryption
+ * @SPISOCK_SECURITY_WEP: WEP (SPISOCK_ATTR_WEP_KEY)
+ * @SPISOCK_SECURITY_WPA: WPA-PSK (SPISOCK_ATTR_PASSPHRASE)
+ * @SPISOCK_SECURITY_WPA2: WPA2-PSK (SPISOCK_ATTR_PASSPHRASE)
+ * @SPISOCK_SECURITY_OTHER: reported only: anything else (enterprise)
+ */
+enum spisock_security {
+	SPISOCK_SECURITY_OPEN,
+	SPISOCK_SECURITY_WEP,
+	SPISOCK_SECURITY_WPA,
+	SPISOCK_SECURITY_WPA2,
+	SPISOCK_SECURITY_OTHER,
+};
+
+/**
+ * enum spisock_event - SPISOCK_ATTR_EVENT of SPISOCK_CMD_EVENT
+ * @SPISOCK_EVENT_UNSPEC: unused
+ * @SPISOCK_EVENT_LINK_UP: the radio joined a network (ADDR, SSID)
+ * @SPISOCK_EVENT_LINK_DOWN: the radio left its network (REASON: the chip's
+ *	reason code, 0 when the host unlinked)
+ * @SPISOCK_EVENT_LINK_FAILED: a join failed or timed out (REASON)
+ * @SPISOCK_EVENT_ADDR_CHANGE: the radio's address changed (ADDR)
+ * @SPISOCK_EVENT_DEV_ADDED: a radio appeared in the namespace
+ * @SPISOCK_EVENT_DEV_REMOVED: a radio left the namespace
+ */
+enum spisock_event {
+	SPISOCK_EVENT_UNSPEC,
+	SPISOCK_EVENT_LINK_UP,
+	SPISOCK_EVENT_LINK_DOWN,
+	SPISOCK_EVENT_LINK_FAILED,
+	SPISOCK_EVENT_ADDR_CHANGE,
+	SPISOCK_EVENT_DEV_ADDED,
+	SPISOCK_EVENT_DEV_REMOVED,
 };
 
 /**
@@ -73,12 +161,44 @@ enum spisock_cmd {
  * @SPISOCK_ATTR_MAX_SOCKETS: u32, chip sockets the radio offers (0: no
  *	known limit)
  * @SPISOCK_ATTR_LINKED: u8, 1 when joined to a network
- * @SPISOCK_ATTR_ADDR: be32 (struct in_addr), the radio's IPv4 address,
- *	only when linked
+ * @SPISOCK_ATTR_ADDR: be32 (struct in_addr): the radio's IPv4 address when
+ *	linked; LINK: a static address; RESOLVE: the answer; PING: the target
  * @SPISOCK_ATTR_RSSI: s32, signal strength in dBm, only when linked
- * @SPISOCK_ATTR_SSID: binary, 1..32 bytes, the network to join
- * @SPISOCK_ATTR_PASSPHRASE: binary, 8..63 bytes (WPA passphrase, no NUL);
- *	absent or empty for an open network; never reported back
+ * @SPISOCK_ATTR_SSID: binary, 1..32 bytes, the network
+ * @SPISOCK_ATTR_PASSPHRASE: binary, WPA passphrase: 8..63 printable
+ *	characters or 64 hex digits, no NUL; absent or empty for an open
+ *	network; never reported back
+ * @SPISOCK_ATTR_CHIP: string, the chip (e.g. "nina-w102")
+ * @SPISOCK_ATTR_FW_VERSION: string, the firmware's version
+ * @SPISOCK_ATTR_FW_FLAVOUR: string, the firmware's flavour ("arduino",
+ *	"adafruit")
+ * @SPISOCK_ATTR_MAC: binary, 6 bytes, the radio's MAC address
+ * @SPISOCK_ATTR_STATE: u8, &enum spisock_state
+ * @SPISOCK_ATTR_SOCKETS_USED: u32, chip sockets in use
+ * @SPISOCK_ATTR_SECURITY: u8, &enum spisock_security
+ * @SPISOCK_ATTR_WEP_KEY: binary, a WEP key: 5 or 13 characters, or 10 or 26
+ *	hex digits; never reported back
+ * @SPISOCK_ATTR_NETMASK: be32, the netmask (LINK: static)
+ * @SPISOCK_ATTR_GATEWAY: be32, the gateway (LINK: static)
+ * @SPISOCK_ATTR_DNS: be32, the DNS server (LINK: static)
+ * @SPISOCK_ATTR_HOSTNAME: string, 1..32 bytes, the radio's DHCP host name
+ * @SPISOCK_ATTR_BSSID: binary, 6 bytes, the access point
+ * @SPISOCK_ATTR_CHANNEL: u8, the channel
+ * @SPISOCK_ATTR_REASON: u32, the chip's disconnect reason code (ESP-IDF
+ *	wifi_err_reason_t: 201 no AP found, 202 authentication failed, ...)
+ * @SPISOCK_ATTR_TIMEOUT: u32, LINK: give up after this many ms (default:
+ *	the driver's bound)
+ * @SPISOCK_ATTR_FORCE: flag, SCAN: scan even though the radio is linked
+ * @SPISOCK_ATTR_SCAN_RESULT: nested (&enum spisock_scan_attr), one network
+ * @SPISOCK_ATTR_HOST: string, 1..255 bytes, RESOLVE: the host name
+ * @SPISOCK_ATTR_TTL: u8, PING: time to live (default 128)
+ * @SPISOCK_ATTR_RTT: u32, PING: round-trip time in ms
+ * @SPISOCK_ATTR_POWER_SAVE: u8, 1 on, 0 off
+ * @SPISOCK_ATTR_NETNS_PID: u32, SET_NETNS: a process in the namespace
+ * @SPISOCK_ATTR_NETNS_FD: u32, SET_NETNS: a namespace file descriptor
+ * @SPISOCK_ATTR_EVENT: u8, &enum spisock_event
+ * @SPISOCK_ATTR_AUTO_RELINK: u8, LINK: 1 to rejoin (with back-off) after a
+ *	link loss the host did not ask for
  * @__SPISOCK_ATTR_MAX: one past the last attribute
  * @SPISOCK_ATTR_MAX: the last attribute
  */
@@ -93,9 +213,58 @@ enum spisock_attr {
 	SPISOCK_ATTR_RSSI,
 	SPISOCK_ATTR_SSID,
 	SPISOCK_ATTR_PASSPHRASE,
+	SPISOCK_ATTR_CHIP,
+	SPISOCK_ATTR_FW_VERSION,
+	SPISOCK_ATTR_FW_FLAVOUR,
+	SPISOCK_ATTR_MAC,
+	SPISOCK_ATTR_STATE,
+	SPISOCK_ATTR_SOCKETS_USED,
+	SPISOCK_ATTR_SECURITY,
+	SPISOCK_ATTR_WEP_KEY,
+	SPISOCK_ATTR_NETMASK,
+	SPISOCK_ATTR_GATEWAY,
+	SPISOCK_ATTR_DNS,
+	SPISOCK_ATTR_HOSTNAME,
+	SPISOCK_ATTR_BSSID,
+	SPISOCK_ATTR_CHANNEL,
+	SPISOCK_ATTR_REASON,
+	SPISOCK_ATTR_TIMEOUT,
+	SPISOCK_ATTR_FORCE,
+	SPISOCK_ATTR_SCAN_RESULT,
+	SPISOCK_ATTR_HOST,
+	SPISOCK_ATTR_TTL,
+	SPISOCK_ATTR_RTT,
+	SPISOCK_ATTR_POWER_SAVE,
+	SPISOCK_ATTR_NETNS_PID,
+	SPISOCK_ATTR_NETNS_FD,
+	SPISOCK_ATTR_EVENT,
+	SPISOCK_ATTR_AUTO_RELINK,
 
 	__SPISOCK_ATTR_MAX,
 	SPISOCK_ATTR_MAX = __SPISOCK_ATTR_MAX - 1
+};
+
+/**
+ * enum spisock_scan_attr - attributes nested in SPISOCK_ATTR_SCAN_RESULT
+ * @SPISOCK_SCAN_ATTR_UNSPEC: unused
+ * @SPISOCK_SCAN_ATTR_SSID: binary, 0..32 bytes
+ * @SPISOCK_SCAN_ATTR_BSSID: binary, 6 bytes
+ * @SPISOCK_SCAN_ATTR_RSSI: s32, dBm
+ * @SPISOCK_SCAN_ATTR_CHANNEL: u8
+ * @SPISOCK_SCAN_ATTR_SECURITY: u8, &enum spisock_security
+ * @__SPISOCK_SCAN_ATTR_MAX: one past the last attribute
+ * @SPISOCK_SCAN_ATTR_MAX: the last attribute
+ */
+enum spisock_scan_attr {
+	SPISOCK_SCAN_ATTR_UNSPEC,
+	SPISOCK_SCAN_ATTR_SSID,
+	SPISOCK_SCAN_ATTR_BSSID,
+	SPISOCK_SCAN_ATTR_RSSI,
+	SPISOCK_SCAN_ATTR_CHANNEL,
+	SPISOCK_SCAN_ATTR_SECURITY,
+
+	__SPISOCK_SCAN_ATTR_MAX,
+	SPISOCK_SCAN_ATTR_MAX = __SPISOCK_SCAN_ATTR_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_SPISOCK_H */

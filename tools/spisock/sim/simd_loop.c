@@ -126,21 +126,30 @@ int simd_run(struct simd *s)
 	static unsigned char buf[sizeof(struct spisock_sim_event) + SPISOCK_SIM_MAX_XFER];
 
 	for (;;) {
-		struct pollfd p[2] = {
+		struct pollfd p[3] = {
 			{ .fd = s->fd, .events = POLLIN },
 			{ .fd = s->stats_fd, .events = POLLIN },
+			{ .fd = s->drop_fd, .events = POLLIN },
 		};
 		ssize_t n;
 
 		if (s->stop && *s->stop)
 			return 0;
-		if (poll(p, s->stats_fd >= 0 ? 2 : 1, -1) < 0) {
+		/* a negative fd is ignored by poll() */
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
 		if (s->stats_fd >= 0 && (p[1].revents & POLLIN))
 			simd_serve_stats(s);
+		if (s->drop_fd >= 0 && (p[2].revents & POLLIN)) {
+			char c;
+
+			while (read(s->drop_fd, &c, 1) == 1)
+				;
+			nina_model_link_drop(s->m);
+		}
 		if (!p[0].revents)
 			continue;
 		n = read(s->fd, buf, sizeof(buf));

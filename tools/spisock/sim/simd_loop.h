@@ -20,6 +20,7 @@ struct simd {
 	pthread_mutex_t wlock;	/* replies come from two threads */
 	bool verbose;
 	volatile sig_atomic_t *stop;
+	int drop_fd;		/* readable: drop the link (SIGUSR1), or -1 */
 	unsigned long long events, replies;
 };
 

@@ -22,11 +22,25 @@
 #include "simd_loop.h"
 
 static volatile sig_atomic_t stop;
+static int drop_pipe[2] = { -1, -1 };
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+/* SIGUSR1: the access point goes away (applied at the next command). */
+static void on_drop(int sig)
+{
+	int e = errno;
+	ssize_t n;
+
+	(void)sig;
+	/* a full pipe means a drop is pending anyway */
+	n = write(drop_pipe[1], "d", 1);
+	(void)n;
+	errno = e;
 }
 
 static void usage(FILE *f)
@@ -46,6 +60,7 @@ static void usage(FILE *f)
 		"  -s, --stats              print the counters of a running daemon and exit\n"
 		"  -f, --foreground         do not daemonize\n"
 		"  -v, --verbose            log to stderr\n"
+		"SIGUSR1 drops the station link (the access point goes away).\n"
 		"  -h, --help\n");
 }
 
@@ -115,7 +130,7 @@ int main(int argc, char **argv)
 	double tf = -1;
 	int fd = -1, c, ret;
 	struct nina_config *cfg;
-	struct simd s = { .stats_fd = -1, .stop = &stop };
+	struct simd s = { .stats_fd = -1, .stop = &stop, .drop_fd = -1 };
 	struct sigaction sa = { .sa_handler = on_signal };
 
 	while ((c = getopt_long(argc, argv, "d:c:F:t:S:sfvh", opts, NULL)) != -1) {
@@ -189,6 +204,13 @@ int main(int argc, char **argv)
 	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	if (!pipe2(drop_pipe, O_CLOEXEC | O_NONBLOCK)) {
+		struct sigaction sd = { .sa_handler = on_drop,
+					.sa_flags = SA_RESTART };
+
+		s.drop_fd = drop_pipe[0];
+		sigaction(SIGUSR1, &sd, NULL);
+	}
 	signal(SIGPIPE, SIG_IGN);
 
 	s.m = nina_model_new(cfg, simd_line, &s);

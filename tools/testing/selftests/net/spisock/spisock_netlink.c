@@ -3,14 +3,18 @@
  * The generic netlink family "spisock" against the NINA driver on the
  * simulated radio: spisock.ko, spisock_sim.ko, the chip model
  * (spisock-simd, with one access point) and spisock_nina.ko come up, then
- * DEV_GET (doit and dump), FAMILY_GET, LINK and UNLINK are exercised:
- * success, the driver's errors, the policy's errors, unknown radios and the
- * permission check.
+ * every command of the family is exercised: DEV_GET (doit and dump) and
+ * LINK_GET against the model's configuration, LINK (every security, errors
+ * with named reasons, timeout, EINTR, idempotent relink), UNLINK, SCAN
+ * (EBUSY and forced), RESOLVE (and its per-user limit), PING, POWER_SAVE,
+ * the permission checks, events, link monitoring (a link drop fails every
+ * socket; auto-relink), and malformed messages.
  *
  * Modules: $SPISOCK_KO, $SPISOCK_SIM_KO, $SPISOCK_NINA_KO; daemon:
  * $SPISOCK_SIMD. None of the modules may be loaded when this starts.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,7 +23,9 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
+#include <sys/socket.h>
 #include <linux/capability.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -36,6 +42,20 @@
 #define AP_SSID		SIM_AP_SSID
 #define AP_PASS		SIM_AP_PASS
 #define RADIO_ADDR	SIM_RADIO_ADDR
+#define NINA_PARAM(p)	"/sys/module/spisock_nina/parameters/" p
+
+/*
+ * More access points, names, a slow name (2 s at the time factor of the
+ * tests) and association taking 200 ms.
+ */
+#define EXTRA_CONF	"ap ssid=spisock-open security=open channel=11 rssi=-70 " \
+			"bssid=02:00:00:00:00:02\n" \
+			"ap ssid=spisock-wep security=wep passphrase=abcde channel=1 " \
+			"rssi=-60 bssid=02:00:00:00:00:03\n" \
+			"host a.sim 10.1.2.3\n" \
+			"host slow.sim 10.1.2.4 delay=200000\n" \
+			"host-fail fail.sim\n" \
+			"assoc-ms 20000\n"
 
 static long long wifi_status(void)
 {
@@ -53,7 +73,8 @@ FIXTURE(nl) {
 
 FIXTURE_SETUP(nl)
 {
-	ASSERT_EQ(0, radio_up(&self->radio, CONF_PATH, STATS_PATH, 0))
+	ASSERT_EQ(0, radio_up_conf(&self->radio, CONF_PATH, STATS_PATH, 0,
+				   EXTRA_CONF))
 		TH_LOG("%s", self->radio.why);
 	ASSERT_EQ(0, nl_open(&self->nl)) TH_LOG("genl family: %s", strerror(errno));
 }
@@ -86,6 +107,14 @@ TEST_F(nl, dev_get)
 	EXPECT_EQ(l.dev[found].id, d.id);
 	EXPECT_EQ(10, d.max_sockets);
 	EXPECT_EQ(spisock_family(), d.family);
+	/* what the model is configured as (SIM_RADIO_CONF, its default MAC) */
+	EXPECT_STREQ("nina-w102", d.chip);
+	EXPECT_STREQ("1.7.4-kselftest", d.fw_version);
+	EXPECT_STREQ("arduino", d.fw_flavour);
+	ASSERT_TRUE(d.has_mac);
+	EXPECT_EQ(0, memcmp(d.mac, "\x24\x0a\xc4\x5e\x1a\x01", 6));
+	EXPECT_EQ(SPISOCK_STATE_DOWN, d.state);
+	EXPECT_EQ(0, d.sockets_used);
 
 	/* by id as well */
 	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
@@ -159,8 +188,12 @@ TEST_F(nl, bad_attrs)
 	EXPECT_EQ(-EINVAL, ret);
 	EXPECT_STRNE("", self->nl.extack);
 	TH_LOG("passphrase of 5 bytes: %s (%s)", strerror(-ret), self->nl.extack);
+	/* 64 characters must be hex digits; 65 bytes never fit */
 	ret = do_link(&self->nl, "nina0", AP_SSID, strlen(AP_SSID),
-		      "0123456789012345678901234567890123456789012345678901234567890123", 64);
+		      "0123456789012345678901234567890123456789012345678901234567890xyz", 64);
+	EXPECT_EQ(-EINVAL, ret);
+	ret = do_link(&self->nl, "nina0", AP_SSID, strlen(AP_SSID),
+		      "01234567890123456789012345678901234567890123456789012345678901234", 65);
 	EXPECT_EQ(-ERANGE, ret);
 	ret = do_link(&self->nl, "nina0", AP_SSID, -1, AP_PASS, strlen(AP_PASS));
 	EXPECT_EQ(-EINVAL, ret);
@@ -265,6 +298,696 @@ TEST_F(nl, unprivileged)
 	else
 		EXPECT_EQ(0, ret);
 	EXPECT_NE(3, wifi_status());
+}
+
+/* ---- the control plane ---------------------------------------------- */
+
+/* A count from the model's statistics ("cmd_0x11"...), 0 when absent. */
+static long long stat_of(const char *key)
+{
+	static char txt[16384];
+	long long v;
+
+	if (stats_read(STATS_PATH, txt, sizeof(txt)) < 0)
+		return -1;
+	v = stat_get(txt, key);
+	return v < 0 ? 0 : v;
+}
+
+static int set_param(const char *path, const char *v)
+{
+	return write_str(path, v);
+}
+
+static int sp_socket(int type)
+{
+	return socket(spisock_family(), type, 0);
+}
+
+static int sp_bound(int type)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int fd = sp_socket(type);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a))) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int sock_err_wait(int fd, int ms)
+{
+	long long end = now_ms() + ms;
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	while (!getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) && !err &&
+	       now_ms() < end)
+		usleep(2000);
+	return err;
+}
+
+static char *ip(struct in_addr a)
+{
+	static char b[4][INET_ADDRSTRLEN];
+	static int i;
+
+	i = (i + 1) % 4;
+	return (char *)inet_ntop(AF_INET, &a, b[i], sizeof(b[i]));
+}
+
+/*
+ * Bring the fixture's radio up again with EXTRA_CONF and @more: 0 or -1.
+ * Tests whose outcome depends on timing give themselves wide margins so.
+ */
+static int radio_restart(struct radio *r, struct nl *nl, const char *more)
+{
+	char conf[4096];
+
+	snprintf(conf, sizeof(conf), "%s%s", EXTRA_CONF, more);
+	nl_close(nl);
+	if (radio_down(r) || radio_up_conf(r, CONF_PATH, STATS_PATH, 0, conf))
+		return -1;
+	return nl_open(nl) ? -1 : 0;
+}
+
+/*
+ * From a child: once the chip reports "connecting" (a join in progress),
+ * send @sig to the parent. The child's pid, or -1.
+ */
+static pid_t signal_when_joining(int sig)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	if (pid)
+		return pid;
+	for (int i = 0; i < 2000; i++) {
+		if (wifi_status() == 1) {
+			kill(parent, sig);
+			_exit(0);
+		}
+		usleep(2000);
+	}
+	_exit(1);
+}
+
+/* LINK_GET: every field against the model's configuration. */
+TEST_F(nl, link_get_fields)
+{
+	struct nlmsghdr *nlh;
+	struct dev_info d;
+
+	ASSERT_EQ(0, link_get(&self->nl, "nina0", &d)) TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(0, d.linked);
+	ASSERT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS)) TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, link_get(&self->nl, "nina0", &d)) TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(1, d.linked);
+	EXPECT_STREQ(AP_SSID, d.ssid);
+	ASSERT_TRUE(d.has_bssid);
+	EXPECT_EQ(0, memcmp(d.bssid, "\x02\x00\x00\x00\x00\x01", 6));
+	EXPECT_EQ(-45, d.rssi);
+	EXPECT_EQ(SPISOCK_SECURITY_WPA2, d.security);
+	EXPECT_STREQ(RADIO_ADDR, ip(d.addr));
+	EXPECT_STREQ("255.255.255.0", ip(d.netmask));
+	EXPECT_STREQ("127.0.2.254", ip(d.gateway));
+	EXPECT_STREQ("127.0.2.53", ip(d.dns));
+	/* nina-fw has no channel query: it comes from a scan */
+	EXPECT_EQ(-1, d.channel);
+	ASSERT_EQ(0, dev_get(&self->nl, "nina0", &d));
+	EXPECT_EQ(SPISOCK_STATE_LINKED, d.state);
+
+	/* the open and the WEP network */
+	ASSERT_EQ(0, link_ap(&self->nl, "spisock-open", NULL)) TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, link_get(&self->nl, "nina0", &d));
+	EXPECT_STREQ("spisock-open", d.ssid);
+	EXPECT_EQ(SPISOCK_SECURITY_OPEN, d.security);
+	EXPECT_EQ(-70, d.rssi);
+	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
+	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, 11, "spisock-wep");
+	mnl_attr_put(nlh, SPISOCK_ATTR_WEP_KEY, 5, "abcde");
+	ASSERT_EQ(0, msg_run(&self->nl, nlh, NULL, NULL)) TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, link_get(&self->nl, "nina0", &d));
+	EXPECT_STREQ("spisock-wep", d.ssid);
+	EXPECT_EQ(SPISOCK_SECURITY_WEP, d.security);
+	ASSERT_EQ(0, do_link(&self->nl, "nina0", NULL, 0, NULL, 0));
+}
+
+/* The reason is named; a timeout is its own error. */
+TEST_F(nl, link_reasons_timeout)
+{
+	struct nlmsghdr *nlh;
+
+	EXPECT_EQ(-EACCES, link_ap(&self->nl, AP_SSID, "wrong-passphrase"));
+	EXPECT_NE(NULL, strstr(self->nl.extack, "202")) TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(-ENETUNREACH, link_ap(&self->nl, "no-such-network", AP_PASS));
+	EXPECT_NE(NULL, strstr(self->nl.extack, "no such network"))
+		TH_LOG("%s", self->nl.extack);
+	/* association takes 2 s now: 100 ms is too short */
+	ASSERT_EQ(0, radio_restart(&self->radio, &self->nl, "assoc-ms 200000\n"))
+		TH_LOG("%s", self->radio.why);
+	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
+	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(AP_SSID), AP_SSID);
+	mnl_attr_put(nlh, SPISOCK_ATTR_PASSPHRASE, strlen(AP_PASS), AP_PASS);
+	mnl_attr_put_u32(nlh, SPISOCK_ATTR_TIMEOUT, 100);
+	EXPECT_EQ(-ETIMEDOUT, msg_run(&self->nl, nlh, NULL, NULL));
+	TH_LOG("timeout: %s", self->nl.extack);
+	EXPECT_NE(3, wifi_status());
+}
+
+/* Linking again with the same settings does not touch the chip. */
+TEST_F(nl, relink_idempotent)
+{
+	long long joins;
+
+	ASSERT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS));
+	joins = stat_of("cmd_0x11");
+	EXPECT_EQ(1, joins);
+	EXPECT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS));
+	EXPECT_EQ(joins, stat_of("cmd_0x11"));
+	/* other settings: a real join */
+	EXPECT_EQ(0, link_ap(&self->nl, "spisock-open", NULL));
+	EXPECT_EQ(1, stat_of("cmd_0x10"));
+	EXPECT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS));
+	EXPECT_EQ(joins + 1, stat_of("cmd_0x11"));
+}
+
+static const struct scan_entry *scan_find(const struct scan_list *l,
+					  const char *ssid)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->e[i].ssid, ssid))
+			return &l->e[i];
+	return NULL;
+}
+
+/* SCAN: every network; EBUSY when linked; forced, sockets fail and the link comes back. */
+TEST_F(nl, scan)
+{
+	const struct scan_entry *e;
+	struct scan_list l;
+	struct dev_info d;
+	int u;
+
+	ASSERT_EQ(0, do_scan(&self->nl, 0, &l)) TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(3, l.n);
+	e = scan_find(&l, AP_SSID);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(6, e->channel);
+	EXPECT_EQ(-45, e->rssi);
+	EXPECT_EQ(SPISOCK_SECURITY_WPA2, e->security);
+	EXPECT_EQ(0, memcmp(e->bssid, "\x02\x00\x00\x00\x00\x01", 6));
+	e = scan_find(&l, "spisock-open");
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(11, e->channel);
+	EXPECT_EQ(-70, e->rssi);
+	EXPECT_EQ(SPISOCK_SECURITY_OPEN, e->security);
+	e = scan_find(&l, "spisock-wep");
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(SPISOCK_SECURITY_WEP, e->security);
+	EXPECT_EQ(1, e->channel);
+
+	ASSERT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS));
+	EXPECT_EQ(-EBUSY, do_scan(&self->nl, 0, &l));
+	EXPECT_STRNE("", self->nl.extack);
+	EXPECT_EQ(3, wifi_status());
+
+	u = sp_bound(SOCK_DGRAM);
+	ASSERT_LE(0, u) TH_LOG("socket: %s", strerror(errno));
+	ASSERT_EQ(0, do_scan(&self->nl, 1, &l)) TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(3, l.n);
+	EXPECT_EQ(ENETDOWN, sock_err_wait(u, 2000));
+	close(u);
+	/* linked again, and the channel is known now */
+	EXPECT_EQ(3, wifi_status());
+	ASSERT_EQ(0, link_get(&self->nl, "nina0", &d));
+	EXPECT_EQ(1, d.linked);
+	EXPECT_EQ(6, d.channel);
+	u = sp_bound(SOCK_DGRAM);
+	EXPECT_LE(0, u);
+	close(u);
+}
+
+/* A crowded air: nina-fw reports at most 10 networks, all of them arrive. */
+TEST_F(nl, scan_ten)
+{
+	char conf[2048] = EXTRA_CONF, line[128];
+	struct scan_list l;
+	int i;
+
+	nl_close(&self->nl);
+	ASSERT_EQ(0, radio_down(&self->radio)) TH_LOG("%s", self->radio.why);
+	for (i = 0; i < 12; i++) {
+		snprintf(line, sizeof(line), "ap ssid=crowd-%02d channel=%d rssi=-%d\n",
+			 i, 1 + i % 11, 50 + i);
+		strcat(conf, line);
+	}
+	ASSERT_EQ(0, radio_up_conf(&self->radio, CONF_PATH, STATS_PATH, 0, conf))
+		TH_LOG("%s", self->radio.why);
+	ASSERT_EQ(0, nl_open(&self->nl));
+	ASSERT_EQ(0, do_scan(&self->nl, 0, &l)) TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(10, l.n);
+	EXPECT_EQ(0, stat_of("violations"));
+}
+
+/* RESOLVE, PING and POWER_SAVE through the chip. */
+TEST_F(nl, resolve_ping_power)
+{
+	struct in_addr a;
+	long long rtt;
+
+	EXPECT_EQ(-ENETDOWN, do_resolve(&self->nl, "a.sim", &a));
+	EXPECT_EQ(-ENETDOWN, do_ping(&self->nl, "127.0.0.1", &rtt));
+	ASSERT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS));
+	ASSERT_EQ(0, do_resolve(&self->nl, "a.sim", &a)) TH_LOG("%s", self->nl.extack);
+	EXPECT_STREQ("10.1.2.3", ip(a));
+	EXPECT_EQ(-ENOENT, do_resolve(&self->nl, "fail.sim", &a));
+	EXPECT_EQ(-ENOENT, do_resolve(&self->nl, "unknown.sim", &a));
+	EXPECT_EQ(-EINVAL, do_resolve(&self->nl, "", &a));
+	ASSERT_EQ(0, do_ping(&self->nl, "127.0.0.1", &rtt)) TH_LOG("%s", self->nl.extack);
+	EXPECT_LE(0, rtt);
+	EXPECT_EQ(-ETIMEDOUT, do_ping(&self->nl, "10.9.9.9", &rtt));
+	EXPECT_EQ(0, do_power_save(&self->nl, 1));
+	EXPECT_EQ(0, do_power_save(&self->nl, 0));
+	EXPECT_EQ(-ERANGE, do_power_save(&self->nl, 2));
+}
+
+/* One resolve in flight per user: a second one gets EBUSY. */
+TEST_F(nl, resolve_rate_limit)
+{
+	int status, ret = 0, i;
+	struct in_addr a;
+	pid_t pid;
+
+	ASSERT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct nl nl;
+
+		if (nl_open(&nl))
+			_exit(2);
+		_exit(do_resolve(&nl, "slow.sim", &a) ? 3 : 0);
+	}
+	/* slow.sim takes 2 s: once the child's request is in, ours is refused */
+	for (i = 0; i < 200 && ret != -EBUSY; i++) {
+		ret = do_resolve(&self->nl, "a.sim", &a);
+		if (ret != -EBUSY)
+			usleep(10 * 1000);
+	}
+	EXPECT_EQ(-EBUSY, ret);
+	TH_LOG("second resolve: %s", self->nl.extack);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, do_resolve(&self->nl, "a.sim", &a));
+}
+
+/* Without CAP_NET_ADMIN: SCAN, PING, POWER_SAVE get EPERM; RESOLVE works. */
+TEST_F(nl, unprivileged_ctl)
+{
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct scan_list l;
+		struct dev_info d;
+		struct in_addr a;
+		long long rtt;
+		struct nl nl;
+
+		if (drop_net_admin() || nl_open(&nl))
+			_exit(2);
+		if (do_scan(&nl, 1, &l) != -EPERM)
+			_exit(3);
+		if (do_ping(&nl, "127.0.0.1", &rtt) != -EPERM)
+			_exit(4);
+		if (do_power_save(&nl, 1) != -EPERM)
+			_exit(5);
+		if (link_ap(&nl, AP_SSID, AP_PASS) != -EPERM)
+			_exit(6);
+		if (do_resolve(&nl, "a.sim", &a) || a.s_addr != inet_addr("10.1.2.3"))
+			_exit(7);
+		if (link_get(&nl, "nina0", &d) || d.linked != 1)
+			_exit(8);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(3, wifi_status());
+}
+
+/* Events: link up, down (by the host: reason 0), failed (reason 202). */
+TEST_F(nl, events)
+{
+	struct dev_info d;
+	struct nl ev;
+
+	ASSERT_EQ(0, nl_open(&ev));
+	ASSERT_EQ(0, events_join(&ev));
+	ASSERT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS));
+	ASSERT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_UP, 2000, &d));
+	EXPECT_STREQ("nina0", d.name);
+	EXPECT_STREQ(RADIO_ADDR, ip(d.addr));
+	EXPECT_STREQ(AP_SSID, d.ssid);
+	ASSERT_EQ(0, do_link(&self->nl, "nina0", NULL, 0, NULL, 0));
+	ASSERT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_DOWN, 2000, &d));
+	EXPECT_EQ(0, d.reason);
+	EXPECT_EQ(-EACCES, link_ap(&self->nl, AP_SSID, "wrong-passphrase"));
+	ASSERT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_FAILED, 2000, &d));
+	EXPECT_EQ(202, d.reason);
+	nl_close(&ev);
+}
+
+static void on_alarm(int sig)
+{
+}
+
+/* An interrupted LINK: EINTR at once, the outcome as an event. */
+TEST_F(nl, link_eintr)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	struct dev_info d;
+	struct nl ev;
+	int status;
+	pid_t pid;
+
+	/* association takes 1 s: the signal comes while LINK waits */
+	ASSERT_EQ(0, radio_restart(&self->radio, &self->nl, "assoc-ms 100000\n"))
+		TH_LOG("%s", self->radio.why);
+	ASSERT_EQ(0, set_param(NINA_PARAM("status_interval_ms"), "50"));
+	ASSERT_EQ(0, nl_open(&ev));
+	ASSERT_EQ(0, events_join(&ev));
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	pid = signal_when_joining(SIGALRM);
+	ASSERT_LE(0, pid);
+	EXPECT_EQ(-EINTR, link_ap(&self->nl, AP_SSID, AP_PASS));
+	TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_UP, 5000, &d));
+	EXPECT_STREQ(RADIO_ADDR, ip(d.addr));
+	ASSERT_EQ(0, dev_get(&self->nl, "nina0", &d));
+	EXPECT_EQ(SPISOCK_STATE_LINKED, d.state);
+	EXPECT_EQ(1, d.linked);
+	nl_close(&ev);
+	set_param(NINA_PARAM("status_interval_ms"), "2000");
+}
+
+/* A TCP connection from the radio to a loopback server; -1 on failure. */
+static int sp_connected(int *srv_side)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int l, c;
+
+	*srv_side = -1;
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 1) ||
+	    getsockname(l, (struct sockaddr *)&a, &len))
+		return -1;
+	c = sp_socket(SOCK_STREAM);
+	if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof(a))) {
+		close(l);
+		return -1;
+	}
+	*srv_side = accept(l, NULL, NULL);
+	close(l);
+	return c;
+}
+
+/*
+ * The access point goes away: the status tick sees it, every socket fails
+ * (decision 6: connected ECONNRESET, listener and UDP ENETDOWN), the event
+ * names reason 200; a relink brings new sockets back.
+ */
+TEST_F(nl, link_drop)
+{
+	int u, l, c, peer;
+	struct dev_info d;
+	struct nl ev;
+
+	ASSERT_EQ(0, set_param(NINA_PARAM("status_interval_ms"), "50"));
+	ASSERT_EQ(0, nl_open(&ev));
+	ASSERT_EQ(0, events_join(&ev));
+	ASSERT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS));
+	u = sp_bound(SOCK_DGRAM);
+	ASSERT_LE(0, u);
+	l = sp_bound(SOCK_STREAM);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, listen(l, 2));
+	c = sp_connected(&peer);
+	ASSERT_LE(0, c) TH_LOG("connect: %s", strerror(errno));
+
+	ASSERT_EQ(0, kill(self->radio.simd, SIGUSR1));
+	ASSERT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_DOWN, 3000, &d));
+	EXPECT_EQ(200, d.reason);
+	EXPECT_EQ(ECONNRESET, sock_err_wait(c, 2000));
+	EXPECT_EQ(ENETDOWN, sock_err_wait(l, 2000));
+	EXPECT_EQ(ENETDOWN, sock_err_wait(u, 2000));
+	ASSERT_EQ(0, dev_get(&self->nl, "nina0", &d));
+	EXPECT_EQ(SPISOCK_STATE_DOWN, d.state);
+	close(u);
+	close(l);
+	close(c);
+	close(peer);
+
+	/* back again */
+	ASSERT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS)) TH_LOG("%s", self->nl.extack);
+	c = sp_connected(&peer);
+	EXPECT_LE(0, c) TH_LOG("connect: %s", strerror(errno));
+	EXPECT_EQ(3, write(c, "abc", 3));
+	close(c);
+	close(peer);
+	nl_close(&ev);
+	set_param(NINA_PARAM("status_interval_ms"), "2000");
+}
+
+/* LINK with auto-relink: after a drop the radio rejoins by itself. */
+TEST_F(nl, auto_relink)
+{
+	struct nlmsghdr *nlh;
+	struct dev_info d;
+	struct nl ev;
+
+	ASSERT_EQ(0, set_param(NINA_PARAM("status_interval_ms"), "50"));
+	ASSERT_EQ(0, set_param("/sys/module/spisock/parameters/relink_min_ms", "100"));
+	ASSERT_EQ(0, nl_open(&ev));
+	ASSERT_EQ(0, events_join(&ev));
+	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
+	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(AP_SSID), AP_SSID);
+	mnl_attr_put(nlh, SPISOCK_ATTR_PASSPHRASE, strlen(AP_PASS), AP_PASS);
+	mnl_attr_put_u8(nlh, SPISOCK_ATTR_AUTO_RELINK, 1);
+	ASSERT_EQ(0, msg_run(&self->nl, nlh, NULL, NULL)) TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_UP, 2000, &d));
+	ASSERT_EQ(0, kill(self->radio.simd, SIGUSR1));
+	ASSERT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_DOWN, 3000, &d));
+	ASSERT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_UP, 5000, &d));
+	EXPECT_EQ(3, wifi_status());
+	/* UNLINK ends it */
+	ASSERT_EQ(0, do_link(&self->nl, "nina0", NULL, 0, NULL, 0));
+	EXPECT_EQ(-ETIMEDOUT, event_wait(&ev, SPISOCK_EVENT_LINK_UP, 500, &d));
+	nl_close(&ev);
+	set_param(NINA_PARAM("status_interval_ms"), "2000");
+	set_param("/sys/module/spisock/parameters/relink_min_ms", "1000");
+}
+
+static int set_netns(struct nl *nl, const char *name, pid_t pid)
+{
+	struct nlmsghdr *nlh = msg_start(nl, nl->id, SPISOCK_CMD_SET_NETNS, NLM_F_ACK);
+
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, name);
+	mnl_attr_put_u32(nlh, SPISOCK_ATTR_NETNS_PID, pid);
+	return msg_run(nl, nlh, NULL, NULL);
+}
+
+/*
+ * SET_NETNS: not with sockets attached; the radio then lives in the new
+ * namespace only (where root may link it), and comes back to init_net
+ * when that namespace dies.
+ */
+TEST_F(nl, netns)
+{
+	int up[2], go[2], status, u, ret = -1, i;
+	struct dev_info d;
+	struct nl ev;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(up));
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct nl nl;
+
+		if (unshare(CLONE_NEWNET))
+			_exit(2);
+		if (write(up[1], "u", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(3);
+		if (nl_open(&nl) || dev_get(&nl, "nina0", &d))
+			_exit(4);
+		if (link_ap(&nl, AP_SSID, AP_PASS))
+			_exit(5);
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(up[0], &c, 1));
+
+	/* a socket on the radio keeps it here */
+	ASSERT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS));
+	u = sp_bound(SOCK_DGRAM);
+	ASSERT_LE(0, u);
+	EXPECT_EQ(-EBUSY, set_netns(&self->nl, "nina0", pid));
+	TH_LOG("with a socket: %s", self->nl.extack);
+	close(u);
+	ASSERT_EQ(0, do_link(&self->nl, "nina0", NULL, 0, NULL, 0));
+
+	ASSERT_EQ(0, nl_open(&ev));
+	ASSERT_EQ(0, events_join(&ev));
+	for (i = 0; i < 100 && ret; i++) {
+		ret = set_netns(&self->nl, "nina0", pid);
+		if (ret == -EBUSY)
+			usleep(20 * 1000);	/* the socket detaches */
+	}
+	ASSERT_EQ(0, ret) TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(0, event_wait(&ev, SPISOCK_EVENT_DEV_REMOVED, 2000, &d));
+	EXPECT_EQ(-ENODEV, dev_get(&self->nl, "nina0", &d));
+	EXPECT_EQ(-ENODEV, set_netns(&self->nl, "nina0", getpid()));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+
+	/* the namespace is gone (cleanup_net() is asynchronous): back here */
+	for (i = 0; i < 200 && dev_get(&self->nl, "nina0", &d); i++)
+		usleep(20 * 1000);
+	EXPECT_EQ(0, dev_get(&self->nl, "nina0", &d));
+	nl_close(&ev);
+}
+
+/* Does the kernel log hold @s anywhere? */
+static int kmsg_holds(const char *s)
+{
+	char rec[2048];
+	int fd, found = 0;
+	ssize_t n;
+
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;	/* overwritten while reading */
+		rec[n] = 0;
+		if (strstr(rec, s))
+			found = 1;
+	}
+	close(fd);
+	return found;
+}
+
+/* The passphrase reaches no reply, event or log line, right or wrong. */
+TEST_F(nl, secret_never_shown)
+{
+	static const char wrong[] = "not-the-spisock-secret";
+	struct dev_info d;
+	struct nl ev;
+
+	ASSERT_EQ(0, nl_open(&ev));
+	ASSERT_EQ(0, events_join(&ev));
+	EXPECT_EQ(-EACCES, link_ap(&self->nl, AP_SSID, wrong));
+	EXPECT_EQ(NULL, strstr(self->nl.extack, wrong));
+	ASSERT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS));
+	/* dev_cb fails on a PASSPHRASE or WEP_KEY attribute */
+	ASSERT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_UP, 2000, &d));
+	ASSERT_EQ(0, dev_get(&self->nl, "nina0", &d));
+	ASSERT_EQ(0, link_get(&self->nl, "nina0", &d));
+	EXPECT_EQ(0, kmsg_holds(AP_PASS));
+	EXPECT_EQ(0, kmsg_holds(wrong));
+	nl_close(&ev);
+}
+
+/* Malformed messages: an error with a message (never a crash). */
+TEST_F(nl, malformed)
+{
+	static const uint8_t cmds[] = {
+		SPISOCK_CMD_DEV_GET, SPISOCK_CMD_LINK, SPISOCK_CMD_UNLINK,
+		SPISOCK_CMD_FAMILY_GET, SPISOCK_CMD_LINK_GET, SPISOCK_CMD_SCAN,
+		SPISOCK_CMD_RESOLVE, SPISOCK_CMD_PING, SPISOCK_CMD_POWER_SAVE,
+		SPISOCK_CMD_SET_NETNS, SPISOCK_CMD_EVENT, 200,
+	};
+	struct nlmsghdr *nlh;
+	unsigned int seed = 1;
+	int ret, i, k;
+
+	/* wrong sizes and types */
+	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
+	mnl_attr_put_u16(nlh, SPISOCK_ATTR_DEV_ID, 1);
+	EXPECT_EQ(-EINVAL, msg_run(&self->nl, nlh, NULL, NULL));
+	EXPECT_STRNE("", self->nl.extack);
+	TH_LOG("u16 dev id: %s", self->nl.extack);
+	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
+	mnl_attr_put(nlh, SPISOCK_ATTR_DEV_NAME, 5, "nina0");	/* no NUL */
+	EXPECT_EQ(-EINVAL, msg_run(&self->nl, nlh, NULL, NULL));
+	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
+	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(AP_SSID), AP_SSID);
+	mnl_attr_put_u8(nlh, SPISOCK_ATTR_SECURITY, 9);
+	EXPECT_EQ(-ERANGE, msg_run(&self->nl, nlh, NULL, NULL));
+	EXPECT_STRNE("", self->nl.extack);
+	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
+	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(AP_SSID), AP_SSID);
+	mnl_attr_put_u8(nlh, SPISOCK_ATTR_SECURITY, SPISOCK_SECURITY_WEP);
+	mnl_attr_put(nlh, SPISOCK_ATTR_WEP_KEY, 7, "abcdefg");
+	EXPECT_EQ(-EINVAL, msg_run(&self->nl, nlh, NULL, NULL));
+	EXPECT_STRNE("", self->nl.extack);
+	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
+	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(AP_SSID), AP_SSID);
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_HOSTNAME, "bad name!");
+	EXPECT_EQ(-EINVAL, msg_run(&self->nl, nlh, NULL, NULL));
+	EXPECT_STRNE("", self->nl.extack);
+	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
+	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(AP_SSID), AP_SSID);
+	mnl_attr_put_u32(nlh, SPISOCK_ATTR_TIMEOUT, 10);
+	EXPECT_EQ(-ERANGE, msg_run(&self->nl, nlh, NULL, NULL));
+	/* an event is not a command; nor is 200 */
+	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_EVENT, NLM_F_ACK);
+	EXPECT_EQ(-EOPNOTSUPP, msg_run(&self->nl, nlh, NULL, NULL));
+	/* a truncated attribute header */
+	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
+	memcpy((char *)nlh + nlh->nlmsg_len, "\x08\x00\x01", 3);
+	nlh->nlmsg_len += 3;
+	EXPECT_GT(0, msg_run(&self->nl, nlh, NULL, NULL));
+	/* random attributes on every command */
+	for (k = 0; k < 300; k++) {
+		nlh = msg_start(&self->nl, self->nl.id, cmds[k % sizeof(cmds)],
+				NLM_F_ACK);
+		for (i = 0; i < 4; i++) {
+			char junk[40];
+			int len = rand_r(&seed) % sizeof(junk);
+
+			for (int j = 0; j < len; j++)
+				junk[j] = rand_r(&seed);
+			mnl_attr_put(nlh, rand_r(&seed) % (SPISOCK_ATTR_MAX + 3),
+				     len, junk);
+		}
+		ret = msg_run(&self->nl, nlh, NULL, NULL);
+		ASSERT_NE(-EAGAIN, ret);
+	}
+	/* still fine */
+	EXPECT_EQ(0, dev_dump(&self->nl, &(struct dev_list){ .n = 0 }));
 }
 
 TEST_HARNESS_MAIN

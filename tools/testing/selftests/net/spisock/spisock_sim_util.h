@@ -410,15 +410,19 @@ struct radio {
 
 /*
  * Bring up radio nina0, not linked: spisock.ko (unless loaded), spisock_sim.ko,
- * spisock-simd with SIM_RADIO_CONF written to @conf and its counters on
+ * spisock-simd with SIM_RADIO_CONF and @extra_conf (more configuration
+ * lines) written to @conf and its counters on
  * @stats (@own_pgrp as for simd_spawn()), then spisock_nina.ko with
  * SIM_NINA_PARAMS. Neither spisock_sim nor spisock_nina may be loaded.
  * 0, or -1 with the failed step in r->why; what came up stays up for
  * radio_down().
  */
-static inline int radio_up(struct radio *r, const char *conf, const char *stats,
-			   int own_pgrp)
+static inline int radio_up_conf(struct radio *r, const char *conf,
+				const char *stats, int own_pgrp,
+				const char *extra_conf)
 {
+	char text[4096];
+
 	r->simd = -1;
 	r->loaded_spisock = 0;
 	r->why[0] = 0;
@@ -431,7 +435,8 @@ static inline int radio_up(struct radio *r, const char *conf, const char *stats,
 			 nina_ko(), strerror(errno));
 		return -1;
 	}
-	if (write_file(conf, SIM_RADIO_CONF)) {
+	snprintf(text, sizeof(text), "%s%s", SIM_RADIO_CONF, extra_conf);
+	if (write_file(conf, text)) {
 		snprintf(r->why, sizeof(r->why), "%s: %s", conf, strerror(errno));
 		return -1;
 	}
@@ -456,6 +461,13 @@ static inline int radio_up(struct radio *r, const char *conf, const char *stats,
 		return -1;
 	}
 	return 0;
+}
+
+/* radio_up_conf() with the standard configuration only. */
+static inline int radio_up(struct radio *r, const char *conf, const char *stats,
+			   int own_pgrp)
+{
+	return radio_up_conf(r, conf, stats, own_pgrp, "");
 }
 
 /*
