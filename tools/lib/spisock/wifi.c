@@ -177,8 +177,25 @@ static void state_path(char *buf, size_t len, int id)
 	snprintf(buf, len, LINK_STATE_DIR "/link-%d", id);
 }
 
-/* The SSID this library last joined on radio @id, if still noted. */
-static int noted_ssid(int id, char *ssid, size_t len)
+/*
+ * What the state file holds: the SSID and a 64-bit FNV-1a digest of SSID
+ * and passphrase (not the passphrase; the file is root's, mode 0600).
+ */
+static void link_note(char *buf, size_t len, const char *ssid, const char *pass)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const char *p;
+
+	for (p = ssid; *p; p++)
+		h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
+	h = (h ^ 0xff) * 0x100000001b3ULL;
+	for (p = pass ? pass : ""; *p; p++)
+		h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
+	snprintf(buf, len, "%s\n%016llx\n", ssid, (unsigned long long)h);
+}
+
+/* What this library last joined on radio @id, if still noted. */
+static int noted_link(int id, char *note, size_t len)
 {
 	char path[64];
 	ssize_t n;
@@ -188,31 +205,33 @@ static int noted_ssid(int id, char *ssid, size_t len)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	n = read(fd, ssid, len - 1);
+	n = read(fd, note, len - 1);
 	close(fd);
 	if (n <= 0)
 		return -1;
-	ssid[n] = 0;
+	note[n] = 0;
 	return 0;
 }
 
-static void note_ssid(int id, const char *ssid)
+static void note_link(int id, const char *note)
 {
 	char path[64];
-	int fd;
+	int fd, err = errno;
 
 	state_path(path, sizeof(path), id);
-	if (!ssid) {
+	if (!note) {
 		unlink(path);
+		errno = err;
 		return;
 	}
 	mkdir(LINK_STATE_DIR, 0700);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
-	if (write(fd, ssid, strlen(ssid)) < 0)
-		unlink(path);
-	close(fd);
+	if (fd >= 0) {
+		if (write(fd, note, strlen(note)) < 0)
+			unlink(path);
+		close(fd);
+	}
+	errno = err;
 }
 
 static int check_security(int security, const char *password)
@@ -238,24 +257,28 @@ static int check_security(int security, const char *password)
 }
 
 /*
- * Join @ssid. When the radio is already linked to @ssid by this library,
- * nothing happens: a second program's link() must not cut the first one's
- * connections (the kernel does not report the SSID yet, so the library
- * notes what it joined in LINK_STATE_DIR).
+ * Join @ssid. When this library already linked the radio with the same
+ * SSID and passphrase and it is still linked, nothing happens: a second
+ * program's link() must not cut the first one's connections. The kernel
+ * reports neither SSID nor credentials, so the library notes what it
+ * joined in LINK_STATE_DIR (a link made otherwise, e.g. by spisockctl, is
+ * not known and is redone).
  */
 int spisock_wifi_link(const char *ssid, int security, const char *password)
 {
 	struct nlreq *c;
 	struct nlmsghdr *nlh;
 	struct radio r;
-	char cur[40];
+	char cur[80], want[80];
 	int ret;
 
 	if (!ssid || !*ssid || strlen(ssid) > 32)
 		return spisock_fail_msg(EINVAL, "an SSID has 1..32 bytes");
 	if (check_security(security, password) || radio_info(&r))
 		return -1;
-	if (r.linked && !noted_ssid(r.id, cur, sizeof(cur)) && !strcmp(cur, ssid))
+	link_note(want, sizeof(want), ssid,
+		  security == SPISOCK_WIFI_OPEN ? "" : password);
+	if (r.linked && !noted_link(r.id, cur, sizeof(cur)) && !strcmp(cur, want))
 		return 0;
 	c = spisock_nl_open();
 	if (!c)
@@ -270,7 +293,8 @@ int spisock_wifi_link(const char *ssid, int security, const char *password)
 	/* The request held the passphrase. */
 	memset(c->buf, 0, sizeof(c->buf));
 	spisock_nl_close(c);
-	note_ssid(r.id, ret ? NULL : ssid);
+	note_link(r.id, ret ? NULL : want);
+	memset(want, 0, sizeof(want));
 	return ret;
 }
 
@@ -290,7 +314,7 @@ int spisock_wifi_unlink(void)
 	ret = spisock_nl_run(c, nlh, NULL, NULL);
 	spisock_nl_close(c);
 	if (!ret)
-		note_ssid(id, NULL);
+		note_link(id, NULL);
 	return ret;
 }
 
