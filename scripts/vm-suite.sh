@@ -52,7 +52,8 @@ suite run_tests make -s -C $kst TARGETS=net/spisock run_tests
 # spisock-run: each with the whole radio up and nina0 linked (as run --radio).
 radio() {
 	sh tools/testing/vm/radio-up --ko "$SPISOCK_SIM_KO" --simd "$SPISOCK_SIMD" \
-		--time-factor 0.1 --stack "$b" --ctl build/tools/spisockctl \
+		--config tools/spisock/sim/default.conf --time-factor 0.1 \
+		--stack "$b" --ctl build/tools/spisockctl \
 		--link spisock-sim:spisock-sim-pass -- "$@"
 }
 libwork=$(mktemp -d)

@@ -373,12 +373,19 @@ def _():
                 "assert hasattr(http.client.socket, 'create_connection')\n"
                 "assert not hasattr(builtins, 'SOCK_STREAM')\n"
                 "assert SOCK_STREAM == 1 and WIFI_WPA2 == 3 and AF_INET == 2\n"
+                "wifi.link('Your Wifi SSID', WIFI_WPA2, 'Your Wifi Password')\n"
                 "assert wifi.is_linked()\n"
                 "print('isolated', sys.argv[1:])\n")
     r = subprocess.run([sys.argv[1], script, "arg"], capture_output=True, text=True)
     ok(r.returncode == 0 and "isolated ['arg']" in r.stdout,
        "spisock-run: the script's imports are spisock's, the stdlib's socket is CPython's"
        + ("" if r.returncode == 0 else " # " + r.stderr.replace("\n", " | ")))
+
+
+@check("unlink at the end")
+def _():
+    wifi.unlink()  # leave no note behind: the next test links otherwise
+    ok(not wifi.is_linked(), "unlink() at the end")
 
 
 print(f"1..{len(results)}")
