@@ -115,6 +115,7 @@ host_tests() {
 		> "$results/host/model-daemon.tap" 2>"$logs/model-daemon.stderr" || rc=1
 	build/lib/test_addr > "$results/host/lib-addr.tap" || rc=1
 	build/lib/test_timeout > "$results/host/lib-timeout.tap" || rc=1
+	build/lib/test_noload > "$results/host/lib-noload.tap" || rc=1
 	tools/lib/spisock/tests/test-man.sh > "$results/host/lib-man.tap" || rc=1
 	cat "$results/host/"*.tap
 	return 0
