@@ -30,6 +30,10 @@ SPISOCK_INTERNAL int spisock_remaining(long long deadline, long long now);
 SPISOCK_INTERNAL long spisock_tv_to_ms(long sec, long usec);
 SPISOCK_INTERNAL void spisock_ms_to_tv(long ms, long *sec, long *usec);
 
+/* spisock_sendall() that reports how much went (the Python module's). */
+SPISOCK_INTERNAL int spisock_sendall_sent(int sock, const void *buf,
+					  size_t len, int flags, size_t *sent);
+
 /* The radio sockets are created on (spisock_radio_select()), or -1. */
 SPISOCK_INTERNAL int spisock_selected_radio(void);
 

@@ -367,7 +367,9 @@ ssize_t spisock_send(int sock, const void *buf, size_t len, int flags)
 	return n;
 }
 
-int spisock_sendall(int sock, const void *buf, size_t len, int flags)
+/* sendall, counting in *sent what went (for a caller that resumes after EINTR). */
+int spisock_sendall_sent(int sock, const void *buf, size_t len, int flags,
+			 size_t *sent)
 {
 	long timeout = timeout_of(sock);
 	long long deadline = spisock_deadline(timeout, spisock_now_ms());
@@ -375,6 +377,7 @@ int spisock_sendall(int sock, const void *buf, size_t len, int flags)
 	ssize_t n;
 	int r;
 
+	*sent = 0;
 	if (flags & MSG_DONTWAIT)
 		timeout = SPISOCK_NONBLOCK;
 	while (len) {
@@ -382,6 +385,7 @@ int spisock_sendall(int sock, const void *buf, size_t len, int flags)
 		if (n > 0) {
 			p += n;
 			len -= n;
+			*sent += n;
 			continue;
 		}
 		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
@@ -395,6 +399,13 @@ int spisock_sendall(int sock, const void *buf, size_t len, int flags)
 			return spisock_fail(ETIMEDOUT);
 	}
 	return 0;
+}
+
+int spisock_sendall(int sock, const void *buf, size_t len, int flags)
+{
+	size_t sent;
+
+	return spisock_sendall_sent(sock, buf, len, flags, &sent);
 }
 
 ssize_t spisock_sendto_addr(int sock, const void *buf, size_t len,

@@ -21,6 +21,7 @@
 #include <netinet/in.h>
 
 #include "libspisock.h"
+#include "internal.h"
 
 static PyObject *timeout_exc;	/* spisock.socket.timeout */
 
@@ -523,6 +524,7 @@ static PyObject *sock_send(SockObject *s, PyObject *args, PyObject *kw)
 static PyObject *sock_sendall(SockObject *s, PyObject *args, PyObject *kw)
 {
 	static char *kwlist[] = { "buffer", "flags", NULL };
+	size_t done = 0, sent;
 	PyObject *obj;
 	struct data d;
 	int flags = 0, err, ret;
@@ -530,16 +532,19 @@ static PyObject *sock_sendall(SockObject *s, PyObject *args, PyObject *kw)
 	if (!PyArg_ParseTupleAndKeywords(args, kw, "O|i:sendall", kwlist, &obj,
 					 &flags) || check_open(s) || get_data(obj, &d))
 		return NULL;
-	Py_BEGIN_ALLOW_THREADS
-	ret = spisock_sendall(s->fd, d.p, d.len, flags);
-	err = errno;
-	Py_END_ALLOW_THREADS
-	put_data(&d);
-	if (ret) {
-		if (err == EINTR && interrupted())
-			return NULL;
-		return raise_err(err);
+	for (;;) {
+		Py_BEGIN_ALLOW_THREADS
+		ret = spisock_sendall_sent(s->fd, d.p + done, d.len - done, flags, &sent);
+		err = errno;
+		Py_END_ALLOW_THREADS
+		done += sent;
+		/* A signal: run the handlers, then send the rest. */
+		if (!ret || err != EINTR || interrupted())
+			break;
 	}
+	put_data(&d);
+	if (ret)
+		return PyErr_Occurred() ? NULL : raise_err(err);
 	Py_RETURN_NONE;
 }
 

@@ -184,6 +184,21 @@ def _():
     t.join()
     ok(type(data) is bytearray and data == b"1234567890" and time.monotonic() - t0 >= 0.25,
        "recv(10) returns a bytearray after all 10 bytes (300 ms apart)")
+    import signal
+    fired = []
+    old = signal.signal(signal.SIGALRM, lambda *a: fired.append(1))
+    signal.setitimer(signal.ITIMER_REAL, 0.2)
+    t = later(500, lambda: peer.send(b"0123456789"))
+    data = s.recv(10)
+    t.join()
+    ok(fired and data == b"0123456789", "a signal during recv runs its handler, recv goes on")
+
+    def boom(*a):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGALRM, boom)
+    signal.setitimer(signal.ITIMER_REAL, 0.2)
+    ok(raises(lambda: s.recv(10), KeyboardInterrupt), "a handler that raises ends recv with its exception")
+    signal.signal(signal.SIGALRM, old)
     s.sendtimeout(400)
     ok(s.gettimeout() == 400, "sendtimeout(400); gettimeout() == 400")
     peer.send(b"abcd")
