@@ -797,9 +797,12 @@ static PyObject *w_rssi(PyObject *self, PyObject *unused)
 static PyObject *w_scan(PyObject *self, PyObject *args)
 {
 	struct spisock_scan_entry e[32];
+	int n, i, duration = 0;
 	PyObject *list;
-	int n, i;
 
+	/* The reference's optional duration (ms): the chip's scan has its own. */
+	if (!PyArg_ParseTuple(args, "|i:scan", &duration))
+		return NULL;
 	Py_BEGIN_ALLOW_THREADS
 	n = spisock_wifi_scan(e, 32);
 	Py_END_ALLOW_THREADS
@@ -853,7 +856,7 @@ static PyMethodDef wifi_funcs[] = {
 	{ "is_linked", w_is_linked, METH_NOARGS, "is_linked() -> bool" },
 	{ "link_info", w_link_info, METH_NOARGS, "link_info() -> (ip, mask, gateway, dns, mac)" },
 	{ "rssi", w_rssi, METH_NOARGS, "rssi() -> dBm" },
-	{ "scan", w_scan, METH_VARARGS, "scan() -> [(ssid, security, rssi, bssid)]" },
+	{ "scan", w_scan, METH_VARARGS, "scan(duration=0) -> [(ssid, security, rssi, bssid)]" },
 	{ "gethostbyname", w_gethostbyname, METH_VARARGS, "gethostbyname(name) -> \"a.b.c.d\"" },
 	{ "select_radio", w_select_radio, METH_O,
 	  "select_radio(name): the radio new sockets use (None: the default)" },
