@@ -141,10 +141,13 @@ int spisock_settimeout(int sock, long timeout_ms)
 	return spisock_sendtimeout(sock, timeout_ms);
 }
 
-/* A kernel EAGAIN under a positive timeout is the reference's timeout. */
-static int timeout_err(int sock, int err)
+/*
+ * A kernel EAGAIN under a positive timeout is the reference's timeout
+ * (not when the caller asked for MSG_DONTWAIT).
+ */
+static int timeout_err(int sock, int err, int flags)
 {
-	if (err == EAGAIN && timeout_of(sock) > 0)
+	if (err == EAGAIN && !(flags & MSG_DONTWAIT) && timeout_of(sock) > 0)
 		return ETIMEDOUT;
 	return err;
 }
@@ -219,7 +222,7 @@ int spisock_accept(int sock, struct spisock_addr *peer)
 		c = accept4(sock, (struct sockaddr *)&sa, &len, SOCK_CLOEXEC);
 	} while (c < 0 && errno == EINTR && timeout_of(sock) < 0);
 	if (c < 0)
-		return spisock_fail(timeout_err(sock, errno));
+		return spisock_fail(timeout_err(sock, errno, 0));
 	if (spisock_sendtimeout(c, SPISOCK_BLOCK)) {
 		int err = errno;
 
@@ -306,7 +309,7 @@ ssize_t spisock_recv(int sock, void *buf, size_t bufsize, int flags)
 	/* A datagram (or a peek): one call. */
 	n = recv(sock, buf, bufsize, flags);
 	if (n < 0)
-		return spisock_fail(timeout_err(sock, errno));
+		return spisock_fail(timeout_err(sock, errno, flags));
 	errno = 0;
 	return n;
 }
@@ -333,7 +336,7 @@ ssize_t spisock_recvfrom(int sock, void *buf, size_t bufsize, int flags,
 		return spisock_fail(EFAULT);
 	n = recvfrom(sock, buf, bufsize, flags, (struct sockaddr *)&sa, &len);
 	if (n < 0)
-		return spisock_fail(timeout_err(sock, errno));
+		return spisock_fail(timeout_err(sock, errno, flags));
 	if (from) {
 		/* A connected stream reports no source: its peer is the sender. */
 		if (sa.sin_family != AF_INET) {
@@ -363,7 +366,7 @@ ssize_t spisock_send(int sock, const void *buf, size_t len, int flags)
 	ssize_t n = send(sock, buf, len, flags | MSG_NOSIGNAL);
 
 	if (n < 0)
-		return spisock_fail(timeout_err(sock, errno));
+		return spisock_fail(timeout_err(sock, errno, flags));
 	return n;
 }
 
@@ -420,7 +423,7 @@ ssize_t spisock_sendto_addr(int sock, const void *buf, size_t len,
 	n = sendto(sock, buf, len, flags | MSG_NOSIGNAL,
 		   (struct sockaddr *)&sa, sizeof(sa));
 	if (n < 0)
-		return spisock_fail(timeout_err(sock, errno));
+		return spisock_fail(timeout_err(sock, errno, flags));
 	return n;
 }
 

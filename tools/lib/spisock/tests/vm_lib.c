@@ -203,12 +203,12 @@ static void test_recv(void)
 
 	s = pair(&peer);
 	ok(s >= 0, "a connection for recv");
-	d = (struct delayed){ peer, 300, "67490", 0 };
+	d = (struct delayed){ peer, 300, "67890", 0 };
 	send(peer, "12345", 5, 0);
 	pthread_create(&th, NULL, delayed_send, &d);
 	t0 = now_ms();
 	n = spisock_recv(s, buf, 10, 0);
-	ok(n == 10 && !memcmp(buf, "1234567490", 10) && now_ms() - t0 >= 250,
+	ok(n == 10 && !memcmp(buf, "1234567890", 10) && now_ms() - t0 >= 250,
 	   "recv(10) blocks until 10 bytes arrived (two sends 300 ms apart)");
 	pthread_join(th, NULL);
 
@@ -247,6 +247,9 @@ static void test_recv(void)
 	   "settimeout(None): blocking again");
 	ok(!spisock_settimeout(s, 1500) && !spisock_gettimeout(s, &to) && to == 1500,
 	   "settimeout is sendtimeout's alias");
+	errno = 0;
+	ok(spisock_recv(s, buf, 10, MSG_DONTWAIT) == -1 && errno == EAGAIN,
+	   "MSG_DONTWAIT under a timeout: EAGAIN, not a timeout");
 
 	send(peer, "hello", 5, 0);
 	memset(buf, 0, sizeof(buf));
@@ -306,14 +309,14 @@ static void test_server(void)
 static void test_udp(void)
 {
 	struct spisock_addr from;
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(7401) };
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(7201) };
 	char buf[64], addr[64];
 	int u, peer, port;
 	ssize_t n;
 
 	peer = inet_sock(SOCK_DGRAM, &port);
 	u = spisock_socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-	ok(!spisock_bind(u, "(0,0,0,0,7401)"), "udp bind((0,0,0,0,7401))");
+	ok(!spisock_bind(u, "(0,0,0,0,7201)"), "udp bind((0,0,0,0,7201))");
 	inet_pton(AF_INET, RADIO_IP, &sa.sin_addr);
 	sendto(peer, "dgram-1", 7, 0, (struct sockaddr *)&sa, sizeof(sa));
 	spisock_settimeout(u, 5000);
@@ -410,7 +413,7 @@ static void test_wifi(void)
 	spisock_close(s);
 	close(peer);
 	errno = 0;
-	ok(spisock_wifi_link("Your Wifi SSID", SPISOCK_WIFI_WEP, "0123456749") == -1 &&
+	ok(spisock_wifi_link("Your Wifi SSID", SPISOCK_WIFI_WEP, "0123456789") == -1 &&
 	   errno == EOPNOTSUPP, "link(WIFI_WEP): EOPNOTSUPP (%s)", spisock_strerror(errno));
 	errno = 0;
 	ok(spisock_wifi_link("spisock-open", SPISOCK_WIFI_OPEN, "secret") == -1 &&
@@ -445,7 +448,7 @@ int main(void)
 	int fam = spisock_family();
 	uint8_t t[4];
 
-	tap_plan(74);
+	tap_plan(75);
 	ok(fam > 0, "family number %d read at run time", fam);
 	ok(!spisock_ip_to_tuple("192.168.1.10", t) && t[0] == 192 && t[3] == 10,
 	   "ip_to_tuple");
@@ -456,7 +459,7 @@ int main(void)
 	test_udp();
 	test_connect_timeout();
 	test_wifi();
-	if (tap_n != 74)
-		printf("# planned 74, ran %d\n", tap_n);
+	if (tap_n != 75)
+		printf("# planned 75, ran %d\n", tap_n);
 	return tap_done();
 }
