@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 KERNEL ?= 6.12
 
-.PHONY: all setup kernels modules selftests model tools check check-full check-model \
+.PHONY: all setup kernels modules selftests model tools check check-full check-model check-lib \
 	run clean dkms-build dkms-clean
 
 all: modules
@@ -28,13 +28,19 @@ selftests: setup
 model:
 	$(MAKE) -C tools/spisock/sim all
 
-# spisockctl and the reference examples in C, in build/tools.
+# spisockctl and the reference examples in C, in build/tools; libspisock,
+# the Python module spisock and spisock-run in build/lib.
 tools:
 	$(MAKE) -C tools/spisock all
+	$(MAKE) -C tools/lib/spisock all
 
 # The chip model's host-side tests alone (no VM): seconds.
 check-model:
 	$(MAKE) -C tools/spisock/sim check
+
+# libspisock's host-side unit tests (addresses, timeouts): no VM.
+check-lib:
+	$(MAKE) -C tools/lib/spisock check
 
 # The README's test command (what .ci/run runs): every suite, CI-sized tiers.
 check:
@@ -50,6 +56,7 @@ run: setup
 	scripts/build-modules.sh $(KERNEL)
 	$(MAKE) -s -C tools/spisock/sim all
 	$(MAKE) -s -C tools/spisock all
+	$(MAKE) -s -C tools/lib/spisock all
 	tools/testing/vm/run --kernel $(KERNEL) --radio -- sh scripts/demo.sh $(KERNEL)
 
 # Used by dkms.conf: build spisock.ko for kernel $(KVER) in build/dkms.

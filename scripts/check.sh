@@ -57,6 +57,7 @@ build_all_modules() {
 	scripts/build-selftests.sh || rc=1
 	make -s -C tools/spisock/sim all || rc=1
 	make -s -C tools/spisock all || rc=1
+	make -s -C tools/lib/spisock all || rc=1
 	return $rc
 }
 
@@ -70,7 +71,8 @@ vm_tier() {
 	echo "$rc" > "$results/$k/vm-clean.rc"
 	# A suite that left no results at all is a failure too.
 	local want=(spisock_module spisock_basic spisock_sim spisock_nina spisock_nina_drv spisock_netlink
-		spisock_socket spisock_removal spisock_diag run_tests) s
+		spisock_socket spisock_removal spisock_diag run_tests libspisock
+		libspisock-python reference-examples) s
 	[ "$k" = 6.12 ] && want+=(debug-features kunit kunit-dev kunit-nina kunit-nina-poll)
 	for s in "${want[@]}"; do
 		[ -s "$results/$k/$s.tap" ] ||
@@ -127,6 +129,10 @@ host_tests() {
 	SIM_DIR=tools/spisock/sim build/sim/test_model > "$results/host/model.tap" 2>"$logs/model.stderr" || rc=1
 	SPISOCK_SIMD=build/sim/spisock-simd build/sim/test_daemon \
 		> "$results/host/model-daemon.tap" 2>"$logs/model-daemon.stderr" || rc=1
+	build/lib/test_addr > "$results/host/lib-addr.tap" || rc=1
+	build/lib/test_timeout > "$results/host/lib-timeout.tap" || rc=1
+	build/lib/test_noload > "$results/host/lib-noload.tap" || rc=1
+	tools/lib/spisock/tests/test-man.sh > "$results/host/lib-man.tap" || rc=1
 	cat "$results/host/"*.tap
 	return 0
 }

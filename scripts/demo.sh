@@ -4,7 +4,8 @@
 # and its chip model, spisock.ko and the NINA driver are up and radio nina0
 # has joined the model's access point (as the examples' wifi.link()). Runs
 # the reference documentation's two examples (C, tools/spisock/examples/)
-# against AF_INET peers on loopback. Exits non-zero when an example does not
+# against AF_INET peers on loopback, then the originals in Python, unchanged,
+# under spisock-run (tools/lib/spisock/tests/examples/). Exits non-zero when an example does not
 # do what the reference says; make check runs it on both kernels.
 set -e
 t=build/tools
@@ -69,6 +70,19 @@ for k in range(2):
 PY
 wait $srv
 sed 's/^/    /' build/demo-hello.out
+
+echo "--- the same two examples in the reference's own Python, unchanged, under spisock-run"
+ex=tools/lib/spisock/tests/examples
+for f in reference_client.py reference_server.py; do
+	echo "    $ex/$f:"
+	sed -e '/^#/d' -e '/^$/d' -e 's/^/        /' $ex/$f
+done
+echo "    (the server example runs in the background; the client example runs next"
+echo "    to it; AF_INET peers check both; both wifi.link() calls name the model's AP)"
+rc=0
+sh tools/lib/spisock/tests/vm-examples.sh build > build/demo-python.out 2>&1 || rc=$?
+sed 's/^/    /' build/demo-python.out
+[ "$rc" = 0 ]
 
 echo "--- /proc/net/spisock:"
 cat /proc/net/spisock

@@ -54,6 +54,20 @@ suite spisock_diag $kst/net/spisock/spisock_diag
 	suite run_tests make -s -C $kst TARGETS=net/spisock run_tests
 )
 
+# libspisock, the Python module and the reference examples under
+# spisock-run: each with the whole radio up and nina0 linked (as run --radio).
+radio() {
+	sh tools/testing/vm/radio-up --ko "$SPISOCK_SIM_KO" --simd "$SPISOCK_SIMD" \
+		--config tools/spisock/sim/default.conf --time-factor 0.1 \
+		--stack "$b" --ctl build/tools/spisockctl \
+		--link spisock-sim:spisock-sim-pass -- "$@"
+}
+libwork=$(mktemp -d)
+suite libspisock radio build/lib/vm_lib
+suite libspisock-python radio env PYTHONPATH=build/lib/python /usr/bin/python3 \
+	tools/lib/spisock/tests/vm_python.py build/lib/spisock-run "$libwork"
+suite reference-examples radio sh tools/lib/spisock/tests/vm-examples.sh "$libwork"
+
 if [ "$target" = 6.12 ]; then
 	suite debug-features sh scripts/vm-debug-features.sh
 fi

@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libspisock in the VM (run --radio: radio nina0 linked to the chip model),
+ * every function against AF_INET peers on loopback. TAP on stdout.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include "libspisock.h"
+#include "tap.h"
+
+#define RADIO_IP	"127.0.2.1"
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* An AF_INET socket of @type bound to 127.0.0.1 (port 0), its port in *port. */
+static int inet_sock(int type, int *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int s = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    getsockname(s, (struct sockaddr *)&sa, &len))
+		return -1;
+	*port = ntohs(sa.sin_port);
+	if (type == SOCK_STREAM && listen(s, 8))
+		return -1;
+	return s;
+}
+
+static int accept_ms(int l, int ms)
+{
+	struct pollfd p = { .fd = l, .events = POLLIN };
+
+	if (poll(&p, 1, ms) != 1)
+		return -1;
+	return accept(l, NULL, NULL);
+}
+
+/* An AF_INET client connected to the radio's port, retrying until it listens. */
+static int inet_connect_radio(int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int i, s;
+
+	inet_pton(AF_INET, RADIO_IP, &sa.sin_addr);
+	for (i = 0; i < 100; i++) {
+		s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (!connect(s, (struct sockaddr *)&sa, sizeof(sa)))
+			return s;
+		close(s);
+		usleep(50000);
+	}
+	return -1;
+}
+
+/* A spisock TCP connection to a fresh AF_INET listener: *peer is its end. */
+static int pair(int *peer)
+{
+	char addr[32];
+	int l, port, s;
+
+	l = inet_sock(SOCK_STREAM, &port);
+	s = spisock_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
+	if (l < 0 || s < 0 || spisock_connect(s, addr)) {
+		close(l);
+		return -1;
+	}
+	*peer = accept_ms(l, 5000);
+	close(l);
+	return *peer < 0 ? -1 : s;
+}
+
+struct delayed {
+	int fd, ms;
+	const char *data;
+	int close_after;
+};
+
+static void *delayed_send(void *arg)
+{
+	struct delayed *d = arg;
+
+	usleep(d->ms * 1000);
+	if (send(d->fd, d->data, strlen(d->data), 0) < 0)
+		return NULL;
+	if (d->close_after)
+		close(d->fd);
+	return NULL;
+}
+
+static void test_sockets(int fam)
+{
+	socklen_t len = sizeof(int);
+	int s, v, peer;
+
+	s = spisock_socket(0, 0, 0);
+	ok(s >= 0 && !getsockopt(s, SOL_SOCKET, SO_DOMAIN, &v, &len) && v == fam,
+	   "socket(defaults): an AF_SPISOCK (%d) descriptor", fam);
+	len = sizeof(int);
+	ok(!getsockopt(s, SOL_SOCKET, SO_TYPE, &v, &len) && v == SOCK_STREAM &&
+	   !getsockopt(s, SOL_SOCKET, SO_PROTOCOL, &v, &len) && v == IPPROTO_TCP,
+	   "socket(defaults): SOCK_STREAM, IPPROTO_TCP");
+	ok(spisock_fileno(s) == s, "fileno returns the descriptor");
+	ok(!spisock_close(s) && spisock_fileno(s) == -1 && errno == EBADF,
+	   "close; fileno afterwards: EBADF");
+	s = spisock_socket(AF_INET, SOCK_DGRAM, IPPROTO_TCP);
+	len = sizeof(int);
+	ok(s >= 0 && !getsockopt(s, SOL_SOCKET, SO_PROTOCOL, &v, &len) &&
+	   v == IPPROTO_UDP, "socket(type=SOCK_DGRAM) with the default proto is UDP");
+	spisock_close(s);
+	errno = 0;
+	ok(spisock_socket(AF_INET6, SOCK_STREAM, 0) == -1 && errno == EAFNOSUPPORT,
+	   "socket(AF_INET6): EAFNOSUPPORT");
+	errno = 0;
+	ok(spisock_socket(AF_CAN, SOCK_RAW, 0) == -1 && errno == EAFNOSUPPORT,
+	   "socket(AF_CAN): EAFNOSUPPORT");
+	errno = 0;
+	ok(spisock_socket(AF_INET, SOCK_RAW, 0) == -1 && errno == ESOCKTNOSUPPORT,
+	   "socket(SOCK_RAW): ESOCKTNOSUPPORT");
+	peer = socket(AF_INET, SOCK_STREAM, 0);
+	ok(spisock_fileno(peer) == -1 && errno == EAFNOSUPPORT,
+	   "fileno of an AF_INET socket: EAFNOSUPPORT");
+	close(peer);
+}
+
+static void test_connect_send(void)
+{
+	static char big[200000], got[200000];
+	int l, port, s, peer, n;
+	char addr[64];
+	size_t i, have;
+
+	l = inet_sock(SOCK_STREAM, &port);
+	s = spisock_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	errno = 0;
+	ok(spisock_connect(s, "127.0.0") == -1 && errno == EINVAL &&
+	   accept_ms(l, 300) < 0, "connect(bad address): EINVAL, nothing sent");
+	snprintf(addr, sizeof(addr), "(\"127.0.0.1\",%d)", port);
+	ok(!spisock_connect(s, addr), "connect(%s)", addr);
+	peer = accept_ms(l, 5000);
+	ok(peer >= 0, "the AF_INET listener accepted it");
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = i * 7 + (i >> 9);
+	ok(!spisock_sendall(s, big, sizeof(big), 0), "sendall 200000 bytes");
+	for (have = 0; have < sizeof(got); have += n) {
+		n = recv(peer, got + have, sizeof(got) - have, 0);
+		if (n <= 0)
+			break;
+	}
+	ok(have == sizeof(got) && !memcmp(big, got, sizeof(got)),
+	   "the peer got every byte in order");
+	n = spisock_send(s, "abc", 3, 0);
+	ok(n == 3 && recv(peer, got, 3, MSG_WAITALL) == 3 && !memcmp(got, "abc", 3),
+	   "send returns the count sent");
+	close(peer);
+	spisock_close(s);
+	/* The struct and the five-integer forms. */
+	s = spisock_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	snprintf(addr, sizeof(addr), "(127,0,0,1,%d)", port);
+	ok(!spisock_connect(s, addr) && (peer = accept_ms(l, 5000)) >= 0,
+	   "connect(%s)", addr);
+	close(peer);
+	spisock_close(s);
+	s = spisock_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	ok(!spisock_connect_addr(s, &(struct spisock_addr){ { 127, 0, 0, 1 }, port }) &&
+	   (peer = accept_ms(l, 5000)) >= 0, "connect_addr(struct form)");
+	close(peer);
+	spisock_close(s);
+	close(l);
+	s = spisock_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	errno = 0;
+	ok(spisock_connect(s, addr) == -1 && errno == ECONNREFUSED,
+	   "connect to a closed port: ECONNREFUSED");
+	spisock_close(s);
+}
+
+static void test_recv(void)
+{
+	struct delayed d;
+	pthread_t th;
+	char buf[64];
+	long long t0;
+	long to;
+	int s, peer;
+	ssize_t n;
+
+	s = pair(&peer);
+	ok(s >= 0, "a connection for recv");
+	d = (struct delayed){ peer, 300, "67890", 0 };
+	send(peer, "12345", 5, 0);
+	pthread_create(&th, NULL, delayed_send, &d);
+	t0 = now_ms();
+	n = spisock_recv(s, buf, 10, 0);
+	ok(n == 10 && !memcmp(buf, "1234567890", 10) && now_ms() - t0 >= 250,
+	   "recv(10) blocks until 10 bytes arrived (two sends 300 ms apart)");
+	pthread_join(th, NULL);
+
+	ok(!spisock_sendtimeout(s, 400) && !spisock_gettimeout(s, &to) && to == 400,
+	   "sendtimeout(400): gettimeout says 400");
+	send(peer, "abcd", 4, 0);
+	t0 = now_ms();
+	errno = 0;
+	n = spisock_recv(s, buf, 10, 0);
+	ok(n == 4 && errno == ETIMEDOUT && !memcmp(buf, "abcd", 4) &&
+	   now_ms() - t0 >= 390, "timeout with 4 of 10 bytes: the 4 are returned (errno ETIMEDOUT)");
+	t0 = now_ms();
+	errno = 0;
+	n = spisock_recv(s, buf, 10, 0);
+	ok(n == -1 && errno == ETIMEDOUT && now_ms() - t0 >= 390 && now_ms() - t0 < 3000,
+	   "nothing within the timeout: -1, ETIMEDOUT (%lld ms)", now_ms() - t0);
+	ok(!strcmp(spisock_strerror(ETIMEDOUT), "timed out"), "strerror(ETIMEDOUT): \"timed out\"");
+
+	/* The timeout covers the whole call, not each wait. */
+	d = (struct delayed){ peer, 250, "x", 0 };
+	pthread_create(&th, NULL, delayed_send, &d);
+	t0 = now_ms();
+	n = spisock_recv(s, buf, 10, 0);
+	pthread_join(th, NULL);
+	ok(n == 1 && now_ms() - t0 < 1000 && now_ms() - t0 >= 390,
+	   "a byte at 250 ms does not restart the 400 ms timeout (%lld ms)", now_ms() - t0);
+
+	ok(!spisock_sendtimeout(s, SPISOCK_NONBLOCK) && !spisock_gettimeout(s, &to) && !to &&
+	   (fcntl(s, F_GETFL) & O_NONBLOCK), "sendtimeout(0): non-blocking");
+	errno = 0;
+	t0 = now_ms();
+	ok(spisock_recv(s, buf, 10, 0) == -1 && errno == EAGAIN && now_ms() - t0 < 200,
+	   "non-blocking recv with nothing: EAGAIN at once");
+	ok(!spisock_settimeout(s, SPISOCK_BLOCK) && !spisock_gettimeout(s, &to) &&
+	   to == SPISOCK_BLOCK && !(fcntl(s, F_GETFL) & O_NONBLOCK),
+	   "settimeout(None): blocking again");
+	ok(!spisock_settimeout(s, 1500) && !spisock_gettimeout(s, &to) && to == 1500,
+	   "settimeout is sendtimeout's alias");
+	errno = 0;
+	ok(spisock_recv(s, buf, 10, MSG_DONTWAIT) == -1 && errno == EAGAIN,
+	   "MSG_DONTWAIT under a timeout: EAGAIN, not a timeout");
+
+	send(peer, "hello", 5, 0);
+	memset(buf, 0, sizeof(buf));
+	n = spisock_recv_into(s, buf, 5, -1, 0);
+	ok(n == 5 && !memcmp(buf, "hello", 5), "recv_into(bufsize=-1) fills the whole buffer");
+	errno = 0;
+	ok(spisock_recv_into(s, buf, 5, 6, 0) == -1 && errno == EINVAL,
+	   "recv_into(bufsize > buffer): EINVAL");
+	send(peer, "xyz", 3, 0);
+	ok(spisock_recv_into(s, buf, sizeof(buf), 3, 0) == 3 && !memcmp(buf, "xyz", 3),
+	   "recv_into(bufsize=3)");
+
+	send(peer, "end", 3, 0);
+	close(peer);
+	spisock_settimeout(s, SPISOCK_BLOCK);
+	errno = 1234;
+	n = spisock_recv(s, buf, 10, 0);
+	ok(n == 3 && errno == 0 && !memcmp(buf, "end", 3),
+	   "EOF after 3 of 10 bytes: the 3 are returned (errno 0)");
+	ok(spisock_recv(s, buf, 10, 0) == 0, "then 0 at the end of the stream");
+	spisock_close(s);
+}
+
+static void test_server(void)
+{
+	struct spisock_addr peer_addr;
+	char buf[16];
+	long long t0;
+	int l, c, p;
+
+	l = spisock_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	errno = 0;
+	ok(spisock_bind(l, "localhost:80") == -1 && errno == EINVAL, "bind(bad address): EINVAL");
+	ok(!spisock_bind(l, "7101"), "bind(\"7101\"): a bare port");
+	ok(!spisock_listen(l, -1), "listen(default backlog 2)");
+	p = inet_connect_radio(7101);
+	ok(p >= 0, "an AF_INET client connects to " RADIO_IP ":7101");
+	c = spisock_accept(l, &peer_addr);
+	ok(c >= 0 && peer_addr.ip[0] == 127 && peer_addr.ip[3] == 1 && peer_addr.port,
+	   "accept returns the client and its address 127.0.0.1:%d", peer_addr.port);
+	ok(!spisock_sendall(c, "Hello!", 6, 0) && recv(p, buf, 6, MSG_WAITALL) == 6 &&
+	   !memcmp(buf, "Hello!", 6), "sendall on the accepted socket");
+	spisock_close(c);
+	close(p);
+	spisock_sendtimeout(l, 300);
+	t0 = now_ms();
+	errno = 0;
+	ok(spisock_accept(l, NULL) == -1 && errno == ETIMEDOUT && now_ms() - t0 >= 290,
+	   "accept with a 300 ms timeout and no client: ETIMEDOUT");
+	spisock_close(l);
+	l = spisock_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	ok(!spisock_bind_addr(l, &(struct spisock_addr){ { 0, 0, 0, 0 }, 7102 }) &&
+	   !spisock_listen(l, 2), "bind_addr(struct 0.0.0.0:7102)");
+	spisock_close(l);
+}
+
+static void test_udp(void)
+{
+	struct spisock_addr from;
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(7201) };
+	char buf[64], addr[64];
+	int u, peer, port;
+	ssize_t n;
+
+	peer = inet_sock(SOCK_DGRAM, &port);
+	u = spisock_socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	ok(!spisock_bind(u, "(0,0,0,0,7201)"), "udp bind((0,0,0,0,7201))");
+	inet_pton(AF_INET, RADIO_IP, &sa.sin_addr);
+	sendto(peer, "dgram-1", 7, 0, (struct sockaddr *)&sa, sizeof(sa));
+	spisock_settimeout(u, 5000);
+	n = spisock_recvfrom(u, buf, sizeof(buf), 0, &from);
+	ok(n == 7 && !memcmp(buf, "dgram-1", 7) && from.ip[0] == 127 && from.port == port,
+	   "recvfrom returns one datagram and its sender");
+	sendto(peer, "dgram-22", 8, 0, (struct sockaddr *)&sa, sizeof(sa));
+	n = spisock_recvfrom_into(u, buf, 8, -1, 0, &from);
+	ok(n == 8 && !memcmp(buf, "dgram-22", 8) && from.port == port,
+	   "recvfrom_into(bufsize=-1)");
+	snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
+	ok(spisock_sendto(u, "back", 4, addr, 0) == 4 &&
+	   recv(peer, buf, sizeof(buf), 0) == 4 && !memcmp(buf, "back", 4),
+	   "sendto(\"%s\")", addr);
+	ok(spisock_sendto_addr(u, "st", 2, &(struct spisock_addr){ { 127, 0, 0, 1 }, port }, 0) == 2 &&
+	   recv(peer, buf, sizeof(buf), 0) == 2, "sendto_addr(struct)");
+	errno = 0;
+	ok(spisock_sendto(u, "no", 2, "(127,0,0,1,99999)", 0) == -1 && errno == EINVAL &&
+	   recv(peer, buf, sizeof(buf), MSG_DONTWAIT) == -1,
+	   "sendto(bad address): EINVAL, nothing sent");
+	spisock_settimeout(u, 300);
+	errno = 0;
+	ok(spisock_recvfrom(u, buf, sizeof(buf), 0, &from) == -1 && errno == ETIMEDOUT,
+	   "recvfrom with nothing: ETIMEDOUT");
+	spisock_close(u);
+	close(peer);
+}
+
+/* An AF_INET listener whose queue is full drops SYNs: the connect hangs. */
+static void test_connect_timeout(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int l, port, c[4], s, i;
+	char addr[32];
+	long long t0;
+
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(l, (struct sockaddr *)&sa, sizeof(sa));
+	listen(l, 0);
+	getsockname(l, (struct sockaddr *)&sa, &(socklen_t){ sizeof(sa) });
+	port = ntohs(sa.sin_port);
+	for (i = 0; i < 4; i++) {
+		c[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		connect(c[i], (struct sockaddr *)&sa, sizeof(sa));
+	}
+	usleep(200000);
+	s = spisock_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	spisock_sendtimeout(s, 500);
+	snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
+	t0 = now_ms();
+	errno = 0;
+	ok(spisock_connect(s, addr) == -1 && errno == ETIMEDOUT &&
+	   now_ms() - t0 >= 490 && now_ms() - t0 < 3000,
+	   "connect that times out (kernel EINPROGRESS): ETIMEDOUT (%s, %lld ms)",
+	   strerror(errno), now_ms() - t0);
+	spisock_close(s);
+	for (i = 0; i < 4; i++)
+		close(c[i]);
+	close(l);
+}
+
+static void test_wifi(void)
+{
+	struct spisock_link_info info;
+	struct spisock_scan_entry e[4];
+	uint8_t ip[4];
+	int id, dbm, s, peer;
+	char buf[8];
+
+	id = spisock_radio_select("nina0");
+	ok(id >= 0 && spisock_radio() == id, "radio_select(\"nina0\") -> radio %d", id);
+	ok(spisock_radio_select("your_preferred_net_driver") == id,
+	   "with one radio, any driver name selects it");
+	ok(!spisock_radio_select(NULL) && spisock_radio() == id, "radio_select(NULL): the default");
+	ok(spisock_wifi_is_linked() == 1, "is_linked: run --radio linked nina0");
+	ok(!spisock_wifi_link("Your Wifi SSID", SPISOCK_WIFI_WPA2, "Your Wifi Password") &&
+	   spisock_wifi_is_linked() == 1, "link(\"Your Wifi SSID\", WIFI_WPA2, ...): %s",
+	   spisock_strerror(errno));
+	ok(!spisock_wifi_rssi(&dbm) && dbm == -52, "rssi: %d dBm (the examples' AP)", dbm);
+	ok(!spisock_wifi_link_info(&info) && (info.valid & SPISOCK_INFO_ADDR) &&
+	   info.addr[0] == 127 && info.addr[2] == 2 && info.addr[3] == 1,
+	   "link_info: address " RADIO_IP);
+	s = pair(&peer);
+	ok(!spisock_wifi_link("Your Wifi SSID", SPISOCK_WIFI_WPA2, "Your Wifi Password"),
+	   "link again with the same network");
+	ok(s >= 0 && spisock_sendall(s, "still", 5, 0) == 0 &&
+	   recv(peer, buf, 5, MSG_WAITALL) == 5 && send(peer, "up", 2, 0) == 2 &&
+	   spisock_recv(s, buf, 2, 0) == 2, "... did nothing: an open connection still works");
+	errno = 0;
+	ok(!spisock_wifi_link("spisock-open", SPISOCK_WIFI_OPEN, "") &&
+	   spisock_recv(s, buf, 2, 0) == -1 && errno == ECONNRESET,
+	   "while linking another network does cut it (ECONNRESET)");
+	spisock_close(s);
+	close(peer);
+	errno = 0;
+	ok(spisock_wifi_link("Your Wifi SSID", SPISOCK_WIFI_WEP, "0123456789") == -1 &&
+	   errno == EOPNOTSUPP, "link(WIFI_WEP): EOPNOTSUPP (%s)", spisock_strerror(errno));
+	errno = 0;
+	ok(spisock_wifi_link("spisock-open", SPISOCK_WIFI_OPEN, "secret") == -1 &&
+	   errno == EINVAL, "link(WIFI_OPEN, password): EINVAL");
+	errno = 0;
+	ok(spisock_wifi_link("Your Wifi SSID", 9, "Your Wifi Password") == -1 && errno == EINVAL,
+	   "link(security 9): EINVAL");
+	errno = 0;
+	ok(spisock_wifi_link("Your Wifi SSID", SPISOCK_WIFI_WPA2, "wrong password") == -1 &&
+	   errno == EACCES, "a wrong passphrase: EACCES (%s)", spisock_strerror(errno));
+	ok(!spisock_wifi_unlink() && spisock_wifi_is_linked() == 0, "unlink; is_linked is 0");
+	errno = 0;
+	ok(spisock_wifi_rssi(&dbm) == -1 && errno == ENOTCONN, "rssi when not linked: ENOTCONN");
+	ok(!spisock_wifi_link("spisock-open", SPISOCK_WIFI_OPEN, NULL) &&
+	   !spisock_wifi_rssi(&dbm) && dbm == -70, "link an open network (rssi %d)", dbm);
+	ok(!spisock_wifi_link("Your Wifi SSID", SPISOCK_WIFI_WPA, "Your Wifi Password") &&
+	   spisock_wifi_is_linked() == 1, "back to the examples' AP (WIFI_WPA)");
+	errno = 0;
+	ok(spisock_wifi_scan(e, 4) == -1 && errno == EOPNOTSUPP,
+	   "scan: EOPNOTSUPP until the control plane has it (%s)", spisock_strerror(errno));
+	ok(!spisock_gethostbyname("192.168.1.10", ip) && ip[0] == 192 && ip[3] == 10,
+	   "gethostbyname of a dotted address");
+	errno = 0;
+	ok(spisock_gethostbyname("localhost.sim", ip) == -1 && errno == EOPNOTSUPP,
+	   "gethostbyname of a name: EOPNOTSUPP until the control plane resolves");
+	/* Leave no note behind: the next test links the radio otherwise. */
+	ok(!spisock_wifi_unlink(), "unlink at the end");
+}
+
+int main(void)
+{
+	int fam = spisock_family();
+	uint8_t t[4];
+
+	tap_plan(75);
+	ok(fam > 0, "family number %d read at run time", fam);
+	ok(!spisock_ip_to_tuple("192.168.1.10", t) && t[0] == 192 && t[3] == 10,
+	   "ip_to_tuple");
+	test_sockets(fam);
+	test_connect_send();
+	test_recv();
+	test_server();
+	test_udp();
+	test_connect_timeout();
+	test_wifi();
+	if (tap_n != 75)
+		printf("# planned 75, ran %d\n", tap_n);
+	return tap_done();
+}
