@@ -34,6 +34,8 @@
 #include <linux/netlink.h>
 #include <linux/spisock.h>
 
+#include "views.h"
+
 /* Exit statuses (spisockctl(8)). */
 enum {
 	EX_OK,
@@ -769,6 +771,8 @@ static int usage(void)
 		"  power-save on|off\n"
 		"  netns PID | netns --fd FD     move the radio to another network namespace\n"
 		"  monitor                       print link and radio events\n"
+		"  sockets                       the family's sockets (sock_diag), like ss\n"
+		"  stats [SECONDS]               the radio's counters (again every SECONDS)\n"
 		"  family                        the address family number\n");
 	return EX_USAGE;
 }
@@ -919,6 +923,15 @@ int main(int argc, char **argv)
 		ret = cmd_monitor(&c);
 		goto out;
 	}
+	if (!strcmp(cmd, "sockets") && npos == 1) {
+		ret = spisockctl_sockets(c.json);
+		if (ret && errno == ENOENT) {
+			fprintf(stderr, "spisockctl sockets: the spisock module is not loaded\n");
+			mnl_socket_close(c.nl);
+			return EX_NOMODULE;
+		}
+		goto out;
+	}
 
 	/* The radio: -d, the first form's RADIO, or the first radio. */
 	if (!strcmp(cmd, "link") && npos >= 3)
@@ -1010,6 +1023,15 @@ int main(int argc, char **argv)
 		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
 		mnl_attr_put_u8(nlh, SPISOCK_ATTR_POWER_SAVE, !strcmp(pos[1], "on"));
 		ret = run(&c, nlh, NULL, NULL);
+	} else if (!strcmp(cmd, "stats") && npos <= 2) {
+		ret = spisockctl_stats(radio, c.json,
+				       npos == 2 ? strtoul(pos[1], NULL, 10) : 0);
+		if (ret && errno == ENOENT) {
+			fprintf(stderr, "spisockctl stats %s: no counters (is debugfs mounted?)\n",
+				radio);
+			mnl_socket_close(c.nl);
+			return EX_FAIL;
+		}
 	} else if (!strcmp(cmd, "netns") && (npos == 2) != (fd >= 0)) {
 		nlh = msg(&c, c.family, SPISOCK_CMD_SET_NETNS, NLM_F_ACK);
 		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);

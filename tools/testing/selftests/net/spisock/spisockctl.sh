@@ -104,6 +104,26 @@ else
 	n=$((n + 1))
 	echo "ok $n - unprivileged # SKIP no setpriv"
 fi
+# sockets (sock_diag) and stats (debugfs): the reference server's listener
+build/tools/hello_server > "$tmp/srv" 2>&1 &
+srv=$!
+i=0
+while [ $i -lt 50 ] && ! "$ctl" sockets 2> /dev/null | grep -q 'LISTEN .* 0.0.0.0:80 '; do
+	sleep 0.1
+	i=$((i + 1))
+done
+run 0 "sockets" "$ctl" sockets
+ok $(has 'Recv-Q' && has 'LISTEN .* 0.0.0.0:80 '; echo $?) "sockets: the reference server's listener"
+run 0 "sockets -j" "$ctl" -j sockets
+ok $(json "any(e['state'] == 'LISTEN' and e['local'] == '0.0.0.0:80' and e['chip_fd'] >= 0 and e['radio'] >= 0 for e in d)"; echo $?) "sockets -j: the listener, its radio and chip descriptor"
+kill $srv
+wait $srv 2> /dev/null
+run 0 "stats" "$ctl" stats
+ok $(has 'cmd_SOCKET_LISTEN' && has 'transactions' && has 'sock_rx_bytes'; echo $?) "stats: counters by opcode"
+run 0 "stats -j" "$ctl" -j stats
+ok $(json "d['transactions'] == 2 * sum(v for k, v in d.items() if k.startswith('cmd_')) and d['err_invalid'] == 0"; echo $?) "stats -j: two transactions per command, no bus errors"
+run 1 "stats of a radio without counters (exit 1)" "$ctl" -d nina9 stats
+ok $(has 'no such radio\|no counters'; echo $?) "stats: message"
 run 0 "still linked" "$ctl" status
 ok $(has "linked to \"$ssid\""; echo $?) "status at the end: linked"
 
