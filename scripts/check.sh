@@ -66,7 +66,7 @@ build_all_modules() {
 vm_tier() {
 	local k=$1 rc=0
 	mkdir -p "$results/$k"
-	tools/testing/vm/run --kernel "$k" --timeout 1200 \
+	tools/testing/vm/run --kernel "$k" --timeout "$vm_timeout" \
 		-- sh scripts/vm-suite.sh "$k" "build/results/$k" "$tier" || rc=$?
 	echo "$rc" > "$results/$k/vm-clean.rc"
 	# A suite that left no results at all is a failure too.
@@ -144,9 +144,13 @@ stage kernels-cross 540 sh -c 'tools/testing/vm/build-kernel arm64 && tools/test
 stage modules 120 build_all_modules
 stage host-tests 120 host_tests
 count "$results"/host/*.tap
-stage vm-6.1 720 vm_tier 6.1
+# The full tier moves 64 MiB each way per bulk test (minutes on the debug
+# kernel): its VM stages get six times the CI budgets.
+vm_timeout=1800 scale=1
+[ "$tier" = full ] && vm_timeout=14400 scale=6
+stage vm-6.1 $((720 * scale)) vm_tier 6.1
 count "$results"/6.1/*.tap
-stage vm-6.12 1500 vm_tier 6.12
+stage vm-6.12 $((1500 * scale)) vm_tier 6.12
 count "$results"/6.12/*.tap
 stage dkms 120 scripts/test-dkms.sh
 
