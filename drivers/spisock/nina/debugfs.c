@@ -9,6 +9,7 @@
 #include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
 
 #include "nina.h"
 
@@ -44,10 +45,15 @@ static int nina_stats_show(struct seq_file *m, void *v)
 		   c->poll_misses);
 	seq_printf(m, "sock_tx_bytes %llu\nsock_rx_bytes %llu\n",
 		   c->sock_tx_bytes, c->sock_rx_bytes);
-	for (op = 0; op < ARRAY_SIZE(c->cmd); op++)
-		if (c->cmd[op])
+	for (op = 0; op < ARRAY_SIZE(c->cmd); op++) {
+		if (!c->cmd[op])
+			continue;
+		if (strcmp(nina_op_name(op), "?"))
 			seq_printf(m, "cmd_%s %llu\n", nina_op_name(op),
 				   c->cmd[op]);
+		else
+			seq_printf(m, "cmd_0x%02x %llu\n", op, c->cmd[op]);
+	}
 	kfree(c);
 	return 0;
 }

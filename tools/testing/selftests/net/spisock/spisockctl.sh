@@ -52,7 +52,7 @@ ok $(has 'busy' && has 'force'; echo $?) "scan: the message names the force flag
 run 0 "scan --force" "$ctl" scan --force
 ok $(has "$ssid" && has 'spisock-open' && has '02:00:00:00:00:02'; echo $?) "scan --force lists both networks"
 run 0 "scan -j --force" "$ctl" -j scan --force
-ok $(json "{e['ssid']: e['channel'] for e in d} == {'$ssid': 6, 'spisock-open': 11}"; echo $?) "scan -j: channels"
+ok $(json "{e['ssid']: e['channel'] for e in d}.items() >= {'$ssid': 6, 'spisock-open': 11}.items()"; echo $?) "scan -j: channels"
 run 0 "linked again after the forced scan" "$ctl" status
 ok $(has "linked to \"$ssid\""; echo $?) "status after scan: linked"
 
