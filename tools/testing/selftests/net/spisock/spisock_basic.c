@@ -23,7 +23,7 @@
 #include "spisock_util.h"
 
 #define PROC_HEADER \
-	"sl  type st radio chipfd gen local_address rem_address   tx_queue rx_queue uid   inode\n"
+	"  sl type st radio chipfd  gen local_address rem_address   tx_queue rx_queue   uid    inode drops flags\n"
 
 static int loaded_here;
 
@@ -86,7 +86,7 @@ TEST_F(fam, proc_header)
 	ASSERT_NE(NULL, f);
 	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
 	EXPECT_STREQ(PROC_HEADER, line);
-	/* No rows yet: nothing is listed after the header. */
+	/* No socket is open here: no row after the header. */
 	EXPECT_EQ(NULL, fgets(line, sizeof(line), f));
 	fclose(f);
 }
