@@ -147,6 +147,9 @@ int nina_exec(struct nina_radio *r, struct nina_req *req)
 	r->stats.cmd[req->op & 0x7f]++;
 	r->stats.mosi_bytes += len;
 	r->stats.miso_bytes += rlen;
+	/* Counted with the command, so a snapshot never splits one. */
+	r->stats.transactions += r->xacts;
+	r->xacts = 0;
 	if (ret == -ETIMEDOUT)
 		r->stats.err_timeout++;
 	else if (ret == -ENOMSG)

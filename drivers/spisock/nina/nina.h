@@ -218,6 +218,7 @@ struct nina_req {
  * @name: the radio's name ("nina<index>"), for messages and traces
  * @index: the "nina%d" number
  * @stats: counters, for debugfs
+ * @xacts: transactions of the command in progress (worker only)
  * @debugfs: the radio's debugfs directory, or NULL
  * @socks: every &struct nina_sock, under @lock
  * @owner: chip descriptor -> the socket owning it, under @lock
@@ -258,6 +259,7 @@ struct nina_radio {
 	int index;
 	char name[16];
 	struct nina_counters stats;
+	unsigned int xacts;
 	struct dentry *debugfs;
 
 	struct list_head socks;

@@ -197,7 +197,7 @@ int nina_transact(struct nina_radio *r, size_t cmd_len, u8 op,
 	ret = nina_select(r, ready_timeout_ms * USEC_PER_MSEC);
 	if (ret)
 		return ret;
-	nina_count(r, &r->stats.transactions, 1);
+	r->xacts++;
 	ret = nina_clock(r, r->tx, NULL, cmd_len, false);
 	spi_bus_unlock(r->spi->controller);
 	if (ret)
@@ -206,7 +206,7 @@ int nina_transact(struct nina_radio *r, size_t cmd_len, u8 op,
 	ret = nina_select(r, (unsigned long)reply_ms * USEC_PER_MSEC);
 	if (ret)
 		return ret;
-	nina_count(r, &r->stats.transactions, 1);
+	r->xacts++;
 	ret = nina_read_reply(r, op, reply_len);
 	nina_deselect(r);
 	return ret;
