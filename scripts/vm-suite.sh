@@ -44,9 +44,15 @@ suite spisock_nina_drv $kst/net/spisock/spisock_nina_drv
 suite spisock_netlink $kst/net/spisock/spisock_netlink
 suite spisock_socket $kst/net/spisock/spisock_socket
 suite spisock_removal $kst/net/spisock/spisock_removal
+suite spisock_diag $kst/net/spisock/spisock_diag
 
-# The same programs through the kselftest runner, as from a kernel tree.
-suite run_tests make -s -C $kst TARGETS=net/spisock run_tests
+# The same programs through the kselftest runner, as from a kernel tree. The
+# bulk tests already ran at full size above: here 1 MiB proves the path.
+(
+	SPISOCK_BULK_MB=1
+	export SPISOCK_BULK_MB
+	suite run_tests make -s -C $kst TARGETS=net/spisock run_tests
+)
 
 # libspisock, the Python module and the reference examples under
 # spisock-run: each with the whole radio up and nina0 linked (as run --radio).
@@ -75,11 +81,10 @@ if [ -d /sys/kernel/debug/kunit ]; then
 	rmmod spisock
 fi
 
-if [ -d /sys/kernel/debug/kunit ]; then
-	kunit_nina() {
-		insmod $b/drivers/spisock/nina/spisock_nina_kunit.ko || return 1
-		cat /sys/kernel/debug/kunit/spisock-nina-frame/results
-		rmmod spisock_nina_kunit
-	}
-	suite kunit-nina kunit_nina
+# spisock_nina_kunit.ko: the framing suite and the worker's decisions.
+if [ -d /sys/kernel/debug/kunit ] &&
+	insmod $b/drivers/spisock/nina/spisock_nina_kunit.ko; then
+	suite kunit-nina cat /sys/kernel/debug/kunit/spisock-nina-frame/results
+	suite kunit-nina-poll cat /sys/kernel/debug/kunit/spisock-nina-poll/results
+	rmmod spisock_nina_kunit
 fi

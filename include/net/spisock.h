@@ -125,6 +125,10 @@ struct spisock_scan_result {
  * @getsockopt: read a chip-level option into @val.
  * @want: atomic. Record interest in the SPISOCK_WANT_* bits of @mask.
  * @rx_room: atomic. The reader freed room in a receive queue that was full.
+ * @options: atomic. A SOL_SOCKET option the chip has too (SO_REUSEADDR,
+ *	SO_KEEPALIVE, SO_BROADCAST) may have changed: push the values @sk
+ *	holds to the chip socket. Drivers also push them when they create the
+ *	chip socket and before every datagram they send.
  * @link: join the network described by @p (may block up to the driver's
  *	link bound).
  * @unlink: leave the network.
@@ -154,6 +158,7 @@ struct spisock_dev_ops {
 			  int optname, u32 *val);
 	void (*want)(struct spisock_dev *dev, struct sock *sk, unsigned int mask);
 	void (*rx_room)(struct spisock_dev *dev, struct sock *sk);
+	void (*options)(struct spisock_dev *dev, struct sock *sk);
 
 	int (*link)(struct spisock_dev *dev,
 		    const struct spisock_link_params *p);
@@ -183,6 +188,9 @@ struct spisock_dev_ops {
  *
  * The fields after @priv belong to the core.
  */
+/* TCP ports a radio remembers having closed, to keep them out of picks. */
+#define SPISOCK_RECENT_PORTS	64
+
 struct spisock_dev {
 	const struct spisock_dev_ops *ops;
 	char name[16];
@@ -203,6 +211,11 @@ struct spisock_dev {
 	spinlock_t lock;		/* leaf: @dead and @socks */
 	bool dead;
 	struct list_head socks;		/* attached sockets */
+	struct spisock_recent_port {
+		__be16 port;
+		unsigned long closed;	/* jiffies */
+	} recent[SPISOCK_RECENT_PORTS];	/* under @lock */
+	unsigned int recent_next;	/* under @lock */
 };
 
 struct spisock_dev *spisock_alloc_device(size_t priv_size);
@@ -232,6 +245,7 @@ struct sock *spisock_child_alloc(struct sock *parent,
 int spisock_child_queue(struct sock *parent, struct sock *child);
 void spisock_child_drop(struct sock *child);
 void spisock_set_error(struct sock *sk, int err);
+void spisock_sock_set_chip(struct sock *sk, int fd, u32 gen);
 void spisock_link_lost(struct spisock_dev *dev);
 
 #endif /* _NET_SPISOCK_H */

@@ -8,8 +8,9 @@
  * sock_register() accepts (or the one the "family" module parameter asks
  * for), and publishes it read-only in sysfs. Userspace reads it from there.
  *
- * Init order: proto_register -> proc -> sock_register -> generic netlink
- * (last, so the control plane reports the number in use); exit in reverse.
+ * Init order: proto_register -> proc -> sock_register -> sock_diag (keyed
+ * by the number) -> generic netlink (last, so the control plane reports the
+ * number in use); exit in reverse.
  * sock_unregister() waits for concurrent socket() calls to finish, and every
  * socket pins this module, so nothing of ours runs after exit.
  */
@@ -151,12 +152,18 @@ static int __init spisock_init(void)
 	if (err)
 		goto err_proc;
 
-	err = spisock_netlink_init();
+	err = spisock_diag_init(family);
 	if (err)
 		goto err_unreg_family;
 
+	err = spisock_netlink_init();
+	if (err)
+		goto err_diag;
+
 	return 0;
 
+err_diag:
+	spisock_diag_exit();
 err_unreg_family:
 	sock_unregister(family);
 err_proc:
@@ -169,6 +176,7 @@ err_unreg_proto:
 static void __exit spisock_exit(void)
 {
 	spisock_netlink_exit();
+	spisock_diag_exit();
 	sock_unregister(family);
 	spisock_proc_exit();
 	proto_unregister(&spisock_proto);

@@ -39,6 +39,14 @@
  * @radio_id: the radio SPISOCK_RADIO chose, -1 for the default
  * @bound: bind (explicit or implicit) succeeded; @local.sin_port is ours
  * @nodelay: TCP_NODELAY (host-side coalescing only)
+ * @active: a stream socket that connected out: its port may be in TIME_WAIT
+ *	after close
+ * @dev_id: the id of @dev once attached (-1 before), for the views: @dev
+ *	itself may be gone by the time they look
+ * @chip_fd: the chip descriptor the driver reported, or -1
+ * @chip_gen: the driver's generation of @chip_fd
+ * @conn_addr: the radio's address when the socket became connected, under
+ *	@lock; the views' local address then (they cannot follow @dev)
  */
 struct spisock_sock {
 	struct sock sk;
@@ -57,6 +65,11 @@ struct spisock_sock {
 	int radio_id;
 	bool bound;
 	bool nodelay;
+	bool active;
+	int dev_id;
+	int chip_fd;
+	u32 chip_gen;
+	__be32 conn_addr;
 };
 
 /**
@@ -86,6 +99,8 @@ int spisock_need_radio(struct sock *sk);
 int spisock_autobind(struct sock *sk);
 int spisock_pick_port(struct sock *sk, __be16 *port);
 bool spisock_port_in_use(struct sock *sk, __be16 port);
+void spisock_port_closed(struct sock *sk);
+int spisock_dgram_check_dest(struct sock *sk, const struct sockaddr_in *to);
 void spisock_op_want(struct sock *sk, unsigned int mask);
 void spisock_op_send(struct sock *sk);
 void spisock_op_rx_room(struct sock *sk);
@@ -148,6 +163,45 @@ static inline void spisock_dev_exit(struct spisock_dev *dev, int idx)
 	srcu_read_unlock(&dev->srcu, idx);
 }
 
+/**
+ * struct spisock_sock_info - a socket as /proc/net/spisock and sock_diag show it
+ * @type: SOCK_STREAM or SOCK_DGRAM
+ * @state: TCP_* (a datagram socket: TCP_ESTABLISHED when connected)
+ * @radio: radio id, or -1 when not attached
+ * @chip_fd: chip descriptor, or -1
+ * @chip_gen: the driver's generation of @chip_fd
+ * @local: bound address
+ * @peer: connected peer (zero when none)
+ * @tx_queue: bytes queued and not yet taken by the chip
+ * @rx_queue: bytes received and not yet read
+ * @drops: datagrams or segments dropped on receive
+ * @uid: the owner
+ * @ino: the socket inode (0 once closed)
+ * @dead: closed by the user, still flushing
+ */
+struct spisock_sock_info {
+	int type;
+	int state;
+	int radio;
+	int chip_fd;
+	u32 chip_gen;
+	struct sockaddr_in local;
+	struct sockaddr_in peer;
+	u32 tx_queue;
+	u32 rx_queue;
+	u32 drops;
+	kuid_t uid;
+	unsigned long ino;
+	bool dead;
+};
+
+void spisock_table_add(struct sock *sk);
+void spisock_table_del(struct sock *sk);
+int spisock_table_walk(struct net *net, int skip,
+		       int (*fn)(struct sock *sk, void *arg), void *arg);
+void spisock_sock_info(struct sock *sk, struct spisock_sock_info *info);
+int spisock_diag_init(int family);
+void spisock_diag_exit(void);
 int spisock_proc_init(void);
 void spisock_proc_exit(void);
 int spisock_netlink_init(void);

@@ -50,11 +50,14 @@ struct sock *spisock_child_alloc(struct sock *parent,
 	sk->sk_rcvtimeo = READ_ONCE(parent->sk_rcvtimeo);
 	sk->sk_sndtimeo = READ_ONCE(parent->sk_sndtimeo);
 	sk->sk_reuse = parent->sk_reuse;
+	/* As TCP's children, which inherit the listener's socket flags. */
+	sock_valbool_flag(sk, SOCK_KEEPOPEN, sock_flag(parent, SOCK_KEEPOPEN));
 	spisock_sock_init_common(sk);
 	sk->sk_state = TCP_ESTABLISHED;
 
 	ssk = spisock_sk(sk);
 	ssk->local.sin_addr.s_addr = READ_ONCE(dev->addr);
+	ssk->conn_addr = ssk->local.sin_addr.s_addr;
 	ssk->local.sin_port = pssk->local.sin_port;
 	ssk->bound = true;
 	ssk->peer = *peer;
@@ -70,6 +73,7 @@ struct sock *spisock_child_alloc(struct sock *parent,
 	kref_get(&dev->ref);
 	list_add_tail(&ssk->dev_node, &dev->socks);
 	spin_unlock_irqrestore(&dev->lock, flags);
+	ssk->dev_id = dev->id;
 	ssk->dev = dev;
 	return sk;
 }

@@ -30,6 +30,8 @@
 
 #include "af_spisock.h"
 
+#include <trace/events/spisock.h>
+
 static LIST_HEAD(spisock_devs);
 static DEFINE_MUTEX(spisock_devs_mutex);
 static DEFINE_IDA(spisock_dev_ida);
@@ -507,12 +509,36 @@ void spisock_set_state(struct sock *sk, int state)
 	unsigned long flags;
 
 	spin_lock_irqsave(&ssk->lock, flags);
-	if (!sock_flag(sk, SOCK_DEAD))
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		trace_spisock_state(ssk->dev_id, ntohs(ssk->local.sin_port),
+				    READ_ONCE(ssk->chip_fd), sk->sk_state, state);
 		WRITE_ONCE(sk->sk_state, state);
+		/* Not released, so attached: the radio's address is ours now. */
+		if (state == TCP_ESTABLISHED && ssk->dev)
+			ssk->conn_addr = READ_ONCE(ssk->dev->addr);
+	}
 	spin_unlock_irqrestore(&ssk->lock, flags);
 	sk->sk_state_change(sk);
 }
 EXPORT_SYMBOL_GPL(spisock_set_state);
+
+/**
+ * spisock_sock_set_chip() - tell the views which chip descriptor a socket has
+ * @sk: the socket
+ * @fd: the chip's descriptor, or -1 when it has none (any more)
+ * @gen: the driver's generation of @fd (its count of chip state losses)
+ *
+ * Only for /proc/net/spisock and sock_diag; the core never uses it.
+ * Context: any but NMI.
+ */
+void spisock_sock_set_chip(struct sock *sk, int fd, u32 gen)
+{
+	struct spisock_sock *ssk = spisock_sk(sk);
+
+	WRITE_ONCE(ssk->chip_gen, gen);
+	WRITE_ONCE(ssk->chip_fd, fd);
+}
+EXPORT_SYMBOL_GPL(spisock_sock_set_chip);
 
 /**
  * spisock_set_error() - report an error on a socket

@@ -28,6 +28,25 @@ int spisock_dgram_inq(struct sock *sk)
 	return n;
 }
 
+/**
+ * spisock_dgram_check_dest() - may @sk send to @to at all
+ * @sk: a datagram socket
+ * @to: the destination
+ *
+ * As udp_sendmsg() and ip4_datagram_connect(): broadcast needs SO_BROADCAST.
+ * Only the limited broadcast address is known here; a subnet's broadcast
+ * address goes to the chip, which applies its own rule.
+ *
+ * Return: 0 or -EACCES.
+ */
+int spisock_dgram_check_dest(struct sock *sk, const struct sockaddr_in *to)
+{
+	if (to->sin_addr.s_addr == htonl(INADDR_BROADCAST) &&
+	    !sock_flag(sk, SOCK_BROADCAST))
+		return -EACCES;
+	return 0;
+}
+
 static int spisock_dgram_dest(struct sock *sk, struct msghdr *msg,
 			      struct sockaddr_in *to)
 {
@@ -39,7 +58,7 @@ static int spisock_dgram_dest(struct sock *sk, struct msghdr *msg,
 		if (err)
 			return err;
 		*to = *(struct sockaddr_in *)msg->msg_name;
-		return 0;
+		return spisock_dgram_check_dest(sk, to);
 	}
 	if (!ssk->peer.sin_family)
 		return -EDESTADDRREQ;

@@ -3,7 +3,10 @@
  * Local ports. The chip has no getsockname, so the core chooses every local
  * port itself, per radio, and always binds explicitly: TCP and UDP have
  * separate port spaces, as in AF_INET. Ephemeral ports are drawn at random
- * from the namespace's ip_local_port_range.
+ * from the namespace's ip_local_port_range, avoiding the ports of TCP
+ * connections this radio closed within 2 x MSL: the chip (or the peer) may
+ * still hold them in TIME_WAIT, and lwIP then refuses the bind or the peer
+ * the SYN.
  */
 
 #include <linux/random.h>
@@ -12,6 +15,8 @@
 #include <net/tcp_states.h>
 
 #include "af_spisock.h"
+
+#define SPISOCK_PORT_QUIET	(60 * HZ)	/* 2 x MSL, as TCP_TIMEWAIT_LEN */
 
 /*
  * Two bound sockets of one type may share a port only when both set
@@ -54,6 +59,49 @@ bool spisock_port_in_use(struct sock *sk, __be16 port)
 }
 
 /**
+ * spisock_port_closed() - remember the port of a closing TCP connection
+ * @sk: a socket being released
+ *
+ * Only sockets that connected out count: a listener's children share its
+ * explicitly chosen port. The oldest entry gives way when all are taken.
+ */
+void spisock_port_closed(struct sock *sk)
+{
+	struct spisock_sock *ssk = spisock_sk(sk);
+	struct spisock_dev *dev = ssk->dev;
+	struct spisock_recent_port *rp;
+	unsigned long flags;
+
+	if (!dev || !ssk->active || !ssk->bound)
+		return;
+	spin_lock_irqsave(&dev->lock, flags);
+	rp = &dev->recent[dev->recent_next++ % SPISOCK_RECENT_PORTS];
+	rp->port = ssk->local.sin_port;
+	rp->closed = jiffies | 1;	/* 0 marks a free entry */
+	spin_unlock_irqrestore(&dev->lock, flags);
+}
+
+static bool spisock_port_recent(struct spisock_dev *dev, __be16 port)
+{
+	unsigned long flags, now = jiffies;
+	bool recent = false;
+	unsigned int i;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	for (i = 0; i < SPISOCK_RECENT_PORTS; i++) {
+		const struct spisock_recent_port *rp = &dev->recent[i];
+
+		if (rp->closed && rp->port == port &&
+		    time_before(now, rp->closed + SPISOCK_PORT_QUIET)) {
+			recent = true;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&dev->lock, flags);
+	return recent;
+}
+
+/**
  * spisock_pick_port() - choose a free ephemeral port
  * @sk: the socket to bind, attached to its radio
  * @port: receives the port, network byte order
@@ -62,15 +110,20 @@ bool spisock_port_in_use(struct sock *sk, __be16 port)
  */
 int spisock_pick_port(struct sock *sk, __be16 *port)
 {
-	int low, high, n, i, p;
+	struct spisock_dev *dev = spisock_sk(sk)->dev;
+	int low, high, n, i, p, pass;
 
 	inet_get_local_port_range(sock_net(sk), &low, &high);
 	n = high - low + 1;
 	if (n <= 0)
 		return -EADDRINUSE;
-	p = low + get_random_u32_below(n);
-	for (i = 0; i < n; i++, p = p == high ? low : p + 1) {
-		if (!spisock_port_in_use(sk, htons(p))) {
+	/* First a port closed long enough ago, else any free one. */
+	for (pass = 0; pass < 2; pass++) {
+		p = low + get_random_u32_below(n);
+		for (i = 0; i < n; i++, p = p == high ? low : p + 1) {
+			if (spisock_port_in_use(sk, htons(p)) ||
+			    (!pass && spisock_port_recent(dev, htons(p))))
+				continue;
 			*port = htons(p);
 			return 0;
 		}

@@ -156,6 +156,7 @@ enum spisock_notify {
 	SPISOCK_NOTIFY_SEND,
 	SPISOCK_NOTIFY_RX_ROOM,
 	SPISOCK_NOTIFY_ACCEPT,
+	SPISOCK_NOTIFY_OPTIONS,
 };
 
 /* From .poll and the data paths: no lock needed, never sleeps. */
@@ -187,6 +188,10 @@ static void spisock_op_notify(struct sock *sk, enum spisock_notify what,
 	case SPISOCK_NOTIFY_ACCEPT:
 		if (ops->accept)
 			ops->accept(dev, sk);
+		break;
+	case SPISOCK_NOTIFY_OPTIONS:
+		if (ops->options)
+			ops->options(dev, sk);
 		break;
 	}
 	spisock_dev_exit(dev, idx);
@@ -258,12 +263,14 @@ int spisock_need_radio(struct sock *sk)
 		spisock_put_device(dev);
 		return err;
 	}
+	WRITE_ONCE(ssk->dev_id, dev->id);
 	WRITE_ONCE(ssk->dev, dev);
 	return 0;
 }
 
 static void spisock_sk_destruct(struct sock *sk)
 {
+	spisock_table_del(sk);
 	skb_queue_purge(&sk->sk_receive_queue);
 	skb_queue_purge(&sk->sk_write_queue);
 	mutex_destroy(&spisock_sk(sk)->tx_mutex);
@@ -286,6 +293,9 @@ void spisock_sock_init_common(struct sock *sk)
 	ssk->local.sin_addr.s_addr = htonl(INADDR_ANY);
 	ssk->local.sin_port = 0;
 	ssk->radio_id = -1;
+	ssk->dev_id = -1;
+	ssk->chip_fd = -1;
+	spisock_table_add(sk);
 }
 
 /* The protocol was checked by spisock_check_type(); 0 means the type's own. */
@@ -327,6 +337,7 @@ void spisock_sk_release(struct sock *sk)
 	spin_unlock_irqrestore(&ssk->lock, flags);
 	sock_orphan(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	spisock_port_closed(sk);
 	/* With no driver to flush it, queued data would pin the socket. */
 	if (!ssk->dev || !spisock_op_close(ssk->dev, sk))
 		spisock_tx_discard(sk);
@@ -467,6 +478,7 @@ static int spisock_stream_start(struct socket *sock, struct sock *sk,
 	sk->sk_err = 0;
 	ssk->peer = *sin;
 	memset(ssk->peer.sin_zero, 0, sizeof(ssk->peer.sin_zero));
+	ssk->active = true;
 	/* Before the op: the driver may report the outcome at once. */
 	spisock_set_state(sk, TCP_SYN_SENT);
 	err = spisock_op_connect(sk, sin);
@@ -535,6 +547,9 @@ static int spisock_dgram_connect(struct socket *sock,
 	unsigned long flags;
 	int err;
 
+	err = spisock_dgram_check_dest(sk, sin);
+	if (err)
+		return err;
 	err = spisock_autobind(sk);
 	if (err)
 		return err;
@@ -874,8 +889,20 @@ static int spisock_getsockopt(struct socket *sock, int level, int optname,
 	return 0;
 }
 
+/*
+ * SO_KEEPALIVE on a connected socket: the socket core sets the flag only after
+ * this hook returns, so set it here first; the driver, told now, then pushes
+ * the value that is about to be in force.
+ */
+static void spisock_set_keepalive(struct sock *sk, int val)
+{
+	sock_valbool_flag(sk, SOCK_KEEPOPEN, val);
+	spisock_op_notify(sk, SPISOCK_NOTIFY_OPTIONS, 0);
+}
+
 struct proto spisock_proto = {
 	.name		= "SPISOCK",
+	.keepalive	= spisock_set_keepalive,
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct spisock_sock),
 };

@@ -20,6 +20,8 @@
 
 #include "nina.h"
 
+#include <trace/events/spisock.h>
+
 static unsigned int cmd_timeout_ms = 1000;
 module_param(cmd_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(cmd_timeout_ms,
@@ -73,26 +75,21 @@ int nina_cmd_timeout_ms(u8 op)
 	}
 }
 
-/**
- * nina_exec() - execute a command on the bus, from the worker itself
- * @r: the radio
- * @req: the command; without @req->reply, @req->out points into the
- *	radio's receive buffer, valid until the next command
- *
- * Context: the worker thread only.
- * Return: as nina_cmd().
- */
-int nina_exec(struct nina_radio *r, struct nina_req *req)
+/* Encode, transact, validate: the bus half of nina_exec(). */
+static int nina_exec_bus(struct nina_radio *r, struct nina_req *req,
+			 int *len_out, size_t *rlen_out)
 {
 	struct device *dev = &r->spi->dev;
-	size_t rlen;
+	size_t rlen = 0;
 	int len, ret;
 
 	len = nina_encode(r->tx, NINA_BUF_LEN, req->op, req->params, req->n);
 	if (len < 0)
 		return len;
+	*len_out = len;
 	ret = nina_transact(r, len, req->op, nina_cmd_timeout_ms(req->op),
 			    &rlen);
+	*rlen_out = rlen;
 	/* The passphrase must not linger in the command buffer. */
 	if (req->op == NINA_SET_PASSPHRASE || req->op == NINA_SET_KEY)
 		memzero_explicit(r->tx, len);
@@ -123,6 +120,38 @@ int nina_exec(struct nina_radio *r, struct nina_req *req)
 	return ret;
 }
 
+/**
+ * nina_exec() - execute a command on the bus, from the worker itself
+ * @r: the radio
+ * @req: the command; without @req->reply, @req->out points into the
+ *	radio's receive buffer, valid until the next command
+ *
+ * Context: the worker thread only.
+ * Return: as nina_cmd().
+ */
+int nina_exec(struct nina_radio *r, struct nina_req *req)
+{
+	u64 t0 = ktime_get_ns();
+	size_t rlen = 0;
+	int len = 0, ret;
+
+	ret = nina_exec_bus(r, req, &len, &rlen);
+	trace_spisock_cmd(nina_name(r), req->op, nina_op_name(req->op), len,
+			  rlen, ktime_get_ns() - t0, ret);
+	u64_stats_update_begin(&r->stats.sync);
+	r->stats.cmd[req->op & 0x7f]++;
+	r->stats.mosi_bytes += len;
+	r->stats.miso_bytes += rlen;
+	if (ret == -ETIMEDOUT)
+		r->stats.err_timeout++;
+	else if (ret == -ENOMSG)
+		r->stats.err_frame++;
+	else if (ret < 0)
+		r->stats.err_invalid++;
+	u64_stats_update_end(&r->stats.sync);
+	return ret;
+}
+
 static struct nina_req *nina_next(struct nina_radio *r)
 {
 	struct nina_req *req;
@@ -145,6 +174,26 @@ static bool nina_worker_due(struct nina_radio *r)
 	return due || kthread_should_stop();
 }
 
+/*
+ * lwIP's errno is one global: read it right after the command that failed,
+ * before a poll of another socket can overwrite it.
+ */
+static void nina_errno_after(struct nina_radio *r, struct nina_req *req)
+{
+	struct nina_req e = { .op = NINA_SOCKET_ERRNO };
+	int ret;
+
+	req->fw_errno = -EIO;
+	if (req->status != 1 || req->out[0].len != 1 ||
+	    req->out[0].data[0] != req->fail)
+		return;
+	ret = nina_exec(r, &e);
+	if (ret < 0)
+		req->fw_errno = ret;
+	else if (ret == 1 && e.out[0].len == 1)
+		req->fw_errno = e.out[0].data[0];
+}
+
 static void nina_run_queue(struct nina_radio *r)
 {
 	struct nina_req *req;
@@ -154,6 +203,8 @@ static void nina_run_queue(struct nina_radio *r)
 		if (READ_ONCE(r->loss))
 			nina_loss_recover(r);
 		req->status = nina_exec(r, req);
+		if (req->then_errno && req->reply)
+			nina_errno_after(r, req);
 		/* Without a copy, the reply dies with the next command. */
 		if (!req->reply)
 			memset(req->out, 0, sizeof(req->out));
@@ -278,16 +329,20 @@ int nina_cmd(struct nina_radio *r, struct nina_req *req)
 }
 
 /**
- * nina_cmd_u8() - a command whose reply is one one-byte parameter
+ * nina_cmd_u8_errno() - a one-byte-reply command, and errno if it failed
  * @r: the radio
  * @op: opcode
  * @params: parameters
  * @n: their number
+ * @fail: the reply byte that means failure (0, or 255 for SOCKET_SOCKET)
+ * @fw_errno: when the reply is @fail, the firmware's errno (SOCKET_ERRNO,
+ *	read by the worker right after @op) or a negative errno; may be NULL
  *
  * Return: the byte, or a negative errno (-EIO for any other reply shape).
  */
-int nina_cmd_u8(struct nina_radio *r, u8 op, const struct nina_param *params,
-		unsigned int n)
+int nina_cmd_u8_errno(struct nina_radio *r, u8 op,
+		      const struct nina_param *params, unsigned int n, u8 fail,
+		      int *fw_errno)
 {
 	u8 buf[16];
 	struct nina_req req = {
@@ -296,6 +351,8 @@ int nina_cmd_u8(struct nina_radio *r, u8 op, const struct nina_param *params,
 		.n = n,
 		.reply = buf,
 		.reply_size = sizeof(buf),
+		.then_errno = !!fw_errno,
+		.fail = fail,
 	};
 	int ret;
 
@@ -308,5 +365,22 @@ int nina_cmd_u8(struct nina_radio *r, u8 op, const struct nina_param *params,
 				    op);
 		return -EIO;
 	}
+	if (fw_errno)
+		*fw_errno = req.fw_errno;
 	return req.out[0].data[0];
+}
+
+/**
+ * nina_cmd_u8() - a command whose reply is one one-byte parameter
+ * @r: the radio
+ * @op: opcode
+ * @params: parameters
+ * @n: their number
+ *
+ * Return: the byte, or a negative errno (-EIO for any other reply shape).
+ */
+int nina_cmd_u8(struct nina_radio *r, u8 op, const struct nina_param *params,
+		unsigned int n)
+{
+	return nina_cmd_u8_errno(r, op, params, n, 0, NULL);
 }

@@ -250,3 +250,36 @@ int nina_errno(u8 fw_errno)
 			return -nina_errno_map[i].host;
 	return -EIO;
 }
+
+static const char *const nina_op_names[0x80] = {
+	[0x10] = "SET_NET",		[0x11] = "SET_PASSPHRASE",
+	[0x12] = "SET_KEY",		[0x1f] = "GET_REASON_CODE",
+	[0x20] = "GET_CONN_STATUS",	[0x21] = "GET_IPADDR",
+	[0x22] = "GET_MACADDR",		[0x23] = "GET_CURR_SSID",
+	[0x24] = "GET_CURR_BSSID",	[0x25] = "GET_CURR_RSSI",
+	[0x26] = "GET_CURR_ENCT",	[0x27] = "SCAN_NETWORKS",
+	[0x30] = "DISCONNECT",		[0x34] = "REQ_HOST_BY_NAME",
+	[0x35] = "GET_HOST_BY_NAME",	[0x36] = "START_SCAN_NETWORKS",
+	[0x37] = "GET_FW_VERSION",	[0x3e] = "PING",
+	[0x70] = "SOCKET_SOCKET",	[0x71] = "SOCKET_CLOSE",
+	[0x72] = "SOCKET_ERRNO",	[0x73] = "SOCKET_BIND",
+	[0x74] = "SOCKET_LISTEN",	[0x75] = "SOCKET_ACCEPT",
+	[0x76] = "SOCKET_CONNECT",	[0x77] = "SOCKET_SEND",
+	[0x78] = "SOCKET_RECV",		[0x79] = "SOCKET_SENDTO",
+	[0x7a] = "SOCKET_RECVFROM",	[0x7b] = "SOCKET_IOCTL",
+	[0x7c] = "SOCKET_POLL",		[0x7d] = "SOCKET_SETSOCKOPT",
+	[0x7e] = "SOCKET_GETSOCKOPT",	[0x7f] = "SOCKET_GETPEERNAME",
+};
+
+/**
+ * nina_op_name() - an opcode's name, for traces and counters
+ * @op: the opcode
+ *
+ * Return: the name nina-fw's sources use, without prefix, or "?".
+ */
+const char *nina_op_name(u8 op)
+{
+	if (op < ARRAY_SIZE(nina_op_names) && nina_op_names[op])
+		return nina_op_names[op];
+	return "?";
+}

@@ -75,5 +75,6 @@ int nina_decode(const u8 *buf, size_t len, u8 op, struct nina_param *params,
 		unsigned int max);
 size_t nina_reply_need(const u8 *buf, size_t len, u8 op);
 int nina_errno(u8 fw_errno);
+const char *nina_op_name(u8 op);
 
 #endif /* _SPISOCK_NINA_FRAME_H */

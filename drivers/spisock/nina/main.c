@@ -37,6 +37,7 @@ static void nina_teardown(struct nina_radio *r)
 	nina_worker_stop(r);
 	nina_socks_free(r);
 	nina_chip_hold_reset(r);
+	nina_debugfs_exit(r);
 	ida_free(&nina_ida, r->index);
 }
 
@@ -84,6 +85,9 @@ static int nina_probe(struct spi_device *spi)
 	if (ret < 0)
 		return ret;
 	r->index = ret;
+	snprintf(r->name, sizeof(r->name), "nina%d", r->index);
+	u64_stats_init(&r->stats.sync);
+	nina_debugfs_init(r);
 
 	nina_chip_reset(r);
 	ret = nina_worker_start(r);
@@ -106,7 +110,7 @@ static int nina_probe(struct spi_device *spi)
 	sdev->max_dgram = NINA_SENDTO_MAX;
 	sdev->max_sockets = max_sockets ? max_sockets :
 			    r->adafruit ? 6 : 10;
-	snprintf(sdev->name, sizeof(sdev->name), "nina%d", r->index);
+	strscpy(sdev->name, r->name, sizeof(sdev->name));
 	ret = spisock_register_device(sdev);
 	if (ret) {
 		spisock_put_device(sdev);
@@ -156,7 +160,26 @@ static struct spi_driver nina_driver = {
 	.remove = nina_remove,
 	.id_table = nina_spi_ids,
 };
-module_spi_driver(nina_driver);
+
+static int __init nina_init(void)
+{
+	int ret;
+
+	nina_debugfs_module_init();
+	ret = spi_register_driver(&nina_driver);
+	if (ret)
+		nina_debugfs_module_exit();
+	return ret;
+}
+
+static void __exit nina_exit(void)
+{
+	spi_unregister_driver(&nina_driver);
+	nina_debugfs_module_exit();
+}
+
+module_init(nina_init);
+module_exit(nina_exit);
 
 MODULE_DESCRIPTION("spisock driver for nina-fw (u-blox NINA-W102, ESP32) radios");
 MODULE_LICENSE("GPL");

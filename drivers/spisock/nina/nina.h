@@ -12,10 +12,12 @@
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/wait.h>
 #include <linux/in.h>
 
 #include "frame.h"
+#include "policy.h"
 
 struct gpio_desc;
 struct spi_device;
@@ -58,24 +60,6 @@ struct task_struct;
 #define NINA_FW_ENOTCONN	128
 
 /**
- * enum nina_sock_state - a chip socket's state, as the driver sees it
- * @NINA_SK_NEW: no chip socket yet
- * @NINA_SK_BOUND: created and bound (a datagram socket's working state)
- * @NINA_SK_CONNECTING: SOCKET_CONNECT answered EINPROGRESS
- * @NINA_SK_ESTABLISHED: connected or accepted
- * @NINA_SK_LISTENING: SOCKET_LISTEN succeeded
- * @NINA_SK_FAILED: the chip socket failed; only close remains
- */
-enum nina_sock_state {
-	NINA_SK_NEW,
-	NINA_SK_BOUND,
-	NINA_SK_CONNECTING,
-	NINA_SK_ESTABLISHED,
-	NINA_SK_LISTENING,
-	NINA_SK_FAILED,
-};
-
-/**
  * struct nina_sock - the driver's side of one spisock socket
  * @node: on &nina_radio.socks, under &nina_radio.lock
  * @sk: the socket; the driver holds a reference until it frees this
@@ -92,6 +76,7 @@ enum nina_sock_state {
  * @closing: released by the core; flush, then SOCKET_CLOSE
  * @close_by: jiffies after which a close stops flushing
  * @rx_eof: the chip reported the peer's FIN
+ * @opts: the NINA_OPT_* options the chip socket has now
  *
  * Freed only by the worker (after SOCKET_CLOSE) or, once the worker has
  * stopped, by the driver's teardown; so the worker may use it unlocked.
@@ -112,6 +97,47 @@ struct nina_sock {
 	bool closing;
 	unsigned long close_by;
 	bool rx_eof;
+	u8 opts;
+};
+
+struct nina_radio;
+typedef int (*nina_run_fn)(struct nina_radio *r, u8 op,
+			   const struct nina_param *params, unsigned int n);
+
+/**
+ * struct nina_counters - what the driver did on the bus, for debugfs
+ * @sync: 64-bit reads on 32-bit hosts (one writer: probe, then the worker)
+ * @cmd: commands run, by opcode
+ * @mosi_bytes: command bytes clocked out
+ * @miso_bytes: reply bytes clocked in
+ * @transactions: chip-select-framed transactions (two per command)
+ * @err_timeout: commands READY never answered
+ * @err_invalid: replies that failed validation, and other bus errors
+ * @err_frame: the firmware's error frame (unknown command)
+ * @retries: socket commands that failed on the bus, retried later
+ * @resets: chip resets
+ * @link_drops: times the chip lost its sockets (link loss, reset)
+ * @poll_hits: socket services that moved data or changed state
+ * @poll_misses: socket services that found nothing
+ * @sock_tx_bytes: payload taken from sockets and sent by the chip
+ * @sock_rx_bytes: payload read from the chip into sockets
+ */
+struct nina_counters {
+	struct u64_stats_sync sync;
+	u64 cmd[0x80];
+	u64 mosi_bytes;
+	u64 miso_bytes;
+	u64 transactions;
+	u64 err_timeout;
+	u64 err_invalid;
+	u64 err_frame;
+	u64 retries;
+	u64 resets;
+	u64 link_drops;
+	u64 poll_hits;
+	u64 poll_misses;
+	u64 sock_tx_bytes;
+	u64 sock_rx_bytes;
 };
 
 /**
@@ -124,6 +150,9 @@ struct nina_sock {
  * @reply_size: its size
  * @out: the reply's parameters, pointing into @reply
  * @status: number of reply parameters, or a negative errno
+ * @then_errno: when the one-byte reply is @fail, read SOCKET_ERRNO at once
+ * @fail: the reply byte that means "failed, see errno"
+ * @fw_errno: the firmware's errno read after @fail, or a negative errno
  * @done: completed by the worker
  *
  * Fixed size, filled by the submitter (on its stack or in per-socket
@@ -138,6 +167,9 @@ struct nina_req {
 	size_t reply_size;
 	struct nina_param out[NINA_MAX_PARAMS];
 	int status;
+	bool then_errno;
+	u8 fail;
+	int fw_errno;
 	struct completion done;
 };
 
@@ -162,7 +194,10 @@ struct nina_req {
  * @nacks: CS selections without the READY acknowledge
  * @fw_version: GET_FW_VERSION's string, NUL-terminated
  * @adafruit: the firmware looks like Adafruit's fork
+ * @name: the radio's name ("nina<index>"), for messages and traces
  * @index: the "nina%d" number
+ * @stats: counters, for debugfs
+ * @debugfs: the radio's debugfs directory, or NULL
  * @socks: every &struct nina_sock, under @lock
  * @owner: chip descriptor -> the socket owning it, under @lock
  * @nfds: chip descriptors in use, under @lock
@@ -194,6 +229,9 @@ struct nina_radio {
 	char fw_version[NINA_FW_VERSION_MAX + 1];
 	bool adafruit;
 	int index;
+	char name[16];
+	struct nina_counters stats;
+	struct dentry *debugfs;
 
 	struct list_head socks;
 	struct nina_sock *owner[NINA_NO_FD];
@@ -203,6 +241,25 @@ struct nina_radio {
 	bool loss;
 	u8 *io;
 };
+
+static inline const char *nina_name(const struct nina_radio *r)
+{
+	return r->name;
+}
+
+/* Add @n to counter @c of @r; from the counters' one writer only. */
+static inline void nina_count(struct nina_radio *r, u64 *c, u64 n)
+{
+	u64_stats_update_begin(&r->stats.sync);
+	*c += n;
+	u64_stats_update_end(&r->stats.sync);
+}
+
+/* debugfs.c */
+void nina_debugfs_init(struct nina_radio *r);
+void nina_debugfs_exit(struct nina_radio *r);
+void nina_debugfs_module_init(void);
+void nina_debugfs_module_exit(void);
 
 /* transport.c */
 int nina_transport_init(struct nina_radio *r);
@@ -218,6 +275,9 @@ void nina_worker_stop(struct nina_radio *r);
 int nina_cmd(struct nina_radio *r, struct nina_req *req);
 int nina_cmd_u8(struct nina_radio *r, u8 op, const struct nina_param *params,
 		unsigned int n);
+int nina_cmd_u8_errno(struct nina_radio *r, u8 op,
+		      const struct nina_param *params, unsigned int n, u8 fail,
+		      int *fw_errno);
 int nina_exec(struct nina_radio *r, struct nina_req *req);
 void nina_kick(struct nina_radio *r);
 
@@ -236,6 +296,10 @@ void nina_sock_kick(struct spisock_dev *sdev, struct sock *sk);
 void nina_sock_recv(struct spisock_dev *sdev, struct sock *sk, size_t len);
 void nina_socks_free(struct nina_radio *r);
 int nina_fd_own(struct nina_radio *r, struct nina_sock *ns, u8 fd);
+u8 nina_opts_wanted(const struct nina_sock *ns);
+bool nina_opts_due(const struct nina_sock *ns);
+int nina_sock_push_opts(struct nina_radio *r, struct nina_sock *ns,
+			nina_run_fn run);
 void nina_fd_release(struct nina_radio *r, struct nina_sock *ns);
 
 /* poll.c: the worker's side of the sockets */

@@ -17,6 +17,8 @@
 
 #include "nina.h"
 
+#include <trace/events/spisock.h>
+
 static unsigned int link_timeout_ms = 20000;
 module_param(link_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(link_timeout_ms,
@@ -142,6 +144,7 @@ static int nina_link(struct spisock_dev *sdev,
 		if (ret == NINA_WL_CONNECTED) {
 			struct spisock_status st;
 
+			trace_spisock_radio_event(nina_name(r), "link-up", 0);
 			/* Learn the address getsockname() and bind() need. */
 			return nina_status(sdev, &st);
 		}
@@ -170,6 +173,7 @@ static int nina_unlink(struct spisock_dev *sdev)
 	if (ret < 0)
 		return ret;
 	WRITE_ONCE(sdev->addr, 0);
+	trace_spisock_radio_event(nina_name(r), "link-down", 0);
 	spin_lock(&r->lock);
 	r->loss = true;
 	spin_unlock(&r->lock);
@@ -232,6 +236,7 @@ const struct spisock_dev_ops nina_dev_ops = {
 	.close = nina_sock_close,
 	.want = nina_sock_want,
 	.rx_room = nina_sock_kick,
+	.options = nina_sock_kick,
 	.link = nina_link,
 	.unlink = nina_unlink,
 	.status = nina_status,

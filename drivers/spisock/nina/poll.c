@@ -24,8 +24,11 @@
 #include <linux/spi/spi.h>
 #include <net/sock.h>
 #include <net/spisock.h>
+#include <net/tcp_states.h>
 
 #include "nina.h"
+
+#include <trace/events/spisock.h>
 
 #define NINA_PASS_MAX	32	/* sockets served per pass */
 #define NINA_BURST	8	/* SEND or RECV commands per socket per pass */
@@ -36,11 +39,16 @@
 static int nina_w(struct nina_radio *r, struct nina_req *req, u8 op,
 		  const struct nina_param *p, unsigned int n)
 {
+	int ret;
+
 	req->op = op;
 	req->params = p;
 	req->n = n;
 	req->reply = NULL;
-	return nina_exec(r, req);
+	ret = nina_exec(r, req);
+	if (ret < 0)
+		nina_count(r, &r->stats.retries, 1);	/* the socket is tried again later */
+	return ret;
 }
 
 static int nina_w_u8(struct nina_radio *r, u8 op, const struct nina_param *p,
@@ -73,6 +81,22 @@ static int nina_w_errno(struct nina_radio *r, bool *eof)
 	return nina_errno(e);
 }
 
+/* As nina_sock_ok(), on the bus: 0, the chip's errno, or -NINA_RETRY. */
+static int nina_w_ok(struct nina_radio *r, u8 op, const struct nina_param *p,
+		     unsigned int n)
+{
+	int ret = nina_w_u8(r, op, p, n);
+
+	if (ret < 0)
+		return -NINA_RETRY;
+	if (ret == 1)
+		return 0;
+	ret = nina_w_errno(r, NULL);
+	if (ret == NINA_RETRY)
+		return -NINA_RETRY;
+	return ret ? : -EIO;
+}
+
 static int nina_w_poll(struct nina_radio *r, struct nina_sock *ns)
 {
 	u8 fd = ns->fd;
@@ -99,6 +123,21 @@ static void nina_sock_fail(struct nina_radio *r, struct nina_sock *ns,
 	ns->state = NINA_SK_FAILED;
 	spisock_set_error(ns->sk, err);
 	spisock_set_state(ns->sk, TCP_CLOSE);
+}
+
+/*
+ * The chip refused a datagram: it is lost, as one an ICMP error answers. A
+ * connected socket learns the error at its next call, as AF_INET's do; an
+ * unconnected one does not (AF_INET without IP_RECVERR). lwIP's ERR_RTE
+ * (EHOSTUNREACH) means no route: Linux's ENETUNREACH.
+ */
+static void nina_dgram_lost(struct nina_radio *r, struct nina_sock *ns,
+			    size_t len, int err)
+{
+	spisock_tx_consume(ns->sk, len);
+	if (READ_ONCE(ns->sk->sk_state) != TCP_ESTABLISHED)
+		return;
+	spisock_set_error(ns->sk, err == -EHOSTUNREACH ? -ENETUNREACH : err);
 }
 
 /*
@@ -144,13 +183,13 @@ static int nina_tx_one(struct nina_radio *r, struct nina_sock *ns,
 		if (ret == NINA_RETRY)
 			return -NINA_RETRY;
 		if (ret && dgram) {
-			/* Like an ICMP error: this datagram is lost. */
-			spisock_tx_consume(ns->sk, len);
+			nina_dgram_lost(r, ns, len, ret);
 			return 0;
 		}
 		return ret;
 	}
 	spisock_tx_consume(ns->sk, ret);
+	nina_count(r, &r->stats.sock_tx_bytes, ret);
 	*full = ret == len;
 	return ret;
 }
@@ -218,6 +257,7 @@ static int nina_rx_stream_one(struct nina_radio *r, struct nina_sock *ns,
 	ret = req.out[0].len;
 	skb_put_data(skb, req.out[0].data, ret);
 	spisock_rx_skb(ns->sk, skb, NULL);
+	nina_count(r, &r->stats.sock_rx_bytes, ret);
 	*more = ret == size;
 	return ret;
 }
@@ -253,6 +293,7 @@ static int nina_rx_dgram_one(struct nina_radio *r, struct nina_sock *ns,
 	from.sin_port = htons(req.out[1].data[0] | req.out[1].data[1] << 8);
 	skb_put_data(skb, req.out[2].data, req.out[2].len);
 	spisock_rx_skb(ns->sk, skb, &from);
+	nina_count(r, &r->stats.sock_rx_bytes, req.out[2].len);
 	*more = true;
 	return 1;
 }
@@ -356,9 +397,12 @@ static void nina_adopt(struct nina_radio *r, struct nina_sock *ns, u8 nfd,
 		return;
 	}
 	cns->sk = child;
+	spisock_sock_set_chip(child, nfd, cns->gen);
 	cns->type = SOCK_STREAM;
 	cns->port = ns->port;
 	cns->state = NINA_SK_ESTABLISHED;
+	/* lwIP's accepted sockets inherit these two (SOF_INHERITED). */
+	cns->opts = ns->opts & (NINA_OPT_REUSEADDR | NINA_OPT_KEEPALIVE);
 	cns->interval_ms = 1;
 	sock_hold(child);
 	spisock_sock_set_priv(child, cns);
@@ -427,11 +471,30 @@ static void nina_close_step(struct nina_radio *r, struct nina_sock *ns)
 	kfree(ns);
 }
 
+/*
+ * Options changed since the chip socket was made (SO_KEEPALIVE once
+ * connected, SO_BROADCAST before a datagram): push them first. An option
+ * the chip refuses is not retried; the bus failing is.
+ */
+static void nina_opts_step(struct nina_radio *r, struct nina_sock *ns)
+{
+	int ret = nina_sock_push_opts(r, ns, nina_w_ok);
+
+	if (!ret || ret == -NINA_RETRY)
+		return;
+	dev_warn_ratelimited(&r->spi->dev,
+			     "chip refused a socket option of fd %d: %d\n",
+			     ns->fd, ret);
+	WRITE_ONCE(ns->opts, nina_opts_wanted(ns));
+}
+
 /* Serve one socket. Return: whether anything happened. */
 static int nina_serve(struct nina_radio *r, struct nina_sock *ns)
 {
 	int ret = 0, rx = 0;
 
+	if (nina_opts_due(ns))
+		nina_opts_step(r, ns);
 	switch (ns->state) {
 	case NINA_SK_CONNECTING:
 		ret = nina_connect_step(r, ns);
@@ -465,45 +528,40 @@ static int nina_serve(struct nina_radio *r, struct nina_sock *ns)
 /* Under the radio's lock: does @ns need the bus at all? */
 static bool nina_sock_active(struct nina_sock *ns, unsigned long now)
 {
-	bool interested = ns->want &&
-			  (time_before(now, ns->want_at + HZ) ||
-			   spisock_sk_waiting(ns->sk));
+	struct nina_activity a = {
+		.state = ns->state,
+		.stream = ns->type == SOCK_STREAM,
+		.has_fd = ns->fd >= 0,
+		.closing = ns->closing,
+		.rx_eof = ns->rx_eof,
+	};
 
-	if (ns->closing)
-		return true;
-	if (ns->fd < 0)
-		return false;
-	switch (ns->state) {
-	case NINA_SK_CONNECTING:
-		return true;
-	case NINA_SK_ESTABLISHED:
-		return spisock_tx_pending(ns->sk) ||
-		       (interested && !ns->rx_eof &&
-			spisock_rx_space(ns->sk));
-	case NINA_SK_BOUND:
-		return ns->type == SOCK_DGRAM &&
-		       (spisock_tx_pending(ns->sk) ||
-			(interested &&
-			 spisock_rx_space(ns->sk) >= NINA_RECV_MAX));
-	case NINA_SK_LISTENING:
-		return interested && spisock_accept_room(ns->sk);
-	default:
-		return false;
-	}
+	if (a.closing || !a.has_fd)
+		return nina_activity_due(&a);
+	a.opts_due = nina_opts_due(ns);
+	a.interested = ns->want && (time_before(now, ns->want_at + HZ) ||
+				    spisock_sk_waiting(ns->sk));
+	a.tx_pending = spisock_tx_pending(ns->sk);
+	a.rx_space = spisock_rx_space(ns->sk);
+	a.accept_room = a.state == NINA_SK_LISTENING &&
+			spisock_accept_room(ns->sk);
+	return nina_activity_due(&a);
 }
 
 static void nina_backoff(struct nina_radio *r, struct nina_sock *ns,
 			 bool progress)
 {
-	unsigned int ceiling = max(READ_ONCE(nina_poll_ceiling_ms), 1U);
+	unsigned int ceiling = READ_ONCE(nina_poll_ceiling_ms);
 
 	spin_lock(&r->lock);
-	if (progress)
-		ns->interval_ms = 2;
-	else
-		ns->interval_ms = min(ns->interval_ms * 2, ceiling);
+	ns->interval_ms = nina_next_interval(ns->interval_ms, progress, ceiling);
 	ns->next_poll = jiffies + msecs_to_jiffies(ns->interval_ms);
 	spin_unlock(&r->lock);
+	trace_spisock_poll(nina_name(r), ns->fd, progress, ns->interval_ms);
+	if (progress)
+		nina_count(r, &r->stats.poll_hits, 1);
+	else
+		nina_count(r, &r->stats.poll_misses, 1);
 }
 
 /* How long the worker may sleep: until the earliest socket is due. */
@@ -589,11 +647,14 @@ void nina_loss_recover(struct nina_radio *r)
 	r->loss = false;
 	list_for_each_entry(ns, &r->socks, node) {
 		ns->fd = -1;
+		spisock_sock_set_chip(ns->sk, -1, ns->gen);
 		if (!ns->closing)
 			ns->state = NINA_SK_FAILED;
 	}
 	spin_unlock(&r->lock);
 	dev_info(&r->spi->dev, "link lost: every socket fails\n");
+	nina_count(r, &r->stats.link_drops, 1);
+	trace_spisock_radio_event(nina_name(r), "sockets-lost", r->gen);
 	if (r->sdev)
 		spisock_link_lost(r->sdev);
 }

@@ -42,16 +42,15 @@ static struct nina_radio *nina_r(struct spisock_dev *sdev)
 static int nina_sock_ok(struct nina_radio *r, u8 op,
 			const struct nina_param *params, unsigned int n)
 {
-	int ret = nina_cmd_u8(r, op, params, n);
+	int e, ret = nina_cmd_u8_errno(r, op, params, n, 0, &e);
 
 	if (ret < 0)
 		return ret;
 	if (ret == 1)
 		return 0;
-	ret = nina_cmd_u8(r, NINA_SOCKET_ERRNO, NULL, 0);
-	if (ret < 0)
-		return ret;
-	return nina_errno(ret) ? : -EIO;
+	if (e < 0)
+		return e;
+	return nina_errno(e) ? : -EIO;
 }
 
 /**
@@ -76,6 +75,8 @@ int nina_fd_own(struct nina_radio *r, struct nina_sock *ns, u8 fd)
 		r->nfds++;
 		ns->fd = fd;
 		ns->gen = r->gen;
+		if (ns->sk)
+			spisock_sock_set_chip(ns->sk, fd, ns->gen);
 	}
 	spin_unlock(&r->lock);
 	if (err) {
@@ -100,7 +101,90 @@ void nina_fd_release(struct nina_radio *r, struct nina_sock *ns)
 		r->nfds--;
 	}
 	ns->fd = -1;
+	if (ns->sk)
+		spisock_sock_set_chip(ns->sk, -1, ns->gen);
 	spin_unlock(&r->lock);
+}
+
+static const struct {
+	u8 bit;
+	u32 name;
+} nina_opt_names[] = {
+	{ NINA_OPT_REUSEADDR, NINA_SO_REUSEADDR },
+	{ NINA_OPT_KEEPALIVE, NINA_SO_KEEPALIVE },
+	{ NINA_OPT_BROADCAST, NINA_SO_BROADCAST },
+};
+
+/**
+ * nina_opts_wanted() - the chip options the socket's owner has set
+ * @ns: the socket
+ *
+ * Return: NINA_OPT_* bits, read without the socket's lock: a change that
+ * races with this read is pushed at the worker's next look (the options op).
+ */
+u8 nina_opts_wanted(const struct nina_sock *ns)
+{
+	struct sock *sk = ns->sk;
+	/* A bitfield (no READ_ONCE()); a racy read is fixed at the next look. */
+	bool reuse = data_race(sk->sk_reuse != SK_NO_REUSE);
+
+	return nina_opts_bits(ns->type == SOCK_STREAM, reuse,
+			      sock_flag(sk, SOCK_KEEPOPEN),
+			      sock_flag(sk, SOCK_BROADCAST));
+}
+
+/**
+ * nina_opts_due() - whether the worker must push options to the chip
+ * @ns: the socket, with the radio's lock held or from the worker
+ *
+ * Only in the states the worker owns: creation pushes its own.
+ */
+bool nina_opts_due(const struct nina_sock *ns)
+{
+	switch (ns->state) {
+	case NINA_SK_BOUND:
+	case NINA_SK_CONNECTING:
+	case NINA_SK_ESTABLISHED:
+	case NINA_SK_LISTENING:
+		return ns->fd >= 0 && READ_ONCE(ns->opts) != nina_opts_wanted(ns);
+	default:
+		return false;
+	}
+}
+
+/**
+ * nina_sock_push_opts() - one SOCKET_SETSOCKOPT per option that changed
+ * @r: the radio
+ * @ns: a socket with a chip descriptor
+ * @run: how to run a command and check its one-byte result (0 or an errno):
+ *	queued from a syscall, or on the bus from the worker
+ *
+ * Return: 0, or @run's first error; the options pushed so far stay recorded.
+ */
+int nina_sock_push_opts(struct nina_radio *r, struct nina_sock *ns,
+			nina_run_fn run)
+{
+	u8 want = nina_opts_wanted(ns), fd = ns->fd;
+	__le32 name, val;
+	struct nina_param p[3] = {
+		{ &fd, 1 }, { (const u8 *)&name, 4 }, { (const u8 *)&val, 4 },
+	};
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(nina_opt_names); i++) {
+		u8 bit = nina_opt_names[i].bit;
+
+		if (!((want ^ ns->opts) & bit))
+			continue;
+		name = cpu_to_le32(nina_opt_names[i].name);
+		val = cpu_to_le32(!!(want & bit));
+		ret = run(r, NINA_SOCKET_SETSOCKOPT, p, 3);
+		if (ret)
+			return ret;
+		WRITE_ONCE(ns->opts, ns->opts ^ bit);
+	}
+	return 0;
 }
 
 /* SOCKET_SOCKET, then FIONBIO at once, then the options the core holds. */
@@ -109,24 +193,21 @@ static int nina_sock_create(struct nina_radio *r, struct nina_sock *ns)
 	const u8 type = ns->type, proto = 0;
 	const __le32 fionbio = cpu_to_le32(NINA_FIONBIO);
 	const __le32 on = cpu_to_le32(1);
-	const __le32 reuse = cpu_to_le32(NINA_SO_REUSEADDR);
 	struct nina_param p[3] = { { &type, 1 }, { &proto, 1 } };
+	int e, ret;
 	u8 fd;
-	int ret;
 
 	if (r->sdev->max_sockets &&
 	    READ_ONCE(r->nfds) >= r->sdev->max_sockets)
 		return -ENOBUFS;
-	ret = nina_cmd_u8(r, NINA_SOCKET_SOCKET, p, 2);
+	ret = nina_cmd_u8_errno(r, NINA_SOCKET_SOCKET, p, 2, NINA_NO_FD, &e);
 	if (ret < 0)
 		return ret;
 	if (ret == NINA_NO_FD) {
-		ret = nina_cmd_u8(r, NINA_SOCKET_ERRNO, NULL, 0);
-		if (ret < 0)
-			return ret;
+		if (e < 0)
+			return e;
 		/* Out of lwIP sockets: the documented errno is ENOBUFS. */
-		return ret == 23 || ret == 24 || !ret ? -ENOBUFS :
-		       nina_errno(ret);
+		return e == 23 || e == 24 || !e ? -ENOBUFS : nina_errno(e);
 	}
 	fd = ret;
 	ret = nina_fd_own(r, ns, fd);
@@ -140,12 +221,10 @@ static int nina_sock_create(struct nina_radio *r, struct nina_sock *ns)
 		.op = NINA_SOCKET_IOCTL, .params = p, .n = 3 });
 	if (ret < 0)
 		goto fail;
-	if (ns->sk->sk_reuse) {
-		p[1] = (struct nina_param){ (const u8 *)&reuse, 4 };
-		ret = nina_sock_ok(r, NINA_SOCKET_SETSOCKOPT, p, 3);
-		if (ret)
-			goto fail;
-	}
+	WRITE_ONCE(ns->opts, 0);
+	ret = nina_sock_push_opts(r, ns, nina_sock_ok);
+	if (ret)
+		goto fail;
 	ns->state = NINA_SK_NEW;
 	return 0;
 fail:
@@ -276,6 +355,12 @@ int nina_sock_connect(struct spisock_dev *sdev, struct sock *sk,
 		return 0;
 	}
 	if (ret != -EINPROGRESS) {
+		/*
+		 * At once, EHOSTUNREACH is lwIP's ERR_RTE: no route to the
+		 * network (or no link), which Linux reports as ENETUNREACH.
+		 */
+		if (ret == -EHOSTUNREACH)
+			ret = -ENETUNREACH;
 		ns->state = NINA_SK_FAILED;
 		return ret;
 	}
@@ -366,6 +451,7 @@ void nina_socks_free(struct nina_radio *r)
 		list_del(&ns->node);
 		if (ns->fd >= 0)
 			r->owner[ns->fd] = NULL;
+		spisock_sock_set_chip(ns->sk, -1, ns->gen);
 		/* Only a closed socket may lose its queue: the core's is alive. */
 		if (ns->closing)
 			spisock_tx_discard(ns->sk);

@@ -23,6 +23,8 @@
 
 #include "nina.h"
 
+#include <trace/events/spisock.h>
+
 static unsigned int reset_ms = 10;
 module_param(reset_ms, uint, 0644);
 MODULE_PARM_DESC(reset_ms, "RESET pulse length in ms (default 10)");
@@ -195,6 +197,7 @@ int nina_transact(struct nina_radio *r, size_t cmd_len, u8 op,
 	ret = nina_select(r, ready_timeout_ms * USEC_PER_MSEC);
 	if (ret)
 		return ret;
+	nina_count(r, &r->stats.transactions, 1);
 	ret = nina_clock(r, r->tx, NULL, cmd_len, false);
 	spi_bus_unlock(r->spi->controller);
 	if (ret)
@@ -203,6 +206,7 @@ int nina_transact(struct nina_radio *r, size_t cmd_len, u8 op,
 	ret = nina_select(r, (unsigned long)reply_ms * USEC_PER_MSEC);
 	if (ret)
 		return ret;
+	nina_count(r, &r->stats.transactions, 1);
 	ret = nina_read_reply(r, op, reply_len);
 	nina_deselect(r);
 	return ret;
@@ -229,6 +233,8 @@ void nina_chip_reset(struct nina_radio *r)
 	msleep(boot_ms);
 	if (r->gpio0)
 		gpiod_direction_input(r->gpio0);
+	nina_count(r, &r->stats.resets, 1);
+	trace_spisock_radio_event(nina_name(r), "reset", 0);
 }
 
 /**

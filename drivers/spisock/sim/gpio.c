@@ -382,7 +382,11 @@ int spisock_sim_gpio_init(struct spisock_sim_radio *radio)
 	/* gpiolib finds a software node's chip by label (6.2+). */
 	gc->label = radio->name;
 	gc->parent = &radio->pdev->dev;
-	gc->owner = THIS_MODULE;
+	/*
+	 * No owner: the lines' only consumers are devices on this radio's own
+	 * SPI bus, which teardown removes before the chip. So rmmod may take
+	 * the simulator away under a bound driver, as a real radio can vanish.
+	 */
 	gc->base = -1;
 	gc->ngpio = SPISOCK_SIM_NR_LINES;
 	gc->can_sleep = false;

@@ -1070,6 +1070,9 @@ static bool h_sock_accept(struct nina_model *m, uint64_t gen)
 	n->st = CSK_CONNECTED;
 	n->bound = true;
 	n->port = s->port;
+	/* lwIP: accepted pcbs inherit SOF_INHERITED (REUSEADDR, KEEPALIVE). */
+	n->opt_reuse = s->opt_reuse;
+	n->opt_keepalive = s->opt_keepalive;
 	n->local_nonzero = true;
 	nina_map_in(&m->cfg, sa.sin_addr, ntohs(sa.sin_port), &pa, &pp);
 	n->peer = pa;

@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Device removal under load: threads blocked in recv, send, accept and poll
- * on sockets of the simulated radio; the NINA driver is removed (rmmod, or
- * unbind through sysfs). Every blocked call must return an error promptly,
- * the sockets must keep failing cleanly, and spisock.ko must stay in use
- * (delete_module gives EAGAIN) until the last descriptor is closed, then
- * unload. The runner fails the run on any report in the guest log.
+ * Device removal under load: threads blocked in recv, send, accept, connect,
+ * poll and recvfrom on sockets of the simulated radio; the NINA driver is
+ * removed (rmmod, or unbind through sysfs), or the chip model is killed and
+ * the simulated SPI controller removed under the driver. Every blocked call
+ * must return an error promptly, the sockets must keep failing cleanly, and
+ * spisock.ko must stay in use (delete_module gives EAGAIN) until the last
+ * descriptor is closed, then unload. The runner fails the run on any report
+ * in the guest log.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,15 +32,16 @@
 #define STATS_PATH	"/tmp/spisock_removal-stats.sock"
 #define WAKE_MS		3000	/* how soon a blocked call must return */
 
-enum { B_RECV, B_SEND, B_ACCEPT, B_POLL, B_DGRAM, B_N };
+enum { B_RECV, B_SEND, B_ACCEPT, B_POLL, B_DGRAM, B_CONNECT, B_N };
 
 static const char *const blocker_name[B_N] = {
-	"recv", "send", "accept", "poll", "recvfrom",
+	"recv", "send", "accept", "poll", "recvfrom", "connect",
 };
 
 struct blocker {
 	pthread_t th;
 	int kind, fd;
+	struct sockaddr_in dst;	/* B_CONNECT: a listener that drops SYNs */
 	int done;		/* __atomic: the thread returned */
 	int ret, err;
 	long long ms;
@@ -74,6 +78,9 @@ static void *block(void *arg)
 	case B_DGRAM:
 		b->ret = recvfrom(b->fd, buf, sizeof(buf), 0, NULL, NULL);
 		break;
+	case B_CONNECT:
+		b->ret = connect(b->fd, (void *)&b->dst, sizeof(b->dst));
+		break;
 	}
 	b->err = errno;
 	b->ms = now_ms() - t0;
@@ -103,6 +110,7 @@ FIXTURE(rm) {
 	struct radio r;
 	int fam;
 	int peer_l, peer;	/* the AF_INET side of the connected stream */
+	int full_l, full_c;	/* a listener with a full accept queue */
 	int fd[B_N];
 	struct blocker b[B_N];
 };
@@ -118,6 +126,8 @@ FIXTURE_SETUP(rm)
 		self->fd[i] = -1;
 	self->peer_l = -1;
 	self->peer = -1;
+	self->full_l = -1;
+	self->full_c = -1;
 	ASSERT_EQ(0, radio_up(&self->r, CONF_PATH, STATS_PATH, 1))
 		TH_LOG("radio_up: %s", self->r.why);
 	ASSERT_EQ(0, nl_open(&nl));
@@ -156,6 +166,20 @@ FIXTURE_SETUP(rm)
 	ASSERT_LE(0, self->fd[B_DGRAM]);
 	ASSERT_EQ(0, bind(self->fd[B_DGRAM], (void *)&sa, sizeof(sa)));
 
+	/* Backlog 0 and one connection waiting: further SYNs are dropped. */
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	self->full_l = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_LE(0, self->full_l);
+	ASSERT_EQ(0, bind(self->full_l, (void *)&sa, sizeof(sa)));
+	ASSERT_EQ(0, listen(self->full_l, 0));
+	ASSERT_EQ(0, getsockname(self->full_l, (void *)&sa, &len));
+	self->full_c = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_LE(0, self->full_c);
+	ASSERT_EQ(0, connect(self->full_c, (void *)&sa, sizeof(sa)));
+	self->fd[B_CONNECT] = socket(self->fam, SOCK_STREAM, 0);
+	ASSERT_LE(0, self->fd[B_CONNECT]);
+	self->b[B_CONNECT].dst = sa;
+
 	for (i = 0; i < B_N; i++) {
 		self->b[i].kind = i;
 		self->b[i].fd = self->fd[i];
@@ -185,6 +209,10 @@ FIXTURE_TEARDOWN(rm)
 		close(self->peer);
 	if (self->peer_l >= 0)
 		close(self->peer_l);
+	if (self->full_c >= 0)
+		close(self->full_c);
+	if (self->full_l >= 0)
+		close(self->full_l);
 	radio_down(&self->r);
 }
 
@@ -262,6 +290,24 @@ TEST_F_TIMEOUT(rm, unbind_driver, 120)
 		TH_LOG("unbind %s: %s", dev, strerror(errno));
 	check_woken(_metadata, self->b);
 	ASSERT_EQ(0, module_unload("spisock_nina"));
+	check_after(_metadata, self);
+}
+
+/*
+ * The chip stops answering (its model is killed), then the SPI controller
+ * goes away under the driver: the driver is unbound by its bus.
+ */
+TEST_F_TIMEOUT(rm, kill_model_remove_sim, 120)
+{
+	pid_t simd = self->r.simd;
+
+	ASSERT_LT(0, simd);
+	simd_stop(simd, SIGKILL);
+	self->r.simd = -1;
+	ASSERT_EQ(-1, kill(simd, 0)) TH_LOG("the chip model is still there");
+	ASSERT_EQ(0, module_unload_wait(SIM_MODULE)) TH_LOG("%s", strerror(errno));
+	check_woken(_metadata, self->b);
+	EXPECT_EQ(0, module_unload("spisock_nina")) TH_LOG("%s", strerror(errno));
 	check_after(_metadata, self);
 }
 

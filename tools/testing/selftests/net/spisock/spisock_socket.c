@@ -27,6 +27,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -45,6 +46,7 @@
 #include <sys/select.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <linux/sockios.h>
 
@@ -59,7 +61,7 @@
 #define PEER_ADDR	"127.0.0.1"	/* the AF_INET peers */
 #define FOREIGN_ADDR	"10.1.2.3"	/* neither the radio's nor local */
 #define SHORT_S		60		/* harness timeout of a test */
-#define BULK_S		300		/* ... of a bulk test (8 MiB: ~100 s on the radio) */
+#define BULK_S		1800		/* ... of a bulk test (64 MiB: minutes when debugging) */
 #define BULK_IO_MS	20000		/* bulk: longest wait without progress */
 #define NCONN		8		/* bulk_many: connections (< 10 chip sockets) */
 
@@ -172,6 +174,8 @@ FIXTURE_VARIANT(sock) {
 	int link_conn_err;	/* SO_ERROR of connected sockets after a link loss */
 	int link_err;		/* ... of listeners and datagram sockets */
 	int chip_sockets;	/* sockets the radio offers (0: no such table) */
+	const char *bcast;	/* a broadcast address the sockets can reach */
+	bool udp_route_at_send;	/* no route: found when the chip sends */
 };
 
 FIXTURE_VARIANT_ADD(sock, inet) {
@@ -183,6 +187,7 @@ FIXTURE_VARIANT_ADD(sock, inet) {
 	.oob = true,
 	.link_conn_err = 0,	/* sockets outlive an interface flap */
 	.link_err = 0,
+	.bcast = "127.255.255.255",	/* lo's */
 };
 
 FIXTURE_VARIANT_ADD(sock, spisock) {
@@ -195,6 +200,8 @@ FIXTURE_VARIANT_ADD(sock, spisock) {
 	.link_conn_err = ECONNRESET,
 	.link_err = ENETDOWN,
 	.chip_sockets = 10,	/* SIM_RADIO_CONF's Arduino flavour */
+	.bcast = "255.255.255.255",	/* the core knows no subnet's */
+	.udp_route_at_send = true,	/* the host has no route table for it */
 };
 
 FIXTURE_SETUP(sock)
@@ -331,6 +338,22 @@ TEST_F_TIMEOUT(sock, connect_refused, SHORT_S)
 	EXPECT_ERRNO(ECONNREFUSED, connect(s, SA(&ca), sizeof(ca)));
 	close(s);
 	close(c);
+}
+
+/* No route to the network: ENETUNREACH at once, blocking or not. */
+TEST_F_TIMEOUT(sock, connect_unreachable, SHORT_S)
+{
+	struct sockaddr_in fa = sin_of(FOREIGN_ADDR, 80);
+	int s;
+
+	s = tsock(SOCK_STREAM);
+	ASSERT_LE(0, s);
+	EXPECT_ERRNO(ENETUNREACH, connect(s, SA(&fa), sizeof(fa)));
+	close(s);
+	s = tsock(SOCK_STREAM | SOCK_NONBLOCK);
+	ASSERT_LE(0, s);
+	EXPECT_ERRNO(ENETUNREACH, connect(s, SA(&fa), sizeof(fa)));
+	close(s);
 }
 
 TEST_F_TIMEOUT(sock, connect_twice, SHORT_S)
@@ -598,6 +621,85 @@ TEST_F_TIMEOUT(sock, bind_errors, SHORT_S)
 	close(s3);
 	close(s2);
 	close(s1);
+}
+
+/*
+ * Ports below net.ipv4.ip_unprivileged_port_start need CAP_NET_BIND_SERVICE:
+ * an unprivileged process gets EACCES, and may bind other ports.
+ */
+TEST_F_TIMEOUT(sock, bind_privileged, SHORT_S)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct sockaddr_in low = sin_of("0.0.0.0", 80);
+		int s, code = 0;
+
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(10);
+		s = tsock(SOCK_STREAM);
+		if (s < 0)
+			_exit(11);
+		if (!bind(s, SA(&low), sizeof(low)) || errno != EACCES)
+			code = 12;
+		else if (bind(s, SA(&self->any), sizeof(self->any)))
+			code = 13;
+		close(s);
+		_exit(code);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("10 setuid, 11 socket, 12 port 80 not EACCES, 13 port 0");
+}
+
+/*
+ * SOL_SPISOCK/SPISOCK_RADIO picks the radio before bind or connect: ENODEV
+ * for no such radio, EINVAL once bound, EISCONN once connected; get says
+ * the radio in use (the default one until then); -1 goes back to the
+ * default. AF_INET has no such level.
+ */
+TEST_F_TIMEOUT(sock, radio_option, SHORT_S)
+{
+	int id0 = -2, got = -2, none = -1, bad, s, a;
+	socklen_t len = sizeof(got);
+
+	s = tsock(SOCK_STREAM);
+	ASSERT_LE(0, s);
+	if (!variant->spisock) {
+		EXPECT_ERRNO(ENOPROTOOPT, setsockopt(s, SOL_SPISOCK, SPISOCK_RADIO,
+						     &none, sizeof(none)));
+		close(s);
+		return;
+	}
+	ASSERT_OK(getsockopt(s, SOL_SPISOCK, SPISOCK_RADIO, &id0, &len));
+	ASSERT_LE(0, id0) TH_LOG("no default radio reported");
+	bad = id0 + 100;
+	EXPECT_ERRNO(ENODEV, setsockopt(s, SOL_SPISOCK, SPISOCK_RADIO, &bad,
+					sizeof(bad)));
+	EXPECT_OK(setsockopt(s, SOL_SPISOCK, SPISOCK_RADIO, &id0, sizeof(id0)));
+	EXPECT_OK(setsockopt(s, SOL_SPISOCK, SPISOCK_RADIO, &none, sizeof(none)));
+	EXPECT_OK(setsockopt(s, SOL_SPISOCK, SPISOCK_RADIO, &id0, sizeof(id0)));
+	ASSERT_OK(bind(s, SA(&self->any), sizeof(self->any)));
+	EXPECT_ERRNO(EINVAL, setsockopt(s, SOL_SPISOCK, SPISOCK_RADIO, &id0,
+					sizeof(id0)));
+	got = -2;
+	EXPECT_OK(getsockopt(s, SOL_SPISOCK, SPISOCK_RADIO, &got, &len));
+	EXPECT_EQ(id0, got);
+	close(s);
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	EXPECT_ERRNO(EISCONN, setsockopt(s, SOL_SPISOCK, SPISOCK_RADIO, &id0,
+					 sizeof(id0)));
+	got = -2;
+	EXPECT_OK(getsockopt(s, SOL_SPISOCK, SPISOCK_RADIO, &got, &len));
+	EXPECT_EQ(id0, got);
+	close(s);
+	close(a);
 }
 
 /* ---- 5. receive flags and queue ioctls ---------------------------------- */
@@ -906,6 +1008,58 @@ TEST_F_TIMEOUT(sock, epoll_et, SHORT_S)
 	ASSERT_OK(send_tagged(a, 50, 18, 100));
 	EXPECT_EQ(1, epoll_wait(ep, &ev, 1, IO_MS));
 	EXPECT_OK(recv_tagged(s, 150, 18, 0));
+	close(ep);
+	close(s);
+	close(a);
+}
+
+/*
+ * EPOLLET with EPOLLIN and a full receive buffer: edges stop while nothing
+ * is read; reading makes room, more arrives, and that is a new edge.
+ */
+TEST_F_TIMEOUT(sock, epoll_et_in_full, SHORT_S)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+	int small = 8192, s, a, ep, edges = 0;
+	size_t total = 256 * 1024, got = 0;
+	char *buf = malloc(CHUNK);
+	struct xfer x;
+	ssize_t n;
+
+	ASSERT_NE(NULL, buf);
+	tcp_pair(_metadata, self->family, &s, &a);
+	ASSERT_OK(setsockopt(s, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)));
+	ASSERT_OK(fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK));
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, ep);
+	ev.data.fd = s;
+	ASSERT_OK(epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev));
+	/* the peer sends far more than the buffer holds, in a thread */
+	ASSERT_OK(setsockopt(a, SOL_SOCKET, SO_SNDTIMEO, &(struct timeval){ 0 },
+			     sizeof(struct timeval)));
+	ASSERT_OK(xfer_start(&x, a, 64, total, true, false));
+	ASSERT_EQ(1, epoll_wait(ep, &ev, 1, IO_MS));
+	/*
+	 * Full: edges only as data still squeezes in, then none (AF_INET may
+	 * still collapse its queue to take a little more), while we read nothing.
+	 */
+	while (epoll_wait(ep, &ev, 1, 500) == 1)
+		ASSERT_GT(20, ++edges) TH_LOG("edges keep coming with nothing read");
+	/* drain, wait for an edge, repeat: every byte arrives, checked */
+	while (got < total) {
+		n = recv(s, buf, CHUNK, 0);
+		if (n > 0) {
+			ASSERT_EQ(-1, tag_bad(buf, n, 64, got)) TH_LOG("at %zu", got);
+			got += n;
+			continue;
+		}
+		ASSERT_EQ(-1, n);
+		ASSERT_EQ(EAGAIN, errno);
+		ASSERT_EQ(1, epoll_wait(ep, &ev, 1, IO_MS))
+			TH_LOG("no edge after draining, %zu of %zu bytes", got, total);
+	}
+	EXPECT_OK(xfer_wait(&x));
+	free(buf);
 	close(ep);
 	close(s);
 	close(a);
@@ -1550,7 +1704,431 @@ TEST_F_TIMEOUT(sock, descriptor_reuse, SHORT_S)
 	close(a1);
 }
 
-/* ---- 11. where the radio differs: the variant's fields say how --------- */
+/* ---- 11. options, ports, signals, a connect the peer does not answer ---- */
+
+/*
+ * The timer column ("tr") of the /proc/net/tcp row from @l to @r: 2 while a
+ * keepalive timer runs, 0 when no timer does; -1 without such a row. On the
+ * radio, the row is the chip model's own host socket, which uses the radio's
+ * address and port: what the chip does is visible there.
+ */
+static int tcp_timer(const struct sockaddr_in *l, const struct sockaddr_in *r)
+{
+	char want_l[32], want_r[32], line[256], la[32], ra[32];
+	int st, tr, found = -1;
+	FILE *f = fopen("/proc/net/tcp", "re");
+
+	if (!f)
+		return -1;
+	snprintf(want_l, sizeof(want_l), "%08X:%04X", l->sin_addr.s_addr,
+		 ntohs(l->sin_port));
+	snprintf(want_r, sizeof(want_r), "%08X:%04X", r->sin_addr.s_addr,
+		 ntohs(r->sin_port));
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " %*d: %31s %31s %x %*x:%*x %x", la, ra, &st, &tr) != 4)
+			continue;
+		if (!strcmp(la, want_l) && !strcmp(ra, want_r) && st == 1)
+			found = tr;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Wait up to @ms for the row of @fd to show timer @want; the last value seen. */
+static int tcp_timer_wait(int fd, int want, int ms)
+{
+	struct sockaddr_in l, r;
+	long long end = mono_ms() + ms;
+	int t;
+
+	if (sin_get(fd, &l, false) || sin_get(fd, &r, true))
+		return -1;
+	for (;;) {
+		t = tcp_timer(&l, &r);
+		if (t == want || mono_ms() > end)
+			return t;
+		usleep(20000);
+	}
+}
+
+/*
+ * SO_KEEPALIVE reaches the TCP that carries the connection: set after
+ * connect, cleared again, set before connect, and inherited by an accepted
+ * socket (as TCP's children inherit it).
+ */
+TEST_F_TIMEOUT(sock, keepalive, SHORT_S)
+{
+	int one = 1, zero = 0, got = 0, s, a, l, c;
+	socklen_t len = sizeof(got);
+	struct sockaddr_in dst;
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	EXPECT_EQ(0, tcp_timer_wait(s, 0, 0));
+	ASSERT_OK(setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)));
+	ASSERT_OK(getsockopt(s, SOL_SOCKET, SO_KEEPALIVE, &got, &len));
+	EXPECT_EQ(1, got);
+	EXPECT_EQ(2, tcp_timer_wait(s, 2, 2000));
+	ASSERT_OK(setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, &zero, sizeof(zero)));
+	EXPECT_EQ(0, tcp_timer_wait(s, 0, 2000));
+	close(s);
+	close(a);
+
+	s = tsock(SOCK_STREAM);
+	ASSERT_LE(0, s);
+	l = inet_listener(PEER_ADDR, &dst);
+	ASSERT_LE(0, l);
+	ASSERT_OK(setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)));
+	ASSERT_OK(connect(s, SA(&dst), sizeof(dst)));
+	EXPECT_EQ(2, tcp_timer_wait(s, 2, 2000));
+	close(s);
+	close(l);
+
+	/* a listener's option, on the connections it accepts */
+	l = sock_new(self->family, SOCK_STREAM);
+	ASSERT_LE(0, l);
+	ASSERT_OK(setsockopt(l, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)));
+	ASSERT_OK(bind(l, SA(&self->addr), sizeof(self->addr)));
+	ASSERT_OK(listen(l, 4));
+	dst = sin_of(variant->addr, sin_port(l));
+	c = sock_new(AF_INET, SOCK_STREAM);
+	ASSERT_LE(0, c);
+	ASSERT_OK(connect(c, SA(&dst), sizeof(dst)));
+	a = accept_ms(l, NULL, 0, IO_MS);
+	ASSERT_LE(0, a);
+	got = 0;
+	ASSERT_OK(getsockopt(a, SOL_SOCKET, SO_KEEPALIVE, &got, &len));
+	EXPECT_EQ(1, got);
+	EXPECT_EQ(2, tcp_timer_wait(a, 2, 2000));
+	close(a);
+	close(c);
+	close(l);
+}
+
+/*
+ * Broadcast needs SO_BROADCAST (EACCES otherwise, for sendto and connect).
+ * On the radio the option also reaches the chip before the datagram: its
+ * SOCKET_SETSOCKOPT count goes up.
+ */
+TEST_F_TIMEOUT(sock, broadcast, SHORT_S)
+{
+	struct sockaddr_in dst = sin_of(variant->bcast, 9);
+	long long before = 0, after = 0;
+	char txt[4096];
+	int one = 1, u;
+
+	u = tsock(SOCK_DGRAM);
+	ASSERT_LE(0, u);
+	EXPECT_ERRNO(EACCES, sendto(u, "x", 1, 0, SA(&dst), sizeof(dst)));
+	EXPECT_ERRNO(EACCES, connect(u, SA(&dst), sizeof(dst)));
+	if (variant->spisock && stats_read(STATS_PATH, txt, sizeof(txt)) > 0)
+		before = stat_get(txt, "cmd_0x7d");
+	ASSERT_OK(setsockopt(u, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)));
+	EXPECT_EQ(1, sendto(u, "x", 1, 0, SA(&dst), sizeof(dst)))
+		TH_LOG("sendto %s: %s", sin_str(&dst), strerror(errno));
+	EXPECT_OK(connect(u, SA(&dst), sizeof(dst)));
+	EXPECT_EQ(1, send(u, "y", 1, 0)) TH_LOG("%s", strerror(errno));
+	if (variant->spisock) {
+		long long end = mono_ms() + 2000;
+
+		do {
+			usleep(20000);
+			if (stats_read(STATS_PATH, txt, sizeof(txt)) > 0)
+				after = stat_get(txt, "cmd_0x7d");
+		} while (after <= before && mono_ms() < end);
+		EXPECT_LT(before, after) TH_LOG("no SOCKET_SETSOCKOPT reached the chip");
+	}
+	close(u);
+}
+
+static int port_range(const char *set, char *old, size_t size)
+{
+	const char *path = "/proc/sys/net/ipv4/ip_local_port_range";
+	FILE *f;
+	int ok;
+
+	if (old) {
+		f = fopen(path, "re");
+		if (!f)
+			return -1;
+		ok = !!fgets(old, size, f);
+		fclose(f);
+		if (!ok)
+			return -1;
+	}
+	f = fopen(path, "we");
+	if (!f)
+		return -1;
+	ok = fputs(set, f) >= 0;
+	return fclose(f) || !ok ? -1 : 0;
+}
+
+#define RANGE_LOW	40000
+#define RANGE_N		8
+
+/* Ephemeral ports: the bound port of each of @n connections, closed actively. */
+static int ports_after_close(int family, const struct sockaddr_in *la,
+			     int l, int n, int *ports, char *why, size_t size)
+{
+	struct sockaddr_in any = sin_of("0.0.0.0", 0);
+	int i, s, a;
+
+	for (i = 0; i < n; i++) {
+		s = sock_new(family, SOCK_STREAM);
+		if (s < 0 || bind(s, SA(&any), sizeof(any))) {
+			snprintf(why, size, "bind %d: %s", i, strerror(errno));
+			return -1;
+		}
+		ports[i] = sin_port(s);
+		if (connect(s, SA(la), sizeof(*la))) {
+			snprintf(why, size, "connect %d: %s", i, strerror(errno));
+			return -1;
+		}
+		a = accept_ms(l, NULL, 0, IO_MS);
+		if (a < 0) {
+			snprintf(why, size, "accept %d: %s", i, strerror(errno));
+			return -1;
+		}
+		close(s);	/* our side closes first: it waits (TIME_WAIT) */
+		recv_eof(a);
+		close(a);
+	}
+	return 0;
+}
+
+/*
+ * An ephemeral port is not reused while the connection closed on it may be
+ * in TIME_WAIT: with a range of 8 ports, 7 connections in a row get 7
+ * different ports.
+ */
+TEST_F_TIMEOUT(sock, ephemeral_after_close, SHORT_S)
+{
+	char old[64], why[128] = "", set[32];
+	int ports[RANGE_N - 1], i, j, l, r;
+	struct sockaddr_in la;
+
+	l = inet_listener(PEER_ADDR, &la);	/* before the range narrows */
+	ASSERT_LE(0, l);
+	snprintf(set, sizeof(set), "%d %d", RANGE_LOW, RANGE_LOW + RANGE_N - 1);
+	ASSERT_OK(port_range(set, old, sizeof(old)));
+	r = ports_after_close(self->family, &la, l, RANGE_N - 1, ports, why,
+			      sizeof(why));
+	ASSERT_OK(port_range(old, NULL, 0));
+	close(l);
+	ASSERT_EQ(0, r) TH_LOG("%s", why);
+	for (i = 0; i < RANGE_N - 1; i++) {
+		EXPECT_LE(RANGE_LOW, ports[i]);
+		EXPECT_GT(RANGE_LOW + RANGE_N, ports[i]);
+		for (j = 0; j < i; j++)
+			EXPECT_NE(ports[j], ports[i])
+				TH_LOG("connection %d reused port %d", i, ports[i]);
+	}
+}
+
+/*
+ * A listener whose accept queue is full (backlog 0, one connection waiting)
+ * drops SYNs: connects to it stay in progress. *l is that listener, *c the
+ * connection filling it, *dst its address.
+ */
+static void stalled_listener(struct __test_metadata *_metadata, int *l, int *c,
+			     struct sockaddr_in *dst)
+{
+	*l = inet_bound(SOCK_STREAM, PEER_ADDR, dst);
+	ASSERT_LE(0, *l);
+	ASSERT_OK(listen(*l, 0));
+	*c = sock_new(AF_INET, SOCK_STREAM);
+	ASSERT_LE(0, *c);
+	ASSERT_OK(connect(*c, SA(dst), sizeof(*dst)));
+}
+
+/*
+ * A blocking connect whose SO_SNDTIMEO expires gives EINPROGRESS; connecting
+ * again while it is in progress waits, then gives EALREADY; once the peer
+ * takes the connection it completes (POLLOUT, SO_ERROR 0).
+ */
+TEST_F_TIMEOUT(sock, connect_sndtimeo, SHORT_S)
+{
+	struct timeval tv = { 0, 300000 };
+	struct sockaddr_in dst;
+	int l, c, s, a1, a2;
+	long long t0, dt;
+
+	stalled_listener(_metadata, &l, &c, &dst);
+	s = tsock(SOCK_STREAM);
+	ASSERT_LE(0, s);
+	ASSERT_OK(setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	t0 = mono_ms();
+	EXPECT_ERRNO(EINPROGRESS, connect(s, SA(&dst), sizeof(dst)));
+	dt = mono_ms() - t0;
+	EXPECT_LE(250, dt);
+	EXPECT_GT(3000, dt);
+	EXPECT_ERRNO(EALREADY, connect(s, SA(&dst), sizeof(dst)));
+	/* room in the queue: the peer's next SYN retransmission gets through */
+	a1 = accept_ms(l, NULL, 0, IO_MS);
+	ASSERT_LE(0, a1);
+	EXPECT_LT(0, poll_one(s, POLLOUT, 8000));
+	EXPECT_EQ(0, so_error_wait(s, 0));
+	a2 = accept_ms(l, NULL, 0, IO_MS);
+	ASSERT_LE(0, a2);
+	EXPECT_OK(send_tagged(s, 100, 61, 0));
+	EXPECT_OK(recv_tagged(a2, 100, 61, 0));
+	close(a2);
+	close(a1);
+	close(s);
+	close(c);
+	close(l);
+}
+
+static int alarms;	/* __atomic: written by the handler */
+
+static void on_alarm(int sig)
+{
+	__atomic_add_fetch(&alarms, 1, __ATOMIC_SEQ_CST);
+}
+
+static int alarms_seen(void)
+{
+	return __atomic_load_n(&alarms, __ATOMIC_SEQ_CST);
+}
+
+/* SIGALRM in @ms, handled with @flags (SA_RESTART or 0). */
+static int alarm_in(int ms, int flags)
+{
+	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = flags };
+	struct itimerval it = { .it_value = { ms / 1000, (ms % 1000) * 1000 } };
+
+	if (sigaction(SIGALRM, &sa, NULL))
+		return -1;
+	return setitimer(ITIMER_REAL, &it, NULL);
+}
+
+struct late_send {
+	pthread_t t;
+	int fd, ms;
+};
+
+static void *late_send_run(void *arg)
+{
+	struct late_send *ls = arg;
+
+	usleep(ls->ms * 1000);
+	send_tagged(ls->fd, 10, 62, 0);
+	return NULL;
+}
+
+/*
+ * Signals: a blocked recv is interrupted (EINTR) by a handler without
+ * SA_RESTART and restarted with it, unless SO_RCVTIMEO bounds it (then EINTR,
+ * as AF_INET); an interrupted connect goes on in the background.
+ */
+TEST_F_TIMEOUT(sock, signals, SHORT_S)
+{
+	struct timeval none = { 0, 0 }, bound = { 5, 0 };
+	struct late_send ls = { .ms = 600 };
+	struct sockaddr_in dst;
+	char buf[10];
+	int s, a, l, c, a1;
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	ASSERT_OK(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none)));
+	__atomic_store_n(&alarms, 0, __ATOMIC_SEQ_CST);
+	ASSERT_OK(alarm_in(200, 0));
+	EXPECT_ERRNO(EINTR, recv(s, buf, 1, 0));
+	EXPECT_EQ(1, alarms_seen());
+
+	/* restarted: the data sent after the signal arrives */
+	ls.fd = a;
+	ASSERT_OK(pthread_create(&ls.t, NULL, late_send_run, &ls));
+	ASSERT_OK(alarm_in(200, SA_RESTART));
+	EXPECT_EQ(10, recv(s, buf, 10, MSG_WAITALL)) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(-1, tag_bad(buf, 10, 62, 0));
+	EXPECT_EQ(2, alarms_seen());
+	pthread_join(ls.t, NULL);
+
+	/* with a receive timeout, not restarted */
+	ASSERT_OK(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof(bound)));
+	ASSERT_OK(alarm_in(200, SA_RESTART));
+	EXPECT_ERRNO(EINTR, recv(s, buf, 1, 0));
+	EXPECT_EQ(3, alarms_seen());
+	close(s);
+	close(a);
+
+	/* connect: interrupted, then completed by the next connect */
+	stalled_listener(_metadata, &l, &c, &dst);
+	s = tsock(SOCK_STREAM);
+	ASSERT_LE(0, s);
+	ASSERT_OK(setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &none, sizeof(none)));
+	ASSERT_OK(alarm_in(200, 0));
+	EXPECT_ERRNO(EINTR, connect(s, SA(&dst), sizeof(dst)));
+	a1 = accept_ms(l, NULL, 0, IO_MS);
+	ASSERT_LE(0, a1);
+	ASSERT_OK(setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof(bound)));
+	EXPECT_OK(connect(s, SA(&dst), sizeof(dst)));
+	EXPECT_ERRNO(EISCONN, connect(s, SA(&dst), sizeof(dst)));
+	signal(SIGALRM, SIG_DFL);
+	close(a1);
+	close(s);
+	close(c);
+	close(l);
+}
+
+/*
+ * EPOLLET with EPOLLOUT: an edge when the connection becomes writable, none
+ * while the send buffer stays full (the peer reads nothing), one when the
+ * peer's reading makes room again.
+ */
+TEST_F_TIMEOUT(sock, epoll_et_out, SHORT_S)
+{
+	struct epoll_event ev = { .events = EPOLLOUT | EPOLLET };
+	int small = 4096, s, a, l, ep, rounds, quiet = 0;
+	struct sockaddr_in la;
+	char *buf = malloc(CHUNK);
+	size_t sent = 0;
+	ssize_t n;
+
+	ASSERT_NE(NULL, buf);
+	l = inet_bound(SOCK_STREAM, PEER_ADDR, &la);
+	ASSERT_LE(0, l);
+	ASSERT_OK(setsockopt(l, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)));
+	ASSERT_OK(listen(l, 4));
+	s = tsock(SOCK_STREAM | SOCK_NONBLOCK);
+	ASSERT_LE(0, s);
+	connect(s, SA(&la), sizeof(la));
+	ASSERT_LT(0, poll_one(s, POLLOUT, IO_MS));
+	a = accept_ms(l, NULL, 0, IO_MS);
+	ASSERT_LE(0, a);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, ep);
+	ev.data.fd = s;
+	ASSERT_OK(epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev));
+	ASSERT_EQ(1, epoll_wait(ep, &ev, 1, IO_MS));
+	EXPECT_TRUE(ev.events & EPOLLOUT);
+	/* fill until the whole path is full: an edge means room came back */
+	for (rounds = 0; rounds < 200 && !quiet; rounds++) {
+		for (;;) {
+			tag_fill(buf, CHUNK, 63, sent);
+			n = send(s, buf, CHUNK, MSG_NOSIGNAL);
+			if (n <= 0)
+				break;
+			sent += n;
+		}
+		ASSERT_EQ(EAGAIN, errno);
+		quiet = epoll_wait(ep, &ev, 1, 500) == 0;
+	}
+	ASSERT_TRUE(quiet) TH_LOG("still writable after %d rounds, %zu bytes", rounds, sent);
+	TH_LOG("%zu bytes fill the path", sent);
+	/* the peer reads: room, and one edge for it */
+	ASSERT_OK(recv_tagged(a, sent, 63, 0));
+	ASSERT_EQ(1, epoll_wait(ep, &ev, 1, IO_MS));
+	EXPECT_TRUE(ev.events & EPOLLOUT);
+	EXPECT_FALSE(ev.events & (EPOLLERR | EPOLLHUP));
+	free(buf);
+	close(ep);
+	close(s);
+	close(a);
+	close(l);
+}
+
+/* ---- 12. where the radio differs: the variant's fields say how --------- */
 
 /*
  * Every chip socket in use: the next connect fails with ENOBUFS, and the
@@ -1590,6 +2168,40 @@ TEST_F_TIMEOUT(sock, chip_socket_limit, SHORT_S)
 	for (i = 0; i < n; i++)
 		close(s[i]);
 	close(l);
+}
+
+/*
+ * Datagrams to a network nothing routes to. AF_INET finds no route at once:
+ * sendto and connect fail. The radio learns it when the chip sends: an
+ * unconnected socket loses the datagram, a connected one gets the error at
+ * its next call, as after an ICMP error.
+ */
+TEST_F_TIMEOUT(sock, udp_unreachable, SHORT_S)
+{
+	struct sockaddr_in fa = sin_of(FOREIGN_ADDR, 9);
+	char c;
+	int u;
+
+	u = tsock(SOCK_DGRAM);
+	ASSERT_LE(0, u);
+	if (!variant->udp_route_at_send) {
+		EXPECT_ERRNO(ENETUNREACH, sendto(u, "x", 1, 0, SA(&fa), sizeof(fa)));
+		EXPECT_ERRNO(ENETUNREACH, connect(u, SA(&fa), sizeof(fa)));
+		close(u);
+		return;
+	}
+	EXPECT_EQ(1, sendto(u, "x", 1, 0, SA(&fa), sizeof(fa)));
+	usleep(300000);
+	EXPECT_EQ(0, so_error_wait(u, 0));
+	ASSERT_OK(connect(u, SA(&fa), sizeof(fa)));
+	EXPECT_EQ(1, send(u, "y", 1, 0));
+	EXPECT_EQ(ENETUNREACH, so_error_wait(u, IO_MS));
+	/* SO_ERROR read it: the socket goes on */
+	EXPECT_ERRNO(EAGAIN, recv(u, &c, 1, MSG_DONTWAIT));
+	EXPECT_EQ(1, send(u, "z", 1, 0));
+	usleep(300000);
+	EXPECT_ERRNO(ENETUNREACH, recv(u, &c, 1, MSG_DONTWAIT));
+	close(u);
 }
 
 /*

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The worker's decisions (see policy.h). Every rule here costs bus time
+ * when it says yes and latency when it says no, so each is tabled in KUnit.
+ */
+
+#include <linux/bits.h>
+#include <linux/minmax.h>
+
+#include "frame.h"
+#include "policy.h"
+
+/**
+ * nina_activity_due() - whether a socket needs the bus at all
+ * @a: what the worker knows of it
+ *
+ * A closing socket always does (flush, then SOCKET_CLOSE); one without a
+ * descriptor never. Otherwise only for work that is there now: data to
+ * send, a connect to resolve, options to push, or room for what a caller
+ * waits for. A datagram socket reads only with room for a whole RECVFROM,
+ * so a datagram is never cut.
+ *
+ * Return: true when the worker should serve it once it is due.
+ */
+bool nina_activity_due(const struct nina_activity *a)
+{
+	if (a->closing)
+		return true;
+	if (!a->has_fd)
+		return false;
+	if (a->opts_due)
+		return true;
+	switch (a->state) {
+	case NINA_SK_CONNECTING:
+		return true;
+	case NINA_SK_ESTABLISHED:
+		return a->tx_pending ||
+		       (a->interested && !a->rx_eof && a->rx_space);
+	case NINA_SK_BOUND:
+		return !a->stream &&
+		       (a->tx_pending ||
+			(a->interested && a->rx_space >= NINA_RECV_MAX));
+	case NINA_SK_LISTENING:
+		return a->interested && a->accept_room;
+	default:
+		return false;
+	}
+}
+
+/**
+ * nina_next_interval() - how long to leave a socket alone after a look
+ * @cur_ms: the interval used so far
+ * @progress: the look moved data or changed state
+ * @ceiling_ms: the longest interval (poll_ceiling_ms); 0 counts as 1
+ *
+ * Return: 2 ms after progress (more is likely to follow), else double, within
+ * [1, @ceiling_ms].
+ */
+unsigned int nina_next_interval(unsigned int cur_ms, bool progress,
+				unsigned int ceiling_ms)
+{
+	ceiling_ms = max(ceiling_ms, 1U);
+	if (progress)
+		return min(2U, ceiling_ms);
+	return clamp(cur_ms * 2, 1U, ceiling_ms);
+}
+
+/**
+ * nina_opts_bits() - the chip options a socket's settings call for
+ * @stream: SOCK_STREAM (else SOCK_DGRAM)
+ * @reuse: SO_REUSEADDR
+ * @keepalive: SO_KEEPALIVE (means something for TCP only)
+ * @broadcast: SO_BROADCAST (means something for UDP only)
+ *
+ * Return: NINA_OPT_* bits.
+ */
+u8 nina_opts_bits(bool stream, bool reuse, bool keepalive, bool broadcast)
+{
+	u8 o = 0;
+
+	if (reuse)
+		o |= NINA_OPT_REUSEADDR;
+	if (stream && keepalive)
+		o |= NINA_OPT_KEEPALIVE;
+	if (!stream && broadcast)
+		o |= NINA_OPT_BROADCAST;
+	return o;
+}

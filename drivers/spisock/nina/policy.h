@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The worker's decisions as pure functions of what it observed: which
+ * sockets need the bus, how soon to look again, which options the chip
+ * socket must carry. Kept apart from the bus code so KUnit can table them.
+ */
+#ifndef _SPISOCK_NINA_POLICY_H
+#define _SPISOCK_NINA_POLICY_H
+
+#include <linux/types.h>
+
+/**
+ * enum nina_sock_state - a chip socket's state, as the driver sees it
+ * @NINA_SK_NEW: no chip socket yet
+ * @NINA_SK_BOUND: created and bound (a datagram socket's working state)
+ * @NINA_SK_CONNECTING: SOCKET_CONNECT answered EINPROGRESS
+ * @NINA_SK_ESTABLISHED: connected or accepted
+ * @NINA_SK_LISTENING: SOCKET_LISTEN succeeded
+ * @NINA_SK_FAILED: the chip socket failed; only close remains
+ */
+enum nina_sock_state {
+	NINA_SK_NEW,
+	NINA_SK_BOUND,
+	NINA_SK_CONNECTING,
+	NINA_SK_ESTABLISHED,
+	NINA_SK_LISTENING,
+	NINA_SK_FAILED,
+};
+
+/* The SOL_SOCKET options lwIP has too, as bits of &nina_sock.opts. */
+#define NINA_OPT_REUSEADDR	BIT(0)
+#define NINA_OPT_KEEPALIVE	BIT(1)
+#define NINA_OPT_BROADCAST	BIT(2)
+
+/**
+ * struct nina_activity - what the worker knows of one socket
+ * @state: &enum nina_sock_state
+ * @stream: SOCK_STREAM (else SOCK_DGRAM)
+ * @has_fd: it holds a chip descriptor
+ * @closing: released by the core, flushing or closing
+ * @opts_due: its options differ from the chip socket's
+ * @interested: interest in the last second, or a caller still waits on it
+ * @tx_pending: the core has data queued for the chip
+ * @rx_eof: the chip reported the peer's FIN
+ * @accept_room: a listener's host accept queue has room
+ * @rx_space: bytes the host receive queue can still take
+ */
+struct nina_activity {
+	u8 state;
+	bool stream;
+	bool has_fd;
+	bool closing;
+	bool opts_due;
+	bool interested;
+	bool tx_pending;
+	bool rx_eof;
+	bool accept_room;
+	unsigned int rx_space;
+};
+
+bool nina_activity_due(const struct nina_activity *a);
+unsigned int nina_next_interval(unsigned int cur_ms, bool progress,
+				unsigned int ceiling_ms);
+u8 nina_opts_bits(bool stream, bool reuse, bool keepalive, bool broadcast);
+
+#endif /* _SPISOCK_NINA_POLICY_H */

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tables for the worker's decisions (policy.c): which sockets need
+ * the bus, the poll back-off, and the options pushed to the chip.
+ */
+
+#include <kunit/test.h>
+#include <linux/bits.h>
+
+#include "frame.h"
+#include "policy.h"
+
+struct activity_case {
+	const char *name;
+	struct nina_activity a;
+	bool due;
+};
+
+#define EST(...) { .state = NINA_SK_ESTABLISHED, .stream = true, \
+		   .has_fd = true, __VA_ARGS__ }
+#define UDP(...) { .state = NINA_SK_BOUND, .has_fd = true, __VA_ARGS__ }
+
+static const struct activity_case activity_cases[] = {
+	{ "closing, even without a descriptor", { .closing = true }, true },
+	{ "no descriptor", { .state = NINA_SK_ESTABLISHED, .stream = true,
+			     .tx_pending = true, .interested = true,
+			     .rx_space = 1 << 16 }, false },
+	{ "new, options changed", { .state = NINA_SK_NEW, .has_fd = true },
+	  false },
+	{ "options due", EST(.opts_due = true), true },
+	{ "connecting", { .state = NINA_SK_CONNECTING, .stream = true,
+			  .has_fd = true }, true },
+	{ "idle connection", EST(.rx_space = 1 << 16), false },
+	{ "data to send", EST(.tx_pending = true), true },
+	{ "reader, room", EST(.interested = true, .rx_space = 1), true },
+	{ "reader, no room", EST(.interested = true), false },
+	{ "reader after EOF", EST(.interested = true, .rx_eof = true,
+				  .rx_space = 1 << 16), false },
+	{ "send after EOF", EST(.rx_eof = true, .tx_pending = true), true },
+	{ "datagram, no reader", UDP(.rx_space = 1 << 16), false },
+	{ "datagram to send", UDP(.tx_pending = true), true },
+	{ "datagram reader, room for one RECVFROM",
+	  UDP(.interested = true, .rx_space = NINA_RECV_MAX), true },
+	{ "datagram reader, room for less",
+	  UDP(.interested = true, .rx_space = NINA_RECV_MAX - 1), false },
+	{ "stream bound, not connected", { .state = NINA_SK_BOUND,
+					   .stream = true, .has_fd = true,
+					   .tx_pending = true }, false },
+	{ "listener, waiter, room", { .state = NINA_SK_LISTENING,
+				      .stream = true, .has_fd = true,
+				      .interested = true,
+				      .accept_room = true }, true },
+	{ "listener, queue full", { .state = NINA_SK_LISTENING, .stream = true,
+				    .has_fd = true, .interested = true }, false },
+	{ "listener, nobody waits", { .state = NINA_SK_LISTENING,
+				      .stream = true, .has_fd = true,
+				      .accept_room = true }, false },
+	{ "failed", { .state = NINA_SK_FAILED, .stream = true, .has_fd = true,
+		      .tx_pending = true, .interested = true }, false },
+};
+
+static void activity_desc(const struct activity_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(activity, activity_cases, activity_desc);
+
+static void nina_test_activity(struct kunit *test)
+{
+	const struct activity_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, nina_activity_due(&c->a), c->due);
+}
+
+static void nina_test_interval(struct kunit *test)
+{
+	unsigned int ms = 1, n;
+
+	/* misses double up to the ceiling and stay there */
+	for (n = 0; n < 10; n++)
+		ms = nina_next_interval(ms, false, 50);
+	KUNIT_EXPECT_EQ(test, ms, 50);
+	KUNIT_EXPECT_EQ(test, nina_next_interval(1, false, 50), 2);
+	KUNIT_EXPECT_EQ(test, nina_next_interval(16, false, 50), 32);
+	KUNIT_EXPECT_EQ(test, nina_next_interval(32, false, 50), 50);
+	/* progress: look again soon */
+	KUNIT_EXPECT_EQ(test, nina_next_interval(50, true, 50), 2);
+	/* never 0 (a busy loop), never above the ceiling */
+	KUNIT_EXPECT_EQ(test, nina_next_interval(0, false, 50), 1);
+	KUNIT_EXPECT_EQ(test, nina_next_interval(8, false, 0), 1);
+	KUNIT_EXPECT_EQ(test, nina_next_interval(8, true, 1), 1);
+	/* a ceiling lowered at run time applies at once */
+	KUNIT_EXPECT_EQ(test, nina_next_interval(50, false, 10), 10);
+}
+
+static void nina_test_opts(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, nina_opts_bits(true, false, false, false), 0);
+	KUNIT_EXPECT_EQ(test, nina_opts_bits(true, true, true, true),
+			NINA_OPT_REUSEADDR | NINA_OPT_KEEPALIVE);
+	KUNIT_EXPECT_EQ(test, nina_opts_bits(false, true, true, true),
+			NINA_OPT_REUSEADDR | NINA_OPT_BROADCAST);
+	KUNIT_EXPECT_EQ(test, nina_opts_bits(false, false, true, false), 0);
+	KUNIT_EXPECT_EQ(test, nina_opts_bits(true, false, false, true), 0);
+}
+
+static struct kunit_case nina_policy_cases[] = {
+	KUNIT_CASE_PARAM(nina_test_activity, activity_gen_params),
+	KUNIT_CASE(nina_test_interval),
+	KUNIT_CASE(nina_test_opts),
+	{}
+};
+
+static struct kunit_suite nina_policy_suite = {
+	.name = "spisock-nina-poll",
+	.test_cases = nina_policy_cases,
+};
+
+kunit_test_suite(nina_policy_suite);
