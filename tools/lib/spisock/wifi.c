@@ -15,8 +15,6 @@
 #include "nl.h"
 
 #define MAX_RADIOS	16
-/* Where spisock_wifi_link() notes the network it joined (root only). */
-#define LINK_STATE_DIR	"/run/spisock"
 
 static int selected = -1;	/* spisock_radio_select(); -1: the default */
 
@@ -28,8 +26,8 @@ int spisock_selected_radio(void)
 struct radio {
 	int id;
 	char name[16];
-	int linked, has_addr, has_rssi;
-	uint8_t addr[4];
+	int linked, has_addr, has_rssi, has_mac;
+	uint8_t addr[4], mac[6];
 	int rssi;
 };
 
@@ -57,6 +55,12 @@ static int dev_cb(const struct nlmsghdr *nlh, void *data)
 			break;
 		case SPISOCK_ATTR_DEV_NAME:
 			snprintf(r->name, sizeof(r->name), "%s", mnl_attr_get_str(a));
+			break;
+		case SPISOCK_ATTR_MAC:
+			if (mnl_attr_get_payload_len(a) == 6) {
+				memcpy(r->mac, mnl_attr_get_payload(a), 6);
+				r->has_mac = 1;
+			}
 			break;
 		case SPISOCK_ATTR_LINKED:
 			r->linked = mnl_attr_get_u8(a);
@@ -172,68 +176,6 @@ int spisock_wifi_is_linked(void)
 	return !!r.linked;
 }
 
-static void state_path(char *buf, size_t len, int id)
-{
-	snprintf(buf, len, LINK_STATE_DIR "/link-%d", id);
-}
-
-/*
- * What the state file holds: the SSID and a 64-bit FNV-1a digest of SSID
- * and passphrase (not the passphrase; the file is root's, mode 0600).
- */
-static void link_note(char *buf, size_t len, const char *ssid, const char *pass)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	const char *p;
-
-	for (p = ssid; *p; p++)
-		h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
-	h = (h ^ 0xff) * 0x100000001b3ULL;
-	for (p = pass ? pass : ""; *p; p++)
-		h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
-	snprintf(buf, len, "%s\n%016llx\n", ssid, (unsigned long long)h);
-}
-
-/* What this library last joined on radio @id, if still noted. */
-static int noted_link(int id, char *note, size_t len)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	state_path(path, sizeof(path), id);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, note, len - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	note[n] = 0;
-	return 0;
-}
-
-static void note_link(int id, const char *note)
-{
-	char path[64];
-	int fd, err = errno;
-
-	state_path(path, sizeof(path), id);
-	if (!note) {
-		unlink(path);
-		errno = err;
-		return;
-	}
-	mkdir(LINK_STATE_DIR, 0700);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		if (write(fd, note, strlen(note)) < 0)
-			unlink(path);
-		close(fd);
-	}
-	errno = err;
-}
-
 static int check_security(int security, const char *password)
 {
 	size_t plen = password ? strlen(password) : 0;
@@ -244,12 +186,16 @@ static int check_security(int security, const char *password)
 			return spisock_fail_msg(EINVAL, "WIFI_OPEN takes no password");
 		return 0;
 	case SPISOCK_WIFI_WEP:
-		return spisock_fail_msg(EOPNOTSUPP,
-					"WEP keys: the spisock control plane's LINK takes a WPA passphrase only");
+		/* 5 or 13 characters, or 10 or 26 hex digits */
+		if (plen != 5 && plen != 13 && plen != 10 && plen != 26)
+			return spisock_fail_msg(EINVAL,
+						"a WEP key has 5 or 13 characters or 10 or 26 hex digits");
+		return 0;
 	case SPISOCK_WIFI_WPA:
 	case SPISOCK_WIFI_WPA2:
-		if (plen < 8 || plen > 63)
-			return spisock_fail_msg(EINVAL, "a WPA passphrase has 8..63 characters");
+		if (plen < 8 || plen > 64)
+			return spisock_fail_msg(EINVAL,
+						"a WPA passphrase has 8..63 characters (or 64 hex digits)");
 		return 0;
 	default:
 		return spisock_fail_msg(EINVAL, "security %d is not a WIFI_* value", security);
@@ -257,44 +203,37 @@ static int check_security(int security, const char *password)
 }
 
 /*
- * Join @ssid. When this library already linked the radio with the same
- * SSID and passphrase and it is still linked, nothing happens: a second
- * program's link() must not cut the first one's connections. The kernel
- * reports neither SSID nor credentials, so the library notes what it
- * joined in LINK_STATE_DIR (a link made otherwise, e.g. by spisockctl, is
- * not known and is redone).
+ * Join @ssid. The kernel's LINK succeeds without touching the chip when
+ * the radio is already linked with the same settings, so a second
+ * program's link() does not cut the first one's connections.
  */
 int spisock_wifi_link(const char *ssid, int security, const char *password)
 {
 	struct nlreq *c;
 	struct nlmsghdr *nlh;
 	struct radio r;
-	char cur[80], want[80];
 	int ret;
 
 	if (!ssid || !*ssid || strlen(ssid) > 32)
 		return spisock_fail_msg(EINVAL, "an SSID has 1..32 bytes");
 	if (check_security(security, password) || radio_info(&r))
 		return -1;
-	link_note(want, sizeof(want), ssid,
-		  security == SPISOCK_WIFI_OPEN ? "" : password);
-	if (r.linked && !noted_link(r.id, cur, sizeof(cur)) && !strcmp(cur, want))
-		return 0;
 	c = spisock_nl_open();
 	if (!c)
 		return -1;
 	nlh = spisock_nl_cmd(c, SPISOCK_CMD_LINK, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, SPISOCK_ATTR_DEV_ID, r.id);
 	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(ssid), ssid);
+	/* SPISOCK_WIFI_* are the control plane's security values. */
+	mnl_attr_put_u8(nlh, SPISOCK_ATTR_SECURITY, security);
 	if (security != SPISOCK_WIFI_OPEN)
-		mnl_attr_put(nlh, SPISOCK_ATTR_PASSPHRASE, strlen(password),
-			     password);
+		mnl_attr_put(nlh, security == SPISOCK_WIFI_WEP ?
+			     SPISOCK_ATTR_WEP_KEY : SPISOCK_ATTR_PASSPHRASE,
+			     strlen(password), password);
 	ret = spisock_nl_run(c, nlh, NULL, NULL);
 	/* The request held the passphrase. */
 	memset(c->buf, 0, sizeof(c->buf));
 	spisock_nl_close(c);
-	note_link(r.id, ret ? NULL : want);
-	memset(want, 0, sizeof(want));
 	return ret;
 }
 
@@ -313,18 +252,62 @@ int spisock_wifi_unlink(void)
 	mnl_attr_put_u32(nlh, SPISOCK_ATTR_DEV_ID, id);
 	ret = spisock_nl_run(c, nlh, NULL, NULL);
 	spisock_nl_close(c);
-	if (!ret)
-		note_link(id, NULL);
 	return ret;
 }
 
-/*
- * What DEV_GET reports today: the address and the RSSI. Netmask, gateway,
- * DNS, MAC and SSID come with the control plane's link query.
- */
+static void put_ip(const struct nlattr *a, uint8_t ip[4], unsigned int *valid,
+		   unsigned int bit)
+{
+	uint32_t be = mnl_attr_get_u32(a);	/* network order */
+
+	memcpy(ip, &be, 4);
+	*valid |= bit;
+}
+
+static int link_get_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct spisock_link_info *info = data;
+	const struct nlattr *a;
+	size_t n;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		switch (mnl_attr_get_type(a)) {
+		case SPISOCK_ATTR_SSID:
+			n = mnl_attr_get_payload_len(a);
+			if (n > 32)
+				n = 32;
+			memcpy(info->ssid, mnl_attr_get_payload(a), n);
+			info->ssid[n] = 0;
+			info->valid |= SPISOCK_INFO_SSID;
+			break;
+		case SPISOCK_ATTR_ADDR:
+			put_ip(a, info->addr, &info->valid, SPISOCK_INFO_ADDR);
+			break;
+		case SPISOCK_ATTR_NETMASK:
+			put_ip(a, info->netmask, &info->valid, SPISOCK_INFO_NETMASK);
+			break;
+		case SPISOCK_ATTR_GATEWAY:
+			put_ip(a, info->gateway, &info->valid, SPISOCK_INFO_GATEWAY);
+			break;
+		case SPISOCK_ATTR_DNS:
+			put_ip(a, info->dns, &info->valid, SPISOCK_INFO_DNS);
+			break;
+		case SPISOCK_ATTR_RSSI:
+			info->rssi = (int32_t)mnl_attr_get_u32(a);
+			info->valid |= SPISOCK_INFO_RSSI;
+			break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+/* LINK_GET (address, netmask, gateway, DNS, SSID, RSSI) and DEV_GET's MAC. */
 int spisock_wifi_link_info(struct spisock_link_info *info)
 {
+	struct nlreq *c;
+	struct nlmsghdr *nlh;
 	struct radio r;
+	int ret;
 
 	if (!info)
 		return spisock_fail(EINVAL);
@@ -333,13 +316,18 @@ int spisock_wifi_link_info(struct spisock_link_info *info)
 	if (!r.linked)
 		return spisock_fail_msg(ENOTCONN, "radio %s is not linked", r.name);
 	memset(info, 0, sizeof(*info));
-	if (r.has_addr) {
-		memcpy(info->addr, r.addr, 4);
-		info->valid |= SPISOCK_INFO_ADDR;
-	}
-	if (r.has_rssi) {
-		info->rssi = r.rssi;
-		info->valid |= SPISOCK_INFO_RSSI;
+	c = spisock_nl_open();
+	if (!c)
+		return -1;
+	nlh = spisock_nl_cmd(c, SPISOCK_CMD_LINK_GET, NLM_F_ACK);
+	mnl_attr_put_u32(nlh, SPISOCK_ATTR_DEV_ID, r.id);
+	ret = spisock_nl_run(c, nlh, link_get_cb, info);
+	spisock_nl_close(c);
+	if (ret)
+		return -1;
+	if (r.has_mac) {
+		memcpy(info->mac, r.mac, 6);
+		info->valid |= SPISOCK_INFO_MAC;
 	}
 	return 0;
 }
@@ -358,19 +346,118 @@ int spisock_wifi_rssi(int *dbm)
 	return 0;
 }
 
-int spisock_wifi_scan(struct spisock_scan_entry *entries, size_t max)
+struct scan_out {
+	struct spisock_scan_entry *e;
+	size_t max, n;
+};
+
+static void scan_entry(const struct nlattr *nest, struct spisock_scan_entry *e)
 {
-	if (!entries && max)
-		return spisock_fail(EINVAL);
-	return spisock_nl_unsupported("scan");
+	const struct nlattr *a;
+	size_t n;
+
+	memset(e, 0, sizeof(*e));
+	e->security = -1;
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case SPISOCK_SCAN_ATTR_SSID:
+			n = mnl_attr_get_payload_len(a);
+			if (n > 32)
+				n = 32;
+			memcpy(e->ssid, mnl_attr_get_payload(a), n);
+			e->ssid[n] = 0;
+			break;
+		case SPISOCK_SCAN_ATTR_BSSID:
+			if (mnl_attr_get_payload_len(a) == 6)
+				memcpy(e->bssid, mnl_attr_get_payload(a), 6);
+			break;
+		case SPISOCK_SCAN_ATTR_RSSI:
+			e->rssi = (int32_t)mnl_attr_get_u32(a);
+			break;
+		case SPISOCK_SCAN_ATTR_SECURITY:
+			e->security = mnl_attr_get_u8(a);
+			break;
+		}
+	}
 }
 
-/* A dotted address is its own answer; names need the chip's resolver. */
+static int scan_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct scan_out *o = data;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != SPISOCK_ATTR_SCAN_RESULT)
+			continue;
+		if (o->n < o->max)
+			scan_entry(a, &o->e[o->n]);
+		o->n++;
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * SCAN. nina-fw drops its link to scan, so a linked radio answers EBUSY
+ * rather than cutting every program's connections (spisockctl scan --force
+ * is the administrator's way). Return: networks found (up to @max stored).
+ */
+int spisock_wifi_scan(struct spisock_scan_entry *entries, size_t max)
+{
+	struct scan_out o = { .e = entries, .max = max };
+	struct nlreq *c;
+	struct nlmsghdr *nlh;
+	int id, ret;
+
+	if (!entries && max)
+		return spisock_fail(EINVAL);
+	id = spisock_radio();
+	if (id < 0)
+		return -1;
+	c = spisock_nl_open();
+	if (!c)
+		return -1;
+	nlh = spisock_nl_cmd(c, SPISOCK_CMD_SCAN, NLM_F_ACK);
+	mnl_attr_put_u32(nlh, SPISOCK_ATTR_DEV_ID, id);
+	ret = spisock_nl_run(c, nlh, scan_cb, &o);
+	spisock_nl_close(c);
+	return ret ? -1 : (int)o.n;
+}
+
+static int resolve_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+	unsigned int valid = 0;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == SPISOCK_ATTR_ADDR)
+			put_ip(a, data, &valid, 1);
+	return MNL_CB_OK;
+}
+
+/* A dotted address is its own answer; names go to the radio's DNS. */
 int spisock_gethostbyname(const char *name, uint8_t ip[4])
 {
+	struct nlreq *c;
+	struct nlmsghdr *nlh;
+	int id, ret;
+
 	if (!name || !ip || !*name)
 		return spisock_fail(EINVAL);
 	if (!spisock_ip_to_tuple(name, ip))
 		return 0;
-	return spisock_nl_unsupported("resolve (DNS)");
+	if (strlen(name) > 253)
+		return spisock_fail_msg(EINVAL, "a host name has at most 253 characters");
+	id = spisock_radio();
+	if (id < 0)
+		return -1;
+	c = spisock_nl_open();
+	if (!c)
+		return -1;
+	nlh = spisock_nl_cmd(c, SPISOCK_CMD_RESOLVE, NLM_F_ACK);
+	mnl_attr_put_u32(nlh, SPISOCK_ATTR_DEV_ID, id);
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_HOST, name);
+	memset(ip, 0, 4);
+	ret = spisock_nl_run(c, nlh, resolve_cb, ip);
+	spisock_nl_close(c);
+	return ret;
 }

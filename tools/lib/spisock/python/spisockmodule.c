@@ -759,7 +759,7 @@ static PyObject *ip_or_none(unsigned int valid, unsigned int bit, const uint8_t 
 	return PyUnicode_FromFormat("%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
 }
 
-/* (ip, netmask, gateway, dns, mac): None for what the kernel does not report. */
+/* (ip, netmask, gateway, dns, mac): None for what the radio did not report. */
 static PyObject *w_link_info(PyObject *self, PyObject *unused)
 {
 	struct spisock_link_info i;

@@ -400,6 +400,13 @@ static void test_wifi(void)
 	ok(!spisock_wifi_link_info(&info) && (info.valid & SPISOCK_INFO_ADDR) &&
 	   info.addr[0] == 127 && info.addr[2] == 2 && info.addr[3] == 1,
 	   "link_info: address " RADIO_IP);
+	ok((info.valid & SPISOCK_INFO_NETMASK) && info.netmask[0] == 255 &&
+	   info.netmask[3] == 0 && (info.valid & SPISOCK_INFO_GATEWAY) &&
+	   info.gateway[3] == 254 && (info.valid & SPISOCK_INFO_DNS) && info.dns[3] == 53,
+	   "link_info: netmask, gateway and DNS of the model's configuration");
+	ok((info.valid & SPISOCK_INFO_SSID) && !strcmp(info.ssid, "Your Wifi SSID") &&
+	   (info.valid & SPISOCK_INFO_MAC) && info.mac[0] == 0x24 && info.mac[5] == 0x01,
+	   "link_info: SSID \"%s\" and the radio's MAC", info.ssid);
 	s = pair(&peer);
 	ok(!spisock_wifi_link("Your Wifi SSID", SPISOCK_WIFI_WPA2, "Your Wifi Password"),
 	   "link again with the same network");
@@ -413,8 +420,12 @@ static void test_wifi(void)
 	spisock_close(s);
 	close(peer);
 	errno = 0;
+	ok(spisock_wifi_link("Your Wifi SSID", SPISOCK_WIFI_WEP, "012") == -1 &&
+	   errno == EINVAL, "link(WIFI_WEP) with a 3-character key: EINVAL");
+	errno = 0;
 	ok(spisock_wifi_link("Your Wifi SSID", SPISOCK_WIFI_WEP, "0123456789") == -1 &&
-	   errno == EOPNOTSUPP, "link(WIFI_WEP): EOPNOTSUPP (%s)", spisock_strerror(errno));
+	   errno == EACCES, "link(WIFI_WEP) to a WPA2 network reaches the chip: %s",
+	   spisock_strerror(errno));
 	errno = 0;
 	ok(spisock_wifi_link("spisock-open", SPISOCK_WIFI_OPEN, "secret") == -1 &&
 	   errno == EINVAL, "link(WIFI_OPEN, password): EINVAL");
@@ -425,6 +436,13 @@ static void test_wifi(void)
 	ok(spisock_wifi_link("Your Wifi SSID", SPISOCK_WIFI_WPA2, "wrong password") == -1 &&
 	   errno == EACCES, "a wrong passphrase: EACCES (%s)", spisock_strerror(errno));
 	ok(!spisock_wifi_unlink() && spisock_wifi_is_linked() == 0, "unlink; is_linked is 0");
+	id = spisock_wifi_scan(e, 4);
+	ok(id >= 3, "scan while not linked: %d networks (%s)", id, spisock_strerror(errno));
+	for (s = 0; s < id && s < 4 && strcmp(e[s].ssid, "Your Wifi SSID"); s++)
+		;
+	ok(s < id && s < 4 && e[s].security == SPISOCK_WIFI_WPA2 && e[s].rssi == -52 &&
+	   e[s].bssid[5] == 3, "scan: the examples' network, WPA2, -52 dBm, its BSSID");
+	ok(spisock_wifi_scan(e, 1) == id, "scan with room for one: still counts them all");
 	errno = 0;
 	ok(spisock_wifi_rssi(&dbm) == -1 && errno == ENOTCONN, "rssi when not linked: ENOTCONN");
 	ok(!spisock_wifi_link("spisock-open", SPISOCK_WIFI_OPEN, NULL) &&
@@ -432,14 +450,18 @@ static void test_wifi(void)
 	ok(!spisock_wifi_link("Your Wifi SSID", SPISOCK_WIFI_WPA, "Your Wifi Password") &&
 	   spisock_wifi_is_linked() == 1, "back to the examples' AP (WIFI_WPA)");
 	errno = 0;
-	ok(spisock_wifi_scan(e, 4) == -1 && errno == EOPNOTSUPP,
-	   "scan: EOPNOTSUPP until the control plane has it (%s)", spisock_strerror(errno));
+	ok(spisock_wifi_scan(e, 4) == -1 && errno == EBUSY,
+	   "scan on a linked radio: EBUSY, the link is kept (%s)", spisock_strerror(errno));
 	ok(!spisock_gethostbyname("192.168.1.10", ip) && ip[0] == 192 && ip[3] == 10,
 	   "gethostbyname of a dotted address");
+	ok(!spisock_gethostbyname("localhost.sim", ip) && ip[0] == 127 && ip[3] == 1,
+	   "gethostbyname(\"localhost.sim\") through the radio's DNS: %u.%u.%u.%u",
+	   ip[0], ip[1], ip[2], ip[3]);
 	errno = 0;
-	ok(spisock_gethostbyname("localhost.sim", ip) == -1 && errno == EOPNOTSUPP,
-	   "gethostbyname of a name: EOPNOTSUPP until the control plane resolves");
-	/* Leave no note behind: the next test links the radio otherwise. */
+	ok(spisock_gethostbyname("fail.sim", ip) == -1 && errno == ENOENT,
+	   "gethostbyname of a name the DNS does not know: ENOENT (%s)",
+	   spisock_strerror(errno));
+	ok(spisock_wifi_is_linked() == 1, "still linked");
 	ok(!spisock_wifi_unlink(), "unlink at the end");
 }
 
@@ -448,7 +470,7 @@ int main(void)
 	int fam = spisock_family();
 	uint8_t t[4];
 
-	tap_plan(75);
+	tap_plan(83);
 	ok(fam > 0, "family number %d read at run time", fam);
 	ok(!spisock_ip_to_tuple("192.168.1.10", t) && t[0] == 192 && t[3] == 10,
 	   "ip_to_tuple");
@@ -459,7 +481,7 @@ int main(void)
 	test_udp();
 	test_connect_timeout();
 	test_wifi();
-	if (tap_n != 75)
-		printf("# planned 75, ran %d\n", tap_n);
+	if (tap_n != 83)
+		printf("# planned 83, ran %d\n", tap_n);
 	return tap_done();
 }

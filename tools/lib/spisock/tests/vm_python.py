@@ -316,24 +316,28 @@ def _():
     ok(wifi.rssi() == -52, "link(\"Your Wifi SSID\", WIFI_WPA2, ...); rssi() == -52")
     info = wifi.link_info()
     ok(info[0] == RADIO_IP and len(info) == 5, f"link_info() -> {info}")
+    ok(info[1:4] == ("255.255.255.0", "127.0.2.254", "127.0.2.53") and
+       info[4] == bytes.fromhex("240ac45e1a01"), "link_info(): netmask, gateway, DNS, MAC")
     s, peer = pair()
     wifi.link("Your Wifi SSID", wifi.WIFI_WPA2, "Your Wifi Password")
     s.sendall("alive")
     ok(peer.recv(10) == b"alive", "link() with the same credentials keeps connections")
     s.close()
     peer.close()
-    ok(raises(lambda: wifi.link("x", wifi.WIFI_WEP, "0123456789"), OSError, errno.EOPNOTSUPP),
-       "link(WIFI_WEP): EOPNOTSUPP")
+    ok(raises(lambda: wifi.link("Your Wifi SSID", wifi.WIFI_WEP, "012"), OSError, errno.EINVAL),
+       "link(WIFI_WEP) with a 3-character key: EINVAL")
     ok(raises(lambda: wifi.link("Your Wifi SSID", wifi.WIFI_WPA2, "bad password"),
               PermissionError), "a wrong password: PermissionError (EACCES)")
     wifi.unlink()
     ok(wifi.is_linked() is False, "unlink(); is_linked() is False")
+    nets = wifi.scan()
+    ok(("Your Wifi SSID", wifi.WIFI_WPA2, -52, bytes.fromhex("020000000003")) in nets,
+       f"scan() while not linked finds the examples' network: {nets}")
     wifi.link("Your Wifi SSID", wifi.WIFI_WPA2, "Your Wifi Password")
     ok(wifi.is_linked(), "linked again")
-    ok(raises(wifi.scan, OSError, errno.EOPNOTSUPP), "scan(): EOPNOTSUPP until the control plane has it")
+    ok(raises(wifi.scan, OSError, errno.EBUSY), "scan() on a linked radio: EBUSY")
     ok(wifi.gethostbyname("192.168.1.10") == "192.168.1.10", "gethostbyname(dotted)")
-    ok(raises(lambda: wifi.gethostbyname("localhost.sim"), OSError, errno.EOPNOTSUPP),
-       "gethostbyname(name): EOPNOTSUPP until the control plane resolves")
+    ok(wifi.gethostbyname("localhost.sim") == "127.0.0.1", "gethostbyname(name) through the radio")
 
 
 @check("ssl")
