@@ -10,6 +10,8 @@ VM test. Prints "ok NAME detail" or "fail NAME detail" a line.
                                         on one side refuses the other
   preload_py.py listen PORT             a listener answering one client
   preload_py.py so-domain IP PORT       SO_DOMAIN of a connected socket
+  preload_py.py dns NAME IP             getaddrinfo, gethostbyname_ex and
+                                        getnameinfo answer IP; fail.sim fails
 """
 import errno
 import http.client
@@ -74,6 +76,20 @@ def listen(port):
     return out(True, "listen", "accepted %s:%d" % peer)
 
 
+def dns(name, want):
+    gai = sorted({a[4][0] for a in socket.getaddrinfo(name, 80)})
+    ex = socket.gethostbyname_ex(name)[2]
+    ni = socket.getnameinfo((want, 80), 0)[0]
+    try:
+        socket.getaddrinfo("fail.sim", 80)
+        bad = "resolved"
+    except socket.gaierror as e:
+        bad = "EAI_NONAME" if e.errno == socket.EAI_NONAME else str(e.errno)
+    ok = gai == [want] and ex == [want] and ni == want and bad == "EAI_NONAME"
+    return out(ok, "dns", "getaddrinfo %s gethostbyname_ex %s getnameinfo %s "
+               "fail.sim %s" % (gai, ex, ni, bad))
+
+
 def so_domain(ip, port):
     with socket.create_connection((ip, int(port)), timeout=10) as s:
         dom = s.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN)
@@ -82,5 +98,5 @@ def so_domain(ip, port):
 
 if __name__ == "__main__":
     cmds = {"http": http_get, "tcp": tcp, "udp": udp, "udp-sides": udp_sides,
-            "listen": listen, "so-domain": so_domain}
+            "listen": listen, "so-domain": so_domain, "dns": dns}
     sys.exit(cmds[sys.argv[1]](*sys.argv[2:]))

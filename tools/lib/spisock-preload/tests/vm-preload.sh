@@ -50,7 +50,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "TAP version 13"
-echo "1..26"
+echo "1..32"
 
 # ---- native peers on loopback (radio side reaches them through the map) ----
 mkdir -p "$w/www"
@@ -162,6 +162,25 @@ got=$($py $d/peers.py client 127.0.2.1 7001 2>&1)
 wait $lp
 [ "$got" = "hello from the listener" ]
 t $? "SPISOCK_PRELOAD_LISTEN=radio: the listener is on the radio (127.0.2.1:7001): '$got'"
+
+# ---- names through the radio's DNS (the model's hosts table only) ----
+: > "$w/http.log"
+pre nonhost env SPISOCK_PRELOAD_DNS=radio curl -sS -o "$w/c.got" \
+	http://www.sim:8080/index.html?dns 2> "$w/curl.err"
+cmp -s "$w/c.got" "$w/www/index.html" && grep -q '^127.0.2.1 .*GET /index.html?dns' "$w/http.log"
+t $? "curl (nonhost, DNS radio) http://www.sim:8080/ through the radio $(head -c 200 "$w/curl.err")"
+logged "DNS www.sim -> 192.168.1.10 (radio)"
+t $? "curl: www.sim was resolved by the radio's DNS"
+pre all curl -sS -k https://tls.sim:8443/ > "$w/tls.got" 2> "$w/curl.err"
+grep -q 's_server' "$w/tls.got" && logged "DNS tls.sim -> 192.168.1.10 (radio)"
+t $? "curl (all) https://tls.sim:8443/: name by the radio, TLS on the host $(head -c 200 "$w/curl.err")"
+pre all curl -sS -o /dev/null http://fail.sim:8080/ 2> "$w/curl.err"
+[ $? = 6 ]
+t $? "curl (all): fail.sim cannot be resolved ($(head -c 200 "$w/curl.err"))"
+out=$(pre all $py $d/preload_py.py dns www.sim 192.168.1.10 2>&1)
+t $? "python3 socket (all): $out"
+out=$(pre all $py $d/preload_py.py http www.sim 8080 /index.html 2>&1)
+t $? "python3 http.client (all) http://www.sim:8080/: $out"
 
 # ---- off, and nothing inside the chip model ----
 : > "$w/http.log"
