@@ -50,7 +50,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "TAP version 13"
-echo "1..32"
+echo "1..33"
 
 # ---- native peers on loopback (radio side reaches them through the map) ----
 mkdir -p "$w/www"
@@ -144,6 +144,10 @@ t $? "epoll program (all) went through the radio"
 pre nonhost "$epoll" 192.168.1.10 5555 > "$w/epoll2.out" 2>&1 &&
 	! grep -q 'not replayed' "$w/log"
 t $? "epoll program (nonhost, 192.168.1.10): every option replayed $(grep -h 'FAILED\|not replayed' "$w/epoll2.out" "$w/log" | head -c 300)"
+
+# ---- threads racing connect against close; fork after a swap ----
+pre all "$PWD/build/lib/preload_race" 127.0.0.1 5555 50 > "$w/race.out" 2>&1
+t $? "threads and fork (all): $(tr '\n' ' ' < "$w/race.out" | head -c 400) ($(grep -c -- '-> radio' "$w/log") swaps)"
 
 # ---- listeners: native by default, on the radio when asked ----
 pre all $py $d/preload_py.py listen 7000 > "$w/l1.out" 2>&1 &
