@@ -78,6 +78,7 @@ radio_preload() {
 		--link spisock-sim:spisock-sim-pass -- "$@"
 }
 suite preload radio_preload sh tools/lib/spisock-preload/tests/vm-preload.sh "$(mktemp -d)"
+suite preload-nofamily sh tools/lib/spisock-preload/tests/vm-nofamily.sh
 
 if [ "$target" = 6.12 ]; then
 	suite debug-features sh scripts/vm-debug-features.sh
