@@ -6,6 +6,7 @@
   peers.py udp-echo PORT LOG     echo every datagram; log peers
   peers.py client IP PORT        connect, print one line of greeting
 """
+import selectors
 import socket
 import sys
 import threading
@@ -39,13 +40,20 @@ def tcp_echo(port, path):
 
 
 def udp_echo(port, path):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("0.0.0.0", port))
+    # One socket per address, so a reply leaves from the address the
+    # datagram went to (a 0.0.0.0 socket would answer from 127.0.0.1, which
+    # a connected peer of 127.0.0.10 rightly ignores).
+    sel = selectors.DefaultSelector()
+    for addr in ("127.0.0.1", "127.0.0.10"):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind((addr, port))
+        sel.register(s, selectors.EVENT_READ)
     print("listening", flush=True)
     while True:
-        data, peer = s.recvfrom(2048)
-        log(path, "udp %s:%d" % peer)
-        s.sendto(data, peer)
+        for key, _ in sel.select():
+            data, peer = key.fileobj.recvfrom(2048)
+            log(path, "udp %s:%d" % peer)
+            key.fileobj.sendto(data, peer)
 
 
 def client(ip, port):

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """Unmodified standard-library clients, run under libspisock-preload in the
-VM test. Prints "ok NAME detail" or "fail NAME detail" a line.
+VM test. Prints "ok NAME detail" or "fail NAME detail" a line. Several
+commands in one run (one interpreter start-up): separate them with "--".
 
   preload_py.py http HOST PORT PATH     http.client GET, prints status, length
   preload_py.py tcp IP PORT             socket.create_connection echo
@@ -96,7 +97,23 @@ def so_domain(ip, port):
     return out(dom == socket.AF_INET, "so-domain", str(dom))
 
 
-if __name__ == "__main__":
+def main(argv):
+    """Run each COMMAND ARGS... of argv, separated by "--"; 0 if all ok."""
     cmds = {"http": http_get, "tcp": tcp, "udp": udp, "udp-sides": udp_sides,
             "listen": listen, "so-domain": so_domain, "dns": dns}
-    sys.exit(cmds[sys.argv[1]](*sys.argv[2:]))
+    rc, cur = 0, []
+    for word in argv + ["--"]:
+        if word != "--":
+            cur.append(word)
+            continue
+        if cur:
+            try:
+                rc |= cmds[cur[0]](*cur[1:])
+            except OSError as e:
+                rc |= out(False, cur[0], repr(e))
+        cur = []
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
