@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Native AF_INET peers for libspisock-preload's VM test (never preloaded).
 
-  peers.py tcp-echo PORT LOG     echo every connection's bytes; log peers
+  peers.py tcp-echo PORT LOG [ADDR]  echo every connection's bytes; log
+                                 peers (ADDR default 0.0.0.0)
   peers.py udp-echo PORT LOG     echo every datagram; log peers
   peers.py client IP PORT        connect, print one line of greeting
 """
@@ -27,10 +28,10 @@ def serve_tcp(conn, peer, path):
             conn.sendall(data)
 
 
-def tcp_echo(port, path):
+def tcp_echo(port, path, addr="0.0.0.0"):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("0.0.0.0", port))
+    s.bind((addr, port))
     s.listen(16)
     print("listening", flush=True)
     while True:
@@ -64,7 +65,7 @@ def client(ip, port):
 
 if __name__ == "__main__":
     if sys.argv[1] == "tcp-echo":
-        tcp_echo(int(sys.argv[2]), sys.argv[3])
+        tcp_echo(int(sys.argv[2]), *sys.argv[3:5])
     elif sys.argv[1] == "udp-echo":
         udp_echo(int(sys.argv[2]), sys.argv[3])
     else:
