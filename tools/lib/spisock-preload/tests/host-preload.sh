@@ -11,7 +11,8 @@ port=$((20000 + $$ % 20000))
 n=0 rc=0
 t() {
 	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; rc=1; fi
+	if [ "$1" = 0 ]; then r=ok; else r="not ok"; rc=1; fi
+	printf "%s %d - %s\n" "$r" "$n" "$2"
 }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 echo "TAP version 13"

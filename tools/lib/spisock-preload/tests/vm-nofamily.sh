@@ -6,7 +6,8 @@ lib=$PWD/build/lib/libspisock-preload.so
 n=0 rc=0
 t() {
 	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; rc=1; fi
+	if [ "$1" = 0 ]; then r=ok; else r="not ok"; rc=1; fi
+	printf "%s %d - %s\n" "$r" "$n" "$2"
 }
 echo "TAP version 13"
 echo "1..3"

@@ -17,7 +17,8 @@ n=0 rc=0 pids=
 
 t() {
 	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; rc=1; fi
+	if [ "$1" = 0 ]; then r=ok; else r="not ok"; rc=1; fi
+	printf "%s %d - %s\n" "$r" "$n" "$2"
 }
 # Under the preload library, policy $1, log to $w/log.
 pre() {
