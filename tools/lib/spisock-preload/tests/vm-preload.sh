@@ -45,7 +45,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "TAP version 13"
-echo "1..33"
+echo "1..35"
 
 # ---- native peers on loopback (radio side reaches them through the map) ----
 mkdir -p "$w/www"
@@ -182,6 +182,16 @@ t $? "curl: www.sim was resolved by the radio's DNS"
 pre all curl -sS -k https://tls.sim:8443/ > "$w/tls.got" 2> "$w/curl.err"
 grep -q 's_server' "$w/tls.got" && logged "DNS tls.sim -> 192.168.1.10 (radio)"
 t $? "curl (all) https://tls.sim:8443/: name by the radio, TLS on the host $(head -c 200 "$w/curl.err")"
+pre all "$PWD/build/lib/preload_names" www.sim > "$w/names.out" 2>&1
+printf '%s\n' "gethostbyname 192.168.1.10" "gethostbyname_r 192.168.1.10" \
+	"getaddrinfo 192.168.1.10 canon www.sim" "getaddrinfo6 Name or service not known" \
+	"getnameinfo 192.168.1.10" | cmp -s - "$w/names.out"
+t $? "C program (all): gethostbyname, gethostbyname_r, getaddrinfo (IPv4 only), getnameinfo (numeric): $(tr '\n' ';' < "$w/names.out")"
+pre all "$PWD/build/lib/preload_names" fail.sim > "$w/names.out" 2>&1
+grep -q '^gethostbyname error Unknown host' "$w/names.out" &&
+	grep -q '^gethostbyname_r error Unknown host' "$w/names.out" &&
+	grep -q '^getaddrinfo Name or service not known' "$w/names.out"
+t $? "C program (all): fail.sim is not found: $(tr '\n' ';' < "$w/names.out")"
 pre all curl -sS -o /dev/null http://fail.sim:8080/ 2> "$w/curl.err"
 [ $? = 6 ]
 t $? "curl (all): fail.sim cannot be resolved ($(head -c 200 "$w/curl.err"))"
