@@ -8,7 +8,9 @@
  * "all" with SPISOCK_PRELOAD_LISTEN=radio every socket is decided at
  * socket() time.
  */
+#include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
@@ -364,4 +366,50 @@ EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 		pl_epoll_record(epfd, op, fd, ev);
 	pl_unlock();
 	return ret;
+}
+
+typedef int (*fcntl_fn)(int, int, ...);
+
+/*
+ * fcntl(F_DUPFD*) copies are tracked like dup(); every other command goes
+ * straight to libc (the library's own F_GETFL/F_SETFL calls come here too,
+ * under the table lock: they must not take it).
+ */
+static int dup_or_pass(const char *name, int fd, int cmd, void *arg)
+{
+	static fcntl_fn real[2];
+	int i = name[5] != 0, n;
+
+	if (!real[i])
+		real[i] = (fcntl_fn)dlsym(RTLD_NEXT, name);
+	if (cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC)
+		return real[i](fd, cmd, arg);
+	pl_lock();
+	n = real[i](fd, cmd, arg);
+	if (n >= 0)
+		pl_alias(fd, n);
+	pl_unlock();
+	return n;
+}
+
+EXPORT int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	return dup_or_pass("fcntl", fd, cmd, arg);
+}
+
+EXPORT int fcntl64(int fd, int cmd, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	return dup_or_pass("fcntl64", fd, cmd, arg);
 }

@@ -87,7 +87,9 @@ int main(int argc, char **argv)
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT, .data.u64 = MAGIC };
 	char buf[64] = "";
-	int fd, ep, fdnum, n;
+	struct sockaddr_in got;
+	socklen_t glen = sizeof(got);
+	int fd, ep, fdnum, n, copy;
 
 	if (argc != 3 || inet_pton(AF_INET, argv[1], &sa.sin_addr) != 1) {
 		fprintf(stderr, "usage: preload_epoll IP PORT\n");
@@ -99,6 +101,7 @@ int main(int argc, char **argv)
 	if (fd < 0 || ep < 0)
 		return perror("socket/epoll"), 1;
 	fdnum = fd;
+	copy = fcntl(fd, F_DUPFD_CLOEXEC, 50);
 	set_options(fd);
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev))
 		return perror("epoll_ctl"), 1;
@@ -111,6 +114,11 @@ int main(int argc, char **argv)
 		return printf("no EPOLLOUT\n"), 1;
 	check("so_error", opt(fd, SOL_SOCKET, SO_ERROR), 0);
 	check_state(fd, fdnum);
+	/* An F_DUPFD copy made before connect refers to the connected socket. */
+	check("fdupfd_copy_connected",
+	      !getpeername(copy, (struct sockaddr *)&got, &glen) &&
+	      got.sin_port == sa.sin_port, 1);
+	close(copy);
 	ev.events = EPOLLIN;
 	epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
 	check("send", send(fd, "epoll-ping\n", 11, MSG_NOSIGNAL), 11);
