@@ -33,6 +33,7 @@ model:
 tools:
 	$(MAKE) -C tools/spisock all
 	$(MAKE) -C tools/lib/spisock all
+	$(MAKE) -C tools/lib/spisock-preload all
 
 # The chip model's host-side tests alone (no VM): seconds.
 check-model:

@@ -58,6 +58,7 @@ build_all_modules() {
 	make -s -C tools/spisock/sim all || rc=1
 	make -s -C tools/spisock all || rc=1
 	make -s -C tools/lib/spisock all || rc=1
+	make -s -C tools/lib/spisock-preload all || rc=1
 	return $rc
 }
 
@@ -72,7 +73,7 @@ vm_tier() {
 	# A suite that left no results at all is a failure too.
 	local want=(spisock_module spisock_basic spisock_sim spisock_nina spisock_nina_drv spisock_netlink
 		spisock_socket spisock_removal spisock_diag run_tests libspisock
-		libspisock-python reference-examples) s
+		libspisock-python reference-examples preload preload-nofamily) s
 	[ "$k" = 6.12 ] && want+=(debug-features kunit kunit-dev kunit-nina kunit-nina-poll)
 	for s in "${want[@]}"; do
 		[ -s "$results/$k/$s.tap" ] ||
@@ -133,6 +134,7 @@ host_tests() {
 	build/lib/test_timeout > "$results/host/lib-timeout.tap" || rc=1
 	build/lib/test_noload > "$results/host/lib-noload.tap" || rc=1
 	tools/lib/spisock/tests/test-man.sh > "$results/host/lib-man.tap" || rc=1
+	sh tools/lib/spisock-preload/tests/host-preload.sh > "$results/host/preload.tap" || rc=1
 	cat "$results/host/"*.tap
 	return 0
 }

@@ -68,6 +68,18 @@ suite libspisock-python radio env PYTHONPATH=build/lib/python /usr/bin/python3 \
 	tools/lib/spisock/tests/vm_python.py build/lib/spisock-run "$libwork"
 suite reference-examples radio sh tools/lib/spisock/tests/vm-examples.sh "$libwork"
 
+# libspisock-preload: unmodified curl, nc, python3 and an epoll program over
+# the radio; the chip model maps every port of 192.168.1.10 and answers DNS
+# for the test's names.
+radio_preload() {
+	sh tools/testing/vm/radio-up --ko "$SPISOCK_SIM_KO" --simd "$SPISOCK_SIMD" \
+		--config tools/lib/spisock-preload/tests/preload.conf --time-factor 0.1 \
+		--stack "$b" --ctl build/tools/spisockctl \
+		--link spisock-sim:spisock-sim-pass -- "$@"
+}
+suite preload radio_preload sh tools/lib/spisock-preload/tests/vm-preload.sh "$(mktemp -d)"
+suite preload-nofamily sh tools/lib/spisock-preload/tests/vm-nofamily.sh
+
 if [ "$target" = 6.12 ]; then
 	suite debug-features sh scripts/vm-debug-features.sh
 fi
