@@ -1450,6 +1450,27 @@ TEST_F_TIMEOUT(sock, udp_no_destination, SHORT_S)
 	close(u);
 }
 
+/* A datagram sent just before shutdown and close still goes out (as nc does). */
+TEST_F_TIMEOUT(sock, udp_close_after_send, SHORT_S)
+{
+	struct sockaddr_in pa, from;
+	char buf[64];
+	int p, u;
+
+	p = inet_bound(SOCK_DGRAM, PEER_ADDR, &pa);
+	ASSERT_LE(0, p);
+	u = tsock(SOCK_DGRAM);
+	ASSERT_LE(0, u);
+	ASSERT_OK(connect(u, SA(&pa), sizeof(pa)));
+	ASSERT_EQ(5, send(u, "last!", 5, 0));
+	EXPECT_OK(shutdown(u, SHUT_WR));
+	EXPECT_OK(shutdown(u, SHUT_RD));
+	close(u);
+	EXPECT_EQ(5, recv_from(p, buf, sizeof(buf), &from)) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(0, memcmp(buf, "last!", 5));
+	close(p);
+}
+
 /*
  * connect() then send(); only the peer's datagrams are delivered; connect()
  * with AF_UNSPEC dissolves the association.
