@@ -137,13 +137,14 @@ static int nina_exec_bus(struct nina_radio *r, struct nina_req *req,
 int nina_exec(struct nina_radio *r, struct nina_req *req)
 {
 	u64 t0 = ktime_get_ns();
+	unsigned long flags;
 	size_t rlen = 0;
 	int len = 0, ret;
 
 	ret = nina_exec_bus(r, req, &len, &rlen);
 	trace_spisock_cmd(nina_name(r), req->op, nina_op_name(req->op), len,
 			  rlen, ktime_get_ns() - t0, ret);
-	u64_stats_update_begin(&r->stats.sync);
+	flags = u64_stats_update_begin_irqsave(&r->stats.sync);
 	r->stats.cmd[req->op & 0x7f]++;
 	r->stats.mosi_bytes += len;
 	r->stats.miso_bytes += rlen;
@@ -156,7 +157,7 @@ int nina_exec(struct nina_radio *r, struct nina_req *req)
 		r->stats.err_frame++;
 	else if (ret < 0)
 		r->stats.err_invalid++;
-	u64_stats_update_end(&r->stats.sync);
+	u64_stats_update_end_irqrestore(&r->stats.sync, flags);
 	return ret;
 }
 

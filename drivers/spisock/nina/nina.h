@@ -282,12 +282,17 @@ static inline const char *nina_name(const struct nina_radio *r)
 	return r->name;
 }
 
-/* Add @n to counter @c of @r; from the counters' one writer only. */
+/*
+ * Add @n to counter @c of @r; from the counters' one writer only. The writer
+ * is a preemptible thread: on 32-bit hosts the irqsave form keeps it from
+ * being preempted inside the sequence (a no-op on 64-bit).
+ */
 static inline void nina_count(struct nina_radio *r, u64 *c, u64 n)
 {
-	u64_stats_update_begin(&r->stats.sync);
+	unsigned long flags = u64_stats_update_begin_irqsave(&r->stats.sync);
+
 	*c += n;
-	u64_stats_update_end(&r->stats.sync);
+	u64_stats_update_end_irqrestore(&r->stats.sync, flags);
 }
 
 /* debugfs.c */
