@@ -4,11 +4,9 @@
  * sockets use, link/unlink/is_linked, link_info, rssi, scan, gethostbyname.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
 #include <linux/genetlink.h>
 #include <linux/spisock.h>
 
