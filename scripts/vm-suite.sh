@@ -53,6 +53,12 @@ suite spisock_diag $kst/net/spisock/spisock_diag
 	export SPISOCK_BULK_MB
 	suite run_tests make -s -C $kst TARGETS=net/spisock run_tests
 )
+# In summary mode the runner keeps each program's output in /tmp/<program>
+# (the guest's tmpfs): keep it with the results, to see why one failed.
+for f in /tmp/spisock_*; do
+	case $f in *.*|*-*) continue ;; esac
+	[ -f "$f" ] && cp "$f" "$results/run_tests-${f#/tmp/}.log"
+done
 
 # libspisock, the Python module and the reference examples under
 # spisock-run: each with the whole radio up and nina0 linked (as run --radio).
