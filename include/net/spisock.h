@@ -133,6 +133,48 @@ struct spisock_scan_result {
 	u8 security;
 };
 
+/* Opcodes a driver can count commands by (a byte on both chips' buses). */
+#define SPISOCK_STATS_CMDS	256
+
+/**
+ * struct spisock_dev_stats - a radio's counters, for DEV_GET
+ * @bus_tx_bytes: bytes clocked to the chip
+ * @bus_rx_bytes: bytes clocked from the chip
+ * @bus_transactions: chip-select-framed transactions
+ * @err_timeout: commands the chip never answered
+ * @err_invalid: replies that failed validation
+ * @err_frame: error frames (the chip refused a command)
+ * @retries: commands retried after a bus error
+ * @resets: chip resets
+ * @link_drops: times the chip lost its sockets (link loss, reset)
+ * @poll_hits: socket polls that found work
+ * @poll_misses: socket polls that found nothing
+ * @sock_tx_bytes: payload taken from sockets and sent by the chip
+ * @sock_rx_bytes: payload received from the chip into sockets
+ * @cmd: commands run, by opcode
+ * @cmd_name: the name of an opcode, or NULL when the driver has none
+ *
+ * The core zeroes it before &spisock_dev_ops.stats fills it in; a counter
+ * the driver does not keep stays 0.
+ */
+struct spisock_dev_stats {
+	u64 bus_tx_bytes;
+	u64 bus_rx_bytes;
+	u64 bus_transactions;
+	u64 err_timeout;
+	u64 err_invalid;
+	u64 err_frame;
+	u64 retries;
+	u64 resets;
+	u64 link_drops;
+	u64 poll_hits;
+	u64 poll_misses;
+	u64 sock_tx_bytes;
+	u64 sock_rx_bytes;
+	u64 cmd[SPISOCK_STATS_CMDS];
+	const char *(*cmd_name)(unsigned int op);
+};
+
 /**
  * struct spisock_dev_ops - what the core asks of a chip driver
  *
@@ -190,6 +232,8 @@ struct spisock_scan_result {
  * @ping: ping @addr with @ttl; the round trip time in ms goes to @rtt_ms
  *	(-ETIMEDOUT: no answer).
  * @power_save: set the chip's power-save mode (0 off, 1 on).
+ * @stats: copy the radio's counters into @st (zeroed by the core); may
+ *	sleep, issues no chip command.
  *
  * Every op is optional; a missing one gives -EOPNOTSUPP (atomic ones are
  * skipped).
@@ -225,6 +269,7 @@ struct spisock_dev_ops {
 	int (*ping)(struct spisock_dev *dev, __be32 addr, u8 ttl,
 		    u32 *rtt_ms);
 	int (*power_save)(struct spisock_dev *dev, int mode);
+	int (*stats)(struct spisock_dev *dev, struct spisock_dev_stats *st);
 };
 
 /**

@@ -208,6 +208,10 @@ int spisock_netlink_init(void);
 void spisock_netlink_exit(void);
 void spisock_nl_event(struct spisock_dev *dev, u8 event, u32 reason);
 void spisock_nl_dev_event(struct spisock_dev *dev, u8 event);
+struct spisock_dev_stats *spisock_stats_get(struct spisock_dev *dev,
+					    const struct spisock_dev_ops *ops);
+int spisock_nl_put_stats(struct sk_buff *skb,
+			 const struct spisock_dev_stats *st);
 void spisock_relink_work(struct work_struct *work);
 int spisock_dev_move(struct spisock_dev *dev, struct net *net);
 int spisock_dev_net_init(void);

@@ -281,6 +281,7 @@ static int spisock_nl_fill_dev(struct sk_buff *skb, struct spisock_dev *dev,
 			       u32 portid, u32 seq, int flags, u8 cmd,
 			       bool query, bool strict)
 {
+	struct spisock_dev_stats *stats = NULL;
 	const struct spisock_dev_ops *ops;
 	struct spisock_status st = {};
 	int idx, err = -EOPNOTSUPP;
@@ -291,15 +292,21 @@ static int spisock_nl_fill_dev(struct sk_buff *skb, struct spisock_dev *dev,
 		ops = spisock_dev_enter(dev, &idx);
 		if (!ops)
 			return -ENODEV;
+		/* Counters first: they then exclude this query's commands. */
+		stats = spisock_stats_get(dev, ops);
 		err = spisock_status(dev, ops, &st, false);
 		spisock_dev_exit(dev, idx);
-		if (err && strict && err != -EOPNOTSUPP)
+		if (err && strict && err != -EOPNOTSUPP) {
+			kfree(stats);
 			return err;
+		}
 	}
 
 	hdr = genlmsg_put(skb, portid, seq, &spisock_genl_family, flags, cmd);
-	if (!hdr)
+	if (!hdr) {
+		kfree(stats);
 		return -EMSGSIZE;
+	}
 	if (spisock_nl_put_ids(skb, dev) ||
 	    nla_put_u32(skb, SPISOCK_ATTR_FAMILY, spisock_family()) ||
 	    nla_put_u32(skb, SPISOCK_ATTR_MAX_SOCKETS, dev->max_sockets) ||
@@ -327,10 +334,14 @@ static int spisock_nl_fill_dev(struct sk_buff *skb, struct spisock_dev *dev,
 		     nla_put_s32(skb, SPISOCK_ATTR_RSSI, st.rssi)))
 			goto nla_put_failure;
 	}
+	if (stats && spisock_nl_put_stats(skb, stats))
+		goto nla_put_failure;
+	kfree(stats);
 	genlmsg_end(skb, hdr);
 	return 0;
 
 nla_put_failure:
+	kfree(stats);
 	genlmsg_cancel(skb, hdr);
 	return -EMSGSIZE;
 }

@@ -614,6 +614,110 @@ static int ping_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* ---- stats ------------------------------------------------------------- */
+
+static const char *const stat_names[SPISOCK_STATS_ATTR_MAX + 1] = {
+	[SPISOCK_STATS_ATTR_BUS_TX_BYTES] = "bus_tx_bytes",
+	[SPISOCK_STATS_ATTR_BUS_RX_BYTES] = "bus_rx_bytes",
+	[SPISOCK_STATS_ATTR_BUS_TRANSACTIONS] = "bus_transactions",
+	[SPISOCK_STATS_ATTR_ERR_TIMEOUT] = "err_timeout",
+	[SPISOCK_STATS_ATTR_ERR_INVALID] = "err_invalid",
+	[SPISOCK_STATS_ATTR_ERR_FRAME] = "err_frame",
+	[SPISOCK_STATS_ATTR_RETRIES] = "retries",
+	[SPISOCK_STATS_ATTR_RESETS] = "resets",
+	[SPISOCK_STATS_ATTR_LINK_DROPS] = "link_drops",
+	[SPISOCK_STATS_ATTR_POLL_HITS] = "poll_hits",
+	[SPISOCK_STATS_ATTR_POLL_MISSES] = "poll_misses",
+	[SPISOCK_STATS_ATTR_SOCK_TX_BYTES] = "sock_tx_bytes",
+	[SPISOCK_STATS_ATTR_SOCK_RX_BYTES] = "sock_rx_bytes",
+};
+
+struct stats_ctx {
+	struct ctl *c;
+	int found;
+};
+
+static void stat_line(struct ctl *c, const char *key, unsigned long long v)
+{
+	if (c->json)
+		jnum(key, (long long)v);
+	else
+		printf("%-24s %llu\n", key, v);
+}
+
+/* One SPISOCK_STATS_ATTR_CMD nest: cmd_<NAME> (cmd_0x<op> without one). */
+static void stat_cmd(struct ctl *c, const struct nlattr *n)
+{
+	const struct nlattr *a;
+	unsigned long long count = 0;
+	const char *name = NULL;
+	char key[48];
+	int op = -1;
+
+	mnl_attr_for_each_nested(a, n) {
+		switch (mnl_attr_get_type(a)) {
+		case SPISOCK_CMD_STAT_ATTR_OPCODE: op = mnl_attr_get_u8(a); break;
+		case SPISOCK_CMD_STAT_ATTR_NAME: name = mnl_attr_get_str(a); break;
+		case SPISOCK_CMD_STAT_ATTR_COUNT: count = mnl_attr_get_u64(a); break;
+		}
+	}
+	if (op < 0)
+		return;
+	if (name)
+		snprintf(key, sizeof(key), "cmd_%s", name);
+	else
+		snprintf(key, sizeof(key), "cmd_0x%02x", op);
+	stat_line(c, key, count);
+}
+
+static int stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct stats_ctx *s = data;
+	const struct nlattr *a, *n;
+	unsigned int t;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != SPISOCK_ATTR_STATS)
+			continue;
+		s->found = 1;
+		if (s->c->json)
+			jopen();
+		mnl_attr_for_each_nested(n, a) {
+			t = mnl_attr_get_type(n);
+			if (t == SPISOCK_STATS_ATTR_CMD)
+				stat_cmd(s->c, n);
+			else if (t <= SPISOCK_STATS_ATTR_MAX && stat_names[t])
+				stat_line(s->c, stat_names[t], mnl_attr_get_u64(n));
+		}
+		printf(s->c->json ? "}\n" : "\n");
+		fflush(stdout);
+	}
+	return MNL_CB_OK;
+}
+
+/* The radio's counters (DEV_GET), once or every @every seconds. */
+static int cmd_stats(struct ctl *c, const char *radio, unsigned int every)
+{
+	struct stats_ctx s = { .c = c };
+	struct nlmsghdr *nlh;
+
+	for (;;) {
+		nlh = msg(c, c->family, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
+		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
+		if (run(c, nlh, stats_cb, &s))
+			return -1;
+		if (!s.found) {
+			errno = EOPNOTSUPP;
+			snprintf(c->extack, sizeof(c->extack),
+				 "its driver keeps no counters");
+			return -1;
+		}
+		if (!every)
+			return 0;
+		sleep(every);
+	}
+}
+
 /* ---- monitor ----------------------------------------------------------- */
 
 static volatile sig_atomic_t stop;
@@ -1024,14 +1128,8 @@ int main(int argc, char **argv)
 		mnl_attr_put_u8(nlh, SPISOCK_ATTR_POWER_SAVE, !strcmp(pos[1], "on"));
 		ret = run(&c, nlh, NULL, NULL);
 	} else if (!strcmp(cmd, "stats") && npos <= 2) {
-		ret = spisockctl_stats(radio, c.json,
-				       npos == 2 ? strtoul(pos[1], NULL, 10) : 0);
-		if (ret && errno == ENOENT) {
-			fprintf(stderr, "spisockctl stats %s: no counters (is debugfs mounted?)\n",
-				radio);
-			mnl_socket_close(c.nl);
-			return EX_FAIL;
-		}
+		ret = cmd_stats(&c, radio,
+				npos == 2 ? strtoul(pos[1], NULL, 10) : 0);
 	} else if (!strcmp(cmd, "netns") && (npos == 2) != (fd >= 0)) {
 		nlh = msg(&c, c.family, SPISOCK_CMD_SET_NETNS, NLM_F_ACK);
 		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);

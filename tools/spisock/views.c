@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * spisockctl's views of what the kernel keeps: `sockets` (the family's
- * sockets, from sock_diag, as a table like ss(8)) and `stats` (a radio's
- * counters from debugfs, once or every N seconds).
+ * spisockctl's view of the family's sockets: `sockets` (from sock_diag, as
+ * a table like ss(8)). A radio's counters (`stats`) come from the control
+ * plane's DEV_GET, in spisockctl.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include <libmnl/libmnl.h>
 #include <linux/sock_diag.h>
 #include <linux/spisock_diag.h>
@@ -159,54 +158,4 @@ out:
 	mnl_socket_close(nl);
 	errno = e;
 	return ret;
-}
-
-static int stats_once(const char *path, bool json)
-{
-	char line[128], key[96];
-	unsigned long long val;
-	FILE *f = fopen(path, "re");
-	int n = 0;
-
-	if (!f)
-		return -1;
-	if (json)
-		printf("{");
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%95s %llu", key, &val) != 2)
-			continue;
-		if (json)
-			printf("%s\"%s\":%llu", n ? "," : "", key, val);
-		else
-			printf("%-24s %llu\n", key, val);
-		n++;
-	}
-	fclose(f);
-	printf(json ? "}\n" : "\n");
-	fflush(stdout);
-	return 0;
-}
-
-/**
- * spisockctl_stats() - print a radio's counters
- * @radio: its name
- * @json: as a JSON object
- * @every: 0 for once, else again every @every seconds until interrupted
- *
- * Return: 0, or -1 with errno (ENOENT: no counters for that radio, or
- * debugfs is not mounted; EACCES: not root).
- */
-int spisockctl_stats(const char *radio, bool json, unsigned int every)
-{
-	char path[160];
-
-	snprintf(path, sizeof(path),
-		 "/sys/kernel/debug/spisock_nina/%s/stats", radio);
-	for (;;) {
-		if (stats_once(path, json))
-			return -1;
-		if (!every)
-			return 0;
-		sleep(every);
-	}
 }

@@ -5,6 +5,5 @@
 #include <stdbool.h>
 
 int spisockctl_sockets(bool json);
-int spisockctl_stats(const char *radio, bool json, unsigned int every);
 
 #endif

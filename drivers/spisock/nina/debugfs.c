@@ -4,6 +4,8 @@
  * "name value" lines (commands by opcode name, bytes, transactions, errors
  * by kind, retries, resets, link drops, poll hits and misses, socket
  * payload each way). Documentation/networking/spisock.rst explains them.
+ * The same snapshot answers the core's stats op (the control plane's
+ * DEV_GET), which works without debugfs and inside network namespaces.
  */
 
 #include <linux/debugfs.h>
@@ -58,6 +60,51 @@ static int nina_stats_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(nina_stats);
+
+static const char *nina_stats_cmd_name(unsigned int op)
+{
+	const char *name = nina_op_name(op);
+
+	return strcmp(name, "?") ? name : NULL;
+}
+
+/**
+ * nina_dev_stats() - &spisock_dev_ops.stats: the counters for DEV_GET
+ * @sdev: the radio
+ * @st: zeroed by the core
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int nina_dev_stats(struct spisock_dev *sdev, struct spisock_dev_stats *st)
+{
+	struct nina_radio *r = nina_radio(sdev);
+	struct nina_counters *c;
+	unsigned int op;
+
+	c = kmalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	nina_stats_snapshot(r, c);
+	st->bus_tx_bytes = c->mosi_bytes;
+	st->bus_rx_bytes = c->miso_bytes;
+	st->bus_transactions = c->transactions;
+	st->err_timeout = c->err_timeout;
+	st->err_invalid = c->err_invalid;
+	st->err_frame = c->err_frame;
+	st->retries = c->retries;
+	st->resets = c->resets;
+	st->link_drops = c->link_drops;
+	st->poll_hits = c->poll_hits;
+	st->poll_misses = c->poll_misses;
+	st->sock_tx_bytes = c->sock_tx_bytes;
+	st->sock_rx_bytes = c->sock_rx_bytes;
+	BUILD_BUG_ON(ARRAY_SIZE(c->cmd) > SPISOCK_STATS_CMDS);
+	for (op = 0; op < ARRAY_SIZE(c->cmd); op++)
+		st->cmd[op] = c->cmd[op];
+	st->cmd_name = nina_stats_cmd_name;
+	kfree(c);
+	return 0;
+}
 
 /**
  * nina_debugfs_init() - the radio's debugfs directory and files

@@ -277,6 +277,12 @@ struct nina_radio {
 	unsigned int nscan;
 };
 
+/* The radio behind a core device (its priv area holds the pointer). */
+static inline struct nina_radio *nina_radio(struct spisock_dev *sdev)
+{
+	return *(struct nina_radio **)sdev->priv;
+}
+
 static inline const char *nina_name(const struct nina_radio *r)
 {
 	return r->name;
@@ -297,6 +303,7 @@ static inline void nina_count(struct nina_radio *r, u64 *c, u64 n)
 
 /* debugfs.c */
 void nina_debugfs_init(struct nina_radio *r);
+int nina_dev_stats(struct spisock_dev *sdev, struct spisock_dev_stats *st);
 void nina_debugfs_exit(struct nina_radio *r);
 void nina_debugfs_module_init(void);
 void nina_debugfs_module_exit(void);

@@ -34,11 +34,6 @@ MODULE_PARM_DESC(link_poll_ms,
 static const u8 nina_dummy = 0xff;	/* the parameter hosts send, ignored */
 static const struct nina_param nina_dummy_param = { &nina_dummy, 1 };
 
-static struct nina_radio *nina_radio(struct spisock_dev *sdev)
-{
-	return *(struct nina_radio **)sdev->priv;
-}
-
 static bool nina_version_adafruit(const char *v)
 {
 	unsigned int major;
@@ -675,4 +670,5 @@ const struct spisock_dev_ops nina_dev_ops = {
 	.resolve = nina_resolve,
 	.ping = nina_ping,
 	.power_save = nina_power_save,
+	.stats = nina_dev_stats,
 };

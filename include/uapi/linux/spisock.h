@@ -199,6 +199,9 @@ enum spisock_event {
  * @SPISOCK_ATTR_EVENT: u8, &enum spisock_event
  * @SPISOCK_ATTR_AUTO_RELINK: u8, LINK: 1 to rejoin (with back-off) after a
  *	link loss the host did not ask for
+ * @SPISOCK_ATTR_STATS: nested (&enum spisock_stats_attr), DEV_GET: the
+ *	radio's counters since it was registered (absent when its driver
+ *	keeps none)
  * @__SPISOCK_ATTR_MAX: one past the last attribute
  * @SPISOCK_ATTR_MAX: the last attribute
  */
@@ -239,6 +242,7 @@ enum spisock_attr {
 	SPISOCK_ATTR_NETNS_FD,
 	SPISOCK_ATTR_EVENT,
 	SPISOCK_ATTR_AUTO_RELINK,
+	SPISOCK_ATTR_STATS,
 
 	__SPISOCK_ATTR_MAX,
 	SPISOCK_ATTR_MAX = __SPISOCK_ATTR_MAX - 1
@@ -265,6 +269,77 @@ enum spisock_scan_attr {
 
 	__SPISOCK_SCAN_ATTR_MAX,
 	SPISOCK_SCAN_ATTR_MAX = __SPISOCK_SCAN_ATTR_MAX - 1
+};
+
+/**
+ * enum spisock_stats_attr - a radio's counters (in %SPISOCK_ATTR_STATS)
+ *
+ * Every counter is a u64 that only grows while the radio is registered.
+ *
+ * @SPISOCK_STATS_ATTR_UNSPEC: unused
+ * @SPISOCK_STATS_ATTR_PAD: alignment padding of the u64 attributes
+ * @SPISOCK_STATS_ATTR_BUS_TX_BYTES: bytes clocked to the chip
+ * @SPISOCK_STATS_ATTR_BUS_RX_BYTES: bytes clocked from the chip
+ * @SPISOCK_STATS_ATTR_BUS_TRANSACTIONS: chip-select-framed transactions
+ * @SPISOCK_STATS_ATTR_ERR_TIMEOUT: commands the chip never answered
+ * @SPISOCK_STATS_ATTR_ERR_INVALID: replies that failed validation
+ * @SPISOCK_STATS_ATTR_ERR_FRAME: error frames (the chip refused a command)
+ * @SPISOCK_STATS_ATTR_RETRIES: commands retried after a bus error
+ * @SPISOCK_STATS_ATTR_RESETS: chip resets
+ * @SPISOCK_STATS_ATTR_LINK_DROPS: times the chip lost its sockets
+ * @SPISOCK_STATS_ATTR_POLL_HITS: socket polls that found work
+ * @SPISOCK_STATS_ATTR_POLL_MISSES: socket polls that found nothing
+ * @SPISOCK_STATS_ATTR_SOCK_TX_BYTES: payload taken from sockets and sent
+ * @SPISOCK_STATS_ATTR_SOCK_RX_BYTES: payload received into sockets
+ * @SPISOCK_STATS_ATTR_CMD: nested (&enum spisock_cmd_stat_attr), one per
+ *	command the radio ran at least once
+ * @__SPISOCK_STATS_ATTR_MAX: one past the last attribute
+ * @SPISOCK_STATS_ATTR_MAX: the last attribute
+ */
+enum spisock_stats_attr {
+	SPISOCK_STATS_ATTR_UNSPEC,
+	SPISOCK_STATS_ATTR_PAD,
+	SPISOCK_STATS_ATTR_BUS_TX_BYTES,
+	SPISOCK_STATS_ATTR_BUS_RX_BYTES,
+	SPISOCK_STATS_ATTR_BUS_TRANSACTIONS,
+	SPISOCK_STATS_ATTR_ERR_TIMEOUT,
+	SPISOCK_STATS_ATTR_ERR_INVALID,
+	SPISOCK_STATS_ATTR_ERR_FRAME,
+	SPISOCK_STATS_ATTR_RETRIES,
+	SPISOCK_STATS_ATTR_RESETS,
+	SPISOCK_STATS_ATTR_LINK_DROPS,
+	SPISOCK_STATS_ATTR_POLL_HITS,
+	SPISOCK_STATS_ATTR_POLL_MISSES,
+	SPISOCK_STATS_ATTR_SOCK_TX_BYTES,
+	SPISOCK_STATS_ATTR_SOCK_RX_BYTES,
+	SPISOCK_STATS_ATTR_CMD,
+
+	__SPISOCK_STATS_ATTR_MAX,
+	SPISOCK_STATS_ATTR_MAX = __SPISOCK_STATS_ATTR_MAX - 1
+};
+
+/**
+ * enum spisock_cmd_stat_attr - one chip command's count (in
+ * %SPISOCK_STATS_ATTR_CMD)
+ *
+ * @SPISOCK_CMD_STAT_ATTR_UNSPEC: unused
+ * @SPISOCK_CMD_STAT_ATTR_PAD: alignment padding of the u64 attributes
+ * @SPISOCK_CMD_STAT_ATTR_OPCODE: u8, the chip's opcode
+ * @SPISOCK_CMD_STAT_ATTR_NAME: string, its name in the driver (absent for
+ *	an opcode the driver has no name for)
+ * @SPISOCK_CMD_STAT_ATTR_COUNT: u64, times it was run
+ * @__SPISOCK_CMD_STAT_ATTR_MAX: one past the last attribute
+ * @SPISOCK_CMD_STAT_ATTR_MAX: the last attribute
+ */
+enum spisock_cmd_stat_attr {
+	SPISOCK_CMD_STAT_ATTR_UNSPEC,
+	SPISOCK_CMD_STAT_ATTR_PAD,
+	SPISOCK_CMD_STAT_ATTR_OPCODE,
+	SPISOCK_CMD_STAT_ATTR_NAME,
+	SPISOCK_CMD_STAT_ATTR_COUNT,
+
+	__SPISOCK_CMD_STAT_ATTR_MAX,
+	SPISOCK_CMD_STAT_ATTR_MAX = __SPISOCK_CMD_STAT_ATTR_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_SPISOCK_H */

@@ -602,13 +602,109 @@ static long long delta(const char *before, const char *after, const char *key)
 	return stat_get(after, key) - stat_get(before, key);
 }
 
+/* Where a test reads the counters from, and what it calls them there. */
+struct stats_src {
+	int (*fetch)(char *buf, size_t size);
+	const char *tx, *rx, *xacts;
+};
+
+/* The stats text of DEV_GET's SPISOCK_ATTR_STATS, as "key value" lines. */
+struct nl_text {
+	char *p;
+	size_t left;
+	int found;
+};
+
+static void nl_text_add(struct nl_text *t, const char *key, unsigned long long v)
+{
+	int n = snprintf(t->p, t->left, "%s %llu\n", key, v);
+
+	if (n > 0 && (size_t)n < t->left) {
+		t->p += n;
+		t->left -= n;
+	}
+}
+
+static void nl_text_cmd(struct nl_text *t, const struct nlattr *nest)
+{
+	const char *name = NULL;
+	unsigned long long count = 0;
+	const struct nlattr *a;
+	char key[48];
+
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_get_type(a) == SPISOCK_CMD_STAT_ATTR_NAME)
+			name = mnl_attr_get_str(a);
+		if (mnl_attr_get_type(a) == SPISOCK_CMD_STAT_ATTR_COUNT)
+			count = mnl_attr_get_u64(a);
+	}
+	if (name) {
+		snprintf(key, sizeof(key), "cmd_%s", name);
+		nl_text_add(t, key, count);
+	}
+}
+
+static int nl_stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	static const char *const names[SPISOCK_STATS_ATTR_MAX + 1] = {
+		[SPISOCK_STATS_ATTR_BUS_TX_BYTES] = "bus_tx_bytes",
+		[SPISOCK_STATS_ATTR_BUS_RX_BYTES] = "bus_rx_bytes",
+		[SPISOCK_STATS_ATTR_BUS_TRANSACTIONS] = "bus_transactions",
+		[SPISOCK_STATS_ATTR_ERR_TIMEOUT] = "err_timeout",
+		[SPISOCK_STATS_ATTR_ERR_INVALID] = "err_invalid",
+		[SPISOCK_STATS_ATTR_POLL_HITS] = "poll_hits",
+		[SPISOCK_STATS_ATTR_SOCK_TX_BYTES] = "sock_tx_bytes",
+		[SPISOCK_STATS_ATTR_SOCK_RX_BYTES] = "sock_rx_bytes",
+	};
+	struct nl_text *t = data;
+	const struct nlattr *a, *n;
+	unsigned int type;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != SPISOCK_ATTR_STATS)
+			continue;
+		t->found = 1;
+		mnl_attr_for_each_nested(n, a) {
+			type = mnl_attr_get_type(n);
+			if (type == SPISOCK_STATS_ATTR_CMD)
+				nl_text_cmd(t, n);
+			else if (type <= SPISOCK_STATS_ATTR_MAX && names[type])
+				nl_text_add(t, names[type], mnl_attr_get_u64(n));
+		}
+	}
+	return MNL_CB_OK;
+}
+
+/* nina0's counters through the control plane (DEV_GET), as text. */
+static int stats_netlink(char *buf, size_t size)
+{
+	struct nl_text t = { buf, size, 0 };
+	struct nlmsghdr *nlh;
+	struct nl *nl;
+	int ret;
+
+	nl = calloc(1, sizeof(*nl));
+	if (!nl || nl_open(nl)) {
+		free(nl);
+		return -1;
+	}
+	buf[0] = 0;
+	nlh = msg_start(nl, nl->id, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
+	ret = msg_run(nl, nlh, nl_stats_cb, &t);
+	nl_close(nl);
+	free(nl);
+	return ret || !t.found ? -1 : 0;
+}
+
 /*
  * The radio's counters move by what a known workload costs: a datagram
  * socket's bind is one SOCKET_SOCKET, one SOCKET_IOCTL and one SOCKET_BIND;
  * bytes sent and received on a connection are counted exactly; every
  * command is two bus transactions.
  */
-TEST_F(views, counters)
+static void counters_check(struct __test_metadata *_metadata, int con,
+			   int peer, const struct stats_src *src)
 {
 	static char before[8192], after_[8192];
 	struct sockaddr_in sa = { .sin_family = AF_INET };
@@ -617,41 +713,105 @@ TEST_F(views, counters)
 	int u, n = 0;
 
 	ASSERT_NE(NULL, buf);
-	if (access(STATS_FILE, R_OK))
-		SKIP(free(buf); return, "no debugfs");
 	usleep(1100 * 1000);	/* the fixture's interest has lapsed */
-	ASSERT_EQ(0, stats_file(before, sizeof(before)));
+	ASSERT_EQ(0, src->fetch(before, sizeof(before)));
 
 	u = sock_fam(SOCK_DGRAM);
 	ASSERT_LE(0, u);
 	ASSERT_EQ(0, bind(u, (void *)&sa, sizeof(sa)));
 	memset(buf, 's', 7000);
-	ASSERT_EQ(5000, send(self->con, buf, 5000, 0));
-	ASSERT_EQ(5000, recv(self->peer, buf, 5000, MSG_WAITALL));
-	ASSERT_EQ(UNREAD, recv(self->con, buf, UNREAD, MSG_WAITALL));
-	ASSERT_EQ(7000, send(self->peer, buf, 7000, 0));
-	ASSERT_EQ(7000, recv(self->con, buf, 7000, MSG_WAITALL));
+	ASSERT_EQ(5000, send(con, buf, 5000, 0));
+	ASSERT_EQ(5000, recv(peer, buf, 5000, MSG_WAITALL));
+	ASSERT_EQ(UNREAD, recv(con, buf, UNREAD, MSG_WAITALL));
+	ASSERT_EQ(7000, send(peer, buf, 7000, 0));
+	ASSERT_EQ(7000, recv(con, buf, 7000, MSG_WAITALL));
 	/* the worker may still be counting its last command */
 	for (end = now_ms_() + 2000; now_ms_() < end; usleep(20000))
-		if (!ioctl(self->con, SIOCOUTQ, &n) && !n)
+		if (!ioctl(con, SIOCOUTQ, &n) && !n)
 			break;
 	usleep(100000);
-	ASSERT_EQ(0, stats_file(after_, sizeof(after_)));
+	ASSERT_EQ(0, src->fetch(after_, sizeof(after_)));
 
 	EXPECT_EQ(1, delta(before, after_, "cmd_SOCKET_SOCKET"));
 	EXPECT_EQ(1, delta(before, after_, "cmd_SOCKET_IOCTL"));
 	EXPECT_EQ(1, delta(before, after_, "cmd_SOCKET_BIND"));
 	EXPECT_EQ(5000, delta(before, after_, "sock_tx_bytes"));
 	EXPECT_EQ(7000, delta(before, after_, "sock_rx_bytes"));
-	EXPECT_LE(5000, delta(before, after_, "mosi_bytes"));
-	EXPECT_LE(7000, delta(before, after_, "miso_bytes"));
+	EXPECT_LE(5000, delta(before, after_, src->tx));
+	EXPECT_LE(7000, delta(before, after_, src->rx));
 	EXPECT_LT(0, delta(before, after_, "poll_hits"));
 	EXPECT_EQ(0, delta(before, after_, "err_timeout"));
 	EXPECT_EQ(0, delta(before, after_, "err_invalid"));
 	EXPECT_EQ(2 * (cmd_total(after_) - cmd_total(before)),
-		  delta(before, after_, "transactions"));
+		  delta(before, after_, src->xacts));
 	close(u);
 	free(buf);
+}
+
+/* debugfs: the driver's own names. */
+TEST_F(views, counters)
+{
+	static const struct stats_src src = {
+		stats_file, "mosi_bytes", "miso_bytes", "transactions",
+	};
+
+	if (access(STATS_FILE, R_OK))
+		SKIP(return, "no debugfs");
+	counters_check(_metadata, self->con, self->peer, &src);
+}
+
+/* The control plane's DEV_GET: the same counters, without debugfs. */
+TEST_F(views, counters_netlink)
+{
+	static const struct stats_src src = {
+		stats_netlink, "bus_tx_bytes", "bus_rx_bytes", "bus_transactions",
+	};
+
+	counters_check(_metadata, self->con, self->peer, &src);
+}
+
+/*
+ * Both views read one set of counters: with the radio idle (no socket
+ * interest, the status tick pushed away), what debugfs and DEV_GET report
+ * for the same moment agree field by field.
+ */
+TEST_F(views, counters_agree)
+{
+	static char dfs[8192], nlt[8192];
+	/* the first five are non-zero once the fixture's sockets exist */
+	static const char *const pairs[][2] = {
+		{ "mosi_bytes", "bus_tx_bytes" },
+		{ "miso_bytes", "bus_rx_bytes" },
+		{ "transactions", "bus_transactions" },
+		{ "cmd_SOCKET_SOCKET", "cmd_SOCKET_SOCKET" },
+		{ "cmd_GET_FW_VERSION", "cmd_GET_FW_VERSION" },
+		{ "sock_tx_bytes", "sock_tx_bytes" },
+		{ "sock_rx_bytes", "sock_rx_bytes" },
+		{ "err_invalid", "err_invalid" },
+	};
+	unsigned int i, tries;
+	bool same = false;
+
+	if (access(STATS_FILE, R_OK))
+		SKIP(return, "no debugfs");
+	usleep(1100 * 1000);	/* the fixture's interest has lapsed */
+	/* The status tick may run between the two reads: try again then. */
+	for (tries = 0; tries < 5 && !same; tries++) {
+		ASSERT_EQ(0, stats_file(dfs, sizeof(dfs)));
+		ASSERT_EQ(0, stats_netlink(nlt, sizeof(nlt)));
+		same = true;
+		for (i = 0; i < ARRAY_SIZE(pairs); i++)
+			if (stat_get(dfs, pairs[i][0]) != stat_get(nlt, pairs[i][1]))
+				same = false;
+	}
+	for (i = 0; i < ARRAY_SIZE(pairs); i++) {
+		if (i < 5)
+			EXPECT_LT(0, stat_get(nlt, pairs[i][1]))
+				TH_LOG("%s", pairs[i][1]);
+		EXPECT_LE(0, stat_get(nlt, pairs[i][1])) TH_LOG("%s", pairs[i][1]);
+		EXPECT_EQ(stat_get(dfs, pairs[i][0]), stat_get(nlt, pairs[i][1]))
+			TH_LOG("%s", pairs[i][0]);
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -105,9 +105,9 @@ def static_checks(tap, spec_path, header):
     tap.check(nspec == nhdr, 'every command is in the spec',
               'spec %d, header %d' % (nspec, nhdr))
 
-    for set_name, prefix, enum in (('spisock', 'spisock-attr-', 'spisock_attr'),
-                                   ('scan-result', 'spisock-scan-attr-',
-                                    'spisock_scan_attr')):
+    for set_name, aset in fam.attr_sets.items():
+        prefix = aset.yaml['name-prefix']
+        enum = aset.yaml['enum-name']
         attrs = enums.get(enum, {})
         bad = []
         for a in fam.attr_sets[set_name].attrs.values():
@@ -152,6 +152,9 @@ def live_checks(tap, ynl_dir, spec_path):
     tap.check(rc == 0 and "'dev-name': 'nina0'" in out and
               "'fw-version'" in out and "'mac'" in out,
               'ynl cli: dev-get do', out)
+    tap.check(rc == 0 and "'stats'" in out and "'bus-transactions'" in out
+              and "'name': 'GET_FW_VERSION'" in out,
+              'ynl cli: dev-get carries the counters, commands by name', out)
     rc, out = run('--dump', 'dev-get')
     tap.check(rc == 0 and 'nina0' in out, 'ynl cli: dev-get dump', out)
     rc, out = run('--do', 'link-get', '--json', '{"dev-name": "nina0"}')
