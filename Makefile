@@ -6,7 +6,7 @@ SHELL := /bin/bash
 KERNEL ?= 6.12
 
 .PHONY: all setup kernels modules selftests model tools check check-full check-model check-lib \
-	run clean dkms-build dkms-clean
+	run clean dkms-build dkms-clean dkms-install dkms-remove dtbo check-dt
 
 all: modules
 
@@ -60,9 +60,26 @@ run: setup
 	$(MAKE) -s -C tools/lib/spisock all
 	tools/testing/vm/run --kernel $(KERNEL) --radio -- sh scripts/demo.sh $(KERNEL)
 
-# Used by dkms.conf: build spisock.ko for kernel $(KVER) in build/dkms.
+# Used by dkms.conf: build the modules for kernel $(KVER) in build/dkms.
 dkms-build:
 	scripts/build-modules.sh dkms
+
+# Register the tree with DKMS, build and install the modules for the running
+# kernel (KVER= for another); DKMS rebuilds them on kernel updates. As root.
+dkms-install:
+	scripts/dkms-install.sh install $(KVER)
+
+dkms-remove:
+	scripts/dkms-install.sh remove
+
+# The Raspberry Pi overlay, build/dts/spisock-airlift.dtbo (dtoverlay=spisock-airlift).
+dtbo:
+	scripts/build-dtbo.sh
+
+# The device-tree binding, its example and the overlay against dt-schema, and
+# the binding against the simulator's description and the driver's tables.
+check-dt: dtbo
+	python3 scripts/test-devicetree.py
 
 dkms-clean:
 	rm -rf build/dkms

@@ -124,6 +124,10 @@ host_tests() {
 	scripts/checkpatch.sh > "$results/host/checkpatch.tap" || rc=1
 	tools/testing/vm/test-scan-log > "$results/host/scan-log.tap" || rc=1
 	scripts/test-cross-modules.sh > "$results/host/cross-modules.tap" || rc=1
+	# The device-tree binding, the Pi overlay, the simulator's description
+	# and the modules' autoload aliases (Documentation/networking/spisock-raspberry-pi.rst).
+	KSRC=$(src612_dir) python3 scripts/test-devicetree.py \
+		> "$results/host/devicetree.tap" 2>"$logs/devicetree.stderr" || rc=1
 	KSRC=$(src612_dir) python3 tools/testing/selftests/net/spisock/spisock_ynl.py \
 		Documentation/netlink/specs/spisock.yaml include/uapi/linux/spisock.h \
 		> "$results/host/ynl-spec.tap" || rc=1

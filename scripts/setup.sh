@@ -12,6 +12,7 @@ pkgs=(
 	python3 python3-yaml python3-jsonschema libmnl-dev dkms perl
 	python3-dev python3-setuptools openssl groff-base man-db
 	curl netcat-openbsd
+	dt-schema device-tree-compiler
 )
 
 missing=()

@@ -1,30 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# DKMS: add the committed source tree as spisock/<version>, build it for
-# Debian's stock 6.1 kernel, check the module, and remove it again.
+# DKMS: register the committed source tree as spisock/<version> the way
+# `make dkms-install` does, build it for Debian's stock 6.1 kernel, check the
+# modules, and remove it again (nothing is installed into /lib/modules).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tools/testing/vm/lib.sh"
 
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 kver=$(stock61_release)
-src=/usr/src/spisock-$ver
 
-cleanup() {
-	dkms remove -m spisock -v "$ver" --all >/dev/null 2>&1 || true
-	rm -rf "$src"
-}
-cleanup
-trap cleanup EXIT
+trap '"$top/scripts/dkms-install.sh" remove' EXIT
+"$top/scripts/dkms-install.sh" build "$kver"
 
-# Only what git tracks (plus uncommitted edits), never build products.
-mkdir -p "$src"
-(cd "$top" && git ls-files --cached --others --exclude-standard -z |
-	xargs -0 tar -cf - --) | tar -C "$src" -xf -
-
-dkms add -m spisock -v "$ver"
-dkms build -m spisock -v "$ver" -k "$kver"
-for m in spisock spisock_sim; do
+for m in spisock spisock_sim spisock_nina; do
 	find "/var/lib/dkms/spisock/$ver/$kver" -name "$m.ko*" | grep -q . ||
 		{ echo "test-dkms: no $m.ko built" >&2; exit 1; }
 done
@@ -32,4 +21,10 @@ ko=$(find "/var/lib/dkms/spisock/$ver/$kver" -name 'spisock.ko*' | head -n 1)
 modinfo "$ko" | grep -E '^(filename|vermagic|parm):'
 modinfo -F vermagic "$ko" | grep -q "^$kver " ||
 	{ echo "test-dkms: vermagic does not match $kver" >&2; exit 1; }
-echo "test-dkms: spisock $ver built for $kver"
+# What udev autoloads the chip driver by, and what it pulls in.
+nina=$(find "/var/lib/dkms/spisock/$ver/$kver" -name 'spisock_nina.ko*' | head -n 1)
+modinfo -F alias "$nina" | grep -qx 'spi:airlift' ||
+	{ echo "test-dkms: spisock_nina has no spi:airlift alias" >&2; exit 1; }
+modinfo -F depends "$nina" | tr ',' '\n' | grep -qx spisock ||
+	{ echo "test-dkms: spisock_nina does not depend on spisock" >&2; exit 1; }
+echo "test-dkms: spisock $ver (spisock, spisock_nina, spisock_sim) built for $kver"

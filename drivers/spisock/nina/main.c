@@ -146,13 +146,23 @@ static void nina_remove(struct spi_device *spi)
 	spisock_put_device(r->sdev);
 }
 
+/*
+ * The binding's compatibles (u-blox,nina-w102.yaml). Which firmware runs is
+ * probed, not taken from the compatible.
+ */
 static const struct of_device_id nina_of_match[] = {
-	{ .compatible = "ublox,nina-w102" },
+	{ .compatible = "adafruit,airlift" },
+	{ .compatible = "u-blox,nina-w102" },
 	{ }
 };
 MODULE_DEVICE_TABLE(of, nina_of_match);
 
+/*
+ * A device-tree SPI device's uevent carries "spi:" and its first compatible
+ * without the vendor: udev autoloads the driver through these names.
+ */
 static const struct spi_device_id nina_spi_ids[] = {
+	{ "airlift" },
 	{ "nina-w102" },
 	{ }
 };

@@ -41,7 +41,7 @@
 
 /* The radio as the NINA-W102 device-tree binding describes it. */
 #define SPISOCK_SIM_MODALIAS	"nina-w102"
-#define SPISOCK_SIM_COMPATIBLE	"ublox,nina-w102"
+#define SPISOCK_SIM_COMPATIBLE	"u-blox,nina-w102"
 #define SPISOCK_SIM_SPEED_HZ	8000000
 /* The controller's own limit, like a Pi's core clock divided by 2. */
 #define SPISOCK_SIM_CTLR_MAX_HZ	125000000
