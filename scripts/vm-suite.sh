@@ -24,6 +24,10 @@ export SPISOCK_CYCLES
 SPISOCK_BULK_MB=8
 [ "$tier" = full ] && SPISOCK_BULK_MB=64
 export SPISOCK_BULK_MB
+# spisock_soak's duration in seconds (the issue's CI and `make soak` sizes).
+SPISOCK_SOAK_S=60
+[ "$tier" = full ] && SPISOCK_SOAK_S=600
+export SPISOCK_SOAK_S
 
 # Appending: the kselftest runner writes each program's output through its
 # own open of /dev/stdout, which with ">" would overwrite the runner's lines.
@@ -48,14 +52,15 @@ suite spisock_netlink $kst/net/spisock/spisock_netlink
 suite spisock_socket $kst/net/spisock/spisock_socket
 suite spisock_removal $kst/net/spisock/spisock_removal
 suite spisock_lifetime $kst/net/spisock/spisock_lifetime
+suite spisock_soak $kst/net/spisock/spisock_soak
 suite spisock_diag $kst/net/spisock/spisock_diag
 
 # The same programs through the kselftest runner, as from a kernel tree. The
-# bulk tests and the load/unload cycles already ran at full size above: here
-# 1 MiB and 3 cycles prove the path.
+# bulk tests, the load/unload cycles and the soak already ran at full size
+# above: here 1 MiB, 3 cycles and 10 s prove the path.
 (
-	SPISOCK_BULK_MB=1 SPISOCK_CYCLES=3
-	export SPISOCK_BULK_MB SPISOCK_CYCLES
+	SPISOCK_BULK_MB=1 SPISOCK_CYCLES=3 SPISOCK_SOAK_S=10
+	export SPISOCK_BULK_MB SPISOCK_CYCLES SPISOCK_SOAK_S
 	suite run_tests make -s -C $kst TARGETS=net/spisock run_tests
 )
 # libspisock, the Python module and the reference examples under

@@ -1883,8 +1883,46 @@ static int port_range(const char *set, char *old, size_t size)
 	return fclose(f) || !ok ? -1 : 0;
 }
 
-#define RANGE_LOW	40000
+#define RANGE_FIRST	40000
+#define RANGE_LAST	60000
 #define RANGE_N		8
+
+/*
+ * Whether a socket listed in @path has a local port in [lo, lo + n): @fmt
+ * reads that port from a line (/proc/net/tcp and /proc/net/spisock differ).
+ */
+static bool ports_used(const char *path, const char *fmt, int lo, int n)
+{
+	unsigned int port;
+	char line[256];
+	bool used = false;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return false;
+	while (!used && fgets(line, sizeof(line), f))
+		if (sscanf(line, fmt, &port) == 1)
+			used = (int)port >= lo && (int)port < lo + n;
+	fclose(f);
+	return used;
+}
+
+/*
+ * The first range of RANGE_N ports no TCP socket uses, TIME_WAIT included:
+ * an earlier run of this test leaves its ports in TIME_WAIT for 60 s, and
+ * AF_INET's bind() would then rightly find the range exhausted. -1: none.
+ */
+static int free_range(void)
+{
+	int lo;
+
+	for (lo = RANGE_FIRST; lo + RANGE_N <= RANGE_LAST; lo += RANGE_N)
+		if (!ports_used("/proc/net/tcp", " %*d: %*x:%x", lo, RANGE_N) &&
+		    !ports_used("/proc/net/spisock",
+				" %*d: %*d %*x %*d %*d %*u %*x:%x", lo, RANGE_N))
+			return lo;
+	return -1;
+}
 
 /* Ephemeral ports: the bound port of each of @n connections, closed actively. */
 static int ports_after_close(int family, const struct sockaddr_in *la,
@@ -1924,12 +1962,14 @@ static int ports_after_close(int family, const struct sockaddr_in *la,
 TEST_F_TIMEOUT(sock, ephemeral_after_close, SHORT_S)
 {
 	char old[64], why[128] = "", set[32];
-	int ports[RANGE_N - 1], i, j, l, r;
+	int ports[RANGE_N - 1], i, j, l, r, lo;
 	struct sockaddr_in la;
 
 	l = inet_listener(PEER_ADDR, &la);	/* before the range narrows */
 	ASSERT_LE(0, l);
-	snprintf(set, sizeof(set), "%d %d", RANGE_LOW, RANGE_LOW + RANGE_N - 1);
+	lo = free_range();
+	ASSERT_LE(0, lo) TH_LOG("no free range of %d ports", RANGE_N);
+	snprintf(set, sizeof(set), "%d %d", lo, lo + RANGE_N - 1);
 	ASSERT_OK(port_range(set, old, sizeof(old)));
 	r = ports_after_close(self->family, &la, l, RANGE_N - 1, ports, why,
 			      sizeof(why));
@@ -1937,8 +1977,8 @@ TEST_F_TIMEOUT(sock, ephemeral_after_close, SHORT_S)
 	close(l);
 	ASSERT_EQ(0, r) TH_LOG("%s", why);
 	for (i = 0; i < RANGE_N - 1; i++) {
-		EXPECT_LE(RANGE_LOW, ports[i]);
-		EXPECT_GT(RANGE_LOW + RANGE_N, ports[i]);
+		EXPECT_LE(lo, ports[i]);
+		EXPECT_GT(lo + RANGE_N, ports[i]);
 		for (j = 0; j < i; j++)
 			EXPECT_NE(ports[j], ports[i])
 				TH_LOG("connection %d reused port %d", i, ports[i]);

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Soak: four processes keep every chip socket of the radio busy with
+ * connections that carry tagged data both ways (byte i of stream k is
+ * tag(k, i)), while the access point drops the link every few seconds and
+ * the radio rejoins by itself (auto-relink). A connection either completes
+ * every round and closes cleanly, or fails with an error; no byte that is
+ * not the next of its stream may arrive on either side, and no call may
+ * block past its timeout. At the end, after 1 s idle, the chip model holds
+ * no socket. $SPISOCK_SOAK_S seconds (default 60; `make soak`: 600).
+ * Prints the connections completed and failed, the bytes verified, the
+ * link drops injected and the radio's own counters.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../kselftest_harness.h"
+#include "spisock_util.h"
+#include "spisock_sim_util.h"
+#include "spisock_nl_util.h"
+#include "spisock_socket_util.h"
+
+#define CONF_PATH	"/tmp/spisock_soak.conf"
+#define STATS_PATH	"/tmp/spisock_soak-stats.sock"
+#define NPROC		4
+#define MAX_SLOTS	16
+#define ROUND		8192	/* bytes each way per round */
+#define ROUNDS		8
+#define OP_MS		15000	/* a call that blocks longer is a hang */
+#define DROP_MS		5000	/* link drops this far apart */
+
+/* Shared by the worker processes (MAP_SHARED), updated atomically. */
+struct tally {
+	long long ok, failed, bytes, corrupt, hangs, unlinked, nobufs;
+	int last_errno;
+};
+
+static void add(long long *c, long long n)
+{
+	__atomic_add_fetch(c, n, __ATOMIC_RELAXED);
+}
+
+static int soak_seconds(void)
+{
+	const char *env = getenv("SPISOCK_SOAK_S");
+	int n = env ? atoi(env) : 0;
+
+	return n > 0 ? n : 60;
+}
+
+struct slot {
+	int fam;
+	unsigned int id;	/* process * MAX_SLOTS + slot */
+	long long deadline;
+	struct tally *t;
+	pthread_t th;
+};
+
+/* One failed call: a hang, a wrong byte, or an error the link explains. */
+static void failed(struct tally *t, int err)
+{
+	if (err == EBADMSG)
+		add(&t->corrupt, 1);
+	else if (err == EAGAIN || err == ETIMEDOUT)
+		add(&t->hangs, 1);
+	else
+		add(&t->failed, 1);
+	__atomic_store_n(&t->last_errno, err, __ATOMIC_RELAXED);
+}
+
+/*
+ * Receive bytes @off.. of stream @k on @fd: 0, or -1 with errno (EBADMSG
+ * for a wrong byte, reported with where it came and what it was).
+ */
+static int recv_check(int fd, unsigned int k, size_t off, const char *side)
+{
+	static __thread uint8_t buf[ROUND];
+	ssize_t n = recv_all(fd, buf, ROUND);
+	long bad;
+
+	if (n < 0)
+		return -1;
+	if (n < ROUND) {
+		errno = ENODATA;
+		return -1;
+	}
+	bad = tag_bad(buf, ROUND, k, off);
+	if (bad < 0)
+		return 0;
+	fprintf(stderr,
+		"# wrong byte on the %s side: stream %u offset %zu: got %02x %02x %02x %02x, want %02x %02x %02x %02x\n",
+		side, k, off + bad, buf[bad], buf[bad + 1 < ROUND ? bad + 1 : bad],
+		buf[bad + 2 < ROUND ? bad + 2 : bad], buf[bad + 3 < ROUND ? bad + 3 : bad],
+		tag(k, off + bad), tag(k, off + bad + 1), tag(k, off + bad + 2),
+		tag(k, off + bad + 3));
+	errno = EBADMSG;
+	return -1;
+}
+
+/* ROUNDS rounds of ROUND bytes each way on a connected pair; 0 or errno. */
+static int converse(int fd, int peer, unsigned int k)
+{
+	size_t off;
+
+	for (off = 0; off < ROUNDS * ROUND; off += ROUND) {
+		if (send_tagged(fd, ROUND, 2 * k, off) ||
+		    recv_check(peer, 2 * k, off, "AF_INET") ||
+		    send_tagged(peer, ROUND, 2 * k + 1, off) ||
+		    recv_check(fd, 2 * k + 1, off, "spisock"))
+			return errno ?: EIO;
+	}
+	return 0;
+}
+
+/*
+ * The listener's connection from @fd. A connect that failed with the link
+ * (the chip had reached the listener already) leaves a connection in the
+ * accept queue, as a crashed AF_INET client does: skip those.
+ */
+static int accept_from(int lis, int fd)
+{
+	long long end = now_ms() + OP_MS;
+	struct sockaddr_in me, seen;
+	int peer;
+
+	if (sin_get(fd, &me, false))
+		return -1;
+	while (now_ms() < end) {
+		peer = accept_ms(lis, &seen, 0, end - now_ms());
+		if (peer < 0 || sin_eq(&me, &seen))
+			return peer;
+		close(peer);
+	}
+	errno = ETIMEDOUT;
+	return -1;
+}
+
+/* One connection: connect, converse, close; counted in the tally. */
+static void connection(struct slot *s, int lis, const struct sockaddr_in *to,
+		       unsigned int k)
+{
+	int fd, peer = -1, err = 0;
+
+	fd = socket(s->fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto fail;
+	set_timeouts(fd, OP_MS);
+	if (connect(fd, (const void *)to, sizeof(*to)))
+		goto fail;
+	peer = accept_from(lis, fd);
+	if (peer < 0)
+		goto fail;
+	set_timeouts(peer, OP_MS);
+	err = converse(fd, peer, k);
+	if (err) {
+		errno = err;
+		goto fail;
+	}
+	if (close(fd)) {
+		fd = -1;
+		goto fail;
+	}
+	close(peer);
+	add(&s->t->ok, 1);
+	add(&s->t->bytes, 2 * ROUNDS * ROUND);
+	return;
+
+fail:
+	err = errno;
+	/* A radio without its link refuses at once: do not spin. */
+	if (err == ENETDOWN || err == ENETUNREACH)
+		add(&s->t->unlinked, 1);
+	else if (err == ENOBUFS)	/* every chip socket in use */
+		add(&s->t->nobufs, 1);
+	else
+		failed(s->t, err);
+	if (fd >= 0)
+		close(fd);
+	if (peer >= 0)
+		close(peer);
+	usleep(err == ENETDOWN || err == ENETUNREACH ? 50000 : 5000);
+}
+
+static void *slot_run(void *arg)
+{
+	struct slot *s = arg;
+	struct sockaddr_in to;
+	unsigned int iter = 0;
+	int lis;
+
+	/* Its own listener: accept() returns this slot's connection. */
+	lis = inet_listener("127.0.0.1", &to);
+	if (lis < 0) {
+		failed(s->t, errno);
+		return NULL;
+	}
+	while (now_ms() < s->deadline)
+		connection(s, lis, &to, s->id * 65536 + iter++);
+	close(lis);
+	return NULL;
+}
+
+/* A worker process with @n slots. */
+static int worker(int fam, unsigned int p, int n, long long deadline,
+		  struct tally *t)
+{
+	struct slot s[MAX_SLOTS];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		s[i] = (struct slot){ fam, p * MAX_SLOTS + i, deadline, t };
+		if (pthread_create(&s[i].th, NULL, slot_run, &s[i]))
+			return 1;
+	}
+	for (i = 0; i < n; i++)
+		pthread_join(s[i].th, NULL);
+	return 0;
+}
+
+/* LINK with AUTO_RELINK: the radio rejoins after each drop by itself. */
+static int link_auto(void)
+{
+	struct nlmsghdr *nlh;
+	struct nl nl;
+	int ret = nl_open(&nl);
+
+	if (ret)
+		return ret;
+	nlh = msg_start(&nl, nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
+	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(SIM_AP_SSID), SIM_AP_SSID);
+	mnl_attr_put(nlh, SPISOCK_ATTR_PASSPHRASE, strlen(SIM_AP_PASS),
+		     SIM_AP_PASS);
+	mnl_attr_put_u8(nlh, SPISOCK_ATTR_AUTO_RELINK, 1);
+	ret = msg_run(&nl, nlh, NULL, NULL);
+	nl_close(&nl);
+	return ret;
+}
+
+static int max_sockets(void)
+{
+	struct dev_info d;
+	struct nl nl;
+	int ret = nl_open(&nl);
+
+	if (ret)
+		return -1;
+	ret = dev_get(&nl, "nina0", &d);
+	nl_close(&nl);
+	return ret ? -1 : (int)d.max_sockets;
+}
+
+FIXTURE(soak) {
+	struct radio r;
+};
+
+FIXTURE_SETUP(soak)
+{
+	/* Rejoin soon after a drop; the model's association is scaled. */
+	if (!module_loaded("spisock"))
+		ASSERT_EQ(0, spisock_load("relink_min_ms=200 relink_max_ms=1000"));
+	ASSERT_EQ(0, radio_up(&self->r, CONF_PATH, STATS_PATH, 1))
+		TH_LOG("radio_up: %s", self->r.why);
+	self->r.loaded_spisock = 1;
+	ASSERT_EQ(0, link_auto());
+}
+
+FIXTURE_TEARDOWN(soak)
+{
+	radio_down(&self->r);
+}
+
+TEST_F_TIMEOUT(soak, every_socket_link_drops, 3600)
+{
+	int fam = spisock_family(), socks = max_sockets(), p, n, status;
+	long long t0 = now_ms(), deadline, next_drop, drops = 0;
+	char txt[4096];
+	struct tally *t;
+	pid_t pid[NPROC];
+
+	ASSERT_LT(0, fam);
+	ASSERT_LT(NPROC - 1, socks);
+	t = mmap(NULL, sizeof(*t), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, t);
+	memset(t, 0, sizeof(*t));
+	deadline = t0 + soak_seconds() * 1000LL;
+
+	for (p = 0; p < NPROC; p++) {
+		/* Every chip socket: the remainder goes to the first ones. */
+		n = socks / NPROC + (p < socks % NPROC);
+		if (n > MAX_SLOTS)
+			n = MAX_SLOTS;
+		pid[p] = fork();
+		ASSERT_LE(0, pid[p]);
+		if (!pid[p])
+			_exit(worker(fam, p, n, deadline, t));
+	}
+	/* The access point goes away every DROP_MS (the model's SIGUSR1). */
+	for (next_drop = now_ms() + DROP_MS; now_ms() < deadline; usleep(50000)) {
+		if (now_ms() < next_drop || deadline - now_ms() < DROP_MS)
+			continue;
+		ASSERT_EQ(0, kill(self->r.simd, SIGUSR1));
+		drops++;
+		next_drop += DROP_MS;
+	}
+	for (p = 0; p < NPROC; p++) {
+		ASSERT_EQ(pid[p], waitpid(pid[p], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	}
+
+	printf("# soak: %lld s, %d chip sockets, %lld link drops\n",
+	       (now_ms() - t0) / 1000, socks, drops);
+	printf("# soak: %lld connections completed, %lld bytes verified\n",
+	       t->ok, t->bytes);
+	printf("# soak: %lld failed (last errno %d); refused: %lld unlinked, %lld ENOBUFS\n",
+	       t->failed, t->last_errno, t->unlinked, t->nobufs);
+	EXPECT_EQ(0, t->corrupt) TH_LOG("wrong bytes delivered");
+	EXPECT_EQ(0, t->hangs) TH_LOG("calls blocked past %d ms", OP_MS);
+	/* Work went on between the drops, not only before the first. */
+	EXPECT_LT(drops, t->ok);
+
+	/* Idle: the chip model holds none of the closed sockets. */
+	usleep(1000 * 1000);
+	ASSERT_LT(0, stats_read(STATS_PATH, txt, sizeof(txt)));
+	EXPECT_EQ(0, stat_get(txt, "open_sockets")) TH_LOG("%s", txt);
+	munmap(t, sizeof(*t));
+}
+
+TEST_HARNESS_MAIN
