@@ -97,6 +97,7 @@ struct task_struct;
  * @closing: released by the core; flush, then SOCKET_CLOSE
  * @close_by: jiffies after which a close stops flushing
  * @rx_eof: the chip reported the peer's FIN
+ * @rx_more: the last SOCKET_RECV came back full: read on without a poll
  * @opts: the NINA_OPT_* options the chip socket has now
  *
  * Freed only by the worker (after SOCKET_CLOSE) or, once the worker has
@@ -118,6 +119,7 @@ struct nina_sock {
 	bool closing;
 	unsigned long close_by;
 	bool rx_eof;
+	bool rx_more;
 	u8 opts;
 };
 

@@ -10,7 +10,8 @@
  * send, or while it connects or closes. After a poll that found something
  * the next comes within 2 ms; each miss doubles the interval up to
  * poll_ceiling_ms. Bursts need no polls: SENDs follow each other while the
- * chip takes them whole, RECVs while they come back full.
+ * chip takes them whole, RECVs while they come back full (also across
+ * passes).
  *
  * Transport failures (no answer, malformed reply) are the radio's, not the
  * socket's: the socket is simply tried again later. Errors the chip reports
@@ -238,6 +239,7 @@ static int nina_rx_stream_one(struct nina_radio *r, struct nina_sock *ns,
 		return 0;
 	lsize = cpu_to_le16(size);
 	ret = nina_w(r, &req, NINA_SOCKET_RECV, p, 2);
+	ns->rx_more = false;
 	if (ret != 1 || req.out[0].len > size) {
 		kfree_skb(skb);
 		return -NINA_RETRY;
@@ -259,6 +261,8 @@ static int nina_rx_stream_one(struct nina_radio *r, struct nina_sock *ns,
 	spisock_rx_skb(ns->sk, skb, NULL);
 	nina_count(r, &r->stats.sock_rx_bytes, ret);
 	*more = ret == size;
+	/* Kept while the host has no room: the chip still holds more. */
+	ns->rx_more = *more;
 	return ret;
 }
 
@@ -304,9 +308,17 @@ static int nina_rx(struct nina_radio *r, struct nina_sock *ns)
 	int i, ret, flags, progress = 0;
 	bool more = true;
 
-	flags = nina_w_poll(r, ns);
-	if (flags < 0 || !(flags & (NINA_POLL_RD | NINA_POLL_FAIL)))
-		return 0;
+	/*
+	 * The last stream read came back full, so the chip holds more: read
+	 * on at once, also after the host queue was full meanwhile (no POLL
+	 * between two full RECVs). Should the chip have run dry, the empty
+	 * RECV and its SOCKET_ERRNO cost one command more than the POLL.
+	 */
+	if (!(ns->rx_more && ns->type == SOCK_STREAM)) {
+		flags = nina_w_poll(r, ns);
+		if (flags < 0 || !(flags & (NINA_POLL_RD | NINA_POLL_FAIL)))
+			return 0;
+	}
 	for (i = 0; i < NINA_BURST && more && !ns->rx_eof; i++) {
 		more = false;
 		ret = ns->type == SOCK_DGRAM ? nina_rx_dgram_one(r, ns, &more) :
