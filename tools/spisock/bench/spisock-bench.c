@@ -257,10 +257,12 @@ static int cmp_double(const void *a, const void *b)
  * something and the next socket command (the benchmark has one busy socket
  * at a time, so every socket command is that socket's).
  */
-static void trace_stop(struct trace_fig *tf)
+static void trace_stop(const char *workload, struct trace_fig *tf)
 {
 	static double gaps[1 << 16];
+	const char *keep = getenv("SPISOCK_BENCH_TRACE_DIR");
 	char line[512], name[40];
+	FILE *copy = NULL;
 	bool hit_open = false, last_full_io = false, poll_since = false;
 	double hit_ts = 0, ts;
 	unsigned int op, req, reply, progress;
@@ -274,9 +276,17 @@ static void trace_stop(struct trace_fig *tf)
 	f = fopen(TRACEFS "/trace", "r");
 	if (!f)
 		die(TRACEFS "/trace");
+	if (keep) {
+		snprintf(line, sizeof(line), "%s/%s-%s.trace", keep,
+			 cfg.fam_name, workload);
+		copy = fopen(line, "w");
+	}
 	while (fgets(line, sizeof(line), f)) {
 		char *p = strstr(line, ": spisock_");
 		char *q;
+
+		if (copy)
+			fputs(line, copy);
 
 		if (!p || line[0] == '#')
 			continue;
@@ -348,6 +358,8 @@ static void trace_stop(struct trace_fig *tf)
 		}
 	}
 	fclose(f);
+	if (copy)
+		fclose(copy);
 	tracefs_write("events/spisock/enable", "0");
 	tracefs_write("trace", "");
 	if (tf->gaps) {
@@ -590,7 +602,7 @@ static void tcp_send(void)
 	}
 	pthread_join(t, NULL);
 	snap_take(&b);
-	trace_stop(&tf);
+	trace_stop(__func__, &tf);
 	if (p.count != p.total)
 		die("tcp-send: the peer got %llu of %llu bytes",
 		    (unsigned long long)p.count, (unsigned long long)p.total);
@@ -637,7 +649,7 @@ static void tcp_recv(void)
 		left -= n;
 	}
 	snap_take(&b);
-	trace_stop(&tf);
+	trace_stop(__func__, &tf);
 	report("tcp-recv", (double)((uint64_t)cfg.mib << 20), &a, &b, &tf);
 	p.stop = true;
 	shutdown(p.conn, SHUT_RDWR);
@@ -690,7 +702,7 @@ static void udp_send(void)
 			die("udp-send: send");
 	pthread_join(t, NULL);
 	snap_take(&b);
-	trace_stop(&tf);
+	trace_stop(__func__, &tf);
 	extra_add("\"datagrams_sent\": %u, \"datagrams_received\": %llu",
 		  cfg.dgrams, (unsigned long long)p.count);
 	report("udp-send", (double)p.count * UDP_PAYLOAD, &a, &b, &tf);
@@ -763,7 +775,7 @@ static void udp_recv(void)
 		u.received++;
 	}
 	snap_take(&b);
-	trace_stop(&tf);
+	trace_stop(__func__, &tf);
 	u.stop = true;
 	pthread_join(t, NULL);
 	extra_add("\"datagrams_received\": %u, \"datagrams_wanted\": %u",
@@ -820,7 +832,7 @@ static void rr(void)
 		lat[i] = (now_s() - t0) * 1e6;
 	}
 	snap_take(&b);
-	trace_stop(&tf);
+	trace_stop(__func__, &tf);
 	qsort(lat, cfg.rounds, sizeof(*lat), cmp_double);
 	extra_add("\"rounds\": %u, \"p50_us\": %.1f, \"p99_us\": %.1f",
 		  cfg.rounds, lat[cfg.rounds / 2], lat[cfg.rounds * 99 / 100]);

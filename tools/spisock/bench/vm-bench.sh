@@ -12,6 +12,9 @@ mkdir -p "$out"
 if ! [ -d /sys/kernel/tracing/events ]; then
 	mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 fi
+# The raw tracepoint output of each traced workload, next to the figures.
+SPISOCK_BENCH_TRACE_DIR=$out
+export SPISOCK_BENCH_TRACE_DIR
 work="tcp-send tcp-recv udp-send udp-recv rr connect"
 rc=0
 "$bench" -f spisock "$@" $work idle0 idle1 idle8 > "$out/spisock.json" || rc=1
