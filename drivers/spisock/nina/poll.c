@@ -567,7 +567,8 @@ static void nina_backoff(struct nina_radio *r, struct nina_sock *ns,
 
 	spin_lock(&r->lock);
 	ns->interval_ms = nina_next_interval(ns->interval_ms, progress, ceiling);
-	ns->next_poll = jiffies + msecs_to_jiffies(ns->interval_ms);
+	/* In ns, not jiffies: 2 ms must stay 2 ms at HZ=100 or 250. */
+	ns->next_poll = ktime_get_ns() + (u64)ns->interval_ms * NSEC_PER_MSEC;
 	spin_unlock(&r->lock);
 	trace_spisock_poll(nina_name(r), ns->fd, progress, ns->interval_ms);
 	if (progress)
@@ -577,21 +578,22 @@ static void nina_backoff(struct nina_radio *r, struct nina_sock *ns,
 }
 
 /* How long the worker may sleep: until the earliest socket is due. */
-static long nina_poll_timeout(struct nina_radio *r)
+static ktime_t nina_poll_timeout(struct nina_radio *r)
 {
 	unsigned long now = jiffies;
-	long timeout = MAX_SCHEDULE_TIMEOUT;
+	u64 tnow = ktime_get_ns();
+	ktime_t timeout = KTIME_MAX;
 	struct nina_sock *ns;
 
 	spin_lock(&r->lock);
 	list_for_each_entry(ns, &r->socks, node) {
 		if (!nina_sock_active(ns, now))
 			continue;
-		if (ns->kick || !time_before(now, ns->next_poll)) {
+		if (ns->kick || tnow >= ns->next_poll) {
 			timeout = 0;
 			break;
 		}
-		timeout = min_t(long, timeout, ns->next_poll - now);
+		timeout = min_t(ktime_t, timeout, ns->next_poll - tnow);
 	}
 	spin_unlock(&r->lock);
 	return timeout;
@@ -602,12 +604,13 @@ static long nina_poll_timeout(struct nina_radio *r)
  * @r: the radio
  *
  * Context: the worker thread only.
- * Return: jiffies until the next socket is due (MAX_SCHEDULE_TIMEOUT: none).
+ * Return: how long until the next socket is due (KTIME_MAX: none).
  */
-long nina_poll_pass(struct nina_radio *r)
+ktime_t nina_poll_pass(struct nina_radio *r)
 {
 	struct nina_sock *due[NINA_PASS_MAX];
 	unsigned long now = jiffies;
+	u64 tnow = ktime_get_ns();
 	struct nina_sock *ns;
 	unsigned int i, n = 0;
 
@@ -617,7 +620,7 @@ long nina_poll_pass(struct nina_radio *r)
 			break;
 		if (!nina_sock_active(ns, now))
 			continue;
-		if (ns->kick || !time_before(now, ns->next_poll)) {
+		if (ns->kick || tnow >= ns->next_poll) {
 			ns->kick = false;
 			due[n++] = ns;
 		}
