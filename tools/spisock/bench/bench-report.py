@@ -163,7 +163,7 @@ def targets(fig, params, with_gap=True):
             if tr:
                 t.append((f"{name}: next poll within 2 ms after a poll that found data",
                           tr["gaps_over_2ms"] == 0,
-                          f"{tr['gaps_over_2ms']} of {tr['gaps']} over 2 ms (p50 {tr['gap_p50_ms']:.2f} ms, p99 {tr['gap_p99_ms']:.2f} ms, max {tr['gap_max_ms']:.2f} ms)"))
+                          f"{tr['gaps_over_2ms']} of {tr['gaps']} over 2 ms, {tr.get('late_polls', 0)} of them ended by a POLL (p50 {tr['gap_p50_ms']:.2f} ms, p99 {tr['gap_p99_ms']:.2f} ms, max {tr['gap_max_ms']:.2f} ms)"))
     return t
 
 
@@ -250,6 +250,17 @@ def write_md(fig, tg, params, md, png, command, meta):
     a("| --- | --- | --- |")
     for name, ok, measured in tg:
         a(f"| {name} | {measured} | {'met' if ok else '**not met**'} |")
+    a("")
+    a("The re-poll target is measured from the `spisock_poll` tracepoint of a "
+      "poll that found data to the start of that socket's next command "
+      "(`spisock_cmd`), in kernel time. The worker schedules that poll 2 ms "
+      "later on an hrtimer; a gap ended by another command (the "
+      "application's next request, or a read after a full host queue "
+      "drained) is not the worker's schedule. The guest is a QEMU TCG "
+      "machine on a shared host, whose stalls (its kernel logs "
+      "\"hrtimer: interrupt took … ns\" during these runs) fall into the "
+      "kernel-time gaps; so CI checks the counter targets only and leaves "
+      "this one to `make bench`.")
     a("")
     a("## Throughput")
     a("")

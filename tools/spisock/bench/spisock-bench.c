@@ -241,6 +241,7 @@ static void trace_start(void)
 struct trace_fig {
 	unsigned long recvs, short_recvs, sends, short_sends;
 	unsigned long hits, gaps, gaps_over_2ms, polls_between_full;
+	unsigned long late_polls;	/* gaps over 2 ms ended by a POLL */
 	double gap_max_ms, gap_p50_ms, gap_p99_ms;
 };
 
@@ -322,8 +323,10 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 			if (tf->gaps < sizeof(gaps) / sizeof(gaps[0]))
 				gaps[tf->gaps] = gap;
 			tf->gaps++;
-			if (gap > 2.0)
+			if (gap > 2.0) {
 				tf->gaps_over_2ms++;
+				tf->late_polls += op == 0x7c;
+			}
 			if (gap > tf->gap_max_ms)
 				tf->gap_max_ms = gap;
 			hit_open = false;
@@ -447,11 +450,12 @@ static void report(const char *workload, double payload,
 		       "\"sends\": %lu, \"short_sends\": %lu, "
 		       "\"polls_between_full\": %lu, \"poll_hits\": %lu, "
 		       "\"gaps\": %lu, \"gaps_over_2ms\": %lu, "
+		       "\"late_polls\": %lu, "
 		       "\"gap_p50_ms\": %.3f, \"gap_p99_ms\": %.3f, "
 		       "\"gap_max_ms\": %.3f}",
 		       tf->recvs, tf->short_recvs, tf->sends, tf->short_sends,
 		       tf->polls_between_full, tf->hits, tf->gaps,
-		       tf->gaps_over_2ms, tf->gap_p50_ms, tf->gap_p99_ms,
+		       tf->gaps_over_2ms, tf->late_polls, tf->gap_p50_ms, tf->gap_p99_ms,
 		       tf->gap_max_ms);
 	printf("}");
 	fflush(stdout);
