@@ -22,10 +22,11 @@ start=$(date +%s)
 $cmd
 end=$(date +%s)
 echo "bench: the VM run took $((end - start)) s"
+export BENCH_META
 if [ $quick = 1 ]; then
 	python3 tools/spisock/bench/bench-report.py check "$raw"
 	exit
 fi
-export BENCH_META="commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- drivers net include tools/spisock || echo '+changes'), $(date -u +%Y-%m-%d), the VM run took $((end - start)) s"
+BENCH_META="commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- drivers net include tools/spisock || echo '+changes'), $(date -u +%Y-%m-%d), the VM run took $((end - start)) s"
 python3 tools/spisock/bench/bench-report.py report "$raw" bench/results.json BENCHMARKS.md \
 	bench/throughput.png --command "$cmd"
