@@ -14,7 +14,7 @@ quick=0
 raw=build/bench/raw
 rm -rf "$raw"
 mkdir -p "$raw" bench
-args=(-m 16 -u 2000 -n 300 -c 5 -i 10)
+args=(-m 16 -u 1500 -n 200 -c 5 -i 10)
 [ $quick = 1 ] && args=(-m 2 -u 200 -n 50 -c 1 -i 4)
 cmd="tools/testing/vm/run --kernel 6.1 --timeout 420 --radio --radio-config tools/spisock/bench/bench.conf --radio-time-factor 0.1 --out build -- sh tools/spisock/bench/vm-bench.sh build/bench/spisock-bench $raw ${args[*]}"
 start=$(date +%s)

@@ -241,10 +241,13 @@ def write_md(fig, tg, params, md, png, command, meta):
       "per transaction: they compare the two families in the same run, "
       "nothing more.")
     a("")
-    a("Every figure below was produced by one command:")
+    a("Every figure below was produced by one command (`scripts/bench.sh`, "
+      "which `make bench` runs after building), and derived from its raw "
+      "output by the second:")
     a("")
     a("```sh")
     a(command)
+    a("tools/spisock/bench/bench-report.py report build/bench/raw bench/results.json BENCHMARKS.md bench/throughput.png")
     a("```")
     a("")
     a("## Targets (issue 9 §3)")
