@@ -245,7 +245,7 @@ static long nina_tick(struct nina_radio *r)
  * Queued commands first (a syscall waits for each), then one pass over the
  * sockets that need the bus, then the status tick; sleep until the
  * earliest socket or the tick is due, on an hrtimer: a socket's next poll
- * 2 ms after data must not wait for the next jiffy (4 or 10 ms).
+ * within 2 ms of data must not wait for the next jiffy (4 or 10 ms).
  */
 static int nina_worker(void *data)
 {

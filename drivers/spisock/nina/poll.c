@@ -8,10 +8,10 @@
  * A socket is polled while someone showed interest in the last second or
  * still waits on it (blocked call, poll/select, epoll), while it has data to
  * send, or while it connects or closes. After a poll that found something
- * the next comes within 2 ms; each miss doubles the interval up to
- * poll_ceiling_ms. Bursts need no polls: SENDs follow each other while the
- * chip takes them whole, RECVs while they come back full (also across
- * passes).
+ * the next comes within 2 ms (after 1 ms, on an hrtimer); each miss doubles
+ * the interval up to poll_ceiling_ms. Bursts need no polls: SENDs follow
+ * each other while the chip takes them whole, RECVs while they come back
+ * full (also across passes).
  *
  * Transport failures (no answer, malformed reply) are the radio's, not the
  * socket's: the socket is simply tried again later. Errors the chip reports
@@ -567,7 +567,7 @@ static void nina_backoff(struct nina_radio *r, struct nina_sock *ns,
 
 	spin_lock(&r->lock);
 	ns->interval_ms = nina_next_interval(ns->interval_ms, progress, ceiling);
-	/* In ns, not jiffies: 2 ms must stay 2 ms at HZ=100 or 250. */
+	/* In ns, not jiffies: 1 ms must stay 1 ms at HZ=100 or 250. */
 	ns->next_poll = ktime_get_ns() + (u64)ns->interval_ms * NSEC_PER_MSEC;
 	spin_unlock(&r->lock);
 	trace_spisock_poll(nina_name(r), ns->fd, progress, ns->interval_ms);
