@@ -259,7 +259,7 @@ def write_md(fig, tg, params, md, png, command, meta):
     a("")
     a("The re-poll target is measured from the `spisock_poll` tracepoint of a "
       "poll that found data to the start of that socket's next command "
-      "(`spisock_cmd`), in kernel time. The worker schedules that poll 2 ms "
+      "(`spisock_cmd`), in kernel time. The worker schedules that poll 1 ms "
       "later on an hrtimer; a gap ended by another command (the "
       "application's next request, or a read after a full host queue "
       "drained) is not the worker's schedule. The guest is a QEMU TCG "
