@@ -6,7 +6,7 @@ SHELL := /bin/bash
 KERNEL ?= 6.12
 
 .PHONY: all soak setup kernels modules selftests model tools check check-full check-model check-lib \
-	run clean dkms-build dkms-clean dkms-install dkms-remove dtbo check-dt
+	run clean dkms-build dkms-clean dkms-install dkms-remove dtbo check-dt bench
 
 all: modules
 
@@ -32,8 +32,16 @@ model:
 # the Python module spisock and spisock-run in build/lib.
 tools:
 	$(MAKE) -C tools/spisock all
+	$(MAKE) -C tools/spisock/bench all
 	$(MAKE) -C tools/lib/spisock all
 	$(MAKE) -C tools/lib/spisock-preload all
+
+# The data path's benchmark on stock 6.1 with the simulated radio (under
+# 5 minutes): bench/results.json, bench/throughput.png, BENCHMARKS.md.
+bench: setup model tools
+	scripts/build-modules.sh 6.1
+	$(MAKE) -C tools/spisock/bench all
+	scripts/bench.sh
 
 # The chip model's host-side tests alone (no VM): seconds.
 check-model:

@@ -59,6 +59,7 @@ build_all_modules() {
 	make -s -C tools/spisock all || rc=1
 	make -s -C tools/lib/spisock all || rc=1
 	make -s -C tools/lib/spisock-preload all || rc=1
+	make -s -C tools/spisock/bench all || rc=1
 	return $rc
 }
 
@@ -74,6 +75,7 @@ vm_tier() {
 	local want=(spisock_module spisock_basic spisock_sim spisock_nina spisock_nina_drv spisock_netlink
 		spisock_socket spisock_removal spisock_lifetime spisock_soak spisock_diag run_tests libspisock
 		libspisock-python reference-examples preload preload-nofamily) s
+	[ "$k" = 6.1 ] && want+=(bench)
 	[ "$k" = 6.12 ] && want+=(debug-features kunit kunit-dev kunit-nina kunit-nina-poll)
 	for s in "${want[@]}"; do
 		[ -s "$results/$k/$s.tap" ] ||

@@ -11,7 +11,7 @@ pkgs=(
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf
 	python3 python3-yaml python3-jsonschema libmnl-dev dkms perl
 	python3-dev python3-setuptools openssl groff-base man-db
-	curl netcat-openbsd
+	curl netcat-openbsd gnuplot-nox
 	dt-schema device-tree-compiler
 )
 

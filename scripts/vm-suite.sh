@@ -89,6 +89,27 @@ radio_preload() {
 suite preload radio_preload sh tools/lib/spisock-preload/tests/vm-preload.sh "$(mktemp -d)"
 suite preload-nofamily sh tools/lib/spisock-preload/tests/vm-nofamily.sh
 
+# The data path's benchmark, short: counters and tracepoints against the
+# targets of Documentation/networking/spisock-bench.rst, never wall-clock
+# time (make bench runs the full one).
+bench_quick() {
+	if ! sh tools/testing/vm/radio-up --ko "$SPISOCK_SIM_KO" --simd "$SPISOCK_SIMD" \
+		--config tools/spisock/bench/bench.conf --time-factor 0.1 \
+		--stack "$b" --ctl build/tools/spisockctl \
+		--link spisock-sim:spisock-sim-pass -- \
+		sh tools/spisock/bench/vm-bench.sh build/bench/spisock-bench \
+		"$benchraw" -m 2 -u 200 -n 50 -c 1 -i 4 >&2; then
+		printf '1..1\nnot ok 1 - bench: the radio or spisock-bench failed\n'
+		return 1
+	fi
+	/usr/bin/python3 tools/spisock/bench/bench-report.py check "$benchraw"
+}
+if [ "$target" = 6.1 ]; then
+	benchraw=$(mktemp -d)
+	suite bench bench_quick
+	cp "$benchraw/spisock.json" "$results/bench-spisock.json" 2>/dev/null
+fi
+
 if [ "$target" = 6.12 ]; then
 	suite debug-features sh scripts/vm-debug-features.sh
 fi

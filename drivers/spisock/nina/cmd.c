@@ -244,16 +244,18 @@ static long nina_tick(struct nina_radio *r)
 /*
  * Queued commands first (a syscall waits for each), then one pass over the
  * sockets that need the bus, then the status tick; sleep until the
- * earliest socket or the tick is due.
+ * earliest socket or the tick is due, on an hrtimer: a socket's next poll
+ * within 2 ms of data must not wait for the next jiffy (4 or 10 ms).
  */
 static int nina_worker(void *data)
 {
 	struct nina_radio *r = data;
-	long timeout = MAX_SCHEDULE_TIMEOUT;
+	ktime_t timeout = KTIME_MAX;
+	long tick;
 
 	while (!kthread_should_stop()) {
-		wait_event_interruptible_timeout(r->worker_wq,
-						 nina_worker_due(r), timeout);
+		wait_event_interruptible_hrtimeout(r->worker_wq,
+						   nina_worker_due(r), timeout);
 		nina_run_queue(r);
 		if (READ_ONCE(r->loss))
 			nina_loss_recover(r);
@@ -261,7 +263,10 @@ static int nina_worker(void *data)
 		r->kick = false;
 		spin_unlock(&r->lock);
 		timeout = nina_poll_pass(r);
-		timeout = min(timeout, nina_tick(r));
+		tick = nina_tick(r);
+		if (tick != MAX_SCHEDULE_TIMEOUT)
+			timeout = min_t(ktime_t, timeout,
+					jiffies_to_nsecs(tick));
 	}
 	return 0;
 }

@@ -91,12 +91,13 @@ struct task_struct;
  * @state: see &enum nina_sock_state
  * @want: SPISOCK_WANT_* interest, under the radio's lock
  * @want_at: jiffies of the last recorded interest
- * @next_poll: jiffies before which the worker leaves the socket alone
+ * @next_poll: ktime_get_ns() before which the worker leaves the socket alone
  * @interval_ms: current back-off interval
  * @kick: serve at the next pass regardless of back-off
  * @closing: released by the core; flush, then SOCKET_CLOSE
  * @close_by: jiffies after which a close stops flushing
  * @rx_eof: the chip reported the peer's FIN
+ * @rx_more: the last SOCKET_RECV came back full: read on without a poll
  * @opts: the NINA_OPT_* options the chip socket has now
  *
  * Freed only by the worker (after SOCKET_CLOSE) or, once the worker has
@@ -112,12 +113,13 @@ struct nina_sock {
 	u8 state;
 	unsigned int want;
 	unsigned long want_at;
-	unsigned long next_poll;
+	u64 next_poll;
 	unsigned int interval_ms;
 	bool kick;
 	bool closing;
 	unsigned long close_by;
 	bool rx_eof;
+	bool rx_more;
 	u8 opts;
 };
 
@@ -350,7 +352,7 @@ int nina_sock_push_opts(struct nina_radio *r, struct nina_sock *ns,
 void nina_fd_release(struct nina_radio *r, struct nina_sock *ns);
 
 /* poll.c: the worker's side of the sockets */
-long nina_poll_pass(struct nina_radio *r);
+ktime_t nina_poll_pass(struct nina_radio *r);
 void nina_loss_recover(struct nina_radio *r);
 
 /* ops.c */

@@ -53,15 +53,17 @@ bool nina_activity_due(const struct nina_activity *a)
  * @progress: the look moved data or changed state
  * @ceiling_ms: the longest interval (poll_ceiling_ms); 0 counts as 1
  *
- * Return: 2 ms after progress (more is likely to follow), else double, within
- * [1, @ceiling_ms].
+ * After progress more is likely to follow, and the next look must come
+ * within 2 ms (DESIGN.md): 1 ms leaves the worker's wake-up its margin.
+ *
+ * Return: 1 ms after progress, else double, within [1, @ceiling_ms].
  */
 unsigned int nina_next_interval(unsigned int cur_ms, bool progress,
 				unsigned int ceiling_ms)
 {
 	ceiling_ms = max(ceiling_ms, 1U);
 	if (progress)
-		return min(2U, ceiling_ms);
+		return 1;
 	return clamp(cur_ms * 2, 1U, ceiling_ms);
 }
 

@@ -85,7 +85,7 @@ static void nina_test_interval(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nina_next_interval(16, false, 50), 32);
 	KUNIT_EXPECT_EQ(test, nina_next_interval(32, false, 50), 50);
 	/* progress: look again soon */
-	KUNIT_EXPECT_EQ(test, nina_next_interval(50, true, 50), 2);
+	KUNIT_EXPECT_EQ(test, nina_next_interval(50, true, 50), 1);
 	/* never 0 (a busy loop), never above the ceiling */
 	KUNIT_EXPECT_EQ(test, nina_next_interval(0, false, 50), 1);
 	KUNIT_EXPECT_EQ(test, nina_next_interval(8, false, 0), 1);

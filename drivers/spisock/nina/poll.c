@@ -8,9 +8,10 @@
  * A socket is polled while someone showed interest in the last second or
  * still waits on it (blocked call, poll/select, epoll), while it has data to
  * send, or while it connects or closes. After a poll that found something
- * the next comes within 2 ms; each miss doubles the interval up to
- * poll_ceiling_ms. Bursts need no polls: SENDs follow each other while the
- * chip takes them whole, RECVs while they come back full.
+ * the next comes within 2 ms (after 1 ms, on an hrtimer); each miss doubles
+ * the interval up to poll_ceiling_ms. Bursts need no polls: SENDs follow
+ * each other while the chip takes them whole, RECVs while they come back
+ * full (also across passes).
  *
  * Transport failures (no answer, malformed reply) are the radio's, not the
  * socket's: the socket is simply tried again later. Errors the chip reports
@@ -238,6 +239,7 @@ static int nina_rx_stream_one(struct nina_radio *r, struct nina_sock *ns,
 		return 0;
 	lsize = cpu_to_le16(size);
 	ret = nina_w(r, &req, NINA_SOCKET_RECV, p, 2);
+	ns->rx_more = false;
 	if (ret != 1 || req.out[0].len > size) {
 		kfree_skb(skb);
 		return -NINA_RETRY;
@@ -259,6 +261,8 @@ static int nina_rx_stream_one(struct nina_radio *r, struct nina_sock *ns,
 	spisock_rx_skb(ns->sk, skb, NULL);
 	nina_count(r, &r->stats.sock_rx_bytes, ret);
 	*more = ret == size;
+	/* Kept while the host has no room: the chip still holds more. */
+	ns->rx_more = *more;
 	return ret;
 }
 
@@ -304,9 +308,17 @@ static int nina_rx(struct nina_radio *r, struct nina_sock *ns)
 	int i, ret, flags, progress = 0;
 	bool more = true;
 
-	flags = nina_w_poll(r, ns);
-	if (flags < 0 || !(flags & (NINA_POLL_RD | NINA_POLL_FAIL)))
-		return 0;
+	/*
+	 * The last stream read came back full, so the chip holds more: read
+	 * on at once, also after the host queue was full meanwhile (no POLL
+	 * between two full RECVs). Should the chip have run dry, the empty
+	 * RECV and its SOCKET_ERRNO cost one command more than the POLL.
+	 */
+	if (!(ns->rx_more && ns->type == SOCK_STREAM)) {
+		flags = nina_w_poll(r, ns);
+		if (flags < 0 || !(flags & (NINA_POLL_RD | NINA_POLL_FAIL)))
+			return 0;
+	}
 	for (i = 0; i < NINA_BURST && more && !ns->rx_eof; i++) {
 		more = false;
 		ret = ns->type == SOCK_DGRAM ? nina_rx_dgram_one(r, ns, &more) :
@@ -555,7 +567,8 @@ static void nina_backoff(struct nina_radio *r, struct nina_sock *ns,
 
 	spin_lock(&r->lock);
 	ns->interval_ms = nina_next_interval(ns->interval_ms, progress, ceiling);
-	ns->next_poll = jiffies + msecs_to_jiffies(ns->interval_ms);
+	/* In ns, not jiffies: 1 ms must stay 1 ms at HZ=100 or 250. */
+	ns->next_poll = ktime_get_ns() + (u64)ns->interval_ms * NSEC_PER_MSEC;
 	spin_unlock(&r->lock);
 	trace_spisock_poll(nina_name(r), ns->fd, progress, ns->interval_ms);
 	if (progress)
@@ -565,21 +578,22 @@ static void nina_backoff(struct nina_radio *r, struct nina_sock *ns,
 }
 
 /* How long the worker may sleep: until the earliest socket is due. */
-static long nina_poll_timeout(struct nina_radio *r)
+static ktime_t nina_poll_timeout(struct nina_radio *r)
 {
 	unsigned long now = jiffies;
-	long timeout = MAX_SCHEDULE_TIMEOUT;
+	u64 tnow = ktime_get_ns();
+	ktime_t timeout = KTIME_MAX;
 	struct nina_sock *ns;
 
 	spin_lock(&r->lock);
 	list_for_each_entry(ns, &r->socks, node) {
 		if (!nina_sock_active(ns, now))
 			continue;
-		if (ns->kick || !time_before(now, ns->next_poll)) {
+		if (ns->kick || tnow >= ns->next_poll) {
 			timeout = 0;
 			break;
 		}
-		timeout = min_t(long, timeout, ns->next_poll - now);
+		timeout = min_t(ktime_t, timeout, ns->next_poll - tnow);
 	}
 	spin_unlock(&r->lock);
 	return timeout;
@@ -590,12 +604,13 @@ static long nina_poll_timeout(struct nina_radio *r)
  * @r: the radio
  *
  * Context: the worker thread only.
- * Return: jiffies until the next socket is due (MAX_SCHEDULE_TIMEOUT: none).
+ * Return: how long until the next socket is due (KTIME_MAX: none).
  */
-long nina_poll_pass(struct nina_radio *r)
+ktime_t nina_poll_pass(struct nina_radio *r)
 {
 	struct nina_sock *due[NINA_PASS_MAX];
 	unsigned long now = jiffies;
+	u64 tnow = ktime_get_ns();
 	struct nina_sock *ns;
 	unsigned int i, n = 0;
 
@@ -605,7 +620,7 @@ long nina_poll_pass(struct nina_radio *r)
 			break;
 		if (!nina_sock_active(ns, now))
 			continue;
-		if (ns->kick || !time_before(now, ns->next_poll)) {
+		if (ns->kick || tnow >= ns->next_poll) {
 			ns->kick = false;
 			due[n++] = ns;
 		}

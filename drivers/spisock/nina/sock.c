@@ -406,7 +406,7 @@ void nina_sock_want(struct spisock_dev *sdev, struct sock *sk,
 	if ((ns->want & mask) != mask ||
 	    time_after(now, ns->want_at + HZ)) {
 		ns->interval_ms = 1;
-		ns->next_poll = now;
+		ns->next_poll = 0;	/* due at once */
 		r->kick = true;
 		wake = true;
 	}

@@ -850,7 +850,7 @@ static int sock_fd(struct nina_model *m, struct csock *s)
 
 static struct csock *sock_alloc(struct nina_model *m, int type)
 {
-	int one = 1, buf = 5744;	/* lwIP TCP window / send buffer */
+	int one = 1, buf = (int)m->cfg.sock_buf;
 
 	for (int i = 0; i < m->nsockets; i++) {
 		struct csock *s = &m->sk[i];
@@ -866,8 +866,11 @@ static struct csock *sock_alloc(struct nina_model *m, int type)
 			return NULL;
 		}
 		setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
-		setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+		/* Past rmem_max/wmem_max (the benchmark's 1 MiB) if allowed. */
+		if (setsockopt(s->fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)))
+			setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+		if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)))
+			setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
 		s->used = true;
 		s->type = type;
 		s->st = CSK_NEW;

@@ -70,6 +70,7 @@ void nina_config_defaults(struct nina_config *c)
 	c->turnaround_us = 150;
 	c->cmd_us = 50;
 	c->io_cmd_us = 100;
+	c->sock_buf = 5744;	/* lwIP's TCP window */
 	c->seed = 1;
 }
 
@@ -456,6 +457,7 @@ int nina_config_line(struct nina_config *c, const char *line, char *err,
 			{ "turnaround-us", offsetof(struct nina_config, turnaround_us) },
 			{ "cmd-us", offsetof(struct nina_config, cmd_us) },
 			{ "io-cmd-us", offsetof(struct nina_config, io_cmd_us) },
+			{ "sock-buf", offsetof(struct nina_config, sock_buf) },
 		};
 
 		for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {

@@ -103,6 +103,7 @@ struct nina_config {
 	int64_t time_value;
 	uint32_t spi_hz;
 	uint32_t turnaround_us, cmd_us, io_cmd_us;
+	uint32_t sock_buf;	/* SO_SNDBUF/SO_RCVBUF of the POSIX sockets */
 	bool realtime;
 	uint64_t seed;
 	int nap;

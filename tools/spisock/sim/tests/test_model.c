@@ -1058,6 +1058,46 @@ static void test_timing(void)
 	stop();
 }
 
+/*
+ * sock-buf: the model's POSIX sockets get that SO_SNDBUF/SO_RCVBUF. Bytes
+ * the chip takes from SENDs while the peer reads nothing show it.
+ */
+static size_t sock_buf_fill(const char **extra)
+{
+	static const char chunk[4000];
+	struct sockaddr_in sa;
+	uint16_t port;
+	int lfd = tcp_listener(&port), fd, cfd, n;
+	size_t total = 0;
+
+	start(extra, 0);
+	join("OpenCafe", NULL);
+	fd = sk_socket(1);
+	sk_nonblock(fd, 1);
+	sk_connect(fd, B(127, 0, 0, 1), port);
+	sk_poll_wait(fd, 2);
+	cfd = accept_tmo(lfd, 1000, &sa);
+	while ((n = sk_send(fd, chunk, sizeof(chunk))) > 0 && total < (8u << 20))
+		total += n;
+	sk_close(fd);
+	stop();
+	if (cfd >= 0)
+		close(cfd);
+	close(lfd);
+	return total;
+}
+
+static void test_sock_buf(void)
+{
+	const char *big[] = { "sock-buf 1048576", NULL };
+	size_t a = sock_buf_fill(NULL), b = sock_buf_fill(big);
+
+	ok(a > 0 && a < (512u << 10),
+	   "sock-buf: default (5744) buffers take %zu bytes unread", a);
+	ok(b >= 2 * a && b >= (1u << 20),
+	   "sock-buf 1048576: the chip takes %zu bytes unread", b);
+}
+
 /* ---------------------------------------------------------------- (f) */
 
 static int fault(const char *rule)
@@ -1263,6 +1303,7 @@ int main(void)
 	test_udp();
 	test_limits_linkloss();
 	test_timing();
+	test_sock_buf();
 	test_faults();
 	test_config();
 	close(mapfd);

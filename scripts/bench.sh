@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: the data path's benchmark (Documentation/networking/spisock-bench.rst).
+# Boots Debian's stock 6.1 under QEMU with the simulated radio (the debug kernel would
+# distort the timings), runs tools/spisock/bench/spisock-bench over the radio and over
+# AF_INET loopback, and writes bench/results.json, bench/throughput.png and BENCHMARKS.md.
+#
+#   scripts/bench.sh [--quick]     (--quick: the CI sizes, nothing written outside build/)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=0
+[ "${1:-}" = --quick ] && quick=1
+
+raw=build/bench/raw
+rm -rf "$raw"
+mkdir -p "$raw" bench
+args=(-m 16 -u 1500 -n 200 -c 5 -i 10)
+[ $quick = 1 ] && args=(-m 2 -u 200 -n 50 -c 1 -i 4)
+cmd="tools/testing/vm/run --kernel 6.1 --timeout 420 --radio --radio-config tools/spisock/bench/bench.conf --radio-time-factor 0.1 --out build -- sh tools/spisock/bench/vm-bench.sh build/bench/spisock-bench $raw ${args[*]}"
+start=$(date +%s)
+# shellcheck disable=SC2086 # $cmd is the word list printed in BENCHMARKS.md
+$cmd
+end=$(date +%s)
+echo "bench: the VM run took $((end - start)) s"
+export BENCH_META
+if [ $quick = 1 ]; then
+	python3 tools/spisock/bench/bench-report.py check "$raw"
+	exit
+fi
+BENCH_META="commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- drivers net include tools/spisock || echo '+changes'), $(date -u +%Y-%m-%d), the VM run took $((end - start)) s"
+python3 tools/spisock/bench/bench-report.py report "$raw" bench/results.json BENCHMARKS.md \
+	bench/throughput.png --command "$cmd"

@@ -1,0 +1,379 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn spisock-bench's raw output into figures and judge the targets.
+
+  bench-report.py report RAW_DIR RESULTS_JSON BENCHMARKS_MD PNG [--command CMD]
+  bench-report.py check RAW_DIR          (TAP: the counter targets only)
+
+RAW_DIR holds spisock.json, inet.json and params (status_interval_ms,
+poll_ceiling_ms), as tools/spisock/bench/vm-bench.sh writes them. Every
+figure is derived from counters (the driver's debugfs stats, the chip
+model's stats) and tracepoints, except the wall-clock and CPU figures.
+Documentation/networking/spisock-bench.rst explains each one.
+"""
+import json
+import os
+import subprocess
+import sys
+
+MIB = 1 << 20
+BULK = ("tcp-send", "tcp-recv")
+STREAMS = ("tcp-send", "tcp-recv", "udp-send", "udp-recv")
+
+
+def load(raw):
+    with open(os.path.join(raw, "spisock.json")) as f:
+        radio = {w["workload"]: w for w in json.load(f)}
+    inet = {}
+    p = os.path.join(raw, "inet.json")
+    if os.path.exists(p):
+        with open(p) as f:
+            inet = {w["workload"]: w for w in json.load(f)}
+    params = {"status_interval_ms": 2000, "poll_ceiling_ms": 50}
+    p = os.path.join(raw, "params")
+    if os.path.exists(p):
+        vals = open(p).read().split()
+        if len(vals) == 2:
+            params = {"status_interval_ms": int(vals[0]),
+                      "poll_ceiling_ms": int(vals[1])}
+    return radio, inet, params
+
+
+def bus_payload(w):
+    """Payload bytes the bus carried in the measured phase."""
+    d = w.get("driver", {})
+    if w["workload"] in ("tcp-send", "udp-send"):
+        return d.get("sock_tx_bytes", 0)
+    if w["workload"] in ("tcp-recv", "udp-recv"):
+        return d.get("sock_rx_bytes", 0)
+    return d.get("sock_tx_bytes", 0) + d.get("sock_rx_bytes", 0)
+
+
+def modeled_ns_at(m, hz):
+    """The model's time formula with the bus clocked at hz instead."""
+    spi = spi_hz(m)
+    return m["bus_ns"] * spi / hz + m.get("turnaround_ns", 0) + \
+        m.get("processing_ns", 0)
+
+
+def spi_hz(m):
+    return round(m["mosi_bytes"] * 8e9 / m["bus_ns"]) if m.get("bus_ns") else 0
+
+
+def figures(radio, inet, params):
+    fig = {}
+    for name, w in radio.items():
+        d, m = w.get("driver", {}), w.get("model", {})
+        f = {"wall_s": w["wall_s"]}
+        payload = bus_payload(w)
+        if name in STREAMS or name == "rr":
+            mib = payload / MIB if payload else 0
+            f["payload_bytes"] = payload
+            f["bus_bytes"] = m.get("mosi_bytes", 0)
+            f["payload_per_bus_byte"] = payload / m["mosi_bytes"] if m.get("mosi_bytes") else 0
+            f["spi_hz"] = spi_hz(m)
+            f["modeled_s"] = m.get("modeled_ns", 0) / 1e9
+            if f["modeled_s"]:
+                f["modeled_mbit_s"] = payload * 8 / f["modeled_s"] / 1e6
+                f["wire_ratio"] = f["modeled_mbit_s"] / (f["spi_hz"] / 1e6)
+            f["wall_mbit_s"] = w["payload_bytes"] * 8 / w["wall_s"] / 1e6
+            ref = inet.get(name)
+            if ref and ref["wall_s"]:
+                f["inet_wall_mbit_s"] = ref["payload_bytes"] * 8 / ref["wall_s"] / 1e6
+                f["ratio_to_inet"] = f["wall_mbit_s"] / f["inet_wall_mbit_s"]
+                f["inet_cpu_s_per_mib"] = ref["cpu_s"] / (ref["payload_bytes"] / MIB)
+            app_mib = w["payload_bytes"] / MIB
+            f["cpu_s_per_mib"] = (w["cpu_s"] + w["worker_cpu_s"]) / app_mib
+            if mib:
+                f["transactions_per_mib"] = m.get("transactions", 0) / mib
+                f["commands_per_mib"] = {k[4:]: v / mib for k, v in d.items()
+                                         if k.startswith("cmd_")}
+            f["modeled_mbit_s_by_clock"] = {
+                str(mhz): payload * 8 / modeled_ns_at(m, mhz * 1e6) * 1e3
+                for mhz in range(1, 11)} if m.get("bus_ns") else {}
+            if "trace" in w:
+                f["trace"] = w["trace"]
+        if name == "rr":
+            f["p50_us"], f["p99_us"] = w["p50_us"], w["p99_us"]
+            ref = inet.get("rr")
+            if ref:
+                f["inet_p50_us"], f["inet_p99_us"] = ref["p50_us"], ref["p99_us"]
+        if name == "connect":
+            f["per_s"] = w["per_s"]
+            f["failed"] = w["failed"]
+            ref = inet.get("connect")
+            if ref:
+                f["inet_per_s"] = ref["per_s"]
+        if name.startswith("idle"):
+            secs = w["wall_s"]
+            sock_cmds = sum(v for k, v in d.items() if k.startswith("cmd_SOCKET_"))
+            f["readers"] = w["readers"]
+            f["status_cmds"] = d.get("cmd_GET_CONN_STATUS", 0)
+            f["status_per_s"] = f["status_cmds"] / secs
+            f["status_per_interval"] = f["status_per_s"] * params["status_interval_ms"] / 1000
+            f["socket_cmds"] = sock_cmds
+            f["poll_cmds"] = d.get("cmd_SOCKET_POLL", 0)
+            f["poll_per_s"] = f["poll_cmds"] / secs
+            f["poll_per_s_per_reader"] = f["poll_per_s"] / w["readers"] if w["readers"] else 0
+        if name in ("udp-send", "udp-recv"):
+            for k in ("datagrams_sent", "datagrams_received", "datagrams_wanted"):
+                if k in w:
+                    f[k] = w[k]
+        fig[name] = f
+    return fig
+
+
+def targets(fig, params, with_gap=True):
+    """(name, passed, measured) for each target of issue 9 §3."""
+    t = []
+    for name in BULK:
+        f = fig.get(name)
+        if not f:
+            t.append((f"{name}: measured", False, "missing"))
+            continue
+        t.append((f"{name}: payload per bus byte >= 97%",
+                  f["payload_per_bus_byte"] >= 0.97,
+                  f"{100 * f['payload_per_bus_byte']:.2f}%"))
+        t.append((f"{name}: modeled throughput >= 88% of the wire rate",
+                  f.get("wire_ratio", 0) >= 0.88,
+                  f"{100 * f.get('wire_ratio', 0):.2f}% ({f.get('modeled_mbit_s', 0):.3f} Mbit/s at {f['spi_hz'] / 1e6:g} MHz)"))
+        tr = f.get("trace")
+        if tr is not None:
+            what = "SENDs" if name == "tcp-send" else "RECVs"
+            t.append((f"{name}: no POLL between two full {what}",
+                      tr["polls_between_full"] == 0,
+                      f"{tr['polls_between_full']} (of {tr['sends'] + tr['recvs']} {what}; {tr['short_sends'] + tr['short_recvs']} short)"))
+        else:
+            t.append((f"{name}: tracepoints read", False, "no trace"))
+    i0 = fig.get("idle0")
+    if i0:
+        t.append(("idle, no interest: zero socket commands", i0["socket_cmds"] == 0,
+                  f"{i0['socket_cmds']:.0f} in {i0['wall_s']:.1f} s"))
+        t.append(("idle, no interest: at most one status command per status interval",
+                  i0["status_cmds"] <= i0["wall_s"] * 1000 // params["status_interval_ms"] + 1,
+                  f"{i0['status_cmds']:.0f} in {i0['wall_s']:.1f} s ({params['status_interval_ms']} ms interval)"))
+    for n in ("idle1", "idle8"):
+        f = fig.get(n)
+        if f:
+            # 20 per second, plus one per reader for a window that
+            # starts right before a poll and ends right after one.
+            t.append((f"{n}: at most 20 polls per second per idle blocked reader",
+                      f["poll_cmds"] <= f["readers"] * (20 * f["wall_s"] + 1),
+                      f"{f['poll_per_s_per_reader']:.2f}/s per reader ({f['readers']} readers)"))
+    if with_gap:
+        for name in ("rr", "tcp-recv"):
+            tr = fig.get(name, {}).get("trace")
+            if tr:
+                t.append((f"{name}: next poll within 2 ms after a poll that found data",
+                          tr["gaps_over_2ms"] == 0,
+                          f"{tr['gaps_over_2ms']} of {tr['gaps']} over 2 ms, {tr.get('late_polls', 0)} of them ended by a POLL (p50 {tr['gap_p50_ms']:.2f} ms, p99 {tr['gap_p99_ms']:.2f} ms, max {tr['gap_max_ms']:.2f} ms)"))
+    return t
+
+
+def check(raw):
+    radio, inet, params = load(raw)
+    fig = figures(radio, inet, params)
+    # The 2 ms re-poll target is left out of CI (see BENCHMARKS.md).
+    res = targets(fig, params, with_gap=False)
+    print("TAP version 13")
+    print(f"1..{len(res)}")
+    fails = 0
+    for i, (name, ok, measured) in enumerate(res, 1):
+        print(f"{'ok' if ok else 'not ok'} {i} {name} # measured {measured}")
+        fails += not ok
+    return 1 if fails else 0
+
+
+def pct(x):
+    return f"{100 * x:.1f}%"
+
+
+def write_plot(fig, png):
+    data = png + ".dat"
+    with open(data, "w") as f:
+        f.write("# MHz wire tcp-send tcp-recv udp-send udp-recv (modeled Mbit/s)\n")
+        for mhz in range(1, 11):
+            row = [str(mhz), str(mhz)]
+            for n in STREAMS:
+                row.append(f"{fig.get(n, {}).get('modeled_mbit_s_by_clock', {}).get(str(mhz), 0):.4f}")
+            f.write(" ".join(row) + "\n")
+    script = f"""
+set terminal png size 900,600
+set output '{png}'
+set title 'spisock over the simulated nina-fw radio: modeled bus-limited throughput'
+set xlabel 'SPI clock (MHz)'
+set ylabel 'payload throughput (Mbit/s)'
+set xrange [1:10]
+set yrange [0:10.5]
+set xtics 1
+set grid
+set key top left
+set arrow from 8,0 to 8,10.5 nohead dashtype 2
+set label 'shipped rate (8 MHz)' at 8.1,1
+plot '{data}' using 1:2 with lines title 'wire rate (clock / 8)', \\
+     '' using 1:3 with linespoints title 'TCP send', \\
+     '' using 1:4 with linespoints title 'TCP receive', \\
+     '' using 1:5 with linespoints title 'UDP send (1472 B)', \\
+     '' using 1:6 with linespoints title 'UDP receive (1472 B)'
+"""
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    os.unlink(data)
+
+
+def write_md(fig, tg, params, md, png, command, meta):
+    L = []
+    a = L.append
+    a("# spisock benchmarks")
+    a("")
+    a("Produced by `make bench` (" + meta + "); do not edit by hand: "
+      "`tools/spisock/bench/bench-report.py` writes this file from "
+      "`bench/results.json`. What each figure means and how it is computed: "
+      "[Documentation/networking/spisock-bench.rst](Documentation/networking/spisock-bench.rst).")
+    a("")
+    a("**Modeled figures are bus ceilings.** They come from the chip model's "
+      "timing model with its default parameters (8 MHz SPI clock, 150 µs "
+      "turnaround per transaction, 50 µs per command, 100 µs per "
+      "SEND/RECV): the time the bus would need to carry exactly the "
+      "commands the driver issued. On hardware the ESP32's lwIP and Wi-Fi "
+      "(a 5744-byte TCP window) bound real throughput well below them. "
+      "Wall-clock figures are from a QEMU TCG guest on a shared 2-core "
+      "machine, where the simulated radio costs several context switches "
+      "per transaction: they compare the two families in the same run, "
+      "nothing more.")
+    a("")
+    a("Every figure below was produced by one command (`scripts/bench.sh`, "
+      "which `make bench` runs after building), and derived from its raw "
+      "output by the second:")
+    a("")
+    a("```sh")
+    a(command)
+    a("tools/spisock/bench/bench-report.py report build/bench/raw bench/results.json BENCHMARKS.md bench/throughput.png")
+    a("```")
+    a("")
+    a("## Targets (issue 9 §3)")
+    a("")
+    a("| target | measured | |")
+    a("| --- | --- | --- |")
+    for name, ok, measured in tg:
+        a(f"| {name} | {measured} | {'met' if ok else '**not met**'} |")
+    a("")
+    a("The re-poll target is measured from the `spisock_poll` tracepoint of a "
+      "poll that found data to the start of that socket's next command "
+      "(`spisock_cmd`), in kernel time. The worker schedules that poll 1 ms "
+      "later on an hrtimer; a gap ended by another command (the "
+      "application's next request, or a read after a full host queue "
+      "drained) is not the worker's schedule. The guest is a QEMU TCG "
+      "machine on a shared host, whose stalls (its kernel logs "
+      "\"hrtimer: interrupt took … ns\" during these runs) fall into the "
+      "kernel-time gaps; so CI checks the counter targets only and leaves "
+      "this one to `make bench`.")
+    a("")
+    a("## Throughput")
+    a("")
+    a("| workload | payload per bus byte | modeled Mbit/s | of wire rate | wall Mbit/s | AF_INET wall Mbit/s | ratio to AF_INET | host CPU s/MiB (AF_INET) |")
+    a("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for n in STREAMS:
+        f = fig.get(n)
+        if not f:
+            continue
+        a(f"| {n} | {pct(f['payload_per_bus_byte'])} | {f.get('modeled_mbit_s', 0):.3f} | "
+          f"{pct(f.get('wire_ratio', 0))} | {f['wall_mbit_s']:.3f} | "
+          f"{f.get('inet_wall_mbit_s', 0):.1f} | {f.get('ratio_to_inet', 0):.5f} | "
+          f"{f['cpu_s_per_mib']:.3f} ({f.get('inet_cpu_s_per_mib', 0):.4f}) |")
+    a("")
+    a("UDP: " + ", ".join(f"{n}: {fig[n].get('datagrams_received', 0)} of "
+                          f"{fig[n].get('datagrams_sent', fig[n].get('datagrams_wanted', 0))} datagrams arrived"
+                          for n in ("udp-send", "udp-recv") if n in fig) + ".")
+    a("")
+    a("## Bus activity per MiB of payload")
+    a("")
+    a("| workload | transactions/MiB | commands/MiB by opcode | short SENDs/RECVs (trace) |")
+    a("| --- | --- | --- | --- |")
+    for n in STREAMS:
+        f = fig.get(n)
+        if not f:
+            continue
+        cmds = ", ".join(f"{k} {v:.1f}" for k, v in sorted(f.get("commands_per_mib", {}).items()))
+        tr = f.get("trace", {})
+        a(f"| {n} | {f.get('transactions_per_mib', 0):.1f} | {cmds} | "
+          f"{tr.get('short_sends', 0)} of {tr.get('sends', 0)} SENDs, "
+          f"{tr.get('short_recvs', 0)} of {tr.get('recvs', 0)} RECVs |")
+    a("")
+    a("## Latency and connections")
+    a("")
+    r, c = fig.get("rr", {}), fig.get("connect", {})
+    a("| figure | spisock | AF_INET |")
+    a("| --- | --- | --- |")
+    a(f"| 64-byte request/response p50 (µs, wall) | {r.get('p50_us', 0):.0f} | {r.get('inet_p50_us', 0):.1f} |")
+    a(f"| 64-byte request/response p99 (µs, wall) | {r.get('p99_us', 0):.0f} | {r.get('inet_p99_us', 0):.1f} |")
+    if r.get("modeled_s"):
+        a(f"| request/response: modeled bus time per round trip (µs) | {r['modeled_s'] * 1e6 / max(1, fig['rr'].get('payload_bytes', 1) / 128):.0f} | |")
+    a(f"| connections set up per second (wall) | {c.get('per_s', 0):.1f} | {c.get('inet_per_s', 0):.1f} |")
+    for name in ("rr", "tcp-recv"):
+        tr = fig.get(name, {}).get("trace")
+        if tr:
+            a(f"| {name}: poll→next socket command after a hit, p50/p99/max (ms, kernel) | "
+              f"{tr['gap_p50_ms']:.2f} / {tr['gap_p99_ms']:.2f} / {tr['gap_max_ms']:.2f} | |")
+    a("")
+    a("## Idle bus")
+    a("")
+    a(f"Status interval {params['status_interval_ms']} ms, poll ceiling {params['poll_ceiling_ms']} ms.")
+    a("")
+    a("| case | seconds | status commands/s | socket commands | POLL/s | POLL/s per reader |")
+    a("| --- | --- | --- | --- | --- | --- |")
+    for n, label in (("idle0", "no socket interest (one idle connection)"),
+                     ("idle1", "1 idle blocked reader"), ("idle8", "8 idle blocked readers")):
+        f = fig.get(n)
+        if f:
+            a(f"| {label} | {f['wall_s']:.1f} | {f['status_per_s']:.2f} | {f['socket_cmds']:.0f} | "
+              f"{f['poll_per_s']:.2f} | {f['poll_per_s_per_reader']:.2f} |")
+    a("")
+    a("## Modeled throughput against the SPI clock")
+    a("")
+    a(f"![modeled throughput against SPI clock]({os.path.basename(os.path.dirname(png))}/{os.path.basename(png)})")
+    a("")
+    a("Computed from the measured commands with the model's formula "
+      "(bus time at the clock, plus turnaround and processing per "
+      "transaction and command); 8 MHz is the shipped rate.")
+    a("")
+    a("| MHz | " + " | ".join(STREAMS) + " |")
+    a("| --- |" + " --- |" * len(STREAMS))
+    for mhz in range(1, 11):
+        a(f"| {mhz} | " + " | ".join(
+            f"{fig.get(n, {}).get('modeled_mbit_s_by_clock', {}).get(str(mhz), 0):.3f}" for n in STREAMS) + " |")
+    a("")
+    with open(md, "w") as f:
+        f.write("\n".join(L))
+
+
+def report(raw, results, md, png, command):
+    radio, inet, params = load(raw)
+    fig = figures(radio, inet, params)
+    tg = targets(fig, params)
+    meta = os.environ.get("BENCH_META", "")
+    os.makedirs(os.path.dirname(os.path.abspath(results)), exist_ok=True)
+    with open(results, "w") as f:
+        json.dump({"meta": meta, "command": command, "params": params,
+                   "targets": [{"target": n, "met": ok, "measured": m} for n, ok, m in tg],
+                   "figures": fig, "raw": {"spisock": radio, "inet": inet}},
+                  f, indent=1, sort_keys=True)
+        f.write("\n")
+    write_plot(fig, png)
+    write_md(fig, tg, params, md, png, command, meta)
+    for n, ok, m in tg:
+        print(f"bench: {'met    ' if ok else 'NOT MET'} {n}: {m}")
+    return 0
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[1] == "check":
+        return check(argv[2])
+    if len(argv) >= 6 and argv[1] == "report":
+        command = argv[7] if len(argv) >= 8 and argv[6] == "--command" else "make bench"
+        return report(argv[2], argv[3], argv[4], argv[5], command)
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

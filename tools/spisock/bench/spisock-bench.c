@@ -1,0 +1,1026 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * spisock-bench: the data path's figures (Documentation/networking/
+ * spisock-bench.rst). Runs workloads over AF_SPISOCK (the simulated radio)
+ * or AF_INET (loopback, the reference) and prints one JSON object per
+ * workload: wall time, host CPU time and, over the radio, the deltas of the
+ * driver's counters (debugfs), of the chip model's counters (bus bytes,
+ * transactions, commands per opcode, modeled time) and what the
+ * tracepoints showed. It prints figures; it judges nothing (bench-check
+ * does that).
+ *
+ *   spisock-bench [-f spisock|inet] [-m MIB] [-u DGRAMS] [-n ROUNDS]
+ *                 [-c SECS] [-i SECS] [-r RADIO] [-S SOCK] WORKLOAD...
+ *
+ * Workloads: tcp-send tcp-recv udp-send udp-recv rr connect idle0 idle1
+ * idle8. Peers are AF_INET sockets on 127.0.0.1 in this process; the chip
+ * model reaches them over loopback.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/spisock.h>
+
+#define TRACEFS		"/sys/kernel/tracing"
+#define MAX_KV		256
+#define RECV_MAX	4076	/* nina-fw's largest SOCKET_RECV */
+#define SEND_MAX	4000	/* the driver's largest SOCKET_SEND */
+#define UDP_PAYLOAD	1472
+#define RR_SIZE		64
+#define IDLE_READERS	8
+
+struct kv {
+	int n;
+	char key[MAX_KV][40];
+	double val[MAX_KV];
+};
+
+static struct {
+	int family;		/* socket family under test */
+	bool radio;		/* AF_SPISOCK: read the radio's counters */
+	const char *fam_name;
+	const char *radio_name;
+	const char *sim_sock;
+	unsigned int mib, dgrams, rounds, conn_secs, idle_secs;
+	bool first;
+} cfg = {
+	.fam_name = "spisock",
+	.radio_name = "nina0",
+	.sim_sock = "/tmp/spisock-simd-spisock-sim0.sock",
+	.mib = 16, .dgrams = 4000, .rounds = 1000, .conn_secs = 5,
+	.idle_secs = 10, .first = true,
+};
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "spisock-bench: ");
+	vfprintf(stderr, fmt, ap);
+	if (errno)
+		fprintf(stderr, ": %s", strerror(errno));
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* --- counters ----------------------------------------------------------- */
+
+static void kv_parse(struct kv *kv, const char *text)
+{
+	const char *p = text;
+	char key[40];
+	double v;
+	int used;
+
+	kv->n = 0;
+	while (*p && kv->n < MAX_KV) {
+		if (sscanf(p, "%39s %lf%n", key, &v, &used) == 2) {
+			snprintf(kv->key[kv->n], sizeof(kv->key[0]), "%s", key);
+			kv->val[kv->n++] = v;
+		}
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		p++;
+	}
+}
+
+static double kv_get(const struct kv *kv, const char *key)
+{
+	for (int i = 0; i < kv->n; i++)
+		if (!strcmp(kv->key[i], key))
+			return kv->val[i];
+	return 0;
+}
+
+static void kv_read_file(struct kv *kv, const char *path)
+{
+	static char buf[16384];
+	int fd = open(path, O_RDONLY);
+	ssize_t n, len = 0;
+
+	if (fd < 0)
+		die("open %s", path);
+	while ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = 0;
+	kv_parse(kv, buf);
+}
+
+/* The chip model's counters, from its stats socket. */
+static void kv_read_sim(struct kv *kv)
+{
+	static char buf[16384];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	ssize_t n, len = 0;
+	int fd;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", cfg.sim_sock);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		die("chip model stats %s", cfg.sim_sock);
+	while ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = 0;
+	kv_parse(kv, buf);
+}
+
+/* CPU seconds of the radio's worker thread (0 without a radio). */
+static double worker_cpu(void)
+{
+	char path[300], comm[64], want[64], stat[1024];
+	static int pid;
+	unsigned long ut, st;
+	struct dirent *d;
+	DIR *dir;
+	FILE *f;
+
+	if (!cfg.radio)
+		return 0;
+	if (!pid) {
+		snprintf(want, sizeof(want), "spisock-%s", cfg.radio_name);
+		dir = opendir("/proc");
+		while (dir && (d = readdir(dir))) {
+			snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+			f = fopen(path, "r");
+			if (!f)
+				continue;
+			if (fgets(comm, sizeof(comm), f)) {
+				comm[strcspn(comm, "\n")] = 0;
+				if (!strcmp(comm, want))
+					pid = atoi(d->d_name);
+			}
+			fclose(f);
+		}
+		if (dir)
+			closedir(dir);
+		if (!pid)
+			return 0;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f || !fgets(stat, sizeof(stat), f))
+		die("%s", path);
+	fclose(f);
+	/* utime and stime are fields 14 and 15; comm (field 2) has no spaces */
+	if (sscanf(strrchr(stat, ')') + 2,
+		   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+		   &ut, &st) != 2)
+		die("parse %s", path);
+	return (double)(ut + st) / sysconf(_SC_CLK_TCK);
+}
+
+static double proc_cpu(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+/* --- tracing ------------------------------------------------------------ */
+
+static void tracefs_write(const char *file, const char *val)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), TRACEFS "/%s", file);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd < 0 || write(fd, val, strlen(val)) < 0)
+		die("%s", path);
+	close(fd);
+}
+
+static bool tracing;
+
+static void trace_start(void)
+{
+	if (!cfg.radio)
+		return;
+	tracing = !access(TRACEFS "/events/spisock/enable", W_OK);
+	if (!tracing)
+		return;
+	tracefs_write("tracing_on", "0");
+	tracefs_write("buffer_size_kb", "8192");
+	tracefs_write("trace", "");
+	tracefs_write("events/spisock/spisock_cmd/enable", "1");
+	tracefs_write("events/spisock/spisock_poll/enable", "1");
+	tracefs_write("tracing_on", "1");
+}
+
+struct trace_fig {
+	unsigned long recvs, short_recvs, sends, short_sends;
+	unsigned long hits, gaps, gaps_over_2ms, polls_between_full;
+	unsigned long late_polls;	/* gaps over 2 ms ended by a POLL */
+	double gap_max_ms, gap_p50_ms, gap_p99_ms;
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Read the trace: RECV/SEND lengths (full or short), POLL commands between
+ * two full SENDs or two full RECVs, and the gap between a poll that found
+ * something and the next socket command (the benchmark has one busy socket
+ * at a time, so every socket command is that socket's).
+ */
+static void trace_stop(const char *workload, struct trace_fig *tf)
+{
+	static double gaps[1 << 16];
+	const char *keep = getenv("SPISOCK_BENCH_TRACE_DIR");
+	char line[512], name[40];
+	FILE *copy = NULL;
+	bool hit_open = false, last_full_io = false, poll_since = false;
+	double hit_ts = 0, ts;
+	unsigned int op, req, reply, progress;
+	unsigned long long ns;
+	FILE *f;
+
+	memset(tf, 0, sizeof(*tf));
+	if (!tracing)
+		return;
+	tracefs_write("tracing_on", "0");
+	f = fopen(TRACEFS "/trace", "r");
+	if (!f)
+		die(TRACEFS "/trace");
+	if (keep) {
+		snprintf(line, sizeof(line), "%s/%s-%s.trace", keep,
+			 cfg.fam_name, workload);
+		copy = fopen(line, "w");
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, ": spisock_");
+		char *q;
+
+		if (copy)
+			fputs(line, copy);
+
+		if (!p || line[0] == '#')
+			continue;
+		/* the timestamp ends right before ": spisock_" */
+		*p = 0;
+		q = strrchr(line, ' ');
+		ts = q ? strtod(q + 1, NULL) : 0;
+		p += 2;
+		if (!strncmp(p, "spisock_poll:", 13)) {
+			q = strstr(p, "progress=");
+			progress = q ? atoi(q + 9) : 0;
+			if (progress) {
+				tf->hits++;
+				hit_open = true;
+				hit_ts = ts;
+			}
+			continue;
+		}
+		q = strstr(p, "op=0x");
+		if (strncmp(p, "spisock_cmd:", 12) || !q)
+			continue;
+		if (sscanf(q, "op=0x%x %39s req=%u reply=%u ns=%llu", &op,
+			   name, &req, &reply, &ns) != 5)
+			continue;
+		if (op < 0x70)
+			continue;	/* status and station commands */
+		if (hit_open) {
+			double start = ts - ns / 1e9;
+			double gap = (start - hit_ts) * 1e3;
+
+			if (gap < 0)
+				gap = 0;
+			if (tf->gaps < sizeof(gaps) / sizeof(gaps[0]))
+				gaps[tf->gaps] = gap;
+			tf->gaps++;
+			if (gap > 2.0) {
+				tf->gaps_over_2ms++;
+				tf->late_polls += op == 0x7c;
+			}
+			if (gap > tf->gap_max_ms)
+				tf->gap_max_ms = gap;
+			hit_open = false;
+		}
+		/*
+		 * The reply to SOCKET_RECV: E0 op N 2-byte length, data, EE,
+		 * padded to 4; a full one carries 4076 bytes. A SEND's request
+		 * is E0 op N, fd, 2-byte length, data, EE.
+		 */
+		if (op == 0x78) {
+			bool full = reply >= RECV_MAX + 6;
+
+			tf->recvs++;
+			tf->short_recvs += !full;
+			if (full && last_full_io && poll_since)
+				tf->polls_between_full++;
+			last_full_io = full;
+			poll_since = false;
+		} else if (op == 0x77) {
+			bool full = req >= SEND_MAX + 8;
+
+			tf->sends++;
+			tf->short_sends += !full;
+			if (full && last_full_io && poll_since)
+				tf->polls_between_full++;
+			last_full_io = full;
+			poll_since = false;
+		} else if (op == 0x7c) {	/* SOCKET_POLL */
+			poll_since = true;
+		} else {
+			last_full_io = false;
+		}
+	}
+	fclose(f);
+	if (copy)
+		fclose(copy);
+	tracefs_write("events/spisock/enable", "0");
+	tracefs_write("trace", "");
+	if (tf->gaps) {
+		unsigned long n = tf->gaps < sizeof(gaps) / sizeof(gaps[0]) ?
+				  tf->gaps : sizeof(gaps) / sizeof(gaps[0]);
+
+		qsort(gaps, n, sizeof(gaps[0]), cmp_double);
+		tf->gap_p50_ms = gaps[n / 2];
+		tf->gap_p99_ms = gaps[(n * 99) / 100];
+	}
+}
+
+/* --- snapshots and the report -------------------------------------------- */
+
+struct snap {
+	double t, cpu, wcpu;
+	struct kv drv, sim;
+};
+
+static void snap_take(struct snap *s)
+{
+	char path[256];
+
+	if (cfg.radio) {
+		snprintf(path, sizeof(path),
+			 "/sys/kernel/debug/spisock_nina/%s/stats",
+			 cfg.radio_name);
+		kv_read_file(&s->drv, path);
+		kv_read_sim(&s->sim);
+	}
+	s->wcpu = worker_cpu();
+	s->cpu = proc_cpu();
+	s->t = now_s();
+}
+
+static void json_deltas(const char *name, const struct kv *a,
+			const struct kv *b)
+{
+	bool first = true;
+
+	printf(",\n   \"%s\": {", name);
+	for (int i = 0; i < b->n; i++) {
+		double d = b->val[i] - kv_get(a, b->key[i]);
+
+		if (!d)
+			continue;
+		printf("%s\"%s\": %.0f", first ? "" : ", ", b->key[i], d);
+		first = false;
+	}
+	printf("}");
+}
+
+/* Extra figures of a workload, as JSON members. */
+static char extra[2048];
+
+static void extra_add(const char *fmt, ...)
+{
+	size_t len = strlen(extra);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(extra + len, sizeof(extra) - len, fmt, ap);
+	va_end(ap);
+}
+
+static void report(const char *workload, double payload,
+		   const struct snap *a, const struct snap *b,
+		   const struct trace_fig *tf)
+{
+	printf("%s  {\"family\": \"%s\", \"workload\": \"%s\", "
+	       "\"payload_bytes\": %.0f, \"wall_s\": %.6f, \"cpu_s\": %.4f, "
+	       "\"worker_cpu_s\": %.4f",
+	       cfg.first ? "" : ",\n", cfg.fam_name, workload, payload,
+	       b->t - a->t, b->cpu - a->cpu, b->wcpu - a->wcpu);
+	cfg.first = false;
+	if (extra[0])
+		printf(",\n   %s", extra);
+	extra[0] = 0;
+	if (cfg.radio) {
+		json_deltas("driver", &a->drv, &b->drv);
+		json_deltas("model", &a->sim, &b->sim);
+	}
+	if (cfg.radio && tf && tracing)
+		printf(",\n   \"trace\": {\"recvs\": %lu, \"short_recvs\": %lu, "
+		       "\"sends\": %lu, \"short_sends\": %lu, "
+		       "\"polls_between_full\": %lu, \"poll_hits\": %lu, "
+		       "\"gaps\": %lu, \"gaps_over_2ms\": %lu, "
+		       "\"late_polls\": %lu, "
+		       "\"gap_p50_ms\": %.3f, \"gap_p99_ms\": %.3f, "
+		       "\"gap_max_ms\": %.3f}",
+		       tf->recvs, tf->short_recvs, tf->sends, tf->short_sends,
+		       tf->polls_between_full, tf->hits, tf->gaps,
+		       tf->gaps_over_2ms, tf->late_polls, tf->gap_p50_ms, tf->gap_p99_ms,
+		       tf->gap_max_ms);
+	printf("}");
+	fflush(stdout);
+}
+
+/* --- sockets -------------------------------------------------------------- */
+
+static struct sockaddr_in lo_addr(uint16_t port)
+{
+	struct sockaddr_in sa = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	return sa;
+}
+
+static uint16_t sock_port(int s)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+
+	if (getsockname(s, (struct sockaddr *)&sa, &len))
+		die("getsockname");
+	return ntohs(sa.sin_port);
+}
+
+/* An AF_INET peer socket on 127.0.0.1, any port. */
+static int peer_socket(int type)
+{
+	struct sockaddr_in sa = lo_addr(0);
+	int s = socket(AF_INET, type | SOCK_CLOEXEC, 0), big = 8 << 20, one = 1;
+
+	if (s < 0)
+		die("peer socket");
+	setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)))
+		die("peer bind");
+	if (type == SOCK_STREAM && listen(s, 64))
+		die("peer listen");
+	return s;
+}
+
+static int tested_socket(int type)
+{
+	int s = socket(cfg.family, type | SOCK_CLOEXEC, 0);
+
+	if (s < 0)
+		die("socket(%d)", cfg.family);
+	return s;
+}
+
+static int connect_to(int listener)
+{
+	struct sockaddr_in sa = lo_addr(sock_port(listener));
+	int s = tested_socket(SOCK_STREAM);
+
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)))
+		die("connect");
+	return s;
+}
+
+static int accept_one(int listener)
+{
+	int c = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+
+	if (c < 0)
+		die("accept");
+	return c;
+}
+
+static void write_all(int s, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = send(s, buf, len, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			die("send");
+		buf += n;
+		len -= n;
+	}
+}
+
+static void read_all(int s, char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = recv(s, buf, len, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			die("recv (%zd)", n);
+		buf += n;
+		len -= n;
+	}
+}
+
+static char iobuf[1 << 16], peerbuf[1 << 16];
+
+/* --- TCP bulk ------------------------------------------------------------- */
+
+struct peer {
+	int listener, conn;
+	uint64_t total;
+	volatile bool stop;
+	volatile uint64_t count;
+};
+
+static void *sink_peer(void *arg)
+{
+	struct peer *p = arg;
+	uint64_t got = 0;
+	ssize_t n;
+
+	p->conn = accept_one(p->listener);
+	while (got < p->total) {
+		n = recv(p->conn, peerbuf, sizeof(peerbuf), 0);
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	p->count = got;
+	return NULL;
+}
+
+static void tcp_send(void)
+{
+	struct peer p = { .listener = peer_socket(SOCK_STREAM),
+			  .total = (uint64_t)cfg.mib << 20 };
+	struct trace_fig tf;
+	struct snap a, b;
+	pthread_t t;
+	uint64_t left = p.total;
+	int s;
+
+	pthread_create(&t, NULL, sink_peer, &p);
+	s = connect_to(p.listener);
+	trace_start();
+	snap_take(&a);
+	while (left) {
+		size_t n = left < sizeof(iobuf) ? left : sizeof(iobuf);
+
+		write_all(s, iobuf, n);
+		left -= n;
+	}
+	pthread_join(t, NULL);
+	snap_take(&b);
+	trace_stop(__func__, &tf);
+	if (p.count != p.total)
+		die("tcp-send: the peer got %llu of %llu bytes",
+		    (unsigned long long)p.count, (unsigned long long)p.total);
+	report("tcp-send", p.total, &a, &b, &tf);
+	close(s);
+	close(p.conn);
+	close(p.listener);
+}
+
+static void *source_peer(void *arg)
+{
+	struct peer *p = arg;
+
+	p->conn = accept_one(p->listener);
+	while (!p->stop)
+		if (send(p->conn, peerbuf, sizeof(peerbuf), MSG_NOSIGNAL) <= 0)
+			break;
+	return NULL;
+}
+
+static void tcp_recv(void)
+{
+	struct peer p = { .listener = peer_socket(SOCK_STREAM) };
+	uint64_t left = (uint64_t)cfg.mib << 20;
+	struct trace_fig tf;
+	struct snap a, b;
+	pthread_t t;
+	int s;
+
+	pthread_create(&t, NULL, source_peer, &p);
+	s = connect_to(p.listener);
+	/* The peer fills the chip's (the model's) socket buffer first. */
+	sleep(1);
+	trace_start();
+	snap_take(&a);
+	while (left) {
+		ssize_t n = recv(s, iobuf, left < sizeof(iobuf) ? left :
+					  sizeof(iobuf), 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			die("tcp-recv: recv (%zd)", n);
+		left -= n;
+	}
+	snap_take(&b);
+	trace_stop(__func__, &tf);
+	report("tcp-recv", (double)((uint64_t)cfg.mib << 20), &a, &b, &tf);
+	p.stop = true;
+	shutdown(p.conn, SHUT_RDWR);
+	close(s);
+	pthread_join(t, NULL);
+	close(p.conn);
+	close(p.listener);
+}
+
+/* --- UDP streams ---------------------------------------------------------- */
+
+/* How many datagrams the source keeps ahead of the receiver (< 1 MiB). */
+#define UDP_WINDOW	256
+
+static void *udp_sink_peer(void *arg)
+{
+	struct peer *p = arg;
+	struct timeval tv = { .tv_sec = 3 };
+	ssize_t n;
+
+	setsockopt(p->conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (p->count < p->total) {
+		n = recv(p->conn, peerbuf, sizeof(peerbuf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;	/* silence: the rest is lost */
+		p->count++;
+	}
+	return NULL;
+}
+
+static void udp_send(void)
+{
+	struct peer p = { .conn = peer_socket(SOCK_DGRAM), .total = cfg.dgrams };
+	struct sockaddr_in sa = lo_addr(sock_port(p.conn));
+	struct trace_fig tf;
+	struct snap a, b;
+	unsigned int i;
+	pthread_t t;
+	int s = tested_socket(SOCK_DGRAM);
+
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)))
+		die("udp-send: connect");
+	pthread_create(&t, NULL, udp_sink_peer, &p);
+	trace_start();
+	snap_take(&a);
+	for (i = 0; i < cfg.dgrams; i++)
+		if (send(s, iobuf, UDP_PAYLOAD, 0) != UDP_PAYLOAD)
+			die("udp-send: send");
+	pthread_join(t, NULL);
+	snap_take(&b);
+	trace_stop(__func__, &tf);
+	extra_add("\"datagrams_sent\": %u, \"datagrams_received\": %llu",
+		  cfg.dgrams, (unsigned long long)p.count);
+	report("udp-send", (double)p.count * UDP_PAYLOAD, &a, &b, &tf);
+	close(s);
+	close(p.conn);
+}
+
+struct udp_source {
+	int s;
+	struct sockaddr_in to;
+	volatile uint64_t sent, received;
+	volatile bool stop;
+};
+
+static void *udp_source_peer(void *arg)
+{
+	struct udp_source *u = arg;
+
+	while (!u->stop) {
+		if (u->sent - u->received >= UDP_WINDOW) {
+			usleep(200);
+			continue;
+		}
+		if (sendto(u->s, peerbuf, UDP_PAYLOAD, 0,
+			   (struct sockaddr *)&u->to, sizeof(u->to)) ==
+		    UDP_PAYLOAD)
+			u->sent++;
+	}
+	return NULL;
+}
+
+static void udp_recv(void)
+{
+	struct udp_source u = { .s = peer_socket(SOCK_DGRAM) };
+	struct sockaddr_in any = { .sin_family = AF_INET };
+	struct timeval tv = { .tv_sec = 3 };
+	struct trace_fig tf;
+	struct snap a, b;
+	unsigned int got = 0;
+	pthread_t t;
+	int s = tested_socket(SOCK_DGRAM);
+
+	if (bind(s, (struct sockaddr *)&any, sizeof(any)))
+		die("udp-recv: bind");
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	u.to = lo_addr(sock_port(s));
+	/* The radio binds on the chip, at the model's radio-ip. */
+	if (cfg.radio)
+		inet_pton(AF_INET, getenv("SPISOCK_BENCH_RADIO_IP") ?:
+			  "127.0.2.1", &u.to.sin_addr);
+	pthread_create(&t, NULL, udp_source_peer, &u);
+	/* Interest first (the chip reads only for a waiting socket), then
+	 * let the source fill its window. */
+	if (recv(s, iobuf, sizeof(iobuf), 0) != UDP_PAYLOAD)
+		die("udp-recv: first datagram");
+	u.received++;
+	usleep(500000);
+	trace_start();
+	snap_take(&a);
+	while (got < cfg.dgrams) {
+		ssize_t n = recv(s, iobuf, sizeof(iobuf), 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		if (n != UDP_PAYLOAD)
+			die("udp-recv: a datagram of %zd bytes", n);
+		got++;
+		u.received++;
+	}
+	snap_take(&b);
+	trace_stop(__func__, &tf);
+	u.stop = true;
+	pthread_join(t, NULL);
+	extra_add("\"datagrams_received\": %u, \"datagrams_wanted\": %u",
+		  got, cfg.dgrams);
+	report("udp-recv", (double)got * UDP_PAYLOAD, &a, &b, &tf);
+	close(s);
+	close(u.s);
+}
+
+/* --- request/response ------------------------------------------------------ */
+
+static void *echo_peer(void *arg)
+{
+	struct peer *p = arg;
+	char buf[RR_SIZE];
+	int one = 1;
+
+	p->conn = accept_one(p->listener);
+	setsockopt(p->conn, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	for (;;) {
+		ssize_t n = recv(p->conn, buf, sizeof(buf), MSG_WAITALL);
+
+		if (n != sizeof(buf))
+			break;
+		write_all(p->conn, buf, n);
+	}
+	return NULL;
+}
+
+static void rr(void)
+{
+	struct peer p = { .listener = peer_socket(SOCK_STREAM) };
+	double *lat = calloc(cfg.rounds, sizeof(*lat));
+	struct trace_fig tf;
+	struct snap a, b;
+	char buf[RR_SIZE];
+	unsigned int i;
+	pthread_t t;
+	int s, one = 1;
+
+	if (!lat)
+		die("calloc");
+	pthread_create(&t, NULL, echo_peer, &p);
+	s = connect_to(p.listener);
+	if (setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
+		die("rr: TCP_NODELAY");
+	trace_start();
+	snap_take(&a);
+	for (i = 0; i < cfg.rounds; i++) {
+		double t0 = now_s();
+
+		write_all(s, iobuf, sizeof(buf));
+		read_all(s, buf, sizeof(buf));
+		lat[i] = (now_s() - t0) * 1e6;
+	}
+	snap_take(&b);
+	trace_stop(__func__, &tf);
+	qsort(lat, cfg.rounds, sizeof(*lat), cmp_double);
+	extra_add("\"rounds\": %u, \"p50_us\": %.1f, \"p99_us\": %.1f",
+		  cfg.rounds, lat[cfg.rounds / 2], lat[cfg.rounds * 99 / 100]);
+	report("rr", 2.0 * RR_SIZE * cfg.rounds, &a, &b, &tf);
+	close(s);
+	pthread_join(t, NULL);
+	close(p.conn);
+	close(p.listener);
+	free(lat);
+}
+
+/* --- connections ------------------------------------------------------------ */
+
+static void *accept_close_peer(void *arg)
+{
+	struct peer *p = arg;
+
+	while (!p->stop) {
+		int c = accept4(p->listener, NULL, NULL, SOCK_CLOEXEC);
+
+		if (c >= 0)
+			close(c);
+	}
+	return NULL;
+}
+
+static void connections(void)
+{
+	struct peer p = { .listener = peer_socket(SOCK_STREAM) };
+	struct sockaddr_in sa = lo_addr(sock_port(p.listener));
+	unsigned int n = 0, failed = 0;
+	struct snap a, b;
+	struct timeval tv = { .tv_usec = 200000 };
+	pthread_t t;
+	double end;
+
+	/* the acceptor looks at p.stop at least every 200 ms */
+	setsockopt(p.listener, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	pthread_create(&t, NULL, accept_close_peer, &p);
+	snap_take(&a);
+	end = a.t + cfg.conn_secs;
+	while (now_s() < end) {
+		int s = tested_socket(SOCK_STREAM);
+
+		if (connect(s, (struct sockaddr *)&sa, sizeof(sa)))
+			failed++;
+		else
+			n++;
+		close(s);
+	}
+	snap_take(&b);
+	extra_add("\"connections\": %u, \"failed\": %u, \"per_s\": %.1f", n,
+		  failed, n / (b.t - a.t));
+	report("connect", 0, &a, &b, NULL);
+	p.stop = true;
+	pthread_join(t, NULL);
+	close(p.listener);
+}
+
+/* --- idle bus ----------------------------------------------------------------- */
+
+static void *blocked_reader(void *arg)
+{
+	int s = *(int *)arg;
+	char c;
+
+	while (recv(s, &c, 1, 0) > 0)
+		;
+	return NULL;
+}
+
+/*
+ * @readers connected sockets, each with a thread blocked in recv() (none:
+ * one connected socket nobody waits on). The bus is watched idle_secs after
+ * the interest of the setup has expired (1 s) and the back-off has settled.
+ */
+static void idle(const char *name, unsigned int readers)
+{
+	int listener = peer_socket(SOCK_STREAM);
+	unsigned int n = readers ? readers : 1, i;
+	int s[IDLE_READERS], c[IDLE_READERS];
+	pthread_t t[IDLE_READERS];
+	struct snap a, b;
+
+	for (i = 0; i < n; i++) {
+		s[i] = connect_to(listener);
+		c[i] = accept_one(listener);
+		if (i < readers)
+			pthread_create(&t[i], NULL, blocked_reader, &s[i]);
+	}
+	sleep(2);
+	snap_take(&a);
+	sleep(cfg.idle_secs);
+	snap_take(&b);
+	extra_add("\"readers\": %u, \"sockets\": %u", readers, n);
+	report(name, 0, &a, &b, NULL);
+	for (i = 0; i < n; i++)
+		close(c[i]);
+	for (i = 0; i < readers; i++)
+		pthread_join(t[i], NULL);
+	for (i = 0; i < n; i++)
+		close(s[i]);
+	close(listener);
+}
+
+/* ------------------------------------------------------------------------------ */
+
+static int family_number(void)
+{
+	FILE *f = fopen(SPISOCK_FAMILY_PATH, "r");
+	int fam = -1;
+
+	if (!f)
+		die(SPISOCK_FAMILY_PATH);
+	if (fscanf(f, "%d", &fam) != 1)
+		die("parse " SPISOCK_FAMILY_PATH);
+	fclose(f);
+	return fam;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: spisock-bench [-f spisock|inet] [-m MIB] [-u DGRAMS] [-n ROUNDS]\n"
+		"                     [-c SECS] [-i SECS] [-r RADIO] [-S SOCK] WORKLOAD...\n"
+		"workloads: tcp-send tcp-recv udp-send udp-recv rr connect idle0 idle1 idle8\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	int opt;
+
+	while ((opt = getopt(argc, argv, "f:m:u:n:c:i:r:S:h")) != -1) {
+		switch (opt) {
+		case 'f': cfg.fam_name = optarg; break;
+		case 'm': cfg.mib = atoi(optarg); break;
+		case 'u': cfg.dgrams = atoi(optarg); break;
+		case 'n': cfg.rounds = atoi(optarg); break;
+		case 'c': cfg.conn_secs = atoi(optarg); break;
+		case 'i': cfg.idle_secs = atoi(optarg); break;
+		case 'r': cfg.radio_name = optarg; break;
+		case 'S': cfg.sim_sock = optarg; break;
+		default: usage();
+		}
+	}
+	if (optind == argc || !cfg.mib || !cfg.dgrams || !cfg.rounds)
+		usage();
+	if (!strcmp(cfg.fam_name, "spisock")) {
+		cfg.family = family_number();
+		cfg.radio = true;
+	} else if (!strcmp(cfg.fam_name, "inet")) {
+		cfg.family = AF_INET;
+	} else {
+		usage();
+	}
+	memset(iobuf, 'a', sizeof(iobuf));
+	memset(peerbuf, 'b', sizeof(peerbuf));
+	printf("[\n");
+	for (; optind < argc; optind++) {
+		const char *w = argv[optind];
+
+		errno = 0;
+		if (!strcmp(w, "tcp-send"))
+			tcp_send();
+		else if (!strcmp(w, "tcp-recv"))
+			tcp_recv();
+		else if (!strcmp(w, "udp-send"))
+			udp_send();
+		else if (!strcmp(w, "udp-recv"))
+			udp_recv();
+		else if (!strcmp(w, "rr"))
+			rr();
+		else if (!strcmp(w, "connect"))
+			connections();
+		else if (!strcmp(w, "idle0") && cfg.radio)
+			idle(w, 0);
+		else if (!strcmp(w, "idle1") && cfg.radio)
+			idle(w, 1);
+		else if (!strcmp(w, "idle8") && cfg.radio)
+			idle(w, IDLE_READERS);
+		else if (strncmp(w, "idle", 4))
+			usage();
+	}
+	printf("\n]\n");
+	return 0;
+}

@@ -1,0 +1,26 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Guest side of `make bench` (inside tools/testing/vm/run --radio): the
+# benchmark's workloads over the radio, then over AF_INET loopback, as JSON
+# arrays in OUT/spisock.json and OUT/inet.json.
+#
+#   vm-bench.sh BENCH OUT [SPISOCK-BENCH OPTIONS...]
+set -u
+bench=$1 out=$2
+shift 2
+mkdir -p "$out"
+if ! [ -d /sys/kernel/tracing/events ]; then
+	mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+fi
+# The raw tracepoint output of each traced workload, next to the figures.
+SPISOCK_BENCH_TRACE_DIR=$out
+export SPISOCK_BENCH_TRACE_DIR
+work="tcp-send tcp-recv udp-send udp-recv rr connect"
+rc=0
+# shellcheck disable=SC2086 # $work is a word list
+"$bench" -f spisock "$@" $work idle0 idle1 idle8 > "$out/spisock.json" || rc=1
+# shellcheck disable=SC2086
+"$bench" -f inet "$@" $work > "$out/inet.json" || rc=1
+cat /sys/module/spisock_nina/parameters/status_interval_ms \
+	/sys/module/spisock_nina/parameters/poll_ceiling_ms > "$out/params" 2>/dev/null
+exit $rc
