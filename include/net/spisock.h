@@ -316,5 +316,6 @@ void spisock_set_error(struct sock *sk, int err);
 void spisock_sock_set_chip(struct sock *sk, int fd, u32 gen);
 void spisock_link_lost(struct spisock_dev *dev);
 void spisock_link_event(struct spisock_dev *dev, bool up, u32 reason);
+void spisock_dev_reset_event(struct spisock_dev *dev);
 
 #endif /* _NET_SPISOCK_H */

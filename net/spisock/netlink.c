@@ -1276,6 +1276,21 @@ void spisock_link_event(struct spisock_dev *dev, bool up, u32 reason)
 EXPORT_SYMBOL_GPL(spisock_link_event);
 
 /**
+ * spisock_dev_reset_event() - the driver reset a stuck or insane chip
+ * @dev: the radio
+ *
+ * Sends the dev-reset event. The driver has already failed the sockets
+ * (spisock_link_lost()); if the radio was linked it reports the loss of
+ * the link with spisock_link_event() as well, which relinks.
+ * Context: process, may sleep.
+ */
+void spisock_dev_reset_event(struct spisock_dev *dev)
+{
+	spisock_nl_event(dev, SPISOCK_EVENT_DEV_RESET, 0);
+}
+EXPORT_SYMBOL_GPL(spisock_dev_reset_event);
+
+/**
  * spisock_relink_work() - auto-relink after a link loss, with back-off
  * @work: &spisock_dev.relink_work
  *

@@ -221,7 +221,7 @@ static const char *const state_names[] = {
 
 static const char *const event_names[] = {
 	"unspec", "link-up", "link-down", "link-failed", "addr-change",
-	"dev-added", "dev-removed",
+	"dev-added", "dev-removed", "dev-reset",
 };
 
 #define NAME(tab, v) ((v) >= 0 && (v) < (long long)(sizeof(tab) / sizeof(tab[0])) ? \

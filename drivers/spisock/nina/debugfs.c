@@ -2,8 +2,9 @@
 /*
  * /sys/kernel/debug/spisock_nina/<radio>/stats: the radio's counters as
  * "name value" lines (commands by opcode name, bytes, transactions, errors
- * by kind, retries, resets, link drops, poll hits and misses, socket
- * payload each way). Documentation/networking/spisock.rst explains them.
+ * by kind, retries, resets, watchdog resets, uncertain commands, link
+ * drops, poll hits and misses, socket payload each way).
+ * Documentation/networking/spisock.rst explains them.
  */
 
 #include <linux/debugfs.h>
@@ -41,6 +42,8 @@ static int nina_stats_show(struct seq_file *m, void *v)
 		   c->err_timeout, c->err_invalid, c->err_frame);
 	seq_printf(m, "retries %llu\nresets %llu\nlink_drops %llu\n",
 		   c->retries, c->resets, c->link_drops);
+	seq_printf(m, "wd_resets %llu\nuncertain %llu\n", c->wd_resets,
+		   c->uncertain);
 	seq_printf(m, "poll_hits %llu\npoll_misses %llu\n", c->poll_hits,
 		   c->poll_misses);
 	seq_printf(m, "sock_tx_bytes %llu\nsock_rx_bytes %llu\n",

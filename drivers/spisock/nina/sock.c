@@ -200,7 +200,16 @@ static int nina_sock_create(struct nina_radio *r, struct nina_sock *ns)
 	if (r->sdev->max_sockets &&
 	    READ_ONCE(r->nfds) >= r->sdev->max_sockets)
 		return -ENOBUFS;
+	/* No descriptor sweep between the answer and owning it. */
+	spin_lock(&r->lock);
+	r->creating++;
+	spin_unlock(&r->lock);
 	ret = nina_cmd_u8_errno(r, NINA_SOCKET_SOCKET, p, 2, NINA_NO_FD, &e);
+	if (ret >= 0 && ret != NINA_NO_FD)
+		ret = nina_fd_own(r, ns, ret) ? : ret;
+	spin_lock(&r->lock);
+	r->creating--;
+	spin_unlock(&r->lock);
 	if (ret < 0)
 		return ret;
 	if (ret == NINA_NO_FD) {
@@ -210,9 +219,6 @@ static int nina_sock_create(struct nina_radio *r, struct nina_sock *ns)
 		return e == 23 || e == 24 || !e ? -ENOBUFS : nina_errno(e);
 	}
 	fd = ret;
-	ret = nina_fd_own(r, ns, fd);
-	if (ret)
-		return ret;
 
 	p[0] = (struct nina_param){ &fd, 1 };
 	p[1] = (struct nina_param){ (const u8 *)&fionbio, 4 };

@@ -140,6 +140,8 @@ enum spisock_security {
  * @SPISOCK_EVENT_ADDR_CHANGE: the radio's address changed (ADDR)
  * @SPISOCK_EVENT_DEV_ADDED: a radio appeared in the namespace
  * @SPISOCK_EVENT_DEV_REMOVED: a radio left the namespace
+ * @SPISOCK_EVENT_DEV_RESET: the driver reset a stuck or insane chip; the
+ *	radio's sockets failed (a link-down event follows if it was linked)
  */
 enum spisock_event {
 	SPISOCK_EVENT_UNSPEC,
@@ -149,6 +151,7 @@ enum spisock_event {
 	SPISOCK_EVENT_ADDR_CHANGE,
 	SPISOCK_EVENT_DEV_ADDED,
 	SPISOCK_EVENT_DEV_REMOVED,
+	SPISOCK_EVENT_DEV_RESET,
 };
 
 /**
