@@ -53,6 +53,24 @@ static int nina_sock_ok(struct nina_radio *r, u8 op,
 	return nina_errno(e) ? : -EIO;
 }
 
+/*
+ * The chip said EBADF for a descriptor @ns held when the command was
+ * queued: the loss procedure closed it meanwhile, or the chip lost it.
+ * Either way the radio's state is gone, which the caller must not report
+ * as a bad file descriptor of its own.
+ */
+static int nina_sock_gone(struct nina_radio *r, struct nina_sock *ns, int ret)
+{
+	if (ret != -EBADF)
+		return ret;
+	spin_lock(&r->lock);
+	if (ns->fd >= 0 && ns->gen == r->gen)
+		r->loss = true;		/* still ours: the chip lost it */
+	spin_unlock(&r->lock);
+	wake_up(&r->worker_wq);
+	return -ENETDOWN;
+}
+
 /**
  * nina_fd_own() - record @ns as the owner of chip descriptor @fd
  * @r: the radio
@@ -280,7 +298,7 @@ static int nina_sock_bind_port(struct nina_radio *r, struct nina_sock *ns,
 
 	ret = nina_sock_ok(r, NINA_SOCKET_BIND, p, 2);
 	if (ret)
-		return ret;
+		return nina_sock_gone(r, ns, ret);
 	ns->state = NINA_SK_BOUND;
 	ns->port = port;
 	return 0;
@@ -316,7 +334,7 @@ int nina_sock_listen(struct spisock_dev *sdev, struct sock *sk, int backlog)
 		return -EINVAL;
 	ret = nina_sock_ok(r, NINA_SOCKET_LISTEN, p, 2);
 	if (ret)
-		return ret;
+		return nina_sock_gone(r, ns, ret);
 	spin_lock(&r->lock);
 	ns->state = NINA_SK_LISTENING;
 	spin_unlock(&r->lock);
@@ -355,7 +373,7 @@ int nina_sock_connect(struct spisock_dev *sdev, struct sock *sk,
 	p[0] = (struct nina_param){ &fd, 1 };
 	p[1] = (struct nina_param){ (const u8 *)&addr->sin_addr.s_addr, 4 };
 	p[2] = (struct nina_param){ (const u8 *)&addr->sin_port, 2 };
-	ret = nina_sock_ok(r, NINA_SOCKET_CONNECT, p, 3);
+	ret = nina_sock_gone(r, ns, nina_sock_ok(r, NINA_SOCKET_CONNECT, p, 3));
 	if (!ret) {
 		ns->state = NINA_SK_ESTABLISHED;
 		return 0;
