@@ -44,6 +44,7 @@ suite spisock_nina_drv $kst/net/spisock/spisock_nina_drv
 suite spisock_netlink $kst/net/spisock/spisock_netlink
 suite spisock_socket $kst/net/spisock/spisock_socket
 suite spisock_removal $kst/net/spisock/spisock_removal
+suite spisock_faults $kst/net/spisock/spisock_faults
 suite spisock_diag $kst/net/spisock/spisock_diag
 
 # The same programs through the kselftest runner, as from a kernel tree. The

@@ -44,8 +44,9 @@ static int nina_sock_ok(struct nina_radio *r, u8 op,
 {
 	int e, ret = nina_cmd_u8_errno(r, op, params, n, 0, &e);
 
+	/* The error frame for a command the firmware has: an insane reply. */
 	if (ret < 0)
-		return ret;
+		return ret == -ENOMSG ? -EIO : ret;
 	if (ret == 1)
 		return 0;
 	if (e < 0)
@@ -229,7 +230,7 @@ static int nina_sock_create(struct nina_radio *r, struct nina_sock *ns)
 	r->creating--;
 	spin_unlock(&r->lock);
 	if (ret < 0)
-		return ret;
+		return ret == -ENOMSG ? -EIO : ret;
 	if (ret == NINA_NO_FD) {
 		if (e < 0)
 			return e;
