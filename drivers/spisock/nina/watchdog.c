@@ -84,17 +84,20 @@ static int nina_wd_handshake(struct nina_radio *r)
 {
 	struct nina_req req = { .op = NINA_GET_FW_VERSION };
 	int ret = nina_exec(r, &req);
+	size_t len;
 
 	if (ret < 0)
 		return ret;
 	if (ret != 1 || !req.out[0].len ||
 	    req.out[0].len > NINA_FW_VERSION_MAX)
 		return -EIO;
-	if (req.out[0].len != strlen(r->fw_version) ||
-	    memcmp(req.out[0].data, r->fw_version, req.out[0].len))
+	/* The string may come with its NUL, as at probe. */
+	len = strnlen((const char *)req.out[0].data, req.out[0].len);
+	if (len != strlen(r->fw_version) ||
+	    memcmp(req.out[0].data, r->fw_version, len))
 		dev_warn(&r->spi->dev,
 			 "%s: firmware version changed across the reset (%*pE)\n",
-			 nina_name(r), req.out[0].len, req.out[0].data);
+			 nina_name(r), (int)len, req.out[0].data);
 	return 0;
 }
 
