@@ -274,8 +274,8 @@ struct peer {
 
 static void *peer_run(void *arg)
 {
-	struct peer *p = arg;
 	static __thread char buf[8192];
+	struct peer *p = arg;
 	ssize_t n;
 
 	p->bad = -1;
@@ -396,14 +396,23 @@ struct outcome {
 	char why[128];
 };
 
+/* What one case of the matrix works with. */
+struct bench {
+	struct nl *nl;
+	int lfd;			/* the AF_INET listener */
+	struct sockaddr_in lsa;		/* its address */
+	const char *const *rules;	/* the variant's fault rules */
+	unsigned int nrules;
+};
+
 /* Add the variant's fault rules to the running model; 0 or -1. */
-static int inject(const FIXTURE_VARIANT(fm) *v)
+static int inject(const struct bench *b)
 {
 	char cmd[200];
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(v->rules) && v->rules[i]; i++) {
-		snprintf(cmd, sizeof(cmd), "fault %s", v->rules[i]);
+	for (i = 0; i < b->nrules && b->rules[i]; i++) {
+		snprintf(cmd, sizeof(cmd), "fault %s", b->rules[i]);
 		if (simd_ctl(cmd))
 			return -1;
 	}
@@ -437,8 +446,7 @@ static int peer_accept(int lfd, int rfd)
 }
 
 /* connect in flight; then 4 KiB through it if it succeeded. */
-static void op_connect(FIXTURE_DATA(fm) *self, const FIXTURE_VARIANT(fm) *v,
-		       struct outcome *o)
+static void op_connect(struct bench *self, struct outcome *o)
 {
 	struct peer p = { .k = 1, .len = 4096, .ack = true };
 	int fd = radio_sock(SOCK_STREAM);
@@ -449,7 +457,7 @@ static void op_connect(FIXTURE_DATA(fm) *self, const FIXTURE_VARIANT(fm) *v,
 		o->ret = -1, o->err = errno;
 		return;
 	}
-	if (inject(v))
+	if (inject(self))
 		injected_bad = true;
 	t0 = now_ms();
 	o->ret = connect(fd, SA(&self->lsa), sizeof(self->lsa));
@@ -459,9 +467,8 @@ static void op_connect(FIXTURE_DATA(fm) *self, const FIXTURE_VARIANT(fm) *v,
 		p.fd = peer_accept(self->lfd, fd);
 		if (p.fd >= 0) {
 			pthread_create(&p.th, NULL, peer_run, &p);
-			if (send_tagged(fd, p.len, 1, 0) || recv(fd, &ack, 1, 0) != 1) {
+			if (send_tagged(fd, p.len, 1, 0) || recv(fd, &ack, 1, 0) != 1)
 				o->ret = -1, o->err = errno;
-			}
 			pthread_join(p.th, NULL);
 			close(p.fd);
 			if (p.bad >= 0)
@@ -486,8 +493,7 @@ static int pair(int lfd, const struct sockaddr_in *lsa, int *rfd, int *pfd)
 }
 
 /* send in flight: the peer must get a right prefix; all of it on success. */
-static void op_send(FIXTURE_DATA(fm) *self, const FIXTURE_VARIANT(fm) *v,
-		    struct outcome *o)
+static void op_send(struct bench *self, struct outcome *o)
 {
 	struct peer p = { .k = 2, .len = PAYLOAD, .ack = true };
 	int fd, ret;
@@ -500,12 +506,12 @@ static void op_send(FIXTURE_DATA(fm) *self, const FIXTURE_VARIANT(fm) *v,
 		return;
 	}
 	pthread_create(&p.th, NULL, peer_run, &p);
-	if (inject(v))
+	if (inject(self))
 		injected_bad = true;
 	t0 = now_ms();
 	o->ret = send_tagged(fd, PAYLOAD, 2, 0);
 	o->err = errno;
-	/* Sent means queued: the peer's acknowledgement says it arrived. */
+	/* Sent means queued: the peer's acknowledgment says it arrived. */
 	if (!o->ret) {
 		ret = recv(fd, &ack, 1, 0);
 		if (ret != 1)
@@ -523,8 +529,7 @@ static void op_send(FIXTURE_DATA(fm) *self, const FIXTURE_VARIANT(fm) *v,
 }
 
 /* recv in flight: a right prefix, then either everything or an error. */
-static void op_recv(FIXTURE_DATA(fm) *self, const FIXTURE_VARIANT(fm) *v,
-		    struct outcome *o)
+static void op_recv(struct bench *self, struct outcome *o)
 {
 	struct peer p = { .k = 3, .len = PAYLOAD, .send = true };
 	static char buf[PAYLOAD];
@@ -538,7 +543,7 @@ static void op_recv(FIXTURE_DATA(fm) *self, const FIXTURE_VARIANT(fm) *v,
 		snprintf(o->why, sizeof(o->why), "set-up failed");
 		return;
 	}
-	if (inject(v))
+	if (inject(self))
 		injected_bad = true;
 	pthread_create(&p.th, NULL, peer_run, &p);
 	t0 = now_ms();
@@ -567,8 +572,7 @@ static void op_recv(FIXTURE_DATA(fm) *self, const FIXTURE_VARIANT(fm) *v,
 }
 
 /* accept in flight: a loopback client connects to the radio's listener. */
-static void op_accept(FIXTURE_DATA(fm) *self, const FIXTURE_VARIANT(fm) *v,
-		      struct outcome *o)
+static void op_accept(struct bench *self, struct outcome *o)
 {
 	struct sockaddr_in sa = sin_of(SIM_RADIO_ADDR, 0);
 	struct peer p = { .k = 4, .len = 2048, .send = true };
@@ -584,7 +588,7 @@ static void op_accept(FIXTURE_DATA(fm) *self, const FIXTURE_VARIANT(fm) *v,
 		goto out;
 	}
 	sa.sin_addr.s_addr = inet_addr(SIM_RADIO_ADDR);
-	if (inject(v))
+	if (inject(self))
 		injected_bad = true;
 	cfd = sock_new(AF_INET, SOCK_STREAM);
 	if (cfd < 0 || connect(cfd, SA(&sa), sizeof(sa))) {
@@ -617,8 +621,7 @@ out:
 }
 
 /* close in flight with queued data: the peer gets a right prefix, then EOF. */
-static void op_close(FIXTURE_DATA(fm) *self, const FIXTURE_VARIANT(fm) *v,
-		     struct outcome *o)
+static void op_close(struct bench *self, struct outcome *o)
 {
 	struct peer p = { .k = 5, .len = 8192 };
 	long long t0;
@@ -637,7 +640,7 @@ static void op_close(FIXTURE_DATA(fm) *self, const FIXTURE_VARIANT(fm) *v,
 		close(p.fd);
 		return;
 	}
-	if (inject(v))
+	if (inject(self))
 		injected_bad = true;
 	t0 = now_ms();
 	o->ret = close(fd);
@@ -654,30 +657,28 @@ static void op_close(FIXTURE_DATA(fm) *self, const FIXTURE_VARIANT(fm) *v,
 	close(p.fd);
 }
 
-static void op_link(FIXTURE_DATA(fm) *self, const FIXTURE_VARIANT(fm) *v,
-		    struct outcome *o)
+static void op_link(struct bench *self, struct outcome *o)
 {
 	long long t0;
 
-	do_link(&self->nl, "nina0", NULL, -1, NULL, -1);	/* unlink */
-	if (inject(v))
+	do_link(self->nl, "nina0", NULL, -1, NULL, -1);	/* unlink */
+	if (inject(self))
 		injected_bad = true;
 	t0 = now_ms();
-	o->ret = link_persistent(&self->nl);
+	o->ret = link_persistent(self->nl);
 	o->err = -o->ret;
 	o->ms = now_ms() - t0;
 }
 
-static void op_scan(FIXTURE_DATA(fm) *self, const FIXTURE_VARIANT(fm) *v,
-		    struct outcome *o)
+static void op_scan(struct bench *self, struct outcome *o)
 {
 	struct scan_list l;
 	long long t0;
 
-	if (inject(v))
+	if (inject(self))
 		injected_bad = true;
 	t0 = now_ms();
-	o->ret = do_scan(&self->nl, 1, &l);
+	o->ret = do_scan(self->nl, 1, &l);
 	o->err = -o->ret;
 	o->ms = now_ms() - t0;
 	if (!o->ret && (l.n < 1 || strcmp(l.e[0].ssid, SIM_AP_SSID)))
@@ -693,17 +694,17 @@ static int radio_works(int lfd, const struct sockaddr_in *lsa)
 
 	for (tries = 0; tries < 3; tries++) {
 		if (pair(lfd, lsa, &fd, &p.fd)) {
-			fprintf(stderr, "# radio_works: connect: %s\n", strerror(errno));
+			fprintf(stderr, "# %s: connect: %s\n", __func__, strerror(errno));
 			usleep(200000);
 			continue;
 		}
 		pthread_create(&p.th, NULL, peer_run, &p);
-		if (send_tagged(fd, p.len, 9, 0))
-			fprintf(stderr, "# radio_works: send: %s\n", strerror(errno));
-		else if (recv(fd, &ack, 1, 0) != 1)
-			fprintf(stderr, "# radio_works: no ack: %s (peer got %zu, bad at %ld, err %d)\n",
-				strerror(errno), p.got, p.bad, p.err);
-		else {
+		if (send_tagged(fd, p.len, 9, 0)) {
+			fprintf(stderr, "# %s: send: %s\n", __func__, strerror(errno));
+		} else if (recv(fd, &ack, 1, 0) != 1) {
+			fprintf(stderr, "# %s: no ack: %s (peer got %zu, bad at %ld)\n",
+				__func__, strerror(errno), p.got, p.bad);
+		} else {
 			pthread_join(p.th, NULL);
 			close(p.fd);
 			close(fd);
@@ -720,11 +721,13 @@ static int radio_works(int lfd, const struct sockaddr_in *lsa)
 
 TEST_F_TIMEOUT(fm, matrix, 240)
 {
-	static void (*const run[OP_N])(FIXTURE_DATA(fm) *,
-				       const FIXTURE_VARIANT(fm) *,
-				       struct outcome *) = {
+	static void (*const run[OP_N])(struct bench *, struct outcome *) = {
 		op_connect, op_send, op_recv, op_accept, op_close, op_link,
 		op_scan,
+	};
+	struct bench b = {
+		.nl = &self->nl, .lfd = self->lfd, .lsa = self->lsa,
+		.rules = variant->rules, .nrules = ARRAY_SIZE(variant->rules),
 	};
 	int i;
 
@@ -733,7 +736,7 @@ TEST_F_TIMEOUT(fm, matrix, 240)
 		long long open, t0 = now_ms(), t1, t2, t3;
 
 		injected_bad = false;
-		run[i](self, variant, &o);
+		run[i](&b, &o);
 		t1 = now_ms();
 		ASSERT_FALSE(injected_bad) TH_LOG("the model refused a fault rule");
 		ASSERT_EQ(0, simd_ctl("clear"));
@@ -876,8 +879,8 @@ struct hconn {
 /* One connection's radio side: send stream k, receive stream k + 100. */
 static void *hconn_run(void *arg)
 {
-	struct hconn *h = arg;
 	static __thread char buf[4096];
+	struct hconn *h = arg;
 	long long end = now_ms() + 60000;
 	ssize_t n;
 
@@ -979,7 +982,7 @@ TEST_F_TIMEOUT(rig, hostile, 300)
 			pthread_join(pt[i], NULL);
 			pthread_join(st[i], NULL);
 			if (h[i].wrong || h[i].p.bad >= 0 || h[i].worst_ms > BOUND_MS)
-				TH_LOG("round %d conn %d: sent %zu, got %zu%s%s, peer got %zu, worst call %lld ms",
+				TH_LOG("round %d conn %d: sent %zu, got %zu%s%s, peer %zu, %lld ms",
 				       round, i, h[i].sent, h[i].got,
 				       h[i].failed ? ", failed" : "",
 				       h[i].wrong || h[i].p.bad >= 0 ? ", WRONG BYTE" : "",
@@ -995,9 +998,11 @@ TEST_F_TIMEOUT(rig, hostile, 300)
 		}
 		ASSERT_EQ(0, simd_ctl("clear"));
 	}
-	TH_LOG("hostile: %d rounds, %d of %d connections failed, %lld bytes checked; hostile replies seen %lld, watchdog resets %lld, uncertain %lld",
-	       round, failed, conns, bytes, nina_stat("err_invalid") - inv0,
-	       nina_stat("wd_resets"), nina_stat("uncertain"));
+	TH_LOG("hostile: %d rounds, %d of %d connections failed, %lld bytes",
+	       round, failed, conns, bytes);
+	TH_LOG("hostile: replies seen %lld, watchdog resets %lld, uncertain %lld",
+	       nina_stat("err_invalid") - inv0, nina_stat("wd_resets"),
+	       nina_stat("uncertain"));
 	EXPECT_LE(HOSTILE_HITS, nina_stat("err_invalid") - inv0)
 		TH_LOG("too few hostile replies reached the driver");
 	EXPECT_EQ(0, wait_linked(&self->nl, RELINK_MS));
