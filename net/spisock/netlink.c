@@ -895,7 +895,11 @@ static int spisock_nl_scan_doit(struct sk_buff *skb, struct genl_info *info)
 	relink = spisock_state_linked(old) && dev->link && n != -ENODEV;
 	if (relink) {
 		err = spisock_do_link(dev, dev->link, &reason);
-		if (err && err != -EINTR)
+		/* A link meant to persist is retried with back-off. */
+		if (err && err != -EINTR && dev->auto_relink)
+			schedule_delayed_work(&dev->relink_work,
+					      msecs_to_jiffies(dev->relink_ms));
+		else if (err && err != -EINTR)
 			spisock_link_store(dev, NULL);
 	}
 	if (n < 0) {
