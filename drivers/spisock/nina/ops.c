@@ -605,9 +605,8 @@ static int nina_w_u8(struct nina_radio *r, u8 op,
  *
  * One GET_CONN_STATUS, which also feeds the watchdog (an unlinked radio
  * is probed only while the watchdog has a doubt). A linked radio whose
- * chip no longer is: the link
- * was lost, so every socket fails (decision 6) before the core hears of
- * it. An interrupted join: report its outcome once the chip knows it.
+ * chip no longer is: the link was lost, so every socket fails (decision
+ * 6) before the core hears of it. An interrupted join: report its outcome once the chip knows it.
  * Context: the worker thread only.
  */
 void nina_status_tick(struct nina_radio *r)

@@ -695,7 +695,6 @@ void nina_loss_forget(struct nina_radio *r, const char *why)
 		if (!ns->closing)
 			ns->state = NINA_SK_FAILED;
 	}
-	r->sweep = false;
 	spin_unlock(&r->lock);
 	nina_count(r, &r->stats.link_drops, 1);
 	trace_spisock_radio_event(nina_name(r), why, r->gen);

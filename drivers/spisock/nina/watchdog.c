@@ -132,8 +132,11 @@ void nina_wd_recover(struct nina_radio *r)
 		dev_info(&r->spi->dev, "%s: chip reset, firmware %s answers\n",
 			 nina_name(r), r->fw_version);
 
-	/* The chip forgot its link and its sockets. */
+	/* The chip forgot its link and its sockets, unowned ones too. */
 	ts = xchg(&r->tick_state, NINA_TICK_NONE);
+	spin_lock(&r->lock);
+	r->sweep = false;
+	spin_unlock(&r->lock);
 	nina_loss_forget(r, "chip-reset");
 	if (!r->sdev)
 		return;
