@@ -156,6 +156,9 @@ static int nina_uncertain(struct nina_radio *r, struct nina_sock *ns,
 			spisock_tx_consume(ns->sk, len);
 		return -NINA_RETRY;
 	}
+	/* Already failed (the radio going away): nothing more to report. */
+	if (READ_ONCE(ns->sk->sk_state) == TCP_CLOSE)
+		return -NINA_RETRY;
 	dev_warn_ratelimited(&r->spi->dev,
 			     "fd %d: data command without a sane answer: the stream fails\n",
 			     ns->fd);
