@@ -51,6 +51,15 @@ suite spisock_nina_drv $kst/net/spisock/spisock_nina_drv
 suite spisock_netlink $kst/net/spisock/spisock_netlink
 suite spisock_socket $kst/net/spisock/spisock_socket
 suite spisock_removal $kst/net/spisock/spisock_removal
+# The fault matrix: every fault kind on the debug kernel (and in the full
+# tier); on stock 6.1 in CI the kinds that reset the chip or drop the link,
+# and the link flaps, hostile mode and watchdog tests (CI time).
+if [ "$target" = 6.12 ] || [ "$tier" = full ]; then
+	suite spisock_faults $kst/net/spisock/spisock_faults
+else
+	suite spisock_faults $kst/net/spisock/spisock_faults -f rig \
+		-v ready_drop -v stall -v reset -v link_drop -v hostile
+fi
 suite spisock_lifetime $kst/net/spisock/spisock_lifetime
 suite spisock_soak $kst/net/spisock/spisock_soak
 suite spisock_diag $kst/net/spisock/spisock_diag

@@ -146,6 +146,8 @@ struct spisock_scan_result {
  * @err_frame: error frames (the chip refused a command)
  * @retries: commands retried after a bus error
  * @resets: chip resets
+ * @wd_resets: resets the driver's watchdog decided on (a stuck chip)
+ * @uncertain: commands that reached the chip without a sane answer
  * @link_drops: times the chip lost its sockets (link loss, reset)
  * @poll_hits: socket polls that found work
  * @poll_misses: socket polls that found nothing
@@ -166,6 +168,8 @@ struct spisock_dev_stats {
 	u64 err_frame;
 	u64 retries;
 	u64 resets;
+	u64 wd_resets;
+	u64 uncertain;
 	u64 link_drops;
 	u64 poll_hits;
 	u64 poll_misses;
@@ -361,5 +365,6 @@ void spisock_set_error(struct sock *sk, int err);
 void spisock_sock_set_chip(struct sock *sk, int fd, u32 gen);
 void spisock_link_lost(struct spisock_dev *dev);
 void spisock_link_event(struct spisock_dev *dev, bool up, u32 reason);
+void spisock_dev_reset_event(struct spisock_dev *dev);
 
 #endif /* _NET_SPISOCK_H */

@@ -133,8 +133,14 @@ static void spisock_fail_sock(struct sock *sk, int err)
 	struct spisock_sock *ssk = spisock_sk(sk);
 
 	spin_lock(&ssk->lock);
+	/*
+	 * Two losses back to back (a socket command proved it, then the
+	 * status tick saw it): the first failure, not yet reported, is the
+	 * one the socket reports.
+	 */
+	if (sk->sk_state != TCP_CLOSE || !sk->sk_err)
+		WRITE_ONCE(sk->sk_err, err);
 	WRITE_ONCE(sk->sk_state, TCP_CLOSE);
-	WRITE_ONCE(sk->sk_err, err);
 	spin_unlock(&ssk->lock);
 	sk_error_report(sk);
 	sk->sk_state_change(sk);

@@ -509,6 +509,12 @@ static void spisock_dev_test_set_error(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sock_error(sk), -ECONNRESET);
 	KUNIT_EXPECT_EQ(test, sk->sk_state, TCP_CLOSE);
 
+	/* A second loss before the first was reported keeps the first error. */
+	spisock_set_state(sk, TCP_ESTABLISHED);
+	spisock_link_lost(dev);
+	spisock_link_lost(dev);
+	KUNIT_EXPECT_EQ(test, sock_error(sk), -ECONNRESET);
+
 	remove_wait_queue(sk_sleep(sk), &wq);
 	sock_release(sock);
 	spisock_unregister_device(dev);

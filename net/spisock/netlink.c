@@ -906,7 +906,11 @@ static int spisock_nl_scan_doit(struct sk_buff *skb, struct genl_info *info)
 	relink = spisock_state_linked(old) && dev->link && n != -ENODEV;
 	if (relink) {
 		err = spisock_do_link(dev, dev->link, &reason);
-		if (err && err != -EINTR)
+		/* A link meant to persist is retried with back-off. */
+		if (err && err != -EINTR && dev->auto_relink)
+			schedule_delayed_work(&dev->relink_work,
+					      msecs_to_jiffies(dev->relink_ms));
+		else if (err && err != -EINTR)
 			spisock_link_store(dev, NULL);
 	}
 	if (n < 0) {
@@ -1285,6 +1289,21 @@ void spisock_link_event(struct spisock_dev *dev, bool up, u32 reason)
 				      msecs_to_jiffies(READ_ONCE(relink_min_ms)));
 }
 EXPORT_SYMBOL_GPL(spisock_link_event);
+
+/**
+ * spisock_dev_reset_event() - the driver reset a stuck or insane chip
+ * @dev: the radio
+ *
+ * Sends the dev-reset event. The driver has already failed the sockets
+ * (spisock_link_lost()); if the radio was linked it reports the loss of
+ * the link with spisock_link_event() as well, which relinks.
+ * Context: process, may sleep.
+ */
+void spisock_dev_reset_event(struct spisock_dev *dev)
+{
+	spisock_nl_event(dev, SPISOCK_EVENT_DEV_RESET, 0);
+}
+EXPORT_SYMBOL_GPL(spisock_dev_reset_event);
 
 /**
  * spisock_relink_work() - auto-relink after a link loss, with back-off

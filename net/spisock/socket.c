@@ -621,7 +621,8 @@ static int spisock_do_accept(struct socket *sock, struct socket *newsock,
 
 	lock_sock(sk);
 	if (sk->sk_state != TCP_LISTEN) {
-		err = -EINVAL;
+		/* A listener the radio failed reports why, once. */
+		err = sk->sk_err ? sock_error(sk) : -EINVAL;
 		goto out;
 	}
 	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);

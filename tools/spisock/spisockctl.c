@@ -221,7 +221,7 @@ static const char *const state_names[] = {
 
 static const char *const event_names[] = {
 	"unspec", "link-up", "link-down", "link-failed", "addr-change",
-	"dev-added", "dev-removed",
+	"dev-added", "dev-removed", "dev-reset",
 };
 
 #define NAME(tab, v) ((v) >= 0 && (v) < (long long)(sizeof(tab) / sizeof(tab[0])) ? \
@@ -625,6 +625,8 @@ static const char *const stat_names[SPISOCK_STATS_ATTR_MAX + 1] = {
 	[SPISOCK_STATS_ATTR_ERR_FRAME] = "err_frame",
 	[SPISOCK_STATS_ATTR_RETRIES] = "retries",
 	[SPISOCK_STATS_ATTR_RESETS] = "resets",
+	[SPISOCK_STATS_ATTR_WD_RESETS] = "wd_resets",
+	[SPISOCK_STATS_ATTR_UNCERTAIN] = "uncertain",
 	[SPISOCK_STATS_ATTR_LINK_DROPS] = "link_drops",
 	[SPISOCK_STATS_ATTR_POLL_HITS] = "poll_hits",
 	[SPISOCK_STATS_ATTR_POLL_MISSES] = "poll_misses",

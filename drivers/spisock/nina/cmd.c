@@ -141,7 +141,18 @@ int nina_exec(struct nina_radio *r, struct nina_req *req)
 	size_t rlen = 0;
 	int len = 0, ret;
 
+	r->cmd_sent = false;
 	ret = nina_exec_bus(r, req, &len, &rlen);
+	req->sent = r->cmd_sent;
+	nina_wd_note(r, ret);
+	/* A descriptor may now be open on the chip that nobody owns. */
+	if (ret < 0 && req->sent && (req->op == NINA_SOCKET_SOCKET ||
+				     req->op == NINA_SOCKET_ACCEPT)) {
+		spin_lock(&r->lock);
+		r->sweep = true;
+		spin_unlock(&r->lock);
+		nina_count(r, &r->stats.uncertain, 1);
+	}
 	trace_spisock_cmd(nina_name(r), req->op, nina_op_name(req->op), len,
 			  rlen, ktime_get_ns() - t0, ret);
 	flags = u64_stats_update_begin_irqsave(&r->stats.sync);
@@ -178,7 +189,7 @@ static bool nina_worker_due(struct nina_radio *r)
 	bool due;
 
 	spin_lock(&r->lock);
-	due = !list_empty(&r->queue) || r->kick || r->loss;
+	due = !list_empty(&r->queue) || r->kick || r->loss || r->wd_wedged;
 	spin_unlock(&r->lock);
 	return due || kthread_should_stop();
 }
@@ -208,6 +219,9 @@ static void nina_run_queue(struct nina_radio *r)
 	struct nina_req *req;
 
 	while ((req = nina_next(r))) {
+		/* A wedged chip is reset before it is asked anything else. */
+		if (r->wd_wedged)
+			nina_wd_recover(r);
 		/* No command may run on a chip whose sockets are stale. */
 		if (READ_ONCE(r->loss))
 			nina_loss_recover(r);
@@ -231,7 +245,9 @@ static long nina_tick(struct nina_radio *r)
 	unsigned int ms = READ_ONCE(status_interval_ms);
 	unsigned long now = jiffies;
 
-	if (!ms || READ_ONCE(r->tick_state) == NINA_TICK_NONE)
+	/* An idle radio is probed only while the watchdog has a doubt. */
+	if (!ms || (READ_ONCE(r->tick_state) == NINA_TICK_NONE &&
+		    !nina_wd_suspect(r)))
 		return MAX_SCHEDULE_TIMEOUT;
 	if (time_before(now, r->tick_at) &&
 	    r->tick_at - now <= msecs_to_jiffies(ms))
@@ -257,8 +273,11 @@ static int nina_worker(void *data)
 		wait_event_interruptible_hrtimeout(r->worker_wq,
 						   nina_worker_due(r), timeout);
 		nina_run_queue(r);
+		if (r->wd_wedged)
+			nina_wd_recover(r);
 		if (READ_ONCE(r->loss))
 			nina_loss_recover(r);
+		nina_sweep(r);
 		spin_lock(&r->lock);
 		r->kick = false;
 		spin_unlock(&r->lock);

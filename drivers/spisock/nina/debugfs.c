@@ -2,10 +2,11 @@
 /*
  * /sys/kernel/debug/spisock_nina/<radio>/stats: the radio's counters as
  * "name value" lines (commands by opcode name, bytes, transactions, errors
- * by kind, retries, resets, link drops, poll hits and misses, socket
- * payload each way). Documentation/networking/spisock.rst explains them.
- * The same snapshot answers the core's stats op (the control plane's
- * DEV_GET), which works without debugfs and inside network namespaces.
+ * by kind, retries, resets, watchdog resets, uncertain commands, link
+ * drops, poll hits and misses, socket payload each way).
+ * Documentation/networking/spisock.rst explains them. The same snapshot
+ * answers the core's stats op (the control plane's DEV_GET), which works
+ * without debugfs and inside network namespaces.
  */
 
 #include <linux/debugfs.h>
@@ -43,6 +44,8 @@ static int nina_stats_show(struct seq_file *m, void *v)
 		   c->err_timeout, c->err_invalid, c->err_frame);
 	seq_printf(m, "retries %llu\nresets %llu\nlink_drops %llu\n",
 		   c->retries, c->resets, c->link_drops);
+	seq_printf(m, "wd_resets %llu\nuncertain %llu\n", c->wd_resets,
+		   c->uncertain);
 	seq_printf(m, "poll_hits %llu\npoll_misses %llu\n", c->poll_hits,
 		   c->poll_misses);
 	seq_printf(m, "sock_tx_bytes %llu\nsock_rx_bytes %llu\n",
@@ -93,6 +96,8 @@ int nina_dev_stats(struct spisock_dev *sdev, struct spisock_dev_stats *st)
 	st->err_frame = c->err_frame;
 	st->retries = c->retries;
 	st->resets = c->resets;
+	st->wd_resets = c->wd_resets;
+	st->uncertain = c->uncertain;
 	st->link_drops = c->link_drops;
 	st->poll_hits = c->poll_hits;
 	st->poll_misses = c->poll_misses;

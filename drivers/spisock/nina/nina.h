@@ -139,6 +139,9 @@ typedef int (*nina_run_fn)(struct nina_radio *r, u8 op,
  * @err_frame: the firmware's error frame (unknown command)
  * @retries: socket commands that failed on the bus, retried later
  * @resets: chip resets
+ * @wd_resets: resets the watchdog decided on (a stuck or insane chip)
+ * @uncertain: socket commands the chip may have executed without the host
+ *	learning the outcome (the socket failed, or a descriptor sweep ran)
  * @link_drops: times the chip lost its sockets (link loss, reset)
  * @poll_hits: socket services that moved data or changed state
  * @poll_misses: socket services that found nothing
@@ -156,6 +159,8 @@ struct nina_counters {
 	u64 err_frame;
 	u64 retries;
 	u64 resets;
+	u64 wd_resets;
+	u64 uncertain;
 	u64 link_drops;
 	u64 poll_hits;
 	u64 poll_misses;
@@ -176,6 +181,8 @@ struct nina_counters {
  * @then_errno: when the one-byte reply is @fail, read SOCKET_ERRNO at once
  * @fail: the reply byte that means "failed, see errno"
  * @fw_errno: the firmware's errno read after @fail, or a negative errno
+ * @sent: set by the worker: the command reached the chip, so a failure
+ *	leaves its effect unknown
  * @done: completed by the worker
  *
  * Fixed size, filled by the submitter (on its stack or in per-socket
@@ -193,6 +200,7 @@ struct nina_req {
 	bool then_errno;
 	u8 fail;
 	int fw_errno;
+	bool sent;
 	struct completion done;
 };
 
@@ -221,6 +229,14 @@ struct nina_req {
  * @index: the "nina%d" number
  * @stats: counters, for debugfs
  * @xacts: transactions of the command in progress (worker only)
+ * @cmd_sent: the command in progress was clocked out (worker only)
+ * @wd_count: transport failures in a row (worker only)
+ * @wd_wedged: the watchdog decided to reset the chip (worker only)
+ * @wd_recovering: a watchdog reset is in progress (worker only)
+ * @sweep: a SOCKET_SOCKET or SOCKET_ACCEPT may have opened a descriptor
+ *	the host never learned of; close the unowned ones (under @lock)
+ * @creating: SOCKET_SOCKETs issued from syscalls whose descriptor is not
+ *	owned yet; no sweep while there are any (under @lock)
  * @debugfs: the radio's debugfs directory, or NULL
  * @socks: every &struct nina_sock, under @lock
  * @owner: chip descriptor -> the socket owning it, under @lock
@@ -262,6 +278,12 @@ struct nina_radio {
 	char name[16];
 	struct nina_counters stats;
 	unsigned int xacts;
+	bool cmd_sent;
+	unsigned int wd_count;
+	bool wd_wedged;
+	bool wd_recovering;
+	bool sweep;
+	unsigned int creating;
 	struct dentry *debugfs;
 
 	struct list_head socks;
@@ -354,6 +376,13 @@ void nina_fd_release(struct nina_radio *r, struct nina_sock *ns);
 /* poll.c: the worker's side of the sockets */
 ktime_t nina_poll_pass(struct nina_radio *r);
 void nina_loss_recover(struct nina_radio *r);
+void nina_loss_forget(struct nina_radio *r, const char *why);
+void nina_sweep(struct nina_radio *r);
+
+/* watchdog.c */
+void nina_wd_note(struct nina_radio *r, int ret);
+bool nina_wd_suspect(const struct nina_radio *r);
+void nina_wd_recover(struct nina_radio *r);
 
 /* ops.c */
 extern const struct spisock_dev_ops nina_dev_ops;

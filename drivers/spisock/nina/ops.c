@@ -598,9 +598,10 @@ static int nina_w_u8(struct nina_radio *r, u8 op,
  * nina_status_tick() - the low-rate link check (decision 5)
  * @r: the radio
  *
- * One GET_CONN_STATUS. A linked radio whose chip no longer is: the link
- * was lost, so every socket fails (decision 6) before the core hears of
- * it. An interrupted join: report its outcome once the chip knows it.
+ * One GET_CONN_STATUS, which also feeds the watchdog (an unlinked radio
+ * is probed only while the watchdog has a doubt). A linked radio whose
+ * chip no longer is: the link was lost, so every socket fails (decision
+ * 6) before the core hears of it. An interrupted join: report its outcome once the chip knows it.
  * Context: the worker thread only.
  */
 void nina_status_tick(struct nina_radio *r)
@@ -613,8 +614,13 @@ void nina_status_tick(struct nina_radio *r)
 	};
 	int st, reason;
 
-	if (ts == NINA_TICK_NONE || !r->sdev)
+	if (!r->sdev)
 		return;
+	if (ts == NINA_TICK_NONE) {
+		/* Only the watchdog's probe: is the chip still sane? */
+		nina_w_u8(r, NINA_GET_CONN_STATUS, NULL, 0);
+		return;
+	}
 	st = nina_w_u8(r, NINA_GET_CONN_STATUS, NULL, 0);
 	if (st < 0)
 		return;	/* the transport has said why */

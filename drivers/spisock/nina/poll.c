@@ -142,6 +142,31 @@ static void nina_dgram_lost(struct nina_radio *r, struct nina_sock *ns,
 }
 
 /*
+ * A SEND, SENDTO or RECV reached the chip but its answer did not come back
+ * sane: the chip may have sent or consumed bytes the host cannot account
+ * for. A datagram is simply lost (UDP may lose it); a stream would have a
+ * hole or a repeat in it, so it fails with EIO rather than deliver a
+ * wrong byte. @len: the datagram's length, 0 for a RECV.
+ */
+static int nina_uncertain(struct nina_radio *r, struct nina_sock *ns,
+			  size_t len)
+{
+	nina_count(r, &r->stats.uncertain, 1);
+	if (ns->type == SOCK_DGRAM) {
+		if (len)
+			spisock_tx_consume(ns->sk, len);
+		return -NINA_RETRY;
+	}
+	/* Already failed (the radio going away): nothing more to report. */
+	if (READ_ONCE(ns->sk->sk_state) == TCP_CLOSE)
+		return -NINA_RETRY;
+	dev_warn_ratelimited(&r->spi->dev,
+			     "fd %d: data command without a sane answer: the stream fails\n",
+			     ns->fd);
+	return -EIO;
+}
+
+/*
  * One SOCKET_SEND or SOCKET_SENDTO: bytes the chip took (@full: all it was
  * offered), 0, or an error.
  */
@@ -168,16 +193,16 @@ static int nina_tx_one(struct nina_radio *r, struct nina_sock *ns,
 	p[n++] = (struct nina_param){ r->io, len };
 	ret = nina_w(r, &req, dgram ? NINA_SOCKET_SENDTO : NINA_SOCKET_SEND,
 		     p, n);
-	if (ret < 0)
+	if (ret < 0 && !req.sent)
 		return -NINA_RETRY;
-	if (ret != 1 || req.out[0].len != 2)
-		return -NINA_RETRY;
+	if (ret < 0 || ret != 1 || req.out[0].len != 2)
+		return nina_uncertain(r, ns, len);
 	ret = req.out[0].data[0] << 8 | req.out[0].data[1];	/* BE */
 	if (ret > len) {
 		dev_err_ratelimited(&r->spi->dev,
 				    "chip claims %d of %zu bytes sent\n", ret,
 				    len);
-		return -NINA_RETRY;
+		return nina_uncertain(r, ns, len);
 	}
 	if (!ret) {
 		ret = nina_w_errno(r, NULL);
@@ -242,7 +267,9 @@ static int nina_rx_stream_one(struct nina_radio *r, struct nina_sock *ns,
 	ns->rx_more = false;
 	if (ret != 1 || req.out[0].len > size) {
 		kfree_skb(skb);
-		return -NINA_RETRY;
+		if (ret < 0 && !req.sent)
+			return -NINA_RETRY;
+		return nina_uncertain(r, ns, 0);
 	}
 	if (!req.out[0].len) {
 		kfree_skb(skb);
@@ -629,6 +656,9 @@ ktime_t nina_poll_pass(struct nina_radio *r)
 
 	for (i = 0; i < n; i++) {
 		ns = due[i];
+		/* The watchdog resets the chip first; the rest wait. */
+		if (r->wd_wedged)
+			return 0;
 		if (ns->closing) {
 			nina_close_step(r, ns);
 			continue;
@@ -649,12 +679,29 @@ ktime_t nina_poll_pass(struct nina_radio *r)
  */
 void nina_loss_recover(struct nina_radio *r)
 {
-	struct nina_sock *ns;
 	unsigned int fd;
 
 	for (fd = 0; fd < NINA_NO_FD; fd++)
 		if (READ_ONCE(r->owner[fd]))
 			nina_close_fd(r, fd);
+	dev_info(&r->spi->dev, "link lost: every socket fails\n");
+	nina_loss_forget(r, "sockets-lost");
+}
+
+/**
+ * nina_loss_forget() - forget every chip descriptor and fail every socket
+ * @r: the radio
+ * @why: the radio event to trace
+ *
+ * The second half of the loss procedure, on its own after a chip reset
+ * (which closed the descriptors itself): new generation, empty owner
+ * table, every socket failed through spisock_link_lost().
+ * Context: the worker thread only.
+ */
+void nina_loss_forget(struct nina_radio *r, const char *why)
+{
+	struct nina_sock *ns;
+
 	spin_lock(&r->lock);
 	memset(r->owner, 0, sizeof(r->owner));
 	r->nfds = 0;
@@ -667,9 +714,39 @@ void nina_loss_recover(struct nina_radio *r)
 			ns->state = NINA_SK_FAILED;
 	}
 	spin_unlock(&r->lock);
-	dev_info(&r->spi->dev, "link lost: every socket fails\n");
 	nina_count(r, &r->stats.link_drops, 1);
-	trace_spisock_radio_event(nina_name(r), "sockets-lost", r->gen);
+	trace_spisock_radio_event(nina_name(r), why, r->gen);
 	if (r->sdev)
 		spisock_link_lost(r->sdev);
+}
+
+/**
+ * nina_sweep() - close the chip descriptors nobody owns
+ * @r: the radio
+ *
+ * After a SOCKET_SOCKET or SOCKET_ACCEPT whose answer was lost, the chip
+ * may hold a descriptor the host never learned of; left alone it would
+ * take one of the chip's few sockets for good. Descriptors run from 64
+ * minus the socket count up to 63 (facts §3.7): closing one that is not
+ * open costs one EBADF. Deferred while a syscall waits to own a
+ * descriptor it was just given.
+ * Context: the worker thread only.
+ */
+void nina_sweep(struct nina_radio *r)
+{
+	/* Every descriptor the firmware has, not only those the host offers. */
+	unsigned int fd, first = 64 - (r->adafruit ? 6 : 10);
+	bool go;
+
+	spin_lock(&r->lock);
+	go = r->sweep && !r->creating;
+	if (go)
+		r->sweep = false;
+	spin_unlock(&r->lock);
+	if (!go)
+		return;
+	for (fd = first; fd < 64; fd++)
+		if (!READ_ONCE(r->owner[fd]))
+			nina_close_fd(r, fd);
+	trace_spisock_radio_event(nina_name(r), "sweep", first);
 }

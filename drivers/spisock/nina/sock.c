@@ -44,13 +44,32 @@ static int nina_sock_ok(struct nina_radio *r, u8 op,
 {
 	int e, ret = nina_cmd_u8_errno(r, op, params, n, 0, &e);
 
+	/* The error frame for a command the firmware has: an insane reply. */
 	if (ret < 0)
-		return ret;
+		return ret == -ENOMSG ? -EIO : ret;
 	if (ret == 1)
 		return 0;
 	if (e < 0)
 		return e;
 	return nina_errno(e) ? : -EIO;
+}
+
+/*
+ * The chip said EBADF for a descriptor @ns held when the command was
+ * queued: the loss procedure closed it meanwhile, or the chip lost it.
+ * Either way the radio's state is gone, which the caller must not report
+ * as a bad file descriptor of its own.
+ */
+static int nina_sock_gone(struct nina_radio *r, struct nina_sock *ns, int ret)
+{
+	if (ret != -EBADF)
+		return ret;
+	spin_lock(&r->lock);
+	if (ns->fd >= 0 && ns->gen == r->gen)
+		r->loss = true;		/* still ours: the chip lost it */
+	spin_unlock(&r->lock);
+	wake_up(&r->worker_wq);
+	return -ENETDOWN;
 }
 
 /**
@@ -200,9 +219,18 @@ static int nina_sock_create(struct nina_radio *r, struct nina_sock *ns)
 	if (r->sdev->max_sockets &&
 	    READ_ONCE(r->nfds) >= r->sdev->max_sockets)
 		return -ENOBUFS;
+	/* No descriptor sweep between the answer and owning it. */
+	spin_lock(&r->lock);
+	r->creating++;
+	spin_unlock(&r->lock);
 	ret = nina_cmd_u8_errno(r, NINA_SOCKET_SOCKET, p, 2, NINA_NO_FD, &e);
+	if (ret >= 0 && ret != NINA_NO_FD)
+		ret = nina_fd_own(r, ns, ret) ? : ret;
+	spin_lock(&r->lock);
+	r->creating--;
+	spin_unlock(&r->lock);
 	if (ret < 0)
-		return ret;
+		return ret == -ENOMSG ? -EIO : ret;
 	if (ret == NINA_NO_FD) {
 		if (e < 0)
 			return e;
@@ -210,9 +238,6 @@ static int nina_sock_create(struct nina_radio *r, struct nina_sock *ns)
 		return e == 23 || e == 24 || !e ? -ENOBUFS : nina_errno(e);
 	}
 	fd = ret;
-	ret = nina_fd_own(r, ns, fd);
-	if (ret)
-		return ret;
 
 	p[0] = (struct nina_param){ &fd, 1 };
 	p[1] = (struct nina_param){ (const u8 *)&fionbio, 4 };
@@ -274,7 +299,7 @@ static int nina_sock_bind_port(struct nina_radio *r, struct nina_sock *ns,
 
 	ret = nina_sock_ok(r, NINA_SOCKET_BIND, p, 2);
 	if (ret)
-		return ret;
+		return nina_sock_gone(r, ns, ret);
 	ns->state = NINA_SK_BOUND;
 	ns->port = port;
 	return 0;
@@ -310,7 +335,7 @@ int nina_sock_listen(struct spisock_dev *sdev, struct sock *sk, int backlog)
 		return -EINVAL;
 	ret = nina_sock_ok(r, NINA_SOCKET_LISTEN, p, 2);
 	if (ret)
-		return ret;
+		return nina_sock_gone(r, ns, ret);
 	spin_lock(&r->lock);
 	ns->state = NINA_SK_LISTENING;
 	spin_unlock(&r->lock);
@@ -349,7 +374,7 @@ int nina_sock_connect(struct spisock_dev *sdev, struct sock *sk,
 	p[0] = (struct nina_param){ &fd, 1 };
 	p[1] = (struct nina_param){ (const u8 *)&addr->sin_addr.s_addr, 4 };
 	p[2] = (struct nina_param){ (const u8 *)&addr->sin_port, 2 };
-	ret = nina_sock_ok(r, NINA_SOCKET_CONNECT, p, 3);
+	ret = nina_sock_gone(r, ns, nina_sock_ok(r, NINA_SOCKET_CONNECT, p, 3));
 	if (!ret) {
 		ns->state = NINA_SK_ESTABLISHED;
 		return 0;

@@ -194,6 +194,7 @@ int nina_transact(struct nina_radio *r, size_t cmd_len, u8 op,
 {
 	int ret;
 
+	r->cmd_sent = false;
 	ret = nina_select(r, ready_timeout_ms * USEC_PER_MSEC);
 	if (ret)
 		return ret;
@@ -202,6 +203,8 @@ int nina_transact(struct nina_radio *r, size_t cmd_len, u8 op,
 	spi_bus_unlock(r->spi->controller);
 	if (ret)
 		return ret;
+	/* From here on the chip may execute the command, whatever follows. */
+	r->cmd_sent = true;
 
 	ret = nina_select(r, (unsigned long)reply_ms * USEC_PER_MSEC);
 	if (ret)

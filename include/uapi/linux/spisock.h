@@ -140,6 +140,8 @@ enum spisock_security {
  * @SPISOCK_EVENT_ADDR_CHANGE: the radio's address changed (ADDR)
  * @SPISOCK_EVENT_DEV_ADDED: a radio appeared in the namespace
  * @SPISOCK_EVENT_DEV_REMOVED: a radio left the namespace
+ * @SPISOCK_EVENT_DEV_RESET: the driver reset a stuck or insane chip; the
+ *	radio's sockets failed (a link-down event follows if it was linked)
  */
 enum spisock_event {
 	SPISOCK_EVENT_UNSPEC,
@@ -149,6 +151,7 @@ enum spisock_event {
 	SPISOCK_EVENT_ADDR_CHANGE,
 	SPISOCK_EVENT_DEV_ADDED,
 	SPISOCK_EVENT_DEV_REMOVED,
+	SPISOCK_EVENT_DEV_RESET,
 };
 
 /**
@@ -293,6 +296,9 @@ enum spisock_scan_attr {
  * @SPISOCK_STATS_ATTR_SOCK_RX_BYTES: payload received into sockets
  * @SPISOCK_STATS_ATTR_CMD: nested (&enum spisock_cmd_stat_attr), one per
  *	command the radio ran at least once
+ * @SPISOCK_STATS_ATTR_WD_RESETS: resets the driver's watchdog decided on
+ * @SPISOCK_STATS_ATTR_UNCERTAIN: commands that reached the chip without a
+ *	sane answer (a stream failed with EIO, a datagram was lost)
  * @__SPISOCK_STATS_ATTR_MAX: one past the last attribute
  * @SPISOCK_STATS_ATTR_MAX: the last attribute
  */
@@ -313,6 +319,8 @@ enum spisock_stats_attr {
 	SPISOCK_STATS_ATTR_SOCK_TX_BYTES,
 	SPISOCK_STATS_ATTR_SOCK_RX_BYTES,
 	SPISOCK_STATS_ATTR_CMD,
+	SPISOCK_STATS_ATTR_WD_RESETS,
+	SPISOCK_STATS_ATTR_UNCERTAIN,
 
 	__SPISOCK_STATS_ATTR_MAX,
 	SPISOCK_STATS_ATTR_MAX = __SPISOCK_STATS_ATTR_MAX - 1

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <linux/spisock_sim.h>
@@ -72,6 +73,57 @@ void simd_serve_stats(struct simd *s)
 	close(c);
 }
 
+int simd_control(struct simd *s, const char *cmd, char *err, size_t errlen)
+{
+	while (*cmd == ' ')
+		cmd++;
+	if (!strncmp(cmd, "fault ", 6))
+		return nina_fault_add(s->m, cmd + 6, err, errlen);
+	if (!strcmp(cmd, "clear")) {
+		nina_fault_clear(s->m);
+		return 0;
+	}
+	if (!strcmp(cmd, "reset")) {
+		nina_model_chip_reset(s->m);
+		return 0;
+	}
+	if (!strcmp(cmd, "drop")) {
+		nina_model_link_drop(s->m);
+		return 0;
+	}
+	snprintf(err, errlen, "unknown command \"%s\"", cmd);
+	return -1;
+}
+
+void simd_serve_control(struct simd *s)
+{
+	struct timeval tv = { .tv_sec = 1 };
+	char cmd[256], err[256], out[300];
+	size_t o = 0;
+	ssize_t n;
+	int c = accept4(s->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (c < 0)
+		return;
+	/* The bus waits while we read: a silent client gets one second. */
+	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (o < sizeof(cmd) - 1 &&
+	       (n = read(c, cmd + o, sizeof(cmd) - 1 - o)) > 0) {
+		o += n;
+		if (memchr(cmd, '\n', o))
+			break;
+	}
+	cmd[o] = 0;
+	cmd[strcspn(cmd, "\r\n")] = 0;
+	if (simd_control(s, cmd, err, sizeof(err)))
+		snprintf(out, sizeof(out), "error: %s\n", err);
+	else
+		snprintf(out, sizeof(out), "ok\n");
+	if (write(c, out, strlen(out)) < 0 && s->verbose)
+		perror("spisock-simd: control");
+	close(c);
+}
+
 static int handle_event(struct simd *s, const unsigned char *buf, size_t n)
 {
 	static unsigned char miso[SPISOCK_SIM_MAX_XFER];
@@ -126,23 +178,26 @@ int simd_run(struct simd *s)
 	static unsigned char buf[sizeof(struct spisock_sim_event) + SPISOCK_SIM_MAX_XFER];
 
 	for (;;) {
-		struct pollfd p[3] = {
+		struct pollfd p[4] = {
 			{ .fd = s->fd, .events = POLLIN },
 			{ .fd = s->stats_fd, .events = POLLIN },
 			{ .fd = s->drop_fd, .events = POLLIN },
+			{ .fd = s->ctl_fd, .events = POLLIN },
 		};
 		ssize_t n;
 
 		if (s->stop && *s->stop)
 			return 0;
 		/* a negative fd is ignored by poll() */
-		if (poll(p, 3, -1) < 0) {
+		if (poll(p, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
 		if (s->stats_fd >= 0 && (p[1].revents & POLLIN))
 			simd_serve_stats(s);
+		if (s->ctl_fd >= 0 && (p[3].revents & POLLIN))
+			simd_serve_control(s);
 		if (s->drop_fd >= 0 && (p[2].revents & POLLIN)) {
 			char c;
 

@@ -21,6 +21,7 @@ struct simd {
 	bool verbose;
 	volatile sig_atomic_t *stop;
 	int drop_fd;		/* readable: drop the link (SIGUSR1), or -1 */
+	int ctl_fd;		/* listening unix socket for --control, or -1 */
 	unsigned long long events, replies;
 };
 
@@ -30,5 +31,12 @@ void simd_line(void *ctx, enum nina_line line, int level);
 int simd_run(struct simd *s);
 /* serve one --stats client on the listening socket */
 void simd_serve_stats(struct simd *s);
+/*
+ * Serve one --control client: read one command line, apply it, answer
+ * "ok" or "error: ..." (see spisock-sim.rst, "Control socket").
+ */
+void simd_serve_control(struct simd *s);
+/* Apply one control command to the model; 0, or -1 with err set. */
+int simd_control(struct simd *s, const char *cmd, char *err, size_t errlen);
 
 #endif

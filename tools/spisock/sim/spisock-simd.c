@@ -58,6 +58,10 @@ static void usage(FILE *f)
 		"  -S, --stats-socket PATH  unix socket serving counters\n"
 		"                           (default /tmp/spisock-simd-<device name>.sock)\n"
 		"  -s, --stats              print the counters of a running daemon and exit\n"
+		"  -C, --control-socket PATH  unix socket taking commands\n"
+		"                           (default: the stats socket's path + \".ctl\")\n"
+		"      --control CMD        send CMD to a running daemon (fault RULE, clear,\n"
+		"                           reset, drop) and print its answer\n"
 		"  -f, --foreground         do not daemonize\n"
 		"  -v, --verbose            log to stderr\n"
 		"SIGUSR1 drops the station link (the access point goes away).\n"
@@ -81,6 +85,40 @@ static int stats_listen(const char *path)
 		return -1;
 	}
 	return fd;
+}
+
+/* Send @cmd to the daemon's control socket; 0 when it answered "ok". */
+static int control_client(const char *path, const char *cmd)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[512];
+	size_t o = 0;
+	ssize_t n;
+	int fd, bad;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "spisock-simd: %s: path too long\n", path);
+		return 1;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		fprintf(stderr, "spisock-simd: %s: %s (is the daemon running?)\n",
+			path, strerror(errno));
+		return 1;
+	}
+	if (dprintf(fd, "%s\n", cmd) < 0) {
+		close(fd);
+		return 1;
+	}
+	while (o < sizeof(buf) - 1 &&
+	       (n = read(fd, buf + o, sizeof(buf) - 1 - o)) > 0)
+		o += n;
+	close(fd);
+	buf[o] = 0;
+	bad = strncmp(buf, "ok", 2) != 0;
+	fputs(buf, bad ? stderr : stdout);
+	return bad;
 }
 
 static int stats_client(const char *path)
@@ -118,22 +156,26 @@ int main(int argc, char **argv)
 		{ "realtime", no_argument, NULL, 'R' },
 		{ "stats-socket", required_argument, NULL, 'S' },
 		{ "stats", no_argument, NULL, 's' },
+		{ "control-socket", required_argument, NULL, 'C' },
+		{ "control", required_argument, NULL, 'K' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	const char *device = SPISOCK_SIM_DEV_PREFIX "0", *config = NULL;
-	const char *faults = NULL, *stats_path = NULL;
-	char defpath[256], namebuf[256], err[256];
+	const char *faults = NULL, *stats_path = NULL, *ctl_path = NULL;
+	const char *ctl_cmd = NULL;
+	char defpath[256], namebuf[256], err[256], defctl[300];
 	bool want_stats = false, fg = false, realtime = false;
 	double tf = -1;
 	int fd = -1, c, ret;
 	struct nina_config *cfg;
-	struct simd s = { .stats_fd = -1, .stop = &stop, .drop_fd = -1 };
+	struct simd s = { .stats_fd = -1, .stop = &stop, .drop_fd = -1,
+			  .ctl_fd = -1 };
 	struct sigaction sa = { .sa_handler = on_signal };
 
-	while ((c = getopt_long(argc, argv, "d:c:F:t:S:sfvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:c:F:t:S:C:sfvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': device = optarg; break;
 		case 'D': fd = atoi(optarg); break;
@@ -143,6 +185,8 @@ int main(int argc, char **argv)
 		case 'R': realtime = true; break;
 		case 'S': stats_path = optarg; break;
 		case 's': want_stats = true; break;
+		case 'C': ctl_path = optarg; break;
+		case 'K': ctl_cmd = optarg; break;
 		case 'f': fg = true; break;
 		case 'v': s.verbose = true; break;
 		case 'h': usage(stdout); return 0;
@@ -161,8 +205,13 @@ int main(int argc, char **argv)
 		 basename(namebuf));
 	if (!stats_path)
 		stats_path = defpath;
+	snprintf(defctl, sizeof(defctl), "%s.ctl", stats_path);
+	if (!ctl_path)
+		ctl_path = defctl;
 	if (want_stats)
 		return stats_client(stats_path);
+	if (ctl_cmd)
+		return control_client(ctl_path, ctl_cmd);
 
 	cfg = nina_config_new();
 	if (!cfg)
@@ -193,6 +242,10 @@ int main(int argc, char **argv)
 	s.stats_fd = stats_listen(stats_path);
 	if (s.stats_fd < 0)
 		fprintf(stderr, "spisock-simd: stats socket %s: %s\n", stats_path,
+			strerror(errno));
+	s.ctl_fd = stats_listen(ctl_path);
+	if (s.ctl_fd < 0)
+		fprintf(stderr, "spisock-simd: control socket %s: %s\n", ctl_path,
 			strerror(errno));
 	pthread_mutex_init(&s.wlock, NULL);
 
@@ -229,6 +282,10 @@ int main(int argc, char **argv)
 	if (s.stats_fd >= 0) {
 		close(s.stats_fd);
 		unlink(stats_path);
+	}
+	if (s.ctl_fd >= 0) {
+		close(s.ctl_fd);
+		unlink(ctl_path);
 	}
 	close(fd);
 	return ret ? 1 : 0;

@@ -197,10 +197,34 @@ int main(void)
 	out[fread(out, 1, sizeof(out) - 1, p)] = 0;
 	ok(pclose(p) == 0 && strstr(out, "cmd_0x37 1\n") && strstr(out, "resets 2\n") &&
 	   strstr(out, "eio 1\n"), "daemon: --stats prints the running counters");
+	/* the control socket: a fault rule added to the running model */
+	snprintf(cmdline, sizeof(cmdline),
+		 "%s --stats-socket %s --control 'fault error-frame op=0x20 count=1' >/dev/null",
+		 simd, sockpath);
+	ok(WEXITSTATUS(system(cmdline)) == 0, "daemon: --control fault RULE answers ok");
+	ok(command((const unsigned char[]){ 0xE0, 0x20, 0x00, 0xEE }, 4, rep, 4) == 0 &&
+	   !memcmp(rep, "\xEF\x00\xEE\x00", 4), "daemon: the rule added at run time fires");
+	ok(command((const unsigned char[]){ 0xE0, 0x20, 0x00, 0xEE }, 4, rep, 8) == 0 &&
+	   rep[1] == 0xA0, "daemon: count=1: the next command is answered");
+	snprintf(cmdline, sizeof(cmdline), "%s --stats-socket %s --control bogus 2>/dev/null",
+		 simd, sockpath);
+	ok(WEXITSTATUS(system(cmdline)) == 1, "daemon: --control unknown command -> exit 1");
+	snprintf(cmdline, sizeof(cmdline),
+		 "%s --stats-socket %s --control 'fault nonsense' 2>/dev/null", simd, sockpath);
+	ok(WEXITSTATUS(system(cmdline)) == 1, "daemon: --control bad rule -> exit 1");
+	snprintf(cmdline, sizeof(cmdline), "%s --stats-socket %s --control clear >/dev/null",
+		 simd, sockpath);
+	ok(WEXITSTATUS(system(cmdline)) == 0, "daemon: --control clear");
 	close(sk);
 	ok(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	   "daemon: exits 0 when the device side closes");
 	ok(access(sockpath, F_OK) != 0, "daemon: stats socket removed");
+	{
+		char ctl[80];
+
+		snprintf(ctl, sizeof(ctl), "%s.ctl", sockpath);
+		ok(access(ctl, F_OK) != 0, "daemon: control socket removed");
+	}
 	{
 		snprintf(cmdline, sizeof(cmdline), "%s --fd 0 --foreground --config /nonexistent 2>/dev/null", simd);
 		ok(WEXITSTATUS(system(cmdline)) == 1, "daemon: bad config -> exit 1");
