@@ -155,11 +155,11 @@ stage host-tests 120 host_tests
 count "$results"/host/*.tap
 # The full tier moves 64 MiB each way per bulk test (minutes on the debug
 # kernel): its VM stages get six times the CI budgets.
-vm_timeout=1800 scale=1
+vm_timeout=2700 scale=1
 [ "$tier" = full ] && vm_timeout=14400 scale=6
-stage vm-6.1 $((720 * scale)) vm_tier 6.1
+stage vm-6.1 $((960 * scale)) vm_tier 6.1
 count "$results"/6.1/*.tap
-stage vm-6.12 $((1500 * scale)) vm_tier 6.12
+stage vm-6.12 $((1800 * scale)) vm_tier 6.12
 count "$results"/6.12/*.tap
 stage dkms 120 scripts/test-dkms.sh
 
