@@ -6,7 +6,7 @@ SHELL := /bin/bash
 KERNEL ?= 6.12
 
 .PHONY: all setup kernels modules selftests model tools check check-full check-model check-lib \
-	run clean dkms-build dkms-clean
+	run clean dkms-build dkms-clean soak soak-fuzz
 
 all: modules
 
@@ -49,6 +49,17 @@ check:
 
 check-full:
 	scripts/check.sh full
+
+# Long runs. soak-fuzz: the syscall fuzzer on the debug kernel for
+# SPISOCK_FUZZ_S seconds (default 600), which must reach 200,000 operations.
+soak: soak-fuzz
+
+soak-fuzz: setup
+	tools/testing/vm/build-kernel debug >/dev/null
+	scripts/build-modules.sh 6.12
+	scripts/build-selftests.sh
+	$(MAKE) -s -C tools/spisock/sim all
+	scripts/soak-fuzz.sh 6.12
 
 # The main job: boot the bench VM with the simulated radio, load the family
 # and the NINA driver, link, and run the reference examples end to end.

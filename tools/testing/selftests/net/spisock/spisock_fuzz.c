@@ -114,8 +114,8 @@ struct worker {
 	pid_t tid;
 	uint64_t seed;
 	int fd[SLOTS];
-	_Atomic long long op_start;	/* ms, 0 when between operations */
-	_Atomic int op;
+	atomic_llong op_start;		/* ms, 0 when between operations */
+	atomic_int op;
 	long long ops[NR_OPS];
 	long long errs[NR_OPS];
 };
@@ -125,7 +125,7 @@ static int nthreads = 4;
 static int family;
 static atomic_bool stop;
 static struct sockaddr_in peer_tcp, peer_udp;
-static _Atomic int listener_port[MAX_LISTENERS];
+static atomic_int listener_port[MAX_LISTENERS];
 static int devnull = -1;
 static long long hang_ms = 20000;
 static atomic_int hung = -1;
@@ -258,7 +258,7 @@ static int pick_flags(uint64_t *s, bool send)
 	int f = 0, i, n = rnd(s, 3);
 
 	for (i = 0; i < n; i++)
-		f |= fl[rnd(s, sizeof(fl) / sizeof(fl[0]))];
+		f |= fl[rnd(s, ARRAY_SIZE(fl))];
 	if (!rnd(s, 40))
 		f |= (int)mix(s);
 	/* no SIGPIPE; blocking calls are bounded by the socket timeouts */
@@ -303,7 +303,6 @@ static int do_socket(struct worker *w, uint64_t *s)
 				     SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET, 0, 77 };
 	static const int protos[] = { 0, 0, 0, IPPROTO_TCP, IPPROTO_UDP, -1, 255, 4096 };
 	int slot = rnd(s, SLOTS), type, proto, fd;
-
 
 	if (rnd(s, 5)) {		/* mostly a socket that works */
 		type = rnd(s, 3) ? SOCK_STREAM : SOCK_DGRAM;
@@ -783,7 +782,7 @@ static int failslab_setup(int percent, pid_t kthread)
 	    failslab_write("probability", v))
 		return -1;
 	make_it_fail(kthread, 1);
-	ksft_print_msg("failslab: %d%% in [%#lx, %#lx), task-filter: fuzzer threads and worker %d\n",
+	ksft_print_msg("failslab: %d%% in [%#lx, %#lx), tasks: fuzzer, worker %d\n",
 		       percent, s1 < s2 ? s1 : s2, e1 > e2 ? e1 : e2, (int)kthread);
 	return 0;
 }
@@ -877,8 +876,10 @@ int main(void)
 	hang_ms = env_ll("SPISOCK_FUZZ_HANG_MS", 20000);
 	ksft_print_header();
 	ksft_set_plan(4);
-	ksft_print_msg("seed %#llx, %d threads, %lld s (SPISOCK_FUZZ_SEED=%#llx reproduces each thread's sequence)\n",
-		       (unsigned long long)seed, nthreads, secs, (unsigned long long)seed);
+	ksft_print_msg("seed %#llx, %d threads, %lld s\n", (unsigned long long)seed,
+		       nthreads, secs);
+	ksft_print_msg("SPISOCK_FUZZ_SEED=%#llx repeats each thread's sequence\n",
+		       (unsigned long long)seed);
 	signal(SIGPIPE, SIG_IGN);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -901,7 +902,7 @@ int main(void)
 		if (!failslab_on)
 			ksft_print_msg("failslab could not be set up: running without it\n");
 	} else {
-		ksft_print_msg("no failslab here (or SPISOCK_FUZZ_FAILSLAB=0): no injected failures\n");
+		ksft_print_msg("no failslab (or SPISOCK_FUZZ_FAILSLAB=0): no injection\n");
 	}
 
 	pthread_create(&peer, NULL, peer_main, NULL);
@@ -923,12 +924,13 @@ int main(void)
 		int fd;
 		ssize_t n;
 
-		ksft_test_result_fail("operations bounded: thread %d (tid %d) stuck in %s for over %lld ms (seed %#llx)\n",
+		ksft_test_result_fail("thread %d (tid %d) in %s over %lld ms (seed %#llx)\n",
 				      w->idx, (int)w->tid, op_names[atomic_load(&w->op)],
 				      hang_ms, (unsigned long long)seed);
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/stack", (int)getpid(), (int)w->tid);
 		fd = open(path, O_RDONLY);
-		if (fd >= 0 && (n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+		if (n > 0) {
 			buf[n] = 0;
 			ksft_print_msg("its kernel stack:\n%s", buf);
 		}
@@ -972,9 +974,9 @@ int main(void)
 		usleep(100 * 1000);
 		open2 = chip_open();
 	}
-	ksft_test_result(open1 == 0, "chip descriptors after close and 1 s idle: %lld (%lld after 5 s more)\n",
+	ksft_test_result(open1 == 0, "chip descriptors 1 s after close: %lld (%lld 5 s later)\n",
 			 open1, open2);
-	ksft_test_result(rows == 0, "/proc/net/spisock rows after close and 1 s idle: %d (%d after 5 s more)\n",
+	ksft_test_result(rows == 0, "/proc/net/spisock rows 1 s after close: %d (%d 5 s later)\n",
 			 rows, proc_rows());
 
 	ret = radio_down(&r);

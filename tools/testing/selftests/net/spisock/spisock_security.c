@@ -172,12 +172,12 @@ static int user_connect(void)
 	int s = sock_new(me.family, SOCK_STREAM);
 
 	if (s < 0)
-		return errno;
+		return -errno;
 	if (connect(s, SA(&me.peer), sizeof(me.peer))) {
 		int e = errno;
 
 		close(s);
-		return e;
+		return -e;
 	}
 	me.fd[me.n++] = s;
 	return 0;
@@ -205,7 +205,7 @@ static int user_accept(int ms)
 	int a = accept_ms(me.lfd, NULL, 0, ms);
 
 	if (a < 0)
-		return errno == ETIMEDOUT ? EAGAIN : errno;
+		return errno == ETIMEDOUT ? -EAGAIN : -errno;
 	me.acc[me.na++] = a;
 	return 0;
 }
@@ -223,16 +223,18 @@ static int user_do(char c)
 		return user_accept(IO_MS);
 	case 'a':
 		return user_accept(1500);
+	case 'P':	/* the listener readable: a connection is queued */
+		return poll_one(me.lfd, POLLIN, IO_MS) > 0 ? 0 : -ETIMEDOUT;
 	case 'D':	/* close the oldest accepted connection */
 		if (!me.na)
-			return EINVAL;
+			return -EINVAL;
 		close(me.acc[0]);
 		memmove(me.acc, me.acc + 1, --me.na * sizeof(int));
 		return 0;
 	case 'S':	/* socket() alone */
 		s = socket(me.family, SOCK_STREAM, 0);
 		if (s < 0)
-			return errno;
+			return -errno;
 		close(s);
 		return 0;
 	case 'X':
@@ -242,11 +244,12 @@ static int user_do(char c)
 			close(me.acc[i]);
 		if (me.lfd >= 0)
 			close(me.lfd);
-		me.n = me.na = 0;
+		me.n = 0;
+		me.na = 0;
 		me.lfd = -1;
 		return 0;
 	}
-	return EINVAL;
+	return -EINVAL;
 }
 
 /* The child: become @uid (with @group as the only supplementary one, if
@@ -297,7 +300,7 @@ static int user_start(struct user *u, int uid, int group, int userns,
 	return 0;
 }
 
-/* Run command @c in the user: its result, or -1000 when it does not answer. */
+/* Run command @c in the user: its result (0 or -errno), or -1000 when it does not answer. */
 static int user_cmd(struct user *u, char c)
 {
 	int r;
@@ -308,7 +311,7 @@ static int user_cmd(struct user *u, char c)
 	return r;
 }
 
-/* Connect until the first failure (at most @max): how many, and its errno. */
+/* Connect until the first failure (at most @max): how many, and its -errno. */
 static int user_fill(struct user *u, int max, int *err)
 {
 	int n = 0;
@@ -387,17 +390,17 @@ TEST_F_TIMEOUT(sec, quota_two_users, TEST_S)
 	ASSERT_EQ(0, user_start(&self->b, USER_B, -1, 0, &self->la));
 	n = user_fill(&self->a, CHIP_SOCKETS + 2, &err);
 	EXPECT_EQ(quota, n);
-	EXPECT_EQ(ENOBUFS, err) TH_LOG("A after %d: %s", n, strerror(err));
+	EXPECT_EQ(-ENOBUFS, err) TH_LOG("A after %d: %s", n, strerror(-err));
 	EXPECT_EQ(quota, chip_open());
 	n = user_fill(&self->b, CHIP_SOCKETS + 2, &err);
 	EXPECT_EQ(CHIP_SOCKETS - quota, n);
-	EXPECT_EQ(ENOBUFS, err) TH_LOG("B after %d: %s", n, strerror(err));
+	EXPECT_EQ(-ENOBUFS, err) TH_LOG("B after %d: %s", n, strerror(-err));
 
 	EXPECT_EQ(0, user_cmd(&self->a, 'X'));
 	EXPECT_EQ(CHIP_SOCKETS - quota, chip_open_wait(CHIP_SOCKETS - quota, IO_MS));
 	n = user_fill(&self->b, CHIP_SOCKETS + 2, &err);
 	EXPECT_EQ(quota - (CHIP_SOCKETS - quota), n);
-	EXPECT_EQ(ENOBUFS, err);
+	EXPECT_EQ(-ENOBUFS, err);
 	EXPECT_EQ(0, user_stop(&self->a));
 	EXPECT_EQ(0, user_stop(&self->b));
 	EXPECT_EQ(0, chip_open_wait(0, IO_MS));
@@ -428,15 +431,17 @@ TEST_F_TIMEOUT(sec, quota_accept_children, TEST_S)
 	}
 	EXPECT_EQ(0, user_cmd(&self->a, 'A'));
 	/* the radio takes the second one ahead of accept (accept_prefetch) */
+	EXPECT_EQ(0, user_cmd(&self->a, 'P'));
 	EXPECT_EQ(3, chip_open_wait(3, IO_MS));
-	EXPECT_EQ(ENOBUFS, user_cmd(&self->a, 'C'));
+	EXPECT_EQ(-ENOBUFS, user_cmd(&self->a, 'C'));
 	EXPECT_EQ(0, user_cmd(&self->a, 'A'));
-	EXPECT_EQ(EAGAIN, user_cmd(&self->a, 'a'));
+	/* listener, two accepted: the third stays on the chip */
+	EXPECT_EQ(-EAGAIN, user_cmd(&self->a, 'a'));
 	EXPECT_EQ(3, chip_open());
 	/* B has a quota of its own */
 	n = user_fill(&self->b, 5, &err);
 	EXPECT_EQ(3, n);
-	EXPECT_EQ(ENOBUFS, err);
+	EXPECT_EQ(-ENOBUFS, err);
 	/* one accepted connection closed: the third comes */
 	EXPECT_EQ(0, user_cmd(&self->a, 'D'));
 	EXPECT_EQ(0, user_cmd(&self->a, 'A'));
@@ -486,7 +491,7 @@ TEST_F_TIMEOUT(sec, userns_root_charged, TEST_S)
 	if (n == 0 && err == -1000)
 		SKIP(return, "no unprivileged user namespaces here");
 	EXPECT_EQ(2, n);
-	EXPECT_EQ(ENOBUFS, err);
+	EXPECT_EQ(-ENOBUFS, err);
 	EXPECT_EQ(0, user_stop(&self->a));
 	/* its sockets are uncharged once the radio has closed them */
 	EXPECT_EQ(0, chip_open_wait(0, IO_MS));
@@ -524,7 +529,7 @@ TEST_F_TIMEOUT(sec, group_restricts_create, TEST_S)
 	ASSERT_EQ(0, set_param(PARAM("group"), "1234"));
 	ASSERT_EQ(0, user_start(&self->a, USER_A, -1, 0, &self->la));
 	ASSERT_EQ(0, user_start(&self->b, USER_B, GROUP_OK, 0, &self->la));
-	EXPECT_EQ(EACCES, user_cmd(&self->a, 'S'));
+	EXPECT_EQ(-EACCES, user_cmd(&self->a, 'S'));
 	EXPECT_EQ(0, user_cmd(&self->b, 'S'));
 	EXPECT_EQ(0, user_cmd(&self->b, 'C'));
 	s = socket(self->family, SOCK_DGRAM, 0);
@@ -588,7 +593,8 @@ TEST_F_TIMEOUT(sec, netns_enodev, TEST_S)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status))
-		TH_LOG("10 unshare, 11 socket, 12 bind, 13 connect, 14 sendto, 15 set/16 get SPISOCK_RADIO, 17 listen");
+		TH_LOG("10 unshare, 11 socket, 12 bind, 13 connect, 14 sendto, %s",
+		       "15 set/16 get SPISOCK_RADIO, 17 listen");
 }
 
 /*
@@ -710,10 +716,11 @@ static int addr_clean(const struct sockaddr_storage *ss, socklen_t len)
 #define EXPECT_ADDR_CLEAN(call, fd) do {					\
 	struct sockaddr_storage __ss;						\
 	socklen_t __len = sizeof(__ss);						\
+	int __fd = (fd);							\
 										\
 	memset(&__ss, FILL, sizeof(__ss));					\
-	ASSERT_LE(0, call(fd, SA(&__ss), &__len)) TH_LOG(#call ": %s", strerror(errno)); \
-	EXPECT_EQ(0, addr_clean(&__ss, __len)) TH_LOG(#call " of %d", fd);	\
+	ASSERT_LE(0, call(__fd, SA(&__ss), &__len)) TH_LOG(#call ": %s", strerror(errno)); \
+	EXPECT_EQ(0, addr_clean(&__ss, __len)) TH_LOG(#call " of %d", __fd);	\
 } while (0)
 
 /* Every address the family returns, of every kind of socket. */
@@ -889,9 +896,8 @@ TEST_F_TIMEOUT(sec, leak_diag, TEST_S)
 			ASSERT_EQ(SOCK_DIAG_BY_FAMILY, h->nlmsg_type);
 			ASSERT_LE(NLMSG_LENGTH(sizeof(*m)), h->nlmsg_len);
 			EXPECT_EQ(self->family, m->sdiag_family);
-			EXPECT_EQ(0, m->sdiag_cookie[1] >> 16) TH_LOG("cookie %08x%08x",
-								     m->sdiag_cookie[1],
-								     m->sdiag_cookie[0]);
+			EXPECT_EQ(0, m->sdiag_cookie[1] >> 16)
+				TH_LOG("cookie %08x%08x", m->sdiag_cookie[1], m->sdiag_cookie[0]);
 			while (off + NLA_HDRLEN <= end) {
 				struct nlattr *a = (struct nlattr *)((char *)h + off);
 				size_t al = NLA_ALIGN(a->nla_len), i;
