@@ -858,6 +858,29 @@ static int proc_rows(void)
 	return n;
 }
 
+/* For a failure's report: the model's counters and the driver's. */
+static void dump_state(void)
+{
+	static const char *const files[] = {
+		"/sys/kernel/debug/spisock_nina/nina0/stats",
+	};
+	char buf[8192];
+	size_t i;
+	FILE *f;
+
+	if (stats_read(STATS_PATH, buf, sizeof(buf)) > 0)
+		ksft_print_msg("chip model:\n%s", buf);
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		f = fopen(files[i], "r");
+		if (!f)
+			continue;
+		ksft_print_msg("%s:\n", files[i]);
+		while (fgets(buf, sizeof(buf), f))
+			ksft_print_msg("  %s", buf);
+		fclose(f);
+	}
+}
+
 int main(void)
 {
 	long long secs = env_ll("SPISOCK_FUZZ_S", 20);
@@ -974,6 +997,8 @@ int main(void)
 		usleep(100 * 1000);
 		open2 = chip_open();
 	}
+	if (open1 != 0)
+		dump_state();
 	ksft_test_result(open1 == 0, "chip descriptors 1 s after close: %lld (%lld 5 s later)\n",
 			 open1, open2);
 	ksft_test_result(rows == 0, "/proc/net/spisock rows 1 s after close: %d (%d 5 s later)\n",
