@@ -182,9 +182,12 @@ bool spisock_quota_full(const struct spisock_dev *dev,
 			const struct spisock_sock *ssk)
 {
 	struct spisock_quota *e = READ_ONCE(ssk->quota);
-	unsigned int limit = spisock_quota_limit(dev);
+	unsigned int limit;
 
-	return e && limit && atomic_read(&e->used) >= limit;
+	if (!e)
+		return false;
+	limit = spisock_quota_limit(dev);
+	return limit && atomic_read(&e->used) >= limit;
 }
 
 /**
