@@ -5,8 +5,8 @@
 SHELL := /bin/bash
 KERNEL ?= 6.12
 
-.PHONY: all soak soak-load setup kernels modules selftests model tools check check-full check-model check-lib \
-	run clean dkms-build dkms-clean dkms-install dkms-remove dtbo check-dt bench
+.PHONY: all soak soak-load soak-fuzz setup kernels modules selftests model tools check check-full \
+	check-model check-lib run clean dkms-build dkms-clean dkms-install dkms-remove dtbo check-dt bench
 
 all: modules
 
@@ -58,17 +58,25 @@ check:
 check-full:
 	scripts/check.sh full
 
-# Long runs on the debug kernel. soak-load: SOAK_S seconds of spisock_soak
-# (every chip socket, tagged data, link drops), SOAK_CYCLES cycles of
-# spisock_lifetime (removal under load); results in
-# build/results/soak-$(KERNEL)/.
+# Long runs on the debug kernel (make soak runs both). soak-load: SOAK_S
+# seconds of spisock_soak (every chip socket, tagged data, link drops),
+# SOAK_CYCLES cycles of spisock_lifetime (removal under load); results in
+# build/results/soak-$(KERNEL)/. soak-fuzz: the syscall fuzzer for
+# SPISOCK_FUZZ_S seconds (default 600), which must reach 200,000 operations.
 SOAK_S ?= 600
 SOAK_CYCLES ?= 100
-soak: soak-load
+soak: soak-load soak-fuzz
 
 soak-load: modules selftests model
 	tools/testing/vm/run --kernel $(KERNEL) --timeout $$(( $(SOAK_S) + 60 * $(SOAK_CYCLES) / 10 + 600 )) \
 		-- sh scripts/vm-soak.sh $(KERNEL) build/results/soak-$(KERNEL) $(SOAK_S) $(SOAK_CYCLES)
+
+soak-fuzz: setup
+	tools/testing/vm/build-kernel debug >/dev/null
+	scripts/build-modules.sh 6.12
+	scripts/build-selftests.sh
+	$(MAKE) -s -C tools/spisock/sim all
+	scripts/soak-fuzz.sh 6.12
 
 # The main job: boot the bench VM with the simulated radio, load the family
 # and the NINA driver, link, and run the reference examples end to end.

@@ -74,9 +74,9 @@ vm_tier() {
 	# A suite that left no results at all is a failure too.
 	local want=(spisock_module spisock_basic spisock_sim spisock_nina spisock_nina_drv spisock_netlink
 		spisock_socket spisock_removal spisock_faults spisock_lifetime spisock_soak spisock_diag
-		run_tests libspisock
+		spisock_security spisock_fuzz spisock_basic_32 spisock_security_32 run_tests libspisock
 		libspisock-python reference-examples preload preload-nofamily) s
-	[ "$k" = 6.1 ] && want+=(bench)
+	[ "$k" = 6.1 ] && want+=(bench spisock_socket_32)
 	[ "$k" = 6.12 ] && want+=(debug-features kunit kunit-dev kunit-nina kunit-nina-poll)
 	for s in "${want[@]}"; do
 		[ -s "$results/$k/$s.tap" ] ||

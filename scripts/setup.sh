@@ -13,6 +13,9 @@ pkgs=(
 	python3-dev python3-setuptools openssl groff-base man-db
 	curl netcat-openbsd gnuplot-nox
 	dt-schema device-tree-compiler
+	# the kselftests also built as 32-bit programs (-m32: the compat paths);
+	# gcc-12-multilib, not gcc-multilib, which conflicts with the cross compilers
+	gcc-12-multilib libmnl-dev:i386
 )
 
 missing=()
@@ -28,5 +31,9 @@ fi
 [ "$(id -u)" = 0 ] || { echo "setup: run as root to install: ${missing[*]}" >&2; exit 1; }
 echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
+# libmnl-dev:i386 comes from the i386 architecture's lists.
+dpkg --print-foreign-architectures | grep -qx i386 || dpkg --add-architecture i386
+# One list that fails to download (a mirror in sync) need not stop the
+# install: apt-get install says what it cannot find.
+apt-get update -q || echo "setup: apt-get update reported errors; trying the install anyway" >&2
 apt-get install -y -q --no-install-recommends "${missing[@]}"

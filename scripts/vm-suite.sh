@@ -63,13 +63,31 @@ fi
 suite spisock_lifetime $kst/net/spisock/spisock_lifetime
 suite spisock_soak $kst/net/spisock/spisock_soak
 suite spisock_diag $kst/net/spisock/spisock_diag
+suite spisock_security $kst/net/spisock/spisock_security
+# The syscall fuzzer for a fixed time (failslab on the debug kernel); `make
+# soak` runs it longer.
+SPISOCK_FUZZ_S=30
+[ "$tier" = full ] && SPISOCK_FUZZ_S=180
+export SPISOCK_FUZZ_S
+suite spisock_fuzz $kst/net/spisock/spisock_fuzz
+# The same programs as 32-bit processes (the compat system calls); the
+# socket API's at 1 MiB on the stock kernel only (minutes under KASAN).
+suite spisock_basic_32 $kst/net/spisock/spisock_basic_32
+suite spisock_security_32 $kst/net/spisock/spisock_security_32
+if [ "$target" = 6.1 ]; then
+	(
+		SPISOCK_BULK_MB=1
+		export SPISOCK_BULK_MB
+		suite spisock_socket_32 $kst/net/spisock/spisock_socket_32
+	)
+fi
 
 # The same programs through the kselftest runner, as from a kernel tree. The
 # bulk tests, the load/unload cycles and the soak already ran at full size
 # above: here 1 MiB, 3 cycles and 10 s prove the path.
 (
-	SPISOCK_BULK_MB=1 SPISOCK_CYCLES=3 SPISOCK_SOAK_S=10
-	export SPISOCK_BULK_MB SPISOCK_CYCLES SPISOCK_SOAK_S
+	SPISOCK_BULK_MB=1 SPISOCK_CYCLES=3 SPISOCK_SOAK_S=10 SPISOCK_FUZZ_S=5
+	export SPISOCK_BULK_MB SPISOCK_CYCLES SPISOCK_SOAK_S SPISOCK_FUZZ_S
 	suite run_tests make -s -C $kst TARGETS=net/spisock run_tests
 )
 # libspisock, the Python module and the reference examples under

@@ -328,6 +328,7 @@ struct spisock_dev {
 	spinlock_t lock;		/* leaf: @dead and @socks */
 	bool dead;
 	struct list_head socks;		/* attached sockets */
+	struct list_head quota;		/* per-user charges, under @lock */
 	struct spisock_recent_port {
 		__be16 port;
 		unsigned long closed;	/* jiffies */

@@ -17,6 +17,8 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/net.h>
@@ -39,6 +41,32 @@ module_param(family, int, 0444);
 MODULE_PARM_DESC(family,
 		 "address family number to register (default -1: first free of 13, 18, 22, 19, 25, 14, 23, 4, 12); reads back the number in use");
 
+/* -1: everyone may create sockets; else a gid of the initial user namespace. */
+static int group = -1;
+module_param(group, int, 0644);
+MODULE_PARM_DESC(group,
+		 "only members of this group (a gid of the initial user namespace) and holders of CAP_NET_ADMIN over the socket's network namespace may create sockets; -1 (default): everyone");
+
+/**
+ * spisock_may_create() - the "group" policy for a new socket
+ * @net: the namespace the socket is created in
+ * @kern: a kernel socket (always allowed)
+ *
+ * Return: whether the calling task may create a socket of the family.
+ */
+static bool spisock_may_create(struct net *net, int kern)
+{
+	int gid = READ_ONCE(group);
+	kgid_t kgid;
+
+	if (kern || gid < 0)
+		return true;
+	kgid = make_kgid(&init_user_ns, gid);
+	if (gid_valid(kgid) && in_egroup_p(kgid))
+		return true;
+	return ns_capable(net->user_ns, CAP_NET_ADMIN);
+}
+
 static int spisock_create(struct net *net, struct socket *sock, int protocol,
 			  int kern)
 {
@@ -48,6 +76,8 @@ static int spisock_create(struct net *net, struct socket *sock, int protocol,
 	err = spisock_check_type(sock->type, protocol);
 	if (err)
 		return err;
+	if (!spisock_may_create(net, kern))
+		return -EACCES;
 
 	sk = sk_alloc(net, family, GFP_KERNEL, &spisock_proto, kern);
 	if (!sk)

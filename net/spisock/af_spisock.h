@@ -47,6 +47,8 @@
  * @chip_gen: the driver's generation of @chip_fd
  * @conn_addr: the radio's address when the socket became connected, under
  *	@lock; the views' local address then (they cannot follow @dev)
+ * @quota: the owner's charge this socket holds on its radio (quota.c), or
+ *	NULL; set when it attaches, dropped when it is destroyed
  */
 struct spisock_sock {
 	struct sock sk;
@@ -70,6 +72,7 @@ struct spisock_sock {
 	int chip_fd;
 	u32 chip_gen;
 	__be32 conn_addr;
+	struct spisock_quota *quota;
 };
 
 /**
@@ -214,6 +217,19 @@ int spisock_nl_put_stats(struct sk_buff *skb,
 			 const struct spisock_dev_stats *st);
 void spisock_relink_work(struct work_struct *work);
 int spisock_dev_move(struct spisock_dev *dev, struct net *net);
+
+struct spisock_quota;
+int spisock_quota_prepare(struct sock *sk, struct spisock_dev *dev,
+			  struct spisock_quota **q);
+int spisock_quota_charge(struct spisock_dev *dev, struct spisock_sock *ssk,
+			 struct spisock_quota **q);
+int spisock_quota_charge_child(struct spisock_dev *dev,
+			       struct spisock_sock *parent,
+			       struct spisock_sock *child);
+bool spisock_quota_full(const struct spisock_dev *dev,
+			const struct spisock_sock *ssk);
+void spisock_quota_uncharge(struct spisock_sock *ssk);
+void spisock_quota_release(struct spisock_dev *dev);
 int spisock_dev_net_init(void);
 void spisock_dev_net_exit(void);
 

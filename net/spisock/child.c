@@ -27,7 +27,8 @@
  * then publishes the child with spisock_child_queue(), or undoes it with
  * spisock_child_drop().
  * Context: process, may sleep.
- * Return: the child, or NULL (no memory, or the radio is going away).
+ * Return: the child, or NULL (no memory, the listener's owner holds the
+ * per-user quota, or the radio is going away).
  */
 struct sock *spisock_child_alloc(struct sock *parent,
 				 const struct sockaddr_in *peer)
@@ -65,7 +66,8 @@ struct sock *spisock_child_alloc(struct sock *parent,
 	ssk->nodelay = pssk->nodelay;
 
 	spin_lock_irqsave(&dev->lock, flags);
-	if (dev->dead) {
+	/* The listener's owner pays for the connection (quota.c). */
+	if (dev->dead || spisock_quota_charge_child(dev, pssk, ssk)) {
 		spin_unlock_irqrestore(&dev->lock, flags);
 		sk_free(sk);
 		return NULL;
@@ -149,9 +151,10 @@ EXPORT_SYMBOL_GPL(spisock_child_drop);
  * spisock_accept_room() - may the driver accept one more connection
  * @sk: a listening socket
  *
- * Return: true while the socket listens and its accept queue holds fewer
+ * Return: true while the socket listens, its accept queue holds fewer
  * than max(1, min(backlog, accept_prefetch)) children (accept_prefetch is
- * spisock.ko's module parameter: chip sockets are scarce).
+ * spisock.ko's module parameter: chip sockets are scarce) and its owner
+ * is below the per-user quota of chip sockets (quota.c).
  * Context: any but NMI.
  */
 bool spisock_accept_room(struct sock *sk)
@@ -160,7 +163,8 @@ bool spisock_accept_room(struct sock *sk)
 
 	return READ_ONCE(sk->sk_state) == TCP_LISTEN &&
 	       READ_ONCE(ssk->accept_len) <
-	       max(1, min(READ_ONCE(ssk->backlog), spisock_accept_prefetch));
+	       max(1, min(READ_ONCE(ssk->backlog), spisock_accept_prefetch)) &&
+	       !spisock_quota_full(ssk->dev, ssk);
 }
 EXPORT_SYMBOL_GPL(spisock_accept_room);
 

@@ -68,6 +68,7 @@ struct spisock_dev *spisock_alloc_device(size_t priv_size)
 	spin_lock_init(&dev->lock);
 	INIT_LIST_HEAD(&dev->node);
 	INIT_LIST_HEAD(&dev->socks);
+	INIT_LIST_HEAD(&dev->quota);
 	return dev;
 }
 EXPORT_SYMBOL_GPL(spisock_alloc_device);
@@ -78,6 +79,7 @@ static void spisock_dev_release(struct kref *ref)
 
 	cleanup_srcu_struct(&dev->srcu);
 	mutex_destroy(&dev->ctl_lock);
+	spisock_quota_release(dev);
 	/* the link in use holds the passphrase */
 	kfree_sensitive(dev->link);
 	kfree(dev);
@@ -691,8 +693,16 @@ int spisock_dev_move(struct spisock_dev *dev, struct net *net)
 	spin_unlock_irq(&dev->lock);
 	if (!err) {
 		spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_REMOVED);
-		/* not refcounted: a dying namespace hands its radios back */
-		WRITE_ONCE(dev->net, net);
+		/*
+		 * Not refcounted: a dying namespace hands its radios back.
+		 * Under @dev->lock, where a socket attaching checks it.
+		 */
+		spin_lock_irq(&dev->lock);
+		if (list_empty(&dev->socks))
+			WRITE_ONCE(dev->net, net);
+		else
+			err = -EBUSY;
+		spin_unlock_irq(&dev->lock);
 	}
 	mutex_unlock(&spisock_devs_mutex);
 	if (!err)
@@ -700,15 +710,26 @@ int spisock_dev_move(struct spisock_dev *dev, struct net *net)
 	return err;
 }
 
-/* A namespace dies: its radios go back to init_net. */
+/*
+ * A namespace dies: its radios go back to init_net. A user's socket holds
+ * its namespace, so only kernel sockets can still be attached here; they
+ * fail as on a link loss, and init_net hears of the radio.
+ */
 static void __net_exit spisock_dev_net_exit_one(struct net *net)
 {
 	struct spisock_dev *dev;
+	unsigned long flags;
 
 	mutex_lock(&spisock_devs_mutex);
-	list_for_each_entry(dev, &spisock_devs, node)
-		if (net_eq(dev->net, net))
-			WRITE_ONCE(dev->net, &init_net);
+	list_for_each_entry(dev, &spisock_devs, node) {
+		if (!net_eq(dev->net, net))
+			continue;
+		spin_lock_irqsave(&dev->lock, flags);
+		WRITE_ONCE(dev->net, &init_net);
+		spin_unlock_irqrestore(&dev->lock, flags);
+		spisock_dev_fail_socks(dev, ENETDOWN, ENETDOWN);
+		spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_ADDED);
+	}
 	mutex_unlock(&spisock_devs_mutex);
 }
 

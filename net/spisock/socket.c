@@ -225,13 +225,15 @@ void spisock_op_accept(struct sock *sk)
  * default radio of its namespace (a reference that release drops), and the
  * driver's open op runs.
  *
- * Return: 0, -ENODEV when there is no radio or it was unregistered, or the
- * open op's error.
+ * Return: 0, -ENODEV when there is no radio in the socket's namespace or it
+ * was unregistered, -ENOBUFS when the owner holds the per-user quota of
+ * the radio's chip sockets (quota.c), or the open op's error.
  */
 int spisock_need_radio(struct sock *sk)
 {
 	struct spisock_sock *ssk = spisock_sk(sk);
 	struct spisock_dev *dev = ssk->dev;
+	struct spisock_quota *q;
 	unsigned long flags;
 	int err;
 
@@ -244,33 +246,48 @@ int spisock_need_radio(struct sock *sk)
 		dev = spisock_dev_get_default(sock_net(sk));
 	if (!dev)
 		return -ENODEV;
+	err = spisock_quota_prepare(sk, dev, &q);
+	if (err)
+		goto put;
 
-	/* On the list before open, so an unregister meanwhile fails us. */
+	/*
+	 * On the list before open, so an unregister meanwhile fails us; and
+	 * only while the radio is still in our namespace (SET_NETNS moves it
+	 * under the same lock, and only without sockets).
+	 */
 	spin_lock_irqsave(&dev->lock, flags);
-	if (dev->dead) {
-		spin_unlock_irqrestore(&dev->lock, flags);
-		spisock_put_device(dev);
-		return -ENODEV;
-	}
-	list_add_tail(&ssk->dev_node, &dev->socks);
+	if (dev->dead || !net_eq(dev->net, sock_net(sk)))
+		err = -ENODEV;
+	else
+		err = spisock_quota_charge(dev, ssk, &q);
+	if (!err)
+		list_add_tail(&ssk->dev_node, &dev->socks);
 	spin_unlock_irqrestore(&dev->lock, flags);
+	kfree(q);
+	if (err)
+		goto put;
 
 	err = spisock_op_open(dev, sk);
 	if (err) {
 		spin_lock_irqsave(&dev->lock, flags);
 		list_del_init(&ssk->dev_node);
 		spin_unlock_irqrestore(&dev->lock, flags);
-		spisock_put_device(dev);
-		return err;
+		spisock_quota_uncharge(ssk);
+		goto put;
 	}
 	WRITE_ONCE(ssk->dev_id, dev->id);
 	WRITE_ONCE(ssk->dev, dev);
 	return 0;
+put:
+	spisock_put_device(dev);
+	return err;
 }
 
 static void spisock_sk_destruct(struct sock *sk)
 {
 	spisock_table_del(sk);
+	/* Its chip socket is closed by now: the driver held a reference. */
+	spisock_quota_uncharge(spisock_sk(sk));
 	skb_queue_purge(&sk->sk_receive_queue);
 	skb_queue_purge(&sk->sk_write_queue);
 	mutex_destroy(&spisock_sk(sk)->tx_mutex);

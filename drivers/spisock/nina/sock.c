@@ -253,11 +253,18 @@ static int nina_sock_create(struct nina_radio *r, struct nina_sock *ns)
 	ns->state = NINA_SK_NEW;
 	return 0;
 fail:
-	nina_sock_ok(r, NINA_SOCKET_CLOSE, p, 1);
+	/* Forgotten before it is closed: see nina_sock_destroy_chip(). */
 	nina_fd_release(r, ns);
+	nina_sock_ok(r, NINA_SOCKET_CLOSE, p, 1);
 	return ret;
 }
 
+/*
+ * From a system call, not the worker: forget the descriptor before the
+ * worker runs the CLOSE. The other way round, another socket's SOCKET_SOCKET
+ * may run between the two and get the same number back while the table
+ * still holds it, which looks like a chip that lost its sockets.
+ */
 static void nina_sock_destroy_chip(struct nina_radio *r, struct nina_sock *ns)
 {
 	u8 fd = ns->fd;
@@ -265,8 +272,8 @@ static void nina_sock_destroy_chip(struct nina_radio *r, struct nina_sock *ns)
 
 	if (ns->fd < 0)
 		return;
-	nina_sock_ok(r, NINA_SOCKET_CLOSE, &p, 1);
 	nina_fd_release(r, ns);
+	nina_sock_ok(r, NINA_SOCKET_CLOSE, &p, 1);
 }
 
 int nina_sock_open(struct spisock_dev *sdev, struct sock *sk, int type)

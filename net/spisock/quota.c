@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-user quota of a radio's chip sockets.
+ *
+ * A radio has few chip sockets (10 or 6 on nina-fw), so one user could take
+ * them all. A socket is charged to its owner (sk_uid, the creator) on the
+ * radio when it attaches to it, and stays charged until it is destroyed:
+ * a closed socket the driver still flushes holds its chip socket too. An
+ * accepted connection is charged to its listener's owner when the driver
+ * allocates it, so the children waiting on a listener count as well; a
+ * listener whose owner is at the quota accepts nothing more from the chip
+ * until the owner frees a socket. Owners whose socket was opened with
+ * CAP_NET_ADMIN over the socket's (and so the radio's) network namespace,
+ * and kernel sockets, are not charged.
+ *
+ * Each (radio, uid) pair has one entry on the radio's list. Sockets point at
+ * their entry and hold a reference on it, not on the radio, so a socket
+ * destroyed after its radio was freed can still uncharge (from any
+ * context). The radio's list holds one reference per entry; entries nobody
+ * uses are pruned when a new one is added, and the rest when the radio is
+ * freed.
+ */
+
+#include <linux/capability.h>
+#include <linux/file.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <net/sock.h>
+
+#include "af_spisock.h"
+
+static int user_quota = -1;
+module_param(user_quota, int, 0644);
+MODULE_PARM_DESC(user_quota,
+		 "chip sockets (accepted connections included) one user without CAP_NET_ADMIN over the radio's network namespace may hold on one radio: -1 (default) the radio's limit minus 2, at least 1; 0 no quota");
+
+/**
+ * struct spisock_quota - one user's charge on one radio
+ * @node: on the radio's @quota list, under its @lock
+ * @ref: one for the list, one per charged socket
+ * @uid: the user
+ * @used: sockets charged
+ */
+struct spisock_quota {
+	struct list_head node;
+	struct kref ref;
+	kuid_t uid;
+	atomic_t used;
+};
+
+static void spisock_quota_free(struct kref *ref)
+{
+	kfree(container_of(ref, struct spisock_quota, ref));
+}
+
+/* Sockets one charged user may hold on @dev; 0 when there is no quota. */
+static unsigned int spisock_quota_limit(const struct spisock_dev *dev)
+{
+	int q = READ_ONCE(user_quota);
+
+	if (q > 0)
+		return q;
+	if (!q || !dev->max_sockets)
+		return 0;
+	return max_t(int, (int)dev->max_sockets - 2, 1);
+}
+
+/* Whether @sk is charged: opened by a user without CAP_NET_ADMIN. */
+static bool spisock_quota_applies(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+
+	if (!sock || !sock->file)
+		return false;	/* a kernel socket */
+	/* The opener's capability, as for the owner: sk_uid is the opener's. */
+	return !file_ns_capable(sock->file, sock_net(sk)->user_ns,
+				CAP_NET_ADMIN);
+}
+
+/**
+ * spisock_quota_prepare() - what spisock_quota_charge() needs, before locking
+ * @sk: a socket about to attach, under lock_sock, in process context
+ * @dev: its radio
+ * @q: receives a new entry, or NULL when @sk is not charged
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int spisock_quota_prepare(struct sock *sk, struct spisock_dev *dev,
+			  struct spisock_quota **q)
+{
+	*q = NULL;
+	if (!spisock_quota_limit(dev) || !spisock_quota_applies(sk))
+		return 0;
+	*q = kzalloc(sizeof(**q), GFP_KERNEL);
+	if (!*q)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&(*q)->node);
+	kref_init(&(*q)->ref);
+	(*q)->uid = sk->sk_uid;
+	return 0;
+}
+
+/* Under @dev->lock: drop entries nobody is charged to. */
+static void spisock_quota_prune(struct spisock_dev *dev)
+{
+	struct spisock_quota *e, *tmp;
+
+	list_for_each_entry_safe(e, tmp, &dev->quota, node) {
+		if (atomic_read(&e->used))
+			continue;
+		list_del_init(&e->node);
+		kref_put(&e->ref, spisock_quota_free);
+	}
+}
+
+/* Under @dev->lock: one more socket on @e, if the quota allows. */
+static int spisock_quota_take(struct spisock_dev *dev, struct spisock_quota *e,
+			      struct spisock_sock *ssk)
+{
+	unsigned int limit = spisock_quota_limit(dev);
+
+	if (limit && atomic_read(&e->used) >= limit)
+		return -ENOBUFS;
+	atomic_inc(&e->used);
+	kref_get(&e->ref);
+	ssk->quota = e;
+	return 0;
+}
+
+/**
+ * spisock_quota_charge() - charge an attaching socket to its owner
+ * @dev: the radio, its @lock held
+ * @ssk: the socket
+ * @q: from spisock_quota_prepare(); set to NULL when the list took it
+ *
+ * Return: 0, or -ENOBUFS when the owner holds the quota already (the same
+ * error as a radio whose chip sockets are all in use).
+ */
+int spisock_quota_charge(struct spisock_dev *dev, struct spisock_sock *ssk,
+			 struct spisock_quota **q)
+{
+	struct spisock_quota *e;
+
+	if (!*q)
+		return 0;
+	list_for_each_entry(e, &dev->quota, node)
+		if (uid_eq(e->uid, (*q)->uid))
+			return spisock_quota_take(dev, e, ssk);
+	spisock_quota_prune(dev);
+	e = *q;
+	*q = NULL;
+	list_add_tail(&e->node, &dev->quota);
+	return spisock_quota_take(dev, e, ssk);
+}
+
+/**
+ * spisock_quota_charge_child() - charge an accepted connection
+ * @dev: the radio, its @lock held
+ * @parent: the listener, whose owner pays
+ * @child: the new socket
+ *
+ * Return: 0, or -ENOBUFS when the listener's owner holds the quota.
+ */
+int spisock_quota_charge_child(struct spisock_dev *dev,
+			       struct spisock_sock *parent,
+			       struct spisock_sock *child)
+{
+	if (!parent->quota)
+		return 0;
+	return spisock_quota_take(dev, parent->quota, child);
+}
+
+/**
+ * spisock_quota_full() - whether a listener's owner holds the quota
+ * @dev: the listener's radio
+ * @ssk: the listener
+ *
+ * Lockless: the driver asks before it accepts a connection from the chip.
+ * Return: true when a child could not be charged now.
+ */
+bool spisock_quota_full(const struct spisock_dev *dev,
+			const struct spisock_sock *ssk)
+{
+	struct spisock_quota *e = READ_ONCE(ssk->quota);
+	unsigned int limit;
+
+	if (!e)
+		return false;
+	limit = spisock_quota_limit(dev);
+	return limit && atomic_read(&e->used) >= limit;
+}
+
+/**
+ * spisock_quota_uncharge() - a charged socket is destroyed or did not attach
+ * @ssk: the socket
+ *
+ * Context: any but NMI.
+ */
+void spisock_quota_uncharge(struct spisock_sock *ssk)
+{
+	struct spisock_quota *e = ssk->quota;
+
+	if (!e)
+		return;
+	ssk->quota = NULL;
+	atomic_dec(&e->used);
+	kref_put(&e->ref, spisock_quota_free);
+}
+
+/**
+ * spisock_quota_release() - the radio is freed: drop the list's references
+ * @dev: the radio
+ */
+void spisock_quota_release(struct spisock_dev *dev)
+{
+	struct spisock_quota *e, *tmp;
+
+	list_for_each_entry_safe(e, tmp, &dev->quota, node) {
+		list_del_init(&e->node);
+		kref_put(&e->ref, spisock_quota_free);
+	}
+}
