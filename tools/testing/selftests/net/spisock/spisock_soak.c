@@ -42,6 +42,7 @@
 struct tally {
 	long long ok, failed, bytes, corrupt, hangs, unlinked, nobufs;
 	long long last_ok;	/* now_ms() of the last completed connection */
+	long long reported;	/* hangs and wrong bytes described */
 	int last_errno;
 };
 
@@ -61,7 +62,7 @@ static int soak_seconds(void)
 struct slot {
 	int fam;
 	unsigned int id;	/* process * MAX_SLOTS + slot */
-	long long deadline;
+	long long t0, deadline;
 	struct tally *t;
 	pthread_t th;
 };
@@ -108,18 +109,34 @@ static int recv_check(int fd, unsigned int k, size_t off, const char *side)
 }
 
 /* ROUNDS rounds of ROUND bytes each way on a connected pair; 0 or errno. */
-static int converse(int fd, int peer, unsigned int k)
+static int converse(int fd, int peer, unsigned int k, const char **step)
 {
 	size_t off;
 
 	for (off = 0; off < ROUNDS * ROUND; off += ROUND) {
-		if (send_tagged(fd, ROUND, 2 * k, off) ||
-		    recv_check(peer, 2 * k, off, "AF_INET") ||
-		    send_tagged(peer, ROUND, 2 * k + 1, off) ||
-		    recv_check(fd, 2 * k + 1, off, "spisock"))
+		*step = "send";
+		if (send_tagged(fd, ROUND, 2 * k, off))
+			return errno ?: EIO;
+		*step = "the peer's recv";
+		if (recv_check(peer, 2 * k, off, "AF_INET"))
+			return errno ?: EIO;
+		*step = "the peer's send";
+		if (send_tagged(peer, ROUND, 2 * k + 1, off))
+			return errno ?: EIO;
+		*step = "recv";
+		if (recv_check(fd, 2 * k + 1, off, "spisock"))
 			return errno ?: EIO;
 	}
 	return 0;
+}
+
+/* Close what earlier attempts left in the listener's accept queue. */
+static void drain(int lis)
+{
+	int c;
+
+	while ((c = accept4(lis, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0)
+		close(c);
 }
 
 /*
@@ -149,23 +166,29 @@ static int accept_from(int lis, int fd)
 static void connection(struct slot *s, int lis, const struct sockaddr_in *to,
 		       unsigned int k)
 {
+	const char *step = "socket";
 	int fd, peer = -1, err = 0;
 
+	/* A full accept queue would drop the next SYN. */
+	drain(lis);
 	fd = socket(s->fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto fail;
 	set_timeouts(fd, OP_MS);
+	step = "connect";
 	if (connect(fd, (const void *)to, sizeof(*to)))
 		goto fail;
+	step = "accept";
 	peer = accept_from(lis, fd);
 	if (peer < 0)
 		goto fail;
 	set_timeouts(peer, OP_MS);
-	err = converse(fd, peer, k);
+	err = converse(fd, peer, k, &step);
 	if (err) {
 		errno = err;
 		goto fail;
 	}
+	step = "close";
 	if (close(fd)) {
 		fd = -1;
 		goto fail;
@@ -185,6 +208,10 @@ fail:
 		add(&s->t->nobufs, 1);
 	else
 		failed(s->t, err);
+	if ((err == EAGAIN || err == ETIMEDOUT || err == EBADMSG) &&
+	    __atomic_add_fetch(&s->t->reported, 1, __ATOMIC_RELAXED) <= 10)
+		fprintf(stderr, "# stream %u: %s: %s after %lld ms of the run\n",
+			k, step, strerror(err), now_ms() - s->t0);
 	if (fd >= 0)
 		close(fd);
 	if (peer >= 0)
@@ -219,7 +246,7 @@ static int worker(int fam, unsigned int p, int n, long long deadline,
 	int i;
 
 	for (i = 0; i < n; i++) {
-		s[i] = (struct slot){ fam, p * MAX_SLOTS + i, deadline, t };
+		s[i] = (struct slot){ fam, p * MAX_SLOTS + i, now_ms(), deadline, t };
 		if (pthread_create(&s[i].th, NULL, slot_run, &s[i]))
 			return 1;
 	}
