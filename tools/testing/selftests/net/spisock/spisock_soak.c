@@ -2,14 +2,15 @@
 /*
  * Soak: four processes keep every chip socket of the radio busy with
  * connections that carry tagged data both ways (byte i of stream k is
- * tag(k, i)), while the access point drops the link every few seconds and
- * the radio rejoins by itself (auto-relink). A connection either completes
+ * tag(k, i)), while every 5 s in turn the access point drops the link or
+ * the chip resets itself, and the radio comes back by itself (the driver's
+ * recovery, auto-relink). A connection either completes
  * every round and closes cleanly, or fails with an error; no byte that is
  * not the next of its stream may arrive on either side, and no call may
  * block past its timeout. At the end, after 1 s idle, the chip model holds
  * no socket. $SPISOCK_SOAK_S seconds (default 60; `make soak`: 600).
  * Prints the connections completed and failed, the bytes verified, the
- * link drops injected.
+ * link drops and chip resets injected.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,13 +32,13 @@
 
 #define CONF_PATH	"/tmp/spisock_soak.conf"
 #define STATS_PATH	"/tmp/spisock_soak-stats.sock"
+#define CTL_PATH	STATS_PATH ".ctl"	/* spisock-simd's control socket */
 #define NPROC		4
 #define MAX_SLOTS	16
 #define ROUND		8192	/* bytes each way per round */
 #define ROUNDS		4
 #define OP_MS		15000	/* a call that blocks longer is a hang */
-#define DROP_MS		5000	/* link drops this far apart */
-#define QUIET_MS	10000	/* and none in the last 10 s */
+#define DROP_MS		5000	/* drops and resets this far apart */
 
 /* Shared by the worker processes (MAP_SHARED), updated atomically. */
 struct tally {
@@ -67,12 +69,22 @@ struct slot {
 	pthread_t th;
 };
 
-/* One failed call: a hang, a wrong byte, or an error the link explains. */
-static void failed(struct tally *t, int err)
+/*
+ * One failed call: a hang (a socket timeout expired, or the peer never saw
+ * the connection), a wrong byte, or an error the link or the reset explains
+ * (a connect whose command the resetting chip never answered gets
+ * ETIMEDOUT at once: that is an error, not a hang).
+ */
+static bool hang(int err, const char *step)
+{
+	return err == EAGAIN || (err == ETIMEDOUT && !strcmp(step, "accept"));
+}
+
+static void failed(struct tally *t, int err, const char *step)
 {
 	if (err == EBADMSG)
 		add(&t->corrupt, 1);
-	else if (err == EAGAIN || err == ETIMEDOUT)
+	else if (hang(err, step))
 		add(&t->hangs, 1);
 	else
 		add(&t->failed, 1);
@@ -207,8 +219,8 @@ fail:
 	else if (err == ENOBUFS)	/* every chip socket in use */
 		add(&s->t->nobufs, 1);
 	else
-		failed(s->t, err);
-	if ((err == EAGAIN || err == ETIMEDOUT || err == EBADMSG) &&
+		failed(s->t, err, step);
+	if ((hang(err, step) || err == EBADMSG) &&
 	    __atomic_add_fetch(&s->t->reported, 1, __ATOMIC_RELAXED) <= 10)
 		fprintf(stderr, "# stream %u: %s: %s after %lld ms of the run\n",
 			k, step, strerror(err), now_ms() - s->t0);
@@ -229,7 +241,7 @@ static void *slot_run(void *arg)
 	/* Its own listener: accept() returns this slot's connection. */
 	lis = inet_listener("127.0.0.1", &to);
 	if (lis < 0) {
-		failed(s->t, errno);
+		failed(s->t, errno, "listen");
 		return NULL;
 	}
 	while (now_ms() < s->deadline)
@@ -253,6 +265,28 @@ static int worker(int fam, unsigned int p, int n, long long deadline,
 	for (i = 0; i < n; i++)
 		pthread_join(s[i].th, NULL);
 	return 0;
+}
+
+/* The chip model resets itself, as a firmware crash would: "ok" or -1. */
+static int chip_reset(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", CTL_PATH);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    dprintf(fd, "reset\n") < 0) {
+		close(fd);
+		return -1;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n >= 2 && !strncmp(buf, "ok", 2) ? 0 : -1;
 }
 
 /* LINK with AUTO_RELINK: the radio rejoins after each drop by itself. */
@@ -311,7 +345,8 @@ FIXTURE_TEARDOWN(soak)
 TEST_F_TIMEOUT(soak, every_socket_link_drops, 3600)
 {
 	int fam = spisock_family(), socks = max_sockets(), p, n, status;
-	long long t0 = now_ms(), deadline, next_drop, drops = 0, last_drop = 0;
+	long long t0 = now_ms(), deadline, next_drop, drops = 0, resets = 0;
+	long long last_drop = 0, gap;
 	char txt[4096];
 	struct tally *t;
 	pid_t pid[NPROC];
@@ -323,6 +358,8 @@ TEST_F_TIMEOUT(soak, every_socket_link_drops, 3600)
 	ASSERT_NE(MAP_FAILED, t);
 	memset(t, 0, sizeof(*t));
 	deadline = t0 + soak_seconds() * 1000LL;
+	/* Short runs (the runner's 10 s) still see a drop and a reset. */
+	gap = soak_seconds() * 1000LL / 5 < DROP_MS ? soak_seconds() * 1000LL / 5 : DROP_MS;
 
 	for (p = 0; p < NPROC; p++) {
 		/* Every chip socket: the remainder goes to the first ones. */
@@ -334,33 +371,43 @@ TEST_F_TIMEOUT(soak, every_socket_link_drops, 3600)
 		if (!pid[p])
 			_exit(worker(fam, p, n, deadline, t));
 	}
-	/* The access point goes away every DROP_MS (the model's SIGUSR1). */
-	for (next_drop = now_ms() + DROP_MS; now_ms() < deadline; usleep(50000)) {
-		if (now_ms() < next_drop || deadline - now_ms() < QUIET_MS)
+	/*
+	 * Every DROP_MS in turn: the access point goes away (the model's
+	 * SIGUSR1), or the chip resets itself (its control socket).
+	 */
+	for (next_drop = t0 + gap; now_ms() < deadline; usleep(50000)) {
+		/* None in the last 1.5 gaps: the radio must come back. */
+		if (now_ms() < next_drop || deadline - now_ms() < 3 * gap / 2)
 			continue;
-		ASSERT_EQ(0, kill(self->r.simd, SIGUSR1));
+		if ((drops + resets) % 2) {
+			ASSERT_EQ(0, chip_reset());
+			resets++;
+		} else {
+			ASSERT_EQ(0, kill(self->r.simd, SIGUSR1));
+			drops++;
+		}
 		last_drop = now_ms();
-		drops++;
-		next_drop += DROP_MS;
+		next_drop += gap;
 	}
 	for (p = 0; p < NPROC; p++) {
 		ASSERT_EQ(pid[p], waitpid(pid[p], &status, 0));
 		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 	}
 
-	printf("# soak: %lld s, %d chip sockets, %lld link drops\n",
-	       (now_ms() - t0) / 1000, socks, drops);
+	printf("# soak: %lld s, %d chip sockets, %lld link drops, %lld chip resets\n",
+	       (now_ms() - t0) / 1000, socks, drops, resets);
 	printf("# soak: %lld connections completed, %lld bytes verified\n",
 	       t->ok, t->bytes);
 	printf("# soak: %lld failed (last errno %d); refused: %lld unlinked, %lld ENOBUFS\n",
 	       t->failed, t->last_errno, t->unlinked, t->nobufs);
 	EXPECT_EQ(0, t->corrupt) TH_LOG("wrong bytes delivered");
 	EXPECT_EQ(0, t->hangs) TH_LOG("calls blocked past %d ms", OP_MS);
-	/* The radio came back from the drops: connections completed after the last. */
+	/* The radio came back: connections completed after the last drop or reset. */
 	EXPECT_LT(0, drops);
+	EXPECT_LT(0, resets);
 	EXPECT_LT(last_drop, t->last_ok)
-		TH_LOG("no connection completed in the %d ms after the last drop",
-		       QUIET_MS);
+		TH_LOG("no connection completed in the %lld ms after the last drop",
+		       deadline - last_drop);
 
 	/* Idle: the chip model holds none of the closed sockets. */
 	usleep(1000 * 1000);
