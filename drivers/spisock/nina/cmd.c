@@ -145,9 +145,14 @@ int nina_exec(struct nina_radio *r, struct nina_req *req)
 	ret = nina_exec_bus(r, req, &len, &rlen);
 	req->sent = r->cmd_sent;
 	nina_wd_note(r, ret);
-	/* A descriptor may now be open on the chip that nobody owns. */
-	if (ret < 0 && req->sent && (req->op == NINA_SOCKET_SOCKET ||
-				     req->op == NINA_SOCKET_ACCEPT)) {
+	/*
+	 * A descriptor may now be open on the chip that nobody owns: one a
+	 * lost answer named, or one a CLOSE that failed on the bus left open
+	 * (its owner forgets it either way).
+	 */
+	if (ret < 0 && ((req->sent && (req->op == NINA_SOCKET_SOCKET ||
+				       req->op == NINA_SOCKET_ACCEPT)) ||
+			req->op == NINA_SOCKET_CLOSE)) {
 		spin_lock(&r->lock);
 		r->sweep = true;
 		spin_unlock(&r->lock);
@@ -214,6 +219,26 @@ static void nina_errno_after(struct nina_radio *r, struct nina_req *req)
 		req->fw_errno = e.out[0].data[0];
 }
 
+/* Whether the descriptor @req names is still the one its socket had. */
+static bool nina_guard_holds(struct nina_radio *r, const struct nina_req *req)
+{
+	const struct nina_guard *g = req->guard;
+	u8 fd;
+	bool ok;
+
+	if (!g)
+		return true;
+	if (!req->n || req->params[0].len != 1)
+		return false;
+	fd = req->params[0].data[0];
+	if (fd >= NINA_NO_FD)
+		return false;
+	spin_lock(&r->lock);
+	ok = nina_guard_ok(g->gen, g->owner, r->gen, r->owner[fd]);
+	spin_unlock(&r->lock);
+	return ok;
+}
+
 static void nina_run_queue(struct nina_radio *r)
 {
 	struct nina_req *req;
@@ -225,6 +250,12 @@ static void nina_run_queue(struct nina_radio *r)
 		/* No command may run on a chip whose sockets are stale. */
 		if (READ_ONCE(r->loss))
 			nina_loss_recover(r);
+		/* Nor on a descriptor that is now another socket's. */
+		if (!nina_guard_holds(r, req)) {
+			req->status = -ENETDOWN;
+			complete(&req->done);
+			continue;
+		}
 		req->status = nina_exec(r, req);
 		if (req->then_errno && req->reply)
 			nina_errno_after(r, req);
@@ -399,6 +430,26 @@ int nina_cmd_u8_errno(struct nina_radio *r, u8 op,
 		      const struct nina_param *params, unsigned int n, u8 fail,
 		      int *fw_errno)
 {
+	return nina_cmd_u8_guarded(r, NULL, op, params, n, fail, fw_errno);
+}
+
+/**
+ * nina_cmd_u8_guarded() - nina_cmd_u8_errno() for one socket's descriptor
+ * @r: the radio
+ * @g: the socket the descriptor in @params[0] belongs to, or NULL
+ * @op: opcode
+ * @params: parameters, the descriptor first
+ * @n: their number
+ * @fail: the reply byte that means failure
+ * @fw_errno: as for nina_cmd_u8_errno()
+ *
+ * Return: as nina_cmd_u8_errno(), or -ENETDOWN, unsent, when the chip lost
+ * its sockets (or the descriptor changed hands) while the command waited.
+ */
+int nina_cmd_u8_guarded(struct nina_radio *r, const struct nina_guard *g,
+			u8 op, const struct nina_param *params, unsigned int n,
+			u8 fail, int *fw_errno)
+{
 	u8 buf[16];
 	struct nina_req req = {
 		.op = op,
@@ -408,6 +459,7 @@ int nina_cmd_u8_errno(struct nina_radio *r, u8 op,
 		.reply_size = sizeof(buf),
 		.then_errno = !!fw_errno,
 		.fail = fail,
+		.guard = g,
 	};
 	int ret;
 

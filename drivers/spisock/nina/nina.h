@@ -124,8 +124,25 @@ struct nina_sock {
 };
 
 struct nina_radio;
-typedef int (*nina_run_fn)(struct nina_radio *r, u8 op,
-			   const struct nina_param *params, unsigned int n);
+typedef int (*nina_run_fn)(struct nina_radio *r, const struct nina_sock *ns,
+			   u8 op, const struct nina_param *params,
+			   unsigned int n);
+
+/**
+ * struct nina_guard - the socket a queued socket command is for
+ * @owner: must still own the descriptor in the command's first parameter;
+ *	NULL for a SOCKET_CLOSE whose owner has already forgotten it (then
+ *	nobody may own it)
+ * @gen: the descriptor generation it belongs to
+ *
+ * A system call reads its descriptor, then waits in the queue; meanwhile
+ * the chip may lose its sockets and give the number to another socket
+ * (decision 6). The worker checks the guard before sending.
+ */
+struct nina_guard {
+	const struct nina_sock *owner;
+	u32 gen;
+};
 
 /**
  * struct nina_counters - what the driver did on the bus, for debugfs
@@ -141,7 +158,8 @@ typedef int (*nina_run_fn)(struct nina_radio *r, u8 op,
  * @resets: chip resets
  * @wd_resets: resets the watchdog decided on (a stuck or insane chip)
  * @uncertain: socket commands the chip may have executed without the host
- *	learning the outcome (the socket failed, or a descriptor sweep ran)
+ *	learning the outcome, and closes that failed on the bus (the socket
+ *	failed, or a descriptor sweep ran)
  * @link_drops: times the chip lost its sockets (link loss, reset)
  * @poll_hits: socket services that moved data or changed state
  * @poll_misses: socket services that found nothing
@@ -183,6 +201,8 @@ struct nina_counters {
  * @fw_errno: the firmware's errno read after @fail, or a negative errno
  * @sent: set by the worker: the command reached the chip, so a failure
  *	leaves its effect unknown
+ * @guard: for a socket command from a system call, the socket it is for;
+ *	the worker fails it with -ENETDOWN, unsent, when that is stale
  * @done: completed by the worker
  *
  * Fixed size, filled by the submitter (on its stack or in per-socket
@@ -201,6 +221,7 @@ struct nina_req {
 	u8 fail;
 	int fw_errno;
 	bool sent;
+	const struct nina_guard *guard;
 	struct completion done;
 };
 
@@ -234,7 +255,8 @@ struct nina_req {
  * @wd_wedged: the watchdog decided to reset the chip (worker only)
  * @wd_recovering: a watchdog reset is in progress (worker only)
  * @sweep: a SOCKET_SOCKET or SOCKET_ACCEPT may have opened a descriptor
- *	the host never learned of; close the unowned ones (under @lock)
+ *	the host never learned of, or a failed SOCKET_CLOSE left one open;
+ *	close the unowned ones (under @lock)
  * @creating: SOCKET_SOCKETs issued from syscalls whose descriptor is not
  *	owned yet; no sweep while there are any (under @lock)
  * @debugfs: the radio's debugfs directory, or NULL
@@ -349,6 +371,9 @@ int nina_cmd_u8(struct nina_radio *r, u8 op, const struct nina_param *params,
 int nina_cmd_u8_errno(struct nina_radio *r, u8 op,
 		      const struct nina_param *params, unsigned int n, u8 fail,
 		      int *fw_errno);
+int nina_cmd_u8_guarded(struct nina_radio *r, const struct nina_guard *g,
+			u8 op, const struct nina_param *params, unsigned int n,
+			u8 fail, int *fw_errno);
 int nina_exec(struct nina_radio *r, struct nina_req *req);
 void nina_kick(struct nina_radio *r);
 

@@ -88,3 +88,23 @@ u8 nina_opts_bits(bool stream, bool reuse, bool keepalive, bool broadcast)
 		o |= NINA_OPT_BROADCAST;
 	return o;
 }
+
+/**
+ * nina_guard_ok() - whether a queued socket command may still be sent
+ * @cmd_gen: the generation of its socket's descriptor when it was queued
+ * @cmd_owner: that socket, or NULL for a SOCKET_CLOSE whose socket has
+ *	already forgotten the descriptor
+ * @gen: the radio's generation now
+ * @owner: the socket that owns the descriptor now, or NULL
+ *
+ * After a loss the chip hands the same numbers out again: a command built
+ * before it must not reach another socket's descriptor (decision 6). A
+ * forgotten descriptor that has an owner again was closed already.
+ *
+ * Return: true when the descriptor is still the one the command was for.
+ */
+bool nina_guard_ok(u32 cmd_gen, const void *cmd_owner, u32 gen,
+		   const void *owner)
+{
+	return cmd_gen == gen && owner == cmd_owner;
+}

@@ -62,5 +62,7 @@ bool nina_activity_due(const struct nina_activity *a);
 unsigned int nina_next_interval(unsigned int cur_ms, bool progress,
 				unsigned int ceiling_ms);
 u8 nina_opts_bits(bool stream, bool reuse, bool keepalive, bool broadcast);
+bool nina_guard_ok(u32 cmd_gen, const void *cmd_owner, u32 gen,
+		   const void *owner);
 
 #endif /* _SPISOCK_NINA_POLICY_H */

@@ -105,10 +105,32 @@ static void nina_test_opts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nina_opts_bits(true, false, false, true), 0);
 }
 
+static void nina_test_guard(struct kunit *test)
+{
+	int a, b;
+
+	/* the same socket, the same generation: send */
+	KUNIT_EXPECT_TRUE(test, nina_guard_ok(7, &a, 7, &a));
+	/* the chip lost its sockets meanwhile: never */
+	KUNIT_EXPECT_FALSE(test, nina_guard_ok(7, &a, 8, &a));
+	KUNIT_EXPECT_FALSE(test, nina_guard_ok(7, &a, 8, NULL));
+	/* the number went to another socket, or nobody holds it */
+	KUNIT_EXPECT_FALSE(test, nina_guard_ok(7, &a, 7, &b));
+	KUNIT_EXPECT_FALSE(test, nina_guard_ok(7, &a, 7, NULL));
+	/* a CLOSE of a forgotten descriptor, unless it was reused */
+	KUNIT_EXPECT_TRUE(test, nina_guard_ok(7, NULL, 7, NULL));
+	KUNIT_EXPECT_FALSE(test, nina_guard_ok(7, NULL, 8, NULL));
+	KUNIT_EXPECT_FALSE(test, nina_guard_ok(7, NULL, 7, &b));
+	/* the generation wraps: equality, not order */
+	KUNIT_EXPECT_TRUE(test, nina_guard_ok(U32_MAX, &a, U32_MAX, &a));
+	KUNIT_EXPECT_FALSE(test, nina_guard_ok(U32_MAX, &a, 0, &a));
+}
+
 static struct kunit_case nina_policy_cases[] = {
 	KUNIT_CASE_PARAM(nina_test_activity, activity_gen_params),
 	KUNIT_CASE(nina_test_interval),
 	KUNIT_CASE(nina_test_opts),
+	KUNIT_CASE(nina_test_guard),
 	{}
 };
 

@@ -83,8 +83,8 @@ static int nina_w_errno(struct nina_radio *r, bool *eof)
 }
 
 /* As nina_sock_ok(), on the bus: 0, the chip's errno, or -NINA_RETRY. */
-static int nina_w_ok(struct nina_radio *r, u8 op, const struct nina_param *p,
-		     unsigned int n)
+static int nina_w_ok(struct nina_radio *r, const struct nina_sock *ns, u8 op,
+		     const struct nina_param *p, unsigned int n)
 {
 	int ret = nina_w_u8(r, op, p, n);
 

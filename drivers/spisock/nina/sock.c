@@ -38,11 +38,11 @@ static struct nina_radio *nina_r(struct spisock_dev *sdev)
 	return *(struct nina_radio **)sdev->priv;
 }
 
-/* A command answering 1 (success) or 0 (see SOCKET_ERRNO). */
-static int nina_sock_ok(struct nina_radio *r, u8 op,
-			const struct nina_param *params, unsigned int n)
+/* Run @op, answering 1 (success) or 0 (see SOCKET_ERRNO), for @g's socket. */
+static int nina_sock_run(struct nina_radio *r, const struct nina_guard *g,
+			 u8 op, const struct nina_param *params, unsigned int n)
 {
-	int e, ret = nina_cmd_u8_errno(r, op, params, n, 0, &e);
+	int e, ret = nina_cmd_u8_guarded(r, g, op, params, n, 0, &e);
 
 	/* The error frame for a command the firmware has: an insane reply. */
 	if (ret < 0)
@@ -52,6 +52,24 @@ static int nina_sock_ok(struct nina_radio *r, u8 op,
 	if (e < 0)
 		return e;
 	return nina_errno(e) ? : -EIO;
+}
+
+/* nina_sock_run() on the descriptor @ns owns now (params[0]). */
+static int nina_sock_ok(struct nina_radio *r, const struct nina_sock *ns,
+			u8 op, const struct nina_param *params, unsigned int n)
+{
+	const struct nina_guard g = { .owner = ns, .gen = ns->gen };
+
+	return nina_sock_run(r, &g, op, params, n);
+}
+
+/* SOCKET_CLOSE of a descriptor of generation @gen its owner forgot. */
+static void nina_sock_close_fd(struct nina_radio *r, u8 fd, u32 gen)
+{
+	const struct nina_guard g = { .gen = gen };
+	const struct nina_param p = { &fd, 1 };
+
+	nina_sock_run(r, &g, NINA_SOCKET_CLOSE, &p, 1);
 }
 
 /*
@@ -198,7 +216,7 @@ int nina_sock_push_opts(struct nina_radio *r, struct nina_sock *ns,
 			continue;
 		name = cpu_to_le32(nina_opt_names[i].name);
 		val = cpu_to_le32(!!(want & bit));
-		ret = run(r, NINA_SOCKET_SETSOCKOPT, p, 3);
+		ret = run(r, ns, NINA_SOCKET_SETSOCKOPT, p, 3);
 		if (ret)
 			return ret;
 		WRITE_ONCE(ns->opts, ns->opts ^ bit);
@@ -243,7 +261,8 @@ static int nina_sock_create(struct nina_radio *r, struct nina_sock *ns)
 	p[1] = (struct nina_param){ (const u8 *)&fionbio, 4 };
 	p[2] = (struct nina_param){ (const u8 *)&on, 4 };
 	ret = nina_cmd(r, &(struct nina_req){
-		.op = NINA_SOCKET_IOCTL, .params = p, .n = 3 });
+		.op = NINA_SOCKET_IOCTL, .params = p, .n = 3,
+		.guard = &(const struct nina_guard){ ns, ns->gen } });
 	if (ret < 0)
 		goto fail;
 	WRITE_ONCE(ns->opts, 0);
@@ -255,7 +274,7 @@ static int nina_sock_create(struct nina_radio *r, struct nina_sock *ns)
 fail:
 	/* Forgotten before it is closed: see nina_sock_destroy_chip(). */
 	nina_fd_release(r, ns);
-	nina_sock_ok(r, NINA_SOCKET_CLOSE, p, 1);
+	nina_sock_close_fd(r, fd, ns->gen);
 	return ret;
 }
 
@@ -267,13 +286,12 @@ fail:
  */
 static void nina_sock_destroy_chip(struct nina_radio *r, struct nina_sock *ns)
 {
-	u8 fd = ns->fd;
-	struct nina_param p = { &fd, 1 };
+	int fd = ns->fd;
 
-	if (ns->fd < 0)
+	if (fd < 0)
 		return;
 	nina_fd_release(r, ns);
-	nina_sock_ok(r, NINA_SOCKET_CLOSE, &p, 1);
+	nina_sock_close_fd(r, fd, ns->gen);
 }
 
 int nina_sock_open(struct spisock_dev *sdev, struct sock *sk, int type)
@@ -296,6 +314,24 @@ int nina_sock_open(struct spisock_dev *sdev, struct sock *sk, int type)
 	return 0;
 }
 
+/*
+ * Enter @state after a command succeeded, unless the loss procedure failed
+ * the socket in between (it took the descriptor): that state is final.
+ */
+static int nina_sock_enter(struct nina_radio *r, struct nina_sock *ns,
+			   u8 state)
+{
+	int ret = 0;
+
+	spin_lock(&r->lock);
+	if (ns->fd < 0)
+		ret = -ENETDOWN;
+	else
+		ns->state = state;
+	spin_unlock(&r->lock);
+	return ret;
+}
+
 /* SOCKET_BIND of the chip socket; the chip always binds INADDR_ANY. */
 static int nina_sock_bind_port(struct nina_radio *r, struct nina_sock *ns,
 			       __be16 port)
@@ -304,12 +340,11 @@ static int nina_sock_bind_port(struct nina_radio *r, struct nina_sock *ns,
 	struct nina_param p[2] = { { &fd, 1 }, { (const u8 *)&port, 2 } };
 	int ret;
 
-	ret = nina_sock_ok(r, NINA_SOCKET_BIND, p, 2);
+	ret = nina_sock_ok(r, ns, NINA_SOCKET_BIND, p, 2);
 	if (ret)
 		return nina_sock_gone(r, ns, ret);
-	ns->state = NINA_SK_BOUND;
 	ns->port = port;
-	return 0;
+	return nina_sock_enter(r, ns, NINA_SK_BOUND);
 }
 
 int nina_sock_bind(struct spisock_dev *sdev, struct sock *sk,
@@ -340,13 +375,10 @@ int nina_sock_listen(struct spisock_dev *sdev, struct sock *sk, int backlog)
 
 	if (ns->fd < 0 || ns->state != NINA_SK_BOUND)
 		return -EINVAL;
-	ret = nina_sock_ok(r, NINA_SOCKET_LISTEN, p, 2);
+	ret = nina_sock_ok(r, ns, NINA_SOCKET_LISTEN, p, 2);
 	if (ret)
 		return nina_sock_gone(r, ns, ret);
-	spin_lock(&r->lock);
-	ns->state = NINA_SK_LISTENING;
-	spin_unlock(&r->lock);
-	return 0;
+	return nina_sock_enter(r, ns, NINA_SK_LISTENING);
 }
 
 /* A failed connect leaves lwIP's socket unusable: start over, same port. */
@@ -381,11 +413,10 @@ int nina_sock_connect(struct spisock_dev *sdev, struct sock *sk,
 	p[0] = (struct nina_param){ &fd, 1 };
 	p[1] = (struct nina_param){ (const u8 *)&addr->sin_addr.s_addr, 4 };
 	p[2] = (struct nina_param){ (const u8 *)&addr->sin_port, 2 };
-	ret = nina_sock_gone(r, ns, nina_sock_ok(r, NINA_SOCKET_CONNECT, p, 3));
-	if (!ret) {
-		ns->state = NINA_SK_ESTABLISHED;
-		return 0;
-	}
+	ret = nina_sock_ok(r, ns, NINA_SOCKET_CONNECT, p, 3);
+	ret = nina_sock_gone(r, ns, ret);
+	if (!ret)
+		return nina_sock_enter(r, ns, NINA_SK_ESTABLISHED);
 	if (ret != -EINPROGRESS) {
 		/*
 		 * At once, EHOSTUNREACH is lwIP's ERR_RTE: no route to the
@@ -397,6 +428,10 @@ int nina_sock_connect(struct spisock_dev *sdev, struct sock *sk,
 		return ret;
 	}
 	spin_lock(&r->lock);
+	if (ns->fd < 0) {
+		spin_unlock(&r->lock);
+		return -ENETDOWN;
+	}
 	ns->state = NINA_SK_CONNECTING;
 	ns->kick = true;
 	ns->interval_ms = 1;
