@@ -13,9 +13,8 @@ SPISOCK_KO=$PWD/$b/net/spisock/spisock.ko
 SPISOCK_SIM_KO=$PWD/$b/drivers/spisock/sim/spisock_sim.ko
 SPISOCK_SIMD=$PWD/build/sim/spisock-simd
 SPISOCK_NINA_KO=$PWD/$b/drivers/spisock/nina/spisock_nina.ko
-SPISOCK_SOAK_S=$secs SPISOCK_CYCLES=$cycles SPISOCK_SOAK_RESETS=1
+SPISOCK_SOAK_S=$secs SPISOCK_CYCLES=$cycles
 export SPISOCK_KO SPISOCK_SIM_KO SPISOCK_SIMD SPISOCK_NINA_KO SPISOCK_SOAK_S SPISOCK_CYCLES
-export SPISOCK_SOAK_RESETS
 
 rc=0
 for p in spisock_soak spisock_lifetime; do

@@ -249,8 +249,8 @@ static int nina_link_setup(struct nina_radio *r,
 	return 0;
 }
 
-static int nina_link(struct spisock_dev *sdev,
-		     const struct spisock_link_params *p, u32 *reason)
+static int nina_do_link(struct spisock_dev *sdev,
+			const struct spisock_link_params *p, u32 *reason)
 {
 	struct nina_radio *r = nina_radio(sdev);
 	size_t klen = strnlen(p->key, sizeof(p->key) - 1);
@@ -342,7 +342,7 @@ static int nina_link(struct spisock_dev *sdev,
  * The status query after it runs only once the worker has recovered, so
  * the sockets have failed when unlink returns.
  */
-static int nina_unlink(struct spisock_dev *sdev)
+static int nina_do_unlink(struct spisock_dev *sdev)
 {
 	struct nina_radio *r = nina_radio(sdev);
 	int ret;
@@ -468,8 +468,8 @@ static int nina_scan_idx(struct nina_radio *r, u8 op, u8 idx, void *out,
  * SCAN_NETWORKS blocks inside the chip and drops its station link (§6.8):
  * a linked radio's sockets fail first (the core restores the link).
  */
-static int nina_scan(struct spisock_dev *sdev, struct spisock_scan_result *res,
-		     unsigned int max)
+static int nina_do_scan(struct spisock_dev *sdev,
+			struct spisock_scan_result *res, unsigned int max)
 {
 	struct nina_radio *r = nina_radio(sdev);
 	struct nina_req req = { .op = NINA_SCAN_NETWORKS };
@@ -529,8 +529,8 @@ out:
 	return ret;
 }
 
-static int nina_resolve(struct spisock_dev *sdev, const char *name,
-			__be32 *addr)
+static int nina_do_resolve(struct spisock_dev *sdev, const char *name,
+			   __be32 *addr)
 {
 	struct nina_radio *r = nina_radio(sdev);
 	struct nina_param p = { (const u8 *)name, strlen(name) };
@@ -550,8 +550,8 @@ static int nina_resolve(struct spisock_dev *sdev, const char *name,
 	return *addr == htonl(INADDR_NONE) ? -ENOENT : 0;
 }
 
-static int nina_ping(struct spisock_dev *sdev, __be32 addr, u8 ttl,
-		     u32 *rtt_ms)
+static int nina_do_ping(struct spisock_dev *sdev, __be32 addr, u8 ttl,
+			u32 *rtt_ms)
 {
 	struct nina_radio *r = nina_radio(sdev);
 	struct nina_param p[2] = { { (const u8 *)&addr, 4 }, { &ttl, 1 } };
@@ -568,7 +568,7 @@ static int nina_ping(struct spisock_dev *sdev, __be32 addr, u8 ttl,
 	return 0;
 }
 
-static int nina_power_save(struct spisock_dev *sdev, int mode)
+static int nina_do_power_save(struct spisock_dev *sdev, int mode)
 {
 	struct nina_radio *r = nina_radio(sdev);
 	u8 m = !!mode;
@@ -655,6 +655,50 @@ void nina_status_tick(struct nina_radio *r)
 		nina_w_u8(r, NINA_DISCONNECT, &nina_dummy_param, 1);
 	}
 	spisock_link_event(r->sdev, false, reason);
+}
+
+/*
+ * The firmware's error frame (-ENOMSG here) answers a command it lacks or
+ * whose handler gave up (facts §2). Every nina-fw with socket commands has
+ * these, so it is the chip failing the request: EIO, as for a socket.
+ */
+static int nina_fw_errno(int ret)
+{
+	return ret == -ENOMSG ? -EIO : ret;
+}
+
+static int nina_link(struct spisock_dev *sdev,
+		     const struct spisock_link_params *p, u32 *reason)
+{
+	return nina_fw_errno(nina_do_link(sdev, p, reason));
+}
+
+static int nina_unlink(struct spisock_dev *sdev)
+{
+	return nina_fw_errno(nina_do_unlink(sdev));
+}
+
+static int nina_scan(struct spisock_dev *sdev, struct spisock_scan_result *res,
+		     unsigned int max)
+{
+	return nina_fw_errno(nina_do_scan(sdev, res, max));
+}
+
+static int nina_resolve(struct spisock_dev *sdev, const char *name,
+			__be32 *addr)
+{
+	return nina_fw_errno(nina_do_resolve(sdev, name, addr));
+}
+
+static int nina_ping(struct spisock_dev *sdev, __be32 addr, u8 ttl,
+		     u32 *rtt_ms)
+{
+	return nina_fw_errno(nina_do_ping(sdev, addr, ttl, rtt_ms));
+}
+
+static int nina_power_save(struct spisock_dev *sdev, int mode)
+{
+	return nina_fw_errno(nina_do_power_save(sdev, mode));
 }
 
 const struct spisock_dev_ops nina_dev_ops = {

@@ -79,30 +79,7 @@
 /* Send one command to spisock-simd; 0 when it answered "ok". */
 static int simd_ctl(const char *cmd)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char buf[256];
-	ssize_t n;
-	int fd;
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", CTL_PATH);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    dprintf(fd, "%s\n", cmd) < 0) {
-		close(fd);
-		return -1;
-	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	if (strncmp(buf, "ok", 2)) {
-		fprintf(stderr, "# spisock-simd: %s: %s", cmd, buf);
-		return -1;
-	}
-	return 0;
+	return simd_ctl_at(CTL_PATH, cmd);
 }
 
 static long long simd_stat(const char *key)

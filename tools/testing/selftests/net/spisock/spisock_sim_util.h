@@ -275,6 +275,38 @@ static inline int stats_read(const char *sock, char *buf, size_t size)
 	return o ? (int)o : -1;
 }
 
+/*
+ * Send @cmd (fault, clear, reset, drop) to the daemon's control socket
+ * @ctl (its stats socket's path plus ".ctl"); 0 when it answered "ok".
+ */
+static inline int simd_ctl_at(const char *ctl, const char *cmd)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ctl);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    dprintf(fd, "%s\n", cmd) < 0) {
+		close(fd);
+		return -1;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	if (strncmp(buf, "ok", 2)) {
+		fprintf(stderr, "# spisock-simd: %s: %s", cmd, buf);
+		return -1;
+	}
+	return 0;
+}
+
 /* The value of counter @key in the stats text @txt, or -1. */
 static inline long long stat_get(const char *txt, const char *key)
 {
