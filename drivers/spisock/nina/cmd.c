@@ -252,6 +252,8 @@ static void nina_run_queue(struct nina_radio *r)
 			nina_loss_recover(r);
 		/* Nor on a descriptor that is now another socket's. */
 		if (!nina_guard_holds(r, req)) {
+			trace_spisock_radio_event(nina_name(r), "stale-cmd",
+						  req->op);
 			req->status = -ENETDOWN;
 			complete(&req->done);
 			continue;
