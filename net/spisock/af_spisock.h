@@ -45,8 +45,9 @@
  *	itself may be gone by the time they look
  * @chip_fd: the chip descriptor the driver reported, or -1
  * @chip_gen: the driver's generation of @chip_fd
- * @conn_addr: the radio's address when the socket became connected, under
- *	@lock; the views' local address then (they cannot follow @dev)
+ * @conn_addr: the address a connection runs from: the radio's when
+ *	connect() started, or when a datagram socket connected, under @lock;
+ *	getsockname()'s and the views' local address then
  * @quota: the owner's charge this socket holds on its radio (quota.c), or
  *	NULL; set when it attaches, dropped when it is destroyed
  */

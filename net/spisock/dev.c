@@ -529,9 +529,12 @@ void spisock_set_state(struct sock *sk, int state)
 		trace_spisock_state(ssk->dev_id, ntohs(ssk->local.sin_port),
 				    READ_ONCE(ssk->chip_fd), sk->sk_state, state);
 		WRITE_ONCE(sk->sk_state, state);
-		/* Not released, so attached: the radio's address is ours now. */
-		if (state == TCP_ESTABLISHED && ssk->dev)
-			ssk->conn_addr = READ_ONCE(ssk->dev->addr);
+		/*
+		 * Not released, so attached: the radio's address is ours now,
+		 * unless connect() chose it already (the source address).
+		 */
+		if (state == TCP_ESTABLISHED && ssk->dev && !ssk->conn_addr)
+			WRITE_ONCE(ssk->conn_addr, READ_ONCE(ssk->dev->addr));
 	}
 	spin_unlock_irqrestore(&ssk->lock, flags);
 	sk->sk_state_change(sk);

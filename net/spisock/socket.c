@@ -481,18 +481,45 @@ static long spisock_wait_connect(struct sock *sk, long timeo)
 	return timeo;
 }
 
+/*
+ * The source address, chosen at connect as IPv4 does: the radio's own
+ * (bind() takes no other). A radio whose address the host has not learned
+ * (not linked, or a join still going on) has none, as an interface without
+ * one: the chip could connect, under an address getsockname() cannot name.
+ */
+static int spisock_source_addr(struct sock *sk, __be32 *src)
+{
+	struct spisock_sock *ssk = spisock_sk(sk);
+	int err = spisock_need_radio(sk);
+
+	if (err)
+		return err;
+	*src = ssk->local.sin_addr.s_addr;
+	if (*src == htonl(INADDR_ANY))
+		*src = READ_ONCE(ssk->dev->addr);
+	return *src ? 0 : -ENETUNREACH;
+}
+
 static int spisock_stream_start(struct socket *sock, struct sock *sk,
 				const struct sockaddr_in *sin)
 {
 	struct spisock_sock *ssk = spisock_sk(sk);
+	unsigned long flags;
+	__be32 src;
 	int err;
 
 	if (sk->sk_state != TCP_CLOSE)
 		return -EISCONN;
+	err = spisock_source_addr(sk, &src);
+	if (err)
+		return err;
 	err = spisock_autobind(sk);
 	if (err)
 		return err;
 	sk->sk_err = 0;
+	spin_lock_irqsave(&ssk->lock, flags);
+	WRITE_ONCE(ssk->conn_addr, src);
+	spin_unlock_irqrestore(&ssk->lock, flags);
 	ssk->peer = *sin;
 	memset(ssk->peer.sin_zero, 0, sizeof(ssk->peer.sin_zero));
 	ssk->active = true;
@@ -587,6 +614,7 @@ static void spisock_dgram_disconnect(struct socket *sock)
 
 	spin_lock_irqsave(&ssk->lock, flags);
 	ssk->peer.sin_family = 0;
+	WRITE_ONCE(ssk->conn_addr, 0);	/* the next connect takes it afresh */
 	spin_unlock_irqrestore(&ssk->lock, flags);
 	spisock_set_state(sk, TCP_CLOSE);
 	sock->state = SS_UNCONNECTED;
@@ -717,11 +745,11 @@ static int spisock_getname(struct socket *sock, struct sockaddr *addr,
 			*sin = ssk->peer;
 	} else {
 		*sin = ssk->local;
-		/* Once connected the radio's own address is the local one. */
+		/* Once connected, the address it connected from is ours. */
 		if (ssk->dev && ssk->peer.sin_family &&
 		    sk->sk_state == TCP_ESTABLISHED &&
 		    sin->sin_addr.s_addr == htonl(INADDR_ANY))
-			sin->sin_addr.s_addr = READ_ONCE(ssk->dev->addr);
+			sin->sin_addr.s_addr = READ_ONCE(ssk->conn_addr);
 	}
 	release_sock(sk);
 	if (err > 0) {

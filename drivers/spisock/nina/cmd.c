@@ -239,6 +239,23 @@ static bool nina_guard_holds(struct nina_radio *r, const struct nina_req *req)
 	return ok;
 }
 
+/*
+ * Own the descriptor a SOCKET_SOCKET returned before the worker does
+ * anything else: a poll of another socket could otherwise reach it under a
+ * stale number (a chip that reset and numbers afresh) and, say, see a fresh
+ * socket as a connect that completed. A number still owned proves the loss.
+ */
+static void nina_claim(struct nina_radio *r, struct nina_req *req)
+{
+	u8 fd;
+
+	if (req->status != 1 || req->out[0].len != 1)
+		return;
+	fd = req->out[0].data[0];
+	if (fd != NINA_NO_FD)
+		req->claim_err = nina_fd_own(r, req->claim, fd);
+}
+
 static void nina_run_queue(struct nina_radio *r)
 {
 	struct nina_req *req;
@@ -259,6 +276,8 @@ static void nina_run_queue(struct nina_radio *r)
 			continue;
 		}
 		req->status = nina_exec(r, req);
+		if (req->claim)
+			nina_claim(r, req);
 		if (req->then_errno && req->reply)
 			nina_errno_after(r, req);
 		/* Without a copy, the reply dies with the next command. */

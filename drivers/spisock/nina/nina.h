@@ -203,6 +203,9 @@ struct nina_counters {
  *	leaves its effect unknown
  * @guard: for a socket command from a system call, the socket it is for;
  *	the worker fails it with -ENETDOWN, unsent, when that is stale
+ * @claim: for SOCKET_SOCKET, the socket that owns the new descriptor; the
+ *	worker records it before it polls anything else
+ * @claim_err: the result of that, 0 or -ENETRESET (nina_fd_own())
  * @done: completed by the worker
  *
  * Fixed size, filled by the submitter (on its stack or in per-socket
@@ -222,6 +225,8 @@ struct nina_req {
 	int fw_errno;
 	bool sent;
 	const struct nina_guard *guard;
+	struct nina_sock *claim;
+	int claim_err;
 	struct completion done;
 };
 
@@ -257,8 +262,6 @@ struct nina_req {
  * @sweep: a SOCKET_SOCKET or SOCKET_ACCEPT may have opened a descriptor
  *	the host never learned of, or a failed SOCKET_CLOSE left one open;
  *	close the unowned ones (under @lock)
- * @creating: SOCKET_SOCKETs issued from syscalls whose descriptor is not
- *	owned yet; no sweep while there are any (under @lock)
  * @debugfs: the radio's debugfs directory, or NULL
  * @socks: every &struct nina_sock, under @lock
  * @owner: chip descriptor -> the socket owning it, under @lock
@@ -305,7 +308,6 @@ struct nina_radio {
 	bool wd_wedged;
 	bool wd_recovering;
 	bool sweep;
-	unsigned int creating;
 	struct dentry *debugfs;
 
 	struct list_head socks;

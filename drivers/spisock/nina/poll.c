@@ -728,8 +728,9 @@ void nina_loss_forget(struct nina_radio *r, const char *why)
  * may hold a descriptor the host never learned of; left alone it would
  * take one of the chip's few sockets for good. Descriptors run from 64
  * minus the socket count up to 63 (facts §3.7): closing one that is not
- * open costs one EBADF. Deferred while a syscall waits to own a
- * descriptor it was just given.
+ * open costs one EBADF. A descriptor SOCKET_SOCKET hands out is owned by
+ * the time its command completes (nina_run_queue()), so none is swept
+ * between the answer and its owner.
  * Context: the worker thread only.
  */
 void nina_sweep(struct nina_radio *r)
@@ -739,7 +740,7 @@ void nina_sweep(struct nina_radio *r)
 	bool go;
 
 	spin_lock(&r->lock);
-	go = r->sweep && !r->creating;
+	go = r->sweep;
 	if (go)
 		r->sweep = false;
 	spin_unlock(&r->lock);

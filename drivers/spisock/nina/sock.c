@@ -224,37 +224,56 @@ int nina_sock_push_opts(struct nina_radio *r, struct nina_sock *ns,
 	return 0;
 }
 
+/*
+ * SOCKET_SOCKET: the worker makes @ns own the new descriptor as it reads
+ * the answer (nina_claim()). Return: the descriptor, or a negative errno.
+ */
+static int nina_sock_new_fd(struct nina_radio *r, struct nina_sock *ns)
+{
+	const u8 type = ns->type, proto = 0;
+	const struct nina_param p[2] = { { &type, 1 }, { &proto, 1 } };
+	u8 buf[16];
+	struct nina_req req = {
+		.op = NINA_SOCKET_SOCKET, .params = p, .n = 2,
+		.reply = buf, .reply_size = sizeof(buf),
+		.then_errno = true, .fail = NINA_NO_FD, .claim = ns,
+	};
+	int ret = nina_cmd(r, &req);
+	u8 fd;
+
+	if (ret < 0)
+		return ret == -ENOMSG ? -EIO : ret;
+	if (ret != 1 || req.out[0].len != 1) {
+		dev_err_ratelimited(&r->spi->dev,
+				    "SOCKET_SOCKET: unexpected reply shape\n");
+		return -EIO;
+	}
+	fd = req.out[0].data[0];
+	if (fd != NINA_NO_FD)
+		return req.claim_err ? : fd;
+	if (req.fw_errno < 0)
+		return req.fw_errno;
+	/* Out of lwIP sockets: the documented errno is ENOBUFS. */
+	if (req.fw_errno == 23 || req.fw_errno == 24 || !req.fw_errno)
+		return -ENOBUFS;
+	return nina_errno(req.fw_errno);
+}
+
 /* SOCKET_SOCKET, then FIONBIO at once, then the options the core holds. */
 static int nina_sock_create(struct nina_radio *r, struct nina_sock *ns)
 {
-	const u8 type = ns->type, proto = 0;
 	const __le32 fionbio = cpu_to_le32(NINA_FIONBIO);
 	const __le32 on = cpu_to_le32(1);
-	struct nina_param p[3] = { { &type, 1 }, { &proto, 1 } };
-	int e, ret;
+	struct nina_param p[3];
+	int ret;
 	u8 fd;
 
 	if (r->sdev->max_sockets &&
 	    READ_ONCE(r->nfds) >= r->sdev->max_sockets)
 		return -ENOBUFS;
-	/* No descriptor sweep between the answer and owning it. */
-	spin_lock(&r->lock);
-	r->creating++;
-	spin_unlock(&r->lock);
-	ret = nina_cmd_u8_errno(r, NINA_SOCKET_SOCKET, p, 2, NINA_NO_FD, &e);
-	if (ret >= 0 && ret != NINA_NO_FD)
-		ret = nina_fd_own(r, ns, ret) ? : ret;
-	spin_lock(&r->lock);
-	r->creating--;
-	spin_unlock(&r->lock);
+	ret = nina_sock_new_fd(r, ns);
 	if (ret < 0)
-		return ret == -ENOMSG ? -EIO : ret;
-	if (ret == NINA_NO_FD) {
-		if (e < 0)
-			return e;
-		/* Out of lwIP sockets: the documented errno is ENOBUFS. */
-		return e == 23 || e == 24 || !e ? -ENOBUFS : nina_errno(e);
-	}
+		return ret;
 	fd = ret;
 
 	p[0] = (struct nina_param){ &fd, 1 };

@@ -162,25 +162,60 @@ static void drain(int lis)
 		close(c);
 }
 
+/* For a hang: the radio socket's row of /proc/net/spisock, by local port. */
+static void proc_row(const struct sockaddr_in *me, char *out, size_t size)
+{
+	char line[256], port[8];
+	FILE *f = fopen("/proc/net/spisock", "r");
+
+	snprintf(out, size, "no row");
+	snprintf(port, sizeof(port), ":%04X ", ntohs(me->sin_port));
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strstr(line, port)) {
+			line[strcspn(line, "\n")] = 0;
+			snprintf(out, size, "%s", line);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
 /*
  * The listener's connection from @fd. A connect that failed with the link
  * (the chip had reached the listener already) leaves a connection in the
- * accept queue, as a crashed AF_INET client does: skip those.
+ * accept queue, as a crashed AF_INET client does: skip those. When none
+ * comes, say what the socket and the listener saw.
  */
-static int accept_from(int lis, int fd)
+static int accept_from(int lis, int fd, unsigned int k)
 {
 	long long end = now_ms() + OP_MS;
 	struct sockaddr_in me, seen;
-	int peer;
+	char row[256], mine[16], other[16] = "none";
+	int peer, skipped = 0, other_port = 0;
 
 	if (sin_get(fd, &me, false))
 		return -1;
 	while (now_ms() < end) {
 		peer = accept_ms(lis, &seen, 0, end - now_ms());
-		if (peer < 0 || sin_eq(&me, &seen))
+		if (peer < 0 && errno != ETIMEDOUT && errno != EAGAIN)
 			return peer;
+		if (peer < 0)
+			break;
+		if (sin_eq(&me, &seen))
+			return peer;
+		skipped++;
+		inet_ntop(AF_INET, &seen.sin_addr, other, sizeof(other));
+		other_port = ntohs(seen.sin_port);
 		close(peer);
 	}
+	/* Threads share sin_str()'s buffers: format here. */
+	inet_ntop(AF_INET, &me.sin_addr, mine, sizeof(mine));
+	proc_row(&me, row, sizeof(row));
+	fprintf(stderr,
+		"# stream %u: radio socket %s:%d, error %d, skipped %d (last %s:%d); %s\n",
+		k, mine, ntohs(me.sin_port), so_error_wait(fd, 0), skipped,
+		other, other_port, row);
 	errno = ETIMEDOUT;
 	return -1;
 }
@@ -202,7 +237,7 @@ static void connection(struct slot *s, int lis, const struct sockaddr_in *to,
 	if (connect(fd, (const void *)to, sizeof(*to)))
 		goto fail;
 	step = "accept";
-	peer = accept_from(lis, fd);
+	peer = accept_from(lis, fd, k);
 	if (peer < 0)
 		goto fail;
 	set_timeouts(peer, OP_MS);
