@@ -925,6 +925,74 @@ static void *hpeer_run(void *arg)
 #define HOSTILE_HITS	20
 #define HOSTILE_ROUNDS	12
 
+struct joiner {
+	pthread_t th;
+	int ret;
+};
+
+static void *joiner_run(void *arg)
+{
+	struct joiner *j = arg;
+	struct nl nl;
+
+	j->ret = nl_open(&nl);
+	if (!j->ret) {
+		j->ret = link_persistent(&nl);
+		nl_close(&nl);
+	}
+	return NULL;
+}
+
+/*
+ * A connect while a join goes on, the chip linked but the host not told
+ * yet (its join loop polls GET_CONN_STATUS every link_poll_ms): the host
+ * has no source address, so the connect fails with ENETUNREACH, as IPv4's
+ * without an address, instead of a connection that getsockname() cannot
+ * name. Once the join is done, getsockname() names what the peer sees.
+ */
+TEST_F_TIMEOUT(rig, connect_while_joining, 60)
+{
+	struct sockaddr_in me, seen;
+	struct joiner j = { 0 };
+	int fd, pfd;
+
+	ASSERT_EQ(0, do_link(&self->nl, "nina0", NULL, -1, NULL, -1));
+	/*
+	 * The model associates 1.5 s after the join (it looks at its clock
+	 * at its next command); the host asks again after 12 s. No DEV_GET
+	 * meanwhile: its status query would tell the host.
+	 */
+	ASSERT_EQ(0, param_set(NINA_PARAMS, "link_poll_ms", 12000));
+	ASSERT_EQ(0, pthread_create(&j.th, NULL, joiner_run, &j));
+	usleep(3000 * 1000);
+	errno = 0;
+	fd = radio_connect(&self->lsa);
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(ENETUNREACH, errno) TH_LOG("connect: %s", strerror(errno));
+	if (fd >= 0) {
+		pfd = accept_ms(self->lfd, &seen, 0, OP_MS);
+		sin_get(fd, &me, false);
+		TH_LOG("connected as %s, the peer saw %s", sin_str(&me),
+		       sin_str(&seen));
+		close(pfd);
+		close(fd);
+	}
+	pthread_join(j.th, NULL);
+	param_set(NINA_PARAMS, "link_poll_ms", 100);
+	ASSERT_EQ(0, j.ret);
+
+	fd = radio_connect(&self->lsa);
+	ASSERT_LE(0, fd) TH_LOG("connect: %s", strerror(errno));
+	pfd = accept_ms(self->lfd, &seen, 0, OP_MS);
+	ASSERT_LE(0, pfd);
+	ASSERT_EQ(0, sin_get(fd, &me, false));
+	EXPECT_TRUE(sin_eq(&me, &seen))
+		TH_LOG("getsockname %s, the peer saw %s", sin_str(&me),
+		       sin_str(&seen));
+	close(pfd);
+	close(fd);
+}
+
 TEST_F_TIMEOUT(rig, hostile, 300)
 {
 	long long inv0 = nina_stat("err_invalid"), open, bytes = 0;
