@@ -22,6 +22,9 @@
 
 #include <trace/events/spisock.h>
 
+/* The status tick yields to a socket due within this (see nina_tick()). */
+#define NINA_TICK_YIELD_NS	(2 * NSEC_PER_MSEC)
+
 static unsigned int status_interval_ms = 2000;
 module_param(status_interval_ms, uint, 0644);
 MODULE_PARM_DESC(status_interval_ms,
@@ -238,9 +241,12 @@ static void nina_run_queue(struct nina_radio *r)
 /*
  * The status tick (decision 5): at most one GET_CONN_STATUS per
  * status_interval_ms while the radio is linked or an interrupted join goes
- * on. Return: jiffies until the next tick is due.
+ * on. While a socket is due within NINA_TICK_YIELD_NS (@busy) the tick
+ * waits, for at most one more interval: a socket's next look after data
+ * must come within 2 ms, and data moving proves the chip answers.
+ * Return: jiffies until the next tick is due.
  */
-static long nina_tick(struct nina_radio *r)
+static long nina_tick(struct nina_radio *r, bool busy)
 {
 	unsigned int ms = READ_ONCE(status_interval_ms);
 	unsigned long now = jiffies;
@@ -252,6 +258,8 @@ static long nina_tick(struct nina_radio *r)
 	if (time_before(now, r->tick_at) &&
 	    r->tick_at - now <= msecs_to_jiffies(ms))
 		return r->tick_at - now;
+	if (busy && time_before(now, r->tick_at + msecs_to_jiffies(ms)))
+		return 1;
 	r->tick_at = now + msecs_to_jiffies(ms);
 	nina_status_tick(r);
 	return msecs_to_jiffies(ms);
@@ -262,6 +270,11 @@ static long nina_tick(struct nina_radio *r)
  * sockets that need the bus, then the status tick; sleep until the
  * earliest socket or the tick is due, on an hrtimer: a socket's next poll
  * within 2 ms of data must not wait for the next jiffy (4 or 10 ms).
+ *
+ * The worker runs at the lowest SCHED_FIFO priority, as the SPI core's
+ * real-time message pump does: a woken SCHED_NORMAL thread may wait for a
+ * busy CPU's slice (several ms with a few runnable tasks), longer than
+ * that 2 ms. It sleeps on every bus transaction and between passes.
  */
 static int nina_worker(void *data)
 {
@@ -269,6 +282,7 @@ static int nina_worker(void *data)
 	ktime_t timeout = KTIME_MAX;
 	long tick;
 
+	sched_set_fifo_low(current);
 	while (!kthread_should_stop()) {
 		wait_event_interruptible_hrtimeout(r->worker_wq,
 						   nina_worker_due(r), timeout);
@@ -282,7 +296,7 @@ static int nina_worker(void *data)
 		r->kick = false;
 		spin_unlock(&r->lock);
 		timeout = nina_poll_pass(r);
-		tick = nina_tick(r);
+		tick = nina_tick(r, timeout < NINA_TICK_YIELD_NS);
 		if (tick != MAX_SCHEDULE_TIMEOUT)
 			timeout = min_t(ktime_t, timeout,
 					jiffies_to_nsecs(tick));

@@ -591,13 +591,16 @@ static void nina_backoff(struct nina_radio *r, struct nina_sock *ns,
 			 bool progress)
 {
 	unsigned int ceiling = READ_ONCE(nina_poll_ceiling_ms);
+	bool due;
 
 	spin_lock(&r->lock);
 	ns->interval_ms = nina_next_interval(ns->interval_ms, progress, ceiling);
 	/* In ns, not jiffies: 1 ms must stay 1 ms at HZ=100 or 250. */
 	ns->next_poll = ktime_get_ns() + (u64)ns->interval_ms * NSEC_PER_MSEC;
+	due = nina_sock_active(ns, jiffies);
 	spin_unlock(&r->lock);
-	trace_spisock_poll(nina_name(r), ns->fd, progress, ns->interval_ms);
+	trace_spisock_poll(nina_name(r), ns->fd, progress, ns->interval_ms,
+			   due);
 	if (progress)
 		nina_count(r, &r->stats.poll_hits, 1);
 	else
