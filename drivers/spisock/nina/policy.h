@@ -62,5 +62,6 @@ bool nina_activity_due(const struct nina_activity *a);
 unsigned int nina_next_interval(unsigned int cur_ms, bool progress,
 				unsigned int ceiling_ms);
 u8 nina_opts_bits(bool stream, bool reuse, bool keepalive, bool broadcast);
+bool nina_tx_hold(bool nodelay, size_t queued, u64 now, u64 hold_until);
 
 #endif /* _SPISOCK_NINA_POLICY_H */
