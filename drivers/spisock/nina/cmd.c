@@ -22,9 +22,6 @@
 
 #include <trace/events/spisock.h>
 
-/* The status tick yields to a socket due within this (see nina_tick()). */
-#define NINA_TICK_YIELD_NS	(2 * NSEC_PER_MSEC)
-
 static unsigned int status_interval_ms = 2000;
 module_param(status_interval_ms, uint, 0644);
 MODULE_PARM_DESC(status_interval_ms,
@@ -241,12 +238,11 @@ static void nina_run_queue(struct nina_radio *r)
 /*
  * The status tick (decision 5): at most one GET_CONN_STATUS per
  * status_interval_ms while the radio is linked or an interrupted join goes
- * on. While a socket is due within NINA_TICK_YIELD_NS (@busy) the tick
- * waits, for at most one more interval: a socket's next look after data
- * must come within 2 ms, and data moving proves the chip answers.
- * Return: jiffies until the next tick is due.
+ * on. It does not wait for quiet sockets: data moving proves the chip
+ * answers, not that its link is up, and a late loss lets connects go to a
+ * chip that lost its network. Return: jiffies until the next tick is due.
  */
-static long nina_tick(struct nina_radio *r, bool busy)
+static long nina_tick(struct nina_radio *r)
 {
 	unsigned int ms = READ_ONCE(status_interval_ms);
 	unsigned long now = jiffies;
@@ -258,8 +254,6 @@ static long nina_tick(struct nina_radio *r, bool busy)
 	if (time_before(now, r->tick_at) &&
 	    r->tick_at - now <= msecs_to_jiffies(ms))
 		return r->tick_at - now;
-	if (busy && time_before(now, r->tick_at + msecs_to_jiffies(ms)))
-		return 1;
 	r->tick_at = now + msecs_to_jiffies(ms);
 	nina_status_tick(r);
 	return msecs_to_jiffies(ms);
@@ -296,7 +290,7 @@ static int nina_worker(void *data)
 		r->kick = false;
 		spin_unlock(&r->lock);
 		timeout = nina_poll_pass(r);
-		tick = nina_tick(r, timeout < NINA_TICK_YIELD_NS);
+		tick = nina_tick(r);
 		if (tick != MAX_SCHEDULE_TIMEOUT)
 			timeout = min_t(ktime_t, timeout,
 					jiffies_to_nsecs(tick));
