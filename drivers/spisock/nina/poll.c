@@ -431,12 +431,19 @@ static int nina_connect_step(struct nina_radio *r, struct nina_sock *ns)
 	return 1;
 }
 
-/* Return: the chip's answer, or a negative errno when the bus failed. */
-static int nina_close_fd(struct nina_radio *r, u8 fd)
+/*
+ * A close the bus lost may have left the descriptor open on the chip, with
+ * nobody to close it again (its owner is forgotten): the sweep will.
+ */
+static void nina_close_fd(struct nina_radio *r, u8 fd)
 {
 	struct nina_param p = { &fd, 1 };
 
-	return nina_w_u8(r, NINA_SOCKET_CLOSE, &p, 1);
+	if (nina_w_u8(r, NINA_SOCKET_CLOSE, &p, 1) < 0) {
+		spin_lock(&r->lock);
+		r->sweep = true;
+		spin_unlock(&r->lock);
+	}
 }
 
 static void nina_sock_set_fionbio(struct nina_radio *r, u8 fd)
@@ -776,15 +783,15 @@ void nina_loss_forget(struct nina_radio *r, const char *why)
  * minus the socket count up to 63 (facts §3.7): closing one that is not
  * open costs one EBADF. Deferred while a syscall waits to own a
  * descriptor it was just given. A close the bus lost (the fault that
- * made the sweep needed may still be on) is tried again at the next
- * pass: once the chip has an orphan, nothing else would ever close it.
+ * made the sweep needed may still be on) marks the sweep due again
+ * (nina_close_fd()).
  * Context: the worker thread only.
  */
 void nina_sweep(struct nina_radio *r)
 {
 	/* Every descriptor the firmware has, not only those the host offers. */
 	unsigned int fd, first = 64 - (r->adafruit ? 6 : 10);
-	bool go, again = false;
+	bool go;
 
 	spin_lock(&r->lock);
 	go = r->sweep && !r->creating;
@@ -794,12 +801,7 @@ void nina_sweep(struct nina_radio *r)
 	if (!go)
 		return;
 	for (fd = first; fd < 64; fd++)
-		if (!READ_ONCE(r->owner[fd]) && nina_close_fd(r, fd) < 0)
-			again = true;
-	if (again) {
-		spin_lock(&r->lock);
-		r->sweep = true;
-		spin_unlock(&r->lock);
-	}
+		if (!READ_ONCE(r->owner[fd]))
+			nina_close_fd(r, fd);
 	trace_spisock_radio_event(nina_name(r), "sweep", first);
 }
