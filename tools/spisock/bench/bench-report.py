@@ -180,7 +180,7 @@ def targets(fig, params, with_gap=True):
             if tr:
                 t.append((f"{name}: next poll within 2 ms after a poll that found data",
                           tr["gaps_over_2ms"] == 0,
-                          f"{tr['gaps_over_2ms']} of {tr['gaps']} over 2 ms, {tr.get('late_polls', 0)} of them ended by a POLL (p50 {tr['gap_p50_ms']:.2f} ms, p99 {tr['gap_p99_ms']:.2f} ms, max {tr['gap_max_ms']:.2f} ms); {tr.get('hits_done', 0)} of {tr['poll_hits']} hits left nothing due"))
+                          f"{tr['gaps_over_2ms']} of {tr['gaps']} over 2 ms, {tr.get('late_polls', 0)} of them ended by a POLL, {tr.get('late_ticked', 0)} with a status command in them (p50 {tr['gap_p50_ms']:.2f} ms, p99 {tr['gap_p99_ms']:.2f} ms, max {tr['gap_max_ms']:.2f} ms); {tr.get('hits_done', 0)} of {tr['poll_hits']} hits left nothing due"))
     return t
 
 
@@ -278,11 +278,15 @@ def write_md(fig, tg, params, md, png, command, meta):
       "more (`due=0` in the tracepoint: its reader's queue is full, or it "
       "has nothing to send and nobody waits for data) is not counted: the "
       "worker schedules no poll then, and the next command comes from a "
-      "system call (the reader freeing room). The guest is a QEMU TCG "
-      "machine on a shared host, whose stalls (its kernel logs "
-      "\"hrtimer: interrupt took … ns\" during these runs) fall into the "
-      "kernel-time gaps; so CI checks the counter targets only and leaves "
-      "this one to `make bench`.")
+      "system call (the reader freeing room). Once per status interval the "
+      "status tick's GET_CONN_STATUS falls between a hit and the next poll "
+      "(the bus is serial; about 0.3 ms on hardware); such gaps are "
+      "counted, and shown as \"with a status command in them\". The guest "
+      "is a QEMU TCG machine on a shared host, whose stalls (its kernel "
+      "logs \"hrtimer: interrupt took … ns\" during these runs) fall into "
+      "the kernel-time gaps: in a stall every bus command takes 10-40 ms "
+      "instead of about 0.5 ms, and a gap over 2 ms then follows. So CI "
+      "checks the counter targets only and leaves this one to `make bench`.")
     a("")
     a("## Throughput")
     a("")

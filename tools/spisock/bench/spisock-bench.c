@@ -244,6 +244,7 @@ struct trace_fig {
 	unsigned long recvs, short_recvs, sends, short_sends;
 	unsigned long hits, gaps, gaps_over_2ms, polls_between_full;
 	unsigned long late_polls;	/* gaps over 2 ms ended by a POLL */
+	unsigned long late_ticked;	/* gaps over 2 ms with a status command */
 	unsigned long hits_done;	/* hits after which nothing was due */
 	double gap_max_ms, gap_p50_ms, gap_p99_ms;
 };
@@ -269,6 +270,7 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 	char line[512], name[40];
 	FILE *copy = NULL;
 	bool hit_open = false, last_full_io = false, poll_since = false;
+	bool ticked = false;
 	double hit_ts = 0, ts;
 	unsigned int op, req, reply, progress, due;
 	unsigned long long ns;
@@ -315,6 +317,7 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 				tf->hits_done += !due;
 				hit_open = due;
 				hit_ts = ts;
+				ticked = false;
 			}
 			continue;
 		}
@@ -324,8 +327,11 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 		if (sscanf(q, "op=0x%x %39s req=%u reply=%u ns=%llu", &op,
 			   name, &req, &reply, &ns) != 5)
 			continue;
-		if (op < 0x70)
-			continue;	/* status and station commands */
+		if (op < 0x70) {
+			/* status and station commands: the bus was busy */
+			ticked |= hit_open;
+			continue;
+		}
 		if (hit_open) {
 			double start = ts - ns / 1e9;
 			double gap = (start - hit_ts) * 1e3;
@@ -338,6 +344,7 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 			if (gap > 2.0) {
 				tf->gaps_over_2ms++;
 				tf->late_polls += op == 0x7c;
+				tf->late_ticked += ticked;
 			}
 			if (gap > tf->gap_max_ms)
 				tf->gap_max_ms = gap;
@@ -463,13 +470,14 @@ static void report(const char *workload, double payload,
 		       "\"polls_between_full\": %lu, \"poll_hits\": %lu, "
 		       "\"hits_done\": %lu, "
 		       "\"gaps\": %lu, \"gaps_over_2ms\": %lu, "
-		       "\"late_polls\": %lu, "
+		       "\"late_polls\": %lu, \"late_ticked\": %lu, "
 		       "\"gap_p50_ms\": %.3f, \"gap_p99_ms\": %.3f, "
 		       "\"gap_max_ms\": %.3f}",
 		       tf->recvs, tf->short_recvs, tf->sends, tf->short_sends,
 		       tf->polls_between_full, tf->hits, tf->hits_done,
 		       tf->gaps,
-		       tf->gaps_over_2ms, tf->late_polls, tf->gap_p50_ms, tf->gap_p99_ms,
+		       tf->gaps_over_2ms, tf->late_polls, tf->late_ticked,
+		       tf->gap_p50_ms, tf->gap_p99_ms,
 		       tf->gap_max_ms);
 	printf("}");
 	fflush(stdout);
