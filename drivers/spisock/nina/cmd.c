@@ -264,11 +264,6 @@ static long nina_tick(struct nina_radio *r)
  * sockets that need the bus, then the status tick; sleep until the
  * earliest socket or the tick is due, on an hrtimer: a socket's next poll
  * within 2 ms of data must not wait for the next jiffy (4 or 10 ms).
- *
- * The worker runs at the lowest SCHED_FIFO priority, as the SPI core's
- * real-time message pump does: a woken SCHED_NORMAL thread may wait for a
- * busy CPU's slice (several ms with a few runnable tasks), longer than
- * that 2 ms. It sleeps on every bus transaction and between passes.
  */
 static int nina_worker(void *data)
 {
@@ -276,7 +271,6 @@ static int nina_worker(void *data)
 	ktime_t timeout = KTIME_MAX;
 	long tick;
 
-	sched_set_fifo_low(current);
 	while (!kthread_should_stop()) {
 		wait_event_interruptible_hrtimeout(r->worker_wq,
 						   nina_worker_due(r), timeout);
