@@ -110,6 +110,8 @@ static struct spisock_dev *fake_register(struct kunit *test)
 	init_completion(&f->connect_entered);
 	init_completion(&f->connect_go);
 	dev->ops = &fake_ops;
+	/* Linked: connect() takes the radio's address as its source. */
+	dev->addr = htonl(0x0a000002);
 	KUNIT_ASSERT_EQ(test, spisock_register_device(dev), 0);
 	return dev;
 }
@@ -288,6 +290,33 @@ static int unregister_thread(void *data)
 	spisock_unregister_device(c->dev);
 	complete(&c->done);
 	return 0;
+}
+
+/*
+ * A radio whose address the host does not know (not linked, or a join
+ * under way): connect fails with ENETUNREACH, as IPv4's without an
+ * address, and never reaches the driver.
+ */
+static void spisock_dev_test_connect_without_address(struct kunit *test)
+{
+	struct spisock_dev *dev = fake_register(test);
+	struct fake_radio *f = fake_of(dev);
+	struct sockaddr_in to = {
+		.sin_family = AF_INET,
+		.sin_port = htons(80),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	struct socket *sock;
+
+	WRITE_ONCE(dev->addr, 0);
+	sock = bound_socket(test, SOCK_STREAM);
+	KUNIT_EXPECT_EQ(test, kernel_connect(sock, (struct sockaddr *)&to,
+					     sizeof(to), 0), -ENETUNREACH);
+	KUNIT_EXPECT_EQ(test, atomic_read(&f->calls[FAKE_CONNECT]), 0);
+	KUNIT_EXPECT_EQ(test, sock->sk->sk_state, TCP_CLOSE);
+	sock_release(sock);
+	spisock_unregister_device(dev);
+	spisock_put_device(dev);
 }
 
 /* A connect sleeping for the driver's answer wakes with ENODEV. */
@@ -525,6 +554,7 @@ static struct kunit_case spisock_dev_cases[] = {
 	KUNIT_CASE(spisock_dev_test_register_lookup),
 	KUNIT_CASE(spisock_dev_test_bind),
 	KUNIT_CASE(spisock_dev_test_unregister_open_socket),
+	KUNIT_CASE(spisock_dev_test_connect_without_address),
 	KUNIT_CASE(spisock_dev_test_unregister_wakes_waiter),
 	KUNIT_CASE(spisock_dev_test_unregister_waits_for_ops),
 	KUNIT_CASE(spisock_dev_test_rx_skb),

@@ -249,25 +249,33 @@ static inline int gpio_set(int lfd, int value)
 
 /* ---- the spisock-simd daemon -------------------------------------------- */
 
+/* A stream connection to the daemon's socket @path: the fd, or -1. */
+static inline int unix_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 /*
  * The counters the daemon serves on its stats socket @sock, as text in @buf;
  * the length, or -1 when it does not answer.
  */
 static inline int stats_read(const char *sock, char *buf, size_t size)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	size_t o = 0;
 	ssize_t n;
-	int fd;
+	int fd = unix_connect(sock);
 
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		close(fd);
-		return -1;
-	}
 	while (o < size - 1 && (n = read(fd, buf + o, size - 1 - o)) > 0)
 		o += n;
 	close(fd);
@@ -281,21 +289,13 @@ static inline int stats_read(const char *sock, char *buf, size_t size)
  */
 static inline int simd_ctl_at(const char *ctl, const char *cmd)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char buf[256];
 	ssize_t n;
-	int fd;
+	int fd = unix_connect(ctl);
 
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ctl);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    dprintf(fd, "%s\n", cmd) < 0) {
-		close(fd);
-		return -1;
-	}
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = dprintf(fd, "%s\n", cmd) < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
 		return -1;
