@@ -355,6 +355,8 @@ void spisock_tx_discard(struct sock *sk);
 void spisock_set_state(struct sock *sk, int state);
 unsigned int spisock_rx_space(struct sock *sk);
 bool spisock_tx_pending(struct sock *sk);
+size_t spisock_tx_queued(struct sock *sk);
+bool spisock_tx_nodelay(struct sock *sk);
 bool spisock_sk_waiting(struct sock *sk);
 bool spisock_accept_room(struct sock *sk);
 long spisock_linger_jiffies(struct sock *sk);

@@ -38,7 +38,8 @@
  * @backlog: listen()'s backlog, as given
  * @radio_id: the radio SPISOCK_RADIO chose, -1 for the default
  * @bound: bind (explicit or implicit) succeeded; @local.sin_port is ours
- * @nodelay: TCP_NODELAY (host-side coalescing only)
+ * @nodelay: TCP_NODELAY: off lets the driver coalesce small writes into
+ *	one bus command (spisock_tx_nodelay()); the chip's TCP is not told
  * @active: a stream socket that connected out: its port may be in TIME_WAIT
  *	after close
  * @dev_id: the id of @dev once attached (-1 before), for the views: @dev

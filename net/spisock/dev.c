@@ -614,6 +614,37 @@ bool spisock_tx_pending(struct sock *sk)
 EXPORT_SYMBOL_GPL(spisock_tx_pending);
 
 /**
+ * spisock_tx_queued() - transmit bytes the chip has not taken yet
+ * @sk: the socket
+ *
+ * Context: any but NMI.
+ * Return: the bytes on the transmit queue.
+ */
+size_t spisock_tx_queued(struct sock *sk)
+{
+	return max(atomic_read(&spisock_sk(sk)->tx_bytes), 0);
+}
+EXPORT_SYMBOL_GPL(spisock_tx_queued);
+
+/**
+ * spisock_tx_nodelay() - whether small writes must go out at once
+ * @sk: the socket
+ *
+ * TCP_NODELAY of a stream socket. While it is off a driver may hold a
+ * partial frame back for a short while after a send, to carry what the
+ * writer adds next in the same bus command (Nagle's rule, on the bus).
+ * Datagram sockets never coalesce.
+ *
+ * Context: any but NMI.
+ * Return: true when every write must be sent as soon as possible.
+ */
+bool spisock_tx_nodelay(struct sock *sk)
+{
+	return sk->sk_type != SOCK_STREAM || READ_ONCE(spisock_sk(sk)->nodelay);
+}
+EXPORT_SYMBOL_GPL(spisock_tx_nodelay);
+
+/**
  * spisock_sk_waiting() - whether a task waits on the socket
  * @sk: the socket
  *

@@ -876,7 +876,10 @@ static int spisock_setsockopt(struct socket *sock, int level, int optname,
 	}
 	switch (optname) {
 	case TCP_NODELAY:
-		spisock_sk(sk)->nodelay = !!val;
+		WRITE_ONCE(spisock_sk(sk)->nodelay, !!val);
+		/* As TCP: turning it on pushes what was held back. */
+		if (val && spisock_tx_pending(sk))
+			spisock_op_send(sk);
 		break;
 	case TCP_KEEPIDLE:
 	case TCP_KEEPINTVL:
@@ -924,7 +927,7 @@ static int spisock_getsockopt(struct socket *sock, int level, int optname,
 			spisock_put_device(dev);
 		}
 	} else if (level == IPPROTO_TCP && optname == TCP_NODELAY) {
-		val = ssk->nodelay;
+		val = READ_ONCE(ssk->nodelay);
 	} else {
 		release_sock(sk);
 		return -ENOPROTOOPT;

@@ -290,7 +290,9 @@ static void nina_run_queue(struct nina_radio *r)
 /*
  * The status tick (decision 5): at most one GET_CONN_STATUS per
  * status_interval_ms while the radio is linked or an interrupted join goes
- * on. Return: jiffies until the next tick is due.
+ * on. It does not wait for quiet sockets: data moving proves the chip
+ * answers, not that its link is up, and a late loss lets connects go to a
+ * chip that lost its network. Return: jiffies until the next tick is due.
  */
 static long nina_tick(struct nina_radio *r)
 {

@@ -98,6 +98,10 @@ struct task_struct;
  * @close_by: jiffies after which a close stops flushing
  * @rx_eof: the chip reported the peer's FIN
  * @rx_more: the last SOCKET_RECV came back full: read on without a poll
+ * @tx_hold_until: ktime_get_ns() until which a partial frame waits for
+ *	more (TCP_NODELAY off, a SEND just went; see nina_tx_hold())
+ * @tx_held: the worker held data back and will look again by
+ *	@tx_hold_until, under the radio's lock
  * @opts: the NINA_OPT_* options the chip socket has now
  *
  * Freed only by the worker (after SOCKET_CLOSE) or, once the worker has
@@ -120,6 +124,8 @@ struct nina_sock {
 	unsigned long close_by;
 	bool rx_eof;
 	bool rx_more;
+	u64 tx_hold_until;
+	bool tx_held;
 	u8 opts;
 };
 
@@ -381,6 +387,7 @@ void nina_kick(struct nina_radio *r);
 
 /* sock.c */
 extern unsigned int nina_poll_ceiling_ms;
+extern unsigned int nina_nagle_us;
 int nina_sock_open(struct spisock_dev *sdev, struct sock *sk, int type);
 int nina_sock_bind(struct spisock_dev *sdev, struct sock *sk,
 		   const struct sockaddr_in *addr);
@@ -391,6 +398,7 @@ void nina_sock_close(struct spisock_dev *sdev, struct sock *sk);
 void nina_sock_want(struct spisock_dev *sdev, struct sock *sk,
 		    unsigned int mask);
 void nina_sock_kick(struct spisock_dev *sdev, struct sock *sk);
+void nina_sock_send(struct spisock_dev *sdev, struct sock *sk);
 void nina_sock_recv(struct spisock_dev *sdev, struct sock *sk, size_t len);
 void nina_socks_free(struct nina_radio *r);
 int nina_fd_own(struct nina_radio *r, struct nina_sock *ns, u8 fd);

@@ -68,6 +68,26 @@ unsigned int nina_next_interval(unsigned int cur_ms, bool progress,
 }
 
 /**
+ * nina_tx_hold() - whether a socket's transmit data waits for more
+ * @nodelay: spisock_tx_nodelay(): TCP_NODELAY, or a datagram socket
+ * @queued: bytes waiting for the chip
+ * @now: ktime_get_ns()
+ * @hold_until: the end of the window opened by the socket's last SEND
+ *
+ * Nagle's rule with a SEND in flight for an unacknowledged segment: after
+ * a SEND a partial frame waits until the window ends, so what the writer
+ * adds meanwhile goes in the same SEND. A full frame never waits, nor does
+ * a write with no SEND in the window: no delay when the bus has nothing
+ * of this socket's in progress.
+ *
+ * Return: true when the data should wait.
+ */
+bool nina_tx_hold(bool nodelay, size_t queued, u64 now, u64 hold_until)
+{
+	return !nodelay && queued < NINA_SEND_MAX && now < hold_until;
+}
+
+/**
  * nina_opts_bits() - the chip options a socket's settings call for
  * @stream: SOCK_STREAM (else SOCK_DGRAM)
  * @reuse: SO_REUSEADDR

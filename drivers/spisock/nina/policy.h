@@ -64,5 +64,6 @@ unsigned int nina_next_interval(unsigned int cur_ms, bool progress,
 u8 nina_opts_bits(bool stream, bool reuse, bool keepalive, bool broadcast);
 bool nina_guard_ok(u32 cmd_gen, const void *cmd_owner, u32 gen,
 		   const void *owner);
+bool nina_tx_hold(bool nodelay, size_t queued, u64 now, u64 hold_until);
 
 #endif /* _SPISOCK_NINA_POLICY_H */

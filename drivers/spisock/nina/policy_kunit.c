@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tables for the worker's decisions (policy.c): which sockets need
- * the bus, the poll back-off, and the options pushed to the chip.
+ * the bus, the poll back-off, the options pushed to the chip, and when
+ * small writes wait to share a SEND.
  */
 
 #include <kunit/test.h>
@@ -126,11 +127,26 @@ static void nina_test_guard(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, nina_guard_ok(U32_MAX, &a, 0, &a));
 }
 
+static void nina_test_tx_hold(struct kunit *test)
+{
+	/* within the window after a SEND, a partial frame waits */
+	KUNIT_EXPECT_TRUE(test, nina_tx_hold(false, 1, 100, 200));
+	KUNIT_EXPECT_TRUE(test, nina_tx_hold(false, NINA_SEND_MAX - 1, 199, 200));
+	/* a full frame goes at once */
+	KUNIT_EXPECT_FALSE(test, nina_tx_hold(false, NINA_SEND_MAX, 100, 200));
+	/* the window is over, or there was no SEND: at once */
+	KUNIT_EXPECT_FALSE(test, nina_tx_hold(false, 1, 200, 200));
+	KUNIT_EXPECT_FALSE(test, nina_tx_hold(false, 1, 100, 0));
+	/* TCP_NODELAY (and datagrams) never wait */
+	KUNIT_EXPECT_FALSE(test, nina_tx_hold(true, 1, 100, 200));
+}
+
 static struct kunit_case nina_policy_cases[] = {
 	KUNIT_CASE_PARAM(nina_test_activity, activity_gen_params),
 	KUNIT_CASE(nina_test_interval),
 	KUNIT_CASE(nina_test_opts),
 	KUNIT_CASE(nina_test_guard),
+	KUNIT_CASE(nina_test_tx_hold),
 	{}
 };
 

@@ -13,6 +13,11 @@
  * each other while the chip takes them whole, RECVs while they come back
  * full (also across passes).
  *
+ * Without TCP_NODELAY, a partial frame waits for up to nagle_us after the
+ * socket's last SEND, so a writer's small writes share one SEND; a write
+ * with no SEND in that window goes at once, as Nagle's rule sends when
+ * nothing is unacknowledged.
+ *
  * Transport failures (no answer, malformed reply) are the radio's, not the
  * socket's: the socket is simply tried again later. Errors the chip reports
  * through SOCKET_ERRNO fail the socket.
@@ -217,16 +222,48 @@ static int nina_tx_one(struct nina_radio *r, struct nina_sock *ns,
 	spisock_tx_consume(ns->sk, ret);
 	nina_count(r, &r->stats.sock_tx_bytes, ret);
 	*full = ret == len;
+	if (!dgram) {
+		unsigned int us = READ_ONCE(nina_nagle_us);
+
+		spin_lock(&r->lock);
+		ns->tx_hold_until = us ? ktime_get_ns() + (u64)us * NSEC_PER_USEC : 0;
+		spin_unlock(&r->lock);
+	}
 	return ret;
 }
 
-/* Send while the chip takes whole frames. Return: <0 error, else progress. */
-static int nina_tx(struct nina_radio *r, struct nina_sock *ns)
+/*
+ * Whether a partial frame waits for more (nina_tx_hold()). Holding, the
+ * worker owes the socket a look when the window ends (nina_backoff()),
+ * which also serves any kick that came meanwhile.
+ */
+static bool nina_tx_wait(struct nina_radio *r, struct nina_sock *ns)
+{
+	bool hold;
+
+	spin_lock(&r->lock);
+	hold = nina_tx_hold(spisock_tx_nodelay(ns->sk),
+			    spisock_tx_queued(ns->sk), ktime_get_ns(),
+			    ns->tx_hold_until);
+	ns->tx_held = hold;
+	if (hold)
+		ns->kick = false;
+	spin_unlock(&r->lock);
+	return hold;
+}
+
+/*
+ * Send while the chip takes whole frames; unless @flush, a partial frame
+ * may wait for more (nina_tx_wait()). Return: <0 error, else progress.
+ */
+static int nina_tx(struct nina_radio *r, struct nina_sock *ns, bool flush)
 {
 	int i, ret, progress = 0;
 	bool full = true;
 
 	for (i = 0; i < NINA_BURST && full && spisock_tx_pending(ns->sk); i++) {
+		if (!flush && nina_tx_wait(r, ns))
+			return progress;
 		full = false;
 		ret = nina_tx_one(r, ns, &full);
 		if (ret == -NINA_RETRY)
@@ -394,10 +431,15 @@ static int nina_connect_step(struct nina_radio *r, struct nina_sock *ns)
 	return 1;
 }
 
+/*
+ * A close the bus lost may have left the descriptor open on the chip, with
+ * nobody to close it again (its owner is forgotten): the sweep will.
+ */
 static void nina_close_fd(struct nina_radio *r, u8 fd)
 {
 	struct nina_param p = { &fd, 1 };
 
+	/* A close the bus lost marks the sweep due (nina_exec()). */
 	nina_w_u8(r, NINA_SOCKET_CLOSE, &p, 1);
 }
 
@@ -495,7 +537,7 @@ static void nina_close_step(struct nina_radio *r, struct nina_sock *ns)
 
 	if (ns->fd >= 0 && can_send && spisock_tx_pending(ns->sk) &&
 	    time_before(jiffies, ns->close_by)) {
-		if (nina_tx(r, ns) >= 0 && spisock_tx_pending(ns->sk))
+		if (nina_tx(r, ns, true) >= 0 && spisock_tx_pending(ns->sk))
 			return;
 	}
 	if (ns->fd >= 0) {
@@ -545,7 +587,7 @@ static int nina_serve(struct nina_radio *r, struct nina_sock *ns)
 	case NINA_SK_ESTABLISHED:
 	case NINA_SK_BOUND:
 		if (spisock_tx_pending(ns->sk))
-			ret = nina_tx(r, ns);
+			ret = nina_tx(r, ns, false);
 		if (ret >= 0 && READ_ONCE(ns->want) & SPISOCK_WANT_IN &&
 		    !ns->rx_eof)
 			rx = nina_rx(r, ns);
@@ -591,13 +633,21 @@ static void nina_backoff(struct nina_radio *r, struct nina_sock *ns,
 			 bool progress)
 {
 	unsigned int ceiling = READ_ONCE(nina_poll_ceiling_ms);
+	bool due;
 
 	spin_lock(&r->lock);
 	ns->interval_ms = nina_next_interval(ns->interval_ms, progress, ceiling);
 	/* In ns, not jiffies: 1 ms must stay 1 ms at HZ=100 or 250. */
 	ns->next_poll = ktime_get_ns() + (u64)ns->interval_ms * NSEC_PER_MSEC;
+	/* Data held back goes when its window ends. */
+	if (ns->tx_held && spisock_tx_pending(ns->sk))
+		ns->next_poll = min(ns->next_poll, ns->tx_hold_until);
+	else
+		ns->tx_held = false;
+	due = nina_sock_active(ns, jiffies);
 	spin_unlock(&r->lock);
-	trace_spisock_poll(nina_name(r), ns->fd, progress, ns->interval_ms);
+	trace_spisock_poll(nina_name(r), ns->fd, progress, ns->interval_ms,
+			   due);
 	if (progress)
 		nina_count(r, &r->stats.poll_hits, 1);
 	else
@@ -730,7 +780,8 @@ void nina_loss_forget(struct nina_radio *r, const char *why)
  * minus the socket count up to 63 (facts §3.7): closing one that is not
  * open costs one EBADF. A descriptor SOCKET_SOCKET hands out is owned by
  * the time its command completes (nina_run_queue()), so none is swept
- * between the answer and its owner.
+ * between the answer and its owner. A close the bus lost, this pass's
+ * own included, marks the sweep due again (nina_exec()).
  * Context: the worker thread only.
  */
 void nina_sweep(struct nina_radio *r)

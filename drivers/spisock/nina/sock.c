@@ -28,6 +28,11 @@ module_param_named(poll_ceiling_ms, nina_poll_ceiling_ms, uint, 0644);
 MODULE_PARM_DESC(poll_ceiling_ms,
 		 "longest interval between two polls of a socket someone waits on, in ms (default 50)");
 
+unsigned int nina_nagle_us = 1000;
+module_param_named(nagle_us, nina_nagle_us, uint, 0644);
+MODULE_PARM_DESC(nagle_us,
+		 "without TCP_NODELAY, how long after a SEND small writes wait to share the next one, in us (default 1000, 0: never)");
+
 static unsigned int close_flush_ms = 30000;
 module_param(close_flush_ms, uint, 0644);
 MODULE_PARM_DESC(close_flush_ms,
@@ -516,6 +521,36 @@ void nina_sock_kick(struct spisock_dev *sdev, struct sock *sk)
 	r->kick = true;
 	spin_unlock(&r->lock);
 	wake_up(&r->worker_wq);
+}
+
+/*
+ * Data was queued. Within the window after a SEND (TCP_NODELAY off) a
+ * partial frame waits for the window's end, so no kick: the worker looks
+ * again by then if it already holds data back, else it only needs to
+ * shorten its sleep.
+ */
+void nina_sock_send(struct spisock_dev *sdev, struct sock *sk)
+{
+	struct nina_radio *r = nina_r(sdev);
+	struct nina_sock *ns = spisock_sock_priv(sk);
+	bool wake = true;
+
+	if (!ns)
+		return;
+	spin_lock(&r->lock);
+	if (!nina_tx_hold(spisock_tx_nodelay(sk), spisock_tx_queued(sk),
+			  ktime_get_ns(), ns->tx_hold_until)) {
+		ns->kick = true;
+		r->kick = true;
+	} else if (ns->tx_held) {
+		wake = false;
+	} else {
+		ns->next_poll = min(ns->next_poll, ns->tx_hold_until);
+		r->kick = true;
+	}
+	spin_unlock(&r->lock);
+	if (wake)
+		wake_up(&r->worker_wq);
 }
 
 void nina_sock_recv(struct spisock_dev *sdev, struct sock *sk, size_t len)

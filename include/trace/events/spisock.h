@@ -52,23 +52,30 @@ TRACE_EVENT(spisock_cmd,
 		      __entry->result)
 );
 
-/* The worker served a socket: what it found and when it looks again. */
+/*
+ * The worker served a socket: what it found, when it looks again, and
+ * whether it still needs the bus at all (due=0: nothing to send and nobody
+ * waiting for data it has room for; only a syscall brings it back).
+ */
 TRACE_EVENT(spisock_poll,
-	    TP_PROTO(const char *radio, int fd, bool progress, u32 next_ms),
-	    TP_ARGS(radio, fd, progress, next_ms),
+	    TP_PROTO(const char *radio, int fd, bool progress, u32 next_ms,
+		     bool due),
+	    TP_ARGS(radio, fd, progress, next_ms, due),
 	    TP_STRUCT__entry(__array(char, radio, SPISOCK_TRACE_NAME)
 			     __field(int, fd)
 			     __field(bool, progress)
-			     __field(u32, next_ms)),
+			     __field(u32, next_ms)
+			     __field(bool, due)),
 	    TP_fast_assign(strscpy(__entry->radio, radio, SPISOCK_TRACE_NAME);
 			   __entry->fd = fd;
 			   __entry->progress = progress;
-			   __entry->next_ms = next_ms),
-	    TP_printk("%s fd=%d progress=%d next_ms=%u", __entry->radio,
-		      __entry->fd, __entry->progress, __entry->next_ms)
+			   __entry->next_ms = next_ms;
+			   __entry->due = due),
+	    TP_printk("%s fd=%d progress=%d next_ms=%u due=%d",
+		      __entry->radio, __entry->fd, __entry->progress,
+		      __entry->next_ms, __entry->due)
 );
 
-/* A socket's state changed (the driver or the core reported it). */
 TRACE_EVENT(spisock_state,
 	    TP_PROTO(int radio, u16 port, int fd, int oldstate, int newstate),
 	    TP_ARGS(radio, port, fd, oldstate, newstate),

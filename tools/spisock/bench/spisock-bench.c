@@ -10,10 +10,12 @@
  * does that).
  *
  *   spisock-bench [-f spisock|inet] [-m MIB] [-u DGRAMS] [-n ROUNDS]
- *                 [-c SECS] [-i SECS] [-r RADIO] [-S SOCK] WORKLOAD...
+ *                 [-c SECS] [-i SECS] [-w WRITES] [-r RADIO] [-S SOCK]
+ *                 WORKLOAD...
  *
  * Workloads: tcp-send tcp-recv udp-send udp-recv rr connect idle0 idle1
- * idle8. Peers are AF_INET sockets on 127.0.0.1 in this process; the chip
+ * idle8, smallN[-gapUS][-nodelay] (WRITES writes of N bytes, US apart,
+ * TCP_NODELAY on). Peers are AF_INET sockets on 127.0.0.1 in this process; the chip
  * model reaches them over loopback.
  */
 #include <arpa/inet.h>
@@ -57,14 +59,14 @@ static struct {
 	const char *fam_name;
 	const char *radio_name;
 	const char *sim_sock;
-	unsigned int mib, dgrams, rounds, conn_secs, idle_secs;
+	unsigned int mib, dgrams, rounds, conn_secs, idle_secs, writes;
 	bool first;
 } cfg = {
 	.fam_name = "spisock",
 	.radio_name = "nina0",
 	.sim_sock = "/tmp/spisock-simd-spisock-sim0.sock",
 	.mib = 16, .dgrams = 4000, .rounds = 1000, .conn_secs = 5,
-	.idle_secs = 10, .first = true,
+	.idle_secs = 10, .writes = 2000, .first = true,
 };
 
 static void die(const char *fmt, ...)
@@ -242,6 +244,8 @@ struct trace_fig {
 	unsigned long recvs, short_recvs, sends, short_sends;
 	unsigned long hits, gaps, gaps_over_2ms, polls_between_full;
 	unsigned long late_polls;	/* gaps over 2 ms ended by a POLL */
+	unsigned long late_ticked;	/* gaps over 2 ms with a status command */
+	unsigned long hits_done;	/* hits after which nothing was due */
 	double gap_max_ms, gap_p50_ms, gap_p99_ms;
 };
 
@@ -255,8 +259,9 @@ static int cmp_double(const void *a, const void *b)
 /*
  * Read the trace: RECV/SEND lengths (full or short), POLL commands between
  * two full SENDs or two full RECVs, and the gap between a poll that found
- * something and the next socket command (the benchmark has one busy socket
- * at a time, so every socket command is that socket's).
+ * something, after which the socket was still due, and the next socket
+ * command (the benchmark has one busy socket at a time, so every socket
+ * command is that socket's).
  */
 static void trace_stop(const char *workload, struct trace_fig *tf)
 {
@@ -265,8 +270,9 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 	char line[512], name[40];
 	FILE *copy = NULL;
 	bool hit_open = false, last_full_io = false, poll_since = false;
+	bool ticked = false;
 	double hit_ts = 0, ts;
-	unsigned int op, req, reply, progress;
+	unsigned int op, req, reply, progress, due;
 	unsigned long long ns;
 	FILE *f;
 
@@ -299,10 +305,19 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 		if (!strncmp(p, "spisock_poll:", 13)) {
 			q = strstr(p, "progress=");
 			progress = q ? atoi(q + 9) : 0;
+			/*
+			 * due=0: the socket needs the bus no more (its reader
+			 * has no room left, nothing to send); the worker
+			 * schedules no look, the next comes from a syscall.
+			 */
+			q = strstr(p, "due=");
+			due = q ? atoi(q + 4) : 1;
 			if (progress) {
 				tf->hits++;
-				hit_open = true;
+				tf->hits_done += !due;
+				hit_open = due;
 				hit_ts = ts;
+				ticked = false;
 			}
 			continue;
 		}
@@ -312,8 +327,11 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 		if (sscanf(q, "op=0x%x %39s req=%u reply=%u ns=%llu", &op,
 			   name, &req, &reply, &ns) != 5)
 			continue;
-		if (op < 0x70)
-			continue;	/* status and station commands */
+		if (op < 0x70) {
+			/* status and station commands: the bus was busy */
+			ticked |= hit_open;
+			continue;
+		}
 		if (hit_open) {
 			double start = ts - ns / 1e9;
 			double gap = (start - hit_ts) * 1e3;
@@ -326,6 +344,7 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 			if (gap > 2.0) {
 				tf->gaps_over_2ms++;
 				tf->late_polls += op == 0x7c;
+				tf->late_ticked += ticked;
 			}
 			if (gap > tf->gap_max_ms)
 				tf->gap_max_ms = gap;
@@ -449,13 +468,16 @@ static void report(const char *workload, double payload,
 		printf(",\n   \"trace\": {\"recvs\": %lu, \"short_recvs\": %lu, "
 		       "\"sends\": %lu, \"short_sends\": %lu, "
 		       "\"polls_between_full\": %lu, \"poll_hits\": %lu, "
+		       "\"hits_done\": %lu, "
 		       "\"gaps\": %lu, \"gaps_over_2ms\": %lu, "
-		       "\"late_polls\": %lu, "
+		       "\"late_polls\": %lu, \"late_ticked\": %lu, "
 		       "\"gap_p50_ms\": %.3f, \"gap_p99_ms\": %.3f, "
 		       "\"gap_max_ms\": %.3f}",
 		       tf->recvs, tf->short_recvs, tf->sends, tf->short_sends,
-		       tf->polls_between_full, tf->hits, tf->gaps,
-		       tf->gaps_over_2ms, tf->late_polls, tf->gap_p50_ms, tf->gap_p99_ms,
+		       tf->polls_between_full, tf->hits, tf->hits_done,
+		       tf->gaps,
+		       tf->gaps_over_2ms, tf->late_polls, tf->late_ticked,
+		       tf->gap_p50_ms, tf->gap_p99_ms,
 		       tf->gap_max_ms);
 	printf("}");
 	fflush(stdout);
@@ -661,6 +683,86 @@ static void tcp_recv(void)
 	pthread_join(t, NULL);
 	close(p.conn);
 	close(p.listener);
+}
+
+struct small_peer {
+	int conn;
+	unsigned char *buf;
+	uint64_t total, got;
+};
+
+static void *small_peer(void *arg)
+{
+	struct small_peer *sp = arg;
+
+	while (sp->got < sp->total) {
+		ssize_t n = recv(sp->conn, sp->buf + sp->got,
+				 sp->total - sp->got, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		sp->got += n;
+	}
+	return NULL;
+}
+
+/*
+ * Small writes (@size bytes, cfg.writes of them), back to back or @gap_us
+ * apart, with TCP_NODELAY off or on: what coalescing saves on the bus
+ * shows in the driver's SOCKET_SEND count. The peer checks every byte, in
+ * order.
+ */
+static void tcp_small(const char *workload, unsigned int size,
+		      unsigned int gap_us, bool nodelay)
+{
+	struct peer p = { .listener = peer_socket(SOCK_STREAM) };
+	uint64_t total = (uint64_t)size * cfg.writes;
+	unsigned char *buf = malloc(total), *rbuf = malloc(total);
+	struct small_peer sp = { .buf = rbuf, .total = total };
+	struct trace_fig tf;
+	pthread_t t;
+	struct snap a, b;
+	int s, one = nodelay, val = -1;
+	socklen_t len = sizeof(val);
+	unsigned int i;
+
+	if (!buf || !rbuf || !size)
+		die("%s: size", workload);
+	for (i = 0; i < total; i++)
+		buf[i] = i % 251;
+	s = connect_to(p.listener);
+	p.conn = accept_one(p.listener);
+	if (setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) ||
+	    getsockopt(s, IPPROTO_TCP, TCP_NODELAY, &val, &len) ||
+	    !val != !nodelay)
+		die("%s: TCP_NODELAY", workload);
+	sp.conn = p.conn;
+	pthread_create(&t, NULL, small_peer, &sp);
+	trace_start();
+	snap_take(&a);
+	for (i = 0; i < cfg.writes; i++) {
+		write_all(s, (char *)buf + (size_t)i * size, size);
+		if (gap_us)
+			usleep(gap_us);
+	}
+	pthread_join(t, NULL);
+	snap_take(&b);
+	trace_stop(workload, &tf);
+	if (sp.got != total)
+		die("%s: the peer got %llu of %llu bytes", workload,
+		    (unsigned long long)sp.got, (unsigned long long)total);
+	if (memcmp(buf, rbuf, total))
+		die("%s: the peer got other bytes", workload);
+	extra_add("\"writes\": %u, \"write_size\": %u, \"gap_us\": %u, "
+		  "\"nodelay\": %d", cfg.writes, size, gap_us, nodelay);
+	report(workload, (double)total, &a, &b, &tf);
+	close(s);
+	close(p.conn);
+	close(p.listener);
+	free(buf);
+	free(rbuf);
 }
 
 /* --- UDP streams ---------------------------------------------------------- */
@@ -961,8 +1063,10 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: spisock-bench [-f spisock|inet] [-m MIB] [-u DGRAMS] [-n ROUNDS]\n"
-		"                     [-c SECS] [-i SECS] [-r RADIO] [-S SOCK] WORKLOAD...\n"
-		"workloads: tcp-send tcp-recv udp-send udp-recv rr connect idle0 idle1 idle8\n");
+		"                     [-c SECS] [-i SECS] [-w WRITES] [-r RADIO] [-S SOCK]\n"
+		"                     WORKLOAD...\n"
+		"workloads: tcp-send tcp-recv udp-send udp-recv rr connect idle0 idle1 idle8\n"
+		"           smallN[-gapUS][-nodelay] (WRITES writes of N bytes, US apart)\n");
 	exit(2);
 }
 
@@ -970,7 +1074,7 @@ int main(int argc, char **argv)
 {
 	int opt;
 
-	while ((opt = getopt(argc, argv, "f:m:u:n:c:i:r:S:h")) != -1) {
+	while ((opt = getopt(argc, argv, "f:m:u:n:c:i:w:r:S:h")) != -1) {
 		switch (opt) {
 		case 'f': cfg.fam_name = optarg; break;
 		case 'm': cfg.mib = atoi(optarg); break;
@@ -978,12 +1082,14 @@ int main(int argc, char **argv)
 		case 'n': cfg.rounds = atoi(optarg); break;
 		case 'c': cfg.conn_secs = atoi(optarg); break;
 		case 'i': cfg.idle_secs = atoi(optarg); break;
+		case 'w': cfg.writes = atoi(optarg); break;
 		case 'r': cfg.radio_name = optarg; break;
 		case 'S': cfg.sim_sock = optarg; break;
 		default: usage();
 		}
 	}
-	if (optind == argc || !cfg.mib || !cfg.dgrams || !cfg.rounds)
+	if (optind == argc || !cfg.mib || !cfg.dgrams || !cfg.rounds ||
+	    !cfg.writes)
 		usage();
 	if (!strcmp(cfg.fam_name, "spisock")) {
 		cfg.family = family_number();
@@ -1012,6 +1118,10 @@ int main(int argc, char **argv)
 			rr();
 		else if (!strcmp(w, "connect"))
 			connections();
+		else if (!strncmp(w, "small", 5))
+			tcp_small(w, atoi(w + 5),
+				  strstr(w, "-gap") ? atoi(strstr(w, "-gap") + 4) : 0,
+				  !!strstr(w, "-nodelay"));
 		else if (!strcmp(w, "idle0") && cfg.radio)
 			idle(w, 0);
 		else if (!strcmp(w, "idle1") && cfg.radio)

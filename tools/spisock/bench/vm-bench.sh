@@ -15,12 +15,13 @@ fi
 # The raw tracepoint output of each traced workload, next to the figures.
 SPISOCK_BENCH_TRACE_DIR=$out
 export SPISOCK_BENCH_TRACE_DIR
-work="tcp-send tcp-recv udp-send udp-recv rr connect"
+work="tcp-send tcp-recv udp-send udp-recv rr connect small1 small1-nodelay small64 small64-nodelay small64-gap200 small64-gap200-nodelay"
 rc=0
 # shellcheck disable=SC2086 # $work is a word list
 "$bench" -f spisock "$@" $work idle0 idle1 idle8 > "$out/spisock.json" || rc=1
 # shellcheck disable=SC2086
 "$bench" -f inet "$@" $work > "$out/inet.json" || rc=1
 cat /sys/module/spisock_nina/parameters/status_interval_ms \
-	/sys/module/spisock_nina/parameters/poll_ceiling_ms > "$out/params" 2>/dev/null
+	/sys/module/spisock_nina/parameters/poll_ceiling_ms \
+	/sys/module/spisock_nina/parameters/nagle_us > "$out/params" 2>/dev/null
 exit $rc

@@ -7,7 +7,8 @@
  * their addresses, states, queues, owner and inode; filters by state and
  * radio apply; another network namespace sees none of them. The spisock
  * tracepoints fire for a known sequence of bus commands and state changes,
- * and the radio's counters move by what a known workload costs.
+ * and the radio's counters move by what a known workload costs, also with
+ * small writes that TCP_NODELAY off coalesces.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -25,6 +26,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
@@ -289,6 +292,34 @@ FIXTURE_SETUP(views)
 	ASSERT_LE(0, self->bare);
 }
 
+#define NAGLE_PARAM	"/sys/module/spisock_nina/parameters/nagle_us"
+
+static long nagle_saved = -1;	/* restored at teardown */
+
+static long nagle_get(void)
+{
+	FILE *f = fopen(NAGLE_PARAM, "re");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static int nagle_set(long us)
+{
+	FILE *f = fopen(NAGLE_PARAM, "we");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fprintf(f, "%ld\n", us) > 0 ? 0 : -1;
+	return fclose(f) ? -1 : ret;
+}
+
 FIXTURE_TEARDOWN(views)
 {
 	int *fds[] = { &self->peer, &self->peer_l, &self->lis, &self->con,
@@ -298,6 +329,8 @@ FIXTURE_TEARDOWN(views)
 	for (i = 0; i < ARRAY_SIZE(fds); i++)
 		if (*fds[i] >= 0)
 			close(*fds[i]);
+	if (nagle_saved >= 0)
+		nagle_set(nagle_saved);
 	radio_down(&self->r);
 }
 
@@ -812,6 +845,121 @@ TEST_F(views, counters_agree)
 		EXPECT_EQ(stat_get(dfs, pairs[i][0]), stat_get(nlt, pairs[i][1]))
 			TH_LOG("%s", pairs[i][0]);
 	}
+}
+
+/* ---- TCP_NODELAY: coalescing small writes -------------------------------- */
+
+/*
+ * @n one-byte writes on @con, @gap_us apart; the AF_INET peer must get them
+ * intact and in order. @sends: the SOCKET_SENDs they took (DEV_GET); @ms:
+ * how long the writes took.
+ */
+static void small_writes(struct __test_metadata *_metadata, int con, int peer,
+			 unsigned int n, unsigned int gap_us, long long *sends,
+			 long long *ms)
+{
+	static char before[8192], after_[8192];
+	unsigned char *out = malloc(n), *in = malloc(n);
+	struct timeval tv = { .tv_sec = 20 };
+	unsigned int i;
+	long long end;
+	int q = -1;
+
+	ASSERT_NE(NULL, out);
+	ASSERT_NE(NULL, in);
+	ASSERT_EQ(0, setsockopt(peer, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	ASSERT_EQ(0, stats_netlink(before, sizeof(before)));
+	*ms = now_ms_();
+	for (i = 0; i < n; i++) {
+		out[i] = rand();
+		ASSERT_EQ(1, send(con, out + i, 1, 0));
+		usleep(gap_us);
+	}
+	*ms = now_ms_() - *ms;
+	ASSERT_EQ(n, recv(peer, in, n, MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(out, in, n));
+	for (end = now_ms_() + 2000; now_ms_() < end; usleep(20000))
+		if (!ioctl(con, SIOCOUTQ, &q) && !q)
+			break;
+	usleep(100000);		/* the worker may still be counting */
+	ASSERT_EQ(0, stats_netlink(after_, sizeof(after_)));
+	EXPECT_EQ(n, delta(before, after_, "sock_tx_bytes"));
+	*sends = delta(before, after_, "cmd_SOCKET_SEND");
+	free(out);
+	free(in);
+}
+
+/* Whether one byte reaches @peer within @ms. */
+static bool byte_within(int peer, int ms, char *c)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = ms % 1000 * 1000 };
+
+	setsockopt(peer, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return recv(peer, c, 1, 0) == 1;
+}
+
+/*
+ * Without TCP_NODELAY small writes that come within nagle_us of a SEND
+ * share one; with it each goes out at once. A write with no SEND in the
+ * window is not delayed (Nagle: nothing in flight), and turning
+ * TCP_NODELAY on pushes what was held back, as TCP does.
+ */
+TEST_F(views, nodelay_coalescing)
+{
+	const unsigned int writes = 100, gap_us = 5000, window_ms = 250;
+	long long off = 0, on = 0, ms = 0;
+	socklen_t len = sizeof(int);
+	int val = -1, one = 1, zero = 0;
+	char c;
+
+	nagle_saved = nagle_get();
+	if (nagle_saved < 0)
+		SKIP(return, "no nagle_us parameter");
+	srand(getpid());
+	ASSERT_EQ(0, getsockopt(self->con, IPPROTO_TCP, TCP_NODELAY, &val, &len));
+	ASSERT_EQ(0, val);
+
+	/*
+	 * A 250 ms window over writes 5 ms apart: the first write goes at
+	 * once, then about one SEND per window while data waits (the last
+	 * after the writes; a little slack for the worker's wake-ups): about
+	 * one per 50 writes, one per write without coalescing.
+	 */
+	ASSERT_EQ(0, nagle_set(window_ms * 1000));
+	small_writes(_metadata, self->con, self->peer, writes, gap_us, &off, &ms);
+	TH_LOG("TCP_NODELAY off: %lld SENDs for %u writes in %lld ms", off,
+	       writes, ms);
+	EXPECT_LT(0, off);
+	EXPECT_GE(ms / window_ms + 4, off);
+	EXPECT_GT(writes / 2, off);
+
+	ASSERT_EQ(0, setsockopt(self->con, IPPROTO_TCP, TCP_NODELAY, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, getsockopt(self->con, IPPROTO_TCP, TCP_NODELAY, &val, &len));
+	ASSERT_EQ(1, val);
+	/* each write as soon as the worker can (a slow bus still merges some) */
+	small_writes(_metadata, self->con, self->peer, writes, gap_us, &on, &ms);
+	TH_LOG("TCP_NODELAY on: %lld SENDs for %u writes in %lld ms", on,
+	       writes, ms);
+	EXPECT_LT(off, on);
+	EXPECT_GE(writes, on);
+
+	/* off again, with a 1 s window: a write after a quiet second goes */
+	ASSERT_EQ(0, setsockopt(self->con, IPPROTO_TCP, TCP_NODELAY, &zero,
+				sizeof(zero)));
+	ASSERT_EQ(0, nagle_set(1000000));
+	usleep(1100 * 1000);
+	ASSERT_EQ(1, send(self->con, "x", 1, 0));
+	ASSERT_TRUE(byte_within(self->peer, 300, &c)) TH_LOG("a lone write waited");
+	EXPECT_EQ('x', c);
+	/* the next one waits for the window ... */
+	ASSERT_EQ(1, send(self->con, "y", 1, 0));
+	EXPECT_FALSE(byte_within(self->peer, 100, &c)) TH_LOG("not held back");
+	/* ... until TCP_NODELAY pushes it */
+	ASSERT_EQ(0, setsockopt(self->con, IPPROTO_TCP, TCP_NODELAY, &one,
+				sizeof(one)));
+	ASSERT_TRUE(byte_within(self->peer, 400, &c)) TH_LOG("not pushed");
+	EXPECT_EQ('y', c);
 }
 
 TEST_HARNESS_MAIN
