@@ -223,7 +223,33 @@ static void tracefs_write(const char *file, const char *val)
 	close(fd);
 }
 
-static bool tracing;
+static bool tracing, traced;
+
+/*
+ * The events are switched on once, at the first workload, and off at exit;
+ * between workloads only tracing_on flips, which patches no code. Switching
+ * an event rewrites its call sites with text_poke_bp(), and record-cmd would
+ * add the scheduler's sched_switch/sched_wakeup ones: under QEMU TCG a CPU
+ * sitting at such a site with interrupts off never answered the patching
+ * IPI, and the guest locked up (twice, in the CI's short run).
+ */
+static void trace_off(const char *file)
+{
+	int fd = open(file, O_WRONLY);
+
+	/* best effort: the run's figures are already out */
+	if (fd < 0 || write(fd, "0", 1) < 0)
+		fprintf(stderr, "spisock-bench: %s: %s\n", file,
+			strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+static void trace_off_at_exit(void)
+{
+	trace_off(TRACEFS "/tracing_on");
+	trace_off(TRACEFS "/events/spisock/enable");
+}
 
 static void trace_start(void)
 {
@@ -233,10 +259,16 @@ static void trace_start(void)
 	if (!tracing)
 		return;
 	tracefs_write("tracing_on", "0");
-	tracefs_write("buffer_size_kb", "8192");
+	if (!traced) {
+		tracefs_write("options/record-cmd", "0");
+		tracefs_write("options/record-tgid", "0");
+		tracefs_write("buffer_size_kb", "8192");
+		tracefs_write("events/spisock/spisock_cmd/enable", "1");
+		tracefs_write("events/spisock/spisock_poll/enable", "1");
+		atexit(trace_off_at_exit);
+		traced = true;
+	}
 	tracefs_write("trace", "");
-	tracefs_write("events/spisock/spisock_cmd/enable", "1");
-	tracefs_write("events/spisock/spisock_poll/enable", "1");
 	tracefs_write("tracing_on", "1");
 }
 
@@ -382,7 +414,6 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 	fclose(f);
 	if (copy)
 		fclose(copy);
-	tracefs_write("events/spisock/enable", "0");
 	tracefs_write("trace", "");
 	if (tf->gaps) {
 		unsigned long n = tf->gaps < sizeof(gaps) / sizeof(gaps[0]) ?
