@@ -433,13 +433,13 @@ static int nina_connect_step(struct nina_radio *r, struct nina_sock *ns)
 
 /*
  * A close the bus lost may have left the descriptor open on the chip, with
- * nobody to close it again (its owner is forgotten): the sweep will.
+ * nobody to close it again (its owner is forgotten): nina_exec() then marks
+ * the sweep due.
  */
 static void nina_close_fd(struct nina_radio *r, u8 fd)
 {
 	struct nina_param p = { &fd, 1 };
 
-	/* A close the bus lost marks the sweep due (nina_exec()). */
 	nina_w_u8(r, NINA_SOCKET_CLOSE, &p, 1);
 }
 

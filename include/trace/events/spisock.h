@@ -76,6 +76,7 @@ TRACE_EVENT(spisock_poll,
 		      __entry->next_ms, __entry->due)
 );
 
+/* A socket's state changed (the driver or the core reported it). */
 TRACE_EVENT(spisock_state,
 	    TP_PROTO(int radio, u16 port, int fd, int oldstate, int newstate),
 	    TP_ARGS(radio, port, fd, oldstate, newstate),

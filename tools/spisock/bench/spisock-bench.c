@@ -15,8 +15,8 @@
  *
  * Workloads: tcp-send tcp-recv udp-send udp-recv rr connect idle0 idle1
  * idle8, smallN[-gapUS][-nodelay] (WRITES writes of N bytes, US apart,
- * TCP_NODELAY on). Peers are AF_INET sockets on 127.0.0.1 in this process; the chip
- * model reaches them over loopback.
+ * TCP_NODELAY on). Peers are AF_INET sockets on 127.0.0.1 in this process;
+ * the chip model reaches them over loopback.
  */
 #include <arpa/inet.h>
 #include <errno.h>
