@@ -276,14 +276,62 @@ struct spisock_dev_ops {
 	int (*stats)(struct spisock_dev *dev, struct spisock_dev_stats *st);
 };
 
+/* Bits of &spisock_caps.opts: options the chip itself applies. */
+#define SPISOCK_CAP_SO_REUSEADDR	BIT(0)	/* SOL_SOCKET SO_REUSEADDR */
+#define SPISOCK_CAP_SO_KEEPALIVE	BIT(1)	/* SOL_SOCKET SO_KEEPALIVE */
+#define SPISOCK_CAP_SO_BROADCAST	BIT(2)	/* SOL_SOCKET SO_BROADCAST */
+#define SPISOCK_CAP_TCP_KEEPIDLE	BIT(3)	/* IPPROTO_TCP TCP_KEEPIDLE */
+#define SPISOCK_CAP_TCP_KEEPINTVL	BIT(4)	/* IPPROTO_TCP TCP_KEEPINTVL */
+#define SPISOCK_CAP_TCP_KEEPCNT		BIT(5)	/* IPPROTO_TCP TCP_KEEPCNT */
+
+/**
+ * struct spisock_caps - what a chip can do, declared once before registration
+ * @tx_frame: the most stream payload one send command carries, in bytes
+ *	(nina-fw SOCKET_SEND: 4000); the core queues transmit data in skbs
+ *	of at most this size. 0: no limit of the chip's
+ * @rx_frame: the most payload one receive command returns, in bytes
+ *	(nina-fw SOCKET_RECV: 4076)
+ * @max_dgram: the largest datagram payload the chip sends (0: 65507);
+ *	larger sends get EMSGSIZE
+ * @sockets: chip sockets TCP and UDP share (nina-fw: 10, or 6 on
+ *	Adafruit's 3.x); 0 when the chip has separate pools
+ * @tcp_sockets: chip sockets only TCP uses, listeners and accepted
+ *	connections included (WINC1500: 7); 0: none of its own
+ * @udp_sockets: chip sockets only UDP uses (WINC1500: 4); 0: none of its own
+ * @scan_max: the most networks one scan reports (0: 16)
+ * @scan_keeps_link: a scan leaves the link up; when false the chip drops
+ *	its link to scan, so the core asks for confirmation
+ *	(SPISOCK_ATTR_FORCE), fails the radio's sockets as on a link loss and
+ *	relinks afterwards
+ * @ipv6: the chip runs IPv6 (false for nina-fw and WINC1500)
+ * @opts: SPISOCK_CAP_* bits, the options the chip applies itself. The core
+ *	passes these to &spisock_dev_ops.setsockopt (TCP level) or
+ *	&spisock_dev_ops.options (SOL_SOCKET level); the TCP keepalive
+ *	options a chip does not take are accepted and have no effect (see
+ *	Documentation/networking/spisock.rst, "Socket options")
+ *
+ * A driver fills these in after spisock_alloc_device() and before
+ * spisock_register_device(); the core never changes them.
+ */
+struct spisock_caps {
+	unsigned int tx_frame;
+	unsigned int rx_frame;
+	unsigned int max_dgram;
+	unsigned int sockets;
+	unsigned int tcp_sockets;
+	unsigned int udp_sockets;
+	unsigned int scan_max;
+	bool scan_keeps_link;
+	bool ipv6;
+	u32 opts;
+};
+
 /**
  * struct spisock_dev - one radio
  * @ops: the driver's ops; set before registration, never changed
  * @name: the radio's name (e.g. "nina0"); set before registration
  * @parent: the bus device, for messages; may be NULL
- * @max_sockets: chip sockets the firmware offers (0: no known limit)
- * @ipv6: the chip runs IPv6 (false for nina-fw and WINC1500)
- * @max_dgram: largest datagram payload the chip sends (0: 65507)
+ * @caps: what the chip can do; set before registration, never changed
  * @addr: the radio's IPv4 address while linked, else 0; the driver updates
  *	it with WRITE_ONCE() when it learns it (link, status)
  * @chip: the chip's name (e.g. "nina-w102"), for DEV_GET
@@ -302,9 +350,7 @@ struct spisock_dev {
 	const struct spisock_dev_ops *ops;
 	char name[16];
 	struct device *parent;
-	unsigned int max_sockets;
-	bool ipv6;
-	unsigned int max_dgram;
+	struct spisock_caps caps;
 	__be32 addr;
 	char chip[16];
 	char fw_version[33];

@@ -152,6 +152,18 @@ void spisock_dev_fail_socks(struct spisock_dev *dev, int err_conn, int err);
  *
  * Return: the ops table, or NULL (nothing held) when the device is dead.
  */
+/* All chip sockets of @dev, both pools together (0: no limit). */
+static inline unsigned int spisock_dev_sockets(const struct spisock_dev *dev)
+{
+	const struct spisock_caps *c = &dev->caps;
+
+	if (c->sockets)
+		return c->sockets;
+	if (c->tcp_sockets && c->udp_sockets)
+		return c->tcp_sockets + c->udp_sockets;
+	return 0;
+}
+
 static inline const struct spisock_dev_ops *
 spisock_dev_enter(struct spisock_dev *dev, int *idx)
 {

@@ -101,7 +101,7 @@ EXPORT_SYMBOL_GPL(spisock_put_device);
 /**
  * spisock_register_device() - make a radio available to sockets
  * @dev: from spisock_alloc_device(), with @ops (and optionally @name,
- *	@max_sockets, ...) filled in
+ *	@caps, ...) filled in
  *
  * The first registered radio of a namespace is its default. Ops may be
  * called as soon as this returns.

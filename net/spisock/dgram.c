@@ -89,7 +89,7 @@ int spisock_dgram_sendmsg(struct socket *sock, struct msghdr *msg,
 	err = spisock_autobind(sk);
 	if (err)
 		goto out;
-	max = ssk->dev->max_dgram ? : 65507;
+	max = ssk->dev->caps.max_dgram ? : 65507;
 	if (len > max) {
 		err = -EMSGSIZE;
 		goto out;

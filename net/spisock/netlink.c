@@ -309,7 +309,7 @@ static int spisock_nl_fill_dev(struct sk_buff *skb, struct spisock_dev *dev,
 	}
 	if (spisock_nl_put_ids(skb, dev) ||
 	    nla_put_u32(skb, SPISOCK_ATTR_FAMILY, spisock_family()) ||
-	    nla_put_u32(skb, SPISOCK_ATTR_MAX_SOCKETS, dev->max_sockets) ||
+	    nla_put_u32(skb, SPISOCK_ATTR_MAX_SOCKETS, spisock_dev_sockets(dev)) ||
 	    nla_put_u8(skb, SPISOCK_ATTR_STATE, spisock_state_get(dev)))
 		goto nla_put_failure;
 	if (dev->chip[0] &&

@@ -60,9 +60,9 @@ static unsigned int spisock_quota_limit(const struct spisock_dev *dev)
 
 	if (q > 0)
 		return q;
-	if (!q || !dev->max_sockets)
+	if (!q || !spisock_dev_sockets(dev))
 		return 0;
-	return max_t(int, (int)dev->max_sockets - 2, 1);
+	return max_t(int, (int)spisock_dev_sockets(dev) - 2, 1);
 }
 
 /* Whether @sk is charged: opened by a user without CAP_NET_ADMIN. */

@@ -20,7 +20,7 @@
 
 #include "af_spisock.h"
 
-/* Largest skb a sender queues: one SOCKET_SEND of nina-fw carries 4000. */
+/* Largest skb a sender queues when the chip declares no frame size. */
 #define SPISOCK_TX_CHUNK	4000
 
 /* Unread bytes on the receive queue. lock_sock held. */
@@ -76,6 +76,7 @@ int spisock_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 	struct sock *sk = sock->sk;
 	struct spisock_sock *ssk = spisock_sk(sk);
 	bool nonblock = msg->msg_flags & MSG_DONTWAIT;
+	size_t chunk = ssk->dev->caps.tx_frame ? : SPISOCK_TX_CHUNK;
 	size_t sent = 0;
 	int err = 0;
 
@@ -103,7 +104,7 @@ int spisock_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 	if (mutex_lock_interruptible(&ssk->tx_mutex))
 		return -ERESTARTSYS;
 	while (sent < len) {
-		size_t n = min_t(size_t, len - sent, SPISOCK_TX_CHUNK);
+		size_t n = min_t(size_t, len - sent, chunk);
 
 		if (READ_ONCE(sk->sk_err) ||
 		    READ_ONCE(sk->sk_state) != TCP_ESTABLISHED ||

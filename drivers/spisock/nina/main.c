@@ -41,6 +41,19 @@ static void nina_teardown(struct nina_radio *r)
 	ida_free(&nina_ida, r->index);
 }
 
+/* What nina-fw's BSD socket commands can do (Documentation: "Chip table"). */
+static void nina_fill_caps(const struct nina_radio *r, struct spisock_caps *c)
+{
+	c->tx_frame = NINA_SEND_MAX;
+	c->rx_frame = NINA_RECV_MAX;
+	c->max_dgram = NINA_SENDTO_MAX;
+	c->sockets = max_sockets ? max_sockets : r->adafruit ? 6 : 10;
+	c->scan_max = 16;	/* the firmware reports at most 10 */
+	c->scan_keeps_link = false;
+	c->opts = SPISOCK_CAP_SO_REUSEADDR | SPISOCK_CAP_SO_KEEPALIVE |
+		  SPISOCK_CAP_SO_BROADCAST;
+}
+
 static int nina_probe(struct spi_device *spi)
 {
 	struct device *dev = &spi->dev;
@@ -107,9 +120,7 @@ static int nina_probe(struct spi_device *spi)
 	*(struct nina_radio **)sdev->priv = r;
 	sdev->ops = &nina_dev_ops;
 	sdev->parent = dev;
-	sdev->max_dgram = NINA_SENDTO_MAX;
-	sdev->max_sockets = max_sockets ? max_sockets :
-			    r->adafruit ? 6 : 10;
+	nina_fill_caps(r, &sdev->caps);
 	strscpy(sdev->name, r->name, sizeof(sdev->name));
 	strscpy(sdev->chip, "nina-w102", sizeof(sdev->chip));
 	strscpy(sdev->fw_version, r->fw_version, sizeof(sdev->fw_version));
@@ -127,7 +138,7 @@ static int nina_probe(struct spi_device *spi)
 	spi_set_drvdata(spi, r);
 	dev_info(dev, "%s: nina-fw %s (%s), %u sockets, %u Hz, READY %s\n",
 		 sdev->name, r->fw_version,
-		 r->adafruit ? "Adafruit" : "Arduino", sdev->max_sockets,
+		 r->adafruit ? "Adafruit" : "Arduino", sdev->caps.sockets,
 		 r->speed_hz, r->ready_irq ? "interrupt" : "polled");
 	return 0;
 

@@ -273,8 +273,8 @@ static int nina_sock_create(struct nina_radio *r, struct nina_sock *ns)
 	int ret;
 	u8 fd;
 
-	if (r->sdev->max_sockets &&
-	    READ_ONCE(r->nfds) >= r->sdev->max_sockets)
+	if (r->sdev->caps.sockets &&
+	    READ_ONCE(r->nfds) >= r->sdev->caps.sockets)
 		return -ENOBUFS;
 	ret = nina_sock_new_fd(r, ns);
 	if (ret < 0)
