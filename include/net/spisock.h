@@ -189,31 +189,48 @@ struct spisock_dev_stats {
  * helpers (spisock_set_state(), spisock_set_error()). A driver with a worker
  * thread (nina-fw) queues a request and waits for it or returns
  * -EINPROGRESS; an asynchronous driver (WINC1500) sends its request and
- * reports the reply from its IRQ thread. Ops marked "atomic" must neither
- * sleep nor take a mutex: they are called from .poll and with spinlocks
- * held, and only record work for the driver's own context.
+ * reports the reply from its IRQ thread. A socket op that waits for its
+ * reply must not wait for anything that needs lock_sock() of the same
+ * socket: the driver's context never takes it. Ops marked "atomic" must
+ * neither sleep nor take a mutex: they are called from .poll and with
+ * spinlocks held, and only record work for the driver's own context.
  *
  * @open: a socket of @type (SOCK_STREAM or SOCK_DGRAM) was attached to the
  *	radio; set up per-socket state (no chip command needs to be issued yet).
  * @bind: bind to @addr (INADDR_ANY or the radio's address, host byte order
  *	port already chosen by the core).
- * @listen: start listening; @backlog is the caller's, unclamped.
- * @accept: atomic. A listener's host accept queue has room: produce the next
- *	connection (nina-fw: SOCKET_ACCEPT; WINC1500: accepts are unsolicited,
- *	nothing to do). The driver hands each connection over with
- *	spisock_child_alloc() and spisock_child_queue().
+ * @listen: start listening; @backlog as listen(2) passed it (the socket
+ *	layer clamps it to net.core.somaxconn).
+ * @accept: atomic. Only for a chip that accepts when asked (nina-fw:
+ *	SOCKET_ACCEPT): a listener's host accept queue has room (ask
+ *	spisock_accept_room()), produce the next connection. A chip that
+ *	accepts on its own (WINC1500) leaves it NULL. Either way each
+ *	connection is handed over with spisock_child_alloc() and
+ *	spisock_child_queue().
  * @connect: connect to @addr; usually returns -EINPROGRESS and reports the
- *	outcome with spisock_set_state(TCP_ESTABLISHED) or spisock_set_error().
+ *	outcome with spisock_set_state(TCP_ESTABLISHED) or spisock_set_error()
+ *	(which alone fails the connect), from any context, even before this op
+ *	returns. Returning 0 means connected; another errno fails at once.
  * @send: atomic. Data was queued on the transmit queue; take it with
- *	spisock_tx_peek()/spisock_tx_consume().
- * @recv: atomic. A reader waits for up to @len bytes (a hint; WINC1500 posts
- *	a RECV of that size, nina-fw records read interest).
+ *	spisock_tx_peek() and release it with spisock_tx_consume() (several
+ *	sends may be in flight, see spisock_tx_peek()).
+ * @recv: atomic. A reader found the receive queue empty and waits (or
+ *	returns EAGAIN) for up to @len bytes; a hint (WINC1500 posts a RECV of
+ *	that size, nina-fw records read interest). Without it the core calls
+ *	@want with SPISOCK_WANT_IN instead. poll and SIOCINQ, which have no
+ *	length, call @want.
  * @close: the socket is being released: flush (within SO_LINGER, if the
  *	driver chooses), close the chip socket, free per-socket state. May
  *	complete after returning; the driver then holds a sock_hold() until
  *	done. Called at most once, and not at all after unregister.
- * @setsockopt: set a chip-level option (@level, @optname, value in @val).
- * @getsockopt: read a chip-level option into @val.
+ * @setsockopt: set a chip-level option: IPPROTO_TCP TCP_KEEPIDLE,
+ *	TCP_KEEPINTVL or TCP_KEEPCNT (@val in TCP's range), only those the
+ *	chip declares in &spisock_caps.opts. Called when the option is set on
+ *	an attached stream socket (its error is setsockopt(2)'s), and right
+ *	after @open for what was set before the socket had a radio (an error
+ *	then leaves the chip's default). The driver keeps the value and
+ *	applies it to its chip socket whenever it creates one. Accepted
+ *	sockets start with the chip's values.
  * @want: atomic. Record interest in the SPISOCK_WANT_* bits of @mask.
  * @rx_room: atomic. The reader freed room in a receive queue that was full.
  * @options: atomic. A SOL_SOCKET option the chip has too (SO_REUSEADDR,
@@ -255,8 +272,6 @@ struct spisock_dev_ops {
 	void (*close)(struct spisock_dev *dev, struct sock *sk);
 	int (*setsockopt)(struct spisock_dev *dev, struct sock *sk, int level,
 			  int optname, u32 val);
-	int (*getsockopt)(struct spisock_dev *dev, struct sock *sk, int level,
-			  int optname, u32 *val);
 	void (*want)(struct spisock_dev *dev, struct sock *sk, unsigned int mask);
 	void (*rx_room)(struct spisock_dev *dev, struct sock *sk);
 	void (*options)(struct spisock_dev *dev, struct sock *sk);
@@ -394,7 +409,7 @@ struct sk_buff *spisock_rx_alloc(struct sock *sk, unsigned int len, gfp_t gfp);
 int spisock_rx_skb(struct sock *sk, struct sk_buff *skb,
 		   const struct sockaddr_in *from);
 void spisock_rx_eof(struct sock *sk);
-size_t spisock_tx_peek(struct sock *sk, void *buf, size_t len,
+size_t spisock_tx_peek(struct sock *sk, size_t off, void *buf, size_t len,
 		       struct sockaddr_in *to);
 void spisock_tx_consume(struct sock *sk, size_t len);
 void spisock_tx_discard(struct sock *sk);

@@ -17,6 +17,9 @@
 /* 6.3+ and late 6.1.y: both supported kernels have it. */
 #include <kunit/visibility.h>
 
+/* TCP keepalive settings a stream socket keeps for its chip (socket.c). */
+#define SPISOCK_KEEP_NR		3
+
 /**
  * struct spisock_sock - a spisock socket
  * @sk: the generic socket; must stay first (spisock_sk() casts)
@@ -51,6 +54,8 @@
  *	getsockname()'s and the views' local address then
  * @quota: the owner's charge this socket holds on its radio (quota.c), or
  *	NULL; set when it attaches, dropped when it is destroyed
+ * @keep: TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT as set (0: never set),
+ *	under lock_sock; passed to a chip that declares them (socket.c)
  */
 struct spisock_sock {
 	struct sock sk;
@@ -75,6 +80,7 @@ struct spisock_sock {
 	u32 chip_gen;
 	__be32 conn_addr;
 	struct spisock_quota *quota;
+	u32 keep[SPISOCK_KEEP_NR];
 };
 
 /**
@@ -110,6 +116,7 @@ void spisock_op_want(struct sock *sk, unsigned int mask);
 void spisock_op_send(struct sock *sk);
 void spisock_op_rx_room(struct sock *sk);
 void spisock_op_accept(struct sock *sk);
+void spisock_op_recv(struct sock *sk, size_t len);
 void spisock_sk_release(struct sock *sk);
 void spisock_sk_detach(struct sock *sk);
 void spisock_sock_init_common(struct sock *sk);
@@ -117,6 +124,7 @@ struct sock *spisock_child_pop(struct sock *parent);
 extern int spisock_accept_prefetch;
 __poll_t spisock_stream_poll(struct file *file, struct socket *sock,
 			     poll_table *wait);
+int spisock_wait_connect(struct sock *sk, long *timeo);
 int spisock_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 			   size_t len);
 int spisock_stream_recvmsg(struct socket *sock, struct msghdr *msg,

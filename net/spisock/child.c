@@ -25,10 +25,14 @@
  * attached to its radio and not yet visible: the driver stores its state
  * with spisock_sock_set_priv(), takes its own reference with sock_hold(),
  * then publishes the child with spisock_child_queue(), or undoes it with
- * spisock_child_drop().
- * Context: process, may sleep.
+ * spisock_child_drop(). The child is charged to the listener's owner
+ * (the per-user quota of chip sockets, quota.c), whether the driver
+ * accepted it when asked or the chip accepted it on its own.
+ * Context: process, may sleep (a worker or a threaded IRQ handler; not
+ * under lock_sock or the driver's spinlocks): allocates with GFP_KERNEL.
  * Return: the child, or NULL (no memory, the listener's owner holds the
- * per-user quota, or the radio is going away).
+ * per-user quota, or the radio is going away); the driver then closes the
+ * chip's socket.
  */
 struct sock *spisock_child_alloc(struct sock *parent,
 				 const struct sockaddr_in *peer)
@@ -81,14 +85,26 @@ struct sock *spisock_child_alloc(struct sock *parent,
 }
 EXPORT_SYMBOL_GPL(spisock_child_alloc);
 
+/* As TCP's sk_acceptq_is_full(): a backlog of n holds n + 1 connections. */
+static bool spisock_acceptq_full(const struct spisock_sock *pssk)
+{
+	return pssk->accept_len > max(READ_ONCE(pssk->backlog), 0);
+}
+
 /**
  * spisock_child_queue() - publish a child on its listener's accept queue
  * @parent: the listening socket
  * @child: from spisock_child_alloc()
  *
- * Context: any but NMI.
- * Return: 0, or -EPIPE when the listener stopped listening or was closed;
- * the driver then drops the child with spisock_child_drop().
+ * A chip that accepts connections on its own (without &spisock_dev_ops.accept
+ * asking) calls this for each one as it comes; the host's accept queue
+ * then holds the listener's backlog + 1 connections, as TCP's does, and
+ * refuses the next one.
+ * Context: any but NMI (a worker, a threaded IRQ handler); never sleeps.
+ * Return: 0; -EPIPE when the listener stopped listening or was closed, or
+ * -ENOBUFS when its accept queue is full. On an error the child is not
+ * queued: the driver closes the chip's socket (as TCP resets a connection
+ * it has no room for) and drops the child with spisock_child_drop().
  */
 int spisock_child_queue(struct sock *parent, struct sock *child)
 {
@@ -100,9 +116,11 @@ int spisock_child_queue(struct sock *parent, struct sock *child)
 	if (sock_flag(parent, SOCK_DEAD) ||
 	    READ_ONCE(parent->sk_state) != TCP_LISTEN) {
 		err = -EPIPE;
+	} else if (spisock_acceptq_full(pssk)) {
+		err = -ENOBUFS;
 	} else {
 		list_add_tail(&spisock_sk(child)->accept_node, &pssk->accept_q);
-		pssk->accept_len++;
+		WRITE_ONCE(pssk->accept_len, pssk->accept_len + 1);
 	}
 	spin_unlock_irqrestore(&pssk->lock, flags);
 	if (!err)
@@ -132,7 +150,7 @@ void spisock_sk_detach(struct sock *sk)
  *
  * The driver closes its chip descriptor and drops its own reference and
  * state itself.
- * Context: process, may sleep.
+ * Context: process, may sleep (a worker or a threaded IRQ handler).
  */
 void spisock_child_drop(struct sock *child)
 {
@@ -154,7 +172,10 @@ EXPORT_SYMBOL_GPL(spisock_child_drop);
  * Return: true while the socket listens, its accept queue holds fewer
  * than max(1, min(backlog, accept_prefetch)) children (accept_prefetch is
  * spisock.ko's module parameter: chip sockets are scarce) and its owner
- * is below the per-user quota of chip sockets (quota.c).
+ * is below the per-user quota of chip sockets (quota.c). Only for a
+ * driver that accepts when asked (&spisock_dev_ops.accept); a chip that
+ * accepts on its own need not ask, spisock_child_alloc() and
+ * spisock_child_queue() refuse what does not fit.
  * Context: any but NMI.
  */
 bool spisock_accept_room(struct sock *sk)
@@ -180,7 +201,7 @@ struct sock *spisock_child_pop(struct sock *parent)
 					accept_node);
 	if (cssk) {
 		list_del_init(&cssk->accept_node);
-		pssk->accept_len--;
+		WRITE_ONCE(pssk->accept_len, pssk->accept_len - 1);
 	}
 	spin_unlock_irqrestore(&pssk->lock, flags);
 	return cssk ? &cssk->sk : NULL;

@@ -433,6 +433,9 @@ EXPORT_SYMBOL_GPL(spisock_rx_eof);
 /**
  * spisock_tx_peek() - copy queued transmit data without consuming it
  * @sk: the socket
+ * @off: bytes of the queue to skip: what the driver already has in flight
+ *	and the chip has not acknowledged yet (0: from the head). For a
+ *	datagram socket the sum of the lengths of the datagrams skipped
  * @buf: destination (the driver's frame buffer)
  * @len: its size
  * @to: for a datagram socket, receives the datagram's destination; may be
@@ -440,11 +443,16 @@ EXPORT_SYMBOL_GPL(spisock_rx_eof);
  *
  * A stream socket copies up to @len bytes across skb boundaries; a datagram
  * socket copies one datagram (never more than @len bytes). The data stays
- * queued and owned by the core until spisock_tx_consume().
- * Context: any but NMI.
- * Return: bytes copied; 0 when nothing is queued.
+ * queued, counted in SIOCOUTQ and charged to SO_SNDBUF, until
+ * spisock_tx_consume() releases it from the head. A driver may so keep
+ * several sends in flight: it peeks at the bytes in flight as @off, sends,
+ * adds what it sent to them, and consumes from the head when the chip
+ * acknowledges (or refuses) the oldest send.
+ * Context: any but NMI; never sleeps.
+ * Return: bytes copied; 0 when nothing is queued beyond @off (or @off falls
+ * inside a datagram).
  */
-size_t spisock_tx_peek(struct sock *sk, void *buf, size_t len,
+size_t spisock_tx_peek(struct sock *sk, size_t off, void *buf, size_t len,
 		       struct sockaddr_in *to)
 {
 	struct sk_buff_head *q = &sk->sk_write_queue;
@@ -454,11 +462,20 @@ size_t spisock_tx_peek(struct sock *sk, void *buf, size_t len,
 
 	spin_lock_irqsave(&q->lock, flags);
 	skb_queue_walk(q, skb) {
-		u32 off = SPISOCK_SKB_CB(skb)->offset;
-		size_t n = min_t(size_t, skb->len - off, len - done);
+		u32 start = SPISOCK_SKB_CB(skb)->offset;
+		size_t avail = skb->len - start, n;
 
-		if (skb_copy_bits(skb, off, (char *)buf + done, n))
+		if (off >= avail && (off || avail)) {
+			off -= avail;
+			continue;
+		}
+		/* A datagram goes whole, from its start. */
+		if (sk->sk_type == SOCK_DGRAM && off)
 			break;
+		n = min(avail - off, len - done);
+		if (skb_copy_bits(skb, start + off, (char *)buf + done, n))
+			break;
+		off = 0;
 		done += n;
 		if (sk->sk_type == SOCK_DGRAM) {
 			if (to)
@@ -476,11 +493,14 @@ EXPORT_SYMBOL_GPL(spisock_tx_peek);
 /**
  * spisock_tx_consume() - the chip accepted transmit data
  * @sk: the socket
- * @len: bytes accepted (stream); a datagram socket drops its first datagram
+ * @len: bytes accepted (stream), always from the head of the queue; a
+ *	datagram socket drops its first datagram
  *
- * Frees what was sent; the freed SO_SNDBUF space wakes writers through
- * sk_write_space.
- * Context: any but NMI.
+ * Frees what was sent; SIOCOUTQ drops by as much, and the freed SO_SNDBUF
+ * space wakes writers through sk_write_space. A driver with sends in
+ * flight consumes as the chip acknowledges them, oldest first, and lowers
+ * its in-flight count (spisock_tx_peek()'s @off) by the same amount.
+ * Context: any but NMI; never sleeps.
  */
 void spisock_tx_consume(struct sock *sk, size_t len)
 {
@@ -565,18 +585,34 @@ EXPORT_SYMBOL_GPL(spisock_sock_set_chip);
  * @err: a negative errno (-ECONNREFUSED, -ECONNRESET, -ETIMEDOUT, ...)
  *
  * The error becomes SO_ERROR and the result of the next call that
- * observes it; waiters wake.
- * Context: any but NMI.
+ * observes it; waiters wake. On a connecting stream socket (TCP_SYN_SENT)
+ * it is the connect's outcome: the socket moves to TCP_CLOSE as TCP's does
+ * on a failed handshake, so connect(), poll (EPOLLOUT | EPOLLERR |
+ * EPOLLHUP) and a sender waiting for the handshake complete with @err;
+ * this call alone is enough. Other states are left to the driver
+ * (spisock_set_state()).
+ * Context: any but NMI (a worker, a threaded IRQ handler, softirq); never
+ * sleeps; not under the driver's own locks.
  */
 void spisock_set_error(struct sock *sk, int err)
 {
 	struct spisock_sock *ssk = spisock_sk(sk);
 	unsigned long flags;
+	bool closed = false;
 
 	spin_lock_irqsave(&ssk->lock, flags);
 	WRITE_ONCE(sk->sk_err, -err);
+	if (sk->sk_state == TCP_SYN_SENT && !sock_flag(sk, SOCK_DEAD)) {
+		trace_spisock_state(ssk->dev_id, ntohs(ssk->local.sin_port),
+				    READ_ONCE(ssk->chip_fd), sk->sk_state,
+				    TCP_CLOSE);
+		WRITE_ONCE(sk->sk_state, TCP_CLOSE);
+		closed = true;
+	}
 	spin_unlock_irqrestore(&ssk->lock, flags);
 	sk_error_report(sk);
+	if (closed)
+		sk->sk_state_change(sk);
 }
 EXPORT_SYMBOL_GPL(spisock_set_error);
 

@@ -482,16 +482,16 @@ static void spisock_dev_test_tx(struct kunit *test)
 		skb_set_owner_w(skb, sk);
 		skb_queue_tail(&sk->sk_write_queue, skb);
 	}
-	KUNIT_EXPECT_EQ(test, spisock_tx_peek(sk, buf, 7, NULL), (size_t)7);
+	KUNIT_EXPECT_EQ(test, spisock_tx_peek(sk, 0, buf, 7, NULL), (size_t)7);
 	KUNIT_EXPECT_STREQ(test, buf, "hellowo");
 	spisock_tx_consume(sk, 3);
 	memset(buf, 0, sizeof(buf));
-	KUNIT_EXPECT_EQ(test, spisock_tx_peek(sk, buf, 15, NULL), (size_t)7);
+	KUNIT_EXPECT_EQ(test, spisock_tx_peek(sk, 0, buf, 15, NULL), (size_t)7);
 	KUNIT_EXPECT_STREQ(test, buf, "loworld");
 	spisock_tx_consume(sk, 5);
 	KUNIT_EXPECT_EQ(test, skb_queue_len(&sk->sk_write_queue), 1U);
 	spisock_tx_consume(sk, 2);
-	KUNIT_EXPECT_EQ(test, spisock_tx_peek(sk, buf, 15, NULL), (size_t)0);
+	KUNIT_EXPECT_EQ(test, spisock_tx_peek(sk, 0, buf, 15, NULL), (size_t)0);
 	KUNIT_EXPECT_EQ(test, skb_queue_len(&sk->sk_write_queue), 0U);
 	KUNIT_EXPECT_EQ(test, sk_wmem_alloc_get(sk), 0);
 

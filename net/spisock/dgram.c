@@ -135,8 +135,9 @@ int spisock_dgram_recvmsg(struct socket *sock, struct msghdr *msg,
 	release_sock(sk);
 	if (err)
 		return err;
-	/* The worker reads for us while we wait (our wait queue is busy). */
-	spisock_op_want(sk, SPISOCK_WANT_IN);
+	/* The driver reads for us while we wait (our wait queue is busy). */
+	if (skb_queue_empty_lockless(&sk->sk_receive_queue))
+		spisock_op_recv(sk, len);
 	skb = skb_recv_datagram(sk, flags, &err);
 	if (!skb)
 		return err;

@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 #include <net/ip.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 #include <net/tcp_states.h>
 #include <uapi/linux/spisock.h>
 
@@ -157,6 +158,7 @@ enum spisock_notify {
 	SPISOCK_NOTIFY_RX_ROOM,
 	SPISOCK_NOTIFY_ACCEPT,
 	SPISOCK_NOTIFY_OPTIONS,
+	SPISOCK_NOTIFY_RECV,
 };
 
 /* From .poll and the data paths: no lock needed, never sleeps. */
@@ -193,6 +195,13 @@ static void spisock_op_notify(struct sock *sk, enum spisock_notify what,
 		if (ops->options)
 			ops->options(dev, sk);
 		break;
+	case SPISOCK_NOTIFY_RECV:
+		/* @mask is the reader's length; without recv, read interest. */
+		if (ops->recv)
+			ops->recv(dev, sk, mask);
+		else if (ops->want)
+			ops->want(dev, sk, SPISOCK_WANT_IN);
+		break;
 	}
 	spisock_dev_exit(dev, idx);
 }
@@ -215,6 +224,60 @@ void spisock_op_rx_room(struct sock *sk)
 void spisock_op_accept(struct sock *sk)
 {
 	spisock_op_notify(sk, SPISOCK_NOTIFY_ACCEPT, 0);
+}
+
+/* A reader found nothing queued and waits (or polls) for up to @len bytes. */
+void spisock_op_recv(struct sock *sk, size_t len)
+{
+	spisock_op_notify(sk, SPISOCK_NOTIFY_RECV, min_t(size_t, len, INT_MAX));
+}
+
+/*
+ * The TCP keepalive options a chip may take (&spisock_caps.opts), in the
+ * order of &spisock_sock.keep, with TCP's bounds.
+ */
+static const struct {
+	int optname;
+	u32 cap;
+	int max;
+} spisock_keep_opts[SPISOCK_KEEP_NR] = {
+	{ TCP_KEEPIDLE,  SPISOCK_CAP_TCP_KEEPIDLE,  MAX_TCP_KEEPIDLE },
+	{ TCP_KEEPINTVL, SPISOCK_CAP_TCP_KEEPINTVL, MAX_TCP_KEEPINTVL },
+	{ TCP_KEEPCNT,   SPISOCK_CAP_TCP_KEEPCNT,   MAX_TCP_KEEPCNT },
+};
+
+/* Hand one TCP keepalive setting to a chip that takes it; lock_sock held. */
+static int spisock_op_keep(struct sock *sk, unsigned int i)
+{
+	struct spisock_dev *dev = spisock_sk(sk)->dev;
+	const struct spisock_dev_ops *ops;
+	int idx, err = 0;
+
+	if (!(dev->caps.opts & spisock_keep_opts[i].cap))
+		return 0;	/* accepted, no effect: the chip has none */
+	ops = spisock_dev_enter(dev, &idx);
+	if (!ops)
+		return -ENODEV;
+	if (ops->setsockopt)
+		err = ops->setsockopt(dev, sk, IPPROTO_TCP,
+				      spisock_keep_opts[i].optname,
+				      spisock_sk(sk)->keep[i]);
+	spisock_dev_exit(dev, idx);
+	return err;
+}
+
+/*
+ * A stream socket attached now: settings made before it had a radio reach
+ * the chip's driver. Its error is not the attaching call's: the chip keeps
+ * its default, as it does for an option it does not declare.
+ */
+static void spisock_push_keep(struct sock *sk)
+{
+	unsigned int i;
+
+	for (i = 0; i < SPISOCK_KEEP_NR; i++)
+		if (spisock_sk(sk)->keep[i])
+			spisock_op_keep(sk, i);
 }
 
 /**
@@ -277,6 +340,8 @@ int spisock_need_radio(struct sock *sk)
 	}
 	WRITE_ONCE(ssk->dev_id, dev->id);
 	WRITE_ONCE(ssk->dev, dev);
+	if (sk->sk_type == SOCK_STREAM)
+		spisock_push_keep(sk);
 	return 0;
 put:
 	spisock_put_device(dev);
@@ -465,20 +530,48 @@ static int spisock_bind(struct socket *sock, struct sockaddr *addr,
 	return err;
 }
 
-/* Wait for a connect in progress; lock_sock held, released while asleep. */
-static long spisock_wait_connect(struct sock *sk, long timeo)
+/* The handshake ended: connected, closed, or the driver reported an error. */
+static bool spisock_connect_done(struct sock *sk)
+{
+	return READ_ONCE(sk->sk_state) != TCP_SYN_SENT || READ_ONCE(sk->sk_err);
+}
+
+/**
+ * spisock_wait_connect() - wait for a connect in progress to end
+ * @sk: a stream socket, under lock_sock (released while asleep)
+ * @timeo: the time left (SO_SNDTIMEO), updated
+ *
+ * connect() and a sendmsg() during the handshake wait here, as TCP's
+ * sk_stream_wait_connect(). The handshake ends when the driver reports it
+ * with spisock_set_state() or spisock_set_error() (which also closes a
+ * connecting socket), or when the radio fails the socket.
+ *
+ * Return: 0 once it ended (the caller reads the outcome from the state and
+ * SO_ERROR), -EAGAIN when @timeo ran out first, or sock_intr_errno() on a
+ * signal.
+ */
+int spisock_wait_connect(struct sock *sk, long *timeo)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int err = 0;
 
+	if (spisock_connect_done(sk))
+		return 0;
+	spisock_op_want(sk, SPISOCK_WANT_OUT);
 	add_wait_queue(sk_sleep(sk), &wait);
-	while (READ_ONCE(sk->sk_state) == TCP_SYN_SENT) {
-		if (!timeo || signal_pending(current))
+	while (!spisock_connect_done(sk)) {
+		if (!*timeo) {
+			err = -EAGAIN;
 			break;
-		sk_wait_event(sk, &timeo,
-			      READ_ONCE(sk->sk_state) != TCP_SYN_SENT, &wait);
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(*timeo);
+			break;
+		}
+		sk_wait_event(sk, timeo, spisock_connect_done(sk), &wait);
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
-	return timeo;
+	return err;
 }
 
 /*
@@ -563,15 +656,16 @@ static int spisock_stream_connect(struct socket *sock,
 	}
 
 	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
-	if (READ_ONCE(sk->sk_state) == TCP_SYN_SENT) {
+	if (!spisock_connect_done(sk)) {
+		int werr;
+
 		if (!timeo)
 			return err;
-		spisock_op_want(sk, SPISOCK_WANT_OUT);
-		timeo = spisock_wait_connect(sk, timeo);
-		if (signal_pending(current))
-			return sock_intr_errno(timeo);
-		if (READ_ONCE(sk->sk_state) == TCP_SYN_SENT)
+		werr = spisock_wait_connect(sk, &timeo);
+		if (werr == -EAGAIN)
 			return err;	/* SO_SNDTIMEO expired: still going */
+		if (werr)
+			return werr;
 	}
 	if (READ_ONCE(sk->sk_state) == TCP_CLOSE) {
 		err = sock_error(sk) ? : -ECONNABORTED;
@@ -854,6 +948,30 @@ static int spisock_set_radio(struct sock *sk, int id)
 	return 0;
 }
 
+/*
+ * TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, with TCP's bounds: kept, and
+ * passed to the driver's setsockopt op when the chip declares the option
+ * (now, or when the socket attaches to its radio); otherwise accepted with
+ * no effect, as programs such as curl treat their failure as fatal.
+ * lock_sock held.
+ */
+static int spisock_set_keep(struct sock *sk, int optname, int val)
+{
+	struct spisock_sock *ssk = spisock_sk(sk);
+	unsigned int i = 0;
+
+	while (i < SPISOCK_KEEP_NR - 1 && spisock_keep_opts[i].optname != optname)
+		i++;
+	if (val < 1 || val > spisock_keep_opts[i].max)
+		return -EINVAL;
+	ssk->keep[i] = val;
+	if (!ssk->dev)
+		return 0;
+	if (READ_ONCE(ssk->dev->dead))
+		return -ENODEV;
+	return spisock_op_keep(sk, i);
+}
+
 static int spisock_setsockopt(struct socket *sock, int level, int optname,
 			      sockptr_t optval, unsigned int optlen)
 {
@@ -884,9 +1002,7 @@ static int spisock_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_KEEPIDLE:
 	case TCP_KEEPINTVL:
 	case TCP_KEEPCNT:
-		/* Accepted, not applied: nina-fw has no TCP option level. */
-		if (val < 1)
-			err = -EINVAL;
+		err = spisock_set_keep(sk, optname, val);
 		break;
 	case TCP_QUICKACK:
 		break;

@@ -86,19 +86,12 @@ int spisock_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 	if (READ_ONCE(sk->sk_state) == TCP_SYN_SENT) {
 		/* As TCP: writing during the handshake waits for it. */
 		long timeo = sock_sndtimeo(sk, nonblock);
-		DEFINE_WAIT_FUNC(wait, woken_wake_function);
 
 		lock_sock(sk);
-		add_wait_queue(sk_sleep(sk), &wait);
-		while (READ_ONCE(sk->sk_state) == TCP_SYN_SENT && timeo &&
-		       !signal_pending(current))
-			sk_wait_event(sk, &timeo, READ_ONCE(sk->sk_state) !=
-				      TCP_SYN_SENT, &wait);
-		remove_wait_queue(sk_sleep(sk), &wait);
+		err = spisock_wait_connect(sk, &timeo);
 		release_sock(sk);
-		if (READ_ONCE(sk->sk_state) == TCP_SYN_SENT)
-			return signal_pending(current) ?
-			       sock_intr_errno(timeo) : -EAGAIN;
+		if (err)
+			return err;
 	}
 
 	if (mutex_lock_interruptible(&ssk->tx_mutex))
@@ -233,7 +226,7 @@ int spisock_stream_recvmsg(struct socket *sock, struct msghdr *msg,
 			break;
 		}
 		/* Before EAGAIN too: a polling reader is interested. */
-		spisock_op_want(sk, SPISOCK_WANT_IN);
+		spisock_op_recv(sk, len - copied);
 		if (!timeo) {
 			err = -EAGAIN;
 			break;

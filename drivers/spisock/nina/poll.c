@@ -186,7 +186,7 @@ static int nina_tx_one(struct nina_radio *r, struct nina_sock *ns,
 	u8 fd = ns->fd;
 	int ret, n = 0;
 
-	len = spisock_tx_peek(ns->sk, r->io,
+	len = spisock_tx_peek(ns->sk, 0, r->io,
 			      dgram ? NINA_SENDTO_MAX : NINA_SEND_MAX, &to);
 	if (!len)
 		return 0;
