@@ -405,6 +405,26 @@ void spisock_put_device(struct spisock_dev *dev);
 void *spisock_sock_priv(const struct sock *sk);
 void spisock_sock_set_priv(struct sock *sk, void *priv);
 
+/*
+ * Delivery helpers: the driver's reports to the core (kernel-doc at their
+ * definitions in net/spisock/). None takes lock_sock() or waits for a
+ * syscall, so the driver's worker or threaded IRQ handler may call them
+ * while a syscall holds the socket; the driver holds a reference on the
+ * socket and none of its own spinlocks. Any context but NMI, never
+ * sleeping: the rx_*, tx_* and set_* helpers, spisock_child_queue(),
+ * spisock_link_lost() and the lockless questions (spisock_rx_alloc()
+ * with GFP_ATOMIC outside process context). Process context only (a
+ * worker or threaded IRQ handler): spisock_child_alloc(),
+ * spisock_child_drop(), spisock_link_event(), spisock_dev_reset_event().
+ *
+ * Connect: -EINPROGRESS from &spisock_dev_ops.connect, then
+ * spisock_set_state(TCP_ESTABLISHED) or spisock_set_error() alone.
+ * Transmit: spisock_tx_peek() at the offset of the bytes in flight,
+ * spisock_tx_consume() from the head on acknowledgement. Accept: children
+ * from spisock_child_alloc() (NULL: over the listener owner's quota) and
+ * spisock_child_queue() (-ENOBUFS: backlog + 1 already queued; -EPIPE: not
+ * listening); on either refusal the driver closes the chip's socket.
+ */
 struct sk_buff *spisock_rx_alloc(struct sock *sk, unsigned int len, gfp_t gfp);
 int spisock_rx_skb(struct sock *sk, struct sk_buff *skb,
 		   const struct sockaddr_in *from);
