@@ -420,7 +420,7 @@ void spisock_sock_set_priv(struct sock *sk, void *priv);
  * Connect: -EINPROGRESS from &spisock_dev_ops.connect, then
  * spisock_set_state(TCP_ESTABLISHED) or spisock_set_error() alone.
  * Transmit: spisock_tx_peek() at the offset of the bytes in flight,
- * spisock_tx_consume() from the head on acknowledgement. Accept: children
+ * spisock_tx_consume() from the head on acknowledgment. Accept: children
  * from spisock_child_alloc() (NULL: over the listener owner's quota) and
  * spisock_child_queue() (-ENOBUFS: backlog + 1 already queued; -EPIPE: not
  * listening); on either refusal the driver closes the chip's socket.
