@@ -965,11 +965,7 @@ static int spisock_set_keep(struct sock *sk, int optname, int val)
 	if (val < 1 || val > spisock_keep_opts[i].max)
 		return -EINVAL;
 	ssk->keep[i] = val;
-	if (!ssk->dev)
-		return 0;
-	if (READ_ONCE(ssk->dev->dead))
-		return -ENODEV;
-	return spisock_op_keep(sk, i);
+	return ssk->dev ? spisock_op_keep(sk, i) : 0;
 }
 
 static int spisock_setsockopt(struct socket *sock, int level, int optname,
