@@ -50,6 +50,7 @@ struct as_radio {
 	struct list_head socks;
 	int connect_err;		/* 0: connects; else spisock_set_error() */
 	bool connect_hang;		/* never answers a connect */
+	bool hold_tx;			/* the chip takes nothing yet */
 	bool hold_acks;			/* SENDs stay unacknowledged */
 	bool rx_hold;			/* RECVs stay unanswered */
 	atomic_t pending;		/* events posted, not yet run */
@@ -202,7 +203,8 @@ static void as_tx_kick(struct as_event *ev)
 	while (as) {
 		spin_lock_bh(&as->lock);
 		off = as->inflight;
-		if (as->closed || as->nframes == AS_WINDOW) {
+		if (as->closed || as->nframes == AS_WINDOW ||
+		    READ_ONCE(ev->r->hold_tx)) {
 			spin_unlock_bh(&as->lock);
 			return;
 		}
@@ -600,9 +602,14 @@ static void async_test_send_in_flight(struct kunit *test)
 
 	for (i = 0; i < sizeof(data); i++)
 		data[i] = 'a' + i % 26;
+	/* All of it queued first, so that every frame is a full one. */
 	r->hold_acks = true;
+	WRITE_ONCE(r->hold_tx, true);
 	KUNIT_ASSERT_EQ(test, as_send_now(sock, data, sizeof(data), 0),
 			(int)sizeof(data));
+	as_settle(r);
+	WRITE_ONCE(r->hold_tx, false);
+	as_post(dev, sk, as_tx_kick, 0, 0);
 	as_settle(r);
 	KUNIT_EXPECT_EQ(test, as->nframes, AS_WINDOW);
 	KUNIT_EXPECT_EQ(test, as->inflight, (size_t)(AS_WINDOW * AS_FRAME));
