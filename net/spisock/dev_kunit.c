@@ -152,13 +152,13 @@ static void spisock_dev_test_register_lookup(struct kunit *test)
 	KUNIT_EXPECT_GE(test, a->id, 0);
 	KUNIT_EXPECT_EQ(test, strncmp(a->name, "radio", 5), 0);
 	KUNIT_EXPECT_EQ(test, spisock_register_device(a), -EINVAL);
-	KUNIT_EXPECT_EQ(test, kref_read(&a->ref), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(a)->ref), 1);
 
 	d = spisock_dev_get_default(&init_net);
 	KUNIT_EXPECT_PTR_EQ(test, d, a);
-	KUNIT_EXPECT_EQ(test, kref_read(&a->ref), 2);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(a)->ref), 2);
 	spisock_put_device(d);
-	KUNIT_EXPECT_EQ(test, kref_read(&a->ref), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(a)->ref), 1);
 
 	/* The first radio stays the default; the second takes over after. */
 	b = fake_register(test);
@@ -174,8 +174,8 @@ static void spisock_dev_test_register_lookup(struct kunit *test)
 	spisock_unregister_device(b);
 	KUNIT_EXPECT_NULL(test, spisock_dev_get_default(&init_net));
 
-	KUNIT_EXPECT_EQ(test, kref_read(&a->ref), 1);
-	KUNIT_EXPECT_EQ(test, kref_read(&b->ref), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(a)->ref), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(b)->ref), 1);
 	KUNIT_EXPECT_EQ(test, fake_total_calls(fake_of(a)), 0);
 	spisock_put_device(a);
 	spisock_put_device(b);
@@ -196,7 +196,7 @@ static void spisock_dev_test_bind(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->bind_addr.sin_port, htons(8080));
 	KUNIT_EXPECT_EQ(test, f->bind_addr.sin_addr.s_addr, htonl(INADDR_ANY));
 	KUNIT_EXPECT_PTR_EQ(test, spisock_sk(sock->sk)->dev, dev);
-	KUNIT_EXPECT_EQ(test, kref_read(&dev->ref), 2);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(dev)->ref), 2);
 
 	KUNIT_EXPECT_EQ(test, kernel_getsockname(sock, (struct sockaddr *)&name),
 			(int)sizeof(name));
@@ -210,7 +210,7 @@ static void spisock_dev_test_bind(struct kunit *test)
 
 	sock_release(sock);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->calls[FAKE_CLOSE]), 1);
-	KUNIT_EXPECT_EQ(test, kref_read(&dev->ref), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(dev)->ref), 1);
 
 	spisock_unregister_device(dev);
 	spisock_put_device(dev);
@@ -225,7 +225,7 @@ static void spisock_dev_test_unregister_open_socket(struct kunit *test)
 	int calls;
 
 	sock = bound_socket(test, SOCK_STREAM);
-	KUNIT_EXPECT_EQ(test, kref_read(&dev->ref), 2);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(dev)->ref), 2);
 
 	spisock_unregister_device(dev);
 	calls = fake_total_calls(f);
@@ -252,12 +252,12 @@ static void spisock_dev_test_unregister_open_socket(struct kunit *test)
 		sock_release(s2);
 	}
 
-	KUNIT_EXPECT_EQ(test, kref_read(&dev->ref), 2);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(dev)->ref), 2);
 	sock_release(sock);
 	/* close was not called either: no op after unregister. */
 	KUNIT_EXPECT_EQ(test, fake_total_calls(f), calls);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->calls[FAKE_CLOSE]), 0);
-	KUNIT_EXPECT_EQ(test, kref_read(&dev->ref), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(dev)->ref), 1);
 	spisock_put_device(dev);
 }
 
@@ -343,7 +343,7 @@ static void spisock_dev_test_unregister_wakes_waiter(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.ret, -ENODEV);
 
 	sock_release(c.sock);
-	KUNIT_EXPECT_EQ(test, kref_read(&dev->ref), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(dev)->ref), 1);
 	spisock_put_device(dev);
 }
 
@@ -381,7 +381,7 @@ static void spisock_dev_test_unregister_waits_for_ops(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kernel_listen(conn.sock, 1), -ENODEV);
 	sock_release(conn.sock);
 	KUNIT_EXPECT_EQ(test, fake_total_calls(f), calls);
-	KUNIT_EXPECT_EQ(test, kref_read(&dev->ref), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(dev)->ref), 1);
 	spisock_put_device(dev);
 }
 
