@@ -75,8 +75,11 @@ int spisock_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 {
 	struct sock *sk = sock->sk;
 	struct spisock_sock *ssk = spisock_sk(sk);
+	struct spisock_dev *dev = READ_ONCE(ssk->dev);
 	bool nonblock = msg->msg_flags & MSG_DONTWAIT;
-	size_t chunk = ssk->dev->caps.tx_frame ? : SPISOCK_TX_CHUNK;
+	/* No radio yet: not connected, the chunk is never used. */
+	size_t chunk = dev && dev->caps.tx_frame ? dev->caps.tx_frame :
+		       SPISOCK_TX_CHUNK;
 	size_t sent = 0;
 	int err = 0;
 
