@@ -28,7 +28,8 @@
  * spinlocks; the other ops may also take its mutexes.
  *
  * References: every socket attached to a radio holds a reference on its
- * struct spisock_dev, never a reference on the driver's module. Every ops
+ * struct spisock_dev until the socket is destroyed (not merely closed),
+ * never a reference on the driver's module. Every ops
  * call runs inside the device's SRCU read section; after
  * spisock_unregister_device() returns no ops call is running or will start.
  * See Documentation/networking/spisock.rst, "Chip-driver interface".
@@ -306,11 +307,13 @@ struct spisock_dev_ops {
  *	(nina-fw SOCKET_RECV: 4076)
  * @max_dgram: the largest datagram payload the chip sends (0: 65507);
  *	larger sends get EMSGSIZE
- * @sockets: chip sockets TCP and UDP share (nina-fw: 10, or 6 on
- *	Adafruit's 3.x); 0 when the chip has separate pools
- * @tcp_sockets: chip sockets only TCP uses, listeners and accepted
- *	connections included (WINC1500: 7); 0: none of its own
- * @udp_sockets: chip sockets only UDP uses (WINC1500: 4); 0: none of its own
+ * @sockets: the one pool of chip sockets TCP and UDP share (nina-fw: 10,
+ *	or 6 on Adafruit's 3.x); 0 when the chip has separate pools
+ * @tcp_sockets: with @sockets 0, the pool of chip sockets TCP uses,
+ *	listeners and accepted connections included (WINC1500: 7); 0: size
+ *	not declared
+ * @udp_sockets: with @sockets 0, the pool UDP uses (WINC1500: 4); 0: size
+ *	not declared
  * @scan_max: the most networks one scan reports (0: 16)
  * @scan_keeps_link: a scan leaves the link up; when false the chip drops
  *	its link to scan, so the core asks for confirmation
@@ -324,7 +327,11 @@ struct spisock_dev_ops {
  *	Documentation/networking/spisock.rst, "Socket options")
  *
  * A driver fills these in after spisock_alloc_device() and before
- * spisock_register_device(); the core never changes them.
+ * spisock_register_device(); the core never changes them. A chip declares
+ * one shared pool or separate ones, never both (registration fails with
+ * -EINVAL). The per-user quota counts each pool apart, and the driver
+ * fails a socket whose pool the chip has used up with -ENOBUFS
+ * (Documentation/networking/spisock.rst, "Per-user quota of chip sockets").
  */
 struct spisock_caps {
 	unsigned int tx_frame;

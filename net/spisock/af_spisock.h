@@ -106,11 +106,14 @@ static inline bool spisock_dev_dead(struct spisock_dev *dev)
  * struct spisock_sock - a spisock socket
  * @sk: the generic socket; must stay first (spisock_sk() casts)
  * @local: the address getsockname() reports (INADDR_ANY:0 until bound)
- * @lock: the per-socket spinlock (irqsave): SOCK_DEAD and sk_state against
- *	the delivery helpers; taken after lock_sock and the radio's socket-list
- *	lock, before any lock of the driver
- * @dev: the radio, set once under lock_sock after its open op succeeded;
- *	holds a reference on it until release
+ * @lock: the per-socket spinlock (irqsave): SOCK_DEAD, and sk_state and
+ *	sk_err against the delivery helpers, @accept_q and @accept_len,
+ *	@conn_addr; taken after lock_sock and the radio's lock, never nested
+ *	with a lock of the driver (include/net/spisock.h, "Locking")
+ * @dev: the radio, set once under lock_sock after its open op succeeded
+ *	(WRITE_ONCE(): the atomic ops read it from .poll without lock_sock);
+ *	holds a reference on it until the socket is destroyed, so it never
+ *	dangles while the driver still holds the socket
  * @dev_node: on the radio's &spisock_dev_core.socks, under its lock
  * @drv: the driver's per-socket state (spisock_sock_priv()), owned by it
  * @peer: the connected peer (sin_family 0 while there is none)
@@ -119,10 +122,14 @@ static inline bool spisock_dev_dead(struct spisock_dev *dev)
  * @tx_bytes: bytes queued for transmission and not yet taken by the chip
  * @accept_q: a listener's accepted children, under @lock
  * @accept_node: a child's entry on its listener's @accept_q
- * @accept_len: entries on @accept_q
+ * @accept_len: entries on @accept_q, written under @lock; .poll, accept's
+ *	wait and spisock_accept_room() read it with READ_ONCE() (a stale
+ *	count only delays a wake-up the next change brings)
  * @backlog: listen()'s backlog, as given
  * @radio_id: the radio SPISOCK_RADIO chose, -1 for the default
- * @bound: bind (explicit or implicit) succeeded; @local.sin_port is ours
+ * @bound: bind (explicit or implicit) succeeded; @local.sin_port is ours.
+ *	Both are written under lock_sock with WRITE_ONCE(): another socket's
+ *	bind reads them under the radio's lock only (spisock_port_in_use())
  * @nodelay: TCP_NODELAY: off lets the driver coalesce small writes into
  *	one bus command (spisock_tx_nodelay()); the chip's TCP is not told
  * @active: a stream socket that connected out: its port may be in TIME_WAIT
@@ -366,6 +373,7 @@ void spisock_relink_work(struct work_struct *work);
 int spisock_dev_move(struct spisock_dev *dev, struct net *net);
 
 struct spisock_quota;
+struct spisock_quota *spisock_quota_new(kuid_t uid);
 int spisock_quota_prepare(struct sock *sk, struct spisock_dev *dev,
 			  struct spisock_quota **q);
 int spisock_quota_charge(struct spisock_dev *dev, struct spisock_sock *ssk,

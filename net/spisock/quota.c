@@ -106,6 +106,26 @@ static bool spisock_quota_applies(struct sock *sk)
 }
 
 /**
+ * spisock_quota_new() - a user's entry, not yet on a radio's list
+ * @uid: the user
+ *
+ * Context: process, may sleep.
+ * Return: the entry for spisock_quota_charge(), or NULL.
+ */
+struct spisock_quota *spisock_quota_new(kuid_t uid)
+{
+	struct spisock_quota *q = kzalloc(sizeof(*q), GFP_KERNEL);
+
+	if (!q)
+		return NULL;
+	INIT_LIST_HEAD(&q->node);
+	kref_init(&q->ref);
+	q->uid = uid;
+	return q;
+}
+EXPORT_SYMBOL_IF_KUNIT(spisock_quota_new);
+
+/**
  * spisock_quota_prepare() - what spisock_quota_charge() needs, before locking
  * @sk: a socket about to attach, under lock_sock, in process context
  * @dev: its radio
@@ -120,13 +140,8 @@ int spisock_quota_prepare(struct sock *sk, struct spisock_dev *dev,
 	if (!spisock_quota_limit(dev, spisock_pool_of(dev, sk->sk_type)) ||
 	    !spisock_quota_applies(sk))
 		return 0;
-	*q = kzalloc(sizeof(**q), GFP_KERNEL);
-	if (!*q)
-		return -ENOMEM;
-	INIT_LIST_HEAD(&(*q)->node);
-	kref_init(&(*q)->ref);
-	(*q)->uid = sk->sk_uid;
-	return 0;
+	*q = spisock_quota_new(sk->sk_uid);
+	return *q ? 0 : -ENOMEM;
 }
 
 /* Drop the entries nobody is charged to. */
@@ -189,6 +204,7 @@ int spisock_quota_charge(struct spisock_dev *dev, struct spisock_sock *ssk,
 	list_add_tail(&e->node, &core->quota);
 	return spisock_quota_take(dev, e, pool, ssk);
 }
+EXPORT_SYMBOL_IF_KUNIT(spisock_quota_charge);
 
 /**
  * spisock_quota_charge_child() - charge an accepted connection
@@ -228,6 +244,7 @@ bool spisock_quota_full(const struct spisock_dev *dev,
 	limit = spisock_quota_limit(dev, ssk->quota_pool);
 	return limit && atomic_read(&e->used[ssk->quota_pool]) >= limit;
 }
+EXPORT_SYMBOL_IF_KUNIT(spisock_quota_full);
 
 /**
  * spisock_quota_uncharge() - a charged socket is destroyed or did not attach
@@ -245,6 +262,7 @@ void spisock_quota_uncharge(struct spisock_sock *ssk)
 	atomic_dec(&e->used[ssk->quota_pool]);
 	kref_put(&e->ref, spisock_quota_free);
 }
+EXPORT_SYMBOL_IF_KUNIT(spisock_quota_uncharge);
 
 /**
  * spisock_quota_release() - the radio is freed: drop the list's references
