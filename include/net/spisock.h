@@ -23,9 +23,14 @@
  * A driver's own locks sit beside the core's spinlocks, never inside or
  * around them: the core calls no op while it holds one of its spinlocks
  * (only lock_sock, and for the control ops the radio's control mutex), and
- * a driver calls no helper while it holds one of its own spinlocks or a
- * mutex an op may wait on. Atomic ops may therefore take the driver's
- * spinlocks; the other ops may also take its mutexes.
+ * a driver calls no helper that takes a lock of the core (those that
+ * deliver, change state or consume) while it holds one of its own
+ * spinlocks or a mutex an op may wait on. The lockless questions
+ * (spisock_sock_priv(), spisock_rx_space(), spisock_tx_pending(),
+ * spisock_tx_queued(), spisock_tx_nodelay(), spisock_sk_waiting(),
+ * spisock_accept_room(), spisock_linger_jiffies(), spisock_sock_set_chip())
+ * may be asked under any lock. Atomic ops may take the driver's spinlocks;
+ * the other ops its mutexes too.
  *
  * References: every socket attached to a radio holds a reference on its
  * struct spisock_dev until the socket is destroyed (not merely closed),

@@ -77,8 +77,9 @@ struct sock *spisock_child_alloc(struct sock *parent,
 	kref_get(&core->ref);
 	list_add_tail(&ssk->dev_node, &core->socks);
 	spin_unlock_irqrestore(&core->lock, flags);
-	ssk->dev_id = core->id;
-	ssk->dev = dev;
+	/* The views see the child from its init (spisock_table_add()). */
+	WRITE_ONCE(ssk->dev_id, core->id);
+	WRITE_ONCE(ssk->dev, dev);
 	return sk;
 }
 EXPORT_SYMBOL_GPL(spisock_child_alloc);
