@@ -13,7 +13,11 @@
  *
  *   lock_sock(sk)                 the socket's owner; every socket op runs
  *                                 under it, in process context
- *   the core's registry mutex     radio lookups, under lock_sock
+ *   the radio's control mutex     control commands (link, scan, move); never
+ *                                 taken with lock_sock held, nor it with
+ *                                 this one
+ *   the core's registry mutex     radio lookups, under lock_sock or the
+ *                                 control mutex
  *   the radio's socket-list lock  core-private spinlock (irqsave)
  *   the per-socket spinlock       core-private (irqsave); the delivery
  *                                 helpers take it
