@@ -611,19 +611,25 @@ static struct spisock_dev *pool_register(struct kunit *test,
 	return dev;
 }
 
-/* Charge one socket of @type to @q's user; Return: 0 or -ENOBUFS. */
-static int pool_charge(struct kunit *test, struct spisock_dev *dev,
-		       struct spisock_quota **q, struct spisock_sock *ssk,
-		       int type)
+/*
+ * Charge one socket of @type to @uid, as an attaching socket is (each with
+ * an entry of its own, which the radio's list keeps when it is the user's
+ * first). Return: 0 or -ENOBUFS.
+ */
+static int pool_charge(struct kunit *test, struct spisock_dev *dev, u32 uid,
+		       struct spisock_sock *ssk, int type)
 {
 	struct spisock_dev_core *core = spisock_core(dev);
+	struct spisock_quota *q = spisock_quota_new(KUIDT_INIT(uid));
 	unsigned long flags;
 	int err;
 
+	KUNIT_ASSERT_NOT_NULL(test, q);
 	ssk->sk.sk_type = type;
 	spin_lock_irqsave(&core->lock, flags);
-	err = spisock_quota_charge(dev, ssk, q);
+	err = spisock_quota_charge(dev, ssk, &q);
 	spin_unlock_irqrestore(&core->lock, flags);
+	kfree(q);
 	return err;
 }
 
@@ -637,7 +643,6 @@ static void spisock_dev_test_quota_separate_pools(struct kunit *test)
 {
 	struct spisock_dev *dev = pool_register(test, 0, 7, 4);
 	struct spisock_sock *ssk;
-	struct spisock_quota *q;
 	int i;
 
 	ssk = kunit_kcalloc(test, POOL_SOCKS, sizeof(*ssk), GFP_KERNEL);
@@ -650,38 +655,27 @@ static void spisock_dev_test_quota_separate_pools(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, spisock_quota_limit(dev, SPISOCK_POOL_TCP), 5U);
 	KUNIT_EXPECT_EQ(test, spisock_quota_limit(dev, SPISOCK_POOL_UDP), 2U);
 
-	q = spisock_quota_new(KUIDT_INIT(1000));
-	KUNIT_ASSERT_NOT_NULL(test, q);
 	for (i = 0; i < 5; i++)
-		KUNIT_EXPECT_EQ(test, pool_charge(test, dev, &q, &ssk[i],
+		KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1000, &ssk[i],
 						  SOCK_STREAM), 0);
-	/* The entry went onto the radio's list with the first charge. */
-	KUNIT_EXPECT_NULL(test, q);
-	q = spisock_quota_new(KUIDT_INIT(1000));
-	KUNIT_ASSERT_NOT_NULL(test, q);
-	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, &q, &ssk[5], SOCK_STREAM),
-			-ENOBUFS);
+	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1000, &ssk[5],
+					  SOCK_STREAM), -ENOBUFS);
 	/* The TCP pool's quota leaves UDP alone, up to its own. */
-	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, &q, &ssk[6], SOCK_DGRAM),
-			0);
-	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, &q, &ssk[7], SOCK_DGRAM),
-			0);
-	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, &q, &ssk[8], SOCK_DGRAM),
-			-ENOBUFS);
+	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1000, &ssk[6],
+					  SOCK_DGRAM), 0);
+	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1000, &ssk[7],
+					  SOCK_DGRAM), 0);
+	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1000, &ssk[8],
+					  SOCK_DGRAM), -ENOBUFS);
 	/* A listener at the quota accepts no more; a close makes room. */
 	KUNIT_EXPECT_TRUE(test, spisock_quota_full(dev, &ssk[0]));
 	spisock_quota_uncharge(&ssk[1]);
 	KUNIT_EXPECT_FALSE(test, spisock_quota_full(dev, &ssk[0]));
-	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, &q, &ssk[5], SOCK_STREAM),
-			0);
-	kfree(q);
-
+	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1000, &ssk[5],
+					  SOCK_STREAM), 0);
 	/* Another user has a quota of its own. */
-	q = spisock_quota_new(KUIDT_INIT(1001));
-	KUNIT_ASSERT_NOT_NULL(test, q);
-	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, &q, &ssk[9], SOCK_STREAM),
-			0);
-	kfree(q);
+	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1001, &ssk[9],
+					  SOCK_STREAM), 0);
 
 	for (i = 0; i < POOL_SOCKS; i++)
 		spisock_quota_uncharge(&ssk[i]);
@@ -694,7 +688,6 @@ static void spisock_dev_test_quota_shared_pool(struct kunit *test)
 {
 	struct spisock_dev *dev = pool_register(test, 10, 0, 0);
 	struct spisock_sock *ssk;
-	struct spisock_quota *q;
 	int i;
 
 	ssk = kunit_kcalloc(test, POOL_SOCKS, sizeof(*ssk), GFP_KERNEL);
@@ -707,19 +700,16 @@ static void spisock_dev_test_quota_shared_pool(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, spisock_quota_limit(dev, SPISOCK_POOL_SHARED),
 			8U);
 
-	q = spisock_quota_new(KUIDT_INIT(1000));
-	KUNIT_ASSERT_NOT_NULL(test, q);
 	for (i = 0; i < 8; i++)
-		KUNIT_EXPECT_EQ(test, pool_charge(test, dev, &q, &ssk[i],
+		KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1000, &ssk[i],
 						  i % 2 ? SOCK_DGRAM :
 							  SOCK_STREAM), 0);
-	q = spisock_quota_new(KUIDT_INIT(1000));
-	KUNIT_ASSERT_NOT_NULL(test, q);
-	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, &q, &ssk[8], SOCK_DGRAM),
-			-ENOBUFS);
-	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, &q, &ssk[9], SOCK_STREAM),
-			-ENOBUFS);
-	kfree(q);
+	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1000, &ssk[8],
+					  SOCK_DGRAM), -ENOBUFS);
+	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1000, &ssk[9],
+					  SOCK_STREAM), -ENOBUFS);
+	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1001, &ssk[10],
+					  SOCK_DGRAM), 0);
 
 	for (i = 0; i < POOL_SOCKS; i++)
 		spisock_quota_uncharge(&ssk[i]);
