@@ -8,11 +8,37 @@
  * reports back through the delivery helpers below. Drivers never touch
  * struct sock themselves: for them a struct sock * is an opaque handle.
  *
- * Lock order: lock_sock -> per-socket spinlock -> radio request spinlock
- * (the driver's). The core's per-radio socket list lock is a leaf.
+ * Locking, outermost first (the same in Documentation/networking/spisock.rst,
+ * "Locking"):
+ *
+ *   lock_sock(sk)                 the socket's owner; every socket op runs
+ *                                 under it, in process context
+ *   the radio's control mutex     control commands (link, scan, move); never
+ *                                 taken with lock_sock held, nor it with
+ *                                 this one
+ *   the core's registry mutex     radio lookups, under lock_sock or the
+ *                                 control mutex
+ *   the radio's socket-list lock  core-private spinlock (irqsave)
+ *   the per-socket spinlock       core-private (irqsave); the delivery
+ *                                 helpers take it
+ *   sk_receive_queue.lock,
+ *   sk_write_queue.lock           taken inside the per-socket lock, or alone
+ *
+ * A driver's own locks sit beside the core's spinlocks, never inside or
+ * around them: the core calls no op while it holds one of its spinlocks
+ * (only lock_sock, and for the control ops the radio's control mutex), and
+ * a driver calls no helper that takes a lock of the core (those that
+ * deliver, change state or consume) while it holds one of its own
+ * spinlocks or a mutex an op may wait on. The lockless questions
+ * (spisock_sock_priv(), spisock_rx_space(), spisock_tx_pending(),
+ * spisock_tx_queued(), spisock_tx_nodelay(), spisock_sk_waiting(),
+ * spisock_accept_room(), spisock_linger_jiffies(), spisock_sock_set_chip())
+ * may be asked under any lock. Atomic ops may take the driver's spinlocks;
+ * the other ops its mutexes too.
  *
  * References: every socket attached to a radio holds a reference on its
- * struct spisock_dev, never a reference on the driver's module. Every ops
+ * struct spisock_dev until the socket is destroyed (not merely closed),
+ * never a reference on the driver's module. Every ops
  * call runs inside the device's SRCU read section; after
  * spisock_unregister_device() returns no ops call is running or will start.
  * See Documentation/networking/spisock.rst, "Chip-driver interface".
@@ -21,12 +47,9 @@
 #define _NET_SPISOCK_H
 
 #include <linux/in.h>
-#include <linux/kref.h>
-#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
-#include <linux/srcu.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/spisock.h>
@@ -308,11 +331,13 @@ struct spisock_dev_ops {
  *	(nina-fw SOCKET_RECV: 4076)
  * @max_dgram: the largest datagram payload the chip sends (0: 65507);
  *	larger sends get EMSGSIZE
- * @sockets: chip sockets TCP and UDP share (nina-fw: 10, or 6 on
- *	Adafruit's 3.x); 0 when the chip has separate pools
- * @tcp_sockets: chip sockets only TCP uses, listeners and accepted
- *	connections included (WINC1500: 7); 0: none of its own
- * @udp_sockets: chip sockets only UDP uses (WINC1500: 4); 0: none of its own
+ * @sockets: the one pool of chip sockets TCP and UDP share (nina-fw: 10,
+ *	or 6 on Adafruit's 3.x); 0 when the chip has separate pools
+ * @tcp_sockets: with @sockets 0, the pool of chip sockets TCP uses,
+ *	listeners and accepted connections included (WINC1500: 7); 0: size
+ *	not declared
+ * @udp_sockets: with @sockets 0, the pool UDP uses (WINC1500: 4); 0: size
+ *	not declared
  * @scan_max: the most networks one scan reports (0: 16)
  * @scan_keeps_link: a scan leaves the link up; when false the chip drops
  *	its link to scan, so the core asks for confirmation
@@ -326,7 +351,11 @@ struct spisock_dev_ops {
  *	Documentation/networking/spisock.rst, "Socket options")
  *
  * A driver fills these in after spisock_alloc_device() and before
- * spisock_register_device(); the core never changes them.
+ * spisock_register_device(); the core never changes them. A chip declares
+ * one shared pool or separate ones, never both (registration fails with
+ * -EINVAL). The per-user quota counts each pool apart, and the driver
+ * fails a socket whose pool the chip has used up with -ENOBUFS
+ * (Documentation/networking/spisock.rst, "Per-user quota of chip sockets").
  */
 struct spisock_caps {
 	unsigned int tx_frame;
@@ -342,13 +371,14 @@ struct spisock_caps {
 };
 
 /**
- * struct spisock_dev - one radio
+ * struct spisock_dev - one radio, as its driver sees it
  * @ops: the driver's ops; set before registration, never changed
  * @name: the radio's name (e.g. "nina0"); set before registration
  * @parent: the bus device, for messages; may be NULL
  * @caps: what the chip can do; set before registration, never changed
  * @addr: the radio's IPv4 address while linked, else 0; the driver updates
- *	it with WRITE_ONCE() when it learns it (link, status)
+ *	it with WRITE_ONCE() when it learns it (link, status), and the core
+ *	reads it with READ_ONCE() from any context (no lock guards it)
  * @chip: the chip's name (e.g. "nina-w102"), for DEV_GET
  * @fw_version: the firmware's version string, for DEV_GET
  * @fw_flavour: the firmware's flavour (e.g. "arduino"), for DEV_GET
@@ -356,11 +386,11 @@ struct spisock_caps {
  * @priv: the driver's private area (spisock_alloc_device()'s @priv_size
  *	bytes, zeroed); lives as long as the struct
  *
- * The fields after @priv belong to the core.
+ * spisock_alloc_device() allocates it inside the core's own state of the
+ * radio (id, namespace, references, socket list, quota), which drivers do
+ * not see. The fields after @priv are the control plane's; drivers never
+ * touch them.
  */
-/* TCP ports a radio remembers having closed, to keep them out of picks. */
-#define SPISOCK_RECENT_PORTS	64
-
 struct spisock_dev {
 	const struct spisock_dev_ops *ops;
 	char name[16];
@@ -374,10 +404,6 @@ struct spisock_dev {
 	void *priv;
 
 	/* private: */
-	int id;
-	struct net *net;
-	struct kref ref;
-	struct srcu_struct srcu;
 	struct mutex ctl_lock;		/* serializes control commands */
 	struct spisock_link_params *link;	/* in use, under @ctl_lock */
 	bool auto_relink;		/* under @ctl_lock */
@@ -385,16 +411,6 @@ struct spisock_dev {
 	struct delayed_work relink_work;
 	spinlock_t state_lock;		/* leaf: @state */
 	u8 state;			/* enum spisock_state */
-	struct list_head node;		/* on the registry, under its mutex */
-	spinlock_t lock;		/* leaf: @dead and @socks */
-	bool dead;
-	struct list_head socks;		/* attached sockets */
-	struct list_head quota;		/* per-user charges, under @lock */
-	struct spisock_recent_port {
-		__be16 port;
-		unsigned long closed;	/* jiffies */
-	} recent[SPISOCK_RECENT_PORTS];	/* under @lock */
-	unsigned int recent_next;	/* under @lock */
 };
 
 struct spisock_dev *spisock_alloc_device(size_t priv_size);

@@ -217,6 +217,8 @@ static void __exit spisock_exit(void)
 	sock_unregister(family);
 	spisock_proc_exit();
 	proto_unregister(&spisock_proto);
+	/* The last socket's radio may still be waiting to be freed. */
+	spisock_dev_free_wait();
 }
 
 module_init(spisock_init);

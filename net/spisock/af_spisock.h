@@ -10,7 +10,12 @@
 #define _SPISOCK_AF_SPISOCK_H
 
 #include <linux/in.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/net.h>
+#include <linux/spinlock.h>
+#include <linux/srcu.h>
 #include <net/sock.h>
 #include <net/spisock.h>
 
@@ -20,16 +25,99 @@
 /* TCP keepalive settings a stream socket keeps for its chip (socket.c). */
 #define SPISOCK_KEEP_NR		3
 
+/* TCP ports a radio remembers having closed, to keep them out of picks. */
+#define SPISOCK_RECENT_PORTS	64
+
+/**
+ * struct spisock_recent_port - a TCP port a radio closed recently (ports.c)
+ * @port: the port, network byte order
+ * @closed: jiffies when it closed, with bit 0 set; 0 marks a free entry
+ */
+struct spisock_recent_port {
+	__be16 port;
+	unsigned long closed;
+};
+
+/**
+ * struct spisock_dev_core - the core's state of one radio
+ * @dev: what the driver sees and fills in; spisock_core() goes back
+ * @id: the radio's id; set by spisock_register_device() before the radio
+ *	is on the registry, constant afterwards (-1 before)
+ * @net: the namespace the radio serves; written under spisock_devs_mutex
+ *	and @lock both (SET_NETNS, a dying namespace), so either lock keeps
+ *	it stable; read without them only with READ_ONCE()
+ *	(spisock_dev_net(): events only)
+ * @ref: one reference from spisock_alloc_device() (the driver's), one per
+ *	socket attached until it is destroyed, one per registry lookup
+ * @srcu: every core -> driver call runs in its read section
+ *	(spisock_dev_enter())
+ * @node: on the registry, under spisock_devs_mutex
+ * @free_node: on the list of radios to free after their last put (the
+ *	last put may come from any context; freeing may sleep)
+ * @lock: spinlock (irqsave) guarding @dead's writes, @socks, @quota,
+ *	@recent and @recent_next; taken after lock_sock and
+ *	spisock_devs_mutex, before the per-socket spinlock
+ * @dead: unregistered; set once under @lock, read locklessly with
+ *	READ_ONCE() by the ops gate (spisock_dev_enter()) and the lookups,
+ *	which only need to see it eventually: unregister's
+ *	synchronize_srcu() waits for every gate that missed it
+ * @socks: attached sockets (&spisock_sock.dev_node), under @lock
+ * @quota: per-user charges (quota.c), under @lock
+ * @recent: TCP ports of connections this radio closed, under @lock
+ * @recent_next: the next @recent entry to reuse, under @lock
+ */
+struct spisock_dev_core {
+	struct spisock_dev dev;
+	int id;
+	struct net *net;
+	struct kref ref;
+	struct srcu_struct srcu;
+	struct list_head node;
+	struct llist_node free_node;
+	spinlock_t lock;	/* see above */
+	bool dead;
+	struct list_head socks;
+	struct list_head quota;
+	struct spisock_recent_port recent[SPISOCK_RECENT_PORTS];
+	unsigned int recent_next;
+};
+
+static inline struct spisock_dev_core *spisock_core(struct spisock_dev *dev)
+{
+	return container_of(dev, struct spisock_dev_core, dev);
+}
+
+/* The radio's id (constant once registered). */
+static inline int spisock_dev_id(struct spisock_dev *dev)
+{
+	return spisock_core(dev)->id;
+}
+
+/* The radio's namespace, for a caller holding neither of its locks. */
+static inline struct net *spisock_dev_net(struct spisock_dev *dev)
+{
+	return READ_ONCE(spisock_core(dev)->net);
+}
+
+/* Whether the radio was unregistered (lockless: see @dead). */
+static inline bool spisock_dev_dead(struct spisock_dev *dev)
+{
+	return READ_ONCE(spisock_core(dev)->dead);
+}
+
 /**
  * struct spisock_sock - a spisock socket
  * @sk: the generic socket; must stay first (spisock_sk() casts)
  * @local: the address getsockname() reports (INADDR_ANY:0 until bound)
- * @lock: the per-socket spinlock (irqsave): SOCK_DEAD and sk_state against
- *	the delivery helpers; taken after lock_sock and the radio's socket-list
- *	lock, before any lock of the driver
- * @dev: the radio, set once under lock_sock after its open op succeeded;
- *	holds a reference on it until release
- * @dev_node: on @dev->socks, under @dev->lock
+ * @lock: the per-socket spinlock (irqsave): SOCK_DEAD, and sk_state and
+ *	sk_err against the delivery helpers, @accept_q and @accept_len,
+ *	@conn_addr; taken after lock_sock and the radio's lock, never nested
+ *	with a lock of the driver (include/net/spisock.h, "Locking")
+ * @dev: the radio, set once under lock_sock after its open op succeeded
+ *	(WRITE_ONCE(): the atomic ops read it from .poll without lock_sock);
+ *	holds a reference on it until the socket is destroyed, so it never
+ *	dangles while the driver still holds the socket
+ * @dev_node: on the radio's &spisock_dev_core.socks, under its lock
  * @drv: the driver's per-socket state (spisock_sock_priv()), owned by it
  * @peer: the connected peer (sin_family 0 while there is none)
  * @tx_mutex: serializes senders of one socket without holding lock_sock
@@ -37,10 +125,14 @@
  * @tx_bytes: bytes queued for transmission and not yet taken by the chip
  * @accept_q: a listener's accepted children, under @lock
  * @accept_node: a child's entry on its listener's @accept_q
- * @accept_len: entries on @accept_q
+ * @accept_len: entries on @accept_q, written under @lock; .poll, accept's
+ *	wait and spisock_accept_room() read it with READ_ONCE() (a stale
+ *	count only delays a wake-up the next change brings)
  * @backlog: listen()'s backlog, as given
  * @radio_id: the radio SPISOCK_RADIO chose, -1 for the default
- * @bound: bind (explicit or implicit) succeeded; @local.sin_port is ours
+ * @bound: bind (explicit or implicit) succeeded; @local.sin_port is ours.
+ *	Both are written under lock_sock with WRITE_ONCE(): another socket's
+ *	bind reads them under the radio's lock only (spisock_port_in_use())
  * @nodelay: TCP_NODELAY: off lets the driver coalesce small writes into
  *	one bus command (spisock_tx_nodelay()); the chip's TCP is not told
  * @active: a stream socket that connected out: its port may be in TIME_WAIT
@@ -53,7 +145,9 @@
  *	connect() started, or when a datagram socket connected, under @lock;
  *	getsockname()'s and the views' local address then
  * @quota: the owner's charge this socket holds on its radio (quota.c), or
- *	NULL; set when it attaches, dropped when it is destroyed
+ *	NULL; set under the radio's lock when it attaches, dropped when it is
+ *	destroyed; read locklessly (READ_ONCE()) by spisock_accept_room()
+ * @quota_pool: the &enum spisock_pool @quota charges
  * @keep: TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT as set (0: never set),
  *	under lock_sock; passed to a chip that declares them (socket.c)
  */
@@ -81,6 +175,8 @@ struct spisock_sock {
 	__be32 conn_addr;
 	struct spisock_quota *quota;
 	u32 keep[SPISOCK_KEEP_NR];
+
+	u8 quota_pool;
 };
 
 /**
@@ -149,17 +245,6 @@ struct spisock_dev *spisock_dev_get(struct net *net, int id, const char *name);
 struct spisock_dev *spisock_dev_get_next(struct net *net, int min_id);
 void spisock_dev_fail_socks(struct spisock_dev *dev, int err_conn, int err);
 
-/**
- * spisock_dev_enter() - start a core -> driver call
- * @dev: the radio
- * @idx: receives the SRCU index for spisock_dev_exit()
- *
- * Every ops call runs between these two: none starts once
- * spisock_unregister_device() marked the device dead, and unregister waits
- * for those in flight.
- *
- * Return: the ops table, or NULL (nothing held) when the device is dead.
- */
 /* All chip sockets of @dev, both pools together (0: no limit). */
 static inline unsigned int spisock_dev_sockets(const struct spisock_dev *dev)
 {
@@ -172,12 +257,68 @@ static inline unsigned int spisock_dev_sockets(const struct spisock_dev *dev)
 	return 0;
 }
 
+/*
+ * The pools of chip sockets a radio declares in its caps: one TCP and UDP
+ * share, or one for each (see Documentation/networking/spisock.rst, "Pools
+ * of chip sockets").
+ */
+enum spisock_pool {
+	SPISOCK_POOL_SHARED,
+	SPISOCK_POOL_TCP,
+	SPISOCK_POOL_UDP,
+	SPISOCK_POOLS
+};
+
+/* A chip declares a shared pool or separate ones, never both. */
+static inline bool spisock_caps_valid(const struct spisock_caps *c)
+{
+	return !c->sockets || (!c->tcp_sockets && !c->udp_sockets);
+}
+
+/* The pool a socket of @type (SOCK_STREAM or SOCK_DGRAM) takes its id from. */
+static inline enum spisock_pool spisock_pool_of(const struct spisock_dev *dev,
+						int type)
+{
+	if (dev->caps.sockets)
+		return SPISOCK_POOL_SHARED;
+	return type == SOCK_STREAM ? SPISOCK_POOL_TCP : SPISOCK_POOL_UDP;
+}
+
+/* Chip sockets in @pool of @dev (0: the chip declared no limit). */
+static inline unsigned int spisock_pool_size(const struct spisock_dev *dev,
+					     enum spisock_pool pool)
+{
+	switch (pool) {
+	case SPISOCK_POOL_SHARED:
+		return dev->caps.sockets;
+	case SPISOCK_POOL_TCP:
+		return dev->caps.tcp_sockets;
+	case SPISOCK_POOL_UDP:
+		return dev->caps.udp_sockets;
+	default:
+		return 0;
+	}
+}
+
+/**
+ * spisock_dev_enter() - start a core -> driver call
+ * @dev: the radio
+ * @idx: receives the SRCU index for spisock_dev_exit()
+ *
+ * Every ops call runs between these two: none starts once
+ * spisock_unregister_device() marked the device dead, and unregister waits
+ * for those in flight.
+ *
+ * Return: the ops table, or NULL (nothing held) when the device is dead.
+ */
 static inline const struct spisock_dev_ops *
 spisock_dev_enter(struct spisock_dev *dev, int *idx)
 {
-	*idx = srcu_read_lock(&dev->srcu);
-	if (READ_ONCE(dev->dead)) {
-		srcu_read_unlock(&dev->srcu, *idx);
+	struct spisock_dev_core *core = spisock_core(dev);
+
+	*idx = srcu_read_lock(&core->srcu);
+	if (READ_ONCE(core->dead)) {
+		srcu_read_unlock(&core->srcu, *idx);
 		return NULL;
 	}
 	return dev->ops;
@@ -185,7 +326,7 @@ spisock_dev_enter(struct spisock_dev *dev, int *idx)
 
 static inline void spisock_dev_exit(struct spisock_dev *dev, int idx)
 {
-	srcu_read_unlock(&dev->srcu, idx);
+	srcu_read_unlock(&spisock_core(dev)->srcu, idx);
 }
 
 /**
@@ -241,6 +382,7 @@ void spisock_relink_work(struct work_struct *work);
 int spisock_dev_move(struct spisock_dev *dev, struct net *net);
 
 struct spisock_quota;
+struct spisock_quota *spisock_quota_new(kuid_t uid);
 int spisock_quota_prepare(struct sock *sk, struct spisock_dev *dev,
 			  struct spisock_quota **q);
 int spisock_quota_charge(struct spisock_dev *dev, struct spisock_sock *ssk,
@@ -250,9 +392,12 @@ int spisock_quota_charge_child(struct spisock_dev *dev,
 			       struct spisock_sock *child);
 bool spisock_quota_full(const struct spisock_dev *dev,
 			const struct spisock_sock *ssk);
+unsigned int spisock_quota_limit(const struct spisock_dev *dev,
+				 enum spisock_pool pool);
 void spisock_quota_uncharge(struct spisock_sock *ssk);
 void spisock_quota_release(struct spisock_dev *dev);
 int spisock_dev_net_init(void);
 void spisock_dev_net_exit(void);
+void spisock_dev_free_wait(void);
 
 #endif /* _SPISOCK_AF_SPISOCK_H */

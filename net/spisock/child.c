@@ -39,6 +39,7 @@ struct sock *spisock_child_alloc(struct sock *parent,
 {
 	struct spisock_sock *pssk = spisock_sk(parent);
 	struct spisock_dev *dev = pssk->dev;
+	struct spisock_dev_core *core = spisock_core(dev);
 	struct spisock_sock *ssk;
 	unsigned long flags;
 	struct sock *sk;
@@ -69,18 +70,20 @@ struct sock *spisock_child_alloc(struct sock *parent,
 	ssk->peer.sin_family = AF_INET;
 	ssk->nodelay = pssk->nodelay;
 
-	spin_lock_irqsave(&dev->lock, flags);
+	spin_lock_irqsave(&core->lock, flags);
 	/* The listener's owner pays for the connection (quota.c). */
-	if (dev->dead || spisock_quota_charge_child(dev, pssk, ssk)) {
-		spin_unlock_irqrestore(&dev->lock, flags);
+	if (core->dead || spisock_quota_charge_child(dev, pssk, ssk)) {
+		spin_unlock_irqrestore(&core->lock, flags);
 		sk_free(sk);
 		return NULL;
 	}
-	kref_get(&dev->ref);
-	list_add_tail(&ssk->dev_node, &dev->socks);
-	spin_unlock_irqrestore(&dev->lock, flags);
-	ssk->dev_id = dev->id;
-	ssk->dev = dev;
+	/* The child's: dropped when it is destroyed (spisock_sk_destruct()). */
+	kref_get(&core->ref);
+	list_add_tail(&ssk->dev_node, &core->socks);
+	spin_unlock_irqrestore(&core->lock, flags);
+	/* The views see the child from its init (spisock_table_add()). */
+	WRITE_ONCE(ssk->dev_id, core->id);
+	WRITE_ONCE(ssk->dev, dev);
 	return sk;
 }
 EXPORT_SYMBOL_GPL(spisock_child_alloc);
@@ -120,6 +123,7 @@ int spisock_child_queue(struct sock *parent, struct sock *child)
 		err = -ENOBUFS;
 	} else {
 		list_add_tail(&spisock_sk(child)->accept_node, &pssk->accept_q);
+		/* Pollers and the driver read it locklessly. */
 		WRITE_ONCE(pssk->accept_len, pssk->accept_len + 1);
 	}
 	spin_unlock_irqrestore(&pssk->lock, flags);
@@ -129,19 +133,24 @@ int spisock_child_queue(struct sock *parent, struct sock *child)
 }
 EXPORT_SYMBOL_GPL(spisock_child_queue);
 
-/* Off the radio's socket list; drops the socket's device reference. */
+/*
+ * Off the radio's socket list, at release: the radio no longer fails it,
+ * and its port is free for the radio's other sockets. It keeps @dev and
+ * its reference until it is destroyed (spisock_sk_destruct()): the driver
+ * may still flush it and hand it to the helpers, which look at @dev.
+ */
 void spisock_sk_detach(struct sock *sk)
 {
 	struct spisock_sock *ssk = spisock_sk(sk);
-	struct spisock_dev *dev = ssk->dev;
+	struct spisock_dev_core *core;
 	unsigned long flags;
 
-	if (!dev)
+	if (!ssk->dev)
 		return;
-	spin_lock_irqsave(&dev->lock, flags);
+	core = spisock_core(ssk->dev);
+	spin_lock_irqsave(&core->lock, flags);
 	list_del_init(&ssk->dev_node);
-	spin_unlock_irqrestore(&dev->lock, flags);
-	spisock_put_device(dev);
+	spin_unlock_irqrestore(&core->lock, flags);
 }
 
 /**

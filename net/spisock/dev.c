@@ -4,24 +4,29 @@
  *
  * Registry: registered radios are on spisock_devs under spisock_devs_mutex;
  * a lookup takes a reference (kref) under that mutex. References on a
- * struct spisock_dev: one from spisock_alloc_device() (the driver's, dropped
- * with spisock_put_device()) and one per attached socket (dropped at
- * release). The last put frees it; that is core code only, so sockets never
- * pin the driver's module.
+ * radio (struct spisock_dev_core, around the driver's struct spisock_dev):
+ * one from spisock_alloc_device() (the driver's, dropped with
+ * spisock_put_device()) and one per attached socket, dropped when the socket
+ * is destroyed, so a socket's @dev stays valid for as long as the driver may
+ * hand the socket to a helper. The last put frees it from a work item (it
+ * may come from any context); that is core code only, so sockets never pin
+ * the driver's module.
  *
  * Unregister: off the registry (no new attach), mark dead and fail every
  * attached socket under the socket-list lock, then synchronize_srcu(): ops
  * calls run inside the device's SRCU read section and check the dead flag
  * first, so none is running or will start once it returns.
  *
- * Lock order: lock_sock -> dev->lock (socket list) -> per-socket spinlock
- * -> the driver's own locks. Drivers call the delivery helpers holding none
- * of their locks, with a reference on the socket (sock_hold()).
+ * Locking: see include/net/spisock.h. Here: lock_sock -> spisock_devs_mutex
+ * -> the radio's @lock -> the per-socket spinlock. Drivers call the delivery
+ * helpers holding none of their locks, with a reference on the socket
+ * (sock_hold()).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/idr.h>
+#include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -32,9 +37,15 @@
 
 #include <trace/events/spisock.h>
 
+/* Registered radios (&spisock_dev_core.node), under spisock_devs_mutex. */
 static LIST_HEAD(spisock_devs);
 static DEFINE_MUTEX(spisock_devs_mutex);
 static DEFINE_IDA(spisock_dev_ida);
+
+static void spisock_dev_free_fn(struct work_struct *work);
+/* Radios whose last reference went, freed by spisock_dev_free_w. */
+static LLIST_HEAD(spisock_dev_free_list);
+static DECLARE_WORK(spisock_dev_free_w, spisock_dev_free_fn);
 
 /**
  * spisock_alloc_device() - allocate a radio
@@ -47,54 +58,91 @@ static DEFINE_IDA(spisock_dev_ida);
  */
 struct spisock_dev *spisock_alloc_device(size_t priv_size)
 {
-	size_t size = ALIGN(sizeof(struct spisock_dev), ARCH_KMALLOC_MINALIGN);
+	size_t size = ALIGN(sizeof(struct spisock_dev_core),
+			    ARCH_KMALLOC_MINALIGN);
+	struct spisock_dev_core *core;
 	struct spisock_dev *dev;
 
-	dev = kzalloc(size + priv_size, GFP_KERNEL);
-	if (!dev)
+	core = kzalloc(size + priv_size, GFP_KERNEL);
+	if (!core)
 		return NULL;
-	if (init_srcu_struct(&dev->srcu)) {
-		kfree(dev);
+	if (init_srcu_struct(&core->srcu)) {
+		kfree(core);
 		return NULL;
 	}
+	dev = &core->dev;
 	if (priv_size)
-		dev->priv = (char *)dev + size;
-	dev->id = -1;
-	dev->net = &init_net;
-	kref_init(&dev->ref);
+		dev->priv = (char *)core + size;
+	core->id = -1;
+	core->net = &init_net;
+	kref_init(&core->ref);
 	mutex_init(&dev->ctl_lock);
 	spin_lock_init(&dev->state_lock);
 	INIT_DELAYED_WORK(&dev->relink_work, spisock_relink_work);
-	spin_lock_init(&dev->lock);
-	INIT_LIST_HEAD(&dev->node);
-	INIT_LIST_HEAD(&dev->socks);
-	INIT_LIST_HEAD(&dev->quota);
+	spin_lock_init(&core->lock);
+	INIT_LIST_HEAD(&core->node);
+	INIT_LIST_HEAD(&core->socks);
+	INIT_LIST_HEAD(&core->quota);
 	return dev;
 }
 EXPORT_SYMBOL_GPL(spisock_alloc_device);
 
-static void spisock_dev_release(struct kref *ref)
+static void spisock_dev_free(struct spisock_dev_core *core)
 {
-	struct spisock_dev *dev = container_of(ref, struct spisock_dev, ref);
+	struct spisock_dev *dev = &core->dev;
 
-	cleanup_srcu_struct(&dev->srcu);
+	cleanup_srcu_struct(&core->srcu);
 	mutex_destroy(&dev->ctl_lock);
 	spisock_quota_release(dev);
 	/* the link in use holds the passphrase */
 	kfree_sensitive(dev->link);
-	kfree(dev);
+	kfree(core);
+}
+
+static void spisock_dev_free_fn(struct work_struct *work)
+{
+	struct spisock_dev_core *core, *tmp;
+	struct llist_node *list = llist_del_all(&spisock_dev_free_list);
+
+	llist_for_each_entry_safe(core, tmp, list, free_node)
+		spisock_dev_free(core);
+}
+
+/*
+ * The last put may come from a socket's destructor, which runs wherever the
+ * socket's last reference goes (a driver's IRQ thread, a softirq freeing a
+ * transmit skb); cleanup_srcu_struct() may sleep, so freeing waits for a
+ * work item.
+ */
+static void spisock_dev_release(struct kref *ref)
+{
+	struct spisock_dev_core *core =
+		container_of(ref, struct spisock_dev_core, ref);
+
+	if (llist_add(&core->free_node, &spisock_dev_free_list))
+		schedule_work(&spisock_dev_free_w);
+}
+
+/**
+ * spisock_dev_free_wait() - wait until every released radio is freed
+ *
+ * For module exit: no socket is left, so no radio is released afterwards.
+ */
+void spisock_dev_free_wait(void)
+{
+	flush_work(&spisock_dev_free_w);
 }
 
 /**
  * spisock_put_device() - drop a reference on a radio
  * @dev: the radio (NULL is ignored)
  *
- * Context: process, may sleep (the last put cleans up the SRCU state).
+ * Context: any but NMI (the last put defers the freeing to a work item).
  */
 void spisock_put_device(struct spisock_dev *dev)
 {
 	if (dev)
-		kref_put(&dev->ref, spisock_dev_release);
+		kref_put(&spisock_core(dev)->ref, spisock_dev_release);
 }
 EXPORT_SYMBOL_GPL(spisock_put_device);
 
@@ -110,30 +158,34 @@ EXPORT_SYMBOL_GPL(spisock_put_device);
  */
 int spisock_register_device(struct spisock_dev *dev)
 {
+	struct spisock_dev_core *core = spisock_core(dev);
 	int id;
 
-	if (!dev->ops || dev->dead || dev->id >= 0)
+	if (!dev->ops || core->dead || core->id >= 0 ||
+	    !spisock_caps_valid(&dev->caps))
 		return -EINVAL;
 	id = ida_alloc(&spisock_dev_ida, GFP_KERNEL);
 	if (id < 0)
 		return id;
-	dev->id = id;
+	core->id = id;
 	if (!dev->name[0])
 		snprintf(dev->name, sizeof(dev->name), "radio%d", id);
 
 	mutex_lock(&spisock_devs_mutex);
-	list_add_tail(&dev->node, &spisock_devs);
+	list_add_tail(&core->node, &spisock_devs);
 	mutex_unlock(&spisock_devs_mutex);
 	spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_ADDED);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(spisock_register_device);
 
-/* Under dev->lock: fail one socket (state, error, wake-ups). */
-static void spisock_fail_sock(struct sock *sk, int err)
+/* Fail one socket of @core (state, error, wake-ups). */
+static void spisock_fail_sock(struct spisock_dev_core *core, struct sock *sk,
+			      int err)
 {
 	struct spisock_sock *ssk = spisock_sk(sk);
 
+	lockdep_assert_held(&core->lock);
 	spin_lock(&ssk->lock);
 	/*
 	 * Two losses back to back (a socket command proved it, then the
@@ -156,18 +208,19 @@ static void spisock_fail_sock(struct sock *sk, int err)
  */
 void spisock_dev_fail_socks(struct spisock_dev *dev, int err_conn, int err)
 {
+	struct spisock_dev_core *core = spisock_core(dev);
 	struct spisock_sock *ssk;
 	unsigned long flags;
 
-	spin_lock_irqsave(&dev->lock, flags);
-	list_for_each_entry(ssk, &dev->socks, dev_node) {
+	spin_lock_irqsave(&core->lock, flags);
+	list_for_each_entry(ssk, &core->socks, dev_node) {
 		struct sock *sk = &ssk->sk;
 		int st = READ_ONCE(sk->sk_state);
 		bool conn = st == TCP_ESTABLISHED || st == TCP_SYN_SENT;
 
-		spisock_fail_sock(sk, conn ? err_conn : err);
+		spisock_fail_sock(core, sk, conn ? err_conn : err);
 	}
-	spin_unlock_irqrestore(&dev->lock, flags);
+	spin_unlock_irqrestore(&core->lock, flags);
 }
 
 /**
@@ -185,22 +238,23 @@ void spisock_dev_fail_socks(struct spisock_dev *dev, int err_conn, int err)
  */
 void spisock_unregister_device(struct spisock_dev *dev)
 {
+	struct spisock_dev_core *core = spisock_core(dev);
 	unsigned long flags;
 
 	mutex_lock(&spisock_devs_mutex);
-	list_del_init(&dev->node);
+	list_del_init(&core->node);
 	mutex_unlock(&spisock_devs_mutex);
 
-	spin_lock_irqsave(&dev->lock, flags);
-	WRITE_ONCE(dev->dead, true);
-	spin_unlock_irqrestore(&dev->lock, flags);
+	spin_lock_irqsave(&core->lock, flags);
+	WRITE_ONCE(core->dead, true);
+	spin_unlock_irqrestore(&core->lock, flags);
 	spisock_dev_fail_socks(dev, ENODEV, ENODEV);
 	/* an auto-relink in flight ends at its next look at @dead */
 	cancel_delayed_work_sync(&dev->relink_work);
 	spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_REMOVED);
 
-	synchronize_srcu(&dev->srcu);
-	ida_free(&spisock_dev_ida, dev->id);
+	synchronize_srcu(&core->srcu);
+	ida_free(&spisock_dev_ida, core->id);
 }
 EXPORT_SYMBOL_GPL(spisock_unregister_device);
 
@@ -213,13 +267,14 @@ EXPORT_SYMBOL_GPL(spisock_unregister_device);
  */
 struct spisock_dev *spisock_dev_get_default(struct net *net)
 {
-	struct spisock_dev *dev, *found = NULL;
+	struct spisock_dev_core *core;
+	struct spisock_dev *found = NULL;
 
 	mutex_lock(&spisock_devs_mutex);
-	list_for_each_entry(dev, &spisock_devs, node) {
-		if (net_eq(dev->net, net) && !READ_ONCE(dev->dead)) {
-			kref_get(&dev->ref);
-			found = dev;
+	list_for_each_entry(core, &spisock_devs, node) {
+		if (net_eq(core->net, net) && !READ_ONCE(core->dead)) {
+			kref_get(&core->ref);
+			found = &core->dev;
 			break;
 		}
 	}
@@ -239,18 +294,19 @@ EXPORT_SYMBOL_IF_KUNIT(spisock_dev_get_default);
  */
 struct spisock_dev *spisock_dev_get(struct net *net, int id, const char *name)
 {
-	struct spisock_dev *dev, *found = NULL;
+	struct spisock_dev_core *core;
+	struct spisock_dev *found = NULL;
 
 	mutex_lock(&spisock_devs_mutex);
-	list_for_each_entry(dev, &spisock_devs, node) {
-		if (!net_eq(dev->net, net) || READ_ONCE(dev->dead))
+	list_for_each_entry(core, &spisock_devs, node) {
+		if (!net_eq(core->net, net) || READ_ONCE(core->dead))
 			continue;
-		if (id >= 0 && dev->id != id)
+		if (id >= 0 && core->id != id)
 			continue;
-		if (name && strcmp(dev->name, name))
+		if (name && strcmp(core->dev.name, name))
 			continue;
-		kref_get(&dev->ref);
-		found = dev;
+		kref_get(&core->ref);
+		found = &core->dev;
 		break;
 	}
 	mutex_unlock(&spisock_devs_mutex);
@@ -267,20 +323,20 @@ struct spisock_dev *spisock_dev_get(struct net *net, int id, const char *name)
  */
 struct spisock_dev *spisock_dev_get_next(struct net *net, int min_id)
 {
-	struct spisock_dev *dev, *found = NULL;
+	struct spisock_dev_core *core, *found = NULL;
 
 	mutex_lock(&spisock_devs_mutex);
-	list_for_each_entry(dev, &spisock_devs, node) {
-		if (!net_eq(dev->net, net) || READ_ONCE(dev->dead) ||
-		    dev->id < min_id)
+	list_for_each_entry(core, &spisock_devs, node) {
+		if (!net_eq(core->net, net) || READ_ONCE(core->dead) ||
+		    core->id < min_id)
 			continue;
-		if (!found || dev->id < found->id)
-			found = dev;
+		if (!found || core->id < found->id)
+			found = core;
 	}
 	if (found)
 		kref_get(&found->ref);
 	mutex_unlock(&spisock_devs_mutex);
-	return found;
+	return found ? &found->dev : NULL;
 }
 
 /**
@@ -750,29 +806,31 @@ EXPORT_SYMBOL_GPL(spisock_tx_discard);
  */
 int spisock_dev_move(struct spisock_dev *dev, struct net *net)
 {
+	struct spisock_dev_core *core = spisock_core(dev);
 	int err = 0;
 
-	if (net_eq(dev->net, net))
+	lockdep_assert_held(&dev->ctl_lock);
+	if (net_eq(spisock_dev_net(dev), net))
 		return 0;
 	mutex_lock(&spisock_devs_mutex);
-	spin_lock_irq(&dev->lock);
-	if (dev->dead)
+	spin_lock_irq(&core->lock);
+	if (core->dead)
 		err = -ENODEV;
-	else if (!list_empty(&dev->socks))
+	else if (!list_empty(&core->socks))
 		err = -EBUSY;
-	spin_unlock_irq(&dev->lock);
+	spin_unlock_irq(&core->lock);
 	if (!err) {
 		spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_REMOVED);
 		/*
 		 * Not refcounted: a dying namespace hands its radios back.
-		 * Under @dev->lock, where a socket attaching checks it.
+		 * Under the radio's lock, where a socket attaching checks it.
 		 */
-		spin_lock_irq(&dev->lock);
-		if (list_empty(&dev->socks))
-			WRITE_ONCE(dev->net, net);
+		spin_lock_irq(&core->lock);
+		if (list_empty(&core->socks))
+			WRITE_ONCE(core->net, net);
 		else
 			err = -EBUSY;
-		spin_unlock_irq(&dev->lock);
+		spin_unlock_irq(&core->lock);
 	}
 	mutex_unlock(&spisock_devs_mutex);
 	if (!err)
@@ -787,18 +845,18 @@ int spisock_dev_move(struct spisock_dev *dev, struct net *net)
  */
 static void __net_exit spisock_dev_net_exit_one(struct net *net)
 {
-	struct spisock_dev *dev;
+	struct spisock_dev_core *core;
 	unsigned long flags;
 
 	mutex_lock(&spisock_devs_mutex);
-	list_for_each_entry(dev, &spisock_devs, node) {
-		if (!net_eq(dev->net, net))
+	list_for_each_entry(core, &spisock_devs, node) {
+		if (!net_eq(core->net, net))
 			continue;
-		spin_lock_irqsave(&dev->lock, flags);
-		WRITE_ONCE(dev->net, &init_net);
-		spin_unlock_irqrestore(&dev->lock, flags);
-		spisock_dev_fail_socks(dev, ENETDOWN, ENETDOWN);
-		spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_ADDED);
+		spin_lock_irqsave(&core->lock, flags);
+		WRITE_ONCE(core->net, &init_net);
+		spin_unlock_irqrestore(&core->lock, flags);
+		spisock_dev_fail_socks(&core->dev, ENETDOWN, ENETDOWN);
+		spisock_nl_dev_event(&core->dev, SPISOCK_EVENT_DEV_ADDED);
 	}
 	mutex_unlock(&spisock_devs_mutex);
 }

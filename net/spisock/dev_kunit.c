@@ -27,6 +27,8 @@ struct fake_radio {
 	int backlog;
 	int connect_ret;
 	bool connect_block;
+	bool close_hold;	/* close keeps the socket, as a flushing driver */
+	struct sock *closing;
 	struct completion connect_entered;
 	struct completion connect_go;
 };
@@ -81,8 +83,14 @@ static int fake_connect(struct spisock_dev *dev, struct sock *sk,
 
 static void fake_close(struct spisock_dev *dev, struct sock *sk)
 {
-	atomic_inc(&fake_of(dev)->calls[FAKE_CLOSE]);
+	struct fake_radio *f = fake_of(dev);
+
+	atomic_inc(&f->calls[FAKE_CLOSE]);
 	spisock_sock_set_priv(sk, NULL);
+	if (f->close_hold) {
+		sock_hold(sk);
+		f->closing = sk;
+	}
 }
 
 static void fake_want(struct spisock_dev *dev, struct sock *sk,
@@ -149,20 +157,20 @@ static void spisock_dev_test_register_lookup(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, spisock_dev_get_default(&init_net));
 
 	a = fake_register(test);
-	KUNIT_EXPECT_GE(test, a->id, 0);
+	KUNIT_EXPECT_GE(test, spisock_dev_id(a), 0);
 	KUNIT_EXPECT_EQ(test, strncmp(a->name, "radio", 5), 0);
 	KUNIT_EXPECT_EQ(test, spisock_register_device(a), -EINVAL);
-	KUNIT_EXPECT_EQ(test, kref_read(&a->ref), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(a)->ref), 1);
 
 	d = spisock_dev_get_default(&init_net);
 	KUNIT_EXPECT_PTR_EQ(test, d, a);
-	KUNIT_EXPECT_EQ(test, kref_read(&a->ref), 2);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(a)->ref), 2);
 	spisock_put_device(d);
-	KUNIT_EXPECT_EQ(test, kref_read(&a->ref), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(a)->ref), 1);
 
 	/* The first radio stays the default; the second takes over after. */
 	b = fake_register(test);
-	KUNIT_EXPECT_NE(test, a->id, b->id);
+	KUNIT_EXPECT_NE(test, spisock_dev_id(a), spisock_dev_id(b));
 	d = spisock_dev_get_default(&init_net);
 	KUNIT_EXPECT_PTR_EQ(test, d, a);
 	spisock_put_device(d);
@@ -174,8 +182,8 @@ static void spisock_dev_test_register_lookup(struct kunit *test)
 	spisock_unregister_device(b);
 	KUNIT_EXPECT_NULL(test, spisock_dev_get_default(&init_net));
 
-	KUNIT_EXPECT_EQ(test, kref_read(&a->ref), 1);
-	KUNIT_EXPECT_EQ(test, kref_read(&b->ref), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(a)->ref), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(b)->ref), 1);
 	KUNIT_EXPECT_EQ(test, fake_total_calls(fake_of(a)), 0);
 	spisock_put_device(a);
 	spisock_put_device(b);
@@ -196,7 +204,7 @@ static void spisock_dev_test_bind(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->bind_addr.sin_port, htons(8080));
 	KUNIT_EXPECT_EQ(test, f->bind_addr.sin_addr.s_addr, htonl(INADDR_ANY));
 	KUNIT_EXPECT_PTR_EQ(test, spisock_sk(sock->sk)->dev, dev);
-	KUNIT_EXPECT_EQ(test, kref_read(&dev->ref), 2);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(dev)->ref), 2);
 
 	KUNIT_EXPECT_EQ(test, kernel_getsockname(sock, (struct sockaddr *)&name),
 			(int)sizeof(name));
@@ -210,7 +218,7 @@ static void spisock_dev_test_bind(struct kunit *test)
 
 	sock_release(sock);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->calls[FAKE_CLOSE]), 1);
-	KUNIT_EXPECT_EQ(test, kref_read(&dev->ref), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(dev)->ref), 1);
 
 	spisock_unregister_device(dev);
 	spisock_put_device(dev);
@@ -225,7 +233,7 @@ static void spisock_dev_test_unregister_open_socket(struct kunit *test)
 	int calls;
 
 	sock = bound_socket(test, SOCK_STREAM);
-	KUNIT_EXPECT_EQ(test, kref_read(&dev->ref), 2);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(dev)->ref), 2);
 
 	spisock_unregister_device(dev);
 	calls = fake_total_calls(f);
@@ -252,12 +260,12 @@ static void spisock_dev_test_unregister_open_socket(struct kunit *test)
 		sock_release(s2);
 	}
 
-	KUNIT_EXPECT_EQ(test, kref_read(&dev->ref), 2);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(dev)->ref), 2);
 	sock_release(sock);
 	/* close was not called either: no op after unregister. */
 	KUNIT_EXPECT_EQ(test, fake_total_calls(f), calls);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->calls[FAKE_CLOSE]), 0);
-	KUNIT_EXPECT_EQ(test, kref_read(&dev->ref), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(dev)->ref), 1);
 	spisock_put_device(dev);
 }
 
@@ -343,7 +351,7 @@ static void spisock_dev_test_unregister_wakes_waiter(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.ret, -ENODEV);
 
 	sock_release(c.sock);
-	KUNIT_EXPECT_EQ(test, kref_read(&dev->ref), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(dev)->ref), 1);
 	spisock_put_device(dev);
 }
 
@@ -381,7 +389,7 @@ static void spisock_dev_test_unregister_waits_for_ops(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kernel_listen(conn.sock, 1), -ENODEV);
 	sock_release(conn.sock);
 	KUNIT_EXPECT_EQ(test, fake_total_calls(f), calls);
-	KUNIT_EXPECT_EQ(test, kref_read(&dev->ref), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(dev)->ref), 1);
 	spisock_put_device(dev);
 }
 
@@ -550,6 +558,186 @@ static void spisock_dev_test_set_error(struct kunit *test)
 	spisock_put_device(dev);
 }
 
+/*
+ * A closed socket the driver still flushes keeps its radio: the reference
+ * goes with the socket, not at close, so the driver may hand it to the
+ * helpers (which look at the radio) until it lets go, after unregister too.
+ */
+static void spisock_dev_test_ref_until_destroyed(struct kunit *test)
+{
+	struct spisock_dev *dev = fake_register(test);
+	struct fake_radio *f = fake_of(dev);
+	struct socket *sock;
+	struct sock *sk;
+
+	f->close_hold = true;
+	sock = bound_socket(test, SOCK_STREAM);
+	sk = sock->sk;
+	KUNIT_EXPECT_EQ(test, kernel_listen(sock, 1), 0);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(dev)->ref), 2);
+	sock_release(sock);
+	KUNIT_ASSERT_PTR_EQ(test, f->closing, sk);
+	KUNIT_EXPECT_PTR_EQ(test, spisock_sk(sk)->dev, dev);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(dev)->ref), 2);
+	/* Off the radio's list: a removal no longer fails it. */
+	KUNIT_EXPECT_TRUE(test, list_empty(&spisock_core(dev)->socks));
+
+	spisock_unregister_device(dev);
+	spisock_put_device(dev);
+	KUNIT_EXPECT_EQ(test, kref_read(&spisock_core(dev)->ref), 1);
+	/*
+	 * The driver finishes its flush, and a connection the chip accepted
+	 * meanwhile finds the radio (gone: no child), not freed memory.
+	 */
+	KUNIT_EXPECT_NULL(test, spisock_child_alloc(sk, &any_8080));
+	spisock_set_state(sk, TCP_CLOSE);
+	spisock_tx_discard(sk);
+	sock_put(sk);
+}
+
+/* A fake radio with the given pools, registered, for the quota cases. */
+static struct spisock_dev *pool_register(struct kunit *test,
+					 unsigned int shared, unsigned int tcp,
+					 unsigned int udp)
+{
+	struct spisock_dev *dev = spisock_alloc_device(sizeof(struct fake_radio));
+
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	dev->ops = &fake_ops;
+	dev->caps.sockets = shared;
+	dev->caps.tcp_sockets = tcp;
+	dev->caps.udp_sockets = udp;
+	KUNIT_ASSERT_EQ(test, spisock_register_device(dev), 0);
+	return dev;
+}
+
+/*
+ * Charge one socket of @type to @uid, as an attaching socket is (each with
+ * an entry of its own, which the radio's list keeps when it is the user's
+ * first). Return: 0 or -ENOBUFS.
+ */
+static int pool_charge(struct kunit *test, struct spisock_dev *dev, u32 uid,
+		       struct spisock_sock *ssk, int type)
+{
+	struct spisock_dev_core *core = spisock_core(dev);
+	struct spisock_quota *q = spisock_quota_new(KUIDT_INIT(uid));
+	unsigned long flags;
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	ssk->sk.sk_type = type;
+	spin_lock_irqsave(&core->lock, flags);
+	err = spisock_quota_charge(dev, ssk, &q);
+	spin_unlock_irqrestore(&core->lock, flags);
+	kfree(q);
+	return err;
+}
+
+#define POOL_SOCKS	12
+
+/*
+ * Separate pools (WINC1500: 7 TCP, 4 UDP): each has its own quota, its
+ * size minus 2, so one user leaves two TCP and two UDP ids to the others.
+ */
+static void spisock_dev_test_quota_separate_pools(struct kunit *test)
+{
+	struct spisock_dev *dev = pool_register(test, 0, 7, 4);
+	struct spisock_sock *ssk;
+	int i;
+
+	ssk = kunit_kcalloc(test, POOL_SOCKS, sizeof(*ssk), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ssk);
+	KUNIT_EXPECT_EQ(test, spisock_pool_of(dev, SOCK_STREAM),
+			SPISOCK_POOL_TCP);
+	KUNIT_EXPECT_EQ(test, spisock_pool_of(dev, SOCK_DGRAM),
+			SPISOCK_POOL_UDP);
+	KUNIT_EXPECT_EQ(test, spisock_dev_sockets(dev), 11U);
+	KUNIT_EXPECT_EQ(test, spisock_quota_limit(dev, SPISOCK_POOL_TCP), 5U);
+	KUNIT_EXPECT_EQ(test, spisock_quota_limit(dev, SPISOCK_POOL_UDP), 2U);
+
+	for (i = 0; i < 5; i++)
+		KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1000, &ssk[i],
+						  SOCK_STREAM), 0);
+	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1000, &ssk[5],
+					  SOCK_STREAM), -ENOBUFS);
+	/* The TCP pool's quota leaves UDP alone, up to its own. */
+	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1000, &ssk[6],
+					  SOCK_DGRAM), 0);
+	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1000, &ssk[7],
+					  SOCK_DGRAM), 0);
+	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1000, &ssk[8],
+					  SOCK_DGRAM), -ENOBUFS);
+	/* A listener at the quota accepts no more; a close makes room. */
+	KUNIT_EXPECT_TRUE(test, spisock_quota_full(dev, &ssk[0]));
+	spisock_quota_uncharge(&ssk[1]);
+	KUNIT_EXPECT_FALSE(test, spisock_quota_full(dev, &ssk[0]));
+	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1000, &ssk[5],
+					  SOCK_STREAM), 0);
+	/* Another user has a quota of its own. */
+	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1001, &ssk[9],
+					  SOCK_STREAM), 0);
+
+	for (i = 0; i < POOL_SOCKS; i++)
+		spisock_quota_uncharge(&ssk[i]);
+	spisock_unregister_device(dev);
+	spisock_put_device(dev);
+}
+
+/* One pool TCP and UDP share (nina-fw: 10): 8 sockets of either kind. */
+static void spisock_dev_test_quota_shared_pool(struct kunit *test)
+{
+	struct spisock_dev *dev = pool_register(test, 10, 0, 0);
+	struct spisock_sock *ssk;
+	int i;
+
+	ssk = kunit_kcalloc(test, POOL_SOCKS, sizeof(*ssk), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ssk);
+	KUNIT_EXPECT_EQ(test, spisock_pool_of(dev, SOCK_STREAM),
+			SPISOCK_POOL_SHARED);
+	KUNIT_EXPECT_EQ(test, spisock_pool_of(dev, SOCK_DGRAM),
+			SPISOCK_POOL_SHARED);
+	KUNIT_EXPECT_EQ(test, spisock_dev_sockets(dev), 10U);
+	KUNIT_EXPECT_EQ(test, spisock_quota_limit(dev, SPISOCK_POOL_SHARED),
+			8U);
+
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1000, &ssk[i],
+						  i % 2 ? SOCK_DGRAM :
+							  SOCK_STREAM), 0);
+	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1000, &ssk[8],
+					  SOCK_DGRAM), -ENOBUFS);
+	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1000, &ssk[9],
+					  SOCK_STREAM), -ENOBUFS);
+	KUNIT_EXPECT_EQ(test, pool_charge(test, dev, 1001, &ssk[10],
+					  SOCK_DGRAM), 0);
+
+	for (i = 0; i < POOL_SOCKS; i++)
+		spisock_quota_uncharge(&ssk[i]);
+	spisock_unregister_device(dev);
+	spisock_put_device(dev);
+}
+
+/* Small pools keep a quota of 1; a chip declaring both kinds is refused. */
+static void spisock_dev_test_pool_limits(struct kunit *test)
+{
+	struct spisock_dev *dev = spisock_alloc_device(0);
+
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	dev->ops = &fake_ops;
+	dev->caps.tcp_sockets = 2;
+	dev->caps.udp_sockets = 1;
+	KUNIT_EXPECT_EQ(test, spisock_quota_limit(dev, SPISOCK_POOL_TCP), 1U);
+	KUNIT_EXPECT_EQ(test, spisock_quota_limit(dev, SPISOCK_POOL_UDP), 1U);
+	/* No size declared: no quota. */
+	dev->caps.udp_sockets = 0;
+	KUNIT_EXPECT_EQ(test, spisock_quota_limit(dev, SPISOCK_POOL_UDP), 0U);
+	KUNIT_EXPECT_EQ(test, spisock_dev_sockets(dev), 0U);
+
+	dev->caps.sockets = 10;
+	KUNIT_EXPECT_EQ(test, spisock_register_device(dev), -EINVAL);
+	spisock_put_device(dev);
+}
+
 static struct kunit_case spisock_dev_cases[] = {
 	KUNIT_CASE(spisock_dev_test_register_lookup),
 	KUNIT_CASE(spisock_dev_test_bind),
@@ -560,6 +748,10 @@ static struct kunit_case spisock_dev_cases[] = {
 	KUNIT_CASE(spisock_dev_test_rx_skb),
 	KUNIT_CASE(spisock_dev_test_tx),
 	KUNIT_CASE(spisock_dev_test_set_error),
+	KUNIT_CASE(spisock_dev_test_ref_until_destroyed),
+	KUNIT_CASE(spisock_dev_test_quota_separate_pools),
+	KUNIT_CASE(spisock_dev_test_quota_shared_pool),
+	KUNIT_CASE(spisock_dev_test_pool_limits),
 	{}
 };
 

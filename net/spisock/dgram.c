@@ -128,8 +128,13 @@ int spisock_dgram_recvmsg(struct socket *sock, struct msghdr *msg,
 	size_t copied;
 	int err;
 
-	if (flags & MSG_OOB)
-		return -EOPNOTSUPP;
+	/*
+	 * The flags as udp_recvmsg() takes them: unknown bits and MSG_OOB
+	 * are ignored, MSG_ERRQUEUE reads the error queue (never filled
+	 * here: EAGAIN, as ip_recv_error() on an empty one).
+	 */
+	if (unlikely(flags & MSG_ERRQUEUE))
+		return -EAGAIN;
 	lock_sock(sk);
 	err = spisock_need_radio(sk);
 	release_sock(sk);

@@ -187,7 +187,7 @@ static bool spisock_state_linked(u8 state)
 
 static int spisock_nl_put_ids(struct sk_buff *skb, struct spisock_dev *dev)
 {
-	if (nla_put_u32(skb, SPISOCK_ATTR_DEV_ID, dev->id) ||
+	if (nla_put_u32(skb, SPISOCK_ATTR_DEV_ID, spisock_dev_id(dev)) ||
 	    nla_put_string(skb, SPISOCK_ATTR_DEV_NAME, dev->name))
 		return -EMSGSIZE;
 	return 0;
@@ -231,8 +231,8 @@ static void spisock_nl_event_ssid(struct spisock_dev *dev, u8 event,
 	}
 	genlmsg_end(msg, hdr);
 	/* No listener (-ESRCH) is the usual case, not an error. */
-	genlmsg_multicast_netns(&spisock_genl_family, dev->net, msg, 0, 0,
-				GFP_KERNEL);
+	genlmsg_multicast_netns(&spisock_genl_family, spisock_dev_net(dev), msg,
+				0, 0, GFP_KERNEL);
 	return;
 
 fail:
@@ -374,8 +374,8 @@ void spisock_nl_dev_event(struct spisock_dev *dev, u8 event)
 	}
 	*(u8 *)nla_data(attr) = event;
 	nlmsg_hdr(msg)->nlmsg_len = msg->len;
-	genlmsg_multicast_netns(&spisock_genl_family, dev->net, msg, 0, 0,
-				GFP_KERNEL);
+	genlmsg_multicast_netns(&spisock_genl_family, spisock_dev_net(dev), msg,
+				0, 0, GFP_KERNEL);
 }
 
 static int spisock_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -420,7 +420,7 @@ static int spisock_nl_dev_get_dumpit(struct sk_buff *skb,
 		if (err == -ENODEV)	/* unregistered meanwhile */
 			err = 0;
 		if (!err)
-			cb->args[0] = dev->id + 1;
+			cb->args[0] = spisock_dev_id(dev) + 1;
 		spisock_put_device(dev);
 		if (err)
 			break;
@@ -1284,7 +1284,7 @@ void spisock_link_event(struct spisock_dev *dev, bool up, u32 reason)
 	else
 		event = SPISOCK_EVENT_LINK_DOWN;
 	spisock_nl_event(dev, event, reason);
-	if (!up && READ_ONCE(dev->auto_relink) && !READ_ONCE(dev->dead))
+	if (!up && READ_ONCE(dev->auto_relink) && !spisock_dev_dead(dev))
 		schedule_delayed_work(&dev->relink_work,
 				      msecs_to_jiffies(READ_ONCE(relink_min_ms)));
 }
@@ -1320,7 +1320,7 @@ void spisock_relink_work(struct work_struct *work)
 	int err;
 
 	mutex_lock(&dev->ctl_lock);
-	if (!dev->link || !dev->auto_relink || READ_ONCE(dev->dead) ||
+	if (!dev->link || !dev->auto_relink || spisock_dev_dead(dev) ||
 	    spisock_state_get(dev) != SPISOCK_STATE_DOWN)
 		goto out;
 	err = spisock_do_link(dev, dev->link, &reason);

@@ -39,22 +39,27 @@ static bool spisock_port_conflict(struct sock *sk, struct sock *other)
  */
 bool spisock_port_in_use(struct sock *sk, __be16 port)
 {
-	struct spisock_dev *dev = spisock_sk(sk)->dev;
+	struct spisock_dev_core *core = spisock_core(spisock_sk(sk)->dev);
 	struct spisock_sock *o;
 	unsigned long flags;
 	bool used = false;
 
-	spin_lock_irqsave(&dev->lock, flags);
-	list_for_each_entry(o, &dev->socks, dev_node) {
+	spin_lock_irqsave(&core->lock, flags);
+	list_for_each_entry(o, &core->socks, dev_node) {
+		/*
+		 * Another socket's bind runs under its own lock_sock, not
+		 * ours: its port and bound flag are read with READ_ONCE().
+		 */
 		if (&o->sk == sk || o->sk.sk_type != sk->sk_type ||
-		    !READ_ONCE(o->bound) || o->local.sin_port != port)
+		    !READ_ONCE(o->bound) ||
+		    READ_ONCE(o->local.sin_port) != port)
 			continue;
 		if (spisock_port_conflict(sk, &o->sk)) {
 			used = true;
 			break;
 		}
 	}
-	spin_unlock_irqrestore(&dev->lock, flags);
+	spin_unlock_irqrestore(&core->lock, flags);
 	return used;
 }
 
@@ -64,32 +69,36 @@ bool spisock_port_in_use(struct sock *sk, __be16 port)
  *
  * Only sockets that connected out count: a listener's children share its
  * explicitly chosen port. The oldest entry gives way when all are taken.
+ * Context: under lock_sock (@active and @bound are stable).
  */
 void spisock_port_closed(struct sock *sk)
 {
 	struct spisock_sock *ssk = spisock_sk(sk);
-	struct spisock_dev *dev = ssk->dev;
+	struct spisock_dev_core *core;
 	struct spisock_recent_port *rp;
 	unsigned long flags;
 
-	if (!dev || !ssk->active || !ssk->bound)
+	sock_owned_by_me(sk);
+	if (!ssk->dev || !ssk->active || !ssk->bound)
 		return;
-	spin_lock_irqsave(&dev->lock, flags);
-	rp = &dev->recent[dev->recent_next++ % SPISOCK_RECENT_PORTS];
+	core = spisock_core(ssk->dev);
+	spin_lock_irqsave(&core->lock, flags);
+	rp = &core->recent[core->recent_next++ % SPISOCK_RECENT_PORTS];
 	rp->port = ssk->local.sin_port;
 	rp->closed = jiffies | 1;	/* 0 marks a free entry */
-	spin_unlock_irqrestore(&dev->lock, flags);
+	spin_unlock_irqrestore(&core->lock, flags);
 }
 
 static bool spisock_port_recent(struct spisock_dev *dev, __be16 port)
 {
+	struct spisock_dev_core *core = spisock_core(dev);
 	unsigned long flags, now = jiffies;
 	bool recent = false;
 	unsigned int i;
 
-	spin_lock_irqsave(&dev->lock, flags);
+	spin_lock_irqsave(&core->lock, flags);
 	for (i = 0; i < SPISOCK_RECENT_PORTS; i++) {
-		const struct spisock_recent_port *rp = &dev->recent[i];
+		const struct spisock_recent_port *rp = &core->recent[i];
 
 		if (rp->closed && rp->port == port &&
 		    time_before(now, rp->closed + SPISOCK_PORT_QUIET)) {
@@ -97,7 +106,7 @@ static bool spisock_port_recent(struct spisock_dev *dev, __be16 port)
 			break;
 		}
 	}
-	spin_unlock_irqrestore(&dev->lock, flags);
+	spin_unlock_irqrestore(&core->lock, flags);
 	return recent;
 }
 

@@ -285,8 +285,8 @@ static void spisock_push_keep(struct sock *sk)
  * @sk: the socket, under lock_sock
  *
  * A socket that has no radio yet takes the one SPISOCK_RADIO chose, or the
- * default radio of its namespace (a reference that release drops), and the
- * driver's open op runs.
+ * default radio of its namespace (a reference its destructor drops), and
+ * the driver's open op runs.
  *
  * Return: 0, -ENODEV when there is no radio in the socket's namespace or it
  * was unregistered, -ENOBUFS when the owner holds the per-user quota of
@@ -296,12 +296,14 @@ int spisock_need_radio(struct sock *sk)
 {
 	struct spisock_sock *ssk = spisock_sk(sk);
 	struct spisock_dev *dev = ssk->dev;
+	struct spisock_dev_core *core;
 	struct spisock_quota *q;
 	unsigned long flags;
 	int err;
 
+	sock_owned_by_me(sk);
 	if (dev)
-		return READ_ONCE(dev->dead) ? -ENODEV : 0;
+		return spisock_dev_dead(dev) ? -ENODEV : 0;
 
 	if (ssk->radio_id >= 0)
 		dev = spisock_dev_get(sock_net(sk), ssk->radio_id, NULL);
@@ -318,27 +320,29 @@ int spisock_need_radio(struct sock *sk)
 	 * only while the radio is still in our namespace (SET_NETNS moves it
 	 * under the same lock, and only without sockets).
 	 */
-	spin_lock_irqsave(&dev->lock, flags);
-	if (dev->dead || !net_eq(dev->net, sock_net(sk)))
+	core = spisock_core(dev);
+	spin_lock_irqsave(&core->lock, flags);
+	if (core->dead || !net_eq(core->net, sock_net(sk)))
 		err = -ENODEV;
 	else
 		err = spisock_quota_charge(dev, ssk, &q);
 	if (!err)
-		list_add_tail(&ssk->dev_node, &dev->socks);
-	spin_unlock_irqrestore(&dev->lock, flags);
+		list_add_tail(&ssk->dev_node, &core->socks);
+	spin_unlock_irqrestore(&core->lock, flags);
 	kfree(q);
 	if (err)
 		goto put;
 
 	err = spisock_op_open(dev, sk);
 	if (err) {
-		spin_lock_irqsave(&dev->lock, flags);
+		spin_lock_irqsave(&core->lock, flags);
 		list_del_init(&ssk->dev_node);
-		spin_unlock_irqrestore(&dev->lock, flags);
+		spin_unlock_irqrestore(&core->lock, flags);
 		spisock_quota_uncharge(ssk);
 		goto put;
 	}
-	WRITE_ONCE(ssk->dev_id, dev->id);
+	WRITE_ONCE(ssk->dev_id, core->id);
+	/* Lockless readers: spisock_op_notify() (from .poll). */
 	WRITE_ONCE(ssk->dev, dev);
 	if (sk->sk_type == SOCK_STREAM)
 		spisock_push_keep(sk);
@@ -348,14 +352,22 @@ put:
 	return err;
 }
 
+/*
+ * The last reference went: the driver is done with the socket (it holds one
+ * while it flushes or keeps state for it), so it is the place to drop the
+ * radio's. May run in any context but NMI.
+ */
 static void spisock_sk_destruct(struct sock *sk)
 {
+	struct spisock_sock *ssk = spisock_sk(sk);
+
 	spisock_table_del(sk);
 	/* Its chip socket is closed by now: the driver held a reference. */
-	spisock_quota_uncharge(spisock_sk(sk));
+	spisock_quota_uncharge(ssk);
 	skb_queue_purge(&sk->sk_receive_queue);
 	skb_queue_purge(&sk->sk_write_queue);
-	mutex_destroy(&spisock_sk(sk)->tx_mutex);
+	mutex_destroy(&ssk->tx_mutex);
+	spisock_put_device(ssk->dev);
 }
 
 /* What every spisock sock needs, created by socket(2) or by an accept. */
@@ -415,7 +427,7 @@ void spisock_sk_release(struct sock *sk)
 	spin_lock_irqsave(&ssk->lock, flags);
 	sock_set_flag(sk, SOCK_DEAD);
 	list_splice_init(&ssk->accept_q, &children);
-	ssk->accept_len = 0;
+	WRITE_ONCE(ssk->accept_len, 0);
 	spin_unlock_irqrestore(&ssk->lock, flags);
 	sock_orphan(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
@@ -473,6 +485,7 @@ static int spisock_do_bind(struct sock *sk, const struct sockaddr_in *sin)
 	int tries = sin->sin_port ? 1 : 8;
 	int err;
 
+	sock_owned_by_me(sk);
 	if (ssk->bound)
 		return -EINVAL;
 	err = spisock_check_bind_addr(sk, sin);
@@ -487,8 +500,11 @@ static int spisock_do_bind(struct sock *sk, const struct sockaddr_in *sin)
 			if (err)
 				return err;
 		}
-		/* Published before the op so a concurrent bind sees it. */
-		ssk->local.sin_port = a.sin_port;
+		/*
+		 * Published before the op so a concurrent bind sees it
+		 * (spisock_port_in_use() reads both without our lock_sock).
+		 */
+		WRITE_ONCE(ssk->local.sin_port, a.sin_port);
 		WRITE_ONCE(ssk->bound, true);
 		err = spisock_op_bind(sk, &a);
 		if (!err) {
@@ -496,7 +512,7 @@ static int spisock_do_bind(struct sock *sk, const struct sockaddr_in *sin)
 			return 0;
 		}
 		WRITE_ONCE(ssk->bound, false);
-		ssk->local.sin_port = 0;
+		WRITE_ONCE(ssk->local.sin_port, 0);
 	} while (err == -EADDRINUSE && --tries);
 	return err;
 }
@@ -1030,12 +1046,12 @@ static int spisock_getsockopt(struct socket *sock, int level, int optname,
 	lock_sock(sk);
 	if (level == SOL_SPISOCK && optname == SPISOCK_RADIO) {
 		if (ssk->dev) {
-			val = ssk->dev->id;
+			val = spisock_dev_id(ssk->dev);
 		} else if (ssk->radio_id >= 0) {
 			val = ssk->radio_id;
 		} else {
 			dev = spisock_dev_get_default(sock_net(sk));
-			val = dev ? dev->id : -1;
+			val = dev ? spisock_dev_id(dev) : -1;
 			spisock_put_device(dev);
 		}
 	} else if (level == IPPROTO_TCP && optname == TCP_NODELAY) {

@@ -75,11 +75,11 @@ int spisock_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 {
 	struct sock *sk = sock->sk;
 	struct spisock_sock *ssk = spisock_sk(sk);
-	bool nonblock = msg->msg_flags & MSG_DONTWAIT;
-	/* NULL until the socket is attached: it then fails with EPIPE below. */
 	struct spisock_dev *dev = READ_ONCE(ssk->dev);
+	bool nonblock = msg->msg_flags & MSG_DONTWAIT;
+	/* No radio yet: not connected, the chunk is never used. */
 	size_t chunk = dev && dev->caps.tx_frame ? dev->caps.tx_frame :
-						   SPISOCK_TX_CHUNK;
+		       SPISOCK_TX_CHUNK;
 	size_t sent = 0;
 	int err = 0;
 
@@ -121,12 +121,14 @@ int spisock_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 
 /*
  * Copy up to @len bytes from the queue, starting @skip bytes in. Without
- * MSG_PEEK what was copied is consumed. Return: bytes copied or -EFAULT.
+ * MSG_PEEK what was copied is consumed; with MSG_TRUNC nothing is copied,
+ * only counted (TCP's discard). Return: bytes copied or -EFAULT.
  */
 static int spisock_stream_copy(struct sock *sk, struct msghdr *msg,
-			       size_t len, size_t skip, bool peek,
+			       size_t len, size_t skip, int msg_flags,
 			       bool *freed)
 {
+	bool peek = msg_flags & MSG_PEEK, discard = msg_flags & MSG_TRUNC;
 	struct sk_buff_head *q = &sk->sk_receive_queue;
 	struct sk_buff *skb;
 	unsigned long flags;
@@ -148,7 +150,7 @@ static int spisock_stream_copy(struct sock *sk, struct msghdr *msg,
 		skip = 0;
 		n = min(avail, len - copied);
 		spin_unlock_irqrestore(&q->lock, flags);
-		if (skb_copy_datagram_msg(skb, off, msg, n))
+		if (!discard && skb_copy_datagram_msg(skb, off, msg, n))
 			return copied ? copied : -EFAULT;
 		copied += n;
 		spin_lock_irqsave(&q->lock, flags);
@@ -189,13 +191,23 @@ int spisock_stream_recvmsg(struct socket *sock, struct msghdr *msg,
 	int target, err = 0;
 	long timeo;
 
-	/* No urgent data, and TCP's discard mode is not offered. */
-	if (flags & (MSG_OOB | MSG_TRUNC))
-		return -EOPNOTSUPP;
+	/*
+	 * The flags as tcp_recvmsg() takes them: unknown bits are ignored,
+	 * MSG_ERRQUEUE reads the error queue (never filled here: EAGAIN, as
+	 * ip_recv_error() on an empty one), MSG_OOB finds no urgent data (the
+	 * chip delivers none: EINVAL, TCP's answer then) and MSG_TRUNC reads
+	 * and discards.
+	 */
+	if (unlikely(flags & MSG_ERRQUEUE))
+		return -EAGAIN;
 
 	lock_sock(sk);
 	if (sk->sk_state == TCP_LISTEN) {
 		err = -ENOTCONN;
+		goto out;
+	}
+	if (flags & MSG_OOB) {
+		err = -EINVAL;
 		goto out;
 	}
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
@@ -203,7 +215,7 @@ int spisock_stream_recvmsg(struct socket *sock, struct msghdr *msg,
 	add_wait_queue(sk_sleep(sk), &wait);
 	while (copied < len) {
 		int n = spisock_stream_copy(sk, msg, len - copied,
-					    peek ? copied : 0, peek, &freed);
+					    peek ? copied : 0, flags, &freed);
 
 		if (n < 0) {
 			err = n;

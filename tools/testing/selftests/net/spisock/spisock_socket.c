@@ -170,7 +170,7 @@ FIXTURE_VARIANT(sock) {
 	size_t udp_max;		/* the largest UDP payload, each way */
 	bool half_close;	/* shutdown(SHUT_WR) sends a FIN */
 	bool linger0_rst;	/* close() with SO_LINGER {1, 0} resets */
-	bool oob;		/* MSG_OOB, and TCP's MSG_TRUNC (discard) */
+	bool oob;		/* sending urgent data (MSG_OOB) */
 	int link_conn_err;	/* SO_ERROR of connected sockets after a link loss */
 	int link_err;		/* ... of listeners and datagram sockets */
 	int chip_sockets;	/* sockets the radio offers (0: no such table) */
@@ -2325,8 +2325,9 @@ TEST_F_TIMEOUT(sock, linger, SHORT_S)
 }
 
 /*
- * MSG_OOB, and MSG_TRUNC on a stream (read and discard): AF_INET has them,
- * the radio answers EOPNOTSUPP and loses nothing.
+ * MSG_TRUNC on a stream reads and discards, in both. Urgent data: AF_INET
+ * sends it, the radio answers EOPNOTSUPP and loses nothing; with none
+ * pending, recv(MSG_OOB) is EINVAL in both.
  */
 TEST_F_TIMEOUT(sock, oob_and_trunc, SHORT_S)
 {
@@ -2336,24 +2337,78 @@ TEST_F_TIMEOUT(sock, oob_and_trunc, SHORT_S)
 	tcp_pair(_metadata, self->family, &s, &a);
 	ASSERT_OK(send_tagged(a, 300, 84, 0));
 	ASSERT_EQ(300, inq_wait(s, 300, IO_MS));
+	EXPECT_ERRNO(EINVAL, recv(s, &c, 1, MSG_OOB | MSG_DONTWAIT));
+	EXPECT_EQ(100, recv(s, NULL, 100, MSG_TRUNC));
+	EXPECT_EQ(100, recv(s, NULL, 100, MSG_TRUNC | MSG_PEEK));
+	EXPECT_OK(recv_tagged(s, 200, 84, 100));
 	if (variant->oob) {
-		EXPECT_EQ(100, recv(s, NULL, 100, MSG_TRUNC));
-		EXPECT_OK(recv_tagged(s, 200, 84, 100));
 		EXPECT_EQ(1, send(s, "!", 1, MSG_OOB | MSG_NOSIGNAL));
 		EXPECT_EQ(POLLPRI, poll_one(a, POLLPRI, IO_MS));
 		EXPECT_EQ(1, recv(a, &c, 1, MSG_OOB));
 		EXPECT_EQ('!', c);
 	} else {
-		EXPECT_ERRNO(EOPNOTSUPP, recv(s, NULL, 100, MSG_TRUNC));
-		EXPECT_OK(recv_tagged(s, 300, 84, 0));
 		EXPECT_ERRNO(EOPNOTSUPP, send(s, "!", 1, MSG_OOB | MSG_NOSIGNAL));
-		EXPECT_ERRNO(EOPNOTSUPP, recv(s, &c, 1, MSG_OOB | MSG_DONTWAIT));
 	}
 	/* the stream goes on */
 	ASSERT_OK(send_tagged(s, 10, 85, 0));
 	EXPECT_OK(recv_tagged(a, 10, 85, 0));
 	close(s);
 	close(a);
+}
+
+/* Bits no MSG_* flag uses, on 6.1 and 6.12 (include/linux/socket.h). */
+#define RECV_JUNK	0x10800000
+
+/*
+ * Receive flags as tcp_recvmsg() and udp_recvmsg() take them: bits they do
+ * not know are ignored; MSG_ERRQUEUE with nothing on the error queue is
+ * EAGAIN, without blocking; MSG_OOB without urgent data is EINVAL on a
+ * stream (ENOTCONN on a listener) and ignored on a datagram socket.
+ */
+TEST_F_TIMEOUT(sock, recv_flags, SHORT_S)
+{
+	struct sockaddr_in pa, ua, dst;
+	char buf[100];
+	int s, a, l, u, p;
+
+	tcp_pair(_metadata, self->family, &s, &a);
+	ASSERT_OK(send_tagged(a, 50, 86, 0));
+	ASSERT_EQ(50, inq_wait(s, 50, IO_MS));
+	EXPECT_ERRNO(EAGAIN, recv(s, buf, sizeof(buf), MSG_ERRQUEUE));
+	EXPECT_ERRNO(EINVAL, recv(s, buf, sizeof(buf), MSG_OOB));
+	ASSERT_EQ(10, recv(s, buf, 10, RECV_JUNK)) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(-1, tag_bad(buf, 10, 86, 0));
+	EXPECT_OK(recv_tagged(s, 40, 86, 10));
+	close(s);
+	close(a);
+
+	l = tsock(SOCK_STREAM);
+	ASSERT_LE(0, l);
+	ASSERT_OK(bind(l, SA(&self->any), sizeof(self->any)));
+	ASSERT_OK(listen(l, 1));
+	EXPECT_ERRNO(EAGAIN, recv(l, buf, 1, MSG_ERRQUEUE));
+	EXPECT_ERRNO(ENOTCONN, recv(l, buf, 1, MSG_OOB));
+	EXPECT_ERRNO(ENOTCONN, recv(l, buf, 1, RECV_JUNK | MSG_DONTWAIT));
+	close(l);
+
+	p = inet_bound(SOCK_DGRAM, PEER_ADDR, &pa);
+	ASSERT_LE(0, p);
+	u = tsock(SOCK_DGRAM);
+	ASSERT_LE(0, u);
+	EXPECT_ERRNO(EAGAIN, recv(u, buf, sizeof(buf), MSG_ERRQUEUE));
+	ASSERT_EQ(1, sendto(u, "?", 1, 0, SA(&pa), sizeof(pa)));
+	ASSERT_EQ(1, recv(p, buf, sizeof(buf), 0));
+	ASSERT_OK(sin_get(u, &ua, false));
+	dst = sin_of(variant->addr, ntohs(ua.sin_port));
+	tag_fill(buf, 20, 87, 0);
+	ASSERT_EQ(20, sendto(p, buf, 20, 0, SA(&dst), sizeof(dst)));
+	memset(buf, 0, sizeof(buf));
+	ASSERT_EQ(20, recv(u, buf, sizeof(buf), MSG_OOB | RECV_JUNK))
+		TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(-1, tag_bad(buf, 20, 87, 0));
+	EXPECT_ERRNO(EAGAIN, recv(u, buf, sizeof(buf), MSG_ERRQUEUE));
+	close(u);
+	close(p);
 }
 
 /* lo up or down, in the caller's network namespace. */
