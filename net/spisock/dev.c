@@ -195,8 +195,8 @@ void spisock_unregister_device(struct spisock_dev *dev)
 	WRITE_ONCE(dev->dead, true);
 	spin_unlock_irqrestore(&dev->lock, flags);
 	spisock_dev_fail_socks(dev, ENODEV, ENODEV);
-	/* an auto-relink in flight ends at its next look at @dead */
-	cancel_delayed_work_sync(&dev->relink_work);
+	/* a join or auto-relink in flight ends at its next look at @dead */
+	spisock_link_dev_gone(dev);
 	spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_REMOVED);
 
 	synchronize_srcu(&dev->srcu);
@@ -714,34 +714,31 @@ EXPORT_SYMBOL_GPL(spisock_tx_discard);
  */
 int spisock_dev_move(struct spisock_dev *dev, struct net *net)
 {
+	struct net *old = dev->net;
 	int err = 0;
 
-	if (net_eq(dev->net, net))
+	if (net_eq(old, net))
 		return 0;
 	mutex_lock(&spisock_devs_mutex);
+	/*
+	 * Not refcounted: a dying namespace hands its radios back.
+	 * Under @dev->lock, where a socket attaching checks it.
+	 */
 	spin_lock_irq(&dev->lock);
 	if (dev->dead)
 		err = -ENODEV;
 	else if (!list_empty(&dev->socks))
 		err = -EBUSY;
+	else
+		WRITE_ONCE(dev->net, net);
 	spin_unlock_irq(&dev->lock);
-	if (!err) {
-		spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_REMOVED);
-		/*
-		 * Not refcounted: a dying namespace hands its radios back.
-		 * Under @dev->lock, where a socket attaching checks it.
-		 */
-		spin_lock_irq(&dev->lock);
-		if (list_empty(&dev->socks))
-			WRITE_ONCE(dev->net, net);
-		else
-			err = -EBUSY;
-		spin_unlock_irq(&dev->lock);
-	}
 	mutex_unlock(&spisock_devs_mutex);
-	if (!err)
-		spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_ADDED);
-	return err;
+	if (err)
+		return err;
+	/* Moved for good: @old (the requester's, alive) hears it left. */
+	spisock_nl_dev_event_net(dev, old, SPISOCK_EVENT_DEV_REMOVED);
+	spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_ADDED);
+	return 0;
 }
 
 /*
