@@ -35,6 +35,7 @@ int spisock_nl_put_ids(struct sk_buff *skb, struct spisock_dev *dev);
 u8 spisock_state_get(struct spisock_dev *dev);
 u8 spisock_state_xchg(struct spisock_dev *dev, u8 state);
 int spisock_link_rejoin(struct spisock_dev *dev);
+bool spisock_link_yield(struct spisock_dev *dev);
 int spisock_nl_link_doit(struct sk_buff *skb, struct genl_info *info);
 int spisock_nl_unlink_doit(struct sk_buff *skb, struct genl_info *info);
 

@@ -345,6 +345,25 @@ int spisock_link_rejoin(struct spisock_dev *dev)
 	return 0;
 }
 
+/**
+ * spisock_link_yield() - make way for a forced scan during a rejoin
+ * @dev: the radio
+ *
+ * A rejoin the core started (auto-relink, after a scan) is cancelled, to
+ * be started again after the scan; a join the host asked for is not.
+ * Context: under @dev->ctl_lock.
+ * Return: true when no join is in progress any more.
+ */
+bool spisock_link_yield(struct spisock_dev *dev)
+{
+	lockdep_assert_held(&dev->ctl_lock);
+	if (dev->join && !dev->join->relink)
+		return false;
+	spisock_join_cancel(dev);
+	spisock_state_xchg(dev, SPISOCK_STATE_DOWN);
+	return true;
+}
+
 /* Leave a network a cancelled join reached (under ctl_lock). */
 static void spisock_link_leave(struct spisock_dev *dev)
 {
@@ -606,16 +625,17 @@ int spisock_nl_link_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out_put;
 	}
 	j = spisock_link_request(dev, p, auto_relink);
+	/* under ctl_lock, which the join needs to start: the reply comes first */
+	if (!IS_ERR(j) && no_wait)
+		err = spisock_nl_link_reply(info, dev,
+					    j ? SPISOCK_STATE_LINKING :
+						SPISOCK_STATE_LINKED);
 	mutex_unlock(&dev->ctl_lock);
 	if (IS_ERR(j)) {
 		err = PTR_ERR(j);
 		goto out_put;
 	}
-	if (no_wait)
-		err = spisock_nl_link_reply(info, dev,
-					    j ? SPISOCK_STATE_LINKING :
-						SPISOCK_STATE_LINKED);
-	else if (j)
+	if (!no_wait && j)
 		err = spisock_link_wait(info, j);
 	if (j)
 		spisock_join_put(j);

@@ -154,15 +154,20 @@ static int spisock_scan_locked(struct spisock_dev *dev, struct genl_info *info,
 	static const struct spisock_link_cause host = {};
 	bool force = nla_get_flag(info->attrs[SPISOCK_ATTR_FORCE]);
 	const struct spisock_dev_ops *ops;
-	bool drops, mark;
+	bool drops, mark, rejoin = false;
 	int idx, n;
 	u8 old;
 
 	lockdep_assert_held(&dev->ctl_lock);
 	old = spisock_state_get(dev);
 	if (old == SPISOCK_STATE_LINKING) {
-		NL_SET_ERR_MSG(info->extack, "a join is in progress");
-		return -EBUSY;
+		/* a rejoin gives way to a forced scan and starts again after it */
+		if (!force || !spisock_link_yield(dev)) {
+			NL_SET_ERR_MSG(info->extack, "a join is in progress");
+			return -EBUSY;
+		}
+		rejoin = true;
+		old = SPISOCK_STATE_DOWN;
 	}
 	drops = old == SPISOCK_STATE_LINKED && !dev->caps.scan_keeps_link;
 	if (drops && !force) {
@@ -184,7 +189,7 @@ static int spisock_scan_locked(struct spisock_dev *dev, struct genl_info *info,
 	}
 	if (mark)
 		spisock_state_xchg(dev, SPISOCK_STATE_DOWN);
-	if (drops && n != -ENODEV)
+	if ((drops || rejoin) && n != -ENODEV)
 		spisock_link_rejoin(dev);
 	if (n == -EOPNOTSUPP)
 		NL_SET_ERR_MSG(info->extack, "the radio cannot scan");

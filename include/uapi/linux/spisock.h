@@ -71,7 +71,8 @@
  *	linked, SSID, BSSID, RSSI, CHANNEL (when known), SECURITY, ADDR,
  *	NETMASK, GATEWAY, DNS
  * @SPISOCK_CMD_SCAN: scan for networks; the reply holds one
- *	SPISOCK_ATTR_SCAN_RESULT per network. EBUSY during a join; on a
+ *	SPISOCK_ATTR_SCAN_RESULT per network. EBUSY during a join LINK
+ *	started (a forced scan puts off a rejoin until after it); on a
  *	linked radio whose chip drops its link to scan, EBUSY unless
  *	SPISOCK_ATTR_FORCE is given (the link then drops, its sockets fail,
  *	and a rejoin starts after the scan); needs CAP_NET_ADMIN
