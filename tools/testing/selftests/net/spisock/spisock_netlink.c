@@ -834,6 +834,30 @@ TEST_F(nl, unlink_cancels_join)
 }
 
 /*
+ * The radio goes away during a join: the waiting LINK ends with ECANCELED
+ * at once, and the link work is flushed before the radio is freed (the
+ * debug kernel's KASAN would see a use after free).
+ */
+TEST_F(nl, unregister_during_join)
+{
+	long long t;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, radio_restart(&self->radio, &self->nl, "assoc-ms 200000\n"))
+		TH_LOG("%s", self->radio.why);
+	pid = link_in_child(AP_SSID, AP_PASS);
+	ASSERT_LE(0, pid);
+	ASSERT_EQ(0, joining_wait());
+	t = now_ms();
+	ASSERT_EQ(0, module_unload_wait("spisock_nina")) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(ECANCELED, WEXITSTATUS(status));
+	EXPECT_GT(1500, now_ms() - t);
+}
+
+/*
  * LINK with no-wait returns at once with the radio LINKING, the outcome
  * comes as an event; a second LINK elsewhere during a join replaces it.
  */
