@@ -57,6 +57,7 @@
 struct net;
 struct sock;
 struct spisock_dev;
+struct spisock_join;
 
 /**
  * spisock_family() - the address family number spisock.ko registered
@@ -101,6 +102,17 @@ struct spisock_link_params {
 	__be32 dns;
 	char hostname[33];
 	unsigned int timeout_ms;
+};
+
+/**
+ * struct spisock_link_cause - why a join failed or a link went down
+ * @reason: &enum spisock_link_reason, the driver's mapping of @chip
+ * @chip: the chip's own code (nina-fw: an ESP-IDF disconnect reason;
+ *	WINC1500: its connection error), reported beside @reason; 0: none
+ */
+struct spisock_link_cause {
+	u32 reason;
+	u32 chip;
 };
 
 /**
@@ -260,16 +272,21 @@ struct spisock_dev_stats {
  *	SO_KEEPALIVE, SO_BROADCAST) may have changed: push the values @sk
  *	holds to the chip socket. Drivers also push them when they create the
  *	chip socket and before every datagram they send.
- * @link: join the network described by @p; return once linked (0),
- *	failed (an errno, with the chip's reason code in @reason: -EACCES for
- *	an authentication failure, -ENETUNREACH for an absent network),
- *	timed out (-ETIMEDOUT; the driver abandons the join) or interrupted
- *	by a signal (-EINTR; the join goes on and the driver reports its
- *	outcome with spisock_link_event()).
+ * @link: join the network described by @p. Called from the core's link
+ *	work item (never with the radio's control lock held: status, unlink
+ *	and the other control ops may be called meanwhile); blocks until
+ *	linked (0), failed (an errno, with @cause filled in: -EACCES for an
+ *	authentication failure, -ENETUNREACH for an absent network), timed
+ *	out (-ETIMEDOUT; the driver abandons the join) or cancelled (a
+ *	driver that waits long checks spisock_link_cancelled() and then
+ *	abandons the join and returns -ECANCELED). A failure whose @cause the
+ *	driver leaves zero is given one from the errno.
  * @unlink: leave the network; the radio's sockets fail as on a link loss.
- * @scan: fill up to @max entries of @res; return how many, or an errno.
- *	A chip that drops its link to scan fails the radio's sockets as on a
- *	link loss (the core restores the link afterwards).
+ *	Also called to leave a network a cancelled join reached.
+ * @scan: fill up to @max entries of @res (@max is &spisock_caps.scan_max);
+ *	return how many, or an errno. A chip that drops its link to scan
+ *	(&spisock_caps.scan_keeps_link false) fails the radio's sockets as on
+ *	a link loss (the core rejoins afterwards).
  * @status: fill @st; with @full, every field of the link (more commands).
  * @resolve: resolve @name (NUL-terminated) to an IPv4 address in @addr
  *	(-ENOENT: no such host).
@@ -300,7 +317,8 @@ struct spisock_dev_ops {
 	void (*options)(struct spisock_dev *dev, struct sock *sk);
 
 	int (*link)(struct spisock_dev *dev,
-		    const struct spisock_link_params *p, u32 *reason);
+		    const struct spisock_link_params *p,
+		    struct spisock_link_cause *cause);
 	int (*unlink)(struct spisock_dev *dev);
 	int (*scan)(struct spisock_dev *dev, struct spisock_scan_result *res,
 		    unsigned int max);
@@ -406,9 +424,10 @@ struct spisock_dev {
 	/* private: */
 	struct mutex ctl_lock;		/* serializes control commands */
 	struct spisock_link_params *link;	/* in use, under @ctl_lock */
+	struct spisock_join *join;	/* in progress, under @ctl_lock */
 	bool auto_relink;		/* under @ctl_lock */
 	unsigned int relink_ms;		/* back-off, under @ctl_lock */
-	struct delayed_work relink_work;
+	struct delayed_work relink_work;	/* runs joins and relinks */
 	spinlock_t state_lock;		/* leaf: @state */
 	u8 state;			/* enum spisock_state */
 };
@@ -464,7 +483,9 @@ void spisock_child_drop(struct sock *child);
 void spisock_set_error(struct sock *sk, int err);
 void spisock_sock_set_chip(struct sock *sk, int fd, u32 gen);
 void spisock_link_lost(struct spisock_dev *dev);
-void spisock_link_event(struct spisock_dev *dev, bool up, u32 reason);
+void spisock_link_event(struct spisock_dev *dev,
+			const struct spisock_link_cause *cause);
+bool spisock_link_cancelled(struct spisock_dev *dev);
 void spisock_dev_reset_event(struct spisock_dev *dev);
 
 #endif /* _NET_SPISOCK_H */

@@ -372,13 +372,16 @@ int spisock_proc_init(void);
 void spisock_proc_exit(void);
 int spisock_netlink_init(void);
 void spisock_netlink_exit(void);
-void spisock_nl_event(struct spisock_dev *dev, u8 event, u32 reason);
 void spisock_nl_dev_event(struct spisock_dev *dev, u8 event);
+void spisock_nl_dev_event_net(struct spisock_dev *dev, struct net *net,
+			      u8 event);
+int spisock_nl_put_dev(struct sk_buff *skb, struct spisock_dev *dev);
 struct spisock_dev_stats *spisock_stats_get(struct spisock_dev *dev,
 					    const struct spisock_dev_ops *ops);
 int spisock_nl_put_stats(struct sk_buff *skb,
 			 const struct spisock_dev_stats *st);
 void spisock_relink_work(struct work_struct *work);
+void spisock_link_dev_gone(struct spisock_dev *dev);
 int spisock_dev_move(struct spisock_dev *dev, struct net *net);
 
 struct spisock_quota;

@@ -249,8 +249,8 @@ void spisock_unregister_device(struct spisock_dev *dev)
 	WRITE_ONCE(core->dead, true);
 	spin_unlock_irqrestore(&core->lock, flags);
 	spisock_dev_fail_socks(dev, ENODEV, ENODEV);
-	/* an auto-relink in flight ends at its next look at @dead */
-	cancel_delayed_work_sync(&dev->relink_work);
+	/* a join or auto-relink in flight ends at its next look at @dead */
+	spisock_link_dev_gone(dev);
 	spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_REMOVED);
 
 	synchronize_srcu(&core->srcu);
@@ -807,35 +807,32 @@ EXPORT_SYMBOL_GPL(spisock_tx_discard);
 int spisock_dev_move(struct spisock_dev *dev, struct net *net)
 {
 	struct spisock_dev_core *core = spisock_core(dev);
+	struct net *old = spisock_dev_net(dev);
 	int err = 0;
 
 	lockdep_assert_held(&dev->ctl_lock);
-	if (net_eq(spisock_dev_net(dev), net))
+	if (net_eq(old, net))
 		return 0;
 	mutex_lock(&spisock_devs_mutex);
+	/*
+	 * Not refcounted: a dying namespace hands its radios back.
+	 * Under the radio's lock, where a socket attaching checks it.
+	 */
 	spin_lock_irq(&core->lock);
 	if (core->dead)
 		err = -ENODEV;
 	else if (!list_empty(&core->socks))
 		err = -EBUSY;
+	else
+		WRITE_ONCE(core->net, net);
 	spin_unlock_irq(&core->lock);
-	if (!err) {
-		spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_REMOVED);
-		/*
-		 * Not refcounted: a dying namespace hands its radios back.
-		 * Under the radio's lock, where a socket attaching checks it.
-		 */
-		spin_lock_irq(&core->lock);
-		if (list_empty(&core->socks))
-			WRITE_ONCE(core->net, net);
-		else
-			err = -EBUSY;
-		spin_unlock_irq(&core->lock);
-	}
 	mutex_unlock(&spisock_devs_mutex);
-	if (!err)
-		spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_ADDED);
-	return err;
+	if (err)
+		return err;
+	/* Moved for good: @old (the requester's, alive) hears it left. */
+	spisock_nl_dev_event_net(dev, old, SPISOCK_EVENT_DEV_REMOVED);
+	spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_ADDED);
+	return 0;
 }
 
 /*

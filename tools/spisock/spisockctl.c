@@ -187,29 +187,20 @@ static int ctl_open(struct ctl *c)
 	return 0;
 }
 
-/* ESP-IDF's disconnect reasons (nina-fw GET_REASON_CODE). */
-static const char *reason_name(long long r)
-{
-	switch (r) {
-	case 0: return "none";
-	case 1: return "UNSPECIFIED";
-	case 2: return "AUTH_EXPIRE";
-	case 3: return "AUTH_LEAVE";
-	case 4: return "ASSOC_EXPIRE";
-	case 5: return "ASSOC_TOOMANY";
-	case 6: return "NOT_AUTHED";
-	case 7: return "NOT_ASSOCED";
-	case 8: return "ASSOC_LEAVE";
-	case 15: return "4WAY_HANDSHAKE_TIMEOUT";
-	case 200: return "BEACON_TIMEOUT";
-	case 201: return "NO_AP_FOUND";
-	case 202: return "AUTH_FAIL";
-	case 203: return "ASSOC_FAIL";
-	case 204: return "HANDSHAKE_TIMEOUT";
-	case 205: return "CONNECTION_FAIL";
-	default: return "other";
-	}
-}
+/* enum spisock_link_reason; the chip's own code is printed beside it. */
+static const char *const reason_names[] = {
+	[SPISOCK_LINK_REASON_NONE] = "none",
+	[SPISOCK_LINK_REASON_UNSPECIFIED] = "unspecified",
+	[SPISOCK_LINK_REASON_NO_NETWORK] = "no such network",
+	[SPISOCK_LINK_REASON_AUTH_FAILED] = "authentication failed",
+	[SPISOCK_LINK_REASON_ASSOC_FAILED] = "association failed",
+	[SPISOCK_LINK_REASON_HANDSHAKE_TIMEOUT] = "handshake timed out",
+	[SPISOCK_LINK_REASON_TIMEOUT] = "timed out",
+	[SPISOCK_LINK_REASON_LINK_LOST] = "access point lost",
+	[SPISOCK_LINK_REASON_DEAUTH] = "turned away by the access point",
+	[SPISOCK_LINK_REASON_DHCP_FAILED] = "no address from DHCP",
+	[SPISOCK_LINK_REASON_CANCELLED] = "cancelled",
+};
 
 static const char *const security_names[] = {
 	"open", "wep", "wpa", "wpa2", "other",
@@ -230,7 +221,7 @@ static const char *const event_names[] = {
 /* Everything one message of the family can carry. */
 struct info {
 	long long id, family, max_sockets, linked, rssi, state, used;
-	long long security, channel, reason, event, rtt;
+	long long security, channel, reason, chip_reason, event, rtt;
 	char name[16], chip[32], fw[40], flavour[16], ssid[33], host[256];
 	unsigned char mac[6], bssid[6];
 	int has_mac, has_bssid, has_ssid;
@@ -242,6 +233,7 @@ static void info_init(struct info *i)
 	memset(i, 0, sizeof(*i));
 	i->id = i->family = i->max_sockets = i->linked = i->state = -1;
 	i->used = i->security = i->channel = i->reason = i->event = -1;
+	i->chip_reason = -1;
 	i->rtt = -1;
 	i->rssi = 1;	/* no dBm value is positive */
 }
@@ -293,6 +285,7 @@ static void parse(const struct nlmsghdr *nlh, struct info *i)
 		case SPISOCK_ATTR_DNS: i->dns.s_addr = mnl_attr_get_u32(a); break;
 		case SPISOCK_ATTR_CHANNEL: i->channel = mnl_attr_get_u8(a); break;
 		case SPISOCK_ATTR_REASON: i->reason = mnl_attr_get_u32(a); break;
+		case SPISOCK_ATTR_CHIP_REASON: i->chip_reason = mnl_attr_get_u32(a); break;
 		case SPISOCK_ATTR_EVENT: i->event = mnl_attr_get_u8(a); break;
 		case SPISOCK_ATTR_RTT: i->rtt = mnl_attr_get_u32(a); break;
 		case SPISOCK_ATTR_HOST:
@@ -742,8 +735,10 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		jnum("id", i.id);
 		if (i.reason >= 0) {
 			jnum("reason", i.reason);
-			jstr("reason_name", reason_name(i.reason));
+			jstr("reason_name", NAME(reason_names, i.reason));
 		}
+		if (i.chip_reason >= 0)
+			jnum("chip_reason", i.chip_reason);
 		if (i.event == SPISOCK_EVENT_LINK_UP ||
 		    i.event == SPISOCK_EVENT_ADDR_CHANGE)
 			jstr("addr", ip_str(i.addr));
@@ -758,7 +753,9 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		    i.event == SPISOCK_EVENT_ADDR_CHANGE)
 			printf(" addr %s", ip_str(i.addr));
 		if (i.reason >= 0)
-			printf(" reason %lld (%s)", i.reason, reason_name(i.reason));
+			printf(" reason %s", NAME(reason_names, i.reason));
+		if (i.chip_reason > 0)
+			printf(" (chip reason %lld)", i.chip_reason);
 		printf("\n");
 	}
 	fflush(stdout);
@@ -794,6 +791,89 @@ static int cmd_monitor(struct ctl *c)
 }
 
 /* ---- link -------------------------------------------------------------- */
+
+/* What LINK's reply and the join's outcome event said. */
+struct link_wait {
+	const char *radio;
+	long long state;	/* the reply's; -1 before it */
+	int done;		/* the outcome event came */
+	struct info ev;
+};
+
+/*
+ * The reply to LINK (the join's state), then the outcome event of the
+ * radio: events before the reply belong to a join this LINK replaced.
+ */
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct link_wait *w = data;
+	struct info i;
+
+	parse(nlh, &i);
+	if (g->cmd == SPISOCK_CMD_LINK) {
+		w->state = i.state;
+	} else if (g->cmd == SPISOCK_CMD_EVENT && w->state >= 0 &&
+		   !strcmp(i.name, w->radio) &&
+		   (i.event == SPISOCK_EVENT_LINK_UP ||
+		    i.event == SPISOCK_EVENT_LINK_FAILED)) {
+		w->ev = i;
+		w->done = 1;
+	}
+	return MNL_CB_OK;
+}
+
+/* The errno of a failed join, by its reason. */
+static int link_errno(long long reason)
+{
+	switch (reason) {
+	case SPISOCK_LINK_REASON_AUTH_FAILED:
+	case SPISOCK_LINK_REASON_HANDSHAKE_TIMEOUT:
+		return EACCES;
+	case SPISOCK_LINK_REASON_NO_NETWORK:
+		return ENETUNREACH;
+	case SPISOCK_LINK_REASON_TIMEOUT:
+		return ETIMEDOUT;
+	case SPISOCK_LINK_REASON_CANCELLED:
+		return ECANCELED;
+	default:
+		return ECONNREFUSED;
+	}
+}
+
+/*
+ * Send LINK (with no-wait set) on a socket already in the events group and,
+ * unless @no_wait, wait for the join's outcome event: 0 linked, or -1 with
+ * errno and the reason in c->extack.
+ */
+static int link_run(struct ctl *c, struct nlmsghdr *nlh, const char *radio,
+		    int no_wait)
+{
+	struct link_wait w = { .radio = radio, .state = -1 };
+	ssize_t n;
+
+	if (run(c, nlh, link_cb, &w))
+		return -1;
+	if (no_wait || w.state != SPISOCK_STATE_LINKING)
+		return 0;
+	while (!w.done) {
+		n = mnl_socket_recvfrom(c->nl, c->buf, sizeof(c->buf));
+		if (n < 0)
+			return -1;
+		mnl_cb_run(c->buf, n, 0, 0, link_cb, &w);
+	}
+	if (w.ev.event == SPISOCK_EVENT_LINK_UP)
+		return 0;
+	snprintf(c->extack, sizeof(c->extack), "%s",
+		 NAME(reason_names, w.ev.reason));
+	if (w.ev.chip_reason > 0)
+		snprintf(c->extack + strlen(c->extack),
+			 sizeof(c->extack) - strlen(c->extack),
+			 ", chip reason %lld", w.ev.chip_reason);
+	errno = link_errno(w.ev.reason);
+	return -1;
+}
+
 
 /* The first line of @path, without its newline, into @buf. */
 static int read_secret_file(const char *path, char *buf, size_t size)
@@ -867,7 +947,7 @@ static int usage(void)
 		"  dev | show                    the radios of this network namespace\n"
 		"  link SSID [--security open|wep|wpa|wpa2] [--passphrase-file F | --ask]\n"
 		"       [--addr A [--netmask M] [--gateway G] [--dns D]] [--hostname H]\n"
-		"       [--timeout MS] [--auto-relink]\n"
+		"       [--timeout MS] [--auto-relink] [--no-wait]\n"
 		"  link RADIO SSID [PASSPHRASE]  (also: SPISOCK_PASSPHRASE in the environment)\n"
 		"  unlink [RADIO]\n"
 		"  status                        the link\n"
@@ -954,7 +1034,7 @@ int main(int argc, char **argv)
 	const char *pass_file = NULL, *security = NULL, *dev = NULL;
 	const char *s_addr = NULL, *s_mask = NULL, *s_gw = NULL, *s_dns = NULL;
 	const char *hostname = NULL, *cmd;
-	int ask = 0, force = 0, auto_relink = 0, fd = -1, ttl = 0;
+	int ask = 0, force = 0, auto_relink = 0, no_wait = 0, fd = -1, ttl = 0;
 	long long timeout = 0, fam = -1;
 	char *pos[4];
 	int npos = 0, i, ret;
@@ -988,6 +1068,8 @@ int main(int argc, char **argv)
 			timeout = atoll(ARG());
 		else if (!strcmp(a, "--auto-relink"))
 			auto_relink = 1;
+		else if (!strcmp(a, "--no-wait"))
+			no_wait = 1;
 		else if (!strcmp(a, "--force"))
 			force = 1;
 		else if (!strcmp(a, "--fd"))
@@ -1090,7 +1172,15 @@ int main(int argc, char **argv)
 			mnl_attr_put_u32(nlh, SPISOCK_ATTR_TIMEOUT, timeout);
 		if (auto_relink)
 			mnl_attr_put_u8(nlh, SPISOCK_ATTR_AUTO_RELINK, 1);
-		ret = run(&c, nlh, NULL, NULL);
+		mnl_attr_put(nlh, SPISOCK_ATTR_NO_WAIT, 0, NULL);
+		/* in the events group before LINK: its outcome is an event */
+		if (c.mcgrp < 0 ||
+		    mnl_socket_setsockopt(c.nl, NETLINK_ADD_MEMBERSHIP,
+					  &c.mcgrp, sizeof(c.mcgrp))) {
+			fprintf(stderr, "spisockctl link: no events group\n");
+			return EX_FAIL;
+		}
+		ret = link_run(&c, nlh, radio, no_wait);
 		memset(secret, 0, sizeof(secret));
 		memset(c.buf, 0, sizeof(c.buf));	/* the request held it */
 		if (ret && errno == EINTR)

@@ -182,14 +182,51 @@ static u32 nina_reason(struct nina_radio *r)
 	return reason < 0 ? 0 : reason;	/* firmware before 1.2.3: none */
 }
 
-static int nina_join_errno(u32 reason)
+/*
+ * nina-fw's disconnect reasons are ESP-IDF's (wifi_err_reason_t), mapped
+ * onto the family's; the chip's code goes beside the mapping.
+ */
+static const struct {
+	u8 esp;
+	u8 reason;
+} nina_reasons[] = {
+	{ 1, SPISOCK_LINK_REASON_UNSPECIFIED },		/* UNSPECIFIED */
+	{ 2, SPISOCK_LINK_REASON_DEAUTH },		/* AUTH_EXPIRE */
+	{ 3, SPISOCK_LINK_REASON_DEAUTH },		/* AUTH_LEAVE */
+	{ 4, SPISOCK_LINK_REASON_DEAUTH },		/* ASSOC_EXPIRE */
+	{ 5, SPISOCK_LINK_REASON_ASSOC_FAILED },	/* ASSOC_TOOMANY */
+	{ 6, SPISOCK_LINK_REASON_DEAUTH },		/* NOT_AUTHED */
+	{ 7, SPISOCK_LINK_REASON_DEAUTH },		/* NOT_ASSOCED */
+	{ 8, SPISOCK_LINK_REASON_DEAUTH },		/* ASSOC_LEAVE */
+	{ 15, SPISOCK_LINK_REASON_HANDSHAKE_TIMEOUT },	/* 4WAY_HANDSHAKE_TIMEOUT */
+	{ 200, SPISOCK_LINK_REASON_LINK_LOST },		/* BEACON_TIMEOUT */
+	{ 201, SPISOCK_LINK_REASON_NO_NETWORK },	/* NO_AP_FOUND */
+	{ 202, SPISOCK_LINK_REASON_AUTH_FAILED },	/* AUTH_FAIL */
+	{ 203, SPISOCK_LINK_REASON_ASSOC_FAILED },	/* ASSOC_FAIL */
+	{ 204, SPISOCK_LINK_REASON_HANDSHAKE_TIMEOUT },	/* HANDSHAKE_TIMEOUT */
+	{ 205, SPISOCK_LINK_REASON_UNSPECIFIED },	/* CONNECTION_FAIL */
+};
+
+/* @code (0: none) as a link cause; unmapped codes are UNSPECIFIED. */
+static void nina_link_cause(u32 code, struct spisock_link_cause *c)
 {
-	switch (reason) {
-	case 201:	/* NO_AP_FOUND */
+	unsigned int i;
+
+	c->chip = code;
+	c->reason = code ? SPISOCK_LINK_REASON_UNSPECIFIED :
+			   SPISOCK_LINK_REASON_NONE;
+	for (i = 0; i < ARRAY_SIZE(nina_reasons); i++)
+		if (nina_reasons[i].esp == code)
+			c->reason = nina_reasons[i].reason;
+}
+
+static int nina_join_errno(const struct spisock_link_cause *c)
+{
+	switch (c->reason) {
+	case SPISOCK_LINK_REASON_NO_NETWORK:
 		return -ENETUNREACH;
-	case 202:	/* AUTH_FAIL */
-	case 204:	/* HANDSHAKE_TIMEOUT */
-	case 15:	/* 4WAY_HANDSHAKE_TIMEOUT */
+	case SPISOCK_LINK_REASON_AUTH_FAILED:
+	case SPISOCK_LINK_REASON_HANDSHAKE_TIMEOUT:
 		return -EACCES;
 	default:
 		return -ECONNREFUSED;
@@ -250,7 +287,8 @@ static int nina_link_setup(struct nina_radio *r,
 }
 
 static int nina_do_link(struct spisock_dev *sdev,
-			const struct spisock_link_params *p, u32 *reason)
+			const struct spisock_link_params *p,
+			struct spisock_link_cause *cause)
 {
 	struct nina_radio *r = nina_radio(sdev);
 	size_t klen = strnlen(p->key, sizeof(p->key) - 1);
@@ -261,7 +299,6 @@ static int nina_do_link(struct spisock_dev *sdev,
 	u8 op = NINA_SET_NET;
 	int ret;
 
-	*reason = 0;
 	if (!p->ssid_len || p->ssid_len > 32)
 		return -EINVAL;
 	/* Joining drops the link in use: that is a link loss (decision 6). */
@@ -312,26 +349,27 @@ static int nina_do_link(struct spisock_dev *sdev,
 			return ret;
 		}
 		if (ret == NINA_WL_CONNECT_FAILED) {
-			*reason = nina_reason(r);
+			nina_link_cause(nina_reason(r), cause);
 			dev_info(&r->spi->dev, "join failed: reason %u\n",
-				 *reason);
-			return nina_join_errno(*reason);
+				 cause->chip);
+			return nina_join_errno(cause);
 		}
 		if (time_after(jiffies, deadline)) {
-			*reason = nina_reason(r);
+			nina_link_cause(nina_reason(r), cause);
 			/* Abandon the join: the chip would go on trying. */
 			nina_cmd_u8(r, NINA_DISCONNECT, &nina_dummy_param, 1);
 			dev_info(&r->spi->dev, "join timed out: reason %u\n",
-				 *reason);
-			return *reason == 201 ? -ENETUNREACH : -ETIMEDOUT;
+				 cause->chip);
+			if (cause->reason == SPISOCK_LINK_REASON_NO_NETWORK)
+				return -ENETUNREACH;
+			cause->reason = SPISOCK_LINK_REASON_TIMEOUT;
+			return -ETIMEDOUT;
 		}
-		if (msleep_interruptible(link_poll_ms) ||
-		    signal_pending(current)) {
-			/* The join goes on; the status tick reports it. */
-			WRITE_ONCE(r->join_until, deadline);
-			WRITE_ONCE(r->tick_state, NINA_TICK_JOINING);
-			nina_kick(r);
-			return -EINTR;
+		/* the op runs in the core's link work, which UNLINK cancels */
+		msleep(link_poll_ms);
+		if (spisock_link_cancelled(sdev)) {
+			nina_cmd_u8(r, NINA_DISCONNECT, &nina_dummy_param, 1);
+			return -ECANCELED;
 		}
 	}
 }
@@ -601,17 +639,13 @@ static int nina_w_u8(struct nina_radio *r, u8 op,
  * One GET_CONN_STATUS, which also feeds the watchdog (an unlinked radio
  * is probed only while the watchdog has a doubt). A linked radio whose
  * chip no longer is: the link was lost, so every socket fails (decision
- * 6) before the core hears of it. An interrupted join: report its outcome once the chip knows it.
+ * 6) before the core hears of it, with the chip's reason mapped.
  * Context: the worker thread only.
  */
 void nina_status_tick(struct nina_radio *r)
 {
 	int ts = READ_ONCE(r->tick_state);
-	struct nina_req req = {
-		.op = NINA_GET_IPADDR,
-		.params = &nina_dummy_param,
-		.n = 1,
-	};
+	struct spisock_link_cause cause;
 	int st, reason;
 
 	if (!r->sdev)
@@ -622,39 +656,18 @@ void nina_status_tick(struct nina_radio *r)
 		return;
 	}
 	st = nina_w_u8(r, NINA_GET_CONN_STATUS, NULL, 0);
-	if (st < 0)
-		return;	/* the transport has said why */
-	if (st == NINA_WL_CONNECTED) {
-		if (ts != NINA_TICK_JOINING ||
-		    cmpxchg(&r->tick_state, ts, NINA_TICK_LINKED) != ts)
-			return;
-		if (nina_exec(r, &req) == 3 && req.out[0].len == 4) {
-			__be32 addr;
-
-			memcpy(&addr, req.out[0].data, 4);
-			WRITE_ONCE(r->sdev->addr, addr);
-		}
-		spisock_link_event(r->sdev, true, 0);
-		return;
-	}
-	/* Still associating (status 1 or 0) within the join's bound. */
-	if (ts == NINA_TICK_JOINING && st != NINA_WL_CONNECT_FAILED &&
-	    time_before(jiffies, READ_ONCE(r->join_until)))
-		return;
+	if (st < 0 || st == NINA_WL_CONNECTED)
+		return;	/* the transport has said why, or still linked */
 	reason = nina_w_u8(r, NINA_GET_REASON_CODE, NULL, 0);
 	if (reason < 0)
 		reason = 0;
 	if (cmpxchg(&r->tick_state, ts, NINA_TICK_NONE) != ts)
 		return;	/* a LINK or UNLINK took over */
 	WRITE_ONCE(r->sdev->addr, 0);
-	if (ts == NINA_TICK_LINKED) {
-		dev_info(&r->spi->dev, "link down: status %d, reason %d\n",
-			 st, reason);
-		nina_loss_recover(r);
-	} else if (st != NINA_WL_CONNECT_FAILED) {
-		nina_w_u8(r, NINA_DISCONNECT, &nina_dummy_param, 1);
-	}
-	spisock_link_event(r->sdev, false, reason);
+	dev_info(&r->spi->dev, "link down: status %d, reason %d\n", st, reason);
+	nina_loss_recover(r);
+	nina_link_cause(reason, &cause);
+	spisock_link_event(r->sdev, &cause);
 }
 
 /*
@@ -668,9 +681,10 @@ static int nina_fw_errno(int ret)
 }
 
 static int nina_link(struct spisock_dev *sdev,
-		     const struct spisock_link_params *p, u32 *reason)
+		     const struct spisock_link_params *p,
+		     struct spisock_link_cause *cause)
 {
-	return nina_fw_errno(nina_do_link(sdev, p, reason));
+	return nina_fw_errno(nina_do_link(sdev, p, cause));
 }
 
 static int nina_unlink(struct spisock_dev *sdev)

@@ -143,5 +143,5 @@ void nina_wd_recover(struct nina_radio *r)
 	WRITE_ONCE(r->sdev->addr, 0);
 	spisock_dev_reset_event(r->sdev);
 	if (ts != NINA_TICK_NONE)
-		spisock_link_event(r->sdev, false, 0);
+		spisock_link_event(r->sdev, NULL);
 }

@@ -54,18 +54,28 @@
  * @SPISOCK_CMD_LINK: join a network (radio, SPISOCK_ATTR_SSID, optionally
  *	SPISOCK_ATTR_SECURITY, SPISOCK_ATTR_PASSPHRASE or SPISOCK_ATTR_WEP_KEY,
  *	static SPISOCK_ATTR_ADDR/NETMASK/GATEWAY/DNS, SPISOCK_ATTR_HOSTNAME,
- *	SPISOCK_ATTR_TIMEOUT, SPISOCK_ATTR_AUTO_RELINK); returns once linked,
- *	failed or timed out; needs CAP_NET_ADMIN
- * @SPISOCK_CMD_UNLINK: leave the network (radio); needs CAP_NET_ADMIN
+ *	SPISOCK_ATTR_TIMEOUT, SPISOCK_ATTR_AUTO_RELINK). The join runs in the
+ *	background; the request returns once it is linked, failed or timed
+ *	out (the state of the radio is LINKING meanwhile, and other commands
+ *	are answered), or at once with SPISOCK_ATTR_NO_WAIT, replying with
+ *	SPISOCK_ATTR_STATE (LINKING, or LINKED when already linked so). The
+ *	outcome is also an event (LINK_UP or LINK_FAILED). A LINK during a
+ *	join replaces it (the first fails with ECANCELED) unless it asks for
+ *	the same network, when it waits for the same outcome; needs
+ *	CAP_NET_ADMIN
+ * @SPISOCK_CMD_UNLINK: leave the network (radio), cancelling a join in
+ *	progress; needs CAP_NET_ADMIN
  * @SPISOCK_CMD_FAMILY_GET: the address family number in use
  *	(SPISOCK_ATTR_FAMILY)
  * @SPISOCK_CMD_LINK_GET: the link of a radio: SPISOCK_ATTR_LINKED and, when
  *	linked, SSID, BSSID, RSSI, CHANNEL (when known), SECURITY, ADDR,
  *	NETMASK, GATEWAY, DNS
  * @SPISOCK_CMD_SCAN: scan for networks; the reply holds one
- *	SPISOCK_ATTR_SCAN_RESULT per network. EBUSY on a linked radio unless
+ *	SPISOCK_ATTR_SCAN_RESULT per network. EBUSY during a join LINK
+ *	started (a forced scan puts off a rejoin until after it); on a
+ *	linked radio whose chip drops its link to scan, EBUSY unless
  *	SPISOCK_ATTR_FORCE is given (the link then drops, its sockets fail,
- *	and it is restored); needs CAP_NET_ADMIN
+ *	and a rejoin starts after the scan); needs CAP_NET_ADMIN
  * @SPISOCK_CMD_RESOLVE: SPISOCK_ATTR_HOST to an IPv4 address
  *	(SPISOCK_ATTR_ADDR) through the radio's DNS; any user, one request in
  *	flight per user (EBUSY otherwise)
@@ -78,7 +88,8 @@
  *	over both namespaces
  * @SPISOCK_CMD_EVENT: notification only, to SPISOCK_MCGRP_EVENTS:
  *	SPISOCK_ATTR_EVENT with the radio's id and name, and per event
- *	SPISOCK_ATTR_REASON, SPISOCK_ATTR_ADDR, SPISOCK_ATTR_SSID
+ *	SPISOCK_ATTR_REASON, SPISOCK_ATTR_CHIP_REASON, SPISOCK_ATTR_ADDR,
+ *	SPISOCK_ATTR_SSID
  * @__SPISOCK_CMD_MAX: one past the last command
  * @SPISOCK_CMD_MAX: the last command
  */
@@ -134,9 +145,10 @@ enum spisock_security {
  * enum spisock_event - SPISOCK_ATTR_EVENT of SPISOCK_CMD_EVENT
  * @SPISOCK_EVENT_UNSPEC: unused
  * @SPISOCK_EVENT_LINK_UP: the radio joined a network (ADDR, SSID)
- * @SPISOCK_EVENT_LINK_DOWN: the radio left its network (REASON: the chip's
- *	reason code, 0 when the host unlinked)
- * @SPISOCK_EVENT_LINK_FAILED: a join failed or timed out (REASON)
+ * @SPISOCK_EVENT_LINK_DOWN: the radio left its network (REASON, &enum
+ *	spisock_link_reason: NONE when the host unlinked; CHIP_REASON)
+ * @SPISOCK_EVENT_LINK_FAILED: a join failed, timed out or was cancelled
+ *	(REASON, CHIP_REASON)
  * @SPISOCK_EVENT_ADDR_CHANGE: the radio's address changed (ADDR)
  * @SPISOCK_EVENT_DEV_ADDED: a radio appeared in the namespace
  * @SPISOCK_EVENT_DEV_REMOVED: a radio left the namespace
@@ -152,6 +164,47 @@ enum spisock_event {
 	SPISOCK_EVENT_DEV_ADDED,
 	SPISOCK_EVENT_DEV_REMOVED,
 	SPISOCK_EVENT_DEV_RESET,
+};
+
+/**
+ * enum spisock_link_reason - SPISOCK_ATTR_REASON: why a join failed or a
+ *	link went down
+ *
+ * The chip driver maps its chip's own codes onto these (the raw code goes
+ * in SPISOCK_ATTR_CHIP_REASON).
+ *
+ * @SPISOCK_LINK_REASON_NONE: no reason: the host unlinked
+ * @SPISOCK_LINK_REASON_UNSPECIFIED: the chip gave a reason with no
+ *	mapping here, or none
+ * @SPISOCK_LINK_REASON_NO_NETWORK: no access point of the network answered
+ * @SPISOCK_LINK_REASON_AUTH_FAILED: authentication failed (wrong passphrase
+ *	or key)
+ * @SPISOCK_LINK_REASON_ASSOC_FAILED: the access point refused to associate
+ * @SPISOCK_LINK_REASON_HANDSHAKE_TIMEOUT: the key handshake timed out
+ *	(usually a wrong passphrase)
+ * @SPISOCK_LINK_REASON_TIMEOUT: the join did not complete in its time
+ * @SPISOCK_LINK_REASON_LINK_LOST: the access point is gone (beacons lost)
+ * @SPISOCK_LINK_REASON_DEAUTH: the access point deauthenticated or
+ *	disassociated the radio
+ * @SPISOCK_LINK_REASON_DHCP_FAILED: associated, but no address came
+ * @SPISOCK_LINK_REASON_CANCELLED: the host cancelled the join (UNLINK, a
+ *	LINK to another network, the radio went away)
+ * @__SPISOCK_LINK_REASON_MAX: one past the last reason
+ */
+enum spisock_link_reason {
+	SPISOCK_LINK_REASON_NONE,
+	SPISOCK_LINK_REASON_UNSPECIFIED,
+	SPISOCK_LINK_REASON_NO_NETWORK,
+	SPISOCK_LINK_REASON_AUTH_FAILED,
+	SPISOCK_LINK_REASON_ASSOC_FAILED,
+	SPISOCK_LINK_REASON_HANDSHAKE_TIMEOUT,
+	SPISOCK_LINK_REASON_TIMEOUT,
+	SPISOCK_LINK_REASON_LINK_LOST,
+	SPISOCK_LINK_REASON_DEAUTH,
+	SPISOCK_LINK_REASON_DHCP_FAILED,
+	SPISOCK_LINK_REASON_CANCELLED,
+
+	__SPISOCK_LINK_REASON_MAX,
 };
 
 /**
@@ -187,8 +240,7 @@ enum spisock_event {
  * @SPISOCK_ATTR_HOSTNAME: string, 1..32 bytes, the radio's DHCP host name
  * @SPISOCK_ATTR_BSSID: binary, 6 bytes, the access point
  * @SPISOCK_ATTR_CHANNEL: u8, the channel
- * @SPISOCK_ATTR_REASON: u32, the chip's disconnect reason code (ESP-IDF
- *	wifi_err_reason_t: 201 no AP found, 202 authentication failed, ...)
+ * @SPISOCK_ATTR_REASON: u32, &enum spisock_link_reason
  * @SPISOCK_ATTR_TIMEOUT: u32, LINK: give up after this many ms (default:
  *	the driver's bound)
  * @SPISOCK_ATTR_FORCE: flag, SCAN: scan even though the radio is linked
@@ -205,6 +257,9 @@ enum spisock_event {
  * @SPISOCK_ATTR_STATS: nested (&enum spisock_stats_attr), DEV_GET: the
  *	radio's counters since it was registered (absent when its driver
  *	keeps none)
+ * @SPISOCK_ATTR_CHIP_REASON: u32, the chip's own code beside
+ *	SPISOCK_ATTR_REASON (e.g. an ESP-IDF disconnect reason); 0: none
+ * @SPISOCK_ATTR_NO_WAIT: flag, LINK: return once the join has started
  * @__SPISOCK_ATTR_MAX: one past the last attribute
  * @SPISOCK_ATTR_MAX: the last attribute
  */
@@ -246,6 +301,8 @@ enum spisock_attr {
 	SPISOCK_ATTR_EVENT,
 	SPISOCK_ATTR_AUTO_RELINK,
 	SPISOCK_ATTR_STATS,
+	SPISOCK_ATTR_CHIP_REASON,
+	SPISOCK_ATTR_NO_WAIT,
 
 	__SPISOCK_ATTR_MAX,
 	SPISOCK_ATTR_MAX = __SPISOCK_ATTR_MAX - 1

@@ -37,6 +37,7 @@ struct nl {
 struct dev_info {
 	long long id, family, max_sockets, linked, rssi;
 	long long state, sockets_used, security, channel, reason, event;
+	long long chip_reason;
 	char name[16];
 	char chip[32], fw_version[40], fw_flavour[16];
 	unsigned char mac[6], bssid[6];
@@ -202,6 +203,7 @@ static inline int dev_cb(const struct nlmsghdr *nlh, void *data)
 	d->security = -1;
 	d->channel = -1;
 	d->reason = -1;
+	d->chip_reason = -1;
 	d->event = -1;
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
 		switch (mnl_attr_get_type(a)) {
@@ -247,6 +249,9 @@ static inline int dev_cb(const struct nlmsghdr *nlh, void *data)
 			break;
 		case SPISOCK_ATTR_REASON:
 			d->reason = mnl_attr_get_u32(a);
+			break;
+		case SPISOCK_ATTR_CHIP_REASON:
+			d->chip_reason = mnl_attr_get_u32(a);
 			break;
 		case SPISOCK_ATTR_EVENT:
 			d->event = mnl_attr_get_u8(a);

@@ -125,8 +125,11 @@ def static_checks(tap, spec_path, header):
 
     for name, prefix in (('state', 'spisock-state-'),
                          ('security', 'spisock-security-'),
-                         ('event', 'spisock-event-')):
-        vals = enums.get('spisock_' + name, {})
+                         ('event', 'spisock-event-'),
+                         ('link-reason', 'spisock-link-reason-')):
+        vals = {k: v for k, v in
+                enums.get('spisock_' + name.replace('-', '_'), {}).items()
+                if not k.startswith('__')}
         bad = []
         for e in fam.consts[name].entries.values():
             want = c_name(prefix, e.name)

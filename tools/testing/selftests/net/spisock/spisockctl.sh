@@ -53,6 +53,11 @@ run 0 "scan --force" "$ctl" scan --force
 ok $(has "$ssid" && has 'spisock-open' && has '02:00:00:00:00:02'; echo $?) "scan --force lists both networks"
 run 0 "scan -j --force" "$ctl" -j scan --force
 ok $(json "{e['ssid']: e['channel'] for e in d}.items() >= {'$ssid': 6, 'spisock-open': 11}.items()"; echo $?) "scan -j: channels"
+# the rejoin after a forced scan runs in the background
+for i in $(seq 50); do
+	"$ctl" status 2>&1 | grep -q "linked to" && break
+	sleep 0.1
+done
 run 0 "linked again after the forced scan" "$ctl" status
 ok $(has "linked to \"$ssid\""; echo $?) "status after scan: linked"
 
@@ -68,11 +73,19 @@ ok $(has 'no such network'; echo $?) "no such network: message"
 # (a join's timeout is spisock_netlink's link_reasons_timeout: the radio
 # here associates in 150 ms, too close to any timeout a test could give)
 run 0 "link again (legacy form, passphrase from the environment)" env SPISOCK_PASSPHRASE="$pass" "$ctl" link nina0 "$ssid"
+run 0 "unlink, then link --no-wait" "$ctl" unlink
+run 0 "link --no-wait returns at once" "$ctl" link "$ssid" --passphrase-file "$tmp/pass" --no-wait
+for i in $(seq 50); do
+	"$ctl" status 2>&1 | grep -q "linked to" && break
+	sleep 0.1
+done
+run 0 "linked after link --no-wait" "$ctl" status
+ok $(has "linked to \"$ssid\""; echo $?) "status after link --no-wait: linked"
 sleep 0.5
 kill "$mon" 2>/dev/null
 wait "$mon" 2>/dev/null
 cp "$tmp/mon" "$tmp/out"
-ok $(has '"event":"link-down"' && has '"event":"link-up"' && has '"reason":202' && has '"reason_name":"AUTH_FAIL"'; echo $?) "monitor -j: link-down, link-up, link-failed with reason"
+ok $(has '"event":"link-down"' && has '"event":"link-up"' && has '"reason":3' && has '"reason_name":"authentication failed"' && has '"chip_reason":202'; echo $?) "monitor -j: link-down, link-up, link-failed with reason and chip reason"
 ! grep -q "$pass" "$tmp/mon"
 ok $? "the passphrase never appears in events"
 
