@@ -57,7 +57,6 @@
 struct net;
 struct sock;
 struct spisock_dev;
-struct spisock_join;
 
 /**
  * spisock_family() - the address family number spisock.ko registered
@@ -405,9 +404,8 @@ struct spisock_caps {
  *	bytes, zeroed); lives as long as the struct
  *
  * spisock_alloc_device() allocates it inside the core's own state of the
- * radio (id, namespace, references, socket list, quota), which drivers do
- * not see. The fields after @priv are the control plane's; drivers never
- * touch them.
+ * radio (id, namespace, references, socket list, quota, the link), which
+ * drivers do not see.
  */
 struct spisock_dev {
 	const struct spisock_dev_ops *ops;
@@ -421,15 +419,6 @@ struct spisock_dev {
 	u8 mac[6];
 	void *priv;
 
-	/* private: */
-	struct mutex ctl_lock;		/* serializes control commands */
-	struct spisock_link_params *link;	/* in use, under @ctl_lock */
-	struct spisock_join *join;	/* in progress, under @ctl_lock */
-	bool auto_relink;		/* under @ctl_lock */
-	unsigned int relink_ms;		/* back-off, under @ctl_lock */
-	struct delayed_work relink_work;	/* runs joins and relinks */
-	spinlock_t state_lock;		/* leaf: @state */
-	u8 state;			/* enum spisock_state */
 };
 
 struct spisock_dev *spisock_alloc_device(size_t priv_size);

@@ -38,6 +38,8 @@ struct spisock_recent_port {
 	unsigned long closed;
 };
 
+struct spisock_join;
+
 /**
  * struct spisock_dev_core - the core's state of one radio
  * @dev: what the driver sees and fills in; spisock_core() goes back
@@ -65,6 +67,16 @@ struct spisock_recent_port {
  * @quota: per-user charges (quota.c), under @lock
  * @recent: TCP ports of connections this radio closed, under @lock
  * @recent_next: the next @recent entry to reuse, under @lock
+ * @ctl_lock: serializes the control commands that reach the chip and
+ *	guards @link, @join, @auto_relink and @relink_ms (net/spisock/nl.h);
+ *	never held while a join waits for the chip
+ * @link: the network last joined, for relinking, under @ctl_lock
+ * @join: the join in progress, under @ctl_lock
+ * @auto_relink: rejoin @link after a loss, under @ctl_lock
+ * @relink_ms: the relink back-off, under @ctl_lock
+ * @relink_work: runs joins and relinks (nl_link.c)
+ * @state_lock: a leaf spinlock guarding @state
+ * @state: &enum spisock_state, the link's state
  */
 struct spisock_dev_core {
 	struct spisock_dev dev;
@@ -80,6 +92,14 @@ struct spisock_dev_core {
 	struct list_head quota;
 	struct spisock_recent_port recent[SPISOCK_RECENT_PORTS];
 	unsigned int recent_next;
+	struct mutex ctl_lock;
+	struct spisock_link_params *link;
+	struct spisock_join *join;
+	bool auto_relink;
+	unsigned int relink_ms;
+	struct delayed_work relink_work;
+	spinlock_t state_lock;
+	u8 state;
 };
 
 static inline struct spisock_dev_core *spisock_core(struct spisock_dev *dev)

@@ -76,9 +76,9 @@ struct spisock_dev *spisock_alloc_device(size_t priv_size)
 	core->id = -1;
 	core->net = &init_net;
 	kref_init(&core->ref);
-	mutex_init(&dev->ctl_lock);
-	spin_lock_init(&dev->state_lock);
-	INIT_DELAYED_WORK(&dev->relink_work, spisock_relink_work);
+	mutex_init(&spisock_core(dev)->ctl_lock);
+	spin_lock_init(&spisock_core(dev)->state_lock);
+	INIT_DELAYED_WORK(&spisock_core(dev)->relink_work, spisock_relink_work);
 	spin_lock_init(&core->lock);
 	INIT_LIST_HEAD(&core->node);
 	INIT_LIST_HEAD(&core->socks);
@@ -92,10 +92,10 @@ static void spisock_dev_free(struct spisock_dev_core *core)
 	struct spisock_dev *dev = &core->dev;
 
 	cleanup_srcu_struct(&core->srcu);
-	mutex_destroy(&dev->ctl_lock);
+	mutex_destroy(&spisock_core(dev)->ctl_lock);
 	spisock_quota_release(dev);
 	/* the link in use holds the passphrase */
-	kfree_sensitive(dev->link);
+	kfree_sensitive(spisock_core(dev)->link);
 	kfree(core);
 }
 
@@ -801,7 +801,7 @@ EXPORT_SYMBOL_GPL(spisock_tx_discard);
  * Sockets belong to the namespace they were created in, so a radio with
  * sockets attached does not move (-EBUSY). The old namespace sees the radio
  * removed, the new one added.
- * Context: process, under @dev->ctl_lock.
+ * Context: process, under the radio's ctl_lock.
  * Return: 0, -EBUSY or -ENODEV.
  */
 int spisock_dev_move(struct spisock_dev *dev, struct net *net)
@@ -810,7 +810,7 @@ int spisock_dev_move(struct spisock_dev *dev, struct net *net)
 	struct net *old = spisock_dev_net(dev);
 	int err = 0;
 
-	lockdep_assert_held(&dev->ctl_lock);
+	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
 	if (net_eq(old, net))
 		return 0;
 	mutex_lock(&spisock_devs_mutex);

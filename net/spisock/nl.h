@@ -13,11 +13,11 @@
  *   nl_perm.c    permission and credential checks beyond the ops' flags
  *   nl_stats.c   the counters attribute of DEV_GET
  *
- * Locking: dev->ctl_lock serializes the commands that reach the chip and
- * guards the link fields (dev->link, dev->join, dev->auto_relink,
- * dev->relink_ms); it is taken before the device's SRCU read section and
- * never held while a join waits for the chip. dev->state_lock (a leaf)
- * guards dev->state.
+ * Locking: core->ctl_lock serializes the commands that reach the chip and
+ * guards the link fields (core->link, core->join, core->auto_relink,
+ * core->relink_ms); it is taken before the device's SRCU read section and
+ * never held while a join waits for the chip. core->state_lock (a leaf)
+ * guards core->state.
  */
 #ifndef _SPISOCK_NL_H
 #define _SPISOCK_NL_H

@@ -61,17 +61,17 @@ static int spisock_nl_query(struct spisock_dev *dev, struct spisock_status *st,
 	const struct spisock_dev_ops *ops;
 	int idx, err;
 
-	if (mutex_lock_killable(&dev->ctl_lock))
+	if (mutex_lock_killable(&spisock_core(dev)->ctl_lock))
 		return -EINTR;
 	ops = spisock_dev_enter(dev, &idx);
 	if (!ops) {
-		mutex_unlock(&dev->ctl_lock);
+		mutex_unlock(&spisock_core(dev)->ctl_lock);
 		return -ENODEV;
 	}
 	*stats = spisock_stats_get(dev, ops);
 	err = ops->status ? ops->status(dev, st, false) : -EOPNOTSUPP;
 	spisock_dev_exit(dev, idx);
-	mutex_unlock(&dev->ctl_lock);
+	mutex_unlock(&spisock_core(dev)->ctl_lock);
 	return err;
 }
 
@@ -189,7 +189,7 @@ int spisock_nl_set_netns_doit(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(dev);
 		goto out_net;
 	}
-	err = mutex_lock_killable(&dev->ctl_lock);
+	err = mutex_lock_killable(&spisock_core(dev)->ctl_lock);
 	if (err)
 		goto out_put;
 	/* Moved away by another request while this one waited: not ours. */
@@ -200,7 +200,7 @@ int spisock_nl_set_netns_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err == -EBUSY)
 		NL_SET_ERR_MSG(info->extack,
 			       "the radio has sockets: close them first");
-	mutex_unlock(&dev->ctl_lock);
+	mutex_unlock(&spisock_core(dev)->ctl_lock);
 out_put:
 	spisock_put_device(dev);
 out_net:

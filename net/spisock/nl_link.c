@@ -3,12 +3,12 @@
  * spisock control plane: the link state machine. LINK and UNLINK, the join
  * work and the auto-relink, and the driver's reports of a lost link.
  *
- * A join runs in the radio's link work item (dev->relink_work), neither in
- * the requester's thread nor under dev->ctl_lock: while the driver's link
+ * A join runs in the radio's link work item (core->relink_work), neither in
+ * the requester's thread nor under core->ctl_lock: while the driver's link
  * op blocks, the radio is LINKING and other commands are answered (status,
  * UNLINK, which cancels the join, a SCAN refused with EBUSY). Each join is
  * a struct spisock_join: its parameters, its outcome, and the completion
- * LINK requests that wait for it sleep on. dev->join (under ctl_lock) is
+ * LINK requests that wait for it sleep on. core->join (under ctl_lock) is
  * the join the host wants now; one it no longer points at (UNLINK, a LINK
  * to another network, unregister) was cancelled: its waiters got
  * ECANCELED at once, spisock_link_cancelled() tells the driver, the op's
@@ -16,11 +16,11 @@
  * ends in one event, LINK_UP or LINK_FAILED with the reason, as nl80211's
  * CONNECT does.
  *
- * Link state (dev->state, under dev->state_lock): DOWN, LINKING while a
+ * Link state (core->state, under core->state_lock): DOWN, LINKING while a
  * join is wanted, LINKED, SCANNING (nl_radio.c). The driver reports a loss
  * of the link with spisock_link_event(); an auto-relink is then a join the
  * core starts itself, retried with back-off. The parameters of the link in
- * use (dev->link, under ctl_lock) are kept for rejoining (after a forced
+ * use (core->link, under ctl_lock) are kept for rejoining (after a forced
  * scan, auto-relink) and to make a repeated LINK with the same parameters
  * a no-op; they hold the passphrase, so they are never reported and are
  * freed with kfree_sensitive().
@@ -54,8 +54,8 @@ MODULE_PARM_DESC(relink_max_ms,
 
 /**
  * struct spisock_join - one join of a radio
- * @ref: dev->join's, the running work's, each waiting LINK's
- * @p: what to join; owned, handed to dev->link when linked
+ * @ref: core->join's, the running work's, each waiting LINK's
+ * @p: what to join; owned, handed to core->link when linked
  * @done: completed once the outcome is known or the join was cancelled
  * @err: the outcome (0 linked, or the errno), valid once @done
  * @cause: why it failed, valid once @done
@@ -83,9 +83,9 @@ u8 spisock_state_get(struct spisock_dev *dev)
 {
 	u8 state;
 
-	spin_lock_bh(&dev->state_lock);
-	state = dev->state;
-	spin_unlock_bh(&dev->state_lock);
+	spin_lock_bh(&spisock_core(dev)->state_lock);
+	state = spisock_core(dev)->state;
+	spin_unlock_bh(&spisock_core(dev)->state_lock);
 	return state;
 }
 
@@ -100,10 +100,10 @@ u8 spisock_state_xchg(struct spisock_dev *dev, u8 state)
 {
 	u8 old;
 
-	spin_lock_bh(&dev->state_lock);
-	old = dev->state;
-	dev->state = state;
-	spin_unlock_bh(&dev->state_lock);
+	spin_lock_bh(&spisock_core(dev)->state_lock);
+	old = spisock_core(dev)->state;
+	spisock_core(dev)->state = state;
+	spin_unlock_bh(&spisock_core(dev)->state_lock);
 	return old;
 }
 
@@ -300,12 +300,12 @@ static void spisock_join_cancel(struct spisock_dev *dev)
 	static const struct spisock_link_cause cancelled = {
 		.reason = SPISOCK_LINK_REASON_CANCELLED,
 	};
-	struct spisock_join *j = dev->join;
+	struct spisock_join *j = spisock_core(dev)->join;
 
-	lockdep_assert_held(&dev->ctl_lock);
+	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
 	if (!j)
 		return;
-	dev->join = NULL;
+	spisock_core(dev)->join = NULL;
 	spisock_join_done(j, -ECANCELED, &cancelled);
 	spisock_nl_link_event(dev, SPISOCK_EVENT_LINK_FAILED, &cancelled);
 	spisock_join_put(j);
@@ -314,19 +314,19 @@ static void spisock_join_cancel(struct spisock_dev *dev)
 /* Make @j (its reference taken over) the join in progress and run it. */
 static void spisock_join_start(struct spisock_dev *dev, struct spisock_join *j)
 {
-	lockdep_assert_held(&dev->ctl_lock);
+	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
 	spisock_join_cancel(dev);
-	dev->join = j;
+	spisock_core(dev)->join = j;
 	spisock_state_xchg(dev, SPISOCK_STATE_LINKING);
 	/* at once, also when a relink was due later */
-	mod_delayed_work(system_wq, &dev->relink_work, 0);
+	mod_delayed_work(system_wq, &spisock_core(dev)->relink_work, 0);
 }
 
 /**
  * spisock_link_rejoin() - join the stored network again
  * @dev: the radio, its link down by the host's doing (a forced scan)
  *
- * Context: under @dev->ctl_lock.
+ * Context: under the radio's ctl_lock.
  * Return: 0, -ENOENT when no link is stored, or -ENOMEM.
  */
 int spisock_link_rejoin(struct spisock_dev *dev)
@@ -334,10 +334,10 @@ int spisock_link_rejoin(struct spisock_dev *dev)
 	struct spisock_link_params *p;
 	struct spisock_join *j;
 
-	lockdep_assert_held(&dev->ctl_lock);
-	if (!dev->link || spisock_dev_dead(dev))
+	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
+	if (!spisock_core(dev)->link || spisock_dev_dead(dev))
 		return -ENOENT;
-	p = kmemdup(dev->link, sizeof(*p), GFP_KERNEL);
+	p = kmemdup(spisock_core(dev)->link, sizeof(*p), GFP_KERNEL);
 	j = p ? spisock_join_alloc(p, true) : NULL;
 	if (!j)
 		return -ENOMEM;
@@ -351,13 +351,13 @@ int spisock_link_rejoin(struct spisock_dev *dev)
  *
  * A rejoin the core started (auto-relink, after a scan) is cancelled, to
  * be started again after the scan; a join the host asked for is not.
- * Context: under @dev->ctl_lock.
+ * Context: under the radio's ctl_lock.
  * Return: true when no join is in progress any more.
  */
 bool spisock_link_yield(struct spisock_dev *dev)
 {
-	lockdep_assert_held(&dev->ctl_lock);
-	if (dev->join && !dev->join->relink)
+	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
+	if (spisock_core(dev)->join && !spisock_core(dev)->join->relink)
 		return false;
 	spisock_join_cancel(dev);
 	spisock_state_xchg(dev, SPISOCK_STATE_DOWN);
@@ -382,37 +382,37 @@ static void spisock_link_leave(struct spisock_dev *dev)
 static void spisock_join_end(struct spisock_dev *dev, struct spisock_join *j,
 			     int err, struct spisock_link_cause *cause)
 {
-	lockdep_assert_held(&dev->ctl_lock);
+	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
 	j->running = false;
 	if (err && !cause->reason)
 		cause->reason = spisock_link_reason_of(err);
-	if (dev->join != j) {
+	if (spisock_core(dev)->join != j) {
 		/* cancelled; a join that replaced it leaves the network itself */
-		if (!err && !dev->join)
+		if (!err && !spisock_core(dev)->join)
 			spisock_link_leave(dev);
 		return;
 	}
-	dev->join = NULL;
+	spisock_core(dev)->join = NULL;
 	if (!err) {
-		kfree_sensitive(dev->link);
-		dev->link = j->p;
+		kfree_sensitive(spisock_core(dev)->link);
+		spisock_core(dev)->link = j->p;
 		j->p = NULL;
-		dev->relink_ms = READ_ONCE(relink_min_ms);
+		spisock_core(dev)->relink_ms = READ_ONCE(relink_min_ms);
 		spisock_state_xchg(dev, SPISOCK_STATE_LINKED);
-		spisock_nl_link_up_event(dev, dev->link->ssid,
-					 dev->link->ssid_len);
+		spisock_nl_link_up_event(dev, spisock_core(dev)->link->ssid,
+					 spisock_core(dev)->link->ssid_len);
 	} else {
 		spisock_state_xchg(dev, SPISOCK_STATE_DOWN);
 		spisock_nl_link_event(dev, SPISOCK_EVENT_LINK_FAILED, cause);
-		if (j->relink && dev->auto_relink && err != -ENODEV) {
+		if (j->relink && spisock_core(dev)->auto_relink && err != -ENODEV) {
 			/* a link meant to persist: retried with back-off */
-			dev->relink_ms = min(max(dev->relink_ms, 1u) * 2,
+			spisock_core(dev)->relink_ms = min(max(spisock_core(dev)->relink_ms, 1u) * 2,
 					     READ_ONCE(relink_max_ms));
-			schedule_delayed_work(&dev->relink_work,
-					      msecs_to_jiffies(dev->relink_ms));
+			schedule_delayed_work(&spisock_core(dev)->relink_work,
+					      msecs_to_jiffies(spisock_core(dev)->relink_ms));
 		} else if (j->relink) {
-			kfree_sensitive(dev->link);
-			dev->link = NULL;
+			kfree_sensitive(spisock_core(dev)->link);
+			spisock_core(dev)->link = NULL;
 		}
 	}
 	spisock_join_done(j, err, cause);
@@ -425,17 +425,17 @@ static void spisock_join_end(struct spisock_dev *dev, struct spisock_join *j,
  */
 static struct spisock_join *spisock_join_next(struct spisock_dev *dev)
 {
-	lockdep_assert_held(&dev->ctl_lock);
+	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
 	if (spisock_dev_dead(dev))
 		return NULL;
-	if (!dev->join && dev->auto_relink &&
+	if (!spisock_core(dev)->join && spisock_core(dev)->auto_relink &&
 	    spisock_state_get(dev) == SPISOCK_STATE_DOWN)
 		spisock_link_rejoin(dev);
-	if (!dev->join || dev->join->running)
+	if (!spisock_core(dev)->join || spisock_core(dev)->join->running)
 		return NULL;
-	dev->join->running = true;
-	kref_get(&dev->join->ref);
-	return dev->join;
+	spisock_core(dev)->join->running = true;
+	kref_get(&spisock_core(dev)->join->ref);
+	return spisock_core(dev)->join;
 }
 
 /**
@@ -450,16 +450,18 @@ static struct spisock_join *spisock_join_next(struct spisock_dev *dev)
  */
 void spisock_relink_work(struct work_struct *work)
 {
-	struct spisock_dev *dev = container_of(to_delayed_work(work),
-					       struct spisock_dev, relink_work);
+	struct spisock_dev_core *core = container_of(to_delayed_work(work),
+						     struct spisock_dev_core,
+						     relink_work);
+	struct spisock_dev *dev = &core->dev;
 	struct spisock_link_cause cause = {};
 	const struct spisock_dev_ops *ops;
 	struct spisock_join *j;
 	int idx, err;
 
-	mutex_lock(&dev->ctl_lock);
+	mutex_lock(&spisock_core(dev)->ctl_lock);
 	j = spisock_join_next(dev);
-	mutex_unlock(&dev->ctl_lock);
+	mutex_unlock(&spisock_core(dev)->ctl_lock);
 	if (!j)
 		return;
 
@@ -471,9 +473,9 @@ void spisock_relink_work(struct work_struct *work)
 		err = -ENODEV;
 	}
 
-	mutex_lock(&dev->ctl_lock);
+	mutex_lock(&spisock_core(dev)->ctl_lock);
 	spisock_join_end(dev, j, err, &cause);
-	mutex_unlock(&dev->ctl_lock);
+	mutex_unlock(&spisock_core(dev)->ctl_lock);
 	spisock_join_put(j);
 }
 
@@ -493,10 +495,10 @@ bool spisock_link_cancelled(struct spisock_dev *dev)
 
 	if (spisock_dev_dead(dev))
 		return true;
-	mutex_lock(&dev->ctl_lock);
-	/* the running join is dev->join while it is wanted */
-	ret = !dev->join || !dev->join->running;
-	mutex_unlock(&dev->ctl_lock);
+	mutex_lock(&spisock_core(dev)->ctl_lock);
+	/* the running join is core->join while it is wanted */
+	ret = !spisock_core(dev)->join || !spisock_core(dev)->join->running;
+	mutex_unlock(&spisock_core(dev)->ctl_lock);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(spisock_link_cancelled);
@@ -514,12 +516,12 @@ EXPORT_SYMBOL_GPL(spisock_link_cancelled);
  */
 void spisock_link_dev_gone(struct spisock_dev *dev)
 {
-	mutex_lock(&dev->ctl_lock);
+	mutex_lock(&spisock_core(dev)->ctl_lock);
 	spisock_join_cancel(dev);
-	mutex_unlock(&dev->ctl_lock);
-	spin_lock_bh(&dev->state_lock);
-	spin_unlock_bh(&dev->state_lock);
-	cancel_delayed_work_sync(&dev->relink_work);
+	mutex_unlock(&spisock_core(dev)->ctl_lock);
+	spin_lock_bh(&spisock_core(dev)->state_lock);
+	spin_unlock_bh(&spisock_core(dev)->state_lock);
+	cancel_delayed_work_sync(&spisock_core(dev)->relink_work);
 }
 
 /* LINK's answer with SPISOCK_ATTR_NO_WAIT: the state the join left. */
@@ -551,9 +553,9 @@ static struct spisock_join *spisock_link_request(struct spisock_dev *dev,
 						 struct spisock_link_params *p,
 						 bool auto_relink)
 {
-	struct spisock_join *j = dev->join;
+	struct spisock_join *j = spisock_core(dev)->join;
 
-	lockdep_assert_held(&dev->ctl_lock);
+	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
 	if (spisock_dev_dead(dev)) {
 		kfree_sensitive(p);
 		return ERR_PTR(-ENODEV);
@@ -561,9 +563,9 @@ static struct spisock_join *spisock_link_request(struct spisock_dev *dev,
 	/* Linking again with the settings in use or being joined: no-op. */
 	if ((j && spisock_link_same(j->p, p)) ||
 	    (!j && spisock_state_get(dev) == SPISOCK_STATE_LINKED &&
-	     dev->link && spisock_link_same(dev->link, p))) {
+	     spisock_core(dev)->link && spisock_link_same(spisock_core(dev)->link, p))) {
 		kfree_sensitive(p);
-		WRITE_ONCE(dev->auto_relink, auto_relink);
+		WRITE_ONCE(spisock_core(dev)->auto_relink, auto_relink);
 		if (j)
 			kref_get(&j->ref);
 		return j;
@@ -571,10 +573,10 @@ static struct spisock_join *spisock_link_request(struct spisock_dev *dev,
 	j = spisock_join_alloc(p, false);
 	if (!j)
 		return ERR_PTR(-ENOMEM);
-	kfree_sensitive(dev->link);
-	dev->link = NULL;
-	WRITE_ONCE(dev->auto_relink, auto_relink);
-	dev->relink_ms = READ_ONCE(relink_min_ms);
+	kfree_sensitive(spisock_core(dev)->link);
+	spisock_core(dev)->link = NULL;
+	WRITE_ONCE(spisock_core(dev)->auto_relink, auto_relink);
+	spisock_core(dev)->relink_ms = READ_ONCE(relink_min_ms);
 	kref_get(&j->ref);
 	spisock_join_start(dev, j);
 	return j;
@@ -619,7 +621,7 @@ int spisock_nl_link_doit(struct sk_buff *skb, struct genl_info *info)
 		kfree_sensitive(p);
 		return PTR_ERR(dev);
 	}
-	err = mutex_lock_killable(&dev->ctl_lock);
+	err = mutex_lock_killable(&spisock_core(dev)->ctl_lock);
 	if (err) {
 		kfree_sensitive(p);
 		goto out_put;
@@ -630,7 +632,7 @@ int spisock_nl_link_doit(struct sk_buff *skb, struct genl_info *info)
 		err = spisock_nl_link_reply(info, dev,
 					    j ? SPISOCK_STATE_LINKING :
 						SPISOCK_STATE_LINKED);
-	mutex_unlock(&dev->ctl_lock);
+	mutex_unlock(&spisock_core(dev)->ctl_lock);
 	if (IS_ERR(j)) {
 		err = PTR_ERR(j);
 		goto out_put;
@@ -652,12 +654,12 @@ static int spisock_do_unlink(struct spisock_dev *dev)
 	int idx, err;
 	u8 old;
 
-	lockdep_assert_held(&dev->ctl_lock);
-	cancel_delayed_work(&dev->relink_work);
+	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
+	cancel_delayed_work(&spisock_core(dev)->relink_work);
 	spisock_join_cancel(dev);
-	kfree_sensitive(dev->link);
-	dev->link = NULL;
-	WRITE_ONCE(dev->auto_relink, false);
+	kfree_sensitive(spisock_core(dev)->link);
+	spisock_core(dev)->link = NULL;
+	WRITE_ONCE(spisock_core(dev)->auto_relink, false);
 	old = spisock_state_xchg(dev, SPISOCK_STATE_DOWN);
 	ops = spisock_dev_enter(dev, &idx);
 	if (!ops)
@@ -677,11 +679,11 @@ int spisock_nl_unlink_doit(struct sk_buff *skb, struct genl_info *info)
 	dev = spisock_nl_dev(info);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
-	err = mutex_lock_killable(&dev->ctl_lock);
+	err = mutex_lock_killable(&spisock_core(dev)->ctl_lock);
 	if (err)
 		goto out_put;
 	err = spisock_do_unlink(dev);
-	mutex_unlock(&dev->ctl_lock);
+	mutex_unlock(&spisock_core(dev)->ctl_lock);
 out_put:
 	spisock_put_device(dev);
 	return err;
@@ -707,17 +709,17 @@ void spisock_link_event(struct spisock_dev *dev,
 		.reason = SPISOCK_LINK_REASON_UNSPECIFIED,
 	};
 
-	spin_lock_bh(&dev->state_lock);
-	if (dev->state != SPISOCK_STATE_LINKED) {
-		spin_unlock_bh(&dev->state_lock);
+	spin_lock_bh(&spisock_core(dev)->state_lock);
+	if (spisock_core(dev)->state != SPISOCK_STATE_LINKED) {
+		spin_unlock_bh(&spisock_core(dev)->state_lock);
 		return;
 	}
-	dev->state = SPISOCK_STATE_DOWN;
+	spisock_core(dev)->state = SPISOCK_STATE_DOWN;
 	/* under state_lock: see spisock_link_dev_gone() */
-	if (READ_ONCE(dev->auto_relink) && !spisock_dev_dead(dev))
-		schedule_delayed_work(&dev->relink_work,
+	if (READ_ONCE(spisock_core(dev)->auto_relink) && !spisock_dev_dead(dev))
+		schedule_delayed_work(&spisock_core(dev)->relink_work,
 				      msecs_to_jiffies(READ_ONCE(relink_min_ms)));
-	spin_unlock_bh(&dev->state_lock);
+	spin_unlock_bh(&spisock_core(dev)->state_lock);
 	spisock_nl_link_event(dev, SPISOCK_EVENT_LINK_DOWN, cause ?: &unknown);
 }
 EXPORT_SYMBOL_GPL(spisock_link_event);

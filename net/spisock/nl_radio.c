@@ -62,7 +62,7 @@ int spisock_nl_link_get_doit(struct sk_buff *skb, struct genl_info *info)
 	dev = spisock_nl_dev(info);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
-	err = mutex_lock_killable(&dev->ctl_lock);
+	err = mutex_lock_killable(&spisock_core(dev)->ctl_lock);
 	if (err)
 		goto out_put;
 	ops = spisock_dev_enter(dev, &idx);
@@ -72,7 +72,7 @@ int spisock_nl_link_get_doit(struct sk_buff *skb, struct genl_info *info)
 	} else {
 		err = -ENODEV;
 	}
-	mutex_unlock(&dev->ctl_lock);
+	mutex_unlock(&spisock_core(dev)->ctl_lock);
 	if (err)
 		goto out_put;
 
@@ -158,7 +158,7 @@ static int spisock_scan_locked(struct spisock_dev *dev, struct genl_info *info,
 	int idx, n;
 	u8 old;
 
-	lockdep_assert_held(&dev->ctl_lock);
+	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
 	old = spisock_state_get(dev);
 	if (old == SPISOCK_STATE_LINKING) {
 		/* a rejoin gives way to a forced scan and starts again after it */
@@ -212,11 +212,11 @@ int spisock_nl_scan_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOMEM;
 		goto out_put;
 	}
-	err = mutex_lock_killable(&dev->ctl_lock);
+	err = mutex_lock_killable(&spisock_core(dev)->ctl_lock);
 	if (err)
 		goto out_free;
 	n = spisock_scan_locked(dev, info, res, max);
-	mutex_unlock(&dev->ctl_lock);
+	mutex_unlock(&spisock_core(dev)->ctl_lock);
 	err = n < 0 ? n : spisock_nl_scan_reply(info, dev, res, n);
 out_free:
 	kfree(res);
@@ -255,7 +255,7 @@ static int spisock_resolve(struct spisock_dev *dev, struct genl_info *info,
 	const struct spisock_dev_ops *ops;
 	int idx, err;
 
-	err = mutex_lock_killable(&dev->ctl_lock);
+	err = mutex_lock_killable(&spisock_core(dev)->ctl_lock);
 	if (err)
 		return err;
 	if (spisock_state_get(dev) != SPISOCK_STATE_LINKED) {
@@ -272,7 +272,7 @@ static int spisock_resolve(struct spisock_dev *dev, struct genl_info *info,
 		err = -ENODEV;
 	}
 out_unlock:
-	mutex_unlock(&dev->ctl_lock);
+	mutex_unlock(&spisock_core(dev)->ctl_lock);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG(info->extack, "host name not found");
 	return err;
@@ -329,7 +329,7 @@ static int spisock_ping(struct spisock_dev *dev, struct genl_info *info,
 	const struct spisock_dev_ops *ops;
 	int idx, err;
 
-	err = mutex_lock_killable(&dev->ctl_lock);
+	err = mutex_lock_killable(&spisock_core(dev)->ctl_lock);
 	if (err)
 		return err;
 	if (spisock_state_get(dev) != SPISOCK_STATE_LINKED) {
@@ -345,7 +345,7 @@ static int spisock_ping(struct spisock_dev *dev, struct genl_info *info,
 		err = -ENODEV;
 	}
 out_unlock:
-	mutex_unlock(&dev->ctl_lock);
+	mutex_unlock(&spisock_core(dev)->ctl_lock);
 	if (err == -ETIMEDOUT)
 		NL_SET_ERR_MSG(info->extack, "no answer");
 	return err;
@@ -411,7 +411,7 @@ int spisock_nl_power_save_doit(struct sk_buff *skb, struct genl_info *info)
 	dev = spisock_nl_dev(info);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
-	err = mutex_lock_killable(&dev->ctl_lock);
+	err = mutex_lock_killable(&spisock_core(dev)->ctl_lock);
 	if (err)
 		goto out_put;
 	ops = spisock_dev_enter(dev, &idx);
@@ -421,7 +421,7 @@ int spisock_nl_power_save_doit(struct sk_buff *skb, struct genl_info *info)
 	} else {
 		err = -ENODEV;
 	}
-	mutex_unlock(&dev->ctl_lock);
+	mutex_unlock(&spisock_core(dev)->ctl_lock);
 out_put:
 	spisock_put_device(dev);
 	return err;
