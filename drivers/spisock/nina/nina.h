@@ -27,25 +27,6 @@ struct spisock_dev;
 struct sock;
 struct task_struct;
 
-/* Extra opcodes (frame.h lists the socket and station ones). */
-#define NINA_SET_KEY		0x12
-#define NINA_SET_IP_CONFIG	0x14
-#define NINA_SET_DNS_CONFIG	0x15
-#define NINA_SET_HOSTNAME	0x16
-#define NINA_SET_POWER_MODE	0x17
-#define NINA_GET_DNS_CONFIG	0x1e
-#define NINA_GET_REASON_CODE	0x1f
-#define NINA_GET_CURR_SSID	0x23
-#define NINA_GET_CURR_BSSID	0x24
-#define NINA_GET_CURR_RSSI	0x25
-#define NINA_GET_CURR_ENCT	0x26
-#define NINA_SCAN_NETWORKS	0x27
-#define NINA_GET_IDX_RSSI	0x32
-#define NINA_GET_IDX_ENCT	0x33
-#define NINA_GET_IDX_BSSID	0x3c
-#define NINA_GET_IDX_CHANNEL	0x3d
-#define NINA_PING		0x3e
-
 /* What the status tick watches (&nina_radio.tick_state). */
 #define NINA_TICK_NONE		0	/* not linked: nothing to watch */
 #define NINA_TICK_JOINING	1	/* an interrupted join goes on */
@@ -151,7 +132,7 @@ struct nina_guard {
 };
 
 /**
- * struct nina_counters - what the driver did on the bus, for debugfs
+ * struct nina_counters - what the driver did on the bus (stats.c)
  * @sync: 64-bit reads on 32-bit hosts (one writer: probe, then the worker)
  * @cmd: commands run, by opcode
  * @mosi_bytes: command bytes clocked out
@@ -174,7 +155,7 @@ struct nina_guard {
  */
 struct nina_counters {
 	struct u64_stats_sync sync;
-	u64 cmd[0x80];
+	u64 cmd[NINA_NR_OPS];
 	u64 mosi_bytes;
 	u64 miso_bytes;
 	u64 transactions;
@@ -254,12 +235,11 @@ struct nina_req {
  * @stopping: the worker is stopping; new requests fail
  * @worker: the thread that alone talks to the bus
  * @worker_wq: wakes the worker
- * @nacks: CS selections without the READY acknowledge
  * @fw_version: GET_FW_VERSION's string, NUL-terminated
  * @adafruit: the firmware looks like Adafruit's fork
  * @name: the radio's name ("nina<index>"), for messages and traces
  * @index: the "nina%d" number
- * @stats: counters, for debugfs
+ * @stats: counters, for DEV_GET and debugfs
  * @xacts: transactions of the command in progress (worker only)
  * @cmd_sent: the command in progress was clocked out (worker only)
  * @wd_count: transport failures in a row (worker only)
@@ -302,7 +282,6 @@ struct nina_radio {
 	struct task_struct *worker;
 	wait_queue_head_t worker_wq;
 
-	unsigned long nacks;
 	char fw_version[NINA_FW_VERSION_MAX + 1];
 	bool adafruit;
 	int index;
@@ -355,9 +334,14 @@ static inline void nina_count(struct nina_radio *r, u64 *c, u64 n)
 	u64_stats_update_end_irqrestore(&r->stats.sync, flags);
 }
 
+/* stats.c */
+unsigned int nina_stats_count(struct nina_radio *r);
+int nina_stats_fill(struct nina_radio *r, struct spisock_dev_stats *st);
+int nina_dev_stats(struct spisock_dev *sdev, struct spisock_dev_stats *st);
+unsigned int nina_dev_stats_count(struct spisock_dev *sdev);
+
 /* debugfs.c */
 void nina_debugfs_init(struct nina_radio *r);
-int nina_dev_stats(struct spisock_dev *sdev, struct spisock_dev_stats *st);
 void nina_debugfs_exit(struct nina_radio *r);
 void nina_debugfs_module_init(void);
 void nina_debugfs_module_exit(void);

@@ -721,4 +721,5 @@ const struct spisock_dev_ops nina_dev_ops = {
 	.ping = nina_ping,
 	.power_save = nina_power_save,
 	.stats = nina_dev_stats,
+	.stats_count = nina_dev_stats_count,
 };
