@@ -11,6 +11,7 @@
 #ifndef _SPISOCK_NINA_FRAME_H
 #define _SPISOCK_NINA_FRAME_H
 
+#include <linux/errno.h>
 #include <linux/types.h>
 
 #define NINA_START		0xe0
@@ -101,6 +102,13 @@ int nina_decode(const u8 *buf, size_t len, u8 op, struct nina_param *params,
 		unsigned int max);
 size_t nina_reply_need(const u8 *buf, size_t len, u8 op);
 int nina_errno(u8 fw_errno);
+
+/*
+ * What the worker's socket steps return when the bus failed: retry later,
+ * the socket stays as it is. An errno nina_errno() never returns, so it
+ * cannot be taken for the chip's answer.
+ */
+#define NINA_RETRY		(-EBUSY)
 const char *nina_op_name(u8 op);
 
 #endif /* _SPISOCK_NINA_FRAME_H */

@@ -203,7 +203,7 @@ static int nina_status(struct spisock_dev *sdev, struct spisock_status *st,
 static void nina_mark_loss(struct nina_radio *r)
 {
 	spin_lock(&r->lock);
-	r->loss = true;
+	WRITE_ONCE(r->loss, true);	/* the worker reads it unlocked */
 	spin_unlock(&r->lock);
 }
 
@@ -578,20 +578,6 @@ static int nina_do_power_save(struct spisock_dev *sdev, int mode)
 	if (ret < 0)
 		return ret;
 	return ret == 1 ? 0 : -EIO;
-}
-
-/* From the worker: a command whose reply is one byte. */
-static int nina_w_u8(struct nina_radio *r, u8 op,
-		     const struct nina_param *params, unsigned int n)
-{
-	struct nina_req req = { .op = op, .params = params, .n = n };
-	int ret = nina_exec(r, &req);
-
-	if (ret < 0)
-		return ret;
-	if (ret != 1 || req.out[0].len != 1)
-		return -EIO;
-	return req.out[0].data[0];
 }
 
 /**
