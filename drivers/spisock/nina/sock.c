@@ -84,7 +84,7 @@ static int nina_sock_gone(struct nina_radio *r, struct nina_sock *ns, int ret)
 		return ret;
 	spin_lock(&r->lock);
 	if (ns->fd >= 0 && ns->gen == r->gen)
-		WRITE_ONCE(r->loss, true);	/* still ours: the chip lost it */
+		r->loss = true;		/* still ours: the chip lost it */
 	spin_unlock(&r->lock);
 	wake_up(&r->worker_wq);
 	return -ENETDOWN;
@@ -105,13 +105,13 @@ int nina_fd_own(struct nina_radio *r, struct nina_sock *ns, u8 fd)
 
 	spin_lock(&r->lock);
 	if (r->owner[fd]) {
-		WRITE_ONCE(r->loss, true);
+		r->loss = true;
 		err = -ENETRESET;
 	} else {
-		nina_owner_set(r, fd, ns);
-		WRITE_ONCE(r->nfds, r->nfds + 1);
+		r->owner[fd] = ns;
+		r->nfds++;
+		ns->fd = fd;
 		ns->gen = r->gen;
-		WRITE_ONCE(ns->fd, fd);
 		if (ns->sk)
 			spisock_sock_set_chip(ns->sk, fd, ns->gen);
 	}
@@ -134,10 +134,10 @@ void nina_fd_release(struct nina_radio *r, struct nina_sock *ns)
 {
 	spin_lock(&r->lock);
 	if (ns->fd >= 0 && r->owner[ns->fd] == ns) {
-		nina_owner_set(r, ns->fd, NULL);
-		WRITE_ONCE(r->nfds, r->nfds - 1);
+		r->owner[ns->fd] = NULL;
+		r->nfds--;
 	}
-	WRITE_ONCE(ns->fd, -1);
+	ns->fd = -1;
 	if (ns->sk)
 		spisock_sock_set_chip(ns->sk, -1, ns->gen);
 	spin_unlock(&r->lock);
@@ -178,13 +178,12 @@ u8 nina_opts_wanted(const struct nina_sock *ns)
  */
 bool nina_opts_due(const struct nina_sock *ns)
 {
-	switch (nina_sock_state(ns)) {
+	switch (ns->state) {
 	case NINA_SK_BOUND:
 	case NINA_SK_CONNECTING:
 	case NINA_SK_ESTABLISHED:
 	case NINA_SK_LISTENING:
-		return nina_sock_fd(ns) >= 0 &&
-		       READ_ONCE(ns->opts) != nina_opts_wanted(ns);
+		return ns->fd >= 0 && READ_ONCE(ns->opts) != nina_opts_wanted(ns);
 	default:
 		return false;
 	}
@@ -202,7 +201,7 @@ bool nina_opts_due(const struct nina_sock *ns)
 int nina_sock_push_opts(struct nina_radio *r, struct nina_sock *ns,
 			nina_run_fn run)
 {
-	u8 want = nina_opts_wanted(ns), fd = nina_sock_fd(ns);
+	u8 want = nina_opts_wanted(ns), fd = ns->fd;
 	__le32 name, val;
 	struct nina_param p[3] = {
 		{ &fd, 1 }, { (const u8 *)&name, 4 }, { (const u8 *)&val, 4 },
@@ -307,7 +306,8 @@ static int nina_sock_create(struct nina_radio *r, struct nina_sock *ns)
 	ret = nina_sock_push_opts(r, ns, nina_sock_ok);
 	if (ret)
 		goto fail;
-	return nina_sock_enter(r, ns, NINA_SK_NEW);
+	ns->state = NINA_SK_NEW;
+	return 0;
 fail:
 	/* Forgotten before it is closed: see nina_sock_destroy_chip(). */
 	nina_fd_release(r, ns);
@@ -323,7 +323,7 @@ fail:
  */
 static void nina_sock_destroy_chip(struct nina_radio *r, struct nina_sock *ns)
 {
-	int fd = nina_sock_fd(ns);
+	int fd = ns->fd;
 
 	if (fd < 0)
 		return;
