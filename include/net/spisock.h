@@ -50,6 +50,7 @@
 #include <linux/mutex.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/spisock.h>
@@ -167,8 +168,32 @@ struct spisock_scan_result {
 	u8 security;
 };
 
-/* Opcodes a driver can count commands by (a byte on both chips' buses). */
-#define SPISOCK_STATS_CMDS	256
+/* The longest name of a driver's named counter, with its NUL. */
+#define SPISOCK_STAT_NAME_LEN	32
+
+/**
+ * enum spisock_stat_kind - what a named counter counts
+ * @SPISOCK_STAT_CMD: runs of one chip command (a nina-fw opcode, a WINC1500
+ *	group and opcode), named by the driver
+ * @SPISOCK_STAT_DRIVER: something only this driver keeps (nina's socket
+ *	poll hits and misses)
+ */
+enum spisock_stat_kind {
+	SPISOCK_STAT_CMD,
+	SPISOCK_STAT_DRIVER,
+};
+
+/**
+ * struct spisock_stat - one named counter
+ * @name: the driver's name for it, NUL-terminated
+ * @value: its value
+ * @kind: &enum spisock_stat_kind
+ */
+struct spisock_stat {
+	char name[SPISOCK_STAT_NAME_LEN];
+	u64 value;
+	u8 kind;
+};
 
 /**
  * struct spisock_dev_stats - a radio's counters, for DEV_GET
@@ -177,21 +202,20 @@ struct spisock_scan_result {
  * @bus_transactions: chip-select-framed transactions
  * @err_timeout: commands the chip never answered
  * @err_invalid: replies that failed validation
- * @err_frame: error frames (the chip refused a command)
+ * @err_frame: commands the chip refused (an error frame or status)
  * @retries: commands retried after a bus error
  * @resets: chip resets
- * @wd_resets: resets the driver's watchdog decided on (a stuck chip)
- * @uncertain: commands that reached the chip without a sane answer
+ * @wd_resets: of @resets, those the driver decided on (a stuck chip)
  * @link_drops: times the chip lost its sockets (link loss, reset)
- * @poll_hits: socket polls that found work
- * @poll_misses: socket polls that found nothing
  * @sock_tx_bytes: payload taken from sockets and sent by the chip
  * @sock_rx_bytes: payload received from the chip into sockets
- * @cmd: commands run, by opcode
- * @cmd_name: the name of an opcode, or NULL when the driver has none
+ * @n_named: entries of @named filled in (spisock_stat_add())
+ * @room: entries @named has (&spisock_dev_ops.stats_count)
+ * @named: per-command and driver-specific counters, by name
  *
- * The core zeroes it before &spisock_dev_ops.stats fills it in; a counter
- * the driver does not keep stays 0.
+ * The fixed fields are what every chip on a bus has; a driver that does
+ * not keep one leaves it 0. The core zeroes the snapshot before
+ * &spisock_dev_ops.stats fills it in.
  */
 struct spisock_dev_stats {
 	u64 bus_tx_bytes;
@@ -203,15 +227,38 @@ struct spisock_dev_stats {
 	u64 retries;
 	u64 resets;
 	u64 wd_resets;
-	u64 uncertain;
 	u64 link_drops;
-	u64 poll_hits;
-	u64 poll_misses;
 	u64 sock_tx_bytes;
 	u64 sock_rx_bytes;
-	u64 cmd[SPISOCK_STATS_CMDS];
-	const char *(*cmd_name)(unsigned int op);
+	unsigned int n_named;
+	unsigned int room;
+	struct spisock_stat named[];
 };
+
+/**
+ * spisock_stat_add() - add a named counter to a snapshot
+ * @st: the snapshot &spisock_dev_ops.stats fills in
+ * @kind: &enum spisock_stat_kind
+ * @name: the counter's name (truncated to SPISOCK_STAT_NAME_LEN - 1)
+ * @value: its value
+ *
+ * Return: 0, or -ENOSPC when @st has no room left (the driver counted
+ * more than its &spisock_dev_ops.stats_count).
+ */
+static inline int spisock_stat_add(struct spisock_dev_stats *st,
+				   enum spisock_stat_kind kind,
+				   const char *name, u64 value)
+{
+	struct spisock_stat *s;
+
+	if (st->n_named >= st->room)
+		return -ENOSPC;
+	s = &st->named[st->n_named++];
+	strscpy(s->name, name, sizeof(s->name));
+	s->value = value;
+	s->kind = kind;
+	return 0;
+}
 
 /**
  * struct spisock_dev_ops - what the core asks of a chip driver
@@ -292,8 +339,11 @@ struct spisock_dev_stats {
  * @ping: ping @addr with @ttl; the round trip time in ms goes to @rtt_ms
  *	(-ETIMEDOUT: no answer).
  * @power_save: set the chip's power-save mode (0 off, 1 on).
- * @stats: copy the radio's counters into @st (zeroed by the core); may
+ * @stats: copy the radio's counters into @st (zeroed by the core, with
+ *	room for @stats_count named ones, added with spisock_stat_add()); may
  *	sleep, issues no chip command.
+ * @stats_count: the most named counters @stats adds (commands by name and
+ *	the driver's own); required with @stats.
  *
  * Every op is optional; a missing one gives -EOPNOTSUPP (atomic ones are
  * skipped).
@@ -329,6 +379,7 @@ struct spisock_dev_ops {
 		    u32 *rtt_ms);
 	int (*power_save)(struct spisock_dev *dev, int mode);
 	int (*stats)(struct spisock_dev *dev, struct spisock_dev_stats *st);
+	unsigned int (*stats_count)(struct spisock_dev *dev);
 };
 
 /* Bits of &spisock_caps.opts: options the chip itself applies. */

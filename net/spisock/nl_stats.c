@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The counters attribute of DEV_GET (SPISOCK_ATTR_STATS): a snapshot the
- * radio's driver fills, put as u64 attributes and one nest per command the
- * radio has run. The same counters are in the driver's debugfs file; here
- * they follow the radio's network namespace and need no debugfs.
+ * radio's driver fills, put as the u64 attributes every chip has and one
+ * nest per named counter (commands by the driver's name for them, and what
+ * only that driver keeps). Here they follow the radio's network namespace
+ * and need no debugfs.
  */
 
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/spisock.h>
@@ -25,33 +27,35 @@ struct spisock_dev_stats *spisock_stats_get(struct spisock_dev *dev,
 					    const struct spisock_dev_ops *ops)
 {
 	struct spisock_dev_stats *st;
+	unsigned int room;
 
 	if (!ops->stats)
 		return NULL;
-	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	room = ops->stats_count ? ops->stats_count(dev) : 0;
+	st = kzalloc(struct_size(st, named, room), GFP_KERNEL);
 	if (!st)
 		return NULL;
-	if (ops->stats(dev, st)) {
+	st->room = room;
+	if (ops->stats(dev, st) || WARN_ON_ONCE(st->n_named > room)) {
 		kfree(st);
 		return NULL;
 	}
 	return st;
 }
 
-static int spisock_nl_put_cmd(struct sk_buff *skb,
-			      const struct spisock_dev_stats *st,
-			      unsigned int op)
+static int spisock_nl_put_named(struct sk_buff *skb,
+				const struct spisock_stat *s)
 {
-	const char *name = st->cmd_name ? st->cmd_name(op) : NULL;
+	int type = s->kind == SPISOCK_STAT_CMD ? SPISOCK_STATS_ATTR_CMD :
+						 SPISOCK_STATS_ATTR_DRIVER;
 	struct nlattr *nest;
 
-	nest = nla_nest_start(skb, SPISOCK_STATS_ATTR_CMD);
+	nest = nla_nest_start(skb, type);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u8(skb, SPISOCK_CMD_STAT_ATTR_OPCODE, op) ||
-	    (name && nla_put_string(skb, SPISOCK_CMD_STAT_ATTR_NAME, name)) ||
-	    nla_put_u64_64bit(skb, SPISOCK_CMD_STAT_ATTR_COUNT, st->cmd[op],
-			      SPISOCK_CMD_STAT_ATTR_PAD)) {
+	if (nla_put_string(skb, SPISOCK_STAT_ATTR_NAME, s->name) ||
+	    nla_put_u64_64bit(skb, SPISOCK_STAT_ATTR_VALUE, s->value,
+			      SPISOCK_STAT_ATTR_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -87,10 +91,7 @@ int spisock_nl_put_stats(struct sk_buff *skb,
 		{ SPISOCK_STATS_ATTR_RETRIES, st->retries },
 		{ SPISOCK_STATS_ATTR_RESETS, st->resets },
 		{ SPISOCK_STATS_ATTR_WD_RESETS, st->wd_resets },
-		{ SPISOCK_STATS_ATTR_UNCERTAIN, st->uncertain },
 		{ SPISOCK_STATS_ATTR_LINK_DROPS, st->link_drops },
-		{ SPISOCK_STATS_ATTR_POLL_HITS, st->poll_hits },
-		{ SPISOCK_STATS_ATTR_POLL_MISSES, st->poll_misses },
 		{ SPISOCK_STATS_ATTR_SOCK_TX_BYTES, st->sock_tx_bytes },
 		{ SPISOCK_STATS_ATTR_SOCK_RX_BYTES, st->sock_rx_bytes },
 	};
@@ -103,8 +104,8 @@ int spisock_nl_put_stats(struct sk_buff *skb,
 	for (i = 0; i < ARRAY_SIZE(c); i++)
 		if (spisock_nl_put_counter(skb, c[i].type, c[i].val))
 			goto cancel;
-	for (i = 0; i < SPISOCK_STATS_CMDS; i++)
-		if (st->cmd[i] && spisock_nl_put_cmd(skb, st, i))
+	for (i = 0; i < st->n_named; i++)
+		if (spisock_nl_put_named(skb, &st->named[i]))
 			goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;

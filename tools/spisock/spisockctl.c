@@ -619,10 +619,7 @@ static const char *const stat_names[SPISOCK_STATS_ATTR_MAX + 1] = {
 	[SPISOCK_STATS_ATTR_RETRIES] = "retries",
 	[SPISOCK_STATS_ATTR_RESETS] = "resets",
 	[SPISOCK_STATS_ATTR_WD_RESETS] = "wd_resets",
-	[SPISOCK_STATS_ATTR_UNCERTAIN] = "uncertain",
 	[SPISOCK_STATS_ATTR_LINK_DROPS] = "link_drops",
-	[SPISOCK_STATS_ATTR_POLL_HITS] = "poll_hits",
-	[SPISOCK_STATS_ATTR_POLL_MISSES] = "poll_misses",
 	[SPISOCK_STATS_ATTR_SOCK_TX_BYTES] = "sock_tx_bytes",
 	[SPISOCK_STATS_ATTR_SOCK_RX_BYTES] = "sock_rx_bytes",
 };
@@ -640,29 +637,28 @@ static void stat_line(struct ctl *c, const char *key, unsigned long long v)
 		printf("%-24s %llu\n", key, v);
 }
 
-/* One SPISOCK_STATS_ATTR_CMD nest: cmd_<NAME> (cmd_0x<op> without one). */
-static void stat_cmd(struct ctl *c, const struct nlattr *n)
+/*
+ * A named counter's nest: a command's count as cmd_<NAME>, one of the
+ * driver's own counters under its name.
+ */
+static void stat_named(struct ctl *c, const struct nlattr *n,
+		       const char *prefix)
 {
 	const struct nlattr *a;
-	unsigned long long count = 0;
+	unsigned long long value = 0;
 	const char *name = NULL;
-	char key[48];
-	int op = -1;
+	char key[64];
 
 	mnl_attr_for_each_nested(a, n) {
 		switch (mnl_attr_get_type(a)) {
-		case SPISOCK_CMD_STAT_ATTR_OPCODE: op = mnl_attr_get_u8(a); break;
-		case SPISOCK_CMD_STAT_ATTR_NAME: name = mnl_attr_get_str(a); break;
-		case SPISOCK_CMD_STAT_ATTR_COUNT: count = mnl_attr_get_u64(a); break;
+		case SPISOCK_STAT_ATTR_NAME: name = mnl_attr_get_str(a); break;
+		case SPISOCK_STAT_ATTR_VALUE: value = mnl_attr_get_u64(a); break;
 		}
 	}
-	if (op < 0)
+	if (!name)
 		return;
-	if (name)
-		snprintf(key, sizeof(key), "cmd_%s", name);
-	else
-		snprintf(key, sizeof(key), "cmd_0x%02x", op);
-	stat_line(c, key, count);
+	snprintf(key, sizeof(key), "%s%s", prefix, name);
+	stat_line(c, key, value);
 }
 
 static int stats_cb(const struct nlmsghdr *nlh, void *data)
@@ -680,7 +676,9 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 		mnl_attr_for_each_nested(n, a) {
 			t = mnl_attr_get_type(n);
 			if (t == SPISOCK_STATS_ATTR_CMD)
-				stat_cmd(s->c, n);
+				stat_named(s->c, n, "cmd_");
+			else if (t == SPISOCK_STATS_ATTR_DRIVER)
+				stat_named(s->c, n, "");
 			else if (t <= SPISOCK_STATS_ATTR_MAX && stat_names[t])
 				stat_line(s->c, stat_names[t], mnl_attr_get_u64(n));
 		}

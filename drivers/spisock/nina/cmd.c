@@ -345,6 +345,25 @@ static int nina_worker(void *data)
 }
 
 /**
+ * nina_w_u8() - from the worker: a command whose reply is one byte
+ * @r: the radio
+ * @op: the opcode
+ * @params: its parameters
+ * @n: their number
+ *
+ * Context: the worker thread only.
+ * Return: the byte, -EIO for a reply of another shape, or nina_exec()'s
+ * error.
+ */
+int nina_w_u8(struct nina_radio *r, u8 op, const struct nina_param *params,
+	      unsigned int n)
+{
+	struct nina_req req = { .op = op, .params = params, .n = n };
+
+	return nina_reply_u8(&req, nina_exec(r, &req));
+}
+
+/**
  * nina_kick() - make the worker look at the sockets now
  * @r: the radio
  *

@@ -1,115 +1,73 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/kernel/debug/spisock_nina/<radio>/stats: the radio's counters as
- * "name value" lines (commands by opcode name, bytes, transactions, errors
- * by kind, retries, resets, watchdog resets, uncertain commands, link
- * drops, poll hits and misses, socket payload each way).
- * Documentation/networking/spisock.rst explains them. The same snapshot
- * answers the core's stats op (the control plane's DEV_GET), which works
- * without debugfs and inside network namespaces.
+ * /sys/kernel/debug/spisock_nina/<radio>/stats: the snapshot DEV_GET
+ * reports (stats.c), as "name value" lines under the names spisockctl
+ * stats prints: the counters every chip has, the driver's own, then
+ * cmd_<OPCODE> per command run. Documentation/networking/spisock.rst
+ * explains them.
  */
 
 #include <linux/debugfs.h>
 #include <linux/module.h>
+#include <linux/overflow.h>
 #include <linux/seq_file.h>
-#include <linux/string.h>
+#include <linux/slab.h>
 
 #include "nina.h"
 
 static struct dentry *nina_debugfs_root;
 
-static void nina_stats_snapshot(struct nina_radio *r, struct nina_counters *c)
+static void nina_stats_print(struct seq_file *m,
+			     const struct spisock_dev_stats *st)
 {
-	unsigned int start;
+	const struct {
+		const char *name;
+		u64 val;
+	} c[] = {
+		{ "bus_tx_bytes", st->bus_tx_bytes },
+		{ "bus_rx_bytes", st->bus_rx_bytes },
+		{ "bus_transactions", st->bus_transactions },
+		{ "err_timeout", st->err_timeout },
+		{ "err_invalid", st->err_invalid },
+		{ "err_frame", st->err_frame },
+		{ "retries", st->retries },
+		{ "resets", st->resets },
+		{ "wd_resets", st->wd_resets },
+		{ "link_drops", st->link_drops },
+		{ "sock_tx_bytes", st->sock_tx_bytes },
+		{ "sock_rx_bytes", st->sock_rx_bytes },
+	};
+	const struct spisock_stat *s;
+	unsigned int i;
 
-	do {
-		start = u64_stats_fetch_begin(&r->stats.sync);
-		memcpy(c, &r->stats, sizeof(*c));
-	} while (u64_stats_fetch_retry(&r->stats.sync, start));
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		seq_printf(m, "%s %llu\n", c[i].name, c[i].val);
+	for (i = 0; i < st->n_named; i++) {
+		s = &st->named[i];
+		seq_printf(m, "%s%s %llu\n",
+			   s->kind == SPISOCK_STAT_CMD ? "cmd_" : "", s->name,
+			   s->value);
+	}
 }
 
 static int nina_stats_show(struct seq_file *m, void *v)
 {
 	struct nina_radio *r = m->private;
-	struct nina_counters *c;
-	unsigned int op;
+	unsigned int room = nina_stats_count(r);
+	struct spisock_dev_stats *st;
+	int ret;
 
-	c = kmalloc(sizeof(*c), GFP_KERNEL);
-	if (!c)
+	st = kzalloc(struct_size(st, named, room), GFP_KERNEL);
+	if (!st)
 		return -ENOMEM;
-	nina_stats_snapshot(r, c);
-	seq_printf(m, "mosi_bytes %llu\nmiso_bytes %llu\ntransactions %llu\n",
-		   c->mosi_bytes, c->miso_bytes, c->transactions);
-	seq_printf(m, "err_timeout %llu\nerr_invalid %llu\nerr_frame %llu\n",
-		   c->err_timeout, c->err_invalid, c->err_frame);
-	seq_printf(m, "retries %llu\nresets %llu\nlink_drops %llu\n",
-		   c->retries, c->resets, c->link_drops);
-	seq_printf(m, "wd_resets %llu\nuncertain %llu\n", c->wd_resets,
-		   c->uncertain);
-	seq_printf(m, "poll_hits %llu\npoll_misses %llu\n", c->poll_hits,
-		   c->poll_misses);
-	seq_printf(m, "sock_tx_bytes %llu\nsock_rx_bytes %llu\n",
-		   c->sock_tx_bytes, c->sock_rx_bytes);
-	for (op = 0; op < ARRAY_SIZE(c->cmd); op++) {
-		if (!c->cmd[op])
-			continue;
-		if (strcmp(nina_op_name(op), "?"))
-			seq_printf(m, "cmd_%s %llu\n", nina_op_name(op),
-				   c->cmd[op]);
-		else
-			seq_printf(m, "cmd_0x%02x %llu\n", op, c->cmd[op]);
-	}
-	kfree(c);
-	return 0;
+	st->room = room;
+	ret = nina_stats_fill(r, st);
+	if (!ret)
+		nina_stats_print(m, st);
+	kfree(st);
+	return ret;
 }
 DEFINE_SHOW_ATTRIBUTE(nina_stats);
-
-static const char *nina_stats_cmd_name(unsigned int op)
-{
-	const char *name = nina_op_name(op);
-
-	return strcmp(name, "?") ? name : NULL;
-}
-
-/**
- * nina_dev_stats() - &spisock_dev_ops.stats: the counters for DEV_GET
- * @sdev: the radio
- * @st: zeroed by the core
- *
- * Return: 0, or -ENOMEM.
- */
-int nina_dev_stats(struct spisock_dev *sdev, struct spisock_dev_stats *st)
-{
-	struct nina_radio *r = nina_radio(sdev);
-	struct nina_counters *c;
-	unsigned int op;
-
-	c = kmalloc(sizeof(*c), GFP_KERNEL);
-	if (!c)
-		return -ENOMEM;
-	nina_stats_snapshot(r, c);
-	st->bus_tx_bytes = c->mosi_bytes;
-	st->bus_rx_bytes = c->miso_bytes;
-	st->bus_transactions = c->transactions;
-	st->err_timeout = c->err_timeout;
-	st->err_invalid = c->err_invalid;
-	st->err_frame = c->err_frame;
-	st->retries = c->retries;
-	st->resets = c->resets;
-	st->wd_resets = c->wd_resets;
-	st->uncertain = c->uncertain;
-	st->link_drops = c->link_drops;
-	st->poll_hits = c->poll_hits;
-	st->poll_misses = c->poll_misses;
-	st->sock_tx_bytes = c->sock_tx_bytes;
-	st->sock_rx_bytes = c->sock_rx_bytes;
-	BUILD_BUG_ON(ARRAY_SIZE(c->cmd) > SPISOCK_STATS_CMDS);
-	for (op = 0; op < ARRAY_SIZE(c->cmd); op++)
-		st->cmd[op] = c->cmd[op];
-	st->cmd_name = nina_stats_cmd_name;
-	kfree(c);
-	return 0;
-}
 
 /**
  * nina_debugfs_init() - the radio's debugfs directory and files

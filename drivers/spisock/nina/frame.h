@@ -11,6 +11,7 @@
 #ifndef _SPISOCK_NINA_FRAME_H
 #define _SPISOCK_NINA_FRAME_H
 
+#include <linux/errno.h>
 #include <linux/types.h>
 
 #define NINA_START		0xe0
@@ -28,17 +29,42 @@
 
 #define NINA_MAX_PARAMS		10	/* SCAN_NETWORKS: up to 10 SSIDs */
 
-/* Opcodes the driver uses. */
+/*
+ * nina-fw's opcodes: the one list of their values. nina_op_name() derives
+ * each name from its enumerator (frame.c).
+ */
 enum nina_op {
 	NINA_SET_NET		= 0x10,
 	NINA_SET_PASSPHRASE	= 0x11,
+	NINA_SET_KEY		= 0x12,
+	NINA_SET_IP_CONFIG	= 0x14,
+	NINA_SET_DNS_CONFIG	= 0x15,
+	NINA_SET_HOSTNAME	= 0x16,
+	NINA_SET_POWER_MODE	= 0x17,
+	NINA_GET_DNS_CONFIG	= 0x1e,
+	NINA_GET_REASON_CODE	= 0x1f,
 	NINA_GET_CONN_STATUS	= 0x20,
 	NINA_GET_IPADDR		= 0x21,
 	NINA_GET_MACADDR	= 0x22,
+	NINA_GET_CURR_SSID	= 0x23,
+	NINA_GET_CURR_BSSID	= 0x24,
+	NINA_GET_CURR_RSSI	= 0x25,
+	NINA_GET_CURR_ENCT	= 0x26,
+	NINA_SCAN_NETWORKS	= 0x27,
 	NINA_DISCONNECT		= 0x30,
+	NINA_GET_IDX_RSSI	= 0x32,
+	NINA_GET_IDX_ENCT	= 0x33,
 	NINA_REQ_HOST_BY_NAME	= 0x34,
 	NINA_GET_HOST_BY_NAME	= 0x35,
+	NINA_START_SCAN_NETWORKS = 0x36,
 	NINA_GET_FW_VERSION	= 0x37,
+	NINA_GET_IDX_BSSID	= 0x3c,
+	NINA_GET_IDX_CHANNEL	= 0x3d,
+	NINA_PING		= 0x3e,
+	NINA_SET_ENT		= 0x40,
+	NINA_SEND_DATA_TCP	= 0x44,
+	NINA_GET_DATABUF_TCP	= 0x45,
+	NINA_INSERT_DATABUF	= 0x46,
 	NINA_SOCKET_SOCKET	= 0x70,
 	NINA_SOCKET_CLOSE	= 0x71,
 	NINA_SOCKET_ERRNO	= 0x72,
@@ -55,6 +81,7 @@ enum nina_op {
 	NINA_SOCKET_SETSOCKOPT	= 0x7d,
 	NINA_SOCKET_GETSOCKOPT	= 0x7e,
 	NINA_SOCKET_GETPEERNAME	= 0x7f,
+	NINA_NR_OPS		/* opcodes are below the reply flag */
 };
 
 /**
@@ -75,6 +102,13 @@ int nina_decode(const u8 *buf, size_t len, u8 op, struct nina_param *params,
 		unsigned int max);
 size_t nina_reply_need(const u8 *buf, size_t len, u8 op);
 int nina_errno(u8 fw_errno);
+
+/*
+ * What the worker's socket steps return when the bus failed: retry later,
+ * the socket stays as it is. An errno nina_errno() never returns, so it
+ * cannot be taken for the chip's answer.
+ */
+#define NINA_RETRY		(-EBUSY)
 const char *nina_op_name(u8 op);
 
 #endif /* _SPISOCK_NINA_FRAME_H */

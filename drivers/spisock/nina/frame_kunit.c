@@ -242,6 +242,29 @@ static void nina_test_errno(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nina_errno(255), -EIO);
 }
 
+/* No chip errno reads as the worker's "bus failed, retry later". */
+static void nina_test_errno_not_retry(struct kunit *test)
+{
+	unsigned int e;
+
+	KUNIT_EXPECT_LT(test, NINA_RETRY, 0);
+	for (e = 0; e <= U8_MAX; e++)
+		KUNIT_EXPECT_NE_MSG(test, nina_errno(e), NINA_RETRY,
+				    "firmware errno %u", e);
+}
+
+/* Every opcode the driver names is named after its enumerator. */
+static void nina_test_op_names(struct kunit *test)
+{
+	KUNIT_EXPECT_STREQ(test, nina_op_name(NINA_SOCKET_SEND), "SOCKET_SEND");
+	KUNIT_EXPECT_STREQ(test, nina_op_name(NINA_GET_FW_VERSION),
+			   "GET_FW_VERSION");
+	KUNIT_EXPECT_STREQ(test, nina_op_name(NINA_SET_KEY), "SET_KEY");
+	KUNIT_EXPECT_STREQ(test, nina_op_name(NINA_PING), "PING");
+	KUNIT_EXPECT_STREQ(test, nina_op_name(0x13), "?");
+	KUNIT_EXPECT_STREQ(test, nina_op_name(0xff), "?");
+}
+
 /* The reply length is learnt piecewise, as the transport clocks it in. */
 static void nina_test_reply_need(struct kunit *test)
 {
@@ -272,6 +295,8 @@ static struct kunit_case nina_frame_cases[] = {
 	KUNIT_CASE(nina_test_roundtrip_all_lengths),
 	KUNIT_CASE(nina_test_length_widths),
 	KUNIT_CASE(nina_test_errno),
+	KUNIT_CASE(nina_test_errno_not_retry),
+	KUNIT_CASE(nina_test_op_names),
 	KUNIT_CASE(nina_test_reply_need),
 	{}
 };

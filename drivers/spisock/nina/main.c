@@ -32,6 +32,7 @@ MODULE_PARM_DESC(max_sockets,
 
 static DEFINE_IDA(nina_ida);
 
+/* Remove: what a successful probe set up, in reverse. */
 static void nina_teardown(struct nina_radio *r)
 {
 	nina_worker_stop(r);
@@ -104,18 +105,16 @@ static int nina_probe(struct spi_device *spi)
 
 	nina_chip_reset(r);
 	ret = nina_worker_start(r);
-	if (ret) {
-		ida_free(&nina_ida, r->index);
-		return ret;
-	}
+	if (ret)
+		goto err_chip;
 	ret = nina_detect_firmware(r);
 	if (ret)
-		goto fail;
+		goto err_worker;
 
 	sdev = spisock_alloc_device(sizeof(r));
 	if (!sdev) {
 		ret = -ENOMEM;
-		goto fail;
+		goto err_worker;
 	}
 	*(struct nina_radio **)sdev->priv = r;
 	sdev->ops = &nina_dev_ops;
@@ -130,10 +129,8 @@ static int nina_probe(struct spi_device *spi)
 	if (nina_read_mac(r, sdev->mac))
 		dev_warn(dev, "no answer to GET_MACADDR\n");
 	ret = spisock_register_device(sdev);
-	if (ret) {
-		spisock_put_device(sdev);
-		goto fail;
-	}
+	if (ret)
+		goto err_put;
 	r->sdev = sdev;
 	spi_set_drvdata(spi, r);
 	dev_info(dev, "%s: nina-fw %s (%s), %u sockets, %u Hz, READY %s\n",
@@ -142,8 +139,15 @@ static int nina_probe(struct spi_device *spi)
 		 r->speed_hz, r->ready_irq ? "interrupt" : "polled");
 	return 0;
 
-fail:
-	nina_teardown(r);
+	/* Unregistered, so no socket ever reached the driver. */
+err_put:
+	spisock_put_device(sdev);
+err_worker:
+	nina_worker_stop(r);
+err_chip:
+	nina_chip_hold_reset(r);
+	nina_debugfs_exit(r);
+	ida_free(&nina_ida, r->index);
 	return ret;
 }
 

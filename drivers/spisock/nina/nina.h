@@ -10,6 +10,7 @@
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
@@ -26,25 +27,6 @@ struct spi_device;
 struct spisock_dev;
 struct sock;
 struct task_struct;
-
-/* Extra opcodes (frame.h lists the socket and station ones). */
-#define NINA_SET_KEY		0x12
-#define NINA_SET_IP_CONFIG	0x14
-#define NINA_SET_DNS_CONFIG	0x15
-#define NINA_SET_HOSTNAME	0x16
-#define NINA_SET_POWER_MODE	0x17
-#define NINA_GET_DNS_CONFIG	0x1e
-#define NINA_GET_REASON_CODE	0x1f
-#define NINA_GET_CURR_SSID	0x23
-#define NINA_GET_CURR_BSSID	0x24
-#define NINA_GET_CURR_RSSI	0x25
-#define NINA_GET_CURR_ENCT	0x26
-#define NINA_SCAN_NETWORKS	0x27
-#define NINA_GET_IDX_RSSI	0x32
-#define NINA_GET_IDX_ENCT	0x33
-#define NINA_GET_IDX_BSSID	0x3c
-#define NINA_GET_IDX_CHANNEL	0x3d
-#define NINA_PING		0x3e
 
 /* What the status tick watches (&nina_radio.tick_state). */
 #define NINA_TICK_NONE		0	/* not linked: nothing to watch */
@@ -84,28 +66,45 @@ struct task_struct;
  * struct nina_sock - the driver's side of one spisock socket
  * @node: on &nina_radio.socks, under &nina_radio.lock
  * @sk: the socket; the driver holds a reference until it frees this
- * @fd: chip descriptor, or -1
- * @gen: the radio's generation when @fd was obtained
- * @type: SOCK_STREAM or SOCK_DGRAM
- * @port: the bound port, network order
- * @state: see &enum nina_sock_state
- * @want: SPISOCK_WANT_* interest, under the radio's lock
- * @want_at: jiffies of the last recorded interest
- * @next_poll: ktime_get_ns() before which the worker leaves the socket alone
- * @interval_ms: current back-off interval
- * @kick: serve at the next pass regardless of back-off
- * @closing: released by the core; flush, then SOCKET_CLOSE
- * @close_by: jiffies after which a close stops flushing
- * @rx_eof: the chip reported the peer's FIN
+ * @fd: chip descriptor, or -1; written under the radio's lock (the loss
+ *	procedure takes it from the worker while the socket's calls run),
+ *	read without it through nina_sock_fd()
+ * @gen: the radio's generation when @fd was obtained; written with @fd by
+ *	the command the socket's own call waits for, or before the socket is
+ *	on @socks
+ * @type: SOCK_STREAM or SOCK_DGRAM, set before the socket is on @socks
+ * @port: the bound port, network order (the socket's calls, under
+ *	lock_sock)
+ * @state: see &enum nina_sock_state; written under the radio's lock
+ *	(nina_sock_set_state()), read without it through nina_sock_state()
+ * @want: SPISOCK_WANT_* interest, under the radio's lock; the worker also
+ *	reads it without (READ_ONCE())
+ * @want_at: jiffies of the last recorded interest, under the radio's lock
+ * @next_poll: ktime_get_ns() before which the worker leaves the socket
+ *	alone, under the radio's lock
+ * @interval_ms: current back-off interval, under the radio's lock
+ * @kick: serve at the next pass regardless of back-off, under the radio's
+ *	lock
+ * @closing: released by the core; flush, then SOCKET_CLOSE. Set under the
+ *	radio's lock, never cleared; the worker also reads it without
+ *	(READ_ONCE())
+ * @close_by: jiffies after which a close stops flushing; set with
+ *	@closing, under the radio's lock
+ * @rx_eof: the chip reported the peer's FIN (worker only)
  * @rx_more: the last SOCKET_RECV came back full: read on without a poll
+ *	(worker only)
  * @tx_hold_until: ktime_get_ns() until which a partial frame waits for
- *	more (TCP_NODELAY off, a SEND just went; see nina_tx_hold())
+ *	more (TCP_NODELAY off, a SEND just went; see nina_tx_hold()), under
+ *	the radio's lock
  * @tx_held: the worker held data back and will look again by
  *	@tx_hold_until, under the radio's lock
- * @opts: the NINA_OPT_* options the chip socket has now
+ * @opts: the NINA_OPT_* options the chip socket has now; written by whoever
+ *	runs the socket's commands, read by the worker's pass
+ *	(READ_ONCE()/WRITE_ONCE())
  *
  * Freed only by the worker (after SOCKET_CLOSE) or, once the worker has
- * stopped, by the driver's teardown; so the worker may use it unlocked.
+ * stopped, by the driver's teardown, which first clears the socket's
+ * private pointer; so the worker may use it unlocked.
  */
 struct nina_sock {
 	struct list_head node;
@@ -151,7 +150,7 @@ struct nina_guard {
 };
 
 /**
- * struct nina_counters - what the driver did on the bus, for debugfs
+ * struct nina_counters - what the driver did on the bus (stats.c)
  * @sync: 64-bit reads on 32-bit hosts (one writer: probe, then the worker)
  * @cmd: commands run, by opcode
  * @mosi_bytes: command bytes clocked out
@@ -174,7 +173,7 @@ struct nina_guard {
  */
 struct nina_counters {
 	struct u64_stats_sync sync;
-	u64 cmd[0x80];
+	u64 cmd[NINA_NR_OPS];
 	u64 mosi_bytes;
 	u64 miso_bytes;
 	u64 transactions;
@@ -249,17 +248,27 @@ struct nina_req {
  * @speed_hz: SPI clock
  * @tx: command buffer (DMA-safe, NINA_BUF_LEN)
  * @rx: reply buffer (DMA-safe, NINA_BUF_LEN)
- * @lock: protects @queue and @stopping
+ * @lock: the radio's lock, taken by the core's atomic ops (send, want,
+ *	accept, rx_room), the socket ops and the worker. It guards @queue,
+ *	@stopping, @socks, @owner, @nfds, @gen, @kick, @loss, @sweep and, of
+ *	every &struct nina_sock on @socks, @state and @fd (for writing),
+ *	@want, @want_at, @next_poll, @interval_ms, @kick, @closing,
+ *	@close_by, @tx_hold_until and @tx_held. Read without it, with
+ *	READ_ONCE(): @owner and @nfds (the worker's sweeps, the socket
+ *	count), @loss (the worker's check before each command), and a
+ *	socket's @state, @fd, @want and @closing. A leaf below the core's
+ *	locks: under it the driver calls only the core's lockless helpers
+ *	(spisock_sock_set_chip(), the spisock_tx_*() and spisock_rx_space()
+ *	queries, spisock_accept_room(), spisock_sk_waiting() under RCU).
  * @queue: pending requests
  * @stopping: the worker is stopping; new requests fail
  * @worker: the thread that alone talks to the bus
  * @worker_wq: wakes the worker
- * @nacks: CS selections without the READY acknowledge
  * @fw_version: GET_FW_VERSION's string, NUL-terminated
  * @adafruit: the firmware looks like Adafruit's fork
  * @name: the radio's name ("nina<index>"), for messages and traces
  * @index: the "nina%d" number
- * @stats: counters, for debugfs
+ * @stats: counters, for DEV_GET and debugfs
  * @xacts: transactions of the command in progress (worker only)
  * @cmd_sent: the command in progress was clocked out (worker only)
  * @wd_count: transport failures in a row (worker only)
@@ -270,11 +279,14 @@ struct nina_req {
  *	close the unowned ones (under @lock)
  * @debugfs: the radio's debugfs directory, or NULL
  * @socks: every &struct nina_sock, under @lock
- * @owner: chip descriptor -> the socket owning it, under @lock
- * @nfds: chip descriptors in use, under @lock
- * @gen: bumped when chip state is lost (link loss, reset)
+ * @owner: chip descriptor -> the socket owning it, under @lock; the
+ *	worker's sweeps read it without (READ_ONCE())
+ * @nfds: chip descriptors in use, under @lock; read without it for the
+ *	socket limit and the status (READ_ONCE())
+ * @gen: bumped when chip state is lost (link loss, reset), under @lock
  * @kick: a socket wants the worker's attention, under @lock
- * @loss: the chip proved it lost its sockets; the worker recovers
+ * @loss: the chip proved it lost its sockets; the worker recovers. Set
+ *	under @lock; the worker also reads it without (READ_ONCE())
  * @io: the worker's payload scratch buffer (NINA_BUF_LEN)
  * @tick_state: NINA_TICK_*, what the status tick watches
  * @tick_at: jiffies of the next status tick
@@ -296,13 +308,12 @@ struct nina_radio {
 	u8 *tx;
 	u8 *rx;
 
-	spinlock_t lock;	/* protects @queue and @stopping */
+	spinlock_t lock;	/* see the kernel-doc: what it guards */
 	struct list_head queue;
 	bool stopping;
 	struct task_struct *worker;
 	wait_queue_head_t worker_wq;
 
-	unsigned long nacks;
 	char fw_version[NINA_FW_VERSION_MAX + 1];
 	bool adafruit;
 	int index;
@@ -342,6 +353,35 @@ static inline const char *nina_name(const struct nina_radio *r)
 	return r->name;
 }
 
+/* A socket's state, written under the radio's lock (see &nina_sock). */
+static inline void nina_sock_set_state(struct nina_radio *r,
+				       struct nina_sock *ns, u8 state)
+{
+	lockdep_assert_held(&r->lock);
+	WRITE_ONCE(ns->state, state);
+}
+
+/* Its state without the lock: the loss procedure may fail it meanwhile. */
+static inline u8 nina_sock_state(const struct nina_sock *ns)
+{
+	return READ_ONCE(ns->state);
+}
+
+/* Its descriptor without the lock: the loss procedure may take it. */
+static inline int nina_sock_fd(const struct nina_sock *ns)
+{
+	return READ_ONCE(ns->fd);
+}
+
+/* Record a chip descriptor's owner; under the radio's lock. */
+static inline void nina_owner_set(struct nina_radio *r, u8 fd,
+				  struct nina_sock *ns)
+{
+	lockdep_assert_held(&r->lock);
+	/* The sweeps read the table without the lock. */
+	WRITE_ONCE(r->owner[fd], ns);
+}
+
 /*
  * Add @n to counter @c of @r; from the counters' one writer only. The writer
  * is a preemptible thread: on 32-bit hosts the irqsave form keeps it from
@@ -355,9 +395,24 @@ static inline void nina_count(struct nina_radio *r, u64 *c, u64 n)
 	u64_stats_update_end_irqrestore(&r->stats.sync, flags);
 }
 
+/* stats.c */
+unsigned int nina_stats_count(struct nina_radio *r);
+int nina_stats_fill(struct nina_radio *r, struct spisock_dev_stats *st);
+int nina_dev_stats(struct spisock_dev *sdev, struct spisock_dev_stats *st);
+unsigned int nina_dev_stats_count(struct spisock_dev *sdev);
+
+/* The one-byte answer of executed @req (@ret: its status), or an errno. */
+static inline int nina_reply_u8(const struct nina_req *req, int ret)
+{
+	if (ret < 0)
+		return ret;
+	if (ret != 1 || req->out[0].len != 1)
+		return -EIO;
+	return req->out[0].data[0];
+}
+
 /* debugfs.c */
 void nina_debugfs_init(struct nina_radio *r);
-int nina_dev_stats(struct spisock_dev *sdev, struct spisock_dev_stats *st);
 void nina_debugfs_exit(struct nina_radio *r);
 void nina_debugfs_module_init(void);
 void nina_debugfs_module_exit(void);
@@ -383,6 +438,8 @@ int nina_cmd_u8_guarded(struct nina_radio *r, const struct nina_guard *g,
 			u8 op, const struct nina_param *params, unsigned int n,
 			u8 fail, int *fw_errno);
 int nina_exec(struct nina_radio *r, struct nina_req *req);
+int nina_w_u8(struct nina_radio *r, u8 op, const struct nina_param *params,
+	      unsigned int n);
 void nina_kick(struct nina_radio *r);
 
 /* sock.c */

@@ -240,7 +240,7 @@ static int nina_status(struct spisock_dev *sdev, struct spisock_status *st,
 static void nina_mark_loss(struct nina_radio *r)
 {
 	spin_lock(&r->lock);
-	r->loss = true;
+	WRITE_ONCE(r->loss, true);	/* the worker reads it unlocked */
 	spin_unlock(&r->lock);
 }
 
@@ -618,20 +618,6 @@ static int nina_do_power_save(struct spisock_dev *sdev, int mode)
 	return ret == 1 ? 0 : -EIO;
 }
 
-/* From the worker: a command whose reply is one byte. */
-static int nina_w_u8(struct nina_radio *r, u8 op,
-		     const struct nina_param *params, unsigned int n)
-{
-	struct nina_req req = { .op = op, .params = params, .n = n };
-	int ret = nina_exec(r, &req);
-
-	if (ret < 0)
-		return ret;
-	if (ret != 1 || req.out[0].len != 1)
-		return -EIO;
-	return req.out[0].data[0];
-}
-
 /**
  * nina_status_tick() - the low-rate link check (decision 5)
  * @r: the radio
@@ -735,4 +721,5 @@ const struct spisock_dev_ops nina_dev_ops = {
 	.ping = nina_ping,
 	.power_save = nina_power_save,
 	.stats = nina_dev_stats,
+	.stats_count = nina_dev_stats_count,
 };

@@ -39,9 +39,6 @@
 #define NINA_PASS_MAX	32	/* sockets served per pass */
 #define NINA_BURST	8	/* SEND or RECV commands per socket per pass */
 
-/* A transport error: retry later, the socket stays as it is. */
-#define NINA_RETRY	1
-
 static int nina_w(struct nina_radio *r, struct nina_req *req, u8 op,
 		  const struct nina_param *p, unsigned int n)
 {
@@ -57,17 +54,13 @@ static int nina_w(struct nina_radio *r, struct nina_req *req, u8 op,
 	return ret;
 }
 
-static int nina_w_u8(struct nina_radio *r, u8 op, const struct nina_param *p,
-		     unsigned int n)
+/* nina_w_u8() for a socket: a bus failure counts as a retry (nina_w()). */
+static int nina_sock_w_u8(struct nina_radio *r, u8 op,
+			  const struct nina_param *p, unsigned int n)
 {
 	struct nina_req req;
-	int ret = nina_w(r, &req, op, p, n);
 
-	if (ret < 0)
-		return ret;
-	if (ret != 1 || req.out[0].len != 1)
-		return -EIO;
-	return req.out[0].data[0];
+	return nina_reply_u8(&req, nina_w(r, &req, op, p, n));
 }
 
 /*
@@ -76,7 +69,7 @@ static int nina_w_u8(struct nina_radio *r, u8 op, const struct nina_param *p,
  */
 static int nina_w_errno(struct nina_radio *r, bool *eof)
 {
-	int e = nina_w_u8(r, NINA_SOCKET_ERRNO, NULL, 0);
+	int e = nina_sock_w_u8(r, NINA_SOCKET_ERRNO, NULL, 0);
 
 	if (e < 0)
 		return NINA_RETRY;
@@ -87,29 +80,27 @@ static int nina_w_errno(struct nina_radio *r, bool *eof)
 	return nina_errno(e);
 }
 
-/* As nina_sock_ok(), on the bus: 0, the chip's errno, or -NINA_RETRY. */
+/* As nina_sock_ok(), on the bus: 0, the chip's errno, or NINA_RETRY. */
 static int nina_w_ok(struct nina_radio *r, const struct nina_sock *ns, u8 op,
 		     const struct nina_param *p, unsigned int n)
 {
-	int ret = nina_w_u8(r, op, p, n);
+	int ret = nina_sock_w_u8(r, op, p, n);
 
 	if (ret < 0)
-		return -NINA_RETRY;
+		return NINA_RETRY;
 	if (ret == 1)
 		return 0;
 	ret = nina_w_errno(r, NULL);
-	if (ret == NINA_RETRY)
-		return -NINA_RETRY;
 	return ret ? : -EIO;
 }
 
 static int nina_w_poll(struct nina_radio *r, struct nina_sock *ns)
 {
-	u8 fd = ns->fd;
+	u8 fd = nina_sock_fd(ns);
 	struct nina_param p = { &fd, 1 };
-	int ret = nina_w_u8(r, NINA_SOCKET_POLL, &p, 1);
+	int ret = nina_sock_w_u8(r, NINA_SOCKET_POLL, &p, 1);
 
-	return ret < 0 ? -NINA_RETRY : ret;
+	return ret < 0 ? NINA_RETRY : ret;
 }
 
 static void nina_sock_fail(struct nina_radio *r, struct nina_sock *ns,
@@ -119,14 +110,15 @@ static void nina_sock_fail(struct nina_radio *r, struct nina_sock *ns,
 	if (ns->type == SOCK_STREAM && (err == -ENOTCONN ||
 					(err == -ECONNRESET && ns->rx_eof)))
 		err = ns->rx_eof ? -EPIPE : -ECONNRESET;
-	if (err == -EBADF) {
+	spin_lock(&r->lock);
+	if (err == -EBADF)
 		/* A descriptor we own is unknown: the chip lost its state. */
-		spin_lock(&r->lock);
-		r->loss = true;
-		spin_unlock(&r->lock);
+		WRITE_ONCE(r->loss, true);
+	else
+		nina_sock_set_state(r, ns, NINA_SK_FAILED);
+	spin_unlock(&r->lock);
+	if (err == -EBADF)
 		return;
-	}
-	ns->state = NINA_SK_FAILED;
 	spisock_set_error(ns->sk, err);
 	spisock_set_state(ns->sk, TCP_CLOSE);
 }
@@ -160,14 +152,14 @@ static int nina_uncertain(struct nina_radio *r, struct nina_sock *ns,
 	if (ns->type == SOCK_DGRAM) {
 		if (len)
 			spisock_tx_consume(ns->sk, len);
-		return -NINA_RETRY;
+		return NINA_RETRY;
 	}
 	/* Already failed (the radio going away): nothing more to report. */
 	if (READ_ONCE(ns->sk->sk_state) == TCP_CLOSE)
-		return -NINA_RETRY;
+		return NINA_RETRY;
 	dev_warn_ratelimited(&r->spi->dev,
 			     "fd %d: data command without a sane answer: the stream fails\n",
-			     ns->fd);
+			     nina_sock_fd(ns));
 	return -EIO;
 }
 
@@ -183,7 +175,7 @@ static int nina_tx_one(struct nina_radio *r, struct nina_sock *ns,
 	struct nina_param p[4];
 	struct nina_req req;
 	size_t len;
-	u8 fd = ns->fd;
+	u8 fd = nina_sock_fd(ns);
 	int ret, n = 0;
 
 	len = spisock_tx_peek(ns->sk, 0, r->io,
@@ -199,7 +191,7 @@ static int nina_tx_one(struct nina_radio *r, struct nina_sock *ns,
 	ret = nina_w(r, &req, dgram ? NINA_SOCKET_SENDTO : NINA_SOCKET_SEND,
 		     p, n);
 	if (ret < 0 && !req.sent)
-		return -NINA_RETRY;
+		return NINA_RETRY;
 	if (ret < 0 || ret != 1 || req.out[0].len != 2)
 		return nina_uncertain(r, ns, len);
 	ret = req.out[0].data[0] << 8 | req.out[0].data[1];	/* BE */
@@ -212,7 +204,7 @@ static int nina_tx_one(struct nina_radio *r, struct nina_sock *ns,
 	if (!ret) {
 		ret = nina_w_errno(r, NULL);
 		if (ret == NINA_RETRY)
-			return -NINA_RETRY;
+			return NINA_RETRY;
 		if (ret && dgram) {
 			nina_dgram_lost(r, ns, len, ret);
 			return 0;
@@ -252,6 +244,14 @@ static bool nina_tx_wait(struct nina_radio *r, struct nina_sock *ns)
 	return hold;
 }
 
+/* The worker owes @ns another look at once (a burst goes on). */
+static void nina_sock_rekick(struct nina_radio *r, struct nina_sock *ns)
+{
+	spin_lock(&r->lock);
+	ns->kick = true;
+	spin_unlock(&r->lock);
+}
+
 /*
  * Send while the chip takes whole frames; unless @flush, a partial frame
  * may wait for more (nina_tx_wait()). Return: <0 error, else progress.
@@ -266,7 +266,7 @@ static int nina_tx(struct nina_radio *r, struct nina_sock *ns, bool flush)
 			return progress;
 		full = false;
 		ret = nina_tx_one(r, ns, &full);
-		if (ret == -NINA_RETRY)
+		if (ret == NINA_RETRY)
 			break;
 		if (ret < 0)
 			return ret;
@@ -275,7 +275,7 @@ static int nina_tx(struct nina_radio *r, struct nina_sock *ns, bool flush)
 	}
 	/* Whole frames taken: go on at once; a short one: soon (progress). */
 	if (full && progress && spisock_tx_pending(ns->sk))
-		ns->kick = true;
+		nina_sock_rekick(r, ns);
 	return progress;
 }
 
@@ -285,7 +285,7 @@ static int nina_rx_stream_one(struct nina_radio *r, struct nina_sock *ns,
 {
 	unsigned int size = min_t(unsigned int, spisock_rx_space(ns->sk),
 				  NINA_RECV_MAX);
-	u8 fd = ns->fd;
+	u8 fd = nina_sock_fd(ns);
 	__le16 lsize;
 	struct nina_param p[2] = { { &fd, 1 }, { (u8 *)&lsize, 2 } };
 	struct nina_req req;
@@ -305,14 +305,14 @@ static int nina_rx_stream_one(struct nina_radio *r, struct nina_sock *ns,
 	if (ret != 1 || req.out[0].len > size) {
 		kfree_skb(skb);
 		if (ret < 0 && !req.sent)
-			return -NINA_RETRY;
+			return NINA_RETRY;
 		return nina_uncertain(r, ns, 0);
 	}
 	if (!req.out[0].len) {
 		kfree_skb(skb);
 		ret = nina_w_errno(r, &eof);
 		if (ret == NINA_RETRY)
-			return -NINA_RETRY;
+			return NINA_RETRY;
 		if (eof) {
 			ns->rx_eof = true;
 			spisock_rx_eof(ns->sk);
@@ -334,7 +334,7 @@ static int nina_rx_stream_one(struct nina_radio *r, struct nina_sock *ns,
 static int nina_rx_dgram_one(struct nina_radio *r, struct nina_sock *ns,
 			     bool *more)
 {
-	u8 fd = ns->fd;
+	u8 fd = nina_sock_fd(ns);
 	__le16 lsize = cpu_to_le16(NINA_RECV_MAX);
 	struct nina_param p[2] = { { &fd, 1 }, { (u8 *)&lsize, 2 } };
 	struct sockaddr_in from = { .sin_family = AF_INET };
@@ -349,12 +349,12 @@ static int nina_rx_dgram_one(struct nina_radio *r, struct nina_sock *ns,
 	if (ret != 3 || req.out[0].len != 4 || req.out[1].len != 2 ||
 	    req.out[2].len > NINA_RECV_MAX) {
 		kfree_skb(skb);
-		return -NINA_RETRY;
+		return NINA_RETRY;
 	}
 	if (!req.out[2].len) {
 		kfree_skb(skb);
 		ret = nina_w_errno(r, NULL);
-		return ret == NINA_RETRY ? -NINA_RETRY : ret;
+		return ret;
 	}
 	memcpy(&from.sin_addr.s_addr, req.out[0].data, 4);
 	/* The port comes little-endian (facts §3.7). */
@@ -387,7 +387,7 @@ static int nina_rx(struct nina_radio *r, struct nina_sock *ns)
 		more = false;
 		ret = ns->type == SOCK_DGRAM ? nina_rx_dgram_one(r, ns, &more) :
 					       nina_rx_stream_one(r, ns, &more);
-		if (ret == -NINA_RETRY)
+		if (ret == NINA_RETRY)
 			break;
 		if (ret < 0)
 			return ret;
@@ -395,14 +395,14 @@ static int nina_rx(struct nina_radio *r, struct nina_sock *ns)
 			progress = 1;
 	}
 	if (more && progress)
-		ns->kick = true;	/* the chip may hold more */
+		nina_sock_rekick(r, ns);	/* the chip may hold more */
 	return progress || ns->rx_eof;
 }
 
 /* SOCKET_POLL says writable (or failed): SO_ERROR tells which. */
 static int nina_connect_step(struct nina_radio *r, struct nina_sock *ns)
 {
-	u8 fd = ns->fd, optlen = 4;
+	u8 fd = nina_sock_fd(ns), optlen = 4;
 	__le32 opt = cpu_to_le32(NINA_SO_ERROR);
 	struct nina_param p[3] = {
 		{ &fd, 1 }, { (u8 *)&opt, 4 }, { &optlen, 1 },
@@ -426,7 +426,9 @@ static int nina_connect_step(struct nina_radio *r, struct nina_sock *ns)
 		return 0;
 	if (e)
 		return nina_errno(e);
-	ns->state = NINA_SK_ESTABLISHED;
+	spin_lock(&r->lock);
+	nina_sock_set_state(r, ns, NINA_SK_ESTABLISHED);
+	spin_unlock(&r->lock);
 	spisock_set_state(ns->sk, TCP_ESTABLISHED);
 	return 1;
 }
@@ -440,7 +442,7 @@ static void nina_close_fd(struct nina_radio *r, u8 fd)
 {
 	struct nina_param p = { &fd, 1 };
 
-	nina_w_u8(r, NINA_SOCKET_CLOSE, &p, 1);
+	nina_sock_w_u8(r, NINA_SOCKET_CLOSE, &p, 1);
 }
 
 static void nina_sock_set_fionbio(struct nina_radio *r, u8 fd)
@@ -477,6 +479,7 @@ static void nina_adopt(struct nina_radio *r, struct nina_sock *ns, u8 nfd,
 		kfree(cns);
 		return;
 	}
+	/* Not on @socks yet: nobody else sees it. */
 	cns->sk = child;
 	spisock_sock_set_chip(child, nfd, cns->gen);
 	cns->type = SOCK_STREAM;
@@ -491,16 +494,18 @@ static void nina_adopt(struct nina_radio *r, struct nina_sock *ns, u8 nfd,
 	list_add_tail(&cns->node, &r->socks);
 	spin_unlock(&r->lock);
 	if (spisock_child_queue(ns->sk, child)) {
-		cns->closing = true;
+		spin_lock(&r->lock);
+		WRITE_ONCE(cns->closing, true);
 		cns->close_by = jiffies;
 		cns->kick = true;
+		spin_unlock(&r->lock);
 		spisock_child_drop(child);
 	}
 }
 
 static int nina_accept_step(struct nina_radio *r, struct nina_sock *ns)
 {
-	u8 fd = ns->fd, nfd;
+	u8 fd = nina_sock_fd(ns), nfd;
 	struct nina_param p = { &fd, 1 };
 	struct sockaddr_in peer = { .sin_family = AF_INET };
 	struct nina_req req;
@@ -529,25 +534,37 @@ static int nina_accept_step(struct nina_radio *r, struct nina_sock *ns)
 	return 1;
 }
 
-/* Flush what may still be sent, then SOCKET_CLOSE and forget the socket. */
+/*
+ * Flush what may still be sent, then SOCKET_CLOSE and forget the socket.
+ * The core released it: no op of it runs any more, but the core's socket
+ * may outlive this state.
+ */
 static void nina_close_step(struct nina_radio *r, struct nina_sock *ns)
 {
-	bool can_send = ns->state == NINA_SK_ESTABLISHED ||
-			(ns->type == SOCK_DGRAM && ns->state == NINA_SK_BOUND);
+	u8 state = nina_sock_state(ns);
+	bool can_send = state == NINA_SK_ESTABLISHED ||
+			(ns->type == SOCK_DGRAM && state == NINA_SK_BOUND);
+	int fd = nina_sock_fd(ns);
+	unsigned long close_by;
 
-	if (ns->fd >= 0 && can_send && spisock_tx_pending(ns->sk) &&
-	    time_before(jiffies, ns->close_by)) {
+	spin_lock(&r->lock);
+	close_by = ns->close_by;	/* set with @closing */
+	spin_unlock(&r->lock);
+	if (fd >= 0 && can_send && spisock_tx_pending(ns->sk) &&
+	    time_before(jiffies, close_by)) {
 		if (nina_tx(r, ns, true) >= 0 && spisock_tx_pending(ns->sk))
 			return;
+		fd = nina_sock_fd(ns);
 	}
-	if (ns->fd >= 0) {
-		nina_close_fd(r, ns->fd);
+	if (fd >= 0) {
+		nina_close_fd(r, fd);
 		nina_fd_release(r, ns);
 	}
 	spin_lock(&r->lock);
 	list_del(&ns->node);
 	spin_unlock(&r->lock);
 	spisock_tx_discard(ns->sk);
+	spisock_sock_set_priv(ns->sk, NULL);
 	sock_put(ns->sk);
 	kfree(ns);
 }
@@ -561,11 +578,11 @@ static void nina_opts_step(struct nina_radio *r, struct nina_sock *ns)
 {
 	int ret = nina_sock_push_opts(r, ns, nina_w_ok);
 
-	if (!ret || ret == -NINA_RETRY)
+	if (!ret || ret == NINA_RETRY)
 		return;
 	dev_warn_ratelimited(&r->spi->dev,
 			     "chip refused a socket option of fd %d: %d\n",
-			     ns->fd, ret);
+			     nina_sock_fd(ns), ret);
 	WRITE_ONCE(ns->opts, nina_opts_wanted(ns));
 }
 
@@ -576,7 +593,7 @@ static int nina_serve(struct nina_radio *r, struct nina_sock *ns)
 
 	if (nina_opts_due(ns))
 		nina_opts_step(r, ns);
-	switch (ns->state) {
+	switch (nina_sock_state(ns)) {
 	case NINA_SK_CONNECTING:
 		ret = nina_connect_step(r, ns);
 		break;
@@ -607,7 +624,8 @@ static int nina_serve(struct nina_radio *r, struct nina_sock *ns)
 }
 
 /* Under the radio's lock: does @ns need the bus at all? */
-static bool nina_sock_active(struct nina_sock *ns, unsigned long now)
+static bool nina_sock_active(struct nina_radio *r, struct nina_sock *ns,
+			     unsigned long now)
 {
 	struct nina_activity a = {
 		.state = ns->state,
@@ -617,6 +635,7 @@ static bool nina_sock_active(struct nina_sock *ns, unsigned long now)
 		.rx_eof = ns->rx_eof,
 	};
 
+	lockdep_assert_held(&r->lock);
 	if (a.closing || !a.has_fd)
 		return nina_activity_due(&a);
 	a.opts_due = nina_opts_due(ns);
@@ -632,11 +651,12 @@ static bool nina_sock_active(struct nina_sock *ns, unsigned long now)
 static void nina_backoff(struct nina_radio *r, struct nina_sock *ns,
 			 bool progress)
 {
-	unsigned int ceiling = READ_ONCE(nina_poll_ceiling_ms);
+	unsigned int ceiling = READ_ONCE(nina_poll_ceiling_ms), interval;
 	bool due;
 
 	spin_lock(&r->lock);
 	ns->interval_ms = nina_next_interval(ns->interval_ms, progress, ceiling);
+	interval = ns->interval_ms;
 	/* In ns, not jiffies: 1 ms must stay 1 ms at HZ=100 or 250. */
 	ns->next_poll = ktime_get_ns() + (u64)ns->interval_ms * NSEC_PER_MSEC;
 	/* Data held back goes when its window ends. */
@@ -644,9 +664,9 @@ static void nina_backoff(struct nina_radio *r, struct nina_sock *ns,
 		ns->next_poll = min(ns->next_poll, ns->tx_hold_until);
 	else
 		ns->tx_held = false;
-	due = nina_sock_active(ns, jiffies);
+	due = nina_sock_active(r, ns, jiffies);
 	spin_unlock(&r->lock);
-	trace_spisock_poll(nina_name(r), ns->fd, progress, ns->interval_ms,
+	trace_spisock_poll(nina_name(r), nina_sock_fd(ns), progress, interval,
 			   due);
 	if (progress)
 		nina_count(r, &r->stats.poll_hits, 1);
@@ -664,7 +684,7 @@ static ktime_t nina_poll_timeout(struct nina_radio *r)
 
 	spin_lock(&r->lock);
 	list_for_each_entry(ns, &r->socks, node) {
-		if (!nina_sock_active(ns, now))
+		if (!nina_sock_active(r, ns, now))
 			continue;
 		if (ns->kick || tnow >= ns->next_poll) {
 			timeout = 0;
@@ -695,7 +715,7 @@ ktime_t nina_poll_pass(struct nina_radio *r)
 	list_for_each_entry(ns, &r->socks, node) {
 		if (n == NINA_PASS_MAX)
 			break;
-		if (!nina_sock_active(ns, now))
+		if (!nina_sock_active(r, ns, now))
 			continue;
 		if (ns->kick || tnow >= ns->next_poll) {
 			ns->kick = false;
@@ -709,7 +729,8 @@ ktime_t nina_poll_pass(struct nina_radio *r)
 		/* The watchdog resets the chip first; the rest wait. */
 		if (r->wd_wedged)
 			return 0;
-		if (ns->closing) {
+		/* Set under the lock by the close op, never cleared. */
+		if (READ_ONCE(ns->closing)) {
 			nina_close_step(r, ns);
 			continue;
 		}
@@ -752,16 +773,19 @@ void nina_loss_forget(struct nina_radio *r, const char *why)
 {
 	struct nina_sock *ns;
 
+	unsigned int fd;
+
 	spin_lock(&r->lock);
-	memset(r->owner, 0, sizeof(r->owner));
-	r->nfds = 0;
+	for (fd = 0; fd < NINA_NO_FD; fd++)
+		nina_owner_set(r, fd, NULL);
+	WRITE_ONCE(r->nfds, 0);
 	r->gen++;
-	r->loss = false;
+	WRITE_ONCE(r->loss, false);
 	list_for_each_entry(ns, &r->socks, node) {
-		ns->fd = -1;
+		WRITE_ONCE(ns->fd, -1);
 		spisock_sock_set_chip(ns->sk, -1, ns->gen);
 		if (!ns->closing)
-			ns->state = NINA_SK_FAILED;
+			nina_sock_set_state(r, ns, NINA_SK_FAILED);
 	}
 	spin_unlock(&r->lock);
 	nina_count(r, &r->stats.link_drops, 1);

@@ -38,11 +38,6 @@ module_param(close_flush_ms, uint, 0644);
 MODULE_PARM_DESC(close_flush_ms,
 		 "how long a closed socket keeps sending queued data without SO_LINGER, in ms (default 30000)");
 
-static struct nina_radio *nina_r(struct spisock_dev *sdev)
-{
-	return *(struct nina_radio **)sdev->priv;
-}
-
 /* Run @op, answering 1 (success) or 0 (see SOCKET_ERRNO), for @g's socket. */
 static int nina_sock_run(struct nina_radio *r, const struct nina_guard *g,
 			 u8 op, const struct nina_param *params, unsigned int n)
@@ -264,6 +259,24 @@ static int nina_sock_new_fd(struct nina_radio *r, struct nina_sock *ns)
 	return nina_errno(req.fw_errno);
 }
 
+/*
+ * Enter @state after a command succeeded, unless the loss procedure failed
+ * the socket in between (it took the descriptor): that state is final.
+ */
+static int nina_sock_enter(struct nina_radio *r, struct nina_sock *ns,
+			   u8 state)
+{
+	int ret = 0;
+
+	spin_lock(&r->lock);
+	if (ns->fd < 0)
+		ret = -ENETDOWN;
+	else
+		nina_sock_set_state(r, ns, state);
+	spin_unlock(&r->lock);
+	return ret;
+}
+
 /* SOCKET_SOCKET, then FIONBIO at once, then the options the core holds. */
 static int nina_sock_create(struct nina_radio *r, struct nina_sock *ns)
 {
@@ -320,7 +333,7 @@ static void nina_sock_destroy_chip(struct nina_radio *r, struct nina_sock *ns)
 
 int nina_sock_open(struct spisock_dev *sdev, struct sock *sk, int type)
 {
-	struct nina_radio *r = nina_r(sdev);
+	struct nina_radio *r = nina_radio(sdev);
 	struct nina_sock *ns;
 
 	ns = kzalloc(sizeof(*ns), GFP_KERNEL);
@@ -338,29 +351,11 @@ int nina_sock_open(struct spisock_dev *sdev, struct sock *sk, int type)
 	return 0;
 }
 
-/*
- * Enter @state after a command succeeded, unless the loss procedure failed
- * the socket in between (it took the descriptor): that state is final.
- */
-static int nina_sock_enter(struct nina_radio *r, struct nina_sock *ns,
-			   u8 state)
-{
-	int ret = 0;
-
-	spin_lock(&r->lock);
-	if (ns->fd < 0)
-		ret = -ENETDOWN;
-	else
-		ns->state = state;
-	spin_unlock(&r->lock);
-	return ret;
-}
-
 /* SOCKET_BIND of the chip socket; the chip always binds INADDR_ANY. */
 static int nina_sock_bind_port(struct nina_radio *r, struct nina_sock *ns,
 			       __be16 port)
 {
-	u8 fd = ns->fd;
+	u8 fd = nina_sock_fd(ns);
 	struct nina_param p[2] = { { &fd, 1 }, { (const u8 *)&port, 2 } };
 	int ret;
 
@@ -374,11 +369,11 @@ static int nina_sock_bind_port(struct nina_radio *r, struct nina_sock *ns,
 int nina_sock_bind(struct spisock_dev *sdev, struct sock *sk,
 		   const struct sockaddr_in *addr)
 {
-	struct nina_radio *r = nina_r(sdev);
+	struct nina_radio *r = nina_radio(sdev);
 	struct nina_sock *ns = spisock_sock_priv(sk);
 	int ret;
 
-	if (ns->fd < 0) {
+	if (nina_sock_fd(ns) < 0) {
 		ret = nina_sock_create(r, ns);
 		if (ret)
 			return ret;
@@ -391,13 +386,14 @@ int nina_sock_bind(struct spisock_dev *sdev, struct sock *sk,
 
 int nina_sock_listen(struct spisock_dev *sdev, struct sock *sk, int backlog)
 {
-	struct nina_radio *r = nina_r(sdev);
+	struct nina_radio *r = nina_radio(sdev);
 	struct nina_sock *ns = spisock_sock_priv(sk);
-	u8 fd = ns->fd, bl = clamp(backlog, 1, 255);
+	int sfd = nina_sock_fd(ns);
+	u8 fd = sfd, bl = clamp(backlog, 1, 255);
 	struct nina_param p[2] = { { &fd, 1 }, { &bl, 1 } };
 	int ret;
 
-	if (ns->fd < 0 || ns->state != NINA_SK_BOUND)
+	if (sfd < 0 || nina_sock_state(ns) != NINA_SK_BOUND)
 		return -EINVAL;
 	ret = nina_sock_ok(r, ns, NINA_SOCKET_LISTEN, p, 2);
 	if (ret)
@@ -418,22 +414,23 @@ static int nina_sock_renew(struct nina_radio *r, struct nina_sock *ns)
 int nina_sock_connect(struct spisock_dev *sdev, struct sock *sk,
 		      const struct sockaddr_in *addr)
 {
-	struct nina_radio *r = nina_r(sdev);
+	struct nina_radio *r = nina_radio(sdev);
 	struct nina_sock *ns = spisock_sock_priv(sk);
 	struct nina_param p[3];
+	int ret, sfd;
 	u8 fd;
-	int ret;
 
 	if (ns->type != SOCK_STREAM)
 		return -EOPNOTSUPP;	/* the core keeps datagram peers */
-	if (ns->state == NINA_SK_FAILED) {
+	if (nina_sock_state(ns) == NINA_SK_FAILED) {
 		ret = nina_sock_renew(r, ns);
 		if (ret)
 			return ret;
 	}
-	if (ns->fd < 0 || ns->state != NINA_SK_BOUND)
+	sfd = nina_sock_fd(ns);
+	if (sfd < 0 || nina_sock_state(ns) != NINA_SK_BOUND)
 		return -EINVAL;
-	fd = ns->fd;
+	fd = sfd;
 	p[0] = (struct nina_param){ &fd, 1 };
 	p[1] = (struct nina_param){ (const u8 *)&addr->sin_addr.s_addr, 4 };
 	p[2] = (struct nina_param){ (const u8 *)&addr->sin_port, 2 };
@@ -448,7 +445,9 @@ int nina_sock_connect(struct spisock_dev *sdev, struct sock *sk,
 		 */
 		if (ret == -EHOSTUNREACH)
 			ret = -ENETUNREACH;
-		ns->state = NINA_SK_FAILED;
+		spin_lock(&r->lock);
+		nina_sock_set_state(r, ns, NINA_SK_FAILED);
+		spin_unlock(&r->lock);
 		return ret;
 	}
 	spin_lock(&r->lock);
@@ -456,7 +455,7 @@ int nina_sock_connect(struct spisock_dev *sdev, struct sock *sk,
 		spin_unlock(&r->lock);
 		return -ENETDOWN;
 	}
-	ns->state = NINA_SK_CONNECTING;
+	nina_sock_set_state(r, ns, NINA_SK_CONNECTING);
 	ns->kick = true;
 	ns->interval_ms = 1;
 	r->kick = true;
@@ -467,13 +466,14 @@ int nina_sock_connect(struct spisock_dev *sdev, struct sock *sk,
 
 void nina_sock_close(struct spisock_dev *sdev, struct sock *sk)
 {
-	struct nina_radio *r = nina_r(sdev);
+	struct nina_radio *r = nina_radio(sdev);
 	struct nina_sock *ns = spisock_sock_priv(sk);
 	long linger = spisock_linger_jiffies(sk);
 
 	spin_lock(&r->lock);
-	ns->closing = true;
-	ns->want = 0;
+	/* The worker reads both without the lock (nina_serve()). */
+	WRITE_ONCE(ns->closing, true);
+	WRITE_ONCE(ns->want, 0);
 	ns->close_by = jiffies + (linger >= 0 ? linger :
 				  msecs_to_jiffies(close_flush_ms));
 	ns->kick = true;
@@ -486,7 +486,7 @@ void nina_sock_close(struct spisock_dev *sdev, struct sock *sk)
 void nina_sock_want(struct spisock_dev *sdev, struct sock *sk,
 		    unsigned int mask)
 {
-	struct nina_radio *r = nina_r(sdev);
+	struct nina_radio *r = nina_radio(sdev);
 	struct nina_sock *ns = spisock_sock_priv(sk);
 	unsigned long now = jiffies;
 	bool wake = false;
@@ -501,7 +501,8 @@ void nina_sock_want(struct spisock_dev *sdev, struct sock *sk,
 		r->kick = true;
 		wake = true;
 	}
-	ns->want |= mask;
+	/* The worker reads it without the lock (nina_serve()). */
+	WRITE_ONCE(ns->want, ns->want | mask);
 	ns->want_at = now;
 	spin_unlock(&r->lock);
 	if (wake)
@@ -511,7 +512,7 @@ void nina_sock_want(struct spisock_dev *sdev, struct sock *sk,
 /* send, rx_room, accept: there is work for the worker on this socket. */
 void nina_sock_kick(struct spisock_dev *sdev, struct sock *sk)
 {
-	struct nina_radio *r = nina_r(sdev);
+	struct nina_radio *r = nina_radio(sdev);
 	struct nina_sock *ns = spisock_sock_priv(sk);
 
 	if (!ns)
@@ -531,7 +532,7 @@ void nina_sock_kick(struct spisock_dev *sdev, struct sock *sk)
  */
 void nina_sock_send(struct spisock_dev *sdev, struct sock *sk)
 {
-	struct nina_radio *r = nina_r(sdev);
+	struct nina_radio *r = nina_radio(sdev);
 	struct nina_sock *ns = spisock_sock_priv(sk);
 	bool wake = true;
 
@@ -562,7 +563,9 @@ void nina_sock_recv(struct spisock_dev *sdev, struct sock *sk, size_t len)
  * nina_socks_free() - free every socket's driver state
  * @r: the radio, unregistered and with its worker stopped
  *
- * The chip is about to be held in reset, so no SOCKET_CLOSE is sent.
+ * The chip is about to be held in reset, so no SOCKET_CLOSE is sent. No op
+ * and no worker runs any more, so the lock is not needed; a socket the
+ * core still holds keeps no pointer to the freed state.
  */
 void nina_socks_free(struct nina_radio *r)
 {
@@ -571,13 +574,14 @@ void nina_socks_free(struct nina_radio *r)
 	list_for_each_entry_safe(ns, tmp, &r->socks, node) {
 		list_del(&ns->node);
 		if (ns->fd >= 0)
-			r->owner[ns->fd] = NULL;
+			WRITE_ONCE(r->owner[ns->fd], NULL);
 		spisock_sock_set_chip(ns->sk, -1, ns->gen);
 		/* Only a closed socket may lose its queue: the core's is alive. */
 		if (ns->closing)
 			spisock_tx_discard(ns->sk);
+		spisock_sock_set_priv(ns->sk, NULL);
 		sock_put(ns->sk);
 		kfree(ns);
 	}
-	r->nfds = 0;
+	WRITE_ONCE(r->nfds, 0);
 }

@@ -334,28 +334,33 @@ enum spisock_scan_attr {
 /**
  * enum spisock_stats_attr - a radio's counters (in %SPISOCK_ATTR_STATS)
  *
- * Every counter is a u64 that only grows while the radio is registered.
+ * Every counter only grows while the radio is registered. The u64 ones mean
+ * the same on every chip (a driver that does not keep one reports 0); what
+ * only one chip or driver has comes in the named nests, under the names its
+ * driver gives.
  *
  * @SPISOCK_STATS_ATTR_UNSPEC: unused
  * @SPISOCK_STATS_ATTR_PAD: alignment padding of the u64 attributes
- * @SPISOCK_STATS_ATTR_BUS_TX_BYTES: bytes clocked to the chip
- * @SPISOCK_STATS_ATTR_BUS_RX_BYTES: bytes clocked from the chip
- * @SPISOCK_STATS_ATTR_BUS_TRANSACTIONS: chip-select-framed transactions
- * @SPISOCK_STATS_ATTR_ERR_TIMEOUT: commands the chip never answered
- * @SPISOCK_STATS_ATTR_ERR_INVALID: replies that failed validation
- * @SPISOCK_STATS_ATTR_ERR_FRAME: error frames (the chip refused a command)
- * @SPISOCK_STATS_ATTR_RETRIES: commands retried after a bus error
- * @SPISOCK_STATS_ATTR_RESETS: chip resets
- * @SPISOCK_STATS_ATTR_LINK_DROPS: times the chip lost its sockets
- * @SPISOCK_STATS_ATTR_POLL_HITS: socket polls that found work
- * @SPISOCK_STATS_ATTR_POLL_MISSES: socket polls that found nothing
- * @SPISOCK_STATS_ATTR_SOCK_TX_BYTES: payload taken from sockets and sent
- * @SPISOCK_STATS_ATTR_SOCK_RX_BYTES: payload received into sockets
- * @SPISOCK_STATS_ATTR_CMD: nested (&enum spisock_cmd_stat_attr), one per
- *	command the radio ran at least once
- * @SPISOCK_STATS_ATTR_WD_RESETS: resets the driver's watchdog decided on
- * @SPISOCK_STATS_ATTR_UNCERTAIN: commands that reached the chip without a
- *	sane answer (a stream failed with EIO, a datagram was lost)
+ * @SPISOCK_STATS_ATTR_BUS_TX_BYTES: u64, bytes clocked to the chip
+ * @SPISOCK_STATS_ATTR_BUS_RX_BYTES: u64, bytes clocked from the chip
+ * @SPISOCK_STATS_ATTR_BUS_TRANSACTIONS: u64, chip-select-framed transactions
+ * @SPISOCK_STATS_ATTR_ERR_TIMEOUT: u64, commands the chip never answered
+ * @SPISOCK_STATS_ATTR_ERR_INVALID: u64, replies that failed validation
+ * @SPISOCK_STATS_ATTR_ERR_FRAME: u64, commands the chip refused
+ * @SPISOCK_STATS_ATTR_RETRIES: u64, commands retried after a bus error
+ * @SPISOCK_STATS_ATTR_RESETS: u64, chip resets
+ * @SPISOCK_STATS_ATTR_WD_RESETS: u64, of those, the ones the driver decided
+ *	on because the chip stopped answering sanely
+ * @SPISOCK_STATS_ATTR_LINK_DROPS: u64, times the chip lost its sockets
+ *	(link loss, reset)
+ * @SPISOCK_STATS_ATTR_SOCK_TX_BYTES: u64, payload taken from sockets and
+ *	sent by the chip
+ * @SPISOCK_STATS_ATTR_SOCK_RX_BYTES: u64, payload received into sockets
+ * @SPISOCK_STATS_ATTR_CMD: nested (&enum spisock_stat_attr), one per chip
+ *	command the radio ran at least once, by the driver's name for it
+ *	(nina-fw: "SOCKET_SEND")
+ * @SPISOCK_STATS_ATTR_DRIVER: nested (&enum spisock_stat_attr), one per
+ *	counter only this driver keeps (nina: "poll_hits")
  * @__SPISOCK_STATS_ATTR_MAX: one past the last attribute
  * @SPISOCK_STATS_ATTR_MAX: the last attribute
  */
@@ -370,41 +375,36 @@ enum spisock_stats_attr {
 	SPISOCK_STATS_ATTR_ERR_FRAME,
 	SPISOCK_STATS_ATTR_RETRIES,
 	SPISOCK_STATS_ATTR_RESETS,
+	SPISOCK_STATS_ATTR_WD_RESETS,
 	SPISOCK_STATS_ATTR_LINK_DROPS,
-	SPISOCK_STATS_ATTR_POLL_HITS,
-	SPISOCK_STATS_ATTR_POLL_MISSES,
 	SPISOCK_STATS_ATTR_SOCK_TX_BYTES,
 	SPISOCK_STATS_ATTR_SOCK_RX_BYTES,
 	SPISOCK_STATS_ATTR_CMD,
-	SPISOCK_STATS_ATTR_WD_RESETS,
-	SPISOCK_STATS_ATTR_UNCERTAIN,
+	SPISOCK_STATS_ATTR_DRIVER,
 
 	__SPISOCK_STATS_ATTR_MAX,
 	SPISOCK_STATS_ATTR_MAX = __SPISOCK_STATS_ATTR_MAX - 1
 };
 
 /**
- * enum spisock_cmd_stat_attr - one chip command's count (in
- * %SPISOCK_STATS_ATTR_CMD)
+ * enum spisock_stat_attr - one named counter (in %SPISOCK_STATS_ATTR_CMD
+ * and %SPISOCK_STATS_ATTR_DRIVER)
  *
- * @SPISOCK_CMD_STAT_ATTR_UNSPEC: unused
- * @SPISOCK_CMD_STAT_ATTR_PAD: alignment padding of the u64 attributes
- * @SPISOCK_CMD_STAT_ATTR_OPCODE: u8, the chip's opcode
- * @SPISOCK_CMD_STAT_ATTR_NAME: string, its name in the driver (absent for
- *	an opcode the driver has no name for)
- * @SPISOCK_CMD_STAT_ATTR_COUNT: u64, times it was run
- * @__SPISOCK_CMD_STAT_ATTR_MAX: one past the last attribute
- * @SPISOCK_CMD_STAT_ATTR_MAX: the last attribute
+ * @SPISOCK_STAT_ATTR_UNSPEC: unused
+ * @SPISOCK_STAT_ATTR_PAD: alignment padding of the u64 attributes
+ * @SPISOCK_STAT_ATTR_NAME: string, the driver's name for the counter
+ * @SPISOCK_STAT_ATTR_VALUE: u64, its value
+ * @__SPISOCK_STAT_ATTR_MAX: one past the last attribute
+ * @SPISOCK_STAT_ATTR_MAX: the last attribute
  */
-enum spisock_cmd_stat_attr {
-	SPISOCK_CMD_STAT_ATTR_UNSPEC,
-	SPISOCK_CMD_STAT_ATTR_PAD,
-	SPISOCK_CMD_STAT_ATTR_OPCODE,
-	SPISOCK_CMD_STAT_ATTR_NAME,
-	SPISOCK_CMD_STAT_ATTR_COUNT,
+enum spisock_stat_attr {
+	SPISOCK_STAT_ATTR_UNSPEC,
+	SPISOCK_STAT_ATTR_PAD,
+	SPISOCK_STAT_ATTR_NAME,
+	SPISOCK_STAT_ATTR_VALUE,
 
-	__SPISOCK_CMD_STAT_ATTR_MAX,
-	SPISOCK_CMD_STAT_ATTR_MAX = __SPISOCK_CMD_STAT_ATTR_MAX - 1
+	__SPISOCK_STAT_ATTR_MAX,
+	SPISOCK_STAT_ATTR_MAX = __SPISOCK_STAT_ATTR_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_SPISOCK_H */

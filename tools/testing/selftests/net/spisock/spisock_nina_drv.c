@@ -5,7 +5,8 @@
  * first, then the driver binds to the radio, resets it, detects the
  * firmware, reads the MAC and registers a spisock radio. Checks binding, the commands the
  * model saw, the refusal of firmware without BSD sockets, unbind, rmmod,
- * losing the model under a bound driver, and that sockets reach the driver.
+ * losing the model under a bound driver, that sockets reach the driver,
+ * and (with failslab) that a probe failing late undoes all it did.
  *
  * Modules: $SPISOCK_KO, $SPISOCK_SIM_KO, $SPISOCK_NINA_KO; daemon:
  * $SPISOCK_SIMD. None of the modules may be loaded when this starts.
@@ -235,6 +236,112 @@ TEST_F(drv, model_killed)
 	self->simd = -1;
 	EXPECT_EQ(0, module_unload("spisock_nina")) TH_LOG("rmmod: %s", strerror(errno));
 	EXPECT_EQ(0, module_unload_wait("spisock_sim"));
+}
+
+/* ---- the probe's unwinding, with failslab (the debug kernel) ----------- */
+
+#define FAILSLAB	"/sys/kernel/debug/failslab/"
+#define NINA_DEBUGFS	"/sys/kernel/debug/spisock_nina/nina0"
+
+/* [start, end) of module function @fn from /proc/kallsyms; 0 or -1. */
+static int fn_range(const char *fn, unsigned long *start, unsigned long *end)
+{
+	char line[512], name[256], mod[64];
+	unsigned long addr;
+	FILE *f;
+	char t;
+
+	*start = *end = 0;
+	f = fopen("/proc/kallsyms", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx %c %255s [%63[^]]]", &addr, &t, name, mod) == 4 &&
+		    !strcmp(name, fn) && !strcmp(mod, "spisock_nina"))
+			*start = addr;
+	rewind(f);
+	while (*start && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx %c %255s [%63[^]]]", &addr, &t, name, mod) == 4 &&
+		    !strcmp(mod, "spisock_nina") && addr > *start &&
+		    (!*end || addr < *end))
+			*end = addr;
+	fclose(f);
+	return *start && *end ? 0 : -1;
+}
+
+static int failslab_set(const char *attr, const char *v)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), FAILSLAB "%s", attr);
+	return write_str(path, v);
+}
+
+/* Every GFP_KERNEL allocation of this task under [start, end) fails. */
+static int failslab_under(unsigned long start, unsigned long end)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%lu", start);
+	if (failslab_set("require-start", v))
+		return -1;
+	snprintf(v, sizeof(v), "%lu", end);
+	if (failslab_set("require-end", v) ||
+	    failslab_set("stacktrace-depth", "32") ||
+	    failslab_set("task-filter", "Y") ||
+	    failslab_set("ignore-gfp-wait", "N") ||
+	    failslab_set("interval", "1") ||
+	    failslab_set("times", "-1") ||
+	    failslab_set("space", "0") ||
+	    failslab_set("verbose", "0") ||
+	    failslab_set("probability", "100"))
+		return -1;
+	return write_str("/proc/self/make-it-fail", "1");
+}
+
+static void failslab_stop(void)
+{
+	write_str("/proc/self/make-it-fail", "0");
+	failslab_set("probability", "0");
+	failslab_set("require-start", "0");
+	failslab_set("require-end", "0");
+}
+
+/*
+ * The worker thread cannot be started: the probe fails and undoes all it
+ * did, so the radio binds again afterwards under the same name, with its
+ * debugfs directory (a leaked one made that fail).
+ */
+TEST_F(drv, probe_unwinds)
+{
+	unsigned long start, end;
+	char name[64];
+	int ret, err;
+
+	if (!variant->bsd)
+		SKIP(return, "not bound");
+	if (access(FAILSLAB, F_OK))
+		SKIP(return, "no failslab");
+	ASSERT_EQ(0, fn_range("nina_worker_start", &start, &end))
+		TH_LOG("nina_worker_start not in /proc/kallsyms");
+	ASSERT_EQ(0, bound_dev(name, sizeof(name)));
+	ASSERT_EQ(0, write_file(DRV_DIR "/unbind", name));
+	EXPECT_NE(0, access(NINA_DEBUGFS, F_OK));
+
+	ASSERT_EQ(0, failslab_under(start, end));
+	ret = write_str(DRV_DIR "/bind", name);
+	err = errno;
+	failslab_stop();
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(ENOMEM, err) TH_LOG("bind: %s", strerror(err));
+	EXPECT_NE(0, access(NINA_DEBUGFS, F_OK)) TH_LOG("debugfs left behind");
+	EXPECT_EQ(ENODEV, socket_bind_errno());
+
+	lseek(self->kmsg, 0, SEEK_END);
+	ASSERT_EQ(0, write_str(DRV_DIR "/bind", name)) TH_LOG("%s", strerror(errno));
+	EXPECT_TRUE(kmsg_has(self->kmsg, "nina0: nina-fw 1.7.4-kselftest"));
+	EXPECT_EQ(0, access(NINA_DEBUGFS "/stats", R_OK));
+	EXPECT_EQ(0, socket_bind_errno());
 }
 
 TEST_HARNESS_MAIN

@@ -156,8 +156,10 @@ def live_checks(tap, ynl_dir, spec_path):
               "'fw-version'" in out and "'mac'" in out,
               'ynl cli: dev-get do', out)
     tap.check(rc == 0 and "'stats'" in out and "'bus-transactions'" in out
-              and "'name': 'GET_FW_VERSION'" in out,
-              'ynl cli: dev-get carries the counters, commands by name', out)
+              and "'name': 'GET_FW_VERSION'" in out
+              and "'name': 'poll_hits'" in out,
+              'ynl cli: dev-get carries the counters, commands and the '
+              "driver's own by name", out)
     rc, out = run('--dump', 'dev-get')
     tap.check(rc == 0 and 'nina0' in out, 'ynl cli: dev-get dump', out)
     rc, out = run('--do', 'link-get', '--json', '{"dev-name": "nina0"}')
