@@ -129,17 +129,6 @@ int spisock_register_device(struct spisock_dev *dev)
 }
 EXPORT_SYMBOL_GPL(spisock_register_device);
 
-/*
- * A stream whose connection already ended (under @ssk->lock): as a closed
- * TCP socket, it has reported its end and reports no other error; send
- * gives EPIPE and recv the end of the stream.
- */
-static bool spisock_stream_ended(struct sock *sk)
-{
-	return sk->sk_type == SOCK_STREAM && sk->sk_state == TCP_CLOSE &&
-	       spisock_sk(sk)->peer.sin_family;
-}
-
 /* Under dev->lock: fail one socket (state, error, wake-ups). */
 static void spisock_fail_sock(struct sock *sk, int err)
 {
@@ -149,11 +138,9 @@ static void spisock_fail_sock(struct sock *sk, int err)
 	/*
 	 * Two losses back to back (a socket command proved it, then the
 	 * status tick saw it): the first failure, not yet reported, is the
-	 * one the socket reports; once reported, a later loss (the link, the
-	 * radio going away) is no second error of an ended connection.
+	 * one the socket reports.
 	 */
-	if (sk->sk_state != TCP_CLOSE ||
-	    (!sk->sk_err && !spisock_stream_ended(sk)))
+	if (sk->sk_state != TCP_CLOSE || !sk->sk_err)
 		WRITE_ONCE(sk->sk_err, err);
 	WRITE_ONCE(sk->sk_state, TCP_CLOSE);
 	spin_unlock(&ssk->lock);

@@ -550,44 +550,6 @@ static void spisock_dev_test_set_error(struct kunit *test)
 	spisock_put_device(dev);
 }
 
-/*
- * A connection that ended and reported it stays ended, as TCP's: a link
- * loss or the radio going away afterwards is no second error (the removal
- * selftest's stream failed by the dying chip first, on a busy machine).
- */
-static void spisock_dev_test_ended_connection(struct kunit *test)
-{
-	struct spisock_dev *dev = fake_register(test);
-	struct socket *sock = bound_socket(test, SOCK_STREAM);
-	struct sockaddr_in to = {
-		.sin_family = AF_INET,
-		.sin_port = htons(80),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL };
-	struct sock *sk = sock->sk;
-	char c = 0;
-	struct kvec iov = { &c, 1 };
-
-	KUNIT_ASSERT_EQ(test, kernel_connect(sock, (struct sockaddr *)&to,
-					     sizeof(to), 0), 0);
-	KUNIT_ASSERT_EQ(test, sk->sk_state, TCP_ESTABLISHED);
-	spisock_set_error(sk, -EIO);
-	spisock_set_state(sk, TCP_CLOSE);
-	KUNIT_EXPECT_EQ(test, sock_error(sk), -EIO);
-
-	spisock_link_lost(dev);
-	KUNIT_EXPECT_EQ(test, sock_error(sk), 0);
-	spisock_unregister_device(dev);
-	KUNIT_EXPECT_EQ(test, sock_error(sk), 0);
-	KUNIT_EXPECT_EQ(test, kernel_sendmsg(sock, &msg, &iov, 1, 1), -EPIPE);
-	KUNIT_EXPECT_EQ(test, kernel_recvmsg(sock, &msg, &iov, 1, 1,
-					     MSG_DONTWAIT), 0);
-
-	sock_release(sock);
-	spisock_put_device(dev);
-}
-
 static struct kunit_case spisock_dev_cases[] = {
 	KUNIT_CASE(spisock_dev_test_register_lookup),
 	KUNIT_CASE(spisock_dev_test_bind),
@@ -598,7 +560,6 @@ static struct kunit_case spisock_dev_cases[] = {
 	KUNIT_CASE(spisock_dev_test_rx_skb),
 	KUNIT_CASE(spisock_dev_test_tx),
 	KUNIT_CASE(spisock_dev_test_set_error),
-	KUNIT_CASE(spisock_dev_test_ended_connection),
 	{}
 };
 
