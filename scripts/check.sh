@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # `make check` / `make check-full`: set up, build for every target, run every
-# suite, print each stage's duration against its budget (a stage over 1.5x its
-# budget fails), and end with "N passed, N failed, N skipped".
+# suite, print each stage's duration against its budget (a stage over it is
+# reported, not failed: scripts/check-stages.sh), fail the run when it takes
+# longer than its limit, and end with "N passed, N failed, N skipped".
 #
 # usage: check.sh [ci|full]
 set -uo pipefail
@@ -18,29 +19,15 @@ rm -rf "$results"
 mkdir -p "$logs" "$results"
 
 pass=0 fail=0 skip=0
-summary=()
-
-# stage NAME BUDGET_SECONDS COMMAND...: one check that passes when COMMAND
-# succeeds within 1.5x its budget.
-stage() {
-	local name=$1 budget=$2 t0 t1 rc dt verdict
-	shift 2
-	echo "=== stage $name (budget ${budget}s)"
-	t0=$(date +%s)
-	"$@" 2>&1 | tee "$logs/$name.log"
-	rc=${PIPESTATUS[0]}
-	t1=$(date +%s)
-	dt=$((t1 - t0))
-	verdict=ok
-	if [ "$rc" != 0 ]; then
-		verdict="FAILED (exit $rc)"
-	elif [ $((dt * 2)) -gt $((budget * 3)) ]; then
-		verdict="FAILED (over 1.5x budget)"
-	fi
-	if [ "$verdict" = ok ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
-	summary+=("$(printf '%-16s %5ss / budget %5ss  %s' "$name" "$dt" "$budget" "$verdict")")
-	echo "=== stage $name: ${dt}s, $verdict"
-}
+. "$top/scripts/check-stages.sh"
+stages_tap=$results/stages.tap
+# The run's limit: CI kills a job at 90 minutes, so a CI run over 85 fails
+# here, with its stage table. make check-full (by hand, VM stages at six
+# times their budgets) has none. SPISOCK_CHECK_LIMIT (seconds) overrides.
+limit=5100
+[ "$tier" = full ] && limit=0
+limit=${SPISOCK_CHECK_LIMIT:-$limit}
+stages_begin
 
 # Add the results of TAP files to the totals.
 count() {
@@ -141,6 +128,7 @@ host_tests() {
 	build/lib/test_timeout > "$results/host/lib-timeout.tap" || rc=1
 	build/lib/test_noload > "$results/host/lib-noload.tap" || rc=1
 	tools/lib/spisock/tests/test-man.sh > "$results/host/lib-man.tap" || rc=1
+	scripts/test-check-stages.sh > "$results/host/check-stages.tap" || rc=1
 	sh tools/lib/spisock-preload/tests/host-preload.sh > "$results/host/preload.tap" || rc=1
 	cat "$results/host/"*.tap
 	return 0
@@ -164,7 +152,6 @@ count "$results"/6.12/*.tap
 stage dkms 120 scripts/test-dkms.sh
 
 echo
-echo "=== stages"
-printf '%s\n' "${summary[@]}"
+stages_end
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

@@ -268,6 +268,7 @@ static int spisock_sim_release(struct inode *inode, struct file *file)
 	}
 	mutex_unlock(&radio->xfer_lock);
 	wake_up(&radio->roomq);
+	spisock_sim_reset_seen(radio, true);
 
 	list_for_each_entry_safe(n, tmp, &stale, list)
 		kvfree(n);
@@ -336,6 +337,8 @@ static ssize_t spisock_sim_read(struct file *file, char __user *buf,
 	radio->nr_events--;
 	spin_unlock_irq(&radio->ev_lock);
 	wake_up(&radio->roomq);
+	if (n->ev.type == SPISOCK_SIM_EV_LINE && n->ev.line == SPISOCK_SIM_LINE_RESET)
+		spisock_sim_reset_seen(radio, false);
 	kvfree(n);
 	ret = sizeof(struct spisock_sim_event) + plen;
 out:

@@ -93,6 +93,55 @@ static void spisock_sim_irq_work(struct irq_work *work)
 	}
 }
 
+/*
+ * A chip in reset drives nothing: READY and GPIO0 float, pulled up. The
+ * model learns of the reset only when it reads the RESET events, which may
+ * be long after the host's pulse on a busy machine, so the levels it drove
+ * before (READY low: armed) would otherwise still read as the chip's after
+ * the host's boot wait. Held from the host's RESET assert until the model
+ * has read every RESET change queued for it. Called with @line_lock held.
+ */
+static bool spisock_sim_chip_held(const struct spisock_sim_radio *radio)
+{
+	return !radio->lines[SPISOCK_SIM_LINE_RESET].host_level ||
+	       radio->reset_unread;
+}
+
+/* RESET asserted: the chip's lines float high. Called with @line_lock held. */
+static bool spisock_sim_float_chip_lines(struct spisock_sim_radio *radio)
+{
+	static const unsigned int chip_lines[] = {
+		SPISOCK_SIM_LINE_READY, SPISOCK_SIM_LINE_GPIO0,
+	};
+	bool due = false;
+	unsigned int i;
+	int old;
+
+	for (i = 0; i < ARRAY_SIZE(chip_lines); i++) {
+		old = spisock_sim_level(radio, chip_lines[i]);
+		radio->lines[chip_lines[i]].chip_level = 1;
+		due |= spisock_sim_edge(radio, chip_lines[i], old);
+	}
+	return due;
+}
+
+/**
+ * spisock_sim_reset_seen() - the model read a RESET change, or detached
+ * @radio: the radio
+ * @all: the model detached: nothing it was told is unread any more
+ */
+void spisock_sim_reset_seen(struct spisock_sim_radio *radio, bool all)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&radio->line_lock, flags);
+	if (all)
+		radio->reset_unread = 0;
+	else if (radio->reset_unread)
+		radio->reset_unread--;
+	raw_spin_unlock_irqrestore(&radio->line_lock, flags);
+}
+
 /**
  * spisock_sim_set_chip_line() - the chip model drives READY or GPIO0
  * @radio: the radio
@@ -101,7 +150,7 @@ static void spisock_sim_irq_work(struct irq_work *work)
  *
  * Raises the line's interrupt if the change matches its trigger. While the
  * host drives GPIO0 the chip's level is recorded and seen once the host
- * lets go.
+ * lets go. Ignored while the chip is held in reset (spisock_sim_chip_held()).
  */
 void spisock_sim_set_chip_line(struct spisock_sim_radio *radio,
 			       unsigned int line, int value)
@@ -111,6 +160,10 @@ void spisock_sim_set_chip_line(struct spisock_sim_radio *radio,
 	int old;
 
 	raw_spin_lock_irqsave(&radio->line_lock, flags);
+	if (spisock_sim_chip_held(radio)) {
+		raw_spin_unlock_irqrestore(&radio->line_lock, flags);
+		return;
+	}
 	old = spisock_sim_level(radio, line);
 	radio->lines[line].chip_level = value;
 	due = spisock_sim_edge(radio, line, old);
@@ -124,7 +177,7 @@ static void spisock_sim_host_drive(struct spisock_sim_radio *radio,
 				   unsigned int line, int value, bool output)
 {
 	unsigned long flags;
-	bool changed, due;
+	bool changed, due, reset;
 	int old;
 
 	value = !!value;
@@ -136,10 +189,16 @@ static void spisock_sim_host_drive(struct spisock_sim_radio *radio,
 	if (line == SPISOCK_SIM_LINE_GPIO0)
 		radio->gpio0_output = output;
 	due = spisock_sim_edge(radio, line, old);
+	reset = line == SPISOCK_SIM_LINE_RESET && changed;
+	if (reset && !value)
+		due |= spisock_sim_float_chip_lines(radio);
+	/* Counted before it is queued: the model may read it at once. */
+	if (reset)
+		radio->reset_unread++;
 	raw_spin_unlock_irqrestore(&radio->line_lock, flags);
-	if (changed)
-		spisock_sim_post_event(radio, SPISOCK_SIM_EV_LINE, line, value,
-				       GFP_ATOMIC);
+	if (changed && spisock_sim_post_event(radio, SPISOCK_SIM_EV_LINE, line,
+					      value, GFP_ATOMIC) && reset)
+		spisock_sim_reset_seen(radio, false);	/* never queued */
 	if (due)
 		irq_work_queue(&radio->irq_work);
 }

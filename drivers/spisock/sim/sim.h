@@ -106,7 +106,10 @@ struct spisock_sim_line_state {
  * @irq_work: delivers latched or level interrupts in hard irq context
  * @lines: state of each enum spisock_sim_line
  * @gpio0_output: the host drives GPIO0 (during reset)
- * @line_lock: protects @lines and @gpio0_output
+ * @reset_unread: RESET changes queued for the model that it has not read
+ *	yet; while any is, or RESET is asserted, the model's writes to READY
+ *	and GPIO0 are ignored (a chip in reset drives nothing)
+ * @line_lock: protects @lines, @gpio0_output and @reset_unread
  * @gpio_node: software node of the GPIO chip (named @name)
  * @radio_node: software node of the radio (the binding's properties)
  * @props: properties of @radio_node
@@ -145,6 +148,7 @@ struct spisock_sim_radio {
 	struct irq_work irq_work;
 	struct spisock_sim_line_state lines[SPISOCK_SIM_NR_LINES];
 	bool gpio0_output;
+	unsigned int reset_unread;
 	raw_spinlock_t line_lock;	/* see above */
 
 	struct software_node gpio_node;
@@ -185,6 +189,7 @@ int spisock_sim_post_xfer(struct spisock_sim_radio *radio,
 /* gpio.c: the GPIO chip and its irq domain */
 int spisock_sim_gpio_init(struct spisock_sim_radio *radio);
 void spisock_sim_gpio_exit(struct spisock_sim_radio *radio);
+void spisock_sim_reset_seen(struct spisock_sim_radio *radio, bool all);
 void spisock_sim_set_chip_line(struct spisock_sim_radio *radio,
 			       unsigned int line, int value);
 

@@ -10,7 +10,9 @@
  *
  * One model may hold the device open at a time (a second open gets EBUSY).
  * With no model attached the bus behaves like hardware with nothing on it:
- * MISO reads 0xFF and READY/GPIO0 keep their last level.
+ * MISO reads 0xFF and READY/GPIO0 keep their last level. A chip in reset
+ * drives nothing: from the host's RESET assert until the model has read the
+ * RESET changes, READY/GPIO0 read high and line replies are ignored.
  *
  * read(): returns exactly one event: a struct spisock_sim_event, followed for
  * SPISOCK_SIM_EV_XFER by @len bytes of MOSI. A buffer too small for the next

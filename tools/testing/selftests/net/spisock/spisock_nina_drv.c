@@ -127,6 +127,7 @@ FIXTURE_VARIANT_ADD(drv, adafruit_1_7_7) {
 FIXTURE_SETUP(drv)
 {
 	const char *nina = env_or("SPISOCK_NINA_KO", "spisock_nina.ko");
+	char name[64];
 
 	self->simd = -1;
 	self->kmsg = -1;
@@ -145,6 +146,10 @@ FIXTURE_SETUP(drv)
 	lseek(self->kmsg, 0, SEEK_END);
 	/* Probing runs inside finit_module: reset, boot wait, detection. */
 	ASSERT_EQ(0, module_load(nina, NINA_PARAMS)) TH_LOG("spisock_nina: %s", strerror(errno));
+	/* A failed probe leaves the module loaded: report it here, not later. */
+	if (variant->bsd)
+		ASSERT_EQ(0, bound_dev(name, sizeof(name)))
+			TH_LOG("spisock_nina did not bind the radio (kernel log)");
 }
 
 FIXTURE_TEARDOWN(drv)

@@ -554,6 +554,55 @@ TEST_F(sim, host_lines_reach_model)
 	close(fd);
 }
 
+/*
+ * A chip in reset drives nothing: READY reads high from the host's RESET
+ * assert, and what the model writes counts again only once it has read the
+ * release. A model late to read (a busy machine) must not show the host,
+ * after its boot wait, the READY low it drove before the reset.
+ */
+TEST_F(sim, reset_holds_chip_lines)
+{
+	int fd, ready, reset, i;
+
+	fd = model_open();
+	ASSERT_LE(0, fd);
+	ready = gpio_request(self->chip, SPISOCK_SIM_LINE_READY,
+			     GPIO_V2_LINE_FLAG_INPUT, 0);
+	ASSERT_LE(0, ready);
+	reset = gpio_request(self->chip, SPISOCK_SIM_LINE_RESET,
+			     GPIO_V2_LINE_FLAG_OUTPUT, 1);
+	ASSERT_LE(0, reset);
+	/* Armed for a command. */
+	EXPECT_LT(0, model_reply_line(fd, SPISOCK_SIM_LINE_READY, 0));
+	EXPECT_EQ(0, gpio_get(ready));
+
+	/* The host's pulse, the model reading nothing meanwhile. */
+	EXPECT_EQ(0, gpio_set(reset, 0));
+	EXPECT_EQ(1, gpio_get(ready));
+	EXPECT_LT(0, model_reply_line(fd, SPISOCK_SIM_LINE_READY, 0));
+	EXPECT_EQ(1, gpio_get(ready));
+	EXPECT_EQ(0, gpio_set(reset, 1));
+	EXPECT_LT(0, model_reply_line(fd, SPISOCK_SIM_LINE_READY, 0));
+	EXPECT_EQ(1, gpio_get(ready));
+
+	/* Held until the model has read the release too. */
+	for (i = 0; i < 2; i++) {
+		EXPECT_EQ(1, gpio_get(ready));
+		ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+		EXPECT_EQ(SPISOCK_SIM_EV_LINE, self->ev.type);
+		EXPECT_EQ(SPISOCK_SIM_LINE_RESET, self->ev.line);
+		EXPECT_EQ(i, self->ev.value);
+		if (!i)
+			EXPECT_LT(0, model_reply_line(fd, SPISOCK_SIM_LINE_READY, 0));
+	}
+	/* Booted and armed again. */
+	EXPECT_LT(0, model_reply_line(fd, SPISOCK_SIM_LINE_READY, 0));
+	EXPECT_EQ(0, gpio_get(ready));
+	close(reset);
+	close(ready);
+	close(fd);
+}
+
 TEST_F(sim, poll_and_nonblock)
 {
 	unsigned char rx[4], miso[4] = { 1, 2, 3, 4 };
