@@ -64,7 +64,7 @@ vm_tier() {
 		spisock_security spisock_fuzz spisock_basic_32 spisock_security_32 run_tests libspisock
 		libspisock-python reference-examples preload preload-nofamily) s
 	[ "$k" = 6.1 ] && want+=(bench spisock_socket_32)
-	[ "$k" = 6.12 ] && want+=(debug-features kunit kunit-dev kunit-nina kunit-nina-poll)
+	[ "$k" = 6.12 ] && want+=(debug-features kunit kunit-dev kunit-async kunit-nina kunit-nina-poll)
 	for s in "${want[@]}"; do
 		[ -s "$results/$k/$s.tap" ] ||
 			printf '1..1\nnot ok 1 - %s: no results\n' "$s" > "$results/$k/$s.tap"

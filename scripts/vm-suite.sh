@@ -146,6 +146,7 @@ if [ -d /sys/kernel/debug/kunit ]; then
 	insmod "$SPISOCK_KO" && insmod $b/net/spisock/spisock_kunit.ko
 	suite kunit cat /sys/kernel/debug/kunit/spisock-core/results
 	suite kunit-dev cat /sys/kernel/debug/kunit/spisock-dev/results
+	suite kunit-async cat /sys/kernel/debug/kunit/spisock-async-driver/results
 	rmmod spisock_kunit
 	rmmod spisock
 fi

@@ -340,7 +340,7 @@ static void as_teardown(struct spisock_dev *dev)
 	struct as_radio *r = as_of(dev);
 	struct as_sock *as, *tmp;
 
-	if (!READ_ONCE(dev->dead))
+	if (!spisock_dev_dead(dev))
 		spisock_unregister_device(dev);
 	/* An event still pending would run on a freed workqueue: leak it. */
 	if (!as_settle(r))
