@@ -92,13 +92,13 @@ struct spisock_dev_core {
 	struct list_head quota;
 	struct spisock_recent_port recent[SPISOCK_RECENT_PORTS];
 	unsigned int recent_next;
-	struct mutex ctl_lock;
+	struct mutex ctl_lock;	/* see above */
 	struct spisock_link_params *link;
 	struct spisock_join *join;
 	bool auto_relink;
 	unsigned int relink_ms;
 	struct delayed_work relink_work;
-	spinlock_t state_lock;
+	spinlock_t state_lock;	/* see above */
 	u8 state;
 };
 

@@ -58,20 +58,21 @@ int spisock_nl_put_dev(struct sk_buff *skb, struct spisock_dev *dev)
 static int spisock_nl_query(struct spisock_dev *dev, struct spisock_status *st,
 			    struct spisock_dev_stats **stats)
 {
+	struct spisock_dev_core *core = spisock_core(dev);
 	const struct spisock_dev_ops *ops;
 	int idx, err;
 
-	if (mutex_lock_killable(&spisock_core(dev)->ctl_lock))
+	if (mutex_lock_killable(&core->ctl_lock))
 		return -EINTR;
 	ops = spisock_dev_enter(dev, &idx);
 	if (!ops) {
-		mutex_unlock(&spisock_core(dev)->ctl_lock);
+		mutex_unlock(&core->ctl_lock);
 		return -ENODEV;
 	}
 	*stats = spisock_stats_get(dev, ops);
 	err = ops->status ? ops->status(dev, st, false) : -EOPNOTSUPP;
 	spisock_dev_exit(dev, idx);
-	mutex_unlock(&spisock_core(dev)->ctl_lock);
+	mutex_unlock(&core->ctl_lock);
 	return err;
 }
 

@@ -81,11 +81,12 @@ struct spisock_join {
  */
 u8 spisock_state_get(struct spisock_dev *dev)
 {
+	struct spisock_dev_core *core = spisock_core(dev);
 	u8 state;
 
-	spin_lock_bh(&spisock_core(dev)->state_lock);
-	state = spisock_core(dev)->state;
-	spin_unlock_bh(&spisock_core(dev)->state_lock);
+	spin_lock_bh(&core->state_lock);
+	state = core->state;
+	spin_unlock_bh(&core->state_lock);
 	return state;
 }
 
@@ -98,12 +99,13 @@ u8 spisock_state_get(struct spisock_dev *dev)
  */
 u8 spisock_state_xchg(struct spisock_dev *dev, u8 state)
 {
+	struct spisock_dev_core *core = spisock_core(dev);
 	u8 old;
 
-	spin_lock_bh(&spisock_core(dev)->state_lock);
-	old = spisock_core(dev)->state;
-	spisock_core(dev)->state = state;
-	spin_unlock_bh(&spisock_core(dev)->state_lock);
+	spin_lock_bh(&core->state_lock);
+	old = core->state;
+	core->state = state;
+	spin_unlock_bh(&core->state_lock);
 	return old;
 }
 
@@ -297,15 +299,17 @@ static void spisock_join_done(struct spisock_join *j, int err,
  */
 static void spisock_join_cancel(struct spisock_dev *dev)
 {
+	struct spisock_dev_core *core = spisock_core(dev);
+
 	static const struct spisock_link_cause cancelled = {
 		.reason = SPISOCK_LINK_REASON_CANCELLED,
 	};
-	struct spisock_join *j = spisock_core(dev)->join;
+	struct spisock_join *j = core->join;
 
-	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
+	lockdep_assert_held(&core->ctl_lock);
 	if (!j)
 		return;
-	spisock_core(dev)->join = NULL;
+	core->join = NULL;
 	spisock_join_done(j, -ECANCELED, &cancelled);
 	spisock_nl_link_event(dev, SPISOCK_EVENT_LINK_FAILED, &cancelled);
 	spisock_join_put(j);
@@ -314,12 +318,14 @@ static void spisock_join_cancel(struct spisock_dev *dev)
 /* Make @j (its reference taken over) the join in progress and run it. */
 static void spisock_join_start(struct spisock_dev *dev, struct spisock_join *j)
 {
-	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
+	struct spisock_dev_core *core = spisock_core(dev);
+
+	lockdep_assert_held(&core->ctl_lock);
 	spisock_join_cancel(dev);
-	spisock_core(dev)->join = j;
+	core->join = j;
 	spisock_state_xchg(dev, SPISOCK_STATE_LINKING);
 	/* at once, also when a relink was due later */
-	mod_delayed_work(system_wq, &spisock_core(dev)->relink_work, 0);
+	mod_delayed_work(system_wq, &core->relink_work, 0);
 }
 
 /**
@@ -331,13 +337,14 @@ static void spisock_join_start(struct spisock_dev *dev, struct spisock_join *j)
  */
 int spisock_link_rejoin(struct spisock_dev *dev)
 {
+	struct spisock_dev_core *core = spisock_core(dev);
 	struct spisock_link_params *p;
 	struct spisock_join *j;
 
-	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
-	if (!spisock_core(dev)->link || spisock_dev_dead(dev))
+	lockdep_assert_held(&core->ctl_lock);
+	if (!core->link || spisock_dev_dead(dev))
 		return -ENOENT;
-	p = kmemdup(spisock_core(dev)->link, sizeof(*p), GFP_KERNEL);
+	p = kmemdup(core->link, sizeof(*p), GFP_KERNEL);
 	j = p ? spisock_join_alloc(p, true) : NULL;
 	if (!j)
 		return -ENOMEM;
@@ -356,8 +363,10 @@ int spisock_link_rejoin(struct spisock_dev *dev)
  */
 bool spisock_link_yield(struct spisock_dev *dev)
 {
-	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
-	if (spisock_core(dev)->join && !spisock_core(dev)->join->relink)
+	struct spisock_dev_core *core = spisock_core(dev);
+
+	lockdep_assert_held(&core->ctl_lock);
+	if (core->join && !core->join->relink)
 		return false;
 	spisock_join_cancel(dev);
 	spisock_state_xchg(dev, SPISOCK_STATE_DOWN);
@@ -382,37 +391,39 @@ static void spisock_link_leave(struct spisock_dev *dev)
 static void spisock_join_end(struct spisock_dev *dev, struct spisock_join *j,
 			     int err, struct spisock_link_cause *cause)
 {
-	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
+	struct spisock_dev_core *core = spisock_core(dev);
+
+	lockdep_assert_held(&core->ctl_lock);
 	j->running = false;
 	if (err && !cause->reason)
 		cause->reason = spisock_link_reason_of(err);
-	if (spisock_core(dev)->join != j) {
+	if (core->join != j) {
 		/* cancelled; a join that replaced it leaves the network itself */
-		if (!err && !spisock_core(dev)->join)
+		if (!err && !core->join)
 			spisock_link_leave(dev);
 		return;
 	}
-	spisock_core(dev)->join = NULL;
+	core->join = NULL;
 	if (!err) {
-		kfree_sensitive(spisock_core(dev)->link);
-		spisock_core(dev)->link = j->p;
+		kfree_sensitive(core->link);
+		core->link = j->p;
 		j->p = NULL;
-		spisock_core(dev)->relink_ms = READ_ONCE(relink_min_ms);
+		core->relink_ms = READ_ONCE(relink_min_ms);
 		spisock_state_xchg(dev, SPISOCK_STATE_LINKED);
-		spisock_nl_link_up_event(dev, spisock_core(dev)->link->ssid,
-					 spisock_core(dev)->link->ssid_len);
+		spisock_nl_link_up_event(dev, core->link->ssid,
+					 core->link->ssid_len);
 	} else {
 		spisock_state_xchg(dev, SPISOCK_STATE_DOWN);
 		spisock_nl_link_event(dev, SPISOCK_EVENT_LINK_FAILED, cause);
-		if (j->relink && spisock_core(dev)->auto_relink && err != -ENODEV) {
+		if (j->relink && core->auto_relink && err != -ENODEV) {
 			/* a link meant to persist: retried with back-off */
-			spisock_core(dev)->relink_ms = min(max(spisock_core(dev)->relink_ms, 1u) * 2,
-					     READ_ONCE(relink_max_ms));
-			schedule_delayed_work(&spisock_core(dev)->relink_work,
-					      msecs_to_jiffies(spisock_core(dev)->relink_ms));
+			core->relink_ms = min(max(core->relink_ms, 1u) * 2,
+					      READ_ONCE(relink_max_ms));
+			schedule_delayed_work(&core->relink_work,
+					      msecs_to_jiffies(core->relink_ms));
 		} else if (j->relink) {
-			kfree_sensitive(spisock_core(dev)->link);
-			spisock_core(dev)->link = NULL;
+			kfree_sensitive(core->link);
+			core->link = NULL;
 		}
 	}
 	spisock_join_done(j, err, cause);
@@ -425,17 +436,19 @@ static void spisock_join_end(struct spisock_dev *dev, struct spisock_join *j,
  */
 static struct spisock_join *spisock_join_next(struct spisock_dev *dev)
 {
-	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
+	struct spisock_dev_core *core = spisock_core(dev);
+
+	lockdep_assert_held(&core->ctl_lock);
 	if (spisock_dev_dead(dev))
 		return NULL;
-	if (!spisock_core(dev)->join && spisock_core(dev)->auto_relink &&
+	if (!core->join && core->auto_relink &&
 	    spisock_state_get(dev) == SPISOCK_STATE_DOWN)
 		spisock_link_rejoin(dev);
-	if (!spisock_core(dev)->join || spisock_core(dev)->join->running)
+	if (!core->join || core->join->running)
 		return NULL;
-	spisock_core(dev)->join->running = true;
-	kref_get(&spisock_core(dev)->join->ref);
-	return spisock_core(dev)->join;
+	core->join->running = true;
+	kref_get(&core->join->ref);
+	return core->join;
 }
 
 /**
@@ -516,12 +529,14 @@ EXPORT_SYMBOL_GPL(spisock_link_cancelled);
  */
 void spisock_link_dev_gone(struct spisock_dev *dev)
 {
-	mutex_lock(&spisock_core(dev)->ctl_lock);
+	struct spisock_dev_core *core = spisock_core(dev);
+
+	mutex_lock(&core->ctl_lock);
 	spisock_join_cancel(dev);
-	mutex_unlock(&spisock_core(dev)->ctl_lock);
-	spin_lock_bh(&spisock_core(dev)->state_lock);
-	spin_unlock_bh(&spisock_core(dev)->state_lock);
-	cancel_delayed_work_sync(&spisock_core(dev)->relink_work);
+	mutex_unlock(&core->ctl_lock);
+	spin_lock_bh(&core->state_lock);
+	spin_unlock_bh(&core->state_lock);
+	cancel_delayed_work_sync(&core->relink_work);
 }
 
 /* LINK's answer with SPISOCK_ATTR_NO_WAIT: the state the join left. */
@@ -553,9 +568,10 @@ static struct spisock_join *spisock_link_request(struct spisock_dev *dev,
 						 struct spisock_link_params *p,
 						 bool auto_relink)
 {
-	struct spisock_join *j = spisock_core(dev)->join;
+	struct spisock_dev_core *core = spisock_core(dev);
+	struct spisock_join *j = core->join;
 
-	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
+	lockdep_assert_held(&core->ctl_lock);
 	if (spisock_dev_dead(dev)) {
 		kfree_sensitive(p);
 		return ERR_PTR(-ENODEV);
@@ -563,9 +579,9 @@ static struct spisock_join *spisock_link_request(struct spisock_dev *dev,
 	/* Linking again with the settings in use or being joined: no-op. */
 	if ((j && spisock_link_same(j->p, p)) ||
 	    (!j && spisock_state_get(dev) == SPISOCK_STATE_LINKED &&
-	     spisock_core(dev)->link && spisock_link_same(spisock_core(dev)->link, p))) {
+	     core->link && spisock_link_same(core->link, p))) {
 		kfree_sensitive(p);
-		WRITE_ONCE(spisock_core(dev)->auto_relink, auto_relink);
+		WRITE_ONCE(core->auto_relink, auto_relink);
 		if (j)
 			kref_get(&j->ref);
 		return j;
@@ -573,10 +589,10 @@ static struct spisock_join *spisock_link_request(struct spisock_dev *dev,
 	j = spisock_join_alloc(p, false);
 	if (!j)
 		return ERR_PTR(-ENOMEM);
-	kfree_sensitive(spisock_core(dev)->link);
-	spisock_core(dev)->link = NULL;
-	WRITE_ONCE(spisock_core(dev)->auto_relink, auto_relink);
-	spisock_core(dev)->relink_ms = READ_ONCE(relink_min_ms);
+	kfree_sensitive(core->link);
+	core->link = NULL;
+	WRITE_ONCE(core->auto_relink, auto_relink);
+	core->relink_ms = READ_ONCE(relink_min_ms);
 	kref_get(&j->ref);
 	spisock_join_start(dev, j);
 	return j;
@@ -649,17 +665,19 @@ out_put:
 /* Leave the network under ctl_lock; the link parameters are forgotten. */
 static int spisock_do_unlink(struct spisock_dev *dev)
 {
+	struct spisock_dev_core *core = spisock_core(dev);
+
 	static const struct spisock_link_cause host = {};
 	const struct spisock_dev_ops *ops;
 	int idx, err;
 	u8 old;
 
-	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
-	cancel_delayed_work(&spisock_core(dev)->relink_work);
+	lockdep_assert_held(&core->ctl_lock);
+	cancel_delayed_work(&core->relink_work);
 	spisock_join_cancel(dev);
-	kfree_sensitive(spisock_core(dev)->link);
-	spisock_core(dev)->link = NULL;
-	WRITE_ONCE(spisock_core(dev)->auto_relink, false);
+	kfree_sensitive(core->link);
+	core->link = NULL;
+	WRITE_ONCE(core->auto_relink, false);
 	old = spisock_state_xchg(dev, SPISOCK_STATE_DOWN);
 	ops = spisock_dev_enter(dev, &idx);
 	if (!ops)
@@ -705,21 +723,23 @@ out_put:
 void spisock_link_event(struct spisock_dev *dev,
 			const struct spisock_link_cause *cause)
 {
+	struct spisock_dev_core *core = spisock_core(dev);
+
 	static const struct spisock_link_cause unknown = {
 		.reason = SPISOCK_LINK_REASON_UNSPECIFIED,
 	};
 
-	spin_lock_bh(&spisock_core(dev)->state_lock);
-	if (spisock_core(dev)->state != SPISOCK_STATE_LINKED) {
-		spin_unlock_bh(&spisock_core(dev)->state_lock);
+	spin_lock_bh(&core->state_lock);
+	if (core->state != SPISOCK_STATE_LINKED) {
+		spin_unlock_bh(&core->state_lock);
 		return;
 	}
-	spisock_core(dev)->state = SPISOCK_STATE_DOWN;
+	core->state = SPISOCK_STATE_DOWN;
 	/* under state_lock: see spisock_link_dev_gone() */
-	if (READ_ONCE(spisock_core(dev)->auto_relink) && !spisock_dev_dead(dev))
-		schedule_delayed_work(&spisock_core(dev)->relink_work,
+	if (READ_ONCE(core->auto_relink) && !spisock_dev_dead(dev))
+		schedule_delayed_work(&core->relink_work,
 				      msecs_to_jiffies(READ_ONCE(relink_min_ms)));
-	spin_unlock_bh(&spisock_core(dev)->state_lock);
+	spin_unlock_bh(&core->state_lock);
 	spisock_nl_link_event(dev, SPISOCK_EVENT_LINK_DOWN, cause ?: &unknown);
 }
 EXPORT_SYMBOL_GPL(spisock_link_event);

@@ -252,10 +252,11 @@ static int spisock_nl_resolve_reply(struct genl_info *info,
 static int spisock_resolve(struct spisock_dev *dev, struct genl_info *info,
 			   const char *name, __be32 *addr)
 {
+	struct spisock_dev_core *core = spisock_core(dev);
 	const struct spisock_dev_ops *ops;
 	int idx, err;
 
-	err = mutex_lock_killable(&spisock_core(dev)->ctl_lock);
+	err = mutex_lock_killable(&core->ctl_lock);
 	if (err)
 		return err;
 	if (spisock_state_get(dev) != SPISOCK_STATE_LINKED) {
@@ -272,7 +273,7 @@ static int spisock_resolve(struct spisock_dev *dev, struct genl_info *info,
 		err = -ENODEV;
 	}
 out_unlock:
-	mutex_unlock(&spisock_core(dev)->ctl_lock);
+	mutex_unlock(&core->ctl_lock);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG(info->extack, "host name not found");
 	return err;
@@ -326,10 +327,11 @@ out_name:
 static int spisock_ping(struct spisock_dev *dev, struct genl_info *info,
 			__be32 addr, u8 ttl, u32 *rtt)
 {
+	struct spisock_dev_core *core = spisock_core(dev);
 	const struct spisock_dev_ops *ops;
 	int idx, err;
 
-	err = mutex_lock_killable(&spisock_core(dev)->ctl_lock);
+	err = mutex_lock_killable(&core->ctl_lock);
 	if (err)
 		return err;
 	if (spisock_state_get(dev) != SPISOCK_STATE_LINKED) {
@@ -345,7 +347,7 @@ static int spisock_ping(struct spisock_dev *dev, struct genl_info *info,
 		err = -ENODEV;
 	}
 out_unlock:
-	mutex_unlock(&spisock_core(dev)->ctl_lock);
+	mutex_unlock(&core->ctl_lock);
 	if (err == -ETIMEDOUT)
 		NL_SET_ERR_MSG(info->extack, "no answer");
 	return err;
