@@ -108,9 +108,9 @@ int nina_fd_own(struct nina_radio *r, struct nina_sock *ns, u8 fd)
 		r->loss = true;
 		err = -ENETRESET;
 	} else {
-		r->owner[fd] = ns;
-		r->nfds++;
-		ns->fd = fd;
+		nina_owner_set(r, fd, ns);
+		WRITE_ONCE(r->nfds, r->nfds + 1);
+		WRITE_ONCE(ns->fd, fd);
 		ns->gen = r->gen;
 		if (ns->sk)
 			spisock_sock_set_chip(ns->sk, fd, ns->gen);
@@ -134,10 +134,10 @@ void nina_fd_release(struct nina_radio *r, struct nina_sock *ns)
 {
 	spin_lock(&r->lock);
 	if (ns->fd >= 0 && r->owner[ns->fd] == ns) {
-		r->owner[ns->fd] = NULL;
-		r->nfds--;
+		nina_owner_set(r, ns->fd, NULL);
+		WRITE_ONCE(r->nfds, r->nfds - 1);
 	}
-	ns->fd = -1;
+	WRITE_ONCE(ns->fd, -1);
 	if (ns->sk)
 		spisock_sock_set_chip(ns->sk, -1, ns->gen);
 	spin_unlock(&r->lock);
