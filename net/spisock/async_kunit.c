@@ -910,6 +910,52 @@ static void async_test_unregister_blocked(struct kunit *test)
 	sock_release(ssock);
 }
 
+static void as_closed_by_chip(struct as_event *ev)
+{
+	spisock_set_state(ev->sk, TCP_CLOSE);
+}
+
+/*
+ * The chip closes a stream, without an error to report, while a sender
+ * waits for SO_SNDBUF room that never comes: the sender wakes with EPIPE,
+ * as TCP's after tcp_done().
+ */
+static void async_test_close_wakes_sender(struct kunit *test)
+{
+	struct spisock_dev *dev = as_register(test);
+	struct as_radio *r = as_of(dev);
+	struct socket *ssock = as_connected(test, dev);
+	struct as_call *sc;
+	char chunk[64] = { };
+	int i, ret = 0;
+
+	r->hold_acks = true;
+	WRITE_ONCE(ssock->sk->sk_sndbuf, SOCK_MIN_SNDBUF);
+	for (i = 0; i < 1000; i++) {
+		ret = as_send_now(ssock, chunk, sizeof(chunk), MSG_DONTWAIT);
+		if (ret < 0)
+			break;
+	}
+	KUNIT_EXPECT_EQ(test, ret, -EAGAIN);
+	sc = as_start(test, as_do_send, ssock, 64);
+	KUNIT_EXPECT_TRUE(test, as_blocked(ssock->sk));
+
+	as_post(dev, ssock->sk, as_closed_by_chip, 0, 0);
+	ret = as_finish(sc);
+	KUNIT_EXPECT_EQ(test, ret, -EPIPE);
+	if (ret == -ETIME) {
+		/* The old core: only unregister ends the wait. */
+		spisock_unregister_device(dev);
+		KUNIT_EXPECT_EQ(test, as_finish(sc), -ENODEV);
+	} else {
+		KUNIT_EXPECT_EQ(test,
+				as_send_now(ssock, chunk, 1, MSG_NOSIGNAL),
+				-EPIPE);
+	}
+	sock_release(ssock);
+	as_teardown(dev);
+}
+
 static int as_setopt(struct socket *sock, int optname, int val)
 {
 	return sock->ops->setsockopt(sock, IPPROTO_TCP, optname,
@@ -921,7 +967,7 @@ static void async_test_setsockopt(struct kunit *test)
 {
 	struct spisock_dev *dev = as_register(test);
 	struct as_radio *r = as_of(dev);
-	struct socket *sock = as_socket(test);
+	struct socket *sock = as_socket(test), *child = NULL;
 
 	/* Before the socket has a radio: kept, passed on when it attaches. */
 	KUNIT_EXPECT_EQ(test, as_setopt(sock, TCP_KEEPIDLE, 60), 0);
@@ -938,6 +984,17 @@ static void async_test_setsockopt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r->opt_val, 30U);
 	KUNIT_EXPECT_EQ(test, as_setopt(sock, TCP_KEEPCNT, 5), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&r->setsockopts), 2);
+
+	/* As TCP's children: an accepted connection has the listener's. */
+	as_post(dev, sock->sk, as_child_event, 0, 0);
+	as_settle(r);
+	KUNIT_EXPECT_EQ(test, r->child_err[0], 0);
+	KUNIT_EXPECT_EQ(test, kernel_accept(sock, &child, O_NONBLOCK), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->setsockopts), 3);
+	KUNIT_EXPECT_EQ(test, r->opt_name, TCP_KEEPIDLE);
+	KUNIT_EXPECT_EQ(test, r->opt_val, 30U);
+	if (child)
+		sock_release(child);
 	sock_release(sock);
 	as_teardown(dev);
 }
@@ -951,6 +1008,7 @@ static struct kunit_case spisock_async_cases[] = {
 	KUNIT_CASE(async_test_link_lost),
 	KUNIT_CASE(async_test_reset),
 	KUNIT_CASE(async_test_unregister_blocked),
+	KUNIT_CASE(async_test_close_wakes_sender),
 	KUNIT_CASE(async_test_setsockopt),
 	{}
 };

@@ -69,6 +69,8 @@ struct sock *spisock_child_alloc(struct sock *parent,
 	ssk->peer = *peer;
 	ssk->peer.sin_family = AF_INET;
 	ssk->nodelay = pssk->nodelay;
+	/* TCP keepalive too: pushed to the chip at accept (socket.c). */
+	memcpy(ssk->keep, pssk->keep, sizeof(ssk->keep));
 
 	spin_lock_irqsave(&core->lock, flags);
 	/* The listener's owner pays for the connection (quota.c). */

@@ -76,9 +76,9 @@ struct spisock_dev *spisock_alloc_device(size_t priv_size)
 	core->id = -1;
 	core->net = &init_net;
 	kref_init(&core->ref);
-	mutex_init(&spisock_core(dev)->ctl_lock);
-	spin_lock_init(&spisock_core(dev)->state_lock);
-	INIT_DELAYED_WORK(&spisock_core(dev)->relink_work, spisock_relink_work);
+	mutex_init(&core->ctl_lock);
+	spin_lock_init(&core->state_lock);
+	INIT_DELAYED_WORK(&core->relink_work, spisock_relink_work);
 	spin_lock_init(&core->lock);
 	INIT_LIST_HEAD(&core->node);
 	INIT_LIST_HEAD(&core->socks);
@@ -92,10 +92,10 @@ static void spisock_dev_free(struct spisock_dev_core *core)
 	struct spisock_dev *dev = &core->dev;
 
 	cleanup_srcu_struct(&core->srcu);
-	mutex_destroy(&spisock_core(dev)->ctl_lock);
+	mutex_destroy(&core->ctl_lock);
 	spisock_quota_release(dev);
 	/* the link in use holds the passphrase */
-	kfree_sensitive(spisock_core(dev)->link);
+	kfree_sensitive(core->link);
 	kfree(core);
 }
 
@@ -180,6 +180,21 @@ int spisock_register_device(struct spisock_dev *dev)
 EXPORT_SYMBOL_GPL(spisock_register_device);
 
 /* Fail one socket of @core (state, error, wake-ups). */
+/*
+ * A stream that leaves ESTABLISHED for CLOSE can send no more, as after
+ * tcp_done(): SEND_SHUTDOWN ends a sender's wait for SO_SNDBUF room
+ * (sock_wait_for_wmem() looks at it and at sk_err only), even when the
+ * error was read meanwhile or the chip closed without one.
+ */
+static void spisock_sk_set_state(struct sock *sk, int state)
+{
+	lockdep_assert_held(&spisock_sk(sk)->lock);
+	if (state == TCP_CLOSE && sk->sk_type == SOCK_STREAM &&
+	    sk->sk_state == TCP_ESTABLISHED)
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | SEND_SHUTDOWN);
+	WRITE_ONCE(sk->sk_state, state);
+}
+
 static void spisock_fail_sock(struct spisock_dev_core *core, struct sock *sk,
 			      int err)
 {
@@ -194,7 +209,7 @@ static void spisock_fail_sock(struct spisock_dev_core *core, struct sock *sk,
 	 */
 	if (sk->sk_state != TCP_CLOSE || !sk->sk_err)
 		WRITE_ONCE(sk->sk_err, err);
-	WRITE_ONCE(sk->sk_state, TCP_CLOSE);
+	spisock_sk_set_state(sk, TCP_CLOSE);
 	spin_unlock(&ssk->lock);
 	sk_error_report(sk);
 	sk->sk_state_change(sk);
@@ -604,7 +619,7 @@ void spisock_set_state(struct sock *sk, int state)
 	if (!sock_flag(sk, SOCK_DEAD)) {
 		trace_spisock_state(ssk->dev_id, ntohs(ssk->local.sin_port),
 				    READ_ONCE(ssk->chip_fd), sk->sk_state, state);
-		WRITE_ONCE(sk->sk_state, state);
+		spisock_sk_set_state(sk, state);
 		/*
 		 * Not released, so attached: the radio's address is ours now,
 		 * unless connect() chose it already (the source address).
@@ -810,7 +825,7 @@ int spisock_dev_move(struct spisock_dev *dev, struct net *net)
 	struct net *old = spisock_dev_net(dev);
 	int err = 0;
 
-	lockdep_assert_held(&spisock_core(dev)->ctl_lock);
+	lockdep_assert_held(&core->ctl_lock);
 	if (net_eq(old, net))
 		return 0;
 	mutex_lock(&spisock_devs_mutex);

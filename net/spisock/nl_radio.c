@@ -248,32 +248,53 @@ static int spisock_nl_resolve_reply(struct genl_info *info,
 	return genlmsg_reply(msg, info);
 }
 
-/* Resolve @name on a linked radio, under ctl_lock. */
-static int spisock_resolve(struct spisock_dev *dev, struct genl_info *info,
-			   const char *name, __be32 *addr)
+/*
+ * Enter the ops of a linked radio under its ctl_lock, for the commands that
+ * need the link (RESOLVE, PING). Return: the ops, to be left with
+ * spisock_linked_exit(), or an ERR_PTR with nothing held.
+ */
+static const struct spisock_dev_ops *
+spisock_linked_enter(struct spisock_dev *dev, struct genl_info *info, int *idx)
 {
 	struct spisock_dev_core *core = spisock_core(dev);
 	const struct spisock_dev_ops *ops;
-	int idx, err;
+	int err;
 
 	err = mutex_lock_killable(&core->ctl_lock);
 	if (err)
-		return err;
+		return ERR_PTR(err);
 	if (spisock_state_get(dev) != SPISOCK_STATE_LINKED) {
 		NL_SET_ERR_MSG(info->extack, "the radio is not linked");
 		err = -ENETDOWN;
 		goto out_unlock;
 	}
-	ops = spisock_dev_enter(dev, &idx);
-	if (ops) {
-		err = ops->resolve ? ops->resolve(dev, name, addr) :
-				     -EOPNOTSUPP;
-		spisock_dev_exit(dev, idx);
-	} else {
-		err = -ENODEV;
-	}
+	ops = spisock_dev_enter(dev, idx);
+	if (ops)
+		return ops;
+	err = -ENODEV;
 out_unlock:
 	mutex_unlock(&core->ctl_lock);
+	return ERR_PTR(err);
+}
+
+static void spisock_linked_exit(struct spisock_dev *dev, int idx)
+{
+	spisock_dev_exit(dev, idx);
+	mutex_unlock(&spisock_core(dev)->ctl_lock);
+}
+
+/* Resolve @name on a linked radio. */
+static int spisock_resolve(struct spisock_dev *dev, struct genl_info *info,
+			   const char *name, __be32 *addr)
+{
+	const struct spisock_dev_ops *ops;
+	int idx, err;
+
+	ops = spisock_linked_enter(dev, info, &idx);
+	if (IS_ERR(ops))
+		return PTR_ERR(ops);
+	err = ops->resolve ? ops->resolve(dev, name, addr) : -EOPNOTSUPP;
+	spisock_linked_exit(dev, idx);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG(info->extack, "host name not found");
 	return err;
@@ -323,31 +344,18 @@ out_name:
 	return err;
 }
 
-/* Ping @addr from a linked radio, under ctl_lock. */
+/* Ping @addr from a linked radio. */
 static int spisock_ping(struct spisock_dev *dev, struct genl_info *info,
 			__be32 addr, u8 ttl, u32 *rtt)
 {
-	struct spisock_dev_core *core = spisock_core(dev);
 	const struct spisock_dev_ops *ops;
 	int idx, err;
 
-	err = mutex_lock_killable(&core->ctl_lock);
-	if (err)
-		return err;
-	if (spisock_state_get(dev) != SPISOCK_STATE_LINKED) {
-		NL_SET_ERR_MSG(info->extack, "the radio is not linked");
-		err = -ENETDOWN;
-		goto out_unlock;
-	}
-	ops = spisock_dev_enter(dev, &idx);
-	if (ops) {
-		err = ops->ping ? ops->ping(dev, addr, ttl, rtt) : -EOPNOTSUPP;
-		spisock_dev_exit(dev, idx);
-	} else {
-		err = -ENODEV;
-	}
-out_unlock:
-	mutex_unlock(&core->ctl_lock);
+	ops = spisock_linked_enter(dev, info, &idx);
+	if (IS_ERR(ops))
+		return PTR_ERR(ops);
+	err = ops->ping ? ops->ping(dev, addr, ttl, rtt) : -EOPNOTSUPP;
+	spisock_linked_exit(dev, idx);
 	if (err == -ETIMEDOUT)
 		NL_SET_ERR_MSG(info->extack, "no answer");
 	return err;

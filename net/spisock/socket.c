@@ -811,6 +811,8 @@ static int spisock_do_accept(struct socket *sock, struct socket *newsock,
 		sock_graft(child, newsock);
 		newsock->state = SS_CONNECTED;
 		newsock->ops = &spisock_stream_ops;
+		/* The chip's socket need not have inherited them. */
+		spisock_push_keep(child);
 		release_sock(child);
 		/* Room again on the accept queue: the next one may come. */
 		spisock_op_accept(sk);

@@ -111,6 +111,8 @@ int spisock_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 			break;
 		}
 		err = spisock_stream_queue(sk, msg, n, nonblock);
+		if (err == -EPIPE && !sent)	/* closed while waiting for room */
+			err = spisock_stream_send_err(sk, msg->msg_flags);
 		if (err)
 			break;
 		sent += n;
