@@ -607,7 +607,9 @@ EXPORT_SYMBOL_GPL(spisock_tx_consume);
  * @sk: the socket
  * @state: TCP_ESTABLISHED (connected), TCP_CLOSE (closed by the chip), ...
  *
- * Ignored once the socket was released. Wakes every waiter.
+ * Ignored once the socket was released. Wakes every waiter. A stream that
+ * goes from TCP_ESTABLISHED to TCP_CLOSE can send no more (SEND_SHUTDOWN):
+ * a sender waiting for SO_SNDBUF room returns EPIPE.
  * Context: any but NMI.
  */
 void spisock_set_state(struct sock *sk, int state)
