@@ -15,11 +15,12 @@ setup:
 
 kernels: setup
 	tools/testing/vm/build-kernel debug
+	tools/testing/vm/build-kernel kunit61
 	tools/testing/vm/build-kernel arm64
 	tools/testing/vm/build-kernel armhf
 
 modules: kernels
-	for t in 6.1 6.12 arm64 armhf; do scripts/build-modules.sh $$t || exit 1; done
+	for t in 6.1 6.12 6.1-kunit arm64 armhf; do scripts/build-modules.sh $$t || exit 1; done
 
 selftests: setup
 	scripts/build-selftests.sh

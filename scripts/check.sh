@@ -38,7 +38,7 @@ count() {
 
 build_all_modules() {
 	local t rc=0
-	for t in 6.1 6.12 arm64 armhf; do
+	for t in 6.1 6.12 6.1-kunit arm64 armhf; do
 		scripts/build-modules.sh "$t" || rc=1
 	done
 	scripts/build-selftests.sh || rc=1
@@ -109,6 +109,25 @@ vm_tier() {
 	return 0
 }
 
+# Debian's stock 6.1 has no KUnit: 6.1's KUnit suites boot the debug
+# configuration built from Debian's 6.1 source (build-kernel kunit61).
+vm_kunit() {
+	local k=6.1-kunit rc=0 s
+	mkdir -p "$results/$k"
+	tools/testing/vm/run --kernel "$k" --timeout 600 \
+		-- sh scripts/vm-kunit.sh "$k" "build/results/$k" || rc=$?
+	for s in kunit kunit-dev kunit-async kunit-nina kunit-nina-poll; do
+		[ -s "$results/$k/$s.tap" ] ||
+			printf '1..1\nnot ok 1 - %s: no results\n' "$s" > "$results/$k/$s.tap"
+	done
+	if [ "$rc" = 0 ]; then
+		printf '1..1\nok 1 - %s guest log clean\n' "$k"
+	else
+		printf '1..1\nnot ok 1 - %s guest log clean (run exit %s)\n' "$k" "$rc"
+	fi > "$results/$k/vm-clean.tap"
+	return 0
+}
+
 host_tests() {
 	local rc=0
 	scripts/checkpatch.sh > "$results/host/checkpatch.tap" || rc=1
@@ -137,6 +156,7 @@ host_tests() {
 mkdir -p "$results/host"
 stage setup 360 scripts/setup.sh
 stage kernel-debug 360 tools/testing/vm/build-kernel debug
+stage kernel-kunit61 360 tools/testing/vm/build-kernel kunit61
 stage kernels-cross 540 sh -c 'tools/testing/vm/build-kernel arm64 && tools/testing/vm/build-kernel armhf'
 stage modules 120 build_all_modules
 stage host-tests 120 host_tests
@@ -149,6 +169,8 @@ stage vm-6.1 $((960 * scale)) vm_tier 6.1
 count "$results"/6.1/*.tap
 stage vm-6.12 $((1800 * scale)) vm_tier 6.12
 count "$results"/6.12/*.tap
+stage vm-6.1-kunit 240 vm_kunit
+count "$results"/6.1-kunit/*.tap
 stage dkms 120 scripts/test-dkms.sh
 
 echo

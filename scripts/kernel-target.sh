@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Sourced: sets KDIR and MAKEVARS (an array) for a module build target
-# (6.1, 6.12, arm64, armhf; dkms with KVER=). Kernels are built once and cached by
+# (6.1, 6.12, 6.1-kunit, arm64, armhf; dkms with KVER=). Kernels are built once and cached by
 # tools/testing/vm/build-kernel; 6.1 comes from Debian's headers package.
 
 # shellcheck source=../tools/testing/vm/lib.sh
@@ -12,12 +12,13 @@ kernel_target() {
 	case $target in
 	6.1) KDIR=/usr/src/linux-headers-$(stock61_release) ;;
 	6.12) KDIR=$("$VM_DIR/build-kernel" debug) ;;
+	6.1-kunit) KDIR=$("$VM_DIR/build-kernel" kunit61) ;;
 	arm64) KDIR=$("$VM_DIR/build-kernel" arm64)
 		MAKEVARS=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-) ;;
 	armhf) KDIR=$("$VM_DIR/build-kernel" armhf)
 		MAKEVARS=(ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf-) ;;
 	dkms) KDIR=/lib/modules/${KVER:?KVER is not set}/build ;;
-	*) die "unknown target '$target' (6.1, 6.12, arm64, armhf; dkms with KVER=)" ;;
+	*) die "unknown target '$target' (6.1, 6.12, 6.1-kunit, arm64, armhf; dkms with KVER=)" ;;
 	esac
 	[ -d "$KDIR" ] || die "no kernel build directory for $target ($KDIR)"
 }

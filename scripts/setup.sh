@@ -7,7 +7,7 @@ set -euo pipefail
 pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio kmod xz-utils rsync
 	qemu-system-x86 busybox-static iproute2
-	linux-source-6.12 linux-image-amd64 linux-headers-amd64
+	linux-source-6.12 linux-source-6.1 linux-image-amd64 linux-headers-amd64
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf
 	python3 python3-yaml python3-jsonschema libmnl-dev dkms perl
 	python3-dev python3-setuptools openssl groff-base man-db

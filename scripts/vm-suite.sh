@@ -29,19 +29,7 @@ SPISOCK_SOAK_S=60
 [ "$tier" = full ] && SPISOCK_SOAK_S=600
 export SPISOCK_SOAK_S
 
-# Appending: the kselftest runner writes each program's output through its
-# own open of /dev/stdout, which with ">" would overwrite the runner's lines.
-suite() {
-	name=$1
-	shift
-	echo "=== $name"
-	: > "$results/$name.tap"
-	"$@" >> "$results/$name.tap" 2>&1
-	rc=$?
-	cat "$results/$name.tap"
-	echo "=== $name: exit $rc"
-	echo "$rc" > "$results/$name.rc"
-}
+. scripts/vm-lib.sh
 
 suite spisock_module $kst/net/spisock/spisock_module
 suite spisock_basic $kst/net/spisock/spisock_basic
@@ -141,20 +129,4 @@ if [ "$target" = 6.12 ]; then
 	suite debug-features sh scripts/vm-debug-features.sh
 fi
 
-if [ -d /sys/kernel/debug/kunit ]; then
-	# The suites run when their module loads; their KTAP stays in debugfs.
-	insmod "$SPISOCK_KO" && insmod $b/net/spisock/spisock_kunit.ko
-	suite kunit cat /sys/kernel/debug/kunit/spisock-core/results
-	suite kunit-dev cat /sys/kernel/debug/kunit/spisock-dev/results
-	suite kunit-async cat /sys/kernel/debug/kunit/spisock-async-driver/results
-	rmmod spisock_kunit
-	rmmod spisock
-fi
-
-# spisock_nina_kunit.ko: the framing suite and the worker's decisions.
-if [ -d /sys/kernel/debug/kunit ] &&
-	insmod $b/drivers/spisock/nina/spisock_nina_kunit.ko; then
-	suite kunit-nina cat /sys/kernel/debug/kunit/spisock-nina-frame/results
-	suite kunit-nina-poll cat /sys/kernel/debug/kunit/spisock-nina-poll/results
-	rmmod spisock_nina_kunit
-fi
+sh scripts/vm-kunit.sh "$target" "$results"
