@@ -1,0 +1,665 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host-side tests of the WINC1500 personality of the chip model: a small
+ * host written from protocols/winc1500.md (command/CRC layer, boot, HIF)
+ * drives the library's bus API. TAP output.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "winc_internal.h"
+#include "tap.h"
+
+static struct winc_model *M;
+static bool host_crc;		/* the host's idea of the chip's CRC setting */
+static int irq_level = 1, irq_falls;
+static bool combined;		/* one CS window per operation (new SPI SW) */
+static uint16_t map_port;
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void msleep(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static void line_cb(void *ctx, enum winc_line line, int level)
+{
+	(void)ctx;
+	if (line != WINC_LINE_IRQN)
+		return;
+	__atomic_store_n(&irq_level, level, __ATOMIC_SEQ_CST);
+	if (!level)
+		__atomic_add_fetch(&irq_falls, 1, __ATOMIC_SEQ_CST);
+}
+
+static const char *base_cfg[] = {
+	"chip winc1500",
+	"ap ssid=HomeNet passphrase=secretpass channel=6 rssi=-40 bssid=02:11:22:33:44:55",
+	"ap ssid=OpenCafe security=open channel=11 rssi=-71",
+	"ap ssid=Hidden security=open hidden=yes",
+	"host example.com 127.0.0.1",
+	"host-fail broken.example",
+	"ping 127.0.0.9 timeout",
+	"seed 7",
+	NULL
+};
+
+static struct winc_model *start(const char **extra)
+{
+	struct nina_config *c = nina_config_new();
+	char err[200], line[128];
+
+	for (int i = 0; base_cfg[i]; i++)
+		if (nina_config_line(c, base_cfg[i], err, sizeof(err)))
+			diag("config: %s", err);
+	snprintf(line, sizeof(line), "map 192.168.1.10:5555 127.0.0.1:%u",
+		 map_port);
+	nina_config_line(c, line, err, sizeof(err));
+	for (int i = 0; extra && extra[i]; i++)
+		if (nina_config_line(c, extra[i], err, sizeof(err)))
+			diag("config: %s", err);
+	nina_config_set_time_factor(c, 0);
+	irq_level = 1;
+	irq_falls = 0;
+	host_crc = true;
+	combined = false;
+	M = winc_model_new(c, line_cb, NULL);
+	nina_config_free(c);
+	return M;
+}
+
+static void stop(void)
+{
+	winc_model_free(M);
+	M = NULL;
+}
+
+/* ---- the test host's SPI layer (ASF's split transfers, §2.7) ---- */
+
+static void xfer(const uint8_t *tx, uint8_t *rx, size_t n)
+{
+	winc_bus_cs(M, 1);
+	winc_bus_xfer(M, tx, rx, n, 12000000);
+	winc_bus_cs(M, 0);
+}
+
+static uint8_t rd1(void)
+{
+	uint8_t b;
+
+	xfer(NULL, &b, 1);
+	return b;
+}
+
+static void send_cmd(const uint8_t *c, size_t n)
+{
+	uint8_t b[12];
+
+	memcpy(b, c, n);
+	if (host_crc) {
+		b[n] = winc_crc7(b, n);
+		n++;
+	}
+	xfer(b, NULL, n);
+}
+
+/* [echo][state]: -1 when no echo within 10 bytes, else the state byte */
+static int rsp(uint8_t cmd)
+{
+	int i;
+
+	for (i = 0; i < 10; i++)
+		if (rd1() == cmd)
+			break;
+	if (i == 10)
+		return -1;
+	return rd1();
+}
+
+/* one or more packets: token, data, CRC16 (checked) */
+static int data_in(uint8_t *d, size_t n, bool crc, size_t pkt)
+{
+	for (size_t off = 0; off < n; off += pkt) {
+		size_t c = n - off < pkt ? n - off : pkt;
+		int i;
+
+		for (i = 0; i < 10; i++)
+			if ((rd1() & 0xf0) == 0xf0)
+				break;
+		if (i == 10)
+			return -1;
+		xfer(NULL, d + off, c);
+		if (crc) {
+			uint8_t k[2];
+
+			xfer(NULL, k, 2);
+			if ((k[0] << 8 | k[1]) != winc_crc16(d + off, c))
+				return -2;
+		}
+	}
+	return 0;
+}
+
+static int reg_read(uint32_t a, uint32_t *v)
+{
+	uint8_t c[4], d[4];
+	bool cl = a <= 0xff;
+	int r;
+
+	if (cl) {
+		uint8_t k[4] = { 0xc4, 0x80 | (a >> 8), a, 0 };
+
+		memcpy(c, k, 4);
+	} else {
+		uint8_t k[4] = { 0xca, a >> 16, a >> 8, a };
+
+		memcpy(c, k, 4);
+	}
+	send_cmd(c, 4);
+	r = rsp(c[0]);
+	if (r)
+		return r < 0 ? r : -100 - r;
+	r = data_in(d, 4, host_crc && !cl, 8192);
+	if (r)
+		return r;
+	*v = d[0] | d[1] << 8 | d[2] << 16 | (uint32_t)d[3] << 24;
+	return 0;
+}
+
+static uint32_t rr(uint32_t a)
+{
+	uint32_t v = 0xdeadbeef;
+
+	reg_read(a, &v);
+	return v;
+}
+
+static int reg_write(uint32_t a, uint32_t v)
+{
+	int r;
+
+	if (a <= 0x30) {
+		uint8_t c[7] = { 0xc3, 0x80 | (a >> 8), a, v >> 24, v >> 16,
+				 v >> 8, v };
+
+		send_cmd(c, 7);
+		r = rsp(0xc3);
+	} else {
+		uint8_t c[8] = { 0xc9, a >> 16, a >> 8, a, v >> 24, v >> 16,
+				 v >> 8, v };
+
+		send_cmd(c, 8);
+		r = rsp(0xc9);
+	}
+	return r;
+}
+
+static int dma_read(uint32_t a, void *buf, size_t n)
+{
+	uint8_t c[7] = { 0xc8, a >> 16, a >> 8, a, n >> 16, n >> 8, n };
+	int r;
+
+	send_cmd(c, 7);
+	r = rsp(0xc8);
+	if (r)
+		return r < 0 ? r : -100 - r;
+	return data_in(buf, n, host_crc, 8192);
+}
+
+static int dma_write(uint32_t a, const void *buf, size_t n)
+{
+	uint8_t c[7] = { 0xc7, a >> 16, a >> 8, a, n >> 16, n >> 8, n };
+	uint8_t t = 0xf3, k[3];
+	int r;
+
+	send_cmd(c, 7);
+	r = rsp(0xc7);
+	if (r)
+		return r < 0 ? r : -100 - r;
+	xfer(&t, NULL, 1);
+	xfer(buf, NULL, n);
+	if (host_crc) {
+		uint16_t v = winc_crc16(buf, n);
+		uint8_t cb[2] = { v >> 8, v };
+
+		xfer(cb, NULL, 2);
+		xfer(NULL, k, 2);
+		return k[0] == 0xc3 ? k[1] : -1;
+	}
+	/* CRC off: three bytes, the last two C3 00 (§2.4) */
+	xfer(NULL, k, 3);
+	return k[1] == 0xc3 ? k[2] : -1;
+}
+
+/* ---- boot (§3.2) ---- */
+
+static int wait_reg(uint32_t a, uint32_t mask, uint32_t want, int ms)
+{
+	uint64_t end = now_ms() + ms;
+
+	do {
+		if ((rr(a) & mask) == want)
+			return 0;
+		msleep(1);
+	} while (now_ms() < end);
+	return -1;
+}
+
+static int boot(void)
+{
+	uint32_t v;
+
+	host_crc = true;
+	if (reg_read(R_SPI_PROTO, &v)) {
+		host_crc = false;	/* CRC already off (§2.3) */
+		if (reg_read(R_SPI_PROTO, &v))
+			return -1;
+	}
+	if (host_crc) {
+		v = (v & ~0x7cu) | (5 << 4);
+		if (reg_write(R_SPI_PROTO, v))
+			return -2;
+		host_crc = false;
+	}
+	if (reg_read(R_CHIPID, &v) || !v)
+		return -3;
+	if (wait_reg(R_EFUSE, 0x80000000u, 0x80000000u, 2000))
+		return -4;
+	if (!(rr(R_WAIT_HOST) & 1) &&
+	    wait_reg(R_BOOTROM, ~0u, BOOT_FINISH_ROM, 2000))
+		return -5;
+	reg_write(R_STATE, 0x13521352);
+	reg_write(R_GP_REG1, 0x100);
+	reg_write(R_BOOTROM, BOOT_START_FW);
+	if (wait_reg(R_STATE, ~0u, BOOT_FINISH_INIT, 2000))
+		return -6;
+	reg_write(R_STATE, 0);
+	reg_write(R_PIN_MUX, rr(R_PIN_MUX) | 1u << 8);
+	reg_write(R_INTR_EN, rr(R_INTR_EN) | 1u << 16);
+	return 0;
+}
+
+/* ---- HIF (§3.4, §3.5) ---- */
+
+static int hif_send(uint8_t gid, uint8_t op, const void *ctrl, size_t cn,
+		    const void *data, size_t dn, size_t doff)
+{
+	uint16_t len = 8 + (dn ? doff + dn : cn);
+	uint8_t hdr[8] = { gid, op & 0x7f, len, len >> 8 };
+	uint32_t addr;
+	int i;
+
+	reg_write(R_STATE, gid | op << 8 | (uint32_t)len << 16);
+	reg_write(R_CTRL2, 2);
+	for (i = 0; i < 1000; i++)
+		if (!(rr(R_CTRL2) & 2))
+			break;
+	addr = rr(R_CTRL4);
+	if (i == 1000 || !addr)
+		return -3;	/* M2M_ERR_MEM_ALLOC */
+	dma_write(addr, hdr, 8);
+	if (cn)
+		dma_write(addr + 8, ctrl, cn);
+	if (dn)
+		dma_write(addr + 8 + doff, data, dn);
+	reg_write(R_CTRL3, addr << 2 | 2);
+	return 0;
+}
+
+struct ev {
+	uint8_t gid, op;
+	uint16_t len;		/* payload */
+	uint8_t d[4096];
+};
+
+static int wait_irq(int ms)
+{
+	uint64_t end = now_ms() + ms;
+
+	while (__atomic_load_n(&irq_level, __ATOMIC_SEQ_CST)) {
+		if (now_ms() >= end)
+			return -1;
+		msleep(1);
+	}
+	return 0;
+}
+
+/* take one event without RX done */
+static int ev_take(struct ev *e, int ms)
+{
+	uint32_t v, size, addr;
+	uint8_t buf[4096];
+	uint16_t len;
+
+	if (wait_irq(ms))
+		return -1;
+	v = rr(R_CTRL0);
+	if (!(v & 1))
+		return -2;
+	reg_write(R_CTRL0, v & ~1u);
+	size = (v >> 2) & 0xfff;
+	addr = rr(R_CTRL1);
+	if (!size || dma_read(addr, buf, size))
+		return -3;
+	len = buf[2] | buf[3] << 8;
+	if (len > size || size - len > 4 || len < 8)
+		return -4;
+	e->gid = buf[0];
+	e->op = buf[1];
+	e->len = len - 8;
+	memcpy(e->d, buf + 8, e->len);
+	return 0;
+}
+
+static void ev_done(void)
+{
+	reg_write(R_CTRL0, rr(R_CTRL0) | 2);
+}
+
+static int ev_get(struct ev *e, int ms)
+{
+	int r = ev_take(e, ms);
+
+	if (!r)
+		ev_done();
+	return r;
+}
+
+/* the next event of (gid, op), others reported and skipped */
+static __attribute__((unused)) int ev_wait(struct ev *e, uint8_t gid, uint8_t op, int ms)
+{
+	uint64_t end = now_ms() + ms;
+
+	while (now_ms() < end) {
+		if (ev_get(e, (int)(end - now_ms())))
+			return -1;
+		if (e->gid == gid && e->op == op)
+			return 0;
+		diag("skipped event %u/%u (%u bytes)", e->gid, e->op, e->len);
+	}
+	return -1;
+}
+
+static __attribute__((unused)) uint16_t g16(const uint8_t *p)
+{
+	return p[0] | p[1] << 8;
+}
+
+static uint32_t g32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* ---- tests: CRC and the command layer ---- */
+
+static void test_crc(void)
+{
+	static const struct { uint8_t c[8]; size_t n; uint8_t crc; } v[] = {
+		{ { 0xcf, 0xff, 0xff, 0xff }, 4, 0xaa },
+		{ { 0xca, 0x00, 0xe8, 0x24 }, 4, 0xbc },
+		{ { 0xca, 0x00, 0x10, 0x00 }, 4, 0xca },
+		{ { 0xc4, 0x80, 0x01, 0x00 }, 4, 0x00 },
+		{ { 0xc3, 0x80, 0x0b, 0, 0, 0, 1 }, 7, 0x9a },
+		{ { 0xc9, 0x00, 0xe8, 0x24, 0, 0, 0, 0x52 }, 8, 0x5c },
+		{ { 0xc8, 0x03, 0x00, 0x00, 0, 0, 8 }, 7, 0x30 },
+	};
+	bool all = true;
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (winc_crc7(v[i].c, v[i].n) != v[i].crc) {
+			diag("crc7 vector %zu: %02x", i, winc_crc7(v[i].c, v[i].n));
+			all = false;
+		}
+	ok(all, "CRC7 matches the seven command vectors of §2.2");
+	ok(winc_crc16((const uint8_t *)"123456789", 9) == 0x29b1,
+	   "CRC16 check value 0x29B1");
+}
+
+static void test_spi_layer(void)
+{
+	const char *cfg256[] = { "winc-token-fillers 3", "winc-resp-fillers 2", NULL };
+	uint8_t c[8], b[16], big[700], back[700];
+	struct winc_stats st;
+	uint32_t v = 0;
+	int r;
+
+	start(NULL);
+	ok(M != NULL, "chip winc1500 creates a WINC model");
+	ok(!reg_read(R_CHIPID, &v) && v == 0x1002b0,
+	   "power-on: CRC7/CRC16 on, chip id reads 0x1002B0");
+	ok(!reg_read(R_RFREV, &v) && v == 4, "RF revision 4");
+	ok(!reg_read(R_SPI_PROTO, &v) && (v & 0x0c) == 0x0c,
+	   "protocol register 0xE824 has both CRC bits set");
+	/* the whole response, byte for byte: CA 00 F3 b0 02 10 00 crc16 */
+	memcpy(c, (uint8_t[]){ 0xca, 0x00, 0x10, 0x00, 0xca }, 5);
+	xfer(c, NULL, 5);
+	xfer(NULL, b, 9);
+	{
+		uint16_t k = winc_crc16((uint8_t[]){ 0xb0, 0x02, 0x10, 0x00 }, 4);
+
+		ok(b[0] == 0xca && b[1] == 0 && b[2] == 0xf3 && b[3] == 0xb0 &&
+		   b[4] == 0x02 && b[5] == 0x10 && b[6] == 0 &&
+		   b[7] == k >> 8 && b[8] == (k & 0xff),
+		   "SINGLE_READ: echo, state 0, token F3, little-endian value, CRC16");
+	}
+	/* combined: command and the reads in one CS window */
+	memset(b, 0, sizeof(b));
+	memcpy(b, (uint8_t[]){ 0xca, 0x00, 0x10, 0x00, 0xca }, 5);
+	xfer(b, b, 14);
+	ok(b[5] == 0xca && b[6] == 0 && b[7] == 0xf3 && b[8] == 0xb0,
+	   "the same read in one full-duplex transfer");
+	/* bad CRC7 */
+	memcpy(c, (uint8_t[]){ 0xca, 0x00, 0x10, 0x00, 0x55 }, 5);
+	xfer(c, NULL, 5);
+	ok(rsp(0xca) == SPI_ECRC7, "a bad CRC7 is answered with state 3");
+	/* no CRC byte while the chip expects one: the first dummy is taken */
+	memcpy(c, (uint8_t[]){ 0xca, 0x00, 0x10, 0x00 }, 4);
+	xfer(c, NULL, 4);
+	ok(rsp(0xca) == SPI_ECRC7, "a command without its CRC7 byte fails with state 3");
+	c[0] = 0xcb;
+	xfer(c, NULL, 1);
+	ok(rsp(0xcb) == SPI_EUNSUP, "an unsupported command byte: state 1");
+	memcpy(c, (uint8_t[]){ 0xcf, 0xff, 0xff, 0xff, 0xaa }, 5);
+	xfer(c, NULL, 5);
+	xfer(NULL, b, 3);
+	ok(b[0] == 0 && b[1] == 0xcf && b[2] == 0,
+	   "RESET: one byte, then CF 00");
+	ok(!reg_read(0x0f, &v) && (v & 4), "clockless INTERNAL_READ of 0x0F: clocks on, no CRC16");
+	/* memory with CRC16 on: good and bad data CRC */
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = i * 7;
+	ok(dma_write(0x32000, big, 16) == 0 && !dma_read(0x32000, back, 16) &&
+	   !memcmp(big, back, 16), "DMA_EXT write and read back with CRC16");
+	memcpy(c, (uint8_t[]){ 0xc7, 0x03, 0x20, 0x00, 0, 0, 4 }, 7);
+	send_cmd(c, 7);
+	rsp(0xc7);
+	xfer((uint8_t[]){ 0xf3, 9, 9, 9, 9, 0x12, 0x34 }, NULL, 7);
+	xfer(NULL, b, 2);
+	ok(b[0] == 0xc3 && b[1] == SPI_ECRC16 && !dma_read(0x32000, back, 4) &&
+	   back[0] == big[0], "a data packet with a bad CRC16: C3 04, memory unchanged");
+	/* CRC off */
+	ok(!reg_write(R_SPI_PROTO, 0x52) && (host_crc = false, !reg_read(R_CHIPID, &v)) &&
+	   v == 0x1002b0, "0xE824 bits 2-3 cleared: commands without CRC7");
+	ok(dma_write(0x32100, big, sizeof(big)) == 0, "CRC off: DMA write answered [00] C3 00");
+	/* 256-byte packets: F1, F2, F3 tokens */
+	reg_write(R_SPI_PROTO, 0x02);
+	memcpy(c, (uint8_t[]){ 0xc8, 0x03, 0x21, 0x00, 0x00, 0x02, 0x58 }, 7);
+	xfer(c, NULL, 7);
+	{
+		uint8_t raw[620];
+
+		xfer(NULL, raw, sizeof(raw));
+		ok(raw[0] == 0xc8 && raw[2] == 0xf1 && raw[3 + 256] == 0xf2 &&
+		   raw[4 + 512] == 0xf3 && !memcmp(raw + 3, big, 256) &&
+		   !memcmp(raw + 4 + 512 + 1 - 1 + 1, big + 512, 88),
+		   "a 600-byte read in 256-byte packets: tokens F1 F2 F3");
+	}
+	reg_write(R_SPI_PROTO, 0x52);
+	winc_model_stats(M, &st);
+	ok(st.crc7_errors == 2 && st.crc16_errors == 1 && st.bad_commands == 1,
+	   "counters: 2 CRC7 errors, 1 CRC16 error, 1 bad command");
+	/* the chip can be reset through 0x1400: CRC back on */
+	reg_write(R_GLB_RESET, 0);
+	host_crc = true;
+	ok(!reg_read(R_CHIPID, &v) && v == 0x1002b0 &&
+	   winc_model_chip_state(M) == WINC_CHIP_BOOTROM,
+	   "a write of 0 to 0x1400 resets the chip: boot ROM, CRC on again");
+	stop();
+
+	start(cfg256);
+	memcpy(c, (uint8_t[]){ 0xca, 0x00, 0x10, 0x00, 0xca }, 5);
+	xfer(c, NULL, 5);
+	xfer(NULL, b, 12);
+	ok(b[0] == 0 && b[1] == 0 && b[2] == 0xca && b[4] == 0 && b[5] == 0 &&
+	   b[6] == 0 && b[7] == 0xf3, "configured fillers: 2 before the response, 3 before the token");
+	r = reg_read(R_CHIPID, &v);
+	ok(!r && v == 0x1002b0, "the test host survives the fillers");
+	winc_bus_line(M, WINC_LINE_RESET, 0);
+	xfer(NULL, b, 2);
+	ok(winc_model_chip_state(M) == WINC_CHIP_OFF && b[0] == 0xff,
+	   "RESET_N low: chip off, MISO floats (0xFF)");
+	winc_bus_line(M, WINC_LINE_RESET, 1);
+	ok(winc_model_chip_state(M) == WINC_CHIP_BOOTROM, "RESET_N high: boot ROM");
+	stop();
+}
+
+static void test_boot(void)
+{
+	const char *v5[] = { "version 19.5.2", NULL };
+	uint8_t rev[40], mac[6];
+	uint32_t g, w;
+
+	start(NULL);
+	ok(hif_send(1, 3, "\0\0\0", 4, NULL, 0, 0) == 0 ? false : true,
+	   "before the firmware runs no HIF buffer is given");
+	ok(boot() == 0, "boot handshake: efuse, boot ROM, start, 0x02532636");
+	ok(winc_model_chip_state(M) == WINC_CHIP_RUNNING, "firmware running");
+	ok(rr(R_REV) == 0x13301377, "NMI_REV_REG: 19.7.7, min driver 19.3.0 (%08x)",
+	   rr(R_REV));
+	g = rr(R_GP_REG2);
+	w = rr((g & 0xffff) | 0x30000);
+	dma_read(((rr(((g & 0xffff) | 0x30000) + 4)) & 0xffff) | 0x30000, rev, 40);
+	ok(rev[4] == 19 && rev[5] == 7 && rev[6] == 7 && g32(rev) == 0x1502b1 &&
+	   rev[7] == 19 && rev[8] == 3, "GP regs -> tstrM2mRev: 19.7.7, id 1502B1");
+	dma_read((w & 0xffff) | 0x30000, mac, 6);
+	ok(!memcmp(mac, "\x24\x0a\xc4\x5e\x1a\x01", 6), "working MAC from the configuration");
+	stop();
+	start(v5);
+	boot();
+	ok(rr(R_REV) == 0x13301352, "19.5.2: 0x13301352 as §5.4's example");
+	stop();
+}
+
+/* ---- HIF mailbox ---- */
+
+static void test_hif(void)
+{
+	uint8_t z[4] = { 0 };
+	struct ev e;
+	struct winc_stats st;
+	int n = 0;
+
+	start(NULL);
+	boot();
+	ok(hif_send(1, 3, z, 4, NULL, 0, 0) == 0 && ev_take(&e, 1000) == 0 &&
+	   e.gid == 1 && e.op == 4 && e.len == 4, "RSSI request -> RESP_CURRENT_RSSI (4 bytes)");
+	ok(irq_level == 1, "IRQN rises when the host acknowledges (clears bit 0)");
+	hif_send(1, 5, z, 4, NULL, 0, 0);
+	msleep(50);
+	ok(irq_level == 1 && !(rr(R_CTRL0) & 1),
+	   "a second event waits while the first is not RX-done");
+	ev_done();
+	ok(ev_get(&e, 1000) == 0 && e.op == 6 && e.len == 48,
+	   "after RX done the next event (RESP_CONN_INFO, 48 bytes) is posted");
+	/* header disagreeing with NMI_STATE_REG */
+	{
+		uint8_t hdr[8] = { 1, 3, 99, 0 };
+
+		reg_write(R_STATE, 1 | 3 << 8 | 12u << 16);
+		reg_write(R_CTRL2, 2);
+		dma_write(rr(R_CTRL4), hdr, 8);
+		reg_write(R_CTRL3, rr(R_CTRL4) << 2 | 2);
+		winc_model_stats(M, &st);
+		ok(st.violations == 1 && st.tx_held == 0,
+		   "a buffer header that disagrees with NMI_STATE_REG is dropped");
+	}
+	/* buffers: 16, then 0 */
+	for (int i = 0; i < 20; i++) {
+		reg_write(R_STATE, 1 | 3 << 8 | 12u << 16);
+		reg_write(R_CTRL2, 2);
+		if (rr(R_CTRL4))
+			n++;
+	}
+	ok(n == 16, "16 request buffers, then address 0 (%d)", n);
+	stop();
+	/* interrupt routing: without PIN_MUX bit 8 no IRQ, bit 0 still set */
+	start(NULL);
+	boot();
+	reg_write(R_PIN_MUX, 0);
+	hif_send(1, 3, z, 4, NULL, 0, 0);
+	msleep(50);
+	ok(irq_level == 1 && (rr(R_CTRL0) & 1),
+	   "IRQ not routed to the pin: no edge, CTRL_0 bit 0 set for polling");
+	stop();
+}
+
+static void test_config(void)
+{
+	struct nina_config *c = nina_config_new();
+	char err[200];
+
+	ok(sim_config_chip(c) == SIM_CHIP_NINA, "the default chip is nina");
+	ok(winc_model_new(c, NULL, NULL) == NULL, "a nina configuration makes no WINC model");
+	ok(nina_config_line(c, "chip esp8266", err, sizeof(err)) == -1,
+	   "chip: unknown chips refused (%s)", err);
+	ok(!nina_config_line(c, "chip winc1500", err, sizeof(err)) &&
+	   sim_config_chip(c) == SIM_CHIP_WINC1500, "chip winc1500 parsed");
+	ok(nina_config_line(c, "winc-fault bogus p=1", err, sizeof(err)) == -1,
+	   "winc-fault: unknown kinds refused (%s)", err);
+	ok(nina_config_line(c, "winc-tx-buffers 99", err, sizeof(err)) == -1,
+	   "winc-tx-buffers: range checked (%s)", err);
+	ok(!nina_config_line(c, "winc-fault crc op=0xca nth=2", err, sizeof(err)),
+	   "winc-fault rules are kept");
+	nina_config_line(c, "version 2.0.0", err, sizeof(err));
+	ok(winc_model_new(c, NULL, NULL) == NULL, "a version outside 19.x is refused");
+	nina_config_free(c);
+}
+
+int main(void)
+{
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sa);
+
+	signal(SIGPIPE, SIG_IGN);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(lfd, (struct sockaddr *)&sa, sizeof(sa));
+	listen(lfd, 8);
+	getsockname(lfd, (struct sockaddr *)&sa, &sl);
+	map_port = ntohs(sa.sin_port);
+	test_crc();
+	test_config();
+	test_spi_layer();
+	test_boot();
+	test_hif();
+	close(lfd);
+	return tap_done();
+}
