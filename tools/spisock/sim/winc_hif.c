@@ -116,8 +116,8 @@ void winc_set_irq(struct winc_model *m)
 	bool enabled = (m->pin_mux & (1u << 8)) && (m->intr_en & (1u << 16));
 	int level = !(enabled && m->irq_pending && !m->irq_suppressed);
 
-	if (m->storm_left > 0 && enabled)
-		level = !level;
+	if (enabled && (m->storm_left & 1))
+		level = !level;		/* fault: edges with no message */
 	if (level == m->irqn)
 		return;
 	m->irqn = level;

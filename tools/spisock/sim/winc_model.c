@@ -109,6 +109,7 @@ int winc_fault_add(struct winc_model *m, const char *rule, char *err,
 		return -1;
 	}
 	m->faults[m->nfaults++] = f;
+	winc_kick(m);	/* firmware-side faults are checked by its thread */
 	pthread_mutex_unlock(&m->lock);
 	return 0;
 }

@@ -722,7 +722,6 @@ static void do_request(struct winc_model *m, int slot)
 	uint8_t gid = msg[0], op = (m->txb[slot].word >> 8) & 0xff;
 	size_t n = m->txb[slot].size - WINC_HIF_HDR;
 	const uint8_t *p = msg + WINC_HIF_HDR;
-	struct winc_fault *f;
 	uint64_t gen = m->gen;
 
 	m->st.processing_ns += (uint64_t)m->cfg.winc.hif_us * 1000;
@@ -733,8 +732,6 @@ static void do_request(struct winc_model *m, int slot)
 	}
 	if (winc_fault_hit(m, WF_LINK_DROP, op & 0x7f, NULL))
 		winc_link_lost(m, true);
-	if (winc_fault_hit(m, WF_STALL, op & 0x7f, &f))
-		m->t_stall = winc_now() + (uint64_t)f->ms * 1000000ull;
 	if (gid == G_WIFI) {
 		h_wifi(m, op, p, n);
 	} else if (gid == G_IP) {
@@ -963,7 +960,14 @@ void winc_fw_tick(struct winc_model *m)
 	m->t_stall = 0;
 	while (m->nrq && room(m, 4) && m->fw == FW_RUNNING) {
 		int slot = m->rq[0];
+		struct winc_fault *f;
 
+		if (winc_fault_hit(m, WF_STALL, (m->txb[slot].word >> 8) & 0x7f,
+				   &f)) {
+			/* the firmware freezes before this request */
+			m->t_stall = now + (uint64_t)f->ms * 1000000ull;
+			return;
+		}
 		memmove(m->rq, m->rq + 1, (--m->nrq) * sizeof(m->rq[0]));
 		do_request(m, slot);
 		if (m->fw != FW_RUNNING)

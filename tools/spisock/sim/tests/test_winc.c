@@ -384,7 +384,7 @@ static int ev_get(struct ev *e, int ms)
 }
 
 /* the next event of (gid, op), others reported and skipped */
-static __attribute__((unused)) int ev_wait(struct ev *e, uint8_t gid, uint8_t op, int ms)
+static int ev_wait(struct ev *e, uint8_t gid, uint8_t op, int ms)
 {
 	uint64_t end = now_ms() + ms;
 
@@ -398,7 +398,7 @@ static __attribute__((unused)) int ev_wait(struct ev *e, uint8_t gid, uint8_t op
 	return -1;
 }
 
-static __attribute__((unused)) uint16_t g16(const uint8_t *p)
+static uint16_t g16(const uint8_t *p)
 {
 	return p[0] | p[1] << 8;
 }
@@ -615,9 +615,510 @@ static void test_hif(void)
 	boot();
 	reg_write(R_PIN_MUX, 0);
 	hif_send(1, 3, z, 4, NULL, 0, 0);
-	msleep(50);
-	ok(irq_level == 1 && (rr(R_CTRL0) & 1),
+	ok(!wait_reg(R_CTRL0, 1, 1, 1000) && irq_level == 1,
 	   "IRQ not routed to the pin: no edge, CTRL_0 bit 0 set for polling");
+	stop();
+}
+
+/* ---- Wi-Fi group ---- */
+
+static int join(const char *ssid, int sec, const char *key, bool nosave)
+{
+	uint8_t c[108] = { 0 };
+
+	if (key)
+		memcpy(c, key, strlen(key));
+	c[65] = sec;
+	c[68] = 255;
+	memcpy(c + 70, ssid, strlen(ssid));
+	c[103] = nosave;
+	return hif_send(1, 40, c, sizeof(c), NULL, 0, 0);
+}
+
+/* join HomeNet and wait for the address */
+static int link_up(void)
+{
+	struct ev e;
+
+	join("HomeNet", 2, "secretpass", false);
+	if (ev_wait(&e, 1, 44, 2000) || e.d[0] != 1)
+		return -1;
+	return ev_wait(&e, 1, 50, 2000);
+}
+
+static void test_wifi(void)
+{
+	const char *v5[] = { "version 19.5.2", NULL };
+	const char *v4[] = { "version 19.4.0", NULL };
+	uint8_t z[4] = { 0 };
+	struct ev e;
+
+	start(NULL);
+	boot();
+	hif_send(1, 41, NULL, 0, NULL, 0, 0);
+	ok(!ev_wait(&e, 1, 42, 1000) && (int8_t)e.d[0] == -20,
+	   "default connect without saved credentials: -20 (empty list)");
+	join("HomeNet", 2, "wrongpass", false);
+	ok(!ev_wait(&e, 1, 44, 1000) && e.d[0] == 0 && e.d[1] == 3,
+	   "a wrong WPA passphrase: state 0, AUTH_FAIL");
+	join("Nowhere", 1, NULL, false);
+	ok(!ev_wait(&e, 1, 44, 1000) && e.d[0] == 0 && e.d[1] == 1,
+	   "an unknown SSID: state 0, SCAN_FAIL");
+	join("HomeNet", 2, "secretpass", false);
+	ok(!ev_wait(&e, 1, 44, 1000) && e.d[0] == 1 && e.d[1] == 0,
+	   "WPA join: RESP_CON_STATE_CHANGED connected");
+	ok(!ev_wait(&e, 1, 50, 1000) && e.len == 24 &&
+	   !memcmp(e.d, "\x7f\x00\x02\x01", 4) && !memcmp(e.d + 16, "\xff\xff\xff\x00", 4),
+	   "19.7.7: DHCP event with 24-byte tstrM2MIPConfig (ip, gw, dns, alt dns, mask, lease)");
+	ok(winc_model_wifi_state(M) == 3, "model: address obtained");
+	hif_send(1, 3, z, 4, NULL, 0, 0);
+	ok(!ev_wait(&e, 1, 4, 1000) && (int8_t)e.d[0] == -40, "RSSI -40");
+	hif_send(1, 5, z, 4, NULL, 0, 0);
+	ok(!ev_wait(&e, 1, 6, 1000) && !strcmp((char *)e.d, "HomeNet") &&
+	   e.d[33] == 2 && (int8_t)e.d[44] == -40 && !memcmp(e.d + 38, "\x02\x11\x22\x33\x44\x55", 6),
+	   "connection info: SSID, security, BSSID, RSSI");
+	hif_send(1, 16, (uint8_t[]){ 255, 0, 0, 0 }, 4, NULL, 0, 0);
+	ok(!ev_wait(&e, 1, 17, 2000) && e.d[0] == 2 && e.d[1] == 0,
+	   "scan: two networks (the hidden one is not listed)");
+	hif_send(1, 18, (uint8_t[]){ 1, 0, 0, 0 }, 4, NULL, 0, 0);
+	ok(!ev_wait(&e, 1, 19, 1000) && e.len == 44 && e.d[0] == 1 &&
+	   !strcmp((char *)e.d + 10, "OpenCafe") && e.d[2] == 1 && e.d[3] == 11 &&
+	   (int8_t)e.d[1] == -71, "scan result 1 read by index: OpenCafe, open, channel 11");
+	hif_send(1, 43, NULL, 0, NULL, 0, 0);
+	ok(!ev_wait(&e, 1, 44, 1000) && e.d[0] == 0, "disconnect: state 0");
+	hif_send(1, 41, NULL, 0, NULL, 0, 0);
+	ok(!ev_wait(&e, 1, 44, 1000) && e.d[0] == 1, "default connect uses the saved credentials");
+	join("OpenCafe", 1, NULL, true);
+	ok(!ev_wait(&e, 1, 44, 1000) && e.d[0] == 0 && !ev_wait(&e, 1, 44, 1000) &&
+	   e.d[0] == 1, "joining another network: the first link drops, open join");
+	stop();
+	start(v5);
+	boot();
+	join("HomeNet", 2, "secretpass", false);
+	ok(!ev_wait(&e, 1, 50, 2000) && e.len == 20, "19.5.2: 20-byte DHCP event");
+	stop();
+	start(v4);
+	boot();
+	join("HomeNet", 2, "secretpass", false);
+	ok(!ev_wait(&e, 1, 50, 2000) && e.len == 16, "19.4.0: 16-byte DHCP event");
+	stop();
+}
+
+/* ---- sockets ---- */
+
+static int lfd;			/* the server behind 192.168.1.10:5555 */
+
+static void addr(uint8_t *p, const char *ip, uint16_t port)
+{
+	p[0] = 2;
+	p[1] = 0;
+	p[2] = port >> 8;
+	p[3] = port;
+	inet_pton(AF_INET, ip, p + 4);
+}
+
+static int s_connect(int id, const char *ip, uint16_t port, uint16_t session)
+{
+	uint8_t c[12] = { 0 };
+
+	addr(c, ip, port);
+	c[8] = id;
+	c[10] = session;
+	c[11] = session >> 8;
+	return hif_send(2, 0x44, c, 12, NULL, 0, 0);
+}
+
+static int s_bind(int id, uint16_t port, uint16_t session)
+{
+	uint8_t c[12] = { 0 };
+
+	addr(c, "0.0.0.0", port);
+	c[8] = id;
+	c[10] = session;
+	c[11] = session >> 8;
+	return hif_send(2, 0x41, c, 12, NULL, 0, 0);
+}
+
+static int s_send(int id, const void *d, size_t n, uint16_t session)
+{
+	uint8_t c[16] = { id, 0, n, n >> 8 };
+
+	c[12] = session;
+	c[13] = session >> 8;
+	return hif_send(2, 0x45 | 0x80, c, 16, d, n, 80);
+}
+
+static int s_sendto(int id, const void *d, size_t n, const char *ip,
+		    uint16_t port, uint16_t session)
+{
+	uint8_t c[16] = { id, 0, n, n >> 8 };
+
+	addr(c + 4, ip, port);
+	c[12] = session;
+	c[13] = session >> 8;
+	return hif_send(2, 0x47 | 0x80, c, 16, d, n, 68);
+}
+
+static bool new_recv = true;	/* 12-byte command (19.6.4+) */
+
+static int s_recv(uint8_t op, int id, uint32_t tmo, uint16_t len,
+		  uint16_t session)
+{
+	uint8_t c[12] = { 0 };
+
+	memcpy(c, &tmo, 4);
+	c[4] = id;
+	c[6] = session;
+	c[7] = session >> 8;
+	c[8] = len;
+	c[9] = len >> 8;
+	return hif_send(2, op, c, new_recv ? 12 : 8, NULL, 0, 0);
+}
+
+static void s_close(int id, uint16_t session)
+{
+	uint8_t c[4] = { id, 0, session, session >> 8 };
+
+	hif_send(2, 0x49, c, 4, NULL, 0, 0);
+}
+
+static int accept_tmo(int l, int ms)
+{
+	struct pollfd p = { .fd = l, .events = POLLIN };
+
+	if (poll(&p, 1, ms) <= 0)
+		return -1;
+	return accept(l, NULL, NULL);
+}
+
+static int read_tmo(int fd, void *b, size_t n, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (poll(&p, 1, ms) <= 0)
+		return -1;
+	return (int)read(fd, b, n);
+}
+
+static uint16_t free_port(int type)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sa);
+	int fd = socket(AF_INET, type, 0);
+
+	inet_pton(AF_INET, "127.0.2.1", &sa.sin_addr);
+	bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	getsockname(fd, (struct sockaddr *)&sa, &sl);
+	close(fd);
+	return ntohs(sa.sin_port);
+}
+
+static void test_tcp(void)
+{
+	uint8_t big[100], b[1500];
+	struct ev e;
+	uint64_t t0;
+	int pfd;
+
+	for (int i = 0; i < 100; i++)
+		big[i] = i;
+	start(NULL);
+	boot();
+	s_connect(0, "192.168.1.10", 5555, 5);
+	ok(!ev_wait(&e, 2, 0x44, 1000) && e.d[0] == 0 && (int8_t)e.d[1] == -9 + 8,
+	   "connect before the link is up: SOCK_ERR_INVALID_ADDRESS");
+	link_up();
+	s_connect(0, "192.168.1.10", 5555, 5);
+	ok(!ev_wait(&e, 2, 0x44, 1000) && e.d[0] == 0 && e.d[1] == 0,
+	   "connect through the address map: CONNECT reply, no error");
+	pfd = accept_tmo(lfd, 1000);
+	ok(pfd >= 0, "the peer accepted the chip's connection");
+	s_send(0, "hello", 5, 5);
+	ok(!ev_wait(&e, 2, 0x45, 1000) && e.d[0] == 0 && g16(e.d + 2) == 5 &&
+	   g16(e.d + 4) == 5, "SEND reply: 5 bytes sent, session 5 echoed");
+	ok(read_tmo(pfd, b, sizeof(b), 1000) == 5 && !memcmp(b, "hello", 5),
+	   "the peer got the data from offset 80 of the request");
+	if (write(pfd, big, 100) != 100)
+		diag("write: %s", strerror(errno));
+	msleep(20);
+	s_send(0, b, 1401, 5);
+	ok(!ev_wait(&e, 2, 0x45, 1000) && (int16_t)g16(e.d + 2) == -6,
+	   "a send over 1400 bytes: SOCK_ERR_INVALID_ARG");
+	s_recv(0x46, 0, 0xffffffff, 10, 5);
+	ok(!ev_wait(&e, 2, 0x46, 1000) && (int16_t)g16(e.d + 8) == 10 &&
+	   g16(e.d + 10) == 16 && e.d[12] == 0 && g16(e.d + 14) == 5 &&
+	   !memcmp(e.d + 16, big, 10),
+	   "19.7.7 RECV for 10 bytes: 10 bytes at data offset 16, session echoed");
+	s_recv(0x46, 0, 0xffffffff, 200, 5);
+	ok(!ev_wait(&e, 2, 0x46, 1000) && (int16_t)g16(e.d + 8) == 90 &&
+	   !memcmp(e.d + 16, big + 10, 90), "the remainder stays on the chip for the next RECV");
+	t0 = now_ms();
+	s_recv(0x46, 0, 80, 200, 5);
+	ok(!ev_wait(&e, 2, 0x46, 2000) && (int16_t)g16(e.d + 8) == -13 &&
+	   now_ms() - t0 >= 70, "a receive timeout: SOCK_ERR_TIMEOUT after 80 ms");
+	s_recv(0x46, 0, 0, 200, 5);
+	if (write(pfd, "x", 1) != 1)
+		diag("write");
+	ok(!ev_wait(&e, 2, 0x46, 1000) && (int16_t)g16(e.d + 8) == 1,
+	   "the socket stays open after a timeout (timeout 0 waits for ever)");
+	close(pfd);
+	s_recv(0x46, 0, 0, 200, 5);
+	ok(!ev_wait(&e, 2, 0x46, 1000) && (int16_t)g16(e.d + 8) == 0,
+	   "the peer's close: RECV status 0");
+	s_close(0, 5);
+	stop();
+
+	/* 19.5.2: 8-byte RECV, all buffered data in one message */
+	new_recv = false;
+	{
+		const char *v5[] = { "version 19.5.2", "winc-peer-close aborted", NULL };
+		struct winc_stats st;
+
+		start(v5);
+		boot();
+		link_up();
+		s_connect(2, "192.168.1.10", 5555, 9);
+		ev_wait(&e, 2, 0x44, 1000);
+		pfd = accept_tmo(lfd, 1000);
+		if (write(pfd, big, 100) != 100)
+			diag("write");
+		msleep(20);
+		s_recv(0x46, 2, 0xffffffff, 0, 9);
+		ok(!ev_wait(&e, 2, 0x46, 1000) && (int16_t)g16(e.d + 8) == 100,
+		   "19.5.2: an 8-byte RECV gets everything buffered (100 bytes)");
+		close(pfd);
+		s_recv(0x46, 2, 0xffffffff, 0, 9);
+		ok(!ev_wait(&e, 2, 0x46, 1000) && (int16_t)g16(e.d + 8) == -12,
+		   "winc-peer-close aborted: the peer's close as CONN_ABORTED");
+		new_recv = true;
+		s_recv(0x46, 2, 0xffffffff, 10, 9);
+		winc_model_stats(M, &st);
+		ok(st.violations == 1, "a 12-byte RECV to 19.5.2 firmware is counted as a violation");
+		stop();
+	}
+}
+
+static void test_udp(void)
+{
+	uint16_t port = free_port(SOCK_DGRAM);
+	struct sockaddr_in sa = { .sin_family = AF_INET }, me = sa;
+	socklen_t sl = sizeof(me);
+	int u = socket(AF_INET, SOCK_DGRAM, 0);
+	struct ev e;
+	uint8_t b[64];
+
+	inet_pton(AF_INET, "127.0.0.1", &me.sin_addr);
+	bind(u, (struct sockaddr *)&me, sizeof(me));
+	getsockname(u, (struct sockaddr *)&me, &sl);
+	inet_pton(AF_INET, "127.0.2.1", &sa.sin_addr);
+	sa.sin_port = htons(port);
+	start(NULL);
+	boot();
+	link_up();
+	s_bind(7, port, 11);
+	ok(!ev_wait(&e, 2, 0x41, 1000) && e.d[0] == 7 && e.d[1] == 0 &&
+	   g16(e.d + 2) == 11, "UDP bind on id 7: status 0, session echoed");
+	s_recv(0x46, 7, 0xffffffff, 1400, 11);
+	sendto(u, "dgram", 5, 0, (struct sockaddr *)&sa, sizeof(sa));
+	ok(!ev_wait(&e, 2, 0x48, 1000) && (int16_t)g16(e.d + 8) == 5 &&
+	   !memcmp(e.d + 16, "dgram", 5) && g16(e.d) == 2 &&
+	   (e.d[2] << 8 | e.d[3]) == ntohs(me.sin_port) &&
+	   !memcmp(e.d + 4, "\x7f\x00\x00\x01", 4),
+	   "a RECV on a UDP socket is answered by RECVFROM with the source address");
+	s_recv(0x48, 7, 0xffffffff, 3, 11);
+	sendto(u, "0123456789", 10, 0, (struct sockaddr *)&sa, sizeof(sa));
+	ok(!ev_wait(&e, 2, 0x48, 1000) && (int16_t)g16(e.d + 8) == 3,
+	   "RECVFROM for 3 bytes of a 10-byte datagram: 3 bytes");
+	s_recv(0x48, 7, 0xffffffff, 100, 11);
+	sendto(u, "next", 4, 0, (struct sockaddr *)&sa, sizeof(sa));
+	ok(!ev_wait(&e, 2, 0x48, 1000) && (int16_t)g16(e.d + 8) == 4 &&
+	   !memcmp(e.d + 16, "next", 4), "the rest of that datagram was dropped");
+	s_sendto(7, "back", 4, "127.0.0.1", ntohs(me.sin_port), 11);
+	ok(!ev_wait(&e, 2, 0x47, 1000) && g16(e.d + 2) == 4 &&
+	   read_tmo(u, b, sizeof(b), 1000) == 4 && !memcmp(b, "back", 4),
+	   "SENDTO with data at offset 68: reply 4, the peer got it");
+	/* link loss: the binding is forgotten, a re-bind brings it back */
+	s_recv(0x48, 7, 0xffffffff, 100, 11);
+	winc_model_link_drop(M);
+	ok(!ev_wait(&e, 1, 44, 1000) && e.d[0] == 0, "link drop: state 0");
+	sendto(u, "lost", 4, 0, (struct sockaddr *)&sa, sizeof(sa));
+	ok(ev_take(&e, 200) == -1, "after the link loss the UDP binding is gone");
+	link_up();
+	s_bind(7, port, 11);
+	ev_wait(&e, 2, 0x41, 1000);
+	sendto(u, "again", 5, 0, (struct sockaddr *)&sa, sizeof(sa));
+	ok(!ev_wait(&e, 2, 0x48, 1000) && !memcmp(e.d + 16, "again", 5),
+	   "re-bound after the link came back: the pending RECVFROM completes");
+	stop();
+	close(u);
+}
+
+static void test_listen(void)
+{
+	uint16_t port = free_port(SOCK_STREAM);
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	uint8_t c[4] = { 0, 2, 3, 0 };
+	int cfd = socket(AF_INET, SOCK_STREAM, 0), pfd;
+	struct ev e;
+	uint8_t z[4] = { 0 };
+
+	inet_pton(AF_INET, "127.0.2.1", &sa.sin_addr);
+	sa.sin_port = htons(port);
+	start(NULL);
+	boot();
+	link_up();
+	s_bind(0, port, 3);
+	ev_wait(&e, 2, 0x41, 1000);
+	hif_send(2, 0x42, c, 4, NULL, 0, 0);
+	ok(!ev_wait(&e, 2, 0x42, 1000) && e.d[0] == 0 && e.d[1] == 0 &&
+	   g16(e.d + 2) == 3, "LISTEN reply: status 0, session 3");
+	ok(!connect(cfd, (struct sockaddr *)&sa, sizeof(sa)), "a peer connects to the chip");
+	ok(!ev_wait(&e, 2, 0x43, 1000) && e.len == 12 && e.d[8] == 0 && e.d[9] == 1 &&
+	   !memcmp(e.d + 4, "\x7f\x00\x00\x01", 4),
+	   "ACCEPT: listener 0, firmware-chosen id 1 (the lowest it does not know)");
+	if (write(cfd, "srv", 3) != 3)
+		diag("write");
+	s_recv(0x46, 1, 0xffffffff, 100, 4);
+	ok(!ev_wait(&e, 2, 0x46, 1000) && g16(e.d + 8) == 3 && e.d[12] == 1 &&
+	   g16(e.d + 14) == 4, "RECV on the accepted id with the host's new session");
+	/* pending receive data holds every other event back (§7) */
+	if (write(cfd, "held", 4) != 4)
+		diag("write");
+	s_recv(0x46, 1, 0xffffffff, 100, 4);
+	ok(!ev_take(&e, 1000) && e.op == 0x46, "RECV event taken, RX done withheld");
+	hif_send(1, 3, z, 4, NULL, 0, 0);
+	msleep(100);
+	ok(irq_level == 1 && !(rr(R_CTRL0) & 1), "the RSSI reply is held back meanwhile");
+	ev_done();
+	ok(!ev_get(&e, 1000) && e.gid == 1 && e.op == 4, "RX done: the RSSI reply follows");
+	pfd = -1;
+	(void)pfd;
+	close(cfd);
+	stop();
+}
+
+static void drain(int ms)
+{
+	struct ev e;
+
+	while (!ev_get(&e, ms))
+		if (e.op == 0x45 && (int16_t)g16(e.d + 2) < 0)
+			diag("send error %d", (int16_t)g16(e.d + 2));
+}
+
+static void test_sends(void)
+{
+	const char *small[] = { "sock-buf 4096", NULL };
+	static uint8_t d[1400], b[65536];
+	struct winc_stats st;
+	int n = 0, pfd, rcv = 4096, got = 0, r;
+
+	start(small);
+	boot();
+	link_up();
+	s_connect(0, "192.168.1.10", 5555, 1);
+	drain(200);
+	pfd = accept_tmo(lfd, 1000);
+	setsockopt(pfd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	while (n < 400 && !s_send(0, d, sizeof(d), 1)) {
+		n++;
+		drain(5);
+	}
+	winc_model_stats(M, &st);
+	ok(n < 400 && st.tx_held == 16 && st.alloc_failures >= 1,
+	   "a peer that does not read: 16 sends held, then no buffer (%d sent)", n);
+	while ((r = read_tmo(pfd, b, sizeof(b), 300)) > 0) {
+		got += r;
+		drain(1);
+	}
+	drain(50);
+	winc_model_stats(M, &st);
+	ok(st.tx_held == 0 && got == n * 1400,
+	   "the peer reads: every send completes (%d of %d bytes)", got, n * 1400);
+	close(pfd);
+	stop();
+}
+
+static void test_dns_ping(void)
+{
+	uint8_t p[12] = { 127, 0, 0, 1, 0x78, 0x56, 0x34, 0x12, 1, 0, 64 };
+	struct ev e;
+
+	start(NULL);
+	boot();
+	link_up();
+	hif_send(2, 0x4a, "example.com", 12, NULL, 0, 0);
+	ok(!ev_wait(&e, 2, 0x4a, 1000) && e.len == 68 &&
+	   !strcmp((char *)e.d, "example.com") && !memcmp(e.d + 64, "\x7f\0\0\x01", 4),
+	   "DNS: example.com -> 127.0.0.1");
+	hif_send(2, 0x4a, "broken.example", 15, NULL, 0, 0);
+	ok(!ev_wait(&e, 2, 0x4a, 1000) && g32(e.d + 64) == 0, "DNS failure: address 0");
+	hif_send(2, 0x52, p, 12, NULL, 0, 0);
+	ok(!ev_wait(&e, 2, 0x52, 1000) && e.len == 20 && g32(e.d + 4) == 0x12345678 &&
+	   g16(e.d + 12) == 1 && e.d[16] == 0, "ping 127.0.0.1: token echoed, 1 success");
+	p[3] = 9;
+	hif_send(2, 0x52, p, 12, NULL, 0, 0);
+	ok(!ev_wait(&e, 2, 0x52, 1000) && e.d[16] == 2 && g16(e.d + 14) == 1,
+	   "ping of a configured non-answering host: error 2 (timeout)");
+	stop();
+}
+
+static int fault(const char *rule)
+{
+	char err[200];
+	int r = winc_fault_add(M, rule, err, sizeof(err));
+
+	if (r)
+		diag("fault %s: %s", rule, err);
+	return r;
+}
+
+static void test_faults(void)
+{
+	uint8_t z[4] = { 0 }, b[4];
+	struct ev e;
+	uint32_t v;
+	uint64_t t0;
+	int falls;
+
+	start(NULL);
+	fault("crc op=0xca nth=1");
+	ok(reg_read(R_CHIPID, &v) == -2, "fault crc: the host sees a CRC16 mismatch");
+	fault("no-response op=0xca nth=1");
+	ok(reg_read(R_CHIPID, &v) == -1, "fault no-response: no echo");
+	fault("error-state op=0xca nth=1");
+	ok(reg_read(R_CHIPID, &v) == -105, "fault error-state: state 5");
+	fault("eio nth=1");
+	ok(winc_bus_xfer(M, NULL, b, 4, 0) == -EIO, "fault eio: the transfer fails");
+	ok(!reg_read(R_CHIPID, &v) && v == 0x1002b0, "the next read works");
+	boot();
+	fault("irq-drop nth=1");
+	hif_send(1, 3, z, 4, NULL, 0, 0);
+	ok(!wait_reg(R_CTRL0, 1, 1, 1000) && irq_level == 1, "fault irq-drop: a message without an IRQ edge");
+	reg_write(R_CTRL0, rr(R_CTRL0) | 2);
+	fault("alloc-fail nth=1");
+	ok(hif_send(1, 3, z, 4, NULL, 0, 0) == -3 && !hif_send(1, 3, z, 4, NULL, 0, 0) &&
+	   !ev_get(&e, 1000), "fault alloc-fail: one buffer request refused");
+	t0 = now_ms();
+	fault("stall op=3 ms=150 nth=1");
+	hif_send(1, 3, z, 4, NULL, 0, 0);
+	ok(!ev_get(&e, 2000) && now_ms() - t0 >= 140, "fault stall: the firmware stops for 150 ms");
+	falls = irq_falls;
+	fault("irq-storm nth=1 len=5");
+	msleep(100);
+	ok(irq_falls - falls >= 3 && !(rr(R_CTRL0) & 1),
+	   "fault irq-storm: IRQ edges with no message behind them (%d)", irq_falls - falls);
+	fault("hostile nth=1");
+	hif_send(1, 3, z, 4, NULL, 0, 0);
+	ev_take(&e, 1000);
+	ev_done();
+	hif_send(1, 3, z, 4, NULL, 0, 0);
+	ok(!ev_get(&e, 1000) && e.op == 4, "fault hostile: a bad message, then service as usual");
+	fault("reset op=3 nth=1");
+	hif_send(1, 3, z, 4, NULL, 0, 0);
+	msleep(50);
+	ok(winc_model_chip_state(M) == WINC_CHIP_BOOTROM, "fault reset: the chip restarts in the boot ROM");
+	ok(boot() == 0, "and boots again");
 	stop();
 }
 
@@ -645,10 +1146,10 @@ static void test_config(void)
 
 int main(void)
 {
-	int lfd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	socklen_t sl = sizeof(sa);
 
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
 	signal(SIGPIPE, SIG_IGN);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	bind(lfd, (struct sockaddr *)&sa, sizeof(sa));
@@ -660,6 +1161,13 @@ int main(void)
 	test_spi_layer();
 	test_boot();
 	test_hif();
+	test_wifi();
+	test_tcp();
+	test_udp();
+	test_listen();
+	test_sends();
+	test_dns_ping();
+	test_faults();
 	close(lfd);
 	return tap_done();
 }
