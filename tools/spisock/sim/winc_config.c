@@ -26,6 +26,7 @@ void winc_opts_defaults(struct winc_opts *w)
 	w->fw_start_ms = 50;
 	w->dhcp_ms = 200;
 	w->hif_us = 200;
+	w->recv_us = 7000;		/* openmv PR #3240: 7-11 ms */
 	w->event_us = 100;
 }
 
@@ -50,6 +51,7 @@ int winc_config_key(struct nina_config *c, char **tok, int n,
 		I("winc-dhcp-ms", dhcp_ms, 0, 100000),
 		I("winc-hif-us", hif_us, 0, 1000000),
 		I("winc-event-us", event_us, 0, 1000000),
+		I("winc-recv-us", recv_us, 0, 1000000),
 #undef I
 	};
 	struct winc_opts *w = &c->winc;

@@ -298,6 +298,8 @@ static void hif_tx_done(struct winc_model *m, uint32_t v)
 		return;
 	}
 	m->txb[i].st = TXB_QUEUED;
+	m->txb[i].due = m->cfg.realtime ? winc_now() + (uint64_t)(winc_req_us(
+		m, m->txb[i].word) * 1000.0 * m->cfg.time_factor) : 0;
 	m->rq[m->nrq++] = i;
 	m->st.hif_requests++;
 	m->st.hif_group[h[0] & 7]++;

@@ -114,6 +114,7 @@ struct winc_txbuf {
 	enum txb_state st;
 	uint16_t size;
 	uint32_t word;		/* NMI_STATE_REG at allocation */
+	uint64_t due;		/* realtime: processed no earlier */
 };
 
 struct winc_event {
@@ -231,6 +232,7 @@ struct winc_model {
 /* winc_model.c */
 uint64_t winc_now(void);
 uint64_t winc_ms_ns(struct winc_model *m, int ms);
+uint32_t winc_req_us(struct winc_model *m, uint32_t word);
 bool winc_fault_hit(struct winc_model *m, enum winc_fault_kind k, int op,
 		    struct winc_fault **out);
 uint32_t winc_rand(struct winc_model *m);

@@ -34,6 +34,16 @@ uint64_t winc_ms_ns(struct winc_model *m, int ms)
 	return (uint64_t)ns;
 }
 
+/* Firmware time of a request (the timing model, see the docs). */
+uint32_t winc_req_us(struct winc_model *m, uint32_t word)
+{
+	uint8_t gid = word & 0xff, op = (word >> 8) & 0x7f;
+
+	if (gid == 2 && (op == 0x46 || op == 0x48 || op == 0x4d))
+		return m->cfg.winc.recv_us;
+	return m->cfg.winc.hif_us;
+}
+
 uint32_t winc_rand(struct winc_model *m)
 {
 	uint64_t x = m->rng;

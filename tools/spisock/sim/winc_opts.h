@@ -28,6 +28,7 @@ struct winc_opts {
 	bool eof_aborted;	/* report a peer's FIN as CONN_ABORTED, not 0 */
 	int efuse_ms, bootrom_ms, fw_start_ms, dhcp_ms;
 	uint32_t hif_us;	/* firmware time per HIF request */
+	uint32_t recv_us;	/* ... per receive request (a round trip) */
 	uint32_t event_us;	/* firmware time to post one event */
 	char faults[WINC_MAX_FAULTS][160];
 	int nfaults;

@@ -724,8 +724,8 @@ static void do_request(struct winc_model *m, int slot)
 	const uint8_t *p = msg + WINC_HIF_HDR;
 	uint64_t gen = m->gen;
 
-	m->st.processing_ns += (uint64_t)m->cfg.winc.hif_us * 1000;
-	m->st.modeled_ns += (uint64_t)m->cfg.winc.hif_us * 1000;
+	m->st.processing_ns += (uint64_t)winc_req_us(m, m->txb[slot].word) * 1000;
+	m->st.modeled_ns += (uint64_t)winc_req_us(m, m->txb[slot].word) * 1000;
 	if (winc_fault_hit(m, WF_RESET, op & 0x7f, NULL)) {
 		winc_reset_locked(m, false);
 		return;
@@ -962,6 +962,8 @@ void winc_fw_tick(struct winc_model *m)
 		int slot = m->rq[0];
 		struct winc_fault *f;
 
+		if (m->txb[slot].due > now)
+			break;		/* realtime: still being processed */
 		if (winc_fault_hit(m, WF_STALL, (m->txb[slot].word >> 8) & 0x7f,
 				   &f)) {
 			/* the firmware freezes before this request */
@@ -1004,7 +1006,7 @@ uint64_t winc_fw_next(struct winc_model *m, struct pollfd *p, int *np)
 	if (m->t_stall)
 		return m->t_stall;
 	if (m->nrq && room(m, 4))
-		return 1;
+		return m->txb[m->rq[0]].due > 1 ? m->txb[m->rq[0]].due : 1;
 	for (int id = 0; id < WINC_TCP_SOCKS; id++)
 		free_id |= !m->sk[id].used;
 	if (m->wifi == 1)

@@ -24,6 +24,7 @@ static bool host_crc;		/* the host's idea of the chip's CRC setting */
 static int irq_level = 1, irq_falls;
 static bool combined;		/* one CS window per operation (new SPI SW) */
 static uint16_t map_port;
+static double start_tf;		/* time factor of the next start() */
 
 static uint64_t now_ms(void)
 {
@@ -76,7 +77,7 @@ static struct winc_model *start(const char **extra)
 	for (int i = 0; extra && extra[i]; i++)
 		if (nina_config_line(c, extra[i], err, sizeof(err)))
 			diag("config: %s", err);
-	nina_config_set_time_factor(c, 0);
+	nina_config_set_time_factor(c, start_tf);
 	irq_level = 1;
 	irq_falls = 0;
 	host_crc = true;
@@ -1063,6 +1064,47 @@ static void test_dns_ping(void)
 	stop();
 }
 
+static void test_timing(void)
+{
+	const char *rt[] = { "realtime yes", "winc-recv-us 40000", "assoc-ms 5",
+			     "winc-dhcp-ms 5", "winc-fw-start-ms 20", NULL };
+	uint16_t port = free_port(SOCK_DGRAM);
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int u = socket(AF_INET, SOCK_DGRAM, 0);
+	uint8_t z[4] = { 0 };
+	struct winc_stats st;
+	struct ev e;
+	uint64_t t0, t1, t2;
+
+	inet_pton(AF_INET, "127.0.2.1", &sa.sin_addr);
+	sa.sin_port = htons(port);
+	start_tf = 1;
+	start(rt);
+	t0 = now_ms();
+	ok(boot() == 0 && now_ms() - t0 >= 20, "real time: the firmware takes 20 ms to start");
+	link_up();
+	s_bind(7, port, 1);
+	ev_wait(&e, 2, 0x41, 1000);
+	sendto(u, "ping", 4, 0, (struct sockaddr *)&sa, sizeof(sa));
+	msleep(10);
+	t0 = now_ms();
+	hif_send(1, 3, z, 4, NULL, 0, 0);
+	ev_wait(&e, 1, 4, 1000);
+	t1 = now_ms();
+	s_recv(0x46, 7, 0xffffffff, 100, 1);
+	ok(!ev_wait(&e, 2, 0x48, 1000), "the datagram arrives");
+	t2 = now_ms();
+	ok(t1 - t0 < 35 && t2 - t1 >= 38,
+	   "a receive round trip costs winc-recv-us (%llu ms), an RSSI request does not (%llu ms)",
+	   (unsigned long long)(t2 - t1), (unsigned long long)(t1 - t0));
+	winc_model_stats(M, &st);
+	ok(st.processing_ns >= 40000000ull && st.bus_ns > 0,
+	   "modeled time: firmware processing and bus time accounted");
+	stop();
+	start_tf = 0;
+	close(u);
+}
+
 static int fault(const char *rule)
 {
 	char err[200];
@@ -1168,6 +1210,7 @@ int main(void)
 	test_sends();
 	test_dns_ping();
 	test_faults();
+	test_timing();
 	close(lfd);
 	return tap_done();
 }
