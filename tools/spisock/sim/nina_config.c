@@ -297,9 +297,7 @@ int nina_config_line(struct nina_config *c, const char *line, char *err,
 			c->chip = SIM_CHIP_WINC1500;
 		else
 			BAD();
-		if (!c->version_set)
-			strcpy(c->version, c->chip == SIM_CHIP_WINC1500 ?
-			       "19.7.7" : "2.0.0");
+		winc_config_chip(c);
 	} else if (!strcmp(k, "flavour") || !strcmp(k, "flavor")) {
 		NEED(1);
 		if (!strcasecmp(tok[1], "arduino"))

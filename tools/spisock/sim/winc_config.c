@@ -30,6 +30,19 @@ void winc_opts_defaults(struct winc_opts *w)
 	w->event_us = 100;
 }
 
+void winc_config_chip(struct nina_config *c)
+{
+	bool winc = c->chip == SIM_CHIP_WINC1500;
+
+	if (!c->version_set)
+		strcpy(c->version, winc ? "19.7.7" : "2.0.0");
+	/* W101 and Microchip's tutorials clock 12 MHz (§1.2) */
+	if (winc && c->spi_hz == 8000000)
+		c->spi_hz = 12000000;
+	else if (!winc && c->spi_hz == 12000000)
+		c->spi_hz = 8000000;
+}
+
 static void seterr(char *err, size_t errlen, const char *msg, const char *k)
 {
 	if (err && errlen)

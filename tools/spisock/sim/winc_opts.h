@@ -37,6 +37,8 @@ struct winc_opts {
 void winc_opts_defaults(struct winc_opts *w);
 
 struct nina_config;
+/* "chip" changed: the chip's defaults for version and SPI clock. */
+void winc_config_chip(struct nina_config *c);
 /*
  * One WINC keyword (tok[0]) with its n tokens: 0 when applied, -1 with err
  * set when bad, 1 when the keyword is not a WINC one.

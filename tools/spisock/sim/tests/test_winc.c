@@ -1180,7 +1180,8 @@ static void test_config(void)
 	ok(nina_config_line(c, "chip esp8266", err, sizeof(err)) == -1,
 	   "chip: unknown chips refused (%s)", err);
 	ok(!nina_config_line(c, "chip winc1500", err, sizeof(err)) &&
-	   sim_config_chip(c) == SIM_CHIP_WINC1500, "chip winc1500 parsed");
+	   sim_config_chip(c) == SIM_CHIP_WINC1500 && !strcmp(c->version, "19.7.7") &&
+	   c->spi_hz == 12000000, "chip winc1500: version 19.7.7, 12 MHz by default");
 	ok(nina_config_line(c, "winc-fault bogus p=1", err, sizeof(err)) == -1,
 	   "winc-fault: unknown kinds refused (%s)", err);
 	ok(nina_config_line(c, "winc-tx-buffers 99", err, sizeof(err)) == -1,
