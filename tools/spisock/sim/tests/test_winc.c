@@ -1070,6 +1070,38 @@ static void test_dns_ping(void)
 	stop();
 }
 
+static void test_malformed(void)
+{
+	const char *lf[] = { "winc-fault link-drop op=3 nth=1", NULL };
+	uint8_t z[4] = { 0 }, junk[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct winc_stats st0, st;
+	struct ev e;
+
+	start(lf);
+	boot();
+	link_up();
+	winc_model_stats(M, &st0);
+	s_bind(20, 1234, 1);
+	ok(!ev_wait(&e, 2, 0x41, 1000) && e.d[0] == 20 && (int8_t)e.d[1] == -9,
+	   "BIND on socket id 20: SOCK_ERR_INVALID");
+	s_recv(0x46, 3, 0xffffffff, 10, 2);
+	ok(!ev_wait(&e, 2, 0x46, 1000) && (int16_t)g16(e.d + 8) == -9 &&
+	   g16(e.d + 14) == 2, "RECV on an id the firmware does not know: SOCK_ERR_INVALID");
+	s_send(4, "x", 1, 2);
+	ok(!ev_wait(&e, 2, 0x45, 1000) && (int16_t)g16(e.d + 2) == -9,
+	   "SEND on an unconnected id: SOCK_ERR_INVALID");
+	ok(dma_write(0x200000, junk, 8) == 0, "a DMA write outside memory is answered");
+	reg_write(R_CTRL3, 0x12345 << 2 | 2);
+	winc_model_stats(M, &st);
+	ok(st.violations - st0.violations == 3,
+	   "bad id, DMA outside memory, TX done for no buffer: violations (%llu)",
+	   (unsigned long long)(st.violations - st0.violations));
+	hif_send(1, 3, z, 4, NULL, 0, 0);
+	ok(!ev_wait(&e, 1, 44, 1000) && e.d[0] == 0,
+	   "winc-fault link-drop from the configuration: the link drops at RSSI");
+	stop();
+}
+
 static void test_timing(void)
 {
 	const char *rt[] = { "realtime yes", "winc-recv-us 40000", "assoc-ms 5",
@@ -1217,6 +1249,7 @@ int main(void)
 	test_sends();
 	test_dns_ping();
 	test_faults();
+	test_malformed();
 	test_timing();
 	close(lfd);
 	return tap_done();
