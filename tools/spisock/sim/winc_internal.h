@@ -229,6 +229,32 @@ struct winc_model {
 	uint64_t t_stall;	/* fault: the firmware does nothing until then */
 };
 
+/* little-endian fields of HIF messages (§4.2) */
+static inline uint16_t winc_get16(const uint8_t *p)
+{
+	return p[0] | p[1] << 8;
+}
+
+static inline uint32_t winc_get32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline void winc_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+
+static inline void winc_put32(uint8_t *p, uint32_t v)
+{
+	winc_put16(p, v);
+	winc_put16(p + 2, v >> 16);
+}
+
+/* groups (§3.3) */
+enum { WINC_G_WIFI = 1, WINC_G_IP = 2 };
+
 /* winc_model.c */
 uint64_t winc_now(void);
 uint64_t winc_ms_ns(struct winc_model *m, int ms);
@@ -272,5 +298,20 @@ void winc_fw_tick(struct winc_model *m);
 uint64_t winc_fw_next(struct winc_model *m, struct pollfd *p, int *np);
 void winc_net_reset(struct winc_model *m);
 void winc_link_lost(struct winc_model *m, bool notify);
+
+/* winc_net.c: the Wi-Fi group, DNS and ping */
+static inline bool winc_linked(struct winc_model *m)
+{
+	return m->wifi == 3;
+}
+
+void winc_wifi_request(struct winc_model *m, uint8_t op, const uint8_t *p,
+		       size_t n);
+void winc_dns_request(struct winc_model *m, const uint8_t *p, size_t n);
+void winc_ping_request(struct winc_model *m, const uint8_t *p, size_t n);
+void winc_state_changed(struct winc_model *m, int state, int err);
+void winc_net_tick(struct winc_model *m, uint64_t now);
+uint64_t winc_net_next(struct winc_model *m);
+void winc_wifi_reset(struct winc_model *m);
 
 #endif

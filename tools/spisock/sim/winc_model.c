@@ -2,8 +2,8 @@
 /*
  * WINC1500 chip model: life cycle, the bus-side entry points, the firmware
  * thread, faults and counters (protocols/winc1500.md; the SPI layer is in
- * winc_spi.c, registers and HIF in winc_hif.c, the firmware's sockets and
- * Wi-Fi in winc_sock.c).
+ * winc_spi.c, registers and HIF in winc_hif.c, the firmware's sockets in
+ * winc_sock.c, Wi-Fi, DNS and ping in winc_net.c).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE

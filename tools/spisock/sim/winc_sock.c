@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * WINC1500 chip model: the firmware behind HIF - the socket group (§4),
- * the Wi-Fi group (§5), DNS and ping - over the host's POSIX sockets and
- * the configured network (access points, address map, hosts, pings), as
- * the nina model simulates it. Runs on the firmware thread, under the
- * model's lock; socket calls never block.
+ * WINC1500 chip model: the firmware behind HIF - request dispatch and the
+ * socket group (protocols/winc1500.md §4) over the host's non-blocking
+ * POSIX sockets and the configured address map, as the nina model
+ * simulates it (the Wi-Fi group, DNS and ping are in winc_net.c). Runs on
+ * the firmware thread, under the model's lock.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -20,17 +20,7 @@
 
 #include "winc_internal.h"
 
-/* groups and opcodes (§3.3, §4.1, §5.1) */
-enum { G_WIFI = 1, G_IP = 2 };
-enum {
-	W_REQ_RSSI = 3, W_RESP_RSSI = 4, W_REQ_CONN_INFO = 5,
-	W_RESP_CONN_INFO = 6, W_REQ_SCAN = 16, W_RESP_SCAN_DONE = 17,
-	W_REQ_SCAN_RESULT = 18, W_RESP_SCAN_RESULT = 19,
-	W_REQ_SYS_TIME = 26, W_RESP_SYS_TIME = 27, W_PASSIVE_SCAN = 35,
-	W_REQ_CONNECT = 40, W_REQ_DEFAULT_CONNECT = 41,
-	W_RESP_DEFAULT_CONNECT = 42, W_REQ_DISCONNECT = 43,
-	W_RESP_CON_STATE = 44, W_REQ_DHCP_CONF = 50,
-};
+/* socket opcodes (§4.1) */
 enum {
 	S_BIND = 0x41, S_LISTEN, S_ACCEPT, S_CONNECT, S_SEND, S_RECV,
 	S_SENDTO, S_RECVFROM, S_CLOSE, S_DNS, S_SSL_CONNECT, S_SSL_SEND,
@@ -41,28 +31,6 @@ enum {
 #define UDP_TX_OFFSET	68
 #define APP_OFFSET	(TCP_TX_OFFSET + 8)
 
-static uint16_t get16(const uint8_t *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v);
-	put16(p + 2, v >> 16);
-}
-
 static bool room(struct winc_model *m, int n)
 {
 	return winc_ev_room(m) >= n;
@@ -71,7 +39,7 @@ static bool room(struct winc_model *m, int n)
 /* tstrSockAddr: family LE, port and address in network order (§4.2) */
 static void put_addr(uint8_t *p, struct in_addr a, uint16_t port)
 {
-	put16(p, AF_INET);
+	winc_put16(p, AF_INET);
 	p[2] = port >> 8;
 	p[3] = port;
 	memcpy(p + 4, &a.s_addr, 4);
@@ -154,8 +122,8 @@ static void reply4(struct winc_model *m, uint8_t op, uint8_t sock, int8_t st,
 {
 	uint8_t r[4] = { sock, (uint8_t)st };
 
-	put16(r + 2, session);
-	winc_event(m, G_IP, op, r, 4);
+	winc_put16(r + 2, session);
+	winc_event(m, WINC_G_IP, op, r, 4);
 }
 
 static void send_reply(struct winc_model *m, uint8_t op, uint8_t sock,
@@ -163,9 +131,9 @@ static void send_reply(struct winc_model *m, uint8_t op, uint8_t sock,
 {
 	uint8_t r[8] = { sock };
 
-	put16(r + 2, (uint16_t)sent);
-	put16(r + 4, session);
-	winc_event(m, G_IP, op, r, 8);
+	winc_put16(r + 2, (uint16_t)sent);
+	winc_put16(r + 4, session);
+	winc_event(m, WINC_G_IP, op, r, 8);
 }
 
 static void recv_reply(struct winc_model *m, int id, int16_t status,
@@ -178,23 +146,18 @@ static void recv_reply(struct winc_model *m, int id, int16_t status,
 	uint8_t op = s->udp ? S_RECVFROM : s->recv_op;
 
 	put_addr(r, a, port);
-	put16(r + 8, (uint16_t)status);
-	put16(r + 10, m->cfg.winc.rx_offset);
+	winc_put16(r + 8, (uint16_t)status);
+	winc_put16(r + 10, m->cfg.winc.rx_offset);
 	r[12] = id;
-	put16(r + 14, s->recv_session);
+	winc_put16(r + 14, s->recv_session);
 	s->recv_pending = false;
-	winc_event2(m, G_IP, op, r, 16, m->cfg.winc.rx_offset, d, n);
-}
-
-static bool linked(struct winc_model *m)
-{
-	return m->wifi == 3;
+	winc_event2(m, WINC_G_IP, op, r, 16, m->cfg.winc.rx_offset, d, n);
 }
 
 static void h_bind(struct winc_model *m, const uint8_t *p, size_t n)
 {
 	struct in_addr a;
-	uint16_t port, session = get16(p + 10);
+	uint16_t port, session = winc_get16(p + 10);
 	int id = (int8_t)p[8];
 	struct wsock *s;
 
@@ -228,7 +191,7 @@ static void h_bind(struct winc_model *m, const uint8_t *p, size_t n)
 static void h_listen(struct winc_model *m, const uint8_t *p, size_t n)
 {
 	int id = (int8_t)p[0];
-	uint16_t session = get16(p + 2);
+	uint16_t session = winc_get16(p + 2);
 	struct wsock *s;
 
 	if (n < 4 || id < 0 || id >= WINC_TCP_SOCKS) {
@@ -252,8 +215,8 @@ static void connect_reply(struct winc_model *m, int id, int8_t err)
 	uint8_t r[4] = { id, (uint8_t)err };
 
 	/* tstrConnectReply has no session: the offset follows (§4.2) */
-	put16(r + 2, err ? 0 : APP_OFFSET);
-	winc_event(m, G_IP, S_CONNECT, r, 4);
+	winc_put16(r + 2, err ? 0 : APP_OFFSET);
+	winc_event(m, WINC_G_IP, S_CONNECT, r, 4);
 }
 
 static void h_connect(struct winc_model *m, const uint8_t *p, size_t n)
@@ -277,7 +240,7 @@ static void h_connect(struct winc_model *m, const uint8_t *p, size_t n)
 		connect_reply(m, id, SOCK_EINVAL);
 		return;
 	}
-	if (!linked(m) || !nina_map_out(&m->cfg, a, port, &to, &tp)) {
+	if (!winc_linked(m) || !nina_map_out(&m->cfg, a, port, &to, &tp)) {
 		connect_reply(m, id, SOCK_EINVAL_ADDR);
 		return;
 	}
@@ -286,7 +249,7 @@ static void h_connect(struct winc_model *m, const uint8_t *p, size_t n)
 		connect_reply(m, id, SOCK_EINVAL);
 		return;
 	}
-	s->session = get16(p + 10);
+	s->session = winc_get16(p + 10);
 	s->peer = a;
 	s->peer_port = port;
 	sa.sin_addr = to;
@@ -306,7 +269,7 @@ static void h_send(struct winc_model *m, int slot, uint8_t op,
 		   const uint8_t *p, size_t n, uint32_t paddr)
 {
 	int id = (int8_t)p[0];
-	uint16_t size = get16(p + 2), session = get16(p + 12);
+	uint16_t size = winc_get16(p + 2), session = winc_get16(p + 12);
 	uint8_t rop = op & 0x7f;
 	struct wsock *s;
 	struct winc_send *q;
@@ -364,7 +327,7 @@ static void h_recv(struct winc_model *m, uint8_t op, const uint8_t *p,
 {
 	size_t want = winc_version_ge(m, 19, 6, 4) ? 12 : 8;
 	int id = (int8_t)p[4];
-	uint32_t tmo = get32(p);
+	uint32_t tmo = winc_get32(p);
 	struct wsock *s;
 
 	if (n != want)
@@ -373,15 +336,15 @@ static void h_recv(struct winc_model *m, uint8_t op, const uint8_t *p,
 		uint8_t r[16] = { 0 };
 
 		m->st.violations++;
-		put16(r + 8, (uint16_t)SOCK_EINVAL);
+		winc_put16(r + 8, (uint16_t)SOCK_EINVAL);
 		r[12] = p[4];
-		winc_event(m, G_IP, op, r, 16);
+		winc_event(m, WINC_G_IP, op, r, 16);
 		return;
 	}
 	s = &m->sk[id];
 	if (!s->used) {
 		s->recv_op = op;
-		s->recv_session = get16(p + 6);
+		s->recv_session = winc_get16(p + 6);
 		recv_reply(m, id, SOCK_EINVAL, (struct in_addr){ 0 }, 0, NULL, 0);
 		s->recv_pending = false;
 		return;
@@ -390,8 +353,8 @@ static void h_recv(struct winc_model *m, uint8_t op, const uint8_t *p,
 		m->st.violations++;	/* one receive per socket (§4.6) */
 	s->recv_pending = true;
 	s->recv_op = op;
-	s->recv_session = get16(p + 6);
-	s->recv_len = n >= 10 && winc_version_ge(m, 19, 6, 4) ? get16(p + 8) : 0;
+	s->recv_session = winc_get16(p + 6);
+	s->recv_len = n >= 10 && winc_version_ge(m, 19, 6, 4) ? winc_get16(p + 8) : 0;
 	/* 0 and 0xFFFFFFFF wait for ever; the host's time, not scaled */
 	s->recv_deadline = tmo && tmo != 0xffffffffu ?
 			   winc_now() + (uint64_t)tmo * 1000000ull : 0;
@@ -418,252 +381,7 @@ static void h_setsockopt(struct winc_model *m, const uint8_t *p, size_t n)
 	}
 	/* SO_SET_UDP_SEND_CALLBACK; the others change nothing modeled */
 	if (p[5] == 0 && sk_open(m, id))
-		m->sk[id].udp_send_cb = get32(p) != 0;
-}
-
-static struct winc_pend *pend_new(struct winc_model *m)
-{
-	for (int i = 0; i < WINC_MAX_PEND; i++)
-		if (!m->pend[i].used) {
-			memset(&m->pend[i], 0, sizeof(m->pend[i]));
-			m->pend[i].used = true;
-			return &m->pend[i];
-		}
-	return NULL;
-}
-
-static void h_dns(struct winc_model *m, const uint8_t *p, size_t n)
-{
-	char name[65] = { 0 };
-	struct winc_pend *q = pend_new(m);
-	const struct nina_host *h = NULL;
-	struct in_addr a = { 0 };
-	int delay = m->cfg.dns_ms;
-
-	memcpy(name, p, n < 64 ? n : 64);
-	if (!q)
-		return;		/* too many in flight: no answer, as lost */
-	if (inet_pton(AF_INET, name, &a) == 1) {
-		delay = 0;
-	} else if (linked(m)) {
-		for (int i = 0; i < m->cfg.nhost; i++)
-			if (!strcasecmp(m->cfg.host[i].name, name)) {
-				h = &m->cfg.host[i];
-				break;
-			}
-		if (h && h->delay_ms >= 0)
-			delay = h->delay_ms;
-		if (h && !h->fail)
-			a = h->addr;
-	}
-	memcpy(q->reply, name, 64);
-	memcpy(q->reply + 64, &a.s_addr, 4);
-	q->len = 68;
-	q->due = winc_now() + winc_ms_ns(m, delay);
-}
-
-static void h_ping(struct winc_model *m, const uint8_t *p, size_t n)
-{
-	struct winc_pend *q;
-	struct in_addr a, to;
-	uint16_t count, tp;
-	int rtt = m->cfg.ping_ms, err = 0;
-
-	if (n < 12 || !(q = pend_new(m))) {
-		m->st.violations += n < 12;
-		return;
-	}
-	memcpy(&a.s_addr, p, 4);
-	count = get16(p + 8);
-	for (int i = 0; i < m->cfg.nping; i++)
-		if (m->cfg.ping[i].addr.s_addr == a.s_addr)
-			rtt = m->cfg.ping[i].rtt_ms;
-	if (!linked(m)) {
-		err = 1;	/* destination unreachable */
-		rtt = 0;
-	} else if (rtt < 0 || !nina_map_out(&m->cfg, a, 0, &to, &tp)) {
-		err = 2;	/* timeout */
-		rtt = m->cfg.ping_timeout_ms;
-	}
-	q->ping = true;
-	memcpy(q->reply, p, 8);		/* address and the host's token */
-	put32(q->reply + 8, err ? 0 : rtt);
-	put16(q->reply + 12, err ? 0 : count);
-	put16(q->reply + 14, err ? count : 0);
-	q->reply[16] = err;
-	q->len = 20;
-	q->due = winc_now() + winc_ms_ns(m, rtt);
-}
-
-/* ---- Wi-Fi group ---- */
-
-static void state_changed(struct winc_model *m, int state, int err)
-{
-	uint8_t r[4] = { state, err };
-
-	winc_event(m, G_WIFI, W_RESP_CON_STATE, r, 4);
-}
-
-static bool sec_matches(const struct nina_ap *ap, int sec, const char *key)
-{
-	switch (sec) {
-	case 1:		/* OPEN */
-		return ap->sec == SEC_OPEN;
-	case 2:		/* WPA_PSK */
-		return (ap->sec == SEC_WPA || ap->sec == SEC_WPA2) &&
-		       !strcmp(ap->pass, key);
-	default:	/* WEP and 802.1X are not simulated */
-		return false;
-	}
-}
-
-static void start_connect(struct winc_model *m, const uint8_t *p)
-{
-	char ssid[33] = { 0 }, key[65] = { 0 };
-	int sec = p[65];
-
-	memcpy(key, p, 64);
-	memcpy(ssid, p + 70, 32);
-	if (m->wifi)
-		winc_link_lost(m, m->wifi >= 2);
-	m->cur_ap = -1;
-	m->assoc_err = 1;	/* SCAN_FAIL: no such network */
-	for (int i = 0; i < m->cfg.nap; i++) {
-		if (strcmp(m->cfg.ap[i].ssid, ssid))
-			continue;
-		m->cur_ap = i;
-		m->assoc_err = sec_matches(&m->cfg.ap[i], sec, key) ? 0 : 3;
-		break;
-	}
-	m->wifi = 1;
-	m->t_assoc = winc_now() + winc_ms_ns(m, m->cfg.assoc_ms);
-}
-
-static void h_wifi(struct winc_model *m, uint8_t op, const uint8_t *p,
-		   size_t n)
-{
-	uint8_t r[48] = { 0 };
-
-	switch (op & 0x7f) {
-	case W_REQ_CONNECT:
-		if (n < 108) {
-			m->st.violations++;
-			return;
-		}
-		if (!p[103]) {		/* credentials kept unless "don't save" */
-			memcpy(m->creds, p, 108);
-			m->have_creds = true;
-		}
-		start_connect(m, p);
-		return;
-	case W_REQ_DEFAULT_CONNECT:
-		if (!m->have_creds) {
-			r[0] = (uint8_t)-20;	/* empty list */
-			winc_event(m, G_WIFI, W_RESP_DEFAULT_CONNECT, r, 4);
-			return;
-		}
-		start_connect(m, m->creds);
-		return;
-	case W_REQ_DISCONNECT:
-		if (m->wifi)
-			winc_link_lost(m, true);
-		return;
-	case W_REQ_SCAN:
-	case W_PASSIVE_SCAN: {
-		int ch = n >= 1 ? p[0] : 255;
-
-		if (m->scanning)
-			return;
-		m->nscan = 0;
-		for (int i = 0; i < m->cfg.nap && m->nscan < WINC_MAX_SCAN; i++)
-			if (!m->cfg.ap[i].hidden &&
-			    (ch == 255 || ch == m->cfg.ap[i].channel))
-				m->scan_idx[m->nscan++] = i;
-		m->scanning = true;
-		m->t_scan = winc_now() + winc_ms_ns(m, m->cfg.scan_ms);
-		return;
-	}
-	case W_REQ_SCAN_RESULT: {
-		int i = n >= 1 ? p[0] : 0xff;
-		uint8_t res[44] = { 0 };
-
-		res[0] = i;
-		if (i < m->nscan) {
-			const struct nina_ap *ap = &m->cfg.ap[m->scan_idx[i]];
-
-			res[1] = (uint8_t)ap->rssi;
-			res[2] = ap->sec == SEC_OPEN ? 1 : ap->sec == SEC_WEP ? 3 :
-				 ap->sec == SEC_ENT ? 4 : 2;
-			res[3] = ap->channel;
-			memcpy(res + 4, ap->bssid, 6);
-			memcpy(res + 10, ap->ssid, strlen(ap->ssid));
-		}
-		winc_event(m, G_WIFI, W_RESP_SCAN_RESULT, res, 44);
-		return;
-	}
-	case W_REQ_RSSI:
-		r[0] = m->wifi >= 2 ? (uint8_t)m->cfg.ap[m->cur_ap].rssi : 0;
-		winc_event(m, G_WIFI, W_RESP_RSSI, r, 4);
-		return;
-	case W_REQ_CONN_INFO:
-		if (m->wifi >= 2) {
-			const struct nina_ap *ap = &m->cfg.ap[m->cur_ap];
-
-			memcpy(r, ap->ssid, strlen(ap->ssid));
-			r[33] = ap->sec == SEC_OPEN ? 1 : 2;
-			memcpy(r + 34, &m->ip.s_addr, 4);
-			memcpy(r + 38, ap->bssid, 6);
-			r[44] = (uint8_t)ap->rssi;
-		}
-		winc_event(m, G_WIFI, W_RESP_CONN_INFO, r, 48);
-		return;
-	case W_REQ_SYS_TIME: {
-		time_t t = time(NULL);
-		struct tm tm;
-
-		gmtime_r(&t, &tm);
-		put16(r, tm.tm_year + 1900);
-		r[2] = tm.tm_mon + 1;
-		r[3] = tm.tm_mday;
-		r[4] = tm.tm_hour;
-		r[5] = tm.tm_min;
-		r[6] = tm.tm_sec;
-		winc_event(m, G_WIFI, W_RESP_SYS_TIME, r, 8);
-		return;
-	}
-	default:
-		return;		/* settings the model accepts and ignores */
-	}
-}
-
-static void dhcp_event(struct winc_model *m)
-{
-	const struct nina_ap *ap = &m->cfg.ap[m->cur_ap];
-	uint8_t r[24] = { 0 };
-	struct in_addr dns = m->cfg.dns[0];
-	size_t n;
-
-	m->ip = ap->has_ip ? ap->ip : m->cfg.radio_ip;
-	m->mask = ap->has_ip ? ap->mask : m->cfg.radio_mask;
-	m->gw = ap->has_ip ? ap->gw : m->cfg.radio_gw;
-	memcpy(r, &m->ip.s_addr, 4);
-	memcpy(r + 4, &m->gw.s_addr, 4);
-	memcpy(r + 8, &dns.s_addr, 4);
-	/* tstrM2MIPConfig grew with the firmware (§5.2) */
-	if (!winc_version_ge(m, 19, 5, 0)) {
-		memcpy(r + 12, &m->mask.s_addr, 4);
-		n = 16;
-	} else if (!winc_version_ge(m, 19, 7, 0)) {
-		memcpy(r + 12, &m->mask.s_addr, 4);
-		put32(r + 16, 86400);
-		n = 20;
-	} else {
-		memcpy(r + 12, &m->cfg.dns[1].s_addr, 4);
-		memcpy(r + 16, &m->mask.s_addr, 4);
-		put32(r + 20, 86400);
-		n = 24;
-	}
-	winc_event(m, G_WIFI, W_REQ_DHCP_CONF, r, n);
+		m->sk[id].udp_send_cb = winc_get32(p) != 0;
 }
 
 /* Link loss: TCP connections die, UDP bindings are forgotten (§7). */
@@ -672,7 +390,7 @@ void winc_link_lost(struct winc_model *m, bool notify)
 	if (m->wifi >= 2)
 		m->st.link_losses++;
 	if (notify && m->wifi)
-		state_changed(m, 0, 0);
+		winc_state_changed(m, 0, 0);
 	m->wifi = 0;
 	m->ip.s_addr = 0;
 	for (int id = 0; id < WINC_SOCKS; id++) {
@@ -704,12 +422,7 @@ void winc_net_reset(struct winc_model *m)
 	for (int id = 0; id < WINC_SOCKS; id++)
 		if (m->sk[id].used || m->sk[id].fd >= 0)
 			sk_close(m, id);
-	memset(m->pend, 0, sizeof(m->pend));
-	m->wifi = 0;
-	m->scanning = false;
-	m->have_creds = false;
-	m->cur_ap = -1;
-	m->ip.s_addr = 0;
+	winc_wifi_reset(m);
 	m->t_stall = 0;
 }
 
@@ -732,9 +445,9 @@ static void do_request(struct winc_model *m, int slot)
 	}
 	if (winc_fault_hit(m, WF_LINK_DROP, op & 0x7f, NULL))
 		winc_link_lost(m, true);
-	if (gid == G_WIFI) {
-		h_wifi(m, op, p, n);
-	} else if (gid == G_IP) {
+	if (gid == WINC_G_WIFI) {
+		winc_wifi_request(m, op, p, n);
+	} else if (gid == WINC_G_IP) {
 		switch (op & 0x7f) {
 		case S_BIND:
 			h_bind(m, p, n);
@@ -760,10 +473,10 @@ static void do_request(struct winc_model *m, int slot)
 			h_setsockopt(m, p, n);
 			break;
 		case S_DNS:
-			h_dns(m, p, n);
+			winc_dns_request(m, p, n);
 			break;
 		case S_PING:
-			h_ping(m, p, n);
+			winc_ping_request(m, p, n);
 			break;
 		default:
 			break;	/* TLS and the rest are not modeled */
@@ -825,8 +538,8 @@ static void tick_accept(struct winc_model *m, int id)
 	put_addr(r, a, port);
 	r[8] = id;
 	r[9] = nid;
-	put16(r + 10, APP_OFFSET);
-	winc_event(m, G_IP, S_ACCEPT, r, 12);
+	winc_put16(r + 10, APP_OFFSET);
+	winc_event(m, WINC_G_IP, S_ACCEPT, r, 12);
 }
 
 static size_t recv_max(struct winc_model *m, struct wsock *s)
@@ -919,38 +632,6 @@ static void tick_send(struct winc_model *m, int id)
 	}
 }
 
-static void tick_wifi(struct winc_model *m, uint64_t now)
-{
-	if (m->wifi == 1 && now >= m->t_assoc && room(m, 1)) {
-		if (m->assoc_err) {
-			m->wifi = 0;
-			state_changed(m, 0, m->assoc_err);
-		} else {
-			m->wifi = 2;
-			state_changed(m, 1, 0);
-			m->t_dhcp = now + winc_ms_ns(m, m->cfg.winc.dhcp_ms);
-		}
-	}
-	if (m->wifi == 2 && now >= m->t_dhcp && room(m, 1)) {
-		m->wifi = 3;
-		dhcp_event(m);
-	}
-	if (m->scanning && now >= m->t_scan && room(m, 1)) {
-		uint8_t r[4] = { m->nscan, 0 };
-
-		m->scanning = false;
-		winc_event(m, G_WIFI, W_RESP_SCAN_DONE, r, 4);
-	}
-	for (int i = 0; i < WINC_MAX_PEND; i++) {
-		struct winc_pend *q = &m->pend[i];
-
-		if (!q->used || now < q->due || !room(m, 1))
-			continue;
-		q->used = false;
-		winc_event(m, G_IP, q->ping ? S_PING : S_DNS, q->reply, q->len);
-	}
-}
-
 void winc_fw_tick(struct winc_model *m)
 {
 	uint64_t now = winc_now();
@@ -975,7 +656,7 @@ void winc_fw_tick(struct winc_model *m)
 		if (m->fw != FW_RUNNING)
 			return;
 	}
-	tick_wifi(m, now);
+	winc_net_tick(m, now);
 	for (int id = 0; id < WINC_SOCKS; id++) {
 		struct wsock *s = &m->sk[id];
 
@@ -1009,15 +690,7 @@ uint64_t winc_fw_next(struct winc_model *m, struct pollfd *p, int *np)
 		return m->txb[m->rq[0]].due > 1 ? m->txb[m->rq[0]].due : 1;
 	for (int id = 0; id < WINC_TCP_SOCKS; id++)
 		free_id |= !m->sk[id].used;
-	if (m->wifi == 1)
-		next_min(&next, m->t_assoc);
-	if (m->wifi == 2)
-		next_min(&next, m->t_dhcp);
-	if (m->scanning)
-		next_min(&next, m->t_scan);
-	for (int i = 0; i < WINC_MAX_PEND; i++)
-		if (m->pend[i].used)
-			next_min(&next, m->pend[i].due);
+	next_min(&next, winc_net_next(m));
 	if (!room(m, 1))
 		return next;
 	for (int id = 0; id < WINC_SOCKS; id++) {
