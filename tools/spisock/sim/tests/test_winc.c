@@ -1102,6 +1102,69 @@ static void test_malformed(void)
 	stop();
 }
 
+/* Random bytes on the bus and random HIF requests: the model survives. */
+static void test_fuzz(void)
+{
+	static uint8_t junk[4096], out[4096];
+	struct winc_stats st;
+	unsigned int seed = 12345;
+	struct ev e;
+	uint32_t v = 0;
+	int answered = 0;
+
+	start(NULL);
+	for (int crc = 1; crc >= 0; crc--) {
+		winc_bus_line(M, WINC_LINE_RESET, 0);
+		winc_bus_line(M, WINC_LINE_RESET, 1);
+		host_crc = true;
+		if (!crc) {
+			reg_write(R_SPI_PROTO, 0x52);
+			host_crc = false;
+		}
+		for (int i = 0; i < 200; i++) {
+			size_t n = 1 + rand_r(&seed) % sizeof(junk);
+
+			for (size_t k = 0; k < n; k++)
+				junk[k] = rand_r(&seed);
+			xfer(junk, out, n);
+		}
+	}
+	winc_model_stats(M, &st);
+	diag("fuzz: %llu commands, %llu CRC7 errors, %llu bad commands",
+	     (unsigned long long)st.commands, (unsigned long long)st.crc7_errors,
+	     (unsigned long long)st.bad_commands);
+	winc_bus_line(M, WINC_LINE_RESET, 0);
+	winc_bus_line(M, WINC_LINE_RESET, 1);
+	host_crc = true;
+	ok(!reg_read(R_CHIPID, &v) && v == 0x1002b0,
+	   "800 KB of random bus traffic, then a reset: the chip answers");
+	ok(boot() == 0, "and boots");
+	link_up();
+	for (int i = 0; i < 300; i++) {
+		uint8_t p[256];
+		size_t n = rand_r(&seed) % sizeof(p);
+		uint8_t gid = rand_r(&seed) % 4, op = rand_r(&seed);
+
+		for (size_t k = 0; k < n; k++)
+			p[k] = rand_r(&seed);
+		/* no buffer: drain events and retry, as ASF slows down */
+		for (int t = 0; t < 200; t++) {
+			if (!hif_send(gid, op, p, n, NULL, 0, 0)) {
+				answered++;
+				break;
+			}
+			while (!ev_get(&e, 0))
+				;
+			msleep(1);
+		}
+		while (!ev_get(&e, 0))
+			;
+	}
+	ok(answered == 300 && winc_model_chip_state(M) == WINC_CHIP_RUNNING,
+	   "300 random HIF requests: all taken, the firmware keeps running (%d)", answered);
+	stop();
+}
+
 static void test_timing(void)
 {
 	const char *rt[] = { "realtime yes", "winc-recv-us 40000", "assoc-ms 5",
@@ -1250,6 +1313,7 @@ int main(void)
 	test_dns_ping();
 	test_faults();
 	test_malformed();
+	test_fuzz();
 	test_timing();
 	close(lfd);
 	return tap_done();
