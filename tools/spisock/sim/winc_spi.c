@@ -271,6 +271,14 @@ static void feed(struct winc_model *m, uint8_t in)
 {
 	struct winc_spi *s = &m->spi;
 
+	/*
+	 * A command byte where a write's data token is due abandons the
+	 * write: hosts recover from a failed write with CMD_RESET (§2.6).
+	 */
+	if (s->st == SP_WTOKEN && (in & 0xf0) == 0xc0) {
+		m->st.violations++;
+		s->st = SP_IDLE;
+	}
 	switch (s->st) {
 	case SP_IDLE:
 		if ((in & 0xf0) != 0xc0) {

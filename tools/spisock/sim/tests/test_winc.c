@@ -496,6 +496,14 @@ static void test_spi_layer(void)
 	xfer(NULL, b, 2);
 	ok(b[0] == 0xc3 && b[1] == SPI_ECRC16 && !dma_read(0x32000, back, 4) &&
 	   back[0] == big[0], "a data packet with a bad CRC16: C3 04, memory unchanged");
+	/* a write abandoned before its data: RESET still gets through */
+	memcpy(c, (uint8_t[]){ 0xc7, 0x03, 0x20, 0x00, 0, 0, 4 }, 7);
+	send_cmd(c, 7);
+	rsp(0xc7);
+	xfer((uint8_t[]){ 0xcf, 0xff, 0xff, 0xff, 0xaa }, NULL, 5);
+	xfer(NULL, b, 3);
+	ok(b[1] == 0xcf && b[2] == 0 && !reg_read(R_CHIPID, &v) && v == 0x1002b0,
+	   "RESET where a data token is due abandons the write (ASF's recovery)");
 	/* CRC off */
 	ok(!reg_write(R_SPI_PROTO, 0x52) && (host_crc = false, !reg_read(R_CHIPID, &v)) &&
 	   v == 0x1002b0, "0xE824 bits 2-3 cleared: commands without CRC7");
