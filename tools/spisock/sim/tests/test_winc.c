@@ -547,6 +547,13 @@ static void test_spi_layer(void)
 	   "RESET_N low: chip off, MISO floats (0xFF)");
 	winc_bus_line(M, WINC_LINE_RESET, 1);
 	ok(winc_model_chip_state(M) == WINC_CHIP_BOOTROM, "RESET_N high: boot ROM");
+	winc_bus_line(M, WINC_LINE_CHIP_EN, 0);
+	ok(winc_model_chip_state(M) == WINC_CHIP_OFF && winc_model_line(M, WINC_LINE_CHIP_EN) == 0,
+	   "CHIP_EN low: chip off");
+	winc_bus_line(M, WINC_LINE_CHIP_EN, 1);
+	host_crc = true;
+	ok(winc_model_chip_state(M) == WINC_CHIP_BOOTROM && !reg_read(R_CHIPID, &v),
+	   "CHIP_EN high: boot ROM, the SPI block answers");
 	stop();
 }
 
@@ -618,6 +625,16 @@ static void test_hif(void)
 			n++;
 	}
 	ok(n == 16, "16 request buffers, then address 0 (%d)", n);
+	{
+		char txt[4096];
+		size_t l;
+
+		winc_model_stats(M, &st);
+		l = winc_stats_format(&st, txt, sizeof(txt));
+		ok(l < sizeof(txt) && strstr(txt, "hif_events 2\n") &&
+		   strstr(txt, "alloc_failures 4\n") && strstr(txt, "cmd_0xc9 "),
+		   "counters as text: hif_events 2, alloc_failures 4, per command");
+	}
 	stop();
 	/* interrupt routing: without PIN_MUX bit 8 no IRQ, bit 0 still set */
 	start(NULL);
