@@ -51,6 +51,16 @@ static void line_cb(void *ctx, enum winc_line line, int level)
 		__atomic_add_fetch(&irq_falls, 1, __ATOMIC_SEQ_CST);
 }
 
+static int irql(void)
+{
+	return __atomic_load_n(&irq_level, __ATOMIC_SEQ_CST);
+}
+
+static int falls(void)
+{
+	return __atomic_load_n(&irq_falls, __ATOMIC_SEQ_CST);
+}
+
 static const char *base_cfg[] = {
 	"chip winc1500",
 	"ap ssid=HomeNet passphrase=secretpass channel=6 rssi=-40 bssid=02:11:22:33:44:55",
@@ -78,8 +88,8 @@ static struct winc_model *start(const char **extra)
 		if (nina_config_line(c, extra[i], err, sizeof(err)))
 			diag("config: %s", err);
 	nina_config_set_time_factor(c, start_tf);
-	irq_level = 1;
-	irq_falls = 0;
+	__atomic_store_n(&irq_level, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&irq_falls, 0, __ATOMIC_SEQ_CST);
 	host_crc = true;
 	combined = false;
 	M = winc_model_new(c, line_cb, NULL);
@@ -597,10 +607,10 @@ static void test_hif(void)
 	boot();
 	ok(hif_send(1, 3, z, 4, NULL, 0, 0) == 0 && ev_take(&e, 1000) == 0 &&
 	   e.gid == 1 && e.op == 4 && e.len == 4, "RSSI request -> RESP_CURRENT_RSSI (4 bytes)");
-	ok(irq_level == 1, "IRQN rises when the host acknowledges (clears bit 0)");
+	ok(irql() == 1, "IRQN rises when the host acknowledges (clears bit 0)");
 	hif_send(1, 5, z, 4, NULL, 0, 0);
 	msleep(50);
-	ok(irq_level == 1 && !(rr(R_CTRL0) & 1),
+	ok(irql() == 1 && !(rr(R_CTRL0) & 1),
 	   "a second event waits while the first is not RX-done");
 	ev_done();
 	ok(ev_get(&e, 1000) == 0 && e.op == 6 && e.len == 48,
@@ -641,7 +651,7 @@ static void test_hif(void)
 	boot();
 	reg_write(R_PIN_MUX, 0);
 	hif_send(1, 3, z, 4, NULL, 0, 0);
-	ok(!wait_reg(R_CTRL0, 1, 1, 1000) && irq_level == 1,
+	ok(!wait_reg(R_CTRL0, 1, 1, 1000) && irql() == 1,
 	   "IRQ not routed to the pin: no edge, CTRL_0 bit 0 set for polling");
 	stop();
 }
@@ -1019,7 +1029,7 @@ static void test_listen(void)
 	ok(!ev_take(&e, 1000) && e.op == 0x46, "RECV event taken, RX done withheld");
 	hif_send(1, 3, z, 4, NULL, 0, 0);
 	msleep(100);
-	ok(irq_level == 1 && !(rr(R_CTRL0) & 1), "the RSSI reply is held back meanwhile");
+	ok(irql() == 1 && !(rr(R_CTRL0) & 1), "the RSSI reply is held back meanwhile");
 	ev_done();
 	ok(!ev_get(&e, 1000) && e.gid == 1 && e.op == 4, "RX done: the RSSI reply follows");
 	pfd = -1;
@@ -1247,7 +1257,7 @@ static void test_faults(void)
 	struct ev e;
 	uint32_t v;
 	uint64_t t0;
-	int falls;
+	int falls0;
 
 	start(NULL);
 	fault("crc op=0xca nth=1");
@@ -1262,7 +1272,7 @@ static void test_faults(void)
 	boot();
 	fault("irq-drop nth=1");
 	hif_send(1, 3, z, 4, NULL, 0, 0);
-	ok(!wait_reg(R_CTRL0, 1, 1, 1000) && irq_level == 1, "fault irq-drop: a message without an IRQ edge");
+	ok(!wait_reg(R_CTRL0, 1, 1, 1000) && irql() == 1, "fault irq-drop: a message without an IRQ edge");
 	reg_write(R_CTRL0, rr(R_CTRL0) | 2);
 	fault("alloc-fail nth=1");
 	ok(hif_send(1, 3, z, 4, NULL, 0, 0) == -3 && !hif_send(1, 3, z, 4, NULL, 0, 0) &&
@@ -1271,11 +1281,11 @@ static void test_faults(void)
 	fault("stall op=3 ms=150 nth=1");
 	hif_send(1, 3, z, 4, NULL, 0, 0);
 	ok(!ev_get(&e, 2000) && now_ms() - t0 >= 140, "fault stall: the firmware stops for 150 ms");
-	falls = irq_falls;
+	falls0 = falls();
 	fault("irq-storm nth=1 len=5");
 	msleep(100);
-	ok(irq_falls - falls >= 3 && !(rr(R_CTRL0) & 1),
-	   "fault irq-storm: IRQ edges with no message behind them (%d)", irq_falls - falls);
+	ok(falls() - falls0 >= 3 && !(rr(R_CTRL0) & 1),
+	   "fault irq-storm: IRQ edges with no message behind them (%d)", falls() - falls0);
 	fault("hostile nth=1");
 	hif_send(1, 3, z, 4, NULL, 0, 0);
 	ev_take(&e, 1000);
