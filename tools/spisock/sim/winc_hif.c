@@ -140,8 +140,10 @@ bool winc_event2(struct winc_model *m, uint8_t gid, uint8_t op,
 	struct winc_event *e;
 	size_t total = dn ? off + dn : n;
 
-	if (m->ev_n >= WINC_EVQ || total > sizeof(e->data))
+	if (m->ev_n >= WINC_EVQ || total > sizeof(e->data)) {
+		m->st.events_lost++;
 		return false;
+	}
 	e = &m->evq[(m->ev_head + m->ev_n) % WINC_EVQ];
 	memset(e->data, 0, total);
 	e->gid = gid;

@@ -31,6 +31,8 @@
 #define WINC_OUT_MAX		(WINC_MAX_DMA + WINC_MAX_DMA / 256 * 3 + 64)
 #define WINC_NREGS		128
 #define WINC_EVQ		64
+/* room a request needs: a join's link loss answers every socket */
+#define WINC_REQ_ROOM		(WINC_SOCKS + 4)
 #define WINC_TCP_SOCKS		7
 #define WINC_UDP_SOCKS		4
 #define WINC_SOCKS		(WINC_TCP_SOCKS + WINC_UDP_SOCKS)

@@ -467,6 +467,7 @@ size_t winc_stats_format(const struct winc_stats *st, char *buf, size_t len)
 	P("tx_held", st->tx_held);
 	P("tx_held_max", st->tx_held_max);
 	P("events_queued_max", st->events_queued_max);
+	P("events_lost", st->events_lost);
 	P("violations", st->violations);
 	P("resets", st->resets);
 	P("link_losses", st->link_losses);

@@ -81,6 +81,7 @@ struct winc_stats {
 	uint64_t alloc_failures;	/* buffer requests answered with 0 */
 	uint32_t tx_held, tx_held_max;	/* request buffers allocated now / max */
 	uint64_t events_queued_max;
+	uint64_t events_lost;		/* event queue full: a model limit, not the chip's */
 	uint64_t violations;		/* host misbehaviour (see the docs) */
 	uint64_t resets, link_losses, faults_fired, eio;
 	uint64_t irq_asserts;

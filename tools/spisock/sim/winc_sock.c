@@ -639,7 +639,7 @@ void winc_fw_tick(struct winc_model *m)
 	if (m->t_stall && now < m->t_stall)
 		return;
 	m->t_stall = 0;
-	while (m->nrq && room(m, 4) && m->fw == FW_RUNNING) {
+	while (m->nrq && room(m, WINC_REQ_ROOM) && m->fw == FW_RUNNING) {
 		int slot = m->rq[0];
 		struct winc_fault *f;
 
@@ -686,7 +686,7 @@ uint64_t winc_fw_next(struct winc_model *m, struct pollfd *p, int *np)
 
 	if (m->t_stall)
 		return m->t_stall;
-	if (m->nrq && room(m, 4))
+	if (m->nrq && room(m, WINC_REQ_ROOM))
 		return m->txb[m->rq[0]].due > 1 ? m->txb[m->rq[0]].due : 1;
 	for (int id = 0; id < WINC_TCP_SOCKS; id++)
 		free_id |= !m->sk[id].used;

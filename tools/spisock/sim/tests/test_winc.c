@@ -1195,7 +1195,9 @@ static void test_fuzz(void)
 		while (!ev_get(&e, 0))
 			;
 	}
-	ok(answered == 300 && winc_model_chip_state(M) == WINC_CHIP_RUNNING,
+	winc_model_stats(M, &st);
+	ok(answered == 300 && winc_model_chip_state(M) == WINC_CHIP_RUNNING &&
+	   !st.events_lost,
 	   "300 random HIF requests: all taken, the firmware keeps running (%d)", answered);
 	stop();
 }
