@@ -420,7 +420,7 @@ void winc_reg_write(struct winc_model *m, uint32_t a, uint32_t v)
 		return;
 	case R_GLB_RESET:
 		if (!(v & (1u << 10)))
-			winc_reset_locked(m, false);
+			winc_reset_locked(m);
 		return;
 	case R_PIN_MUX:
 		m->pin_mux = v;

@@ -264,7 +264,7 @@ uint32_t winc_req_us(struct winc_model *m, uint32_t word);
 bool winc_fault_hit(struct winc_model *m, enum winc_fault_kind k, int op,
 		    struct winc_fault **out);
 uint32_t winc_rand(struct winc_model *m);
-void winc_reset_locked(struct winc_model *m, bool power_on);
+void winc_reset_locked(struct winc_model *m);
 void winc_kick(struct winc_model *m);
 bool winc_version_ge(struct winc_model *m, int maj, int min, int pat);
 int winc_fault_parse(const char *rule, struct winc_fault *f, char *err,

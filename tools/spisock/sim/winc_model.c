@@ -137,11 +137,10 @@ void winc_fault_clear(struct winc_model *m)
  * Power-on state; the boot ROM starts unless RESET_N or CHIP_EN hold the
  * chip off. Sockets close and every HIF buffer and event is dropped.
  */
-void winc_reset_locked(struct winc_model *m, bool power_on)
+void winc_reset_locked(struct winc_model *m)
 {
 	uint64_t now = winc_now();
 
-	(void)power_on;
 	m->gen++;
 	winc_spi_reset(&m->spi);
 	winc_regs_reset(m);
@@ -167,7 +166,7 @@ void winc_reset_locked(struct winc_model *m, bool power_on)
 void winc_model_chip_reset(struct winc_model *m)
 {
 	pthread_mutex_lock(&m->lock);
-	winc_reset_locked(m, false);
+	winc_reset_locked(m);
 	pthread_mutex_unlock(&m->lock);
 }
 
@@ -193,7 +192,7 @@ void winc_bus_line(struct winc_model *m, enum winc_line line, int level)
 
 		*p = level;
 		if (was_on != (m->reset_in && m->chip_en))
-			winc_reset_locked(m, false);
+			winc_reset_locked(m);
 		break;
 	}
 	case WINC_LINE_WAKE:
@@ -379,7 +378,7 @@ struct winc_model *winc_model_new(const struct nina_config *cfg,
 	m->reset_in = m->chip_en = 1;
 	m->irqn = 1;
 	pthread_mutex_lock(&m->lock);
-	winc_reset_locked(m, true);
+	winc_reset_locked(m);
 	pthread_mutex_unlock(&m->lock);
 	if (pthread_create(&m->thread, NULL, fw_thread, m)) {
 		close(m->wake[0]);

@@ -440,7 +440,7 @@ static void do_request(struct winc_model *m, int slot)
 	m->st.processing_ns += (uint64_t)winc_req_us(m, m->txb[slot].word) * 1000;
 	m->st.modeled_ns += (uint64_t)winc_req_us(m, m->txb[slot].word) * 1000;
 	if (winc_fault_hit(m, WF_RESET, op & 0x7f, NULL)) {
-		winc_reset_locked(m, false);
+		winc_reset_locked(m);
 		return;
 	}
 	if (winc_fault_hit(m, WF_LINK_DROP, op & 0x7f, NULL))

@@ -79,7 +79,6 @@ static void put_data(struct winc_model *m, const uint8_t *d, size_t n,
 {
 	struct winc_spi *s = &m->spi;
 	size_t pkt = pkt_size(s);
-	size_t first = s->out_len;
 
 	put_fill(s, m->cfg.winc.token_fillers);
 	for (size_t off = 0; off < n; off += pkt) {
@@ -100,7 +99,6 @@ static void put_data(struct winc_model *m, const uint8_t *d, size_t n,
 		if (winc_fault_hit(m, WF_CRC, op, NULL) && c)
 			s->out[at + winc_rand(m) % c] ^= 1 + winc_rand(m) % 255;
 	}
-	(void)first;
 }
 
 static size_t cmd_bytes(uint8_t c)
@@ -142,7 +140,6 @@ static void exec_cmd(struct winc_model *m)
 	size_t n = cmd_bytes(op);
 	uint32_t a24 = (uint32_t)c[1] << 16 | c[2] << 8 | c[3];
 	uint32_t a16 = (uint32_t)c[1] << 8 | c[2];
-	uint64_t gen = m->gen;
 
 	s->st = SP_IDLE;
 	m->st.commands++;
@@ -218,8 +215,8 @@ static void exec_cmd(struct winc_model *m)
 		uint32_t v = (uint32_t)c[4] << 24 | c[5] << 16 | c[6] << 8 | c[7];
 
 		resp(m, op, SPI_OK);
+		/* a write resetting the chip drops this response (§2.6) */
 		winc_reg_write(m, a24, v);
-		(void)gen;	/* a chip reset drops the response with the queue */
 		return;
 	}
 	case 0xca:
