@@ -72,6 +72,7 @@ void nina_config_defaults(struct nina_config *c)
 	c->io_cmd_us = 100;
 	c->sock_buf = 5744;	/* lwIP's TCP window */
 	c->seed = 1;
+	winc_opts_defaults(&c->winc);
 }
 
 struct nina_config *nina_config_new(void)
@@ -288,7 +289,16 @@ int nina_config_line(struct nina_config *c, const char *line, char *err,
 	k = tok[0];
 #define NEED(x) do { if (n < (x) + 1) { seterr(err, errlen, "%s: missing argument", k); return -1; } } while (0)
 #define BAD() do { seterr(err, errlen, "%s: bad argument", k); return -1; } while (0)
-	if (!strcmp(k, "flavour") || !strcmp(k, "flavor")) {
+	if (!strcmp(k, "chip")) {
+		NEED(1);
+		if (!strcasecmp(tok[1], "nina"))
+			c->chip = SIM_CHIP_NINA;
+		else if (!strcasecmp(tok[1], "winc1500"))
+			c->chip = SIM_CHIP_WINC1500;
+		else
+			BAD();
+		winc_config_chip(c);
+	} else if (!strcmp(k, "flavour") || !strcmp(k, "flavor")) {
 		NEED(1);
 		if (!strcasecmp(tok[1], "arduino"))
 			c->flavour = FLAVOUR_ARDUINO;
@@ -475,6 +485,9 @@ int nina_config_line(struct nina_config *c, const char *line, char *err,
 				strtoul(tok[1], NULL, 0);
 			return 0;
 		}
+		n = winc_config_key(c, tok, n, line, err, errlen);
+		if (n <= 0)
+			return n;
 		seterr(err, errlen, "unknown keyword '%s'", k);
 		return -1;
 	}

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "nina_model.h"
+#include "winc_opts.h"
 
 #define NINA_BUF		4092	/* SPI_MAX_DMA_LEN */
 #define NINA_HOSTILE_BUF	8192
@@ -116,6 +117,8 @@ struct nina_config {
 	struct nina_ping ping[NINA_MAX_PINGS];
 	char faults[NINA_MAX_FAULTS][160];
 	int nfaults;
+	enum sim_chip_kind chip;	/* "chip": nina (default) or winc1500 */
+	struct winc_opts winc;		/* the winc1500 personality's keywords */
 };
 
 enum fault_kind {

@@ -20,6 +20,7 @@
 #include <linux/spisock_sim.h>
 
 #include "simd_loop.h"
+#include "winc_model.h"
 
 static volatile sig_atomic_t stop;
 static int drop_pipe[2] = { -1, -1 };
@@ -218,6 +219,11 @@ int main(int argc, char **argv)
 		return 1;
 	if (config && nina_config_load(cfg, config, err, sizeof(err))) {
 		fprintf(stderr, "spisock-simd: %s\n", err);
+		return 1;
+	}
+	if (sim_config_chip(cfg) == SIM_CHIP_WINC1500) {
+		/* the bus has no IRQ line for it yet: library and tests only */
+		fprintf(stderr, "spisock-simd: chip winc1500 is not served by the daemon yet\n");
 		return 1;
 	}
 	if (tf >= 0)
