@@ -128,6 +128,7 @@ host_tests() {
 	build/lib/test_timeout > "$results/host/lib-timeout.tap" || rc=1
 	build/lib/test_noload > "$results/host/lib-noload.tap" || rc=1
 	tools/lib/spisock/tests/test-man.sh > "$results/host/lib-man.tap" || rc=1
+	tools/lib/spisock/tests/test-pkgconfig.sh > "$results/host/lib-pkgconfig.tap" || rc=1
 	scripts/test-check-stages.sh > "$results/host/check-stages.tap" || rc=1
 	sh tools/lib/spisock-preload/tests/host-preload.sh > "$results/host/preload.tap" || rc=1
 	cat "$results/host/"*.tap
