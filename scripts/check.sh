@@ -129,6 +129,9 @@ host_tests() {
 	build/lib/test_noload > "$results/host/lib-noload.tap" || rc=1
 	tools/lib/spisock/tests/test-man.sh > "$results/host/lib-man.tap" || rc=1
 	tools/lib/spisock/tests/test-pkgconfig.sh > "$results/host/lib-pkgconfig.tap" || rc=1
+	# Documentation/'s and the man pages' C and Python examples build; no
+	# citation of a path outside the repository.
+	python3 scripts/test-doc-examples.py > "$results/host/doc-examples.tap" || rc=1
 	scripts/test-check-stages.sh > "$results/host/check-stages.tap" || rc=1
 	sh tools/lib/spisock-preload/tests/host-preload.sh > "$results/host/preload.tap" || rc=1
 	cat "$results/host/"*.tap
