@@ -132,6 +132,7 @@ host_tests() {
 	# Documentation/'s and the man pages' C and Python examples build; no
 	# citation of a path outside the repository.
 	python3 scripts/test-doc-examples.py > "$results/host/doc-examples.tap" || rc=1
+	scripts/test-help.sh > "$results/host/help.tap" || rc=1
 	scripts/test-check-stages.sh > "$results/host/check-stages.tap" || rc=1
 	sh tools/lib/spisock-preload/tests/host-preload.sh > "$results/host/preload.tap" || rc=1
 	cat "$results/host/"*.tap
