@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Host test (TAP): every program the tree builds for users (build/tools,
-# build/bench, build/sim, build/lib; not the tests, not libraries) answers
-# --help and -h with its usage on stdout, nothing on stderr, exit 0; and an
-# unknown option with the usage on stderr, nothing on stdout, exit 2. No
+# build/bench, build/sim, build/lib; not the tests, not libraries) and the
+# VM runner README.md shows answer --help and -h with their usage on
+# stdout, nothing on stderr, exit 0; and an unknown option with the usage
+# on stderr, nothing on stdout, exit 2 (the runner: 125, its documented
+# code for a setup error, as a guest command's own 2 must stay its own). No
 # kernel module is needed: a program that reads the family number first
 # fails this test.
 #
@@ -12,6 +14,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 progs=$(find "$top/build/tools" "$top/build/bench" "$top/build/sim" "$top/build/lib" \
 	-maxdepth 1 -type f -perm -u+x ! -name '*.so*' ! -name 'test_*' ! -name 'vm_*' \
 	! -name 'preload_*' 2>/dev/null | sort)
+progs="$progs
+$top/tools/testing/vm/run"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "TAP version 13"
@@ -31,7 +35,7 @@ diag() {
 	echo "#   stderr: $(head -c 200 "$work/err" | tr '\n' ' ')"
 }
 # The programs this test must find (a missing build is a failure, not a pass).
-want="spisockctl hello_client hello_server spisock-bench spisock-simd spisock-run"
+want="spisockctl hello_client hello_server spisock-bench spisock-simd spisock-run run"
 missing=
 for w in $want; do
 	echo "$progs" | grep -q "/$w\$" || missing="$missing $w"
@@ -48,9 +52,11 @@ for p in $progs; do
 		t $r "$b $a: usage on stdout, exit 0"
 	done
 	run "$p" --no-such-option
+	code=2
+	[ "$p" = "$top/tools/testing/vm/run" ] && code=125
 	r=0
-	[ "$st" = 2 ] && [ ! -s "$work/out" ] && grep -qi 'usage' "$work/err" || r=1
+	[ "$st" = $code ] && [ ! -s "$work/out" ] && grep -qi 'usage' "$work/err" || r=1
 	[ $r = 0 ] || diag
-	t $r "$b --no-such-option: usage on stderr, exit 2"
+	t $r "$b --no-such-option: usage on stderr, exit $code"
 done
 exit $rc
