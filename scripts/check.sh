@@ -139,6 +139,17 @@ host_tests() {
 	return 0
 }
 
+# README.md's commands, each sh block as written (guests on both kernels):
+# after the VM tiers, whose builds they reuse.
+readme_tests() {
+	mkdir -p "$results/readme"
+	python3 scripts/test-readme.py > "$results/readme/readme.tap"
+	cat "$results/readme/readme.tap"
+	[ -s "$results/readme/readme.tap" ] ||
+		printf '1..1\nnot ok 1 - readme: no results\n' > "$results/readme/readme.tap"
+	return 0
+}
+
 mkdir -p "$results/host"
 stage setup 360 scripts/setup.sh
 stage kernel-debug 360 tools/testing/vm/build-kernel debug
@@ -154,6 +165,8 @@ stage vm-6.1 $((960 * scale)) vm_tier 6.1
 count "$results"/6.1/*.tap
 stage vm-6.12 $((1800 * scale)) vm_tier 6.12
 count "$results"/6.12/*.tap
+stage readme 600 readme_tests
+count "$results"/readme/*.tap
 stage dkms 120 scripts/test-dkms.sh
 
 echo
