@@ -13,13 +13,14 @@ d=$(cd "$(dirname "$0")/.." && pwd)
 top=$(cd "$d/../../.." && pwd)
 funcs=$(sed -n 's/^[a-z].*[ *]\(spisock_[a-z_]*\)(.*/\1/p' "$d/libspisock.h" | sort -u)
 pages="$(ls "$d"/man/*.3) $top/tools/spisock/spisockctl.8"
-npages=$(echo $pages | wc -w)
+npages=$(echo "$pages" | wc -w)
 files="$(find "$d/man" -name '*.3' -type f | sort) $top/tools/spisock/spisockctl.8"
-nfiles=$(echo $files | wc -w)
+nfiles=$(echo "$files" | wc -w)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "TAP version 13"
-echo "1..$(($(echo "$funcs" | wc -l) + npages + nfiles + 1 + 2 * $(ls "$d"/man/*.3 | wc -l)))"
+nlib=$(find "$d/man" -name '*.3' | wc -l)
+echo "1..$(($(echo "$funcs" | wc -l) + npages + nfiles + 1 + 2 * nlib))"
 n=0 rc=0
 t() {
 	n=$((n + 1))
