@@ -147,9 +147,25 @@ host_tests() {
 	build/lib/test_timeout > "$results/host/lib-timeout.tap" || rc=1
 	build/lib/test_noload > "$results/host/lib-noload.tap" || rc=1
 	tools/lib/spisock/tests/test-man.sh > "$results/host/lib-man.tap" || rc=1
+	tools/lib/spisock/tests/test-pkgconfig.sh > "$results/host/lib-pkgconfig.tap" || rc=1
+	# Documentation/'s and the man pages' C and Python examples build; no
+	# citation of a path outside the repository.
+	python3 scripts/test-doc-examples.py > "$results/host/doc-examples.tap" || rc=1
+	scripts/test-help.sh > "$results/host/help.tap" || rc=1
 	scripts/test-check-stages.sh > "$results/host/check-stages.tap" || rc=1
 	sh tools/lib/spisock-preload/tests/host-preload.sh > "$results/host/preload.tap" || rc=1
 	cat "$results/host/"*.tap
+	return 0
+}
+
+# README.md's commands, each sh block as written (guests on both kernels):
+# after the VM tiers, whose builds they reuse.
+readme_tests() {
+	mkdir -p "$results/readme"
+	python3 scripts/test-readme.py > "$results/readme/readme.tap"
+	cat "$results/readme/readme.tap"
+	[ -s "$results/readme/readme.tap" ] ||
+		printf '1..1\nnot ok 1 - readme: no results\n' > "$results/readme/readme.tap"
 	return 0
 }
 
@@ -171,6 +187,8 @@ stage vm-6.12 $((1800 * scale)) vm_tier 6.12
 count "$results"/6.12/*.tap
 stage vm-6.1-kunit 240 vm_kunit
 count "$results"/6.1-kunit/*.tap
+stage readme 600 readme_tests
+count "$results"/readme/*.tap
 stage dkms 120 scripts/test-dkms.sh
 
 echo

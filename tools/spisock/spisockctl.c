@@ -938,10 +938,12 @@ static int parse_security(const char *s)
 	return -1;
 }
 
-static int usage(void)
+/* The usage on @f: stdout for --help, stderr for a usage error. */
+static int usage_to(FILE *f)
 {
-	fprintf(stderr,
+	fprintf(f,
 		"usage: spisockctl [-j|--json] [-d|--dev RADIO] COMMAND\n"
+		"       spisockctl -h|--help\n"
 		"  dev | show                    the radios of this network namespace\n"
 		"  link SSID [--security open|wep|wpa|wpa2] [--passphrase-file F | --ask]\n"
 		"       [--addr A [--netmask M] [--gateway G] [--dns D]] [--hostname H]\n"
@@ -959,6 +961,11 @@ static int usage(void)
 		"  stats [SECONDS]               the radio's counters (again every SECONDS)\n"
 		"  family                        the address family number\n");
 	return EX_USAGE;
+}
+
+static int usage(void)
+{
+	return usage_to(stderr);
 }
 
 static int family_num_cb(const struct nlmsghdr *nlh, void *data)
@@ -1075,7 +1082,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--ttl"))
 			ttl = atoi(ARG());
 		else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
-			return usage(), EX_OK;
+			return usage_to(stdout), EX_OK;
 		else if (a[0] == '-' && a[1])
 			return usage();
 		else if (npos < 4)

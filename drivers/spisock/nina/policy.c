@@ -54,7 +54,8 @@ bool nina_activity_due(const struct nina_activity *a)
  * @ceiling_ms: the longest interval (poll_ceiling_ms); 0 counts as 1
  *
  * After progress more is likely to follow, and the next look must come
- * within 2 ms (DESIGN.md): 1 ms leaves the worker's wake-up its margin.
+ * within 2 ms (the poller's back-off rule, spisock.rst): 1 ms leaves the
+ * worker's wake-up its margin.
  *
  * Return: 1 ms after progress, else double, within [1, @ceiling_ms].
  */

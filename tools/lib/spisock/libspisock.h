@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1 OR GPL-2.0 */
 /*
- * libspisock: the documented embedded-Python socket API (the reference's
- * socket module, ../shared/reference/zerynth-socket.rst) on AF_SPISOCK
+ * libspisock: the embedded-Python socket API documented by Zerynth's socket
+ * module documentation ("Sockets", the reference: blocking recv(bufsize),
+ * millisecond timeouts, bare-port bind, four address forms) on AF_SPISOCK
  * sockets, plus the Wi-Fi calls of its examples through the generic netlink
  * control plane. See libspisock(3).
  *

@@ -1090,23 +1090,30 @@ static int family_number(void)
 	return fam;
 }
 
+/* -h/--help: the usage on stdout, exit 0; else a usage error's, stderr, 2. */
+static bool help;
+
 static void usage(void)
 {
-	fprintf(stderr,
+	fprintf(help ? stdout : stderr,
 		"usage: spisock-bench [-f spisock|inet] [-m MIB] [-u DGRAMS] [-n ROUNDS]\n"
 		"                     [-c SECS] [-i SECS] [-w WRITES] [-r RADIO] [-S SOCK]\n"
 		"                     WORKLOAD...\n"
 		"workloads: tcp-send tcp-recv udp-send udp-recv rr connect idle0 idle1 idle8\n"
 		"           smallN[-gapUS][-nodelay] (WRITES writes of N bytes, US apart)\n");
-	exit(2);
+	exit(help ? 0 : 2);
 }
 
 int main(int argc, char **argv)
 {
 	int opt;
 
+	help = argc > 1 && !strcmp(argv[1], "--help");
+	if (help)
+		usage();
 	while ((opt = getopt(argc, argv, "f:m:u:n:c:i:w:r:S:h")) != -1) {
 		switch (opt) {
+		case 'h': help = true; usage(); break;
 		case 'f': cfg.fam_name = optarg; break;
 		case 'm': cfg.mib = atoi(optarg); break;
 		case 'u': cfg.dgrams = atoi(optarg); break;

@@ -4,6 +4,7 @@
  * 192.168.1.10 port 5555 and send "Hello World!" whole (sendall).
  *
  *   hello_client [ADDR [PORT]]
+ *   hello_client -h|--help
  *
  * The radio must be linked first (spisockctl link RADIO SSID PASSPHRASE),
  * as the example calls wifi.link().
@@ -19,10 +20,12 @@
 
 int main(int argc, char **argv)
 {
-	const char *ip = argc > 1 ? argv[1] : "192.168.1.10";
+	int i = example_args(argc, argv,
+			     "usage: hello_client [ADDR [PORT]]   (default 192.168.1.10 5555)\n", 2);
+	const char *ip = argc > i ? argv[i] : "192.168.1.10";
 	struct sockaddr_in sa = {
 		.sin_family = AF_INET,
-		.sin_port = htons(argc > 2 ? atoi(argv[2]) : 5555),
+		.sin_port = htons(argc > i + 1 ? atoi(argv[i + 1]) : 5555),
 	};
 	const char *msg = "Hello World!";
 	int fam = spisock_family(), s;

@@ -5,6 +5,7 @@
  * with "Hello!" before closing its connection.
  *
  *   hello_server [-n COUNT] [PORT]
+ *   hello_server -h|--help
  *
  * -n stops after COUNT clients (the reference loops forever).
  */
@@ -20,13 +21,13 @@
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET }, peer;
-	int fam = spisock_family(), s, c, count = -1, i = 1;
+	int i = example_args(argc, argv,
+			     "usage: hello_server [-n COUNT] [PORT]   (default: forever, port 80)\n", 1);
+	int fam = spisock_family(), s, c, count = -1;
 	socklen_t len;
 
-	if (argc > 2 && !strcmp(argv[1], "-n")) {
+	if (i == 3)
 		count = atoi(argv[2]);
-		i = 3;
-	}
 	sa.sin_port = htons(argc > i ? atoi(argv[i]) : 80);
 	if (fam < 0) {
 		perror("hello_server: " SPISOCK_FAMILY_PATH);
