@@ -17,6 +17,8 @@ commands in one run (one interpreter start-up): separate them with "--".
                                         answers back to that port
   preload_py.py bound-tcp ADDR IP PORT  a port-0 bind on ADDR, then connect:
                                         prints the port (the peer logs it)
+  preload_py.py bound-refused IP PORT   a port a radio socket holds: the
+                                        sendto fails, the port stays bound
   preload_py.py so-domain IP PORT       SO_DOMAIN of a connected socket
   preload_py.py dns NAME IP             getaddrinfo, gethostbyname_ex and
                                         getnameinfo answer IP; fail.sim fails
@@ -106,6 +108,24 @@ def bound_tcp(addr, ip, port):
                "port %d, getsockname after: port %d" % (mine, after))
 
 
+def bound_refused(ip, port):
+    a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    a.bind(("127.0.0.1", 0))
+    mine = a.getsockname()[1]
+    a.sendto(b"a", (ip, int(port)))
+    b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    b.bind(("127.0.0.1", mine))
+    try:
+        b.sendto(b"b", (ip, int(port)))
+        got = "sent"
+    except OSError as e:
+        got = errno.errorcode.get(e.errno, str(e.errno))
+    name = b.getsockname()
+    return out(got == "EADDRINUSE" and name == ("127.0.0.1", mine),
+               "bound-refused", "port %d held on the radio: sendto %s, "
+               "getsockname after %s:%d" % (mine, got, name[0], name[1]))
+
+
 def listen(port):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -143,7 +163,8 @@ def main(argv):
     """Run each COMMAND ARGS... of argv, separated by "--"; 0 if all ok."""
     cmds = {"http": http_get, "tcp": tcp, "udp": udp, "udp-sides": udp_sides,
             "listen": listen, "so-domain": so_domain, "dns": dns,
-            "bound-udp": bound_udp, "bound-tcp": bound_tcp}
+            "bound-udp": bound_udp, "bound-tcp": bound_tcp,
+            "bound-refused": bound_refused}
     rc, cur = 0, []
     for word in argv + ["--"]:
         if word != "--":

@@ -45,7 +45,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "TAP version 13"
-echo "1..38"
+echo "1..39"
 
 # ---- native peers on loopback (radio side reaches them through the map) ----
 mkdir -p "$w/www"
@@ -135,6 +135,9 @@ pre nonhost $py $d/preload_py.py bound-tcp 0.0.0.0 192.168.1.10 5555 > "$w/py.ou
 port=$(pyline bound-tcp | sed -n 's/.* port \([0-9]*\),.*/\1/p')
 pyok bound-tcp && grep -q "^tcp 127.0.2.1:$port\$" "$w/tcp.log"
 t $? "TCP bound to port 0 connects from that port over the radio: $(pyline bound-tcp); the peer saw $(head -1 "$w/tcp.log")"
+pre nonhost $py $d/preload_py.py bound-refused 192.168.1.10 5556 > "$w/py.out" 2>&1
+pyok bound-refused && grep -q "radio refused the bound address 127.0.0.1:" "$w/py.out"
+t $? "a port the radio refuses: sendto fails loudly, the native socket keeps it: $(pyline bound-refused)"
 
 # ---- nc (openbsd), TCP and UDP ----
 : > "$w/tcp.log"
