@@ -93,8 +93,12 @@ static const char *const reason_names[] = {
 	[SPISOCK_LINK_REASON_DHCP_FAILED] = "no address from DHCP",
 	[SPISOCK_LINK_REASON_CANCELLED] = "cancelled",
 };
-_Static_assert(sizeof(reason_names) / sizeof(reason_names[0]) ==
-	       __SPISOCK_LINK_REASON_MAX, "a link reason of the uapi has no name");
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A reason added to the uapi without a name here fails the build. */
+_Static_assert(ARRAY_SIZE(reason_names) == __SPISOCK_LINK_REASON_MAX,
+	       "a link reason of the uapi has no name");
 
 static const char *const security_names[] = {
 	"open", "wep", "wpa", "wpa2", "other",
@@ -109,8 +113,7 @@ static const char *const event_names[] = {
 	"dev-added", "dev-removed", "dev-reset",
 };
 
-#define NAME(tab, v) ((v) >= 0 && (v) < (long long)(sizeof(tab) / sizeof(tab[0])) ? \
-		      tab[v] : "?")
+#define NAME(tab, v) ((v) >= 0 && (v) < (long long)ARRAY_SIZE(tab) ? tab[v] : "?")
 
 /* Everything one message of the family can carry. */
 struct info {
