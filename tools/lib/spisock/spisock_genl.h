@@ -156,6 +156,29 @@ static inline int sgenl_data_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /*
+ * The replies of request @seq in @buf (@len bytes): each data message to
+ * @cb. 1 while more are to come, 0 at the ACK or the end of the dump, or
+ * -errno.
+ */
+static inline int sgenl_replies(struct sgenl *nl, const void *buf, size_t len,
+				unsigned int seq, mnl_cb_t cb, void *data)
+{
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR] = sgenl_err_cb,
+		[NLMSG_DONE] = sgenl_done_cb,
+	};
+	struct sgenl_run_ctx ctx = { nl, cb, data };
+	int ret;
+
+	errno = 0;
+	ret = mnl_cb_run2(buf, len, seq, nl->portid, sgenl_data_cb, &ctx, ctl,
+			  NLMSG_MIN_TYPE);
+	if (ret < 0)
+		return sgenl_fail(errno ? errno : EPROTO);
+	return ret > 0;
+}
+
+/*
  * Send @nlh (built by sgenl_msg()) and hand each reply to @cb with @data
  * until the ACK, the end of the dump or an error. Messages of the events
  * group reach @cb too when @nl is subscribed. 0 or -errno; nl->extack holds
@@ -164,11 +187,6 @@ static inline int sgenl_data_cb(const struct nlmsghdr *nlh, void *data)
 static inline int sgenl_run(struct sgenl *nl, struct nlmsghdr *nlh,
 			    mnl_cb_t cb, void *data)
 {
-	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
-		[NLMSG_ERROR] = sgenl_err_cb,
-		[NLMSG_DONE] = sgenl_done_cb,
-	};
-	struct sgenl_run_ctx ctx = { nl, cb, data };
 	unsigned int seq = nlh->nlmsg_seq;
 	ssize_t n;
 	int ret;
@@ -180,13 +198,9 @@ static inline int sgenl_run(struct sgenl *nl, struct nlmsghdr *nlh,
 		n = mnl_socket_recvfrom(nl->sk, nl->buf, sizeof(nl->buf));
 		if (n <= 0)
 			return sgenl_fail(n ? errno : EIO);
-		errno = 0;
-		ret = mnl_cb_run2(nl->buf, n, seq, nl->portid, sgenl_data_cb,
-				  &ctx, ctl, NLMSG_MIN_TYPE);
+		ret = sgenl_replies(nl, nl->buf, n, seq, cb, data);
 	} while (ret > 0);
-	if (ret < 0)
-		return sgenl_fail(errno ? errno : EPROTO);
-	return 0;
+	return ret;
 }
 
 /* One receive of unsolicited messages (events), each handed to @cb. */
