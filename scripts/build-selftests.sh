@@ -27,6 +27,8 @@ rsync -a --delete --exclude='spisock_basic' --exclude='spisock_module' --exclude
 rsync -a "$top/include/uapi/linux/spisock.h" "$top/include/uapi/linux/spisock_sim.h" \
 	"$top/include/uapi/linux/spisock_diag.h" \
 	"$st/include/uapi/linux/"
+mkdir -p "$st/tools/lib/spisock"
+rsync -a "$top/tools/lib/spisock/spisock_genl.h" "$st/tools/lib/spisock/"
 # lib.mk only defaults OUTPUT to the test directory at MAKELEVEL 0: do not let
 # an outer make (make check) leak its level into this one.
 env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make -s -C "$sel/net/spisock"

@@ -34,6 +34,7 @@
 #include <linux/netlink.h>
 #include <linux/spisock.h>
 
+#include "spisock_genl.h"
 #include "views.h"
 
 /* Exit statuses (spisockctl(8)). */
@@ -54,140 +55,31 @@ enum {
 };
 
 struct ctl {
-	struct mnl_socket *nl;
-	unsigned int portid, seq;
-	uint16_t family;
-	int mcgrp;
+	struct sgenl nl;
 	int json;
-	char extack[256];
-	char buf[32768];	/* MNL_SOCKET_DUMP_SIZE (newer libmnl) */
 };
-
-static struct nlmsghdr *msg(struct ctl *c, uint16_t type, uint8_t cmd,
-			    uint16_t flags)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(c->buf);
-	struct genlmsghdr *g;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = ++c->seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = type == GENL_ID_CTRL ? 1 : SPISOCK_GENL_VERSION;
-	return nlh;
-}
-
-static struct ctl *err_ctl;
-
-/* NLMSG_ERROR: keep the extended ACK's message for the error report. */
-static int err_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a;
-	size_t off = sizeof(*e);
-
-	if (!e->error)
-		return MNL_CB_STOP;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += mnl_nlmsg_get_payload_len(&e->msg);
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
-		mnl_attr_for_each(a, nlh, off)
-			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
-				snprintf(err_ctl->extack, sizeof(err_ctl->extack),
-					 "%s", mnl_attr_get_str(a));
-	errno = -e->error;
-	return MNL_CB_ERROR;
-}
-
-static int done_cb(const struct nlmsghdr *nlh, void *data)
-{
-	int err = 0;
-
-	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err))
-		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
-	if (err < 0) {
-		errno = -err;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_STOP;
-}
-
-/* Requests carry NLM_F_ACK or NLM_F_DUMP, so an ACK or DONE ends each. */
-static int run(struct ctl *c, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
-{
-	mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
-		[NLMSG_ERROR] = err_cb, [NLMSG_DONE] = done_cb,
-	};
-	int ret;
-
-	err_ctl = c;
-	c->extack[0] = 0;
-	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	do {
-		ret = mnl_socket_recvfrom(c->nl, c->buf, sizeof(c->buf));
-		if (ret <= 0)
-			return -1;
-		ret = mnl_cb_run2(c->buf, ret, nlh->nlmsg_seq, c->portid, cb,
-				  data, ctl_cb, NLMSG_MIN_TYPE);
-	} while (ret > 0);
-	return ret < 0 ? -1 : 0;
-}
-
-static int family_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct ctl *c = data;
-	const struct nlattr *a, *g, *f;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
-			c->family = mnl_attr_get_u16(a);
-		if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
-			continue;
-		mnl_attr_for_each_nested(g, a) {
-			const char *name = NULL;
-			int id = -1;
-
-			mnl_attr_for_each_nested(f, g) {
-				if (mnl_attr_get_type(f) == CTRL_ATTR_MCAST_GRP_NAME)
-					name = mnl_attr_get_str(f);
-				if (mnl_attr_get_type(f) == CTRL_ATTR_MCAST_GRP_ID)
-					id = mnl_attr_get_u32(f);
-			}
-			if (name && !strcmp(name, SPISOCK_MCGRP_EVENTS))
-				c->mcgrp = id;
-		}
-	}
-	return MNL_CB_OK;
-}
 
 static int ctl_open(struct ctl *c)
 {
-	struct nlmsghdr *nlh;
-	int one = 1;
+	int ret = sgenl_open(&c->nl);
 
-	c->mcgrp = -1;
-	c->nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!c->nl || mnl_socket_bind(c->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		perror("spisockctl: generic netlink socket");
-		return EX_FAIL;
-	}
-	mnl_socket_setsockopt(c->nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	c->portid = mnl_socket_get_portid(c->nl);
-	c->seq = time(NULL);
-	nlh = msg(c, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, SPISOCK_GENL_NAME);
-	if (run(c, nlh, family_cb, c) || !c->family) {
+	if (ret == -ENOENT) {
 		fprintf(stderr,
 			"spisockctl: the spisock module is not loaded (no \"%s\" generic netlink family)\n",
 			SPISOCK_GENL_NAME);
 		return EX_NOMODULE;
 	}
+	if (ret) {
+		perror("spisockctl: generic netlink socket");
+		return EX_FAIL;
+	}
 	return 0;
 }
 
-/* enum spisock_link_reason; the chip's own code is printed beside it. */
+/*
+ * enum spisock_link_reason, the uapi's, whatever the chip; the chip's own
+ * code is printed beside it.
+ */
 static const char *const reason_names[] = {
 	[SPISOCK_LINK_REASON_NONE] = "none",
 	[SPISOCK_LINK_REASON_UNSPECIFIED] = "unspecified",
@@ -202,6 +94,12 @@ static const char *const reason_names[] = {
 	[SPISOCK_LINK_REASON_CANCELLED] = "cancelled",
 };
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A reason added to the uapi without a name here fails the build. */
+_Static_assert(ARRAY_SIZE(reason_names) == __SPISOCK_LINK_REASON_MAX,
+	       "a link reason of the uapi has no name");
+
 static const char *const security_names[] = {
 	"open", "wep", "wpa", "wpa2", "other",
 };
@@ -215,8 +113,7 @@ static const char *const event_names[] = {
 	"dev-added", "dev-removed", "dev-reset",
 };
 
-#define NAME(tab, v) ((v) >= 0 && (v) < (long long)(sizeof(tab) / sizeof(tab[0])) ? \
-		      tab[v] : "?")
+#define NAME(tab, v) ((v) >= 0 && (v) < (long long)ARRAY_SIZE(tab) ? tab[v] : "?")
 
 /* Everything one message of the family can carry. */
 struct info {
@@ -433,10 +330,10 @@ static int cmd_dev(struct ctl *c)
 	struct nlmsghdr *nlh;
 	int ret;
 
-	nlh = msg(c, c->family, SPISOCK_CMD_DEV_GET, NLM_F_DUMP);
+	nlh = sgenl_msg(&c->nl, SPISOCK_CMD_DEV_GET, NLM_F_DUMP);
 	if (c->json)
 		printf("[");
-	ret = run(c, nlh, dev_cb, &d);
+	ret = sgenl_run(&c->nl, nlh, dev_cb, &d);
 	if (c->json)
 		printf("]\n");
 	if (!ret && !d.n && !c->json)
@@ -450,12 +347,12 @@ static int default_radio(struct ctl *c, char *name, size_t size)
 	struct dev_ctx d = { 0 };
 	struct nlmsghdr *nlh;
 
-	nlh = msg(c, c->family, SPISOCK_CMD_DEV_GET, NLM_F_DUMP);
-	if (run(c, nlh, dev_cb, &d))
+	nlh = sgenl_msg(&c->nl, SPISOCK_CMD_DEV_GET, NLM_F_DUMP);
+	if (sgenl_run(&c->nl, nlh, dev_cb, &d))
 		return -1;
 	if (!d.n) {
 		errno = ENODEV;
-		snprintf(c->extack, sizeof(c->extack),
+		snprintf(c->nl.extack, sizeof(c->nl.extack),
 			 "no radio in this network namespace");
 		return -1;
 	}
@@ -695,13 +592,13 @@ static int cmd_stats(struct ctl *c, const char *radio, unsigned int every)
 	struct nlmsghdr *nlh;
 
 	for (;;) {
-		nlh = msg(c, c->family, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
+		nlh = sgenl_msg(&c->nl, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
 		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
-		if (run(c, nlh, stats_cb, &s))
+		if (sgenl_run(&c->nl, nlh, stats_cb, &s))
 			return -1;
 		if (!s.found) {
 			errno = EOPNOTSUPP;
-			snprintf(c->extack, sizeof(c->extack),
+			snprintf(c->nl.extack, sizeof(c->nl.extack),
 				 "its driver keeps no counters");
 			return -1;
 		}
@@ -763,27 +660,17 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 static int cmd_monitor(struct ctl *c)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	ssize_t n;
 
-	if (c->mcgrp < 0) {
-		errno = ENOENT;
-		snprintf(c->extack, sizeof(c->extack), "no events group");
+	if (sgenl_subscribe(&c->nl)) {
+		snprintf(c->nl.extack, sizeof(c->nl.extack), "no events group");
 		return -1;
 	}
-	if (mnl_socket_setsockopt(c->nl, NETLINK_ADD_MEMBERSHIP, &c->mcgrp,
-				  sizeof(c->mcgrp)))
-		return -1;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while (!stop) {
-		n = mnl_socket_recvfrom(c->nl, c->buf, sizeof(c->buf));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		if (sgenl_recv(&c->nl, event_cb, c) && errno != EINTR)
 			return -1;
-		}
-		mnl_cb_run(c->buf, n, 0, 0, event_cb, c);
 	}
 	return 0;
 }
@@ -842,31 +729,28 @@ static int link_errno(long long reason)
 /*
  * Send LINK (with no-wait set) on a socket already in the events group and,
  * unless @no_wait, wait for the join's outcome event: 0 linked, or -1 with
- * errno and the reason in c->extack.
+ * errno and the reason in c->nl.extack.
  */
 static int link_run(struct ctl *c, struct nlmsghdr *nlh, const char *radio,
 		    int no_wait)
 {
 	struct link_wait w = { .radio = radio, .state = -1 };
-	ssize_t n;
 
-	if (run(c, nlh, link_cb, &w))
+	if (sgenl_run(&c->nl, nlh, link_cb, &w))
 		return -1;
 	if (no_wait || w.state != SPISOCK_STATE_LINKING)
 		return 0;
 	while (!w.done) {
-		n = mnl_socket_recvfrom(c->nl, c->buf, sizeof(c->buf));
-		if (n < 0)
+		if (sgenl_recv(&c->nl, link_cb, &w))
 			return -1;
-		mnl_cb_run(c->buf, n, 0, 0, link_cb, &w);
 	}
 	if (w.ev.event == SPISOCK_EVENT_LINK_UP)
 		return 0;
-	snprintf(c->extack, sizeof(c->extack), "%s",
+	snprintf(c->nl.extack, sizeof(c->nl.extack), "%s",
 		 NAME(reason_names, w.ev.reason));
 	if (w.ev.chip_reason > 0)
-		snprintf(c->extack + strlen(c->extack),
-			 sizeof(c->extack) - strlen(c->extack),
+		snprintf(c->nl.extack + strlen(c->nl.extack),
+			 sizeof(c->nl.extack) - strlen(c->nl.extack),
 			 ", chip reason %lld", w.ev.chip_reason);
 	errno = link_errno(w.ev.reason);
 	return -1;
@@ -1026,8 +910,8 @@ static int report(struct ctl *c, const char *cmd, const char *radio)
 	}
 	fprintf(stderr, "spisockctl %s%s%s: %s", cmd, radio ? " " : "",
 		radio ? radio : "", what);
-	if (c->extack[0] && strcmp(c->extack, what))
-		fprintf(stderr, " (%s)", c->extack);
+	if (c->nl.extack[0] && strcmp(c->nl.extack, what))
+		fprintf(stderr, " (%s)", c->nl.extack);
 	fprintf(stderr, "\n");
 	return ex;
 }
@@ -1106,8 +990,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (!strcmp(cmd, "family")) {
-		nlh = msg(&c, c.family, SPISOCK_CMD_FAMILY_GET, NLM_F_ACK);
-		ret = run(&c, nlh, family_num_cb, &fam);
+		nlh = sgenl_msg(&c.nl, SPISOCK_CMD_FAMILY_GET, NLM_F_ACK);
+		ret = sgenl_run(&c.nl, nlh, family_num_cb, &fam);
 		if (!ret)
 			printf(c.json ? "{\"family\":%lld}\n" : "%lld\n", fam);
 		goto out;
@@ -1120,7 +1004,7 @@ int main(int argc, char **argv)
 		ret = spisockctl_sockets(c.json);
 		if (ret && errno == ENOENT) {
 			fprintf(stderr, "spisockctl sockets: the spisock module is not loaded\n");
-			mnl_socket_close(c.nl);
+			sgenl_close(&c.nl);
 			return EX_NOMODULE;
 		}
 		goto out;
@@ -1157,7 +1041,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "spisockctl link: the SSID must be 1..32 bytes\n");
 			return EX_USAGE;
 		}
-		nlh = msg(&c, c.family, SPISOCK_CMD_LINK, NLM_F_ACK);
+		nlh = sgenl_msg(&c.nl, SPISOCK_CMD_LINK, NLM_F_ACK);
 		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
 		mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(ssid), ssid);
 		if (sec >= 0)
@@ -1179,73 +1063,71 @@ int main(int argc, char **argv)
 			mnl_attr_put_u8(nlh, SPISOCK_ATTR_AUTO_RELINK, 1);
 		mnl_attr_put(nlh, SPISOCK_ATTR_NO_WAIT, 0, NULL);
 		/* in the events group before LINK: its outcome is an event */
-		if (c.mcgrp < 0 ||
-		    mnl_socket_setsockopt(c.nl, NETLINK_ADD_MEMBERSHIP,
-					  &c.mcgrp, sizeof(c.mcgrp))) {
+		if (sgenl_subscribe(&c.nl)) {
 			fprintf(stderr, "spisockctl link: no events group\n");
 			return EX_FAIL;
 		}
 		ret = link_run(&c, nlh, radio, no_wait);
 		memset(secret, 0, sizeof(secret));
-		memset(c.buf, 0, sizeof(c.buf));	/* the request held it */
+		memset(c.nl.buf, 0, sizeof(c.nl.buf));	/* the request held it */
 		if (ret && errno == EINTR)
 			fprintf(stderr,
 				"spisockctl link: interrupted; the join goes on (spisockctl monitor shows its outcome)\n");
 	} else if (!strcmp(cmd, "unlink") && npos <= 2) {
-		nlh = msg(&c, c.family, SPISOCK_CMD_UNLINK, NLM_F_ACK);
+		nlh = sgenl_msg(&c.nl, SPISOCK_CMD_UNLINK, NLM_F_ACK);
 		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
-		ret = run(&c, nlh, NULL, NULL);
+		ret = sgenl_run(&c.nl, nlh, NULL, NULL);
 	} else if (!strcmp(cmd, "status") && npos == 1) {
-		nlh = msg(&c, c.family, SPISOCK_CMD_LINK_GET, NLM_F_ACK);
+		nlh = sgenl_msg(&c.nl, SPISOCK_CMD_LINK_GET, NLM_F_ACK);
 		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
-		ret = run(&c, nlh, status_cb, &c);
+		ret = sgenl_run(&c.nl, nlh, status_cb, &c);
 	} else if (!strcmp(cmd, "scan") && npos == 1) {
-		nlh = msg(&c, c.family, SPISOCK_CMD_SCAN, NLM_F_ACK);
+		nlh = sgenl_msg(&c.nl, SPISOCK_CMD_SCAN, NLM_F_ACK);
 		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
 		if (force)
 			mnl_attr_put(nlh, SPISOCK_ATTR_FORCE, 0, NULL);
-		ret = run(&c, nlh, scan_cb, &c);
+		ret = sgenl_run(&c.nl, nlh, scan_cb, &c);
 	} else if (!strcmp(cmd, "resolve") && npos == 2) {
-		nlh = msg(&c, c.family, SPISOCK_CMD_RESOLVE, NLM_F_ACK);
+		nlh = sgenl_msg(&c.nl, SPISOCK_CMD_RESOLVE, NLM_F_ACK);
 		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
 		mnl_attr_put_strz(nlh, SPISOCK_ATTR_HOST, pos[1]);
-		ret = run(&c, nlh, resolve_cb, &c);
+		ret = sgenl_run(&c.nl, nlh, resolve_cb, &c);
 	} else if (!strcmp(cmd, "ping") && npos == 2) {
-		nlh = msg(&c, c.family, SPISOCK_CMD_PING, NLM_F_ACK);
+		nlh = sgenl_msg(&c.nl, SPISOCK_CMD_PING, NLM_F_ACK);
 		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
 		if (put_addr(nlh, SPISOCK_ATTR_ADDR, pos[1]))
 			return EX_USAGE;
 		if (ttl)
 			mnl_attr_put_u8(nlh, SPISOCK_ATTR_TTL, ttl);
-		ret = run(&c, nlh, ping_cb, &c);
+		ret = sgenl_run(&c.nl, nlh, ping_cb, &c);
 	} else if (!strcmp(cmd, "power-save") && npos == 2 &&
 		   (!strcmp(pos[1], "on") || !strcmp(pos[1], "off"))) {
-		nlh = msg(&c, c.family, SPISOCK_CMD_POWER_SAVE, NLM_F_ACK);
+		nlh = sgenl_msg(&c.nl, SPISOCK_CMD_POWER_SAVE, NLM_F_ACK);
 		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
 		mnl_attr_put_u8(nlh, SPISOCK_ATTR_POWER_SAVE, !strcmp(pos[1], "on"));
-		ret = run(&c, nlh, NULL, NULL);
+		ret = sgenl_run(&c.nl, nlh, NULL, NULL);
 	} else if (!strcmp(cmd, "stats") && npos <= 2) {
 		ret = cmd_stats(&c, radio,
 				npos == 2 ? strtoul(pos[1], NULL, 10) : 0);
 	} else if (!strcmp(cmd, "netns") && (npos == 2) != (fd >= 0)) {
-		nlh = msg(&c, c.family, SPISOCK_CMD_SET_NETNS, NLM_F_ACK);
+		nlh = sgenl_msg(&c.nl, SPISOCK_CMD_SET_NETNS, NLM_F_ACK);
 		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
 		if (fd >= 0)
 			mnl_attr_put_u32(nlh, SPISOCK_ATTR_NETNS_FD, fd);
 		else
 			mnl_attr_put_u32(nlh, SPISOCK_ATTR_NETNS_PID, atoi(pos[1]));
-		ret = run(&c, nlh, NULL, NULL);
+		ret = sgenl_run(&c.nl, nlh, NULL, NULL);
 	} else {
-		mnl_socket_close(c.nl);
+		sgenl_close(&c.nl);
 		return usage();
 	}
 out:
 	if (!ret) {
-		mnl_socket_close(c.nl);
+		sgenl_close(&c.nl);
 		return EX_OK;
 	}
 out_err:
 	ret = report(&c, cmd, radio[0] ? radio : NULL);
-	mnl_socket_close(c.nl);
+	sgenl_close(&c.nl);
 	return ret;
 }

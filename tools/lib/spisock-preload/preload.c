@@ -202,8 +202,15 @@ EXPORT int bind(int fd, const struct sockaddr *sa, socklen_t len)
 	pl_lock();
 	s = pl_get(fd);
 	if (s && s->state == PL_UNDECIDED) {
+		socklen_t alen = sizeof(s->bind_addr);
+
+		/* The port the host chose for port 0 is the one to replay. */
 		s->bound = true;
 		memcpy(&s->bind_addr, sa, sizeof(s->bind_addr));
+		if (!s->bind_addr.sin_port &&
+		    getsockname(fd, (struct sockaddr *)&s->bind_addr, &alen))
+			pl_warn("fd %d: the port of a port-0 bind is unknown: %s",
+				fd, strerror(errno));
 	}
 	pl_unlock();
 	return ret;

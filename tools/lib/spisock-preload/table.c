@@ -215,16 +215,20 @@ static void replay_opts(int r, int fd, const struct pl_sock *s)
 	}
 }
 
-/* A native bind is replayed as INADDR_ANY with its port (the radio binds
- * INADDR_ANY); port 0 lets the radio choose. */
-static int replay_bind(int r, const struct pl_sock *s)
+/*
+ * A native bind is replayed as INADDR_ANY (the radio binds INADDR_ANY
+ * only) with the port the program saw: its own, or the one the host chose
+ * for a port-0 bind (bind() recorded it), so getsockname() and the peers
+ * keep seeing that port.
+ */
+static int replay_bind(int fd, const struct pl_sock *s)
 {
 	struct sockaddr_in a = s->bind_addr;
 
-	if (!s->bound || !a.sin_port)
+	if (!s->bound)
 		return 0;
 	a.sin_addr.s_addr = htonl(INADDR_ANY);
-	return pl_real.bind(r, (struct sockaddr *)&a, sizeof(a));
+	return pl_real.bind(fd, (struct sockaddr *)&a, sizeof(a));
 }
 
 static int new_radio_socket(int fd, const struct pl_sock *s)
@@ -242,12 +246,6 @@ static int new_radio_socket(int fd, const struct pl_sock *s)
 		return -1;
 	}
 	replay_opts(r, fd, s);
-	if (replay_bind(r, s)) {
-		err = errno;
-		pl_real.close(r);
-		errno = err;
-		return -1;
-	}
 	return r;
 }
 
@@ -275,23 +273,65 @@ static int install(int r, int fd, struct pl_sock *s)
 	return 0;
 }
 
+/* Put @r at fd and its aliases, then drop our own descriptor of it. */
+static int install_new(int r, int fd, struct pl_sock *s)
+{
+	int ret = install(r, fd, s), err = errno;
+
+	pl_real.close(r);
+	errno = err;
+	return ret;
+}
+
+/*
+ * The radio refused the program's port: a native socket bound to the
+ * program's address and port again takes fd's place, so the program keeps
+ * what it was given and may retry.
+ */
+static void restore_native(int fd, struct pl_sock *s)
+{
+	int n = pl_real.socket(AF_INET, s->type | SOCK_CLOEXEC, s->proto);
+
+	if (n < 0)
+		goto fail;
+	replay_opts(n, fd, s);
+	if (pl_real.bind(n, (struct sockaddr *)&s->bind_addr,
+			 sizeof(s->bind_addr))) {
+		pl_real.close(n);
+		goto fail;
+	}
+	if (!install_new(n, fd, s))
+		return;
+fail:
+	pl_warn("fd %d: the native socket could not be restored (%s): the fd is an unbound radio socket",
+		fd, strerror(errno));
+}
+
 /*
  * Swap fd's native socket for an AF_SPISOCK one; called under the lock
- * with s == pl_get(fd). On failure fd is unchanged and errno says why.
+ * with s == pl_get(fd). The bind is replayed after the dup3(), once the
+ * native socket no longer holds the port (on the simulated radio both are
+ * this kernel's sockets). On failure fd holds a native socket bound as
+ * before and errno says why.
  */
 int pl_swap(int fd, struct pl_sock *s)
 {
+	char buf[32];
 	int r = new_radio_socket(fd, s), err;
 
 	if (r < 0)
 		return -1;
-	if (install(r, fd, s)) {
+	if (install_new(r, fd, s))
+		return -1;
+	if (replay_bind(fd, s)) {
 		err = errno;
-		pl_real.close(r);
+		pl_warn("fd %d: the radio refused the bound address %s: %s; the call fails",
+			fd, pl_addr_str(&s->bind_addr, buf, sizeof(buf)),
+			strerror(err));
+		restore_native(fd, s);
 		errno = err;
 		return -1;
 	}
-	pl_real.close(r);
 	s->state = PL_RADIO;
 	return 0;
 }

@@ -218,9 +218,8 @@ int spisock_accept(int sock, struct spisock_addr *peer)
 	socklen_t len = sizeof(sa);
 	int c;
 
-	do {
-		c = accept4(sock, (struct sockaddr *)&sa, &len, SOCK_CLOEXEC);
-	} while (c < 0 && errno == EINTR && timeout_of(sock) < 0);
+	/* A signal ends the wait with EINTR, as it ends spisock_recv()'s. */
+	c = accept4(sock, (struct sockaddr *)&sa, &len, SOCK_CLOEXEC);
 	if (c < 0)
 		return spisock_fail(timeout_err(sock, errno, 0));
 	if (spisock_sendtimeout(c, SPISOCK_BLOCK)) {

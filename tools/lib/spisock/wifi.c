@@ -80,14 +80,14 @@ static int dev_cb(const struct nlmsghdr *nlh, void *data)
 /* DEV_GET of radio @id, or a dump of every radio when @id < 0. */
 static int dev_get(int id, struct radios *rs)
 {
-	struct nlreq *c = spisock_nl_open();
+	struct sgenl *c = spisock_nl_open();
 	struct nlmsghdr *nlh;
 	int ret;
 
 	rs->n = 0;
 	if (!c)
 		return -1;
-	nlh = spisock_nl_cmd(c, SPISOCK_CMD_DEV_GET, id < 0 ? NLM_F_DUMP : NLM_F_ACK);
+	nlh = sgenl_msg(c, SPISOCK_CMD_DEV_GET, id < 0 ? NLM_F_DUMP : NLM_F_ACK);
 	if (id >= 0)
 		mnl_attr_put_u32(nlh, SPISOCK_ATTR_DEV_ID, id);
 	ret = spisock_nl_run(c, nlh, dev_cb, rs);
@@ -207,7 +207,7 @@ static int check_security(int security, const char *password)
  */
 int spisock_wifi_link(const char *ssid, int security, const char *password)
 {
-	struct nlreq *c;
+	struct sgenl *c;
 	struct nlmsghdr *nlh;
 	struct radio r;
 	int ret;
@@ -219,7 +219,7 @@ int spisock_wifi_link(const char *ssid, int security, const char *password)
 	c = spisock_nl_open();
 	if (!c)
 		return -1;
-	nlh = spisock_nl_cmd(c, SPISOCK_CMD_LINK, NLM_F_ACK);
+	nlh = sgenl_msg(c, SPISOCK_CMD_LINK, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, SPISOCK_ATTR_DEV_ID, r.id);
 	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(ssid), ssid);
 	/* SPISOCK_WIFI_* are the control plane's security values. */
@@ -237,7 +237,7 @@ int spisock_wifi_link(const char *ssid, int security, const char *password)
 
 int spisock_wifi_unlink(void)
 {
-	struct nlreq *c;
+	struct sgenl *c;
 	struct nlmsghdr *nlh;
 	int id = spisock_radio(), ret;
 
@@ -246,7 +246,7 @@ int spisock_wifi_unlink(void)
 	c = spisock_nl_open();
 	if (!c)
 		return -1;
-	nlh = spisock_nl_cmd(c, SPISOCK_CMD_UNLINK, NLM_F_ACK);
+	nlh = sgenl_msg(c, SPISOCK_CMD_UNLINK, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, SPISOCK_ATTR_DEV_ID, id);
 	ret = spisock_nl_run(c, nlh, NULL, NULL);
 	spisock_nl_close(c);
@@ -302,7 +302,7 @@ static int link_get_cb(const struct nlmsghdr *nlh, void *data)
 /* LINK_GET (address, netmask, gateway, DNS, SSID, RSSI) and DEV_GET's MAC. */
 int spisock_wifi_link_info(struct spisock_link_info *info)
 {
-	struct nlreq *c;
+	struct sgenl *c;
 	struct nlmsghdr *nlh;
 	struct radio r;
 	int ret;
@@ -317,7 +317,7 @@ int spisock_wifi_link_info(struct spisock_link_info *info)
 	c = spisock_nl_open();
 	if (!c)
 		return -1;
-	nlh = spisock_nl_cmd(c, SPISOCK_CMD_LINK_GET, NLM_F_ACK);
+	nlh = sgenl_msg(c, SPISOCK_CMD_LINK_GET, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, SPISOCK_ATTR_DEV_ID, r.id);
 	ret = spisock_nl_run(c, nlh, link_get_cb, info);
 	spisock_nl_close(c);
@@ -402,7 +402,7 @@ static int scan_cb(const struct nlmsghdr *nlh, void *data)
 int spisock_wifi_scan(struct spisock_scan_entry *entries, size_t max)
 {
 	struct scan_out o = { .e = entries, .max = max };
-	struct nlreq *c;
+	struct sgenl *c;
 	struct nlmsghdr *nlh;
 	int id, ret;
 
@@ -414,7 +414,7 @@ int spisock_wifi_scan(struct spisock_scan_entry *entries, size_t max)
 	c = spisock_nl_open();
 	if (!c)
 		return -1;
-	nlh = spisock_nl_cmd(c, SPISOCK_CMD_SCAN, NLM_F_ACK);
+	nlh = sgenl_msg(c, SPISOCK_CMD_SCAN, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, SPISOCK_ATTR_DEV_ID, id);
 	ret = spisock_nl_run(c, nlh, scan_cb, &o);
 	spisock_nl_close(c);
@@ -435,7 +435,7 @@ static int resolve_cb(const struct nlmsghdr *nlh, void *data)
 /* A dotted address is its own answer; names go to the radio's DNS. */
 int spisock_gethostbyname(const char *name, uint8_t ip[4])
 {
-	struct nlreq *c;
+	struct sgenl *c;
 	struct nlmsghdr *nlh;
 	int id, ret;
 
@@ -451,7 +451,7 @@ int spisock_gethostbyname(const char *name, uint8_t ip[4])
 	c = spisock_nl_open();
 	if (!c)
 		return -1;
-	nlh = spisock_nl_cmd(c, SPISOCK_CMD_RESOLVE, NLM_F_ACK);
+	nlh = sgenl_msg(c, SPISOCK_CMD_RESOLVE, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, SPISOCK_ATTR_DEV_ID, id);
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_HOST, name);
 	memset(ip, 0, 4);

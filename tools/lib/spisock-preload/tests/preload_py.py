@@ -10,6 +10,15 @@ commands in one run (one interpreter start-up): separate them with "--".
   preload_py.py udp-sides RADIO_IP HOST_IP PORT   a datagram socket decided
                                         on one side refuses the other
   preload_py.py listen PORT             a listener answering one client
+  preload_py.py bound-udp ADDR RADIO_IP LOCAL_IP  a port-0 bind on ADDR
+                                        keeps its port through the swap: a
+                                        native socket on LOCAL_IP receives
+                                        from it (recvmsg) via RADIO_IP, and
+                                        answers back to that port
+  preload_py.py bound-tcp ADDR IP PORT  a port-0 bind on ADDR, then connect:
+                                        prints the port (the peer logs it)
+  preload_py.py bound-refused IP PORT   a port a radio socket holds: the
+                                        sendto fails, the port stays bound
   preload_py.py so-domain IP PORT       SO_DOMAIN of a connected socket
   preload_py.py dns NAME IP             getaddrinfo, gethostbyname_ex and
                                         getnameinfo answer IP; fail.sim fails
@@ -64,6 +73,59 @@ def udp_sides(radio_ip, host_ip, port):
     return rc
 
 
+def bound_udp(addr, radio_ip, local_ip):
+    rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    rx.settimeout(10)
+    rx.bind((local_ip, 0))
+    rx_port = rx.getsockname()[1]
+    tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    tx.settimeout(10)
+    tx.bind((addr, 0))
+    port = tx.getsockname()[1]
+    tx.sendto(b"to-rx", (radio_ip, rx_port))
+    data, _, _, peer = rx.recvmsg(100)
+    rx.sendto(b"to-tx", peer)
+    back, _, _, back_peer = tx.recvmsg(100)
+    after = tx.getsockname()[1]
+    ok = (data == b"to-rx" and peer[1] == port and back == b"to-tx" and
+          back_peer == (radio_ip, rx_port) and after == port)
+    return out(ok, "bound-udp", "bound %s:%d, the peer saw %s:%d, the "
+               "answer came from %s:%d, getsockname after: port %d" %
+               (addr, port, peer[0], peer[1], back_peer[0], back_peer[1],
+                after))
+
+
+def bound_tcp(addr, ip, port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(10)
+        s.bind((addr, 0))
+        mine = s.getsockname()[1]
+        s.connect((ip, int(port)))
+        s.sendall(b"bound-tcp\n")
+        data = s.recv(100)
+        after = s.getsockname()[1]
+    return out(data == b"bound-tcp\n" and after == mine, "bound-tcp",
+               "port %d, getsockname after: port %d" % (mine, after))
+
+
+def bound_refused(ip, port):
+    a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    a.bind(("127.0.0.1", 0))
+    mine = a.getsockname()[1]
+    a.sendto(b"a", (ip, int(port)))
+    b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    b.bind(("127.0.0.1", mine))
+    try:
+        b.sendto(b"b", (ip, int(port)))
+        got = "sent"
+    except OSError as e:
+        got = errno.errorcode.get(e.errno, str(e.errno))
+    name = b.getsockname()
+    return out(got == "EADDRINUSE" and name == ("127.0.0.1", mine),
+               "bound-refused", "port %d held on the radio: sendto %s, "
+               "getsockname after %s:%d" % (mine, got, name[0], name[1]))
+
+
 def listen(port):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -100,7 +162,9 @@ def so_domain(ip, port):
 def main(argv):
     """Run each COMMAND ARGS... of argv, separated by "--"; 0 if all ok."""
     cmds = {"http": http_get, "tcp": tcp, "udp": udp, "udp-sides": udp_sides,
-            "listen": listen, "so-domain": so_domain, "dns": dns}
+            "listen": listen, "so-domain": so_domain, "dns": dns,
+            "bound-udp": bound_udp, "bound-tcp": bound_tcp,
+            "bound-refused": bound_refused}
     rc, cur = 0, []
     for word in argv + ["--"]:
         if word != "--":

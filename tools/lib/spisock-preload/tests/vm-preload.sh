@@ -45,7 +45,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "TAP version 13"
-echo "1..35"
+echo "1..39"
 
 # ---- native peers on loopback (radio side reaches them through the map) ----
 mkdir -p "$w/www"
@@ -122,6 +122,22 @@ pyok udp && logged "UDP sendto 192.168.1.10:5556 -> radio"
 t $? "python3 socket UDP (nonhost) via 192.168.1.10: $(pyline udp)"
 pyok udp-sides 1 && pyok udp-sides 2
 t $? "UDP decided at the first sendto; the other side gets EHOSTUNREACH: $(pyline udp-sides 1); $(pyline udp-sides 2)"
+
+# ---- a port-0 bind keeps its port through the swap (SIP, TFTP, DNS) ----
+pre nonhost $py $d/preload_py.py bound-udp 127.0.0.1 192.168.1.10 127.0.0.10 \
+	-- bound-udp 0.0.0.0 192.168.1.10 127.0.0.10 > "$w/py.out" 2>&1
+pyok bound-udp 1
+t $? "UDP bound to 127.0.0.1 port 0, recvmsg both ways over the radio: $(pyline bound-udp 1)"
+pyok bound-udp 2
+t $? "UDP bound to 0.0.0.0 port 0, recvmsg both ways over the radio: $(pyline bound-udp 2)"
+: > "$w/tcp.log"
+pre nonhost $py $d/preload_py.py bound-tcp 0.0.0.0 192.168.1.10 5555 > "$w/py.out" 2>&1
+port=$(pyline bound-tcp | sed -n 's/.* port \([0-9]*\),.*/\1/p')
+pyok bound-tcp && grep -q "^tcp 127.0.2.1:$port\$" "$w/tcp.log"
+t $? "TCP bound to port 0 connects from that port over the radio: $(pyline bound-tcp); the peer saw $(head -1 "$w/tcp.log")"
+pre nonhost $py $d/preload_py.py bound-refused 192.168.1.10 5556 > "$w/py.out" 2>&1
+pyok bound-refused && grep -q "radio refused the bound address 127.0.0.1:" "$w/py.out"
+t $? "a port the radio refuses: sendto fails loudly, the native socket keeps it: $(pyline bound-refused)"
 
 # ---- nc (openbsd), TCP and UDP ----
 : > "$w/tcp.log"

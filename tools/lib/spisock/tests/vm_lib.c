@@ -8,10 +8,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include "libspisock.h"
 #include "tap.h"
@@ -329,6 +331,59 @@ static void test_server(void)
 	spisock_close(l);
 }
 
+static void on_alarm(int sig)
+{
+}
+
+/* A client connecting late: before the fix, accept waited for it. */
+static void *late_client(void *arg)
+{
+	int s;
+
+	usleep(3000 * 1000);
+	s = inet_connect_radio(*(int *)arg);
+	if (s >= 0)
+		close(s);
+	return NULL;
+}
+
+/* A signal ends a blocking accept with EINTR, as it ends recv. */
+static void test_accept_signal(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	struct itimerval it = { .it_value = { 0, 200000 } };
+	pthread_t th;
+	sigset_t set;
+	int l, c, err, port = 7103;
+	long long t0;
+
+	l = spisock_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	if (l < 0 || spisock_bind(l, "7103") || spisock_listen(l, 2)) {
+		ok(0, "accept interrupted: listener on 7103 (%s)", spisock_strerror(errno));
+		return;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	sigaction(SIGALRM, &sa, &old);		/* no SA_RESTART */
+	/* the signal is for this thread: the client's is blocked */
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	pthread_create(&th, NULL, late_client, &port);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	t0 = now_ms();
+	errno = 0;
+	c = spisock_accept(l, NULL);
+	err = errno;
+	ok(c == -1 && err == EINTR && now_ms() - t0 < 2000,
+	   "a SIGALRM handler (no SA_RESTART) ends a blocking accept: %d, %s after %lld ms",
+	   c, strerror(err), now_ms() - t0);
+	if (c >= 0)
+		spisock_close(c);
+	pthread_join(th, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	spisock_close(l);
+}
+
 static void test_udp(void)
 {
 	struct spisock_addr from;
@@ -493,7 +548,7 @@ int main(void)
 	int fam = spisock_family();
 	uint8_t t[4];
 
-	tap_plan(84);
+	tap_plan(85);
 	ok(fam > 0, "family number %d read at run time", fam);
 	ok(!spisock_ip_to_tuple("192.168.1.10", t) && t[0] == 192 && t[3] == 10,
 	   "ip_to_tuple");
@@ -501,10 +556,11 @@ int main(void)
 	test_connect_send();
 	test_recv();
 	test_server();
+	test_accept_signal();
 	test_udp();
 	test_connect_timeout();
 	test_wifi();
-	if (tap_n != 84)
-		printf("# planned 84, ran %d\n", tap_n);
+	if (tap_n != 85)
+		printf("# planned 85, ran %d\n", tap_n);
 	return tap_done();
 }

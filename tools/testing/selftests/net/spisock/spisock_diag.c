@@ -235,7 +235,7 @@ FIXTURE_SETUP(views)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	socklen_t len = sizeof(sa);
-	struct nl nl;
+	struct sgenl nl;
 	char buf[UNREAD];
 	long long end;
 	int n = 0;
@@ -248,9 +248,9 @@ FIXTURE_SETUP(views)
 	self->bare = -1;
 	ASSERT_EQ(0, radio_up(&self->r, CONF_PATH, STATS_PATH, 1))
 		TH_LOG("radio_up: %s", self->r.why);
-	ASSERT_EQ(0, nl_open(&nl));
+	ASSERT_EQ(0, sgenl_open(&nl));
 	ASSERT_EQ(0, link_ap(&nl, SIM_AP_SSID, SIM_AP_PASS));
-	nl_close(&nl);
+	sgenl_close(&nl);
 
 	self->lis = sock_fam(SOCK_STREAM);
 	ASSERT_LE(0, self->lis);
@@ -726,19 +726,19 @@ static int stats_netlink(char *buf, size_t size)
 {
 	struct nl_text t = { buf, size, 0 };
 	struct nlmsghdr *nlh;
-	struct nl *nl;
+	struct sgenl *nl;
 	int ret;
 
 	nl = calloc(1, sizeof(*nl));
-	if (!nl || nl_open(nl)) {
+	if (!nl || sgenl_open(nl)) {
 		free(nl);
 		return -1;
 	}
 	buf[0] = 0;
-	nlh = msg_start(nl, nl->id, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
+	nlh = sgenl_msg(nl, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
-	ret = msg_run(nl, nlh, nl_stats_cb, &t);
-	nl_close(nl);
+	ret = sgenl_run(nl, nlh, nl_stats_cb, &t);
+	sgenl_close(nl);
 	free(nl);
 	return ret || !t.found ? -1 : 0;
 }

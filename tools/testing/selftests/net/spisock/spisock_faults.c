@@ -119,20 +119,20 @@ static int param_set(const char *dir, const char *name, long v)
 /* ---- the radio ------------------------------------------------------------ */
 
 /* LINK nina0 to the model's access point with auto-relink. */
-static int link_persistent(struct nl *nl)
+static int link_persistent(struct sgenl *nl)
 {
-	struct nlmsghdr *nlh = msg_start(nl, nl->id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	struct nlmsghdr *nlh = sgenl_msg(nl, SPISOCK_CMD_LINK, NLM_F_ACK);
 
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
 	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(SIM_AP_SSID), SIM_AP_SSID);
 	mnl_attr_put(nlh, SPISOCK_ATTR_PASSPHRASE, strlen(SIM_AP_PASS), SIM_AP_PASS);
 	mnl_attr_put_u32(nlh, SPISOCK_ATTR_TIMEOUT, 2000);
 	mnl_attr_put_u8(nlh, SPISOCK_ATTR_AUTO_RELINK, 1);
-	return msg_run(nl, nlh, NULL, NULL);
+	return sgenl_run(nl, nlh, NULL, NULL);
 }
 
 /* Wait up to @ms for nina0 to be linked; 0 or -1. */
-static int wait_linked(struct nl *nl, int ms)
+static int wait_linked(struct sgenl *nl, int ms)
 {
 	long long end = now_ms() + ms;
 	struct dev_info d;
@@ -149,7 +149,7 @@ static int wait_linked(struct nl *nl, int ms)
  * Wait up to @ms until the model holds @want chip descriptors (-1: as many
  * as the host says it uses); the last count seen.
  */
-static long long wait_open(struct nl *nl, long long want, int ms)
+static long long wait_open(struct sgenl *nl, long long want, int ms)
 {
 	long long end = now_ms() + ms, open, host;
 	struct dev_info d;
@@ -165,7 +165,7 @@ static long long wait_open(struct nl *nl, long long want, int ms)
 	}
 }
 
-static int radio_setup(struct radio *r, struct nl *nl)
+static int radio_setup(struct radio *r, struct sgenl *nl)
 {
 	static const struct { const char *name; long v; } p[] = {
 		{ "ready_timeout_ms", READY_MS }, { "cmd_timeout_ms", CMD_MS },
@@ -188,16 +188,16 @@ static int radio_setup(struct radio *r, struct nl *nl)
 	if (param_set(CORE_PARAMS, "relink_min_ms", 50) ||
 	    param_set(CORE_PARAMS, "relink_max_ms", 400))
 		return -1;
-	if (nl_open(nl))
+	if (sgenl_open(nl))
 		return -1;
 	return link_persistent(nl);
 }
 
-static void radio_teardown(struct radio *r, struct nl *nl)
+static void radio_teardown(struct radio *r, struct sgenl *nl)
 {
 	simd_ctl("clear");
 	if (nl->sk)
-		nl_close(nl);
+		sgenl_close(nl);
 	param_set(CORE_PARAMS, "relink_min_ms", 1000);
 	param_set(CORE_PARAMS, "relink_max_ms", 60000);
 	radio_down(r);
@@ -298,7 +298,7 @@ static void *peer_run(void *arg)
 
 FIXTURE(fm) {
 	struct radio r;
-	struct nl nl;
+	struct sgenl nl;
 	int lfd;		/* AF_INET listener for the radio's connects */
 	struct sockaddr_in lsa;
 };
@@ -375,7 +375,7 @@ struct outcome {
 
 /* What one case of the matrix works with. */
 struct bench {
-	struct nl *nl;
+	struct sgenl *nl;
 	int lfd;			/* the AF_INET listener */
 	struct sockaddr_in lsa;		/* its address */
 	const char *const *rules;	/* the variant's fault rules */
@@ -756,7 +756,7 @@ TEST_F_TIMEOUT(fm, matrix, 240)
 
 FIXTURE(rig) {
 	struct radio r;
-	struct nl nl;
+	struct sgenl nl;
 	int lfd;
 	struct sockaddr_in lsa;
 };
@@ -786,11 +786,11 @@ TEST_F_TIMEOUT(rig, link_flaps, 300)
 	long long drops0 = nina_stat("link_drops");
 	int i, lst, udp, con, pfd;
 	struct dev_info d;
-	struct nl ev;
+	struct sgenl ev;
 	char c;
 
-	ASSERT_EQ(0, nl_open(&ev));
-	ASSERT_EQ(0, events_join(&ev));
+	ASSERT_EQ(0, sgenl_open(&ev));
+	ASSERT_EQ(0, sgenl_subscribe(&ev));
 	for (i = 0; i < FLAPS; i++) {
 		long long t0, open;
 
@@ -835,7 +835,7 @@ TEST_F_TIMEOUT(rig, link_flaps, 300)
 		open = wait_open(&self->nl, 0, 3000);
 		EXPECT_EQ(0, open) TH_LOG("flap %d: %lld descriptors after close", i, open);
 	}
-	nl_close(&ev);
+	sgenl_close(&ev);
 	EXPECT_LE(drops0 + FLAPS, nina_stat("link_drops"));
 	ASSERT_EQ(0, wait_linked(&self->nl, RELINK_MS));
 }
@@ -933,12 +933,12 @@ struct joiner {
 static void *joiner_run(void *arg)
 {
 	struct joiner *j = arg;
-	struct nl nl;
+	struct sgenl nl;
 
-	j->ret = nl_open(&nl);
+	j->ret = sgenl_open(&nl);
 	if (!j->ret) {
 		j->ret = link_persistent(&nl);
-		nl_close(&nl);
+		sgenl_close(&nl);
 	}
 	return NULL;
 }
@@ -1059,13 +1059,13 @@ TEST_F_TIMEOUT(rig, hostile, 300)
 TEST_F_TIMEOUT(rig, watchdog, 120)
 {
 	struct dev_info d;
-	struct nl ev;
+	struct sgenl ev;
 	long long resets0 = nina_stat("wd_resets"), t0;
 	int con, pfd, ret, err;
 	char c;
 
-	ASSERT_EQ(0, nl_open(&ev));
-	ASSERT_EQ(0, events_join(&ev));
+	ASSERT_EQ(0, sgenl_open(&ev));
+	ASSERT_EQ(0, sgenl_subscribe(&ev));
 	ASSERT_EQ(0, pair(self->lfd, &self->lsa, &con, &pfd));
 	/* READY never comes again until the chip is reset. */
 	ASSERT_EQ(0, simd_ctl("fault ready-drop count=40"));
@@ -1091,7 +1091,7 @@ TEST_F_TIMEOUT(rig, watchdog, 120)
 	close(con);
 	close(pfd);
 	ASSERT_EQ(0, simd_ctl("clear"));
-	nl_close(&ev);
+	sgenl_close(&ev);
 	/* ready-drop rules left may wedge it again: they were cleared; relink. */
 	EXPECT_EQ(0, wait_linked(&self->nl, RELINK_MS));
 	EXPECT_EQ(0, radio_works(self->lfd, &self->lsa));

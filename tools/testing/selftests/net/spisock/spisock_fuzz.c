@@ -822,15 +822,15 @@ static long long env_ll(const char *name, long long def)
 static int radio_link(void)
 {
 	struct dev_info d;
-	struct nl nl;
+	struct sgenl nl;
 	int ret;
 
-	ret = nl_open(&nl);
+	ret = sgenl_open(&nl);
 	if (!ret)
 		ret = dev_get(&nl, "nina0", &d);
 	if (!ret && d.linked != 1)
 		ret = link_ap(&nl, SIM_AP_SSID, SIM_AP_PASS);
-	nl_close(&nl);
+	sgenl_close(&nl);
 	return ret;
 }
 

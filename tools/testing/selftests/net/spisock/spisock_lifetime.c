@@ -77,10 +77,10 @@ static int radio_back(void)
 {
 	long long end = now_ms() + UP_MS;
 	struct dev_info d;
-	struct nl nl;
+	struct sgenl nl;
 	int ret;
 
-	ret = nl_open(&nl);
+	ret = sgenl_open(&nl);
 	if (ret)
 		return ret;
 	do {
@@ -91,7 +91,7 @@ static int radio_back(void)
 	} while (now_ms() < end);
 	if (!ret)
 		ret = link_ap(&nl, SIM_AP_SSID, SIM_AP_PASS);
-	nl_close(&nl);
+	sgenl_close(&nl);
 	return ret;
 }
 
@@ -265,13 +265,13 @@ FIXTURE(life) {
 
 FIXTURE_SETUP(life)
 {
-	struct nl nl;
+	struct sgenl nl;
 
 	ASSERT_EQ(0, radio_up(&self->r, CONF_PATH, STATS_PATH, 1))
 		TH_LOG("radio_up: %s", self->r.why);
-	ASSERT_EQ(0, nl_open(&nl));
+	ASSERT_EQ(0, sgenl_open(&nl));
 	ASSERT_EQ(0, link_ap(&nl, SIM_AP_SSID, SIM_AP_PASS));
-	nl_close(&nl);
+	sgenl_close(&nl);
 	self->fam = spisock_family();
 	ASSERT_LT(0, self->fam);
 }

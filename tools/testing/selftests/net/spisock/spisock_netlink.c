@@ -69,7 +69,7 @@ static long long wifi_status(void)
 
 FIXTURE(nl) {
 	struct radio radio;
-	struct nl nl;
+	struct sgenl nl;
 };
 
 FIXTURE_SETUP(nl)
@@ -77,12 +77,12 @@ FIXTURE_SETUP(nl)
 	ASSERT_EQ(0, radio_up_conf(&self->radio, CONF_PATH, STATS_PATH, 0,
 				   EXTRA_CONF))
 		TH_LOG("%s", self->radio.why);
-	ASSERT_EQ(0, nl_open(&self->nl)) TH_LOG("genl family: %s", strerror(errno));
+	ASSERT_EQ(0, sgenl_open(&self->nl)) TH_LOG("genl family: %s", strerror(errno));
 }
 
 FIXTURE_TEARDOWN(nl)
 {
-	nl_close(&self->nl);
+	sgenl_close(&self->nl);
 	EXPECT_EQ(0, radio_down(&self->radio)) TH_LOG("%s", self->radio.why);
 }
 
@@ -118,17 +118,17 @@ TEST_F(nl, dev_get)
 	EXPECT_EQ(0, d.sockets_used);
 
 	/* by id as well */
-	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
+	nlh = sgenl_msg(&self->nl, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, SPISOCK_ATTR_DEV_ID, d.id);
 	l.n = 0;
-	ASSERT_EQ(0, msg_run(&self->nl, nlh, dev_cb, &l));
+	ASSERT_EQ(0, sgenl_run(&self->nl, nlh, dev_cb, &l));
 	ASSERT_EQ(1, l.n);
 	EXPECT_STREQ("nina0", l.dev[0].name);
 
 	/* FAMILY_GET */
-	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_FAMILY_GET, NLM_F_ACK);
+	nlh = sgenl_msg(&self->nl, SPISOCK_CMD_FAMILY_GET, NLM_F_ACK);
 	l.n = 0;
-	ASSERT_EQ(0, msg_run(&self->nl, nlh, dev_cb, &l));
+	ASSERT_EQ(0, sgenl_run(&self->nl, nlh, dev_cb, &l));
 	ASSERT_EQ(1, l.n);
 	EXPECT_EQ(spisock_family(), l.dev[0].family);
 }
@@ -203,10 +203,10 @@ TEST_F(nl, bad_attrs)
 	EXPECT_EQ(-EINVAL, do_link(&self->nl, NULL, AP_SSID, strlen(AP_SSID),
 				   AP_PASS, strlen(AP_PASS)));
 	/* strict validation: an attribute DEV_GET does not take */
-	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
+	nlh = sgenl_msg(&self->nl, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
 	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(AP_SSID), AP_SSID);
-	EXPECT_EQ(-EINVAL, msg_run(&self->nl, nlh, NULL, NULL));
+	EXPECT_EQ(-EINVAL, sgenl_run(&self->nl, nlh, NULL, NULL));
 	/* nothing reached the radio */
 	EXPECT_NE(3, wifi_status());
 }
@@ -221,16 +221,16 @@ TEST_F(nl, unknown_radio)
 	EXPECT_EQ(-ENODEV, do_link(&self->nl, "nina9", AP_SSID, strlen(AP_SSID),
 				   AP_PASS, strlen(AP_PASS)));
 	EXPECT_EQ(-ENODEV, do_link(&self->nl, "nina9", NULL, 0, NULL, 0));
-	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	nlh = sgenl_msg(&self->nl, SPISOCK_CMD_LINK, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, SPISOCK_ATTR_DEV_ID, 4096);
 	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(AP_SSID), AP_SSID);
-	EXPECT_EQ(-ENODEV, msg_run(&self->nl, nlh, NULL, NULL));
+	EXPECT_EQ(-ENODEV, sgenl_run(&self->nl, nlh, NULL, NULL));
 	/* id and name of different radios */
 	ASSERT_EQ(0, dev_get(&self->nl, "nina0", &d));
-	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
+	nlh = sgenl_msg(&self->nl, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, SPISOCK_ATTR_DEV_ID, d.id + 1);
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
-	EXPECT_EQ(-ENODEV, msg_run(&self->nl, nlh, NULL, NULL));
+	EXPECT_EQ(-ENODEV, sgenl_run(&self->nl, nlh, NULL, NULL));
 }
 
 /* Drop CAP_NET_ADMIN from the effective set: 0 or -errno. */
@@ -256,11 +256,11 @@ static int drop_net_admin(void)
 static int unprivileged_child(int userns)
 {
 	struct dev_list l;
-	struct nl nl;
+	struct sgenl nl;
 
 	if (userns ? unshare(CLONE_NEWUSER) : drop_net_admin())
 		_exit(2);
-	if (nl_open(&nl))
+	if (sgenl_open(&nl))
 		_exit(3);
 	if (link_ap(&nl, AP_SSID, AP_PASS) != -EPERM)
 		_exit(4);
@@ -268,7 +268,7 @@ static int unprivileged_child(int userns)
 		_exit(5);
 	if (dev_dump(&nl, &l) || l.n < 1)
 		_exit(6);
-	nl_close(&nl);
+	sgenl_close(&nl);
 	_exit(0);
 }
 
@@ -363,15 +363,15 @@ static char *ip(struct in_addr a)
  * Bring the fixture's radio up again with EXTRA_CONF and @more: 0 or -1.
  * Tests whose outcome depends on timing give themselves wide margins so.
  */
-static int radio_restart(struct radio *r, struct nl *nl, const char *more)
+static int radio_restart(struct radio *r, struct sgenl *nl, const char *more)
 {
 	char conf[4096];
 
 	snprintf(conf, sizeof(conf), "%s%s", EXTRA_CONF, more);
-	nl_close(nl);
+	sgenl_close(nl);
 	if (radio_down(r) || radio_up_conf(r, CONF_PATH, STATS_PATH, 0, conf))
 		return -1;
-	return nl_open(nl) ? -1 : 0;
+	return sgenl_open(nl) ? -1 : 0;
 }
 
 /*
@@ -425,11 +425,11 @@ TEST_F(nl, link_get_fields)
 	EXPECT_STREQ("spisock-open", d.ssid);
 	EXPECT_EQ(SPISOCK_SECURITY_OPEN, d.security);
 	EXPECT_EQ(-70, d.rssi);
-	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	nlh = sgenl_msg(&self->nl, SPISOCK_CMD_LINK, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
 	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, 11, "spisock-wep");
 	mnl_attr_put(nlh, SPISOCK_ATTR_WEP_KEY, 5, "abcde");
-	ASSERT_EQ(0, msg_run(&self->nl, nlh, NULL, NULL)) TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, sgenl_run(&self->nl, nlh, NULL, NULL)) TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(0, link_get(&self->nl, "nina0", &d));
 	EXPECT_STREQ("spisock-wep", d.ssid);
 	EXPECT_EQ(SPISOCK_SECURITY_WEP, d.security);
@@ -450,12 +450,12 @@ TEST_F(nl, link_reasons_timeout)
 	/* association takes 2 s now: 100 ms is too short */
 	ASSERT_EQ(0, radio_restart(&self->radio, &self->nl, "assoc-ms 200000\n"))
 		TH_LOG("%s", self->radio.why);
-	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	nlh = sgenl_msg(&self->nl, SPISOCK_CMD_LINK, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
 	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(AP_SSID), AP_SSID);
 	mnl_attr_put(nlh, SPISOCK_ATTR_PASSPHRASE, strlen(AP_PASS), AP_PASS);
 	mnl_attr_put_u32(nlh, SPISOCK_ATTR_TIMEOUT, 100);
-	EXPECT_EQ(-ETIMEDOUT, msg_run(&self->nl, nlh, NULL, NULL));
+	EXPECT_EQ(-ETIMEDOUT, sgenl_run(&self->nl, nlh, NULL, NULL));
 	EXPECT_NE(NULL, strstr(self->nl.extack, "timed out"))
 		TH_LOG("timeout: %s", self->nl.extack);
 	EXPECT_NE(3, wifi_status());
@@ -490,7 +490,7 @@ static const struct scan_entry *scan_find(const struct scan_list *l,
 /* SCAN: every network; EBUSY when linked; forced, sockets fail and the link comes back. */
 TEST_F(nl, scan)
 {
-	struct nl ev;
+	struct sgenl ev;
 	const struct scan_entry *e;
 	struct scan_list l;
 	struct dev_info d;
@@ -521,15 +521,15 @@ TEST_F(nl, scan)
 
 	u = sp_bound(SOCK_DGRAM);
 	ASSERT_LE(0, u) TH_LOG("socket: %s", strerror(errno));
-	ASSERT_EQ(0, nl_open(&ev));
-	ASSERT_EQ(0, events_join(&ev));
+	ASSERT_EQ(0, sgenl_open(&ev));
+	ASSERT_EQ(0, sgenl_subscribe(&ev));
 	ASSERT_EQ(0, do_scan(&self->nl, 1, &l)) TH_LOG("%s", self->nl.extack);
 	EXPECT_EQ(3, l.n);
 	EXPECT_EQ(ENETDOWN, sock_err_wait(u, 2000));
 	close(u);
 	/* the rejoin after the scan runs in the background */
 	ASSERT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_UP, 5000, &d));
-	nl_close(&ev);
+	sgenl_close(&ev);
 	/* linked again, and the channel is known now */
 	EXPECT_EQ(3, wifi_status());
 	ASSERT_EQ(0, link_get(&self->nl, "nina0", &d));
@@ -547,7 +547,7 @@ TEST_F(nl, scan_ten)
 	struct scan_list l;
 	int i;
 
-	nl_close(&self->nl);
+	sgenl_close(&self->nl);
 	ASSERT_EQ(0, radio_down(&self->radio)) TH_LOG("%s", self->radio.why);
 	for (i = 0; i < 12; i++) {
 		snprintf(line, sizeof(line), "ap ssid=crowd-%02d channel=%d rssi=-%d\n",
@@ -556,7 +556,7 @@ TEST_F(nl, scan_ten)
 	}
 	ASSERT_EQ(0, radio_up_conf(&self->radio, CONF_PATH, STATS_PATH, 0, conf))
 		TH_LOG("%s", self->radio.why);
-	ASSERT_EQ(0, nl_open(&self->nl));
+	ASSERT_EQ(0, sgenl_open(&self->nl));
 	ASSERT_EQ(0, do_scan(&self->nl, 0, &l)) TH_LOG("%s", self->nl.extack);
 	EXPECT_EQ(10, l.n);
 	EXPECT_EQ(0, stat_of("violations"));
@@ -595,10 +595,10 @@ TEST_F(nl, resolve_rate_limit)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		struct nl nl;
+		struct sgenl nl;
 		int r;
 
-		if (nl_open(&nl))
+		if (sgenl_open(&nl))
 			_exit(2);
 		/* the parent's probes may hold the slot for a moment */
 		while ((r = do_resolve(&nl, "slow.sim", &a)) == -EBUSY)
@@ -633,9 +633,9 @@ TEST_F(nl, unprivileged_ctl)
 		struct dev_info d;
 		struct in_addr a;
 		long long rtt;
-		struct nl nl;
+		struct sgenl nl;
 
-		if (drop_net_admin() || nl_open(&nl))
+		if (drop_net_admin() || sgenl_open(&nl))
 			_exit(2);
 		if (do_scan(&nl, 1, &l) != -EPERM)
 			_exit(3);
@@ -664,10 +664,10 @@ TEST_F(nl, unprivileged_ctl)
 TEST_F(nl, events)
 {
 	struct dev_info d;
-	struct nl ev;
+	struct sgenl ev;
 
-	ASSERT_EQ(0, nl_open(&ev));
-	ASSERT_EQ(0, events_join(&ev));
+	ASSERT_EQ(0, sgenl_open(&ev));
+	ASSERT_EQ(0, sgenl_subscribe(&ev));
 	ASSERT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS));
 	ASSERT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_UP, 2000, &d));
 	EXPECT_STREQ("nina0", d.name);
@@ -685,7 +685,7 @@ TEST_F(nl, events)
 	ASSERT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_FAILED, 2000, &d));
 	EXPECT_EQ(SPISOCK_LINK_REASON_NO_NETWORK, d.reason);
 	EXPECT_EQ(201, d.chip_reason);
-	nl_close(&ev);
+	sgenl_close(&ev);
 }
 
 static void on_alarm(int sig)
@@ -700,7 +700,7 @@ TEST_F(nl, link_eintr)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
 	struct dev_info d;
-	struct nl ev;
+	struct sgenl ev;
 	int status;
 	pid_t pid;
 
@@ -708,8 +708,8 @@ TEST_F(nl, link_eintr)
 	ASSERT_EQ(0, radio_restart(&self->radio, &self->nl, "assoc-ms 100000\n"))
 		TH_LOG("%s", self->radio.why);
 	ASSERT_EQ(0, set_param(NINA_PARAM("status_interval_ms"), "50"));
-	ASSERT_EQ(0, nl_open(&ev));
-	ASSERT_EQ(0, events_join(&ev));
+	ASSERT_EQ(0, sgenl_open(&ev));
+	ASSERT_EQ(0, sgenl_subscribe(&ev));
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
 	pid = signal_when_joining(SIGALRM);
 	ASSERT_LE(0, pid);
@@ -722,7 +722,7 @@ TEST_F(nl, link_eintr)
 	ASSERT_EQ(0, dev_get(&self->nl, "nina0", &d));
 	EXPECT_EQ(SPISOCK_STATE_LINKED, d.state);
 	EXPECT_EQ(1, d.linked);
-	nl_close(&ev);
+	sgenl_close(&ev);
 	set_param(NINA_PARAM("status_interval_ms"), "2000");
 }
 
@@ -735,19 +735,19 @@ static pid_t link_in_child(const char *ssid, const char *pass)
 {
 	struct nlmsghdr *nlh;
 	pid_t pid = fork();
-	struct nl nl;
+	struct sgenl nl;
 	int ret;
 
 	if (pid)
 		return pid;
-	if (nl_open(&nl))
+	if (sgenl_open(&nl))
 		_exit(100);
-	nlh = msg_start(&nl, nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	nlh = sgenl_msg(&nl, SPISOCK_CMD_LINK, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
 	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(ssid), ssid);
 	mnl_attr_put(nlh, SPISOCK_ATTR_PASSPHRASE, strlen(pass), pass);
 	mnl_attr_put_u32(nlh, SPISOCK_ATTR_TIMEOUT, 10000);
-	ret = msg_run(&nl, nlh, NULL, NULL);
+	ret = sgenl_run(&nl, nlh, NULL, NULL);
 	_exit(ret < 0 ? -ret : ret);
 }
 
@@ -802,14 +802,14 @@ TEST_F(nl, unlink_cancels_join)
 {
 	struct dev_info d;
 	long long t;
-	struct nl ev;
+	struct sgenl ev;
 	int status;
 	pid_t pid;
 
 	ASSERT_EQ(0, radio_restart(&self->radio, &self->nl, "assoc-ms 200000\n"))
 		TH_LOG("%s", self->radio.why);
-	ASSERT_EQ(0, nl_open(&ev));
-	ASSERT_EQ(0, events_join(&ev));
+	ASSERT_EQ(0, sgenl_open(&ev));
+	ASSERT_EQ(0, sgenl_subscribe(&ev));
 	pid = link_in_child(AP_SSID, AP_PASS);
 	ASSERT_LE(0, pid);
 	ASSERT_EQ(0, joining_wait());
@@ -830,7 +830,7 @@ TEST_F(nl, unlink_cancels_join)
 	EXPECT_NE(3, wifi_status());
 	ASSERT_EQ(0, dev_get(&self->nl, "nina0", &d));
 	EXPECT_EQ(0, d.linked);
-	nl_close(&ev);
+	sgenl_close(&ev);
 }
 
 /*
@@ -867,20 +867,20 @@ TEST_F(nl, link_no_wait_replace)
 	struct dev_list l;
 	struct dev_info d;
 	long long t;
-	struct nl ev;
+	struct sgenl ev;
 
 	ASSERT_EQ(0, radio_restart(&self->radio, &self->nl, "assoc-ms 100000\n"))
 		TH_LOG("%s", self->radio.why);
-	ASSERT_EQ(0, nl_open(&ev));
-	ASSERT_EQ(0, events_join(&ev));
-	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	ASSERT_EQ(0, sgenl_open(&ev));
+	ASSERT_EQ(0, sgenl_subscribe(&ev));
+	nlh = sgenl_msg(&self->nl, SPISOCK_CMD_LINK, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
 	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(AP_SSID), AP_SSID);
 	mnl_attr_put(nlh, SPISOCK_ATTR_PASSPHRASE, strlen(AP_PASS), AP_PASS);
 	mnl_attr_put(nlh, SPISOCK_ATTR_NO_WAIT, 0, NULL);
 	t = now_ms();
 	l.n = 0;
-	ASSERT_EQ(0, msg_run(&self->nl, nlh, dev_cb, &l)) TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, sgenl_run(&self->nl, nlh, dev_cb, &l)) TH_LOG("%s", self->nl.extack);
 	EXPECT_GT(500, now_ms() - t);
 	ASSERT_EQ(1, l.n);
 	EXPECT_EQ(SPISOCK_STATE_LINKING, l.dev[0].state);
@@ -890,7 +890,7 @@ TEST_F(nl, link_no_wait_replace)
 	EXPECT_EQ(SPISOCK_LINK_REASON_CANCELLED, d.reason);
 	ASSERT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_UP, 5000, &d));
 	EXPECT_STREQ("spisock-open", d.ssid);
-	nl_close(&ev);
+	sgenl_close(&ev);
 }
 
 /* A DEV_GET dump of a linked radio sends no event: a read has no side effect. */
@@ -899,11 +899,11 @@ TEST_F(nl, dev_get_quiet)
 	struct timeval tv = { 0 };
 	struct dev_list l;
 	struct dev_info d;
-	struct nl ev;
+	struct sgenl ev;
 
 	ASSERT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS)) TH_LOG("%s", self->nl.extack);
-	ASSERT_EQ(0, nl_open(&ev));
-	ASSERT_EQ(0, events_join(&ev));
+	ASSERT_EQ(0, sgenl_open(&ev));
+	ASSERT_EQ(0, sgenl_subscribe(&ev));
 	for (int i = 0; i < 3; i++) {
 		ASSERT_EQ(0, dev_dump(&self->nl, &l)) TH_LOG("%s", self->nl.extack);
 		ASSERT_EQ(0, dev_get(&self->nl, "nina0", &d));
@@ -915,7 +915,7 @@ TEST_F(nl, dev_get_quiet)
 				SO_RCVTIMEO, &tv, sizeof(tv)));
 	EXPECT_EQ(-1, mnl_socket_recvfrom(ev.sk, ev.buf, sizeof(ev.buf)));
 	EXPECT_EQ(EAGAIN, errno);
-	nl_close(&ev);
+	sgenl_close(&ev);
 }
 
 /* A TCP connection from the radio to a loopback server; -1 on failure. */
@@ -950,11 +950,11 @@ TEST_F(nl, link_drop)
 {
 	int u, l, c, peer;
 	struct dev_info d;
-	struct nl ev;
+	struct sgenl ev;
 
 	ASSERT_EQ(0, set_param(NINA_PARAM("status_interval_ms"), "50"));
-	ASSERT_EQ(0, nl_open(&ev));
-	ASSERT_EQ(0, events_join(&ev));
+	ASSERT_EQ(0, sgenl_open(&ev));
+	ASSERT_EQ(0, sgenl_subscribe(&ev));
 	ASSERT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS));
 	u = sp_bound(SOCK_DGRAM);
 	ASSERT_LE(0, u);
@@ -985,7 +985,7 @@ TEST_F(nl, link_drop)
 	EXPECT_EQ(3, write(c, "abc", 3));
 	close(c);
 	close(peer);
-	nl_close(&ev);
+	sgenl_close(&ev);
 	set_param(NINA_PARAM("status_interval_ms"), "2000");
 }
 
@@ -994,18 +994,18 @@ TEST_F(nl, auto_relink)
 {
 	struct nlmsghdr *nlh;
 	struct dev_info d;
-	struct nl ev;
+	struct sgenl ev;
 
 	ASSERT_EQ(0, set_param(NINA_PARAM("status_interval_ms"), "50"));
 	ASSERT_EQ(0, set_param("/sys/module/spisock/parameters/relink_min_ms", "100"));
-	ASSERT_EQ(0, nl_open(&ev));
-	ASSERT_EQ(0, events_join(&ev));
-	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	ASSERT_EQ(0, sgenl_open(&ev));
+	ASSERT_EQ(0, sgenl_subscribe(&ev));
+	nlh = sgenl_msg(&self->nl, SPISOCK_CMD_LINK, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
 	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(AP_SSID), AP_SSID);
 	mnl_attr_put(nlh, SPISOCK_ATTR_PASSPHRASE, strlen(AP_PASS), AP_PASS);
 	mnl_attr_put_u8(nlh, SPISOCK_ATTR_AUTO_RELINK, 1);
-	ASSERT_EQ(0, msg_run(&self->nl, nlh, NULL, NULL)) TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, sgenl_run(&self->nl, nlh, NULL, NULL)) TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_UP, 2000, &d));
 	ASSERT_EQ(0, kill(self->radio.simd, SIGUSR1));
 	ASSERT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_DOWN, 3000, &d));
@@ -1014,18 +1014,18 @@ TEST_F(nl, auto_relink)
 	/* UNLINK ends it */
 	ASSERT_EQ(0, do_link(&self->nl, "nina0", NULL, 0, NULL, 0));
 	EXPECT_EQ(-ETIMEDOUT, event_wait(&ev, SPISOCK_EVENT_LINK_UP, 500, &d));
-	nl_close(&ev);
+	sgenl_close(&ev);
 	set_param(NINA_PARAM("status_interval_ms"), "2000");
 	set_param("/sys/module/spisock/parameters/relink_min_ms", "1000");
 }
 
-static int set_netns(struct nl *nl, const char *name, pid_t pid)
+static int set_netns(struct sgenl *nl, const char *name, pid_t pid)
 {
-	struct nlmsghdr *nlh = msg_start(nl, nl->id, SPISOCK_CMD_SET_NETNS, NLM_F_ACK);
+	struct nlmsghdr *nlh = sgenl_msg(nl, SPISOCK_CMD_SET_NETNS, NLM_F_ACK);
 
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, name);
 	mnl_attr_put_u32(nlh, SPISOCK_ATTR_NETNS_PID, pid);
-	return msg_run(nl, nlh, NULL, NULL);
+	return sgenl_run(nl, nlh, NULL, NULL);
 }
 
 /*
@@ -1037,7 +1037,7 @@ TEST_F(nl, netns)
 {
 	int up[2], go[2], status, u, ret = -1, i;
 	struct dev_info d;
-	struct nl ev;
+	struct sgenl ev;
 	pid_t pid;
 	char c;
 
@@ -1046,13 +1046,13 @@ TEST_F(nl, netns)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		struct nl nl;
+		struct sgenl nl;
 
 		if (unshare(CLONE_NEWNET))
 			_exit(2);
 		if (write(up[1], "u", 1) != 1 || read(go[0], &c, 1) != 1)
 			_exit(3);
-		if (nl_open(&nl) || dev_get(&nl, "nina0", &d))
+		if (sgenl_open(&nl) || dev_get(&nl, "nina0", &d))
 			_exit(4);
 		if (link_ap(&nl, AP_SSID, AP_PASS))
 			_exit(5);
@@ -1069,8 +1069,8 @@ TEST_F(nl, netns)
 	close(u);
 	ASSERT_EQ(0, do_link(&self->nl, "nina0", NULL, 0, NULL, 0));
 
-	ASSERT_EQ(0, nl_open(&ev));
-	ASSERT_EQ(0, events_join(&ev));
+	ASSERT_EQ(0, sgenl_open(&ev));
+	ASSERT_EQ(0, sgenl_subscribe(&ev));
 	for (i = 0; i < 100 && ret; i++) {
 		ret = set_netns(&self->nl, "nina0", pid);
 		if (ret == -EBUSY)
@@ -1089,7 +1089,7 @@ TEST_F(nl, netns)
 	for (i = 0; i < 200 && dev_get(&self->nl, "nina0", &d); i++)
 		usleep(20 * 1000);
 	EXPECT_EQ(0, dev_get(&self->nl, "nina0", &d));
-	nl_close(&ev);
+	sgenl_close(&ev);
 }
 
 /* Does the kernel log hold @s anywhere? */
@@ -1118,10 +1118,10 @@ TEST_F(nl, secret_never_shown)
 {
 	static const char wrong[] = "not-the-spisock-secret";
 	struct dev_info d;
-	struct nl ev;
+	struct sgenl ev;
 
-	ASSERT_EQ(0, nl_open(&ev));
-	ASSERT_EQ(0, events_join(&ev));
+	ASSERT_EQ(0, sgenl_open(&ev));
+	ASSERT_EQ(0, sgenl_subscribe(&ev));
 	EXPECT_EQ(-EACCES, link_ap(&self->nl, AP_SSID, wrong));
 	EXPECT_EQ(NULL, strstr(self->nl.extack, wrong));
 	ASSERT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS));
@@ -1131,7 +1131,7 @@ TEST_F(nl, secret_never_shown)
 	ASSERT_EQ(0, link_get(&self->nl, "nina0", &d));
 	EXPECT_EQ(0, kmsg_holds(AP_PASS));
 	EXPECT_EQ(0, kmsg_holds(wrong));
-	nl_close(&ev);
+	sgenl_close(&ev);
 }
 
 /* Malformed messages: an error with a message (never a crash). */
@@ -1148,49 +1148,49 @@ TEST_F(nl, malformed)
 	int ret, i, k;
 
 	/* wrong sizes and types */
-	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
+	nlh = sgenl_msg(&self->nl, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
 	mnl_attr_put_u16(nlh, SPISOCK_ATTR_DEV_ID, 1);
-	EXPECT_EQ(-EINVAL, msg_run(&self->nl, nlh, NULL, NULL));
+	EXPECT_EQ(-EINVAL, sgenl_run(&self->nl, nlh, NULL, NULL));
 	EXPECT_STRNE("", self->nl.extack);
 	TH_LOG("u16 dev id: %s", self->nl.extack);
-	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
+	nlh = sgenl_msg(&self->nl, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
 	mnl_attr_put(nlh, SPISOCK_ATTR_DEV_NAME, 5, "nina0");	/* no NUL */
-	EXPECT_EQ(-EINVAL, msg_run(&self->nl, nlh, NULL, NULL));
-	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	EXPECT_EQ(-EINVAL, sgenl_run(&self->nl, nlh, NULL, NULL));
+	nlh = sgenl_msg(&self->nl, SPISOCK_CMD_LINK, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
 	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(AP_SSID), AP_SSID);
 	mnl_attr_put_u8(nlh, SPISOCK_ATTR_SECURITY, 9);
-	EXPECT_EQ(-ERANGE, msg_run(&self->nl, nlh, NULL, NULL));
+	EXPECT_EQ(-ERANGE, sgenl_run(&self->nl, nlh, NULL, NULL));
 	EXPECT_STRNE("", self->nl.extack);
-	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	nlh = sgenl_msg(&self->nl, SPISOCK_CMD_LINK, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
 	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(AP_SSID), AP_SSID);
 	mnl_attr_put_u8(nlh, SPISOCK_ATTR_SECURITY, SPISOCK_SECURITY_WEP);
 	mnl_attr_put(nlh, SPISOCK_ATTR_WEP_KEY, 7, "abcdefg");
-	EXPECT_EQ(-EINVAL, msg_run(&self->nl, nlh, NULL, NULL));
+	EXPECT_EQ(-EINVAL, sgenl_run(&self->nl, nlh, NULL, NULL));
 	EXPECT_STRNE("", self->nl.extack);
-	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	nlh = sgenl_msg(&self->nl, SPISOCK_CMD_LINK, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
 	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(AP_SSID), AP_SSID);
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_HOSTNAME, "bad name!");
-	EXPECT_EQ(-EINVAL, msg_run(&self->nl, nlh, NULL, NULL));
+	EXPECT_EQ(-EINVAL, sgenl_run(&self->nl, nlh, NULL, NULL));
 	EXPECT_STRNE("", self->nl.extack);
-	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	nlh = sgenl_msg(&self->nl, SPISOCK_CMD_LINK, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
 	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(AP_SSID), AP_SSID);
 	mnl_attr_put_u32(nlh, SPISOCK_ATTR_TIMEOUT, 10);
-	EXPECT_EQ(-ERANGE, msg_run(&self->nl, nlh, NULL, NULL));
+	EXPECT_EQ(-ERANGE, sgenl_run(&self->nl, nlh, NULL, NULL));
 	/* an event is not a command; nor is 200 */
-	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_EVENT, NLM_F_ACK);
-	EXPECT_EQ(-EOPNOTSUPP, msg_run(&self->nl, nlh, NULL, NULL));
+	nlh = sgenl_msg(&self->nl, SPISOCK_CMD_EVENT, NLM_F_ACK);
+	EXPECT_EQ(-EOPNOTSUPP, sgenl_run(&self->nl, nlh, NULL, NULL));
 	/* a truncated attribute header */
-	nlh = msg_start(&self->nl, self->nl.id, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
+	nlh = sgenl_msg(&self->nl, SPISOCK_CMD_DEV_GET, NLM_F_ACK);
 	memcpy((char *)nlh + nlh->nlmsg_len, "\x08\x00\x01", 3);
 	nlh->nlmsg_len += 3;
-	EXPECT_GT(0, msg_run(&self->nl, nlh, NULL, NULL));
+	EXPECT_GT(0, sgenl_run(&self->nl, nlh, NULL, NULL));
 	/* random attributes on every command */
 	for (k = 0; k < 300; k++) {
-		nlh = msg_start(&self->nl, self->nl.id, cmds[k % sizeof(cmds)],
+		nlh = sgenl_msg(&self->nl, cmds[k % sizeof(cmds)],
 				NLM_F_ACK);
 		for (i = 0; i < 4; i++) {
 			char junk[40];
@@ -1201,7 +1201,7 @@ TEST_F(nl, malformed)
 			mnl_attr_put(nlh, rand_r(&seed) % (SPISOCK_ATTR_MAX + 3),
 				     len, junk);
 		}
-		ret = msg_run(&self->nl, nlh, NULL, NULL);
+		ret = sgenl_run(&self->nl, nlh, NULL, NULL);
 		ASSERT_NE(-EAGAIN, ret);
 	}
 	/* still fine */

@@ -119,7 +119,7 @@ FIXTURE_SETUP(rm)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	socklen_t len = sizeof(sa);
-	struct nl nl;
+	struct sgenl nl;
 	int i, one = 1;
 
 	for (i = 0; i < B_N; i++)
@@ -130,9 +130,9 @@ FIXTURE_SETUP(rm)
 	self->full_c = -1;
 	ASSERT_EQ(0, radio_up(&self->r, CONF_PATH, STATS_PATH, 1))
 		TH_LOG("radio_up: %s", self->r.why);
-	ASSERT_EQ(0, nl_open(&nl));
+	ASSERT_EQ(0, sgenl_open(&nl));
 	ASSERT_EQ(0, link_ap(&nl, SIM_AP_SSID, SIM_AP_PASS));
-	nl_close(&nl);
+	sgenl_close(&nl);
 	self->fam = family_number();
 	ASSERT_LT(0, self->fam);
 

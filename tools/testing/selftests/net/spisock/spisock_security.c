@@ -104,15 +104,15 @@ static void __attribute__((destructor)) radio_fini(void)
 static int radio_link(void)
 {
 	struct dev_info d;
-	struct nl nl;
+	struct sgenl nl;
 	int ret;
 
-	ret = nl_open(&nl);
+	ret = sgenl_open(&nl);
 	if (!ret)
 		ret = dev_get(&nl, "nina0", &d);
 	if (!ret && d.linked != 1)
 		ret = link_ap(&nl, SIM_AP_SSID, SIM_AP_PASS);
-	nl_close(&nl);
+	sgenl_close(&nl);
 	return ret;
 }
 
@@ -543,13 +543,13 @@ TEST_F_TIMEOUT(sec, group_restricts_create, TEST_S)
 
 /* ---- network namespaces ------------------------------------------------- */
 
-static int set_netns(struct nl *nl, pid_t pid)
+static int set_netns(struct sgenl *nl, pid_t pid)
 {
-	struct nlmsghdr *nlh = msg_start(nl, nl->id, SPISOCK_CMD_SET_NETNS, NLM_F_ACK);
+	struct nlmsghdr *nlh = sgenl_msg(nl, SPISOCK_CMD_SET_NETNS, NLM_F_ACK);
 
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
 	mnl_attr_put_u32(nlh, SPISOCK_ATTR_NETNS_PID, pid);
-	return msg_run(nl, nlh, NULL, NULL);
+	return sgenl_run(nl, nlh, NULL, NULL);
 }
 
 /*
@@ -607,7 +607,7 @@ TEST_F_TIMEOUT(sec, netns_radio_lifetime, TEST_S)
 	int sv[2], up[2], go[2], status, s = -1, a, i, ret = -1;
 	char cbuf[CMSG_SPACE(sizeof(int))], c;
 	struct dev_info d;
-	struct nl nl;
+	struct sgenl nl;
 	pid_t pid;
 
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
@@ -643,7 +643,7 @@ TEST_F_TIMEOUT(sec, netns_radio_lifetime, TEST_S)
 		_exit(0);
 	}
 	ASSERT_EQ(1, read(up[0], &c, 1));
-	ASSERT_EQ(0, nl_open(&nl));
+	ASSERT_EQ(0, sgenl_open(&nl));
 	for (i = 0; i < 100 && ret; i++) {
 		ret = set_netns(&nl, pid);
 		if (ret == -EBUSY)
@@ -681,7 +681,7 @@ TEST_F_TIMEOUT(sec, netns_radio_lifetime, TEST_S)
 	for (i = 0; i < 300 && dev_get(&nl, "nina0", &d); i++)
 		usleep(20 * 1000);
 	ASSERT_EQ(0, dev_get(&nl, "nina0", &d));
-	nl_close(&nl);
+	sgenl_close(&nl);
 	ASSERT_EQ(0, radio_link());
 	s = sock_new(self->family, SOCK_STREAM);
 	ASSERT_LE(0, s);

@@ -323,32 +323,32 @@ static int chip_reset(void)
 static int link_auto(void)
 {
 	struct nlmsghdr *nlh;
-	struct nl nl;
-	int ret = nl_open(&nl);
+	struct sgenl nl;
+	int ret = sgenl_open(&nl);
 
 	if (ret)
 		return ret;
-	nlh = msg_start(&nl, nl.id, SPISOCK_CMD_LINK, NLM_F_ACK);
+	nlh = sgenl_msg(&nl, SPISOCK_CMD_LINK, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
 	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(SIM_AP_SSID), SIM_AP_SSID);
 	mnl_attr_put(nlh, SPISOCK_ATTR_PASSPHRASE, strlen(SIM_AP_PASS),
 		     SIM_AP_PASS);
 	mnl_attr_put_u8(nlh, SPISOCK_ATTR_AUTO_RELINK, 1);
-	ret = msg_run(&nl, nlh, NULL, NULL);
-	nl_close(&nl);
+	ret = sgenl_run(&nl, nlh, NULL, NULL);
+	sgenl_close(&nl);
 	return ret;
 }
 
 static int max_sockets(void)
 {
 	struct dev_info d;
-	struct nl nl;
-	int ret = nl_open(&nl);
+	struct sgenl nl;
+	int ret = sgenl_open(&nl);
 
 	if (ret)
 		return -1;
 	ret = dev_get(&nl, "nina0", &d);
-	nl_close(&nl);
+	sgenl_close(&nl);
 	return ret ? -1 : (int)d.max_sockets;
 }
 

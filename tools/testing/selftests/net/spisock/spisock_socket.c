@@ -106,13 +106,13 @@ static void __attribute__((destructor)) radio_fini(void)
 static int radio_link(bool quiet, char *why, size_t size)
 {
 	struct dev_info d;
-	struct nl nl;
+	struct sgenl nl;
 	int ret;
 
-	ret = nl_open(&nl);
+	ret = sgenl_open(&nl);
 	if (ret) {
 		snprintf(why, size, "genl family: %s", strerror(-ret));
-		nl_close(&nl);
+		sgenl_close(&nl);
 		return ret;
 	}
 	ret = dev_get(&nl, "nina0", &d);
@@ -127,7 +127,7 @@ static int radio_link(bool quiet, char *why, size_t size)
 		ret = -ENOLINK;
 	if (ret)
 		snprintf(why, size, "nina0: %s (%s)", strerror(-ret), nl.extack);
-	nl_close(&nl);
+	sgenl_close(&nl);
 	return ret;
 }
 
@@ -2432,13 +2432,13 @@ static int lo_set(bool up)
 /* UNLINK of nina0: 0 or -errno. */
 static int radio_unlink(void)
 {
-	struct nl nl;
+	struct sgenl nl;
 	int ret;
 
-	ret = nl_open(&nl);
+	ret = sgenl_open(&nl);
 	if (!ret)
 		ret = do_link(&nl, "nina0", NULL, 0, NULL, 0);
-	nl_close(&nl);
+	sgenl_close(&nl);
 	return ret;
 }
 
