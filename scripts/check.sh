@@ -147,6 +147,9 @@ host_tests() {
 	build/lib/test_addr > "$results/host/lib-addr.tap" || rc=1
 	build/lib/test_timeout > "$results/host/lib-timeout.tap" || rc=1
 	build/lib/test_noload > "$results/host/lib-noload.tap" || rc=1
+	PYTHONPATH=build/lib/python /usr/bin/python3 tools/lib/spisock/tests/test_python.py \
+		> "$results/host/lib-python.tap" || rc=1
+	sh tools/lib/spisock/tests/test-pip.sh > "$results/host/lib-pip.tap" || rc=1
 	tools/lib/spisock/tests/test-man.sh > "$results/host/lib-man.tap" || rc=1
 	tools/lib/spisock/tests/test-pkgconfig.sh > "$results/host/lib-pkgconfig.tap" || rc=1
 	# Documentation/'s and the man pages' C and Python examples build; no

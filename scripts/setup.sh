@@ -10,7 +10,7 @@ pkgs=(
 	linux-source-6.12 linux-source-6.1 linux-image-amd64 linux-headers-amd64
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf
 	python3 python3-yaml python3-jsonschema libmnl-dev dkms perl
-	python3-dev python3-setuptools openssl groff-base man-db
+	python3-dev python3-setuptools python3-pip python3-venv strace openssl groff-base man-db
 	curl netcat-openbsd gnuplot-nox
 	dt-schema device-tree-compiler
 	pkgconf

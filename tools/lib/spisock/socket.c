@@ -84,7 +84,8 @@ int spisock_close(int sock)
 	return 0;
 }
 
-int spisock_gettimeout(int sock, long *timeout_ms)
+/* The timeout @opt (SO_RCVTIMEO or SO_SNDTIMEO) gives, O_NONBLOCK first. */
+static int timeout_opt(int sock, int opt, long *timeout_ms)
 {
 	struct timeval tv;
 	socklen_t len = sizeof(tv);
@@ -96,7 +97,7 @@ int spisock_gettimeout(int sock, long *timeout_ms)
 		*timeout_ms = SPISOCK_NONBLOCK;
 		return 0;
 	}
-	if (getsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, &len))
+	if (getsockopt(sock, SOL_SOCKET, opt, &tv, &len))
 		return spisock_fail(errno);
 	if (!tv.tv_sec && !tv.tv_usec)
 		*timeout_ms = SPISOCK_BLOCK;
@@ -105,12 +106,29 @@ int spisock_gettimeout(int sock, long *timeout_ms)
 	return 0;
 }
 
-/* The socket's timeout; SPISOCK_BLOCK if it cannot be read. */
+/* sendtimeout() sets both options; the receive side's is the one read. */
+int spisock_gettimeout(int sock, long *timeout_ms)
+{
+	return timeout_opt(sock, SO_RCVTIMEO, timeout_ms);
+}
+
+/*
+ * The timeout bounding a call, as for AF_INET: SO_RCVTIMEO a receive or an
+ * accept, SO_SNDTIMEO a send or a connect (either may be set alone with
+ * setsockopt()); SPISOCK_BLOCK if it cannot be read.
+ */
 static long timeout_of(int sock)
 {
 	long t;
 
-	return spisock_gettimeout(sock, &t) ? SPISOCK_BLOCK : t;
+	return timeout_opt(sock, SO_RCVTIMEO, &t) ? SPISOCK_BLOCK : t;
+}
+
+static long send_timeout_of(int sock)
+{
+	long t;
+
+	return timeout_opt(sock, SO_SNDTIMEO, &t) ? SPISOCK_BLOCK : t;
 }
 
 int spisock_sendtimeout(int sock, long timeout_ms)
@@ -121,6 +139,10 @@ int spisock_sendtimeout(int sock, long timeout_ms)
 
 	if (fl < 0)
 		return spisock_fail(errno);
+	/* The reference's timeout is None or a non-negative count of ms. */
+	if (timeout_ms < 0 && timeout_ms != SPISOCK_BLOCK)
+		return spisock_fail_msg(EINVAL, "timeout %ld ms: not SPISOCK_BLOCK nor >= 0",
+					timeout_ms);
 	if (timeout_ms > 0) {
 		spisock_ms_to_tv(timeout_ms, &sec, &usec);
 		tv.tv_sec = sec;
@@ -143,11 +165,18 @@ int spisock_settimeout(int sock, long timeout_ms)
 
 /*
  * A kernel EAGAIN under a positive timeout is the reference's timeout
- * (not when the caller asked for MSG_DONTWAIT).
+ * (not when the caller asked for MSG_DONTWAIT): a receive's or a send's.
  */
 static int timeout_err(int sock, int err, int flags)
 {
 	if (err == EAGAIN && !(flags & MSG_DONTWAIT) && timeout_of(sock) > 0)
+		return ETIMEDOUT;
+	return err;
+}
+
+static int send_timeout_err(int sock, int err, int flags)
+{
+	if (err == EAGAIN && !(flags & MSG_DONTWAIT) && send_timeout_of(sock) > 0)
 		return ETIMEDOUT;
 	return err;
 }
@@ -162,7 +191,7 @@ int spisock_connect_addr(int sock, const struct spisock_addr *addr)
 	if (!connect(sock, (struct sockaddr *)&sa, sizeof(sa)))
 		return 0;
 	/* SO_SNDTIMEO expired: the kernel says EINPROGRESS, the handshake goes on. */
-	if (errno == EINPROGRESS && timeout_of(sock) > 0)
+	if (errno == EINPROGRESS && send_timeout_of(sock) > 0)
 		return spisock_fail(ETIMEDOUT);
 	return spisock_fail(errno);
 }
@@ -204,9 +233,10 @@ int spisock_bind(int sock, const char *addr)
 	return spisock_bind_addr(sock, &a);
 }
 
+/* A negative backlog is 0, as CPython's listen() (the kernel's would be the most). */
 int spisock_listen(int sock, int maxlog)
 {
-	if (listen(sock, maxlog < 0 ? 2 : maxlog))
+	if (listen(sock, maxlog < 0 ? 0 : maxlog))
 		return spisock_fail(errno);
 	return 0;
 }
@@ -365,7 +395,7 @@ ssize_t spisock_send(int sock, const void *buf, size_t len, int flags)
 	ssize_t n = send(sock, buf, len, flags | MSG_NOSIGNAL);
 
 	if (n < 0)
-		return spisock_fail(timeout_err(sock, errno, flags));
+		return spisock_fail(send_timeout_err(sock, errno, flags));
 	return n;
 }
 
@@ -373,7 +403,7 @@ ssize_t spisock_send(int sock, const void *buf, size_t len, int flags)
 int spisock_sendall_sent(int sock, const void *buf, size_t len, int flags,
 			 size_t *sent)
 {
-	long timeout = timeout_of(sock);
+	long timeout = send_timeout_of(sock);
 	long long deadline = spisock_deadline(timeout, spisock_now_ms());
 	const char *p = buf;
 	ssize_t n;
@@ -422,7 +452,7 @@ ssize_t spisock_sendto_addr(int sock, const void *buf, size_t len,
 	n = sendto(sock, buf, len, flags | MSG_NOSIGNAL,
 		   (struct sockaddr *)&sa, sizeof(sa));
 	if (n < 0)
-		return spisock_fail(timeout_err(sock, errno, flags));
+		return spisock_fail(send_timeout_err(sock, errno, flags));
 	return n;
 }
 

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 
 #include "libspisock.h"
@@ -309,7 +311,7 @@ static void test_server(void)
 	errno = 0;
 	ok(spisock_bind(l, "localhost:80") == -1 && errno == EINVAL, "bind(bad address): EINVAL");
 	ok(!spisock_bind(l, "7101"), "bind(\"7101\"): a bare port");
-	ok(!spisock_listen(l, -1), "listen(default backlog 2)");
+	ok(!spisock_listen(l, 2), "listen(2)");
 	p = inet_connect_radio(7101);
 	ok(p >= 0, "an AF_INET client connects to " RADIO_IP ":7101");
 	c = spisock_accept(l, &peer_addr);
@@ -423,6 +425,13 @@ static void test_udp(void)
 	close(peer);
 }
 
+static void set_timeo(int s, int opt, long ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+
+	setsockopt(s, SOL_SOCKET, opt, &tv, sizeof(tv));
+}
+
 /* An AF_INET listener whose queue is full drops SYNs: the connect hangs. */
 static void test_connect_timeout(void)
 {
@@ -452,9 +461,258 @@ static void test_connect_timeout(void)
 	   "connect that times out (kernel EINPROGRESS): ETIMEDOUT (%s, %lld ms)",
 	   strerror(errno), now_ms() - t0);
 	spisock_close(s);
+	s = spisock_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	set_timeo(s, SO_SNDTIMEO, 500);
+	t0 = now_ms();
+	errno = 0;
+	ok(spisock_connect(s, addr) == -1 && errno == ETIMEDOUT && now_ms() - t0 < 3000,
+	   "SO_SNDTIMEO alone bounds connect, as AF_INET's: ETIMEDOUT (%s, %lld ms)",
+	   strerror(errno), now_ms() - t0);
+	spisock_close(s);
 	for (i = 0; i < 4; i++)
 		close(c[i]);
 	close(l);
+}
+
+/* Fill the way to a peer that does not read: until no room for 300 ms. */
+static void fill(int s)
+{
+	static char chunk[65536];
+	int idle = 0, i;
+
+	for (i = 0; i < 100000 && idle < 3; i++) {
+		if (send(s, chunk, sizeof(chunk), MSG_DONTWAIT | MSG_NOSIGNAL) > 0) {
+			idle = 0;
+			continue;
+		}
+		idle++;
+		usleep(100000);
+	}
+}
+
+/* After a second, read the peer's end until EOF. */
+static void *drain_later(void *arg)
+{
+	struct drain *d = arg;
+	char buf[65536];
+	ssize_t n;
+
+	usleep(1000000);
+	while ((n = recv(d->fd, buf, sizeof(buf), 0)) > 0)
+		d->have += n;
+	return NULL;
+}
+
+static void on_alarm(int sig)
+{
+}
+
+/*
+ * SO_SNDTIMEO and SO_RCVTIMEO set alone with setsockopt(2) bound what they
+ * bound on an AF_INET socket, and their expiry is a timeout. A SIGALRM
+ * (no SA_RESTART) ends a call that would hang.
+ */
+static void test_sockopt_timeouts(void)
+{
+	static char chunk[65536];
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct delayed dl;
+	struct drain d = { 0 };
+	pthread_t th;
+	int s, peer, r;
+	long long t0;
+	ssize_t n;
+	char buf[4];
+
+	sigaction(SIGALRM, &sa, NULL);
+	s = pair(&peer);
+	set_timeo(s, SO_SNDTIMEO, 300);
+	fill(s);
+	alarm(15);
+	t0 = now_ms();
+	do {
+		errno = 0;
+		n = spisock_send(s, chunk, sizeof(chunk), 0);
+	} while (n > 0 && now_ms() - t0 < 10000);
+	ok(n == -1 && errno == ETIMEDOUT,
+	   "SO_SNDTIMEO alone (300 ms): a send with no room is a timeout (%s)", strerror(errno));
+	t0 = now_ms();
+	errno = 0;
+	r = spisock_sendall(s, chunk, sizeof(chunk), 0);
+	ok(r == -1 && errno == ETIMEDOUT && now_ms() - t0 >= 250 && now_ms() - t0 < 3000,
+	   "... and bounds sendall: ETIMEDOUT (%s, %lld ms)", strerror(errno), now_ms() - t0);
+	alarm(0);
+	dl = (struct delayed){ peer, 600, "abc", 0 };
+	pthread_create(&th, NULL, delayed_send, &dl);
+	t0 = now_ms();
+	n = spisock_recv(s, buf, 3, 0);
+	pthread_join(th, NULL);
+	ok(n == 3 && now_ms() - t0 >= 550,
+	   "... but not recv: 3 bytes after %lld ms", now_ms() - t0);
+	spisock_close(s);
+	close(peer);
+
+	s = pair(&peer);
+	set_timeo(s, SO_RCVTIMEO, 300);
+	fill(s);
+	d.fd = peer;
+	pthread_create(&d.t, NULL, drain_later, &d);
+	alarm(15);
+	t0 = now_ms();
+	errno = 0;
+	r = spisock_sendall(s, chunk, sizeof(chunk), 0);
+	ok(!r && now_ms() - t0 >= 700,
+	   "SO_RCVTIMEO alone (300 ms) does not bound sendall: sent once the peer read (%s, %lld ms)",
+	   r ? strerror(errno) : "ok", now_ms() - t0);
+	alarm(0);
+	spisock_close(s);
+	pthread_join(d.t, NULL);
+	close(peer);
+}
+
+/*
+ * The bad-input table of Documentation/userspace-api/spisock-lib.rst, run
+ * as C. libspisock's listen(2) resolves to this program's listen() first:
+ * the backlog the library passed.
+ */
+#define TABLE "Documentation/userspace-api/spisock-lib.rst"
+#define MAX_ROWS 64
+
+struct row {
+	char call[32], c[32], py[32], result[32];
+};
+
+static int last_backlog = INT_MIN;
+
+int listen(int fd, int backlog)
+{
+	last_backlog = backlog;
+	return syscall(SYS_listen, fd, backlog);
+}
+
+/* A simple table's row: cells are separated by two blanks or more. */
+static int split_row(char *line, struct row *r)
+{
+	char *cells[4] = { r->call, r->c, r->py, r->result };
+	char *p = line, *end;
+	int i;
+
+	line[strcspn(line, "\n")] = 0;
+	for (i = 0; i < 4 && *p; i++) {
+		end = strstr(p, "  ");
+		snprintf(cells[i], sizeof(r->call), "%.*s",
+			 (int)(end ? end - p : (long)strlen(p)), p);
+		if (!end)
+			break;
+		for (p = end; *p == ' '; p++)
+			;
+	}
+	return i == 3 ? 0 : -1;
+}
+
+/* The rows after the marker, between the table's second and third borders. */
+static int read_table(struct row *rows)
+{
+	FILE *f = fopen(TABLE, "r");
+	int in = 0, border = 0, n = 0;
+	char line[256];
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f) && border < 3) {
+		if (!in) {
+			in = !strncmp(line, ".. bad-input-table", 18);
+			continue;
+		}
+		if (!strncmp(line, "====", 4)) {
+			border++;
+			continue;
+		}
+		if (border == 2 && n < MAX_ROWS && !split_row(line, &rows[n]))
+			n++;
+	}
+	fclose(f);
+	return border == 3 ? n : -1;
+}
+
+static const char *err_name(int err)
+{
+	return err == EINVAL ? "EINVAL" : strerror(err);
+}
+
+/* What C does with row @r, in the table's words, into @got. */
+static void run_row(const struct row *r, char *got, size_t len)
+{
+	char arg[32], b[10];
+	struct sockaddr_in sa;
+	socklen_t salen = sizeof(sa);
+	uint8_t t[4];
+	long v, to;
+	int s, rc;
+
+	snprintf(arg, sizeof(arg), "%s", r->c[0] == '"' ? r->c + 1 : r->c);
+	if (r->c[0] == '"')
+		arg[strcspn(arg, "\"")] = 0;
+	s = spisock_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	errno = 0;
+	snprintf(got, len, "unknown call");
+	if (!strcmp(r->call, "listen")) {
+		last_backlog = INT_MIN;
+		rc = spisock_listen(s, atoi(arg));
+		snprintf(got, len, "backlog %d", last_backlog);
+	} else if (!strcmp(r->call, "sendtimeout")) {
+		spisock_sendtimeout(s, 1500);
+		v = strcmp(arg, "SPISOCK_BLOCK") ? strtol(arg, NULL, 10) : SPISOCK_BLOCK;
+		rc = spisock_sendtimeout(s, v);
+		if (spisock_gettimeout(s, &to))
+			snprintf(got, len, "gettimeout: %s", strerror(errno));
+		else if (rc && to != 1500)
+			snprintf(got, len, "refused but changed to %ld", to);
+		else if (to == SPISOCK_BLOCK)
+			snprintf(got, len, "blocking");
+		else if (!to)
+			snprintf(got, len, "non-blocking");
+		else
+			snprintf(got, len, "%ld ms", to);
+	} else if (!strcmp(r->call, "bind")) {
+		rc = spisock_bind(s, arg);
+		if (!rc && !getsockname(s, (struct sockaddr *)&sa, &salen))
+			snprintf(got, len, "port %u", ntohs(sa.sin_port));
+	} else if (!strcmp(r->call, "connect")) {
+		rc = spisock_connect(s, arg);
+		snprintf(got, len, "connected");
+	} else if (!strcmp(r->call, "ip_to_tuple")) {
+		rc = spisock_ip_to_tuple(arg, t);
+		snprintf(got, len, "%u.%u.%u.%u", t[0], t[1], t[2], t[3]);
+	} else if (!strcmp(r->call, "recv_into")) {
+		rc = spisock_recv_into(s, b, sizeof(b), atoi(arg), MSG_DONTWAIT) < 0;
+		snprintf(got, len, "received");
+	} else {
+		rc = 0;
+	}
+	if (rc)
+		snprintf(got, len, "%s", err_name(errno));
+	spisock_close(s);
+}
+
+static void test_bad_input(const struct row *rows, int n)
+{
+	char want[32], got[64];
+	const char *slash;
+	int i;
+
+	ok(n > 0, "the bad-input table of " TABLE ": %d rows", n);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(rows[i].c, "n/a"))
+			continue;
+		slash = strstr(rows[i].result, " / ");
+		snprintf(want, sizeof(want), "%.*s",
+			 (int)(slash ? slash - rows[i].result : (long)strlen(rows[i].result)),
+			 rows[i].result);
+		run_row(&rows[i], got, sizeof(got));
+		ok(!strcmp(got, want), "bad input in C: %s(%s) -> %s (the table: %s)",
+		   rows[i].call, rows[i].c, got, want);
+	}
 }
 
 static void test_wifi(void)
@@ -545,10 +803,14 @@ static void test_wifi(void)
 
 int main(void)
 {
-	int fam = spisock_family();
+	static struct row rows[MAX_ROWS];
+	int fam = spisock_family(), nrows, i, plan = 91;
 	uint8_t t[4];
 
-	tap_plan(85);
+	nrows = read_table(rows);
+	for (i = 0; i < nrows; i++)
+		plan += !!strcmp(rows[i].c, "n/a");
+	tap_plan(plan);
 	ok(fam > 0, "family number %d read at run time", fam);
 	ok(!spisock_ip_to_tuple("192.168.1.10", t) && t[0] == 192 && t[3] == 10,
 	   "ip_to_tuple");
@@ -559,8 +821,10 @@ int main(void)
 	test_accept_signal();
 	test_udp();
 	test_connect_timeout();
+	test_sockopt_timeouts();
+	test_bad_input(rows, nrows);
 	test_wifi();
-	if (tap_n != 85)
-		printf("# planned 85, ran %d\n", tap_n);
+	if (tap_n != plan)
+		printf("# planned %d, ran %d\n", plan, tap_n);
 	return tap_done();
 }

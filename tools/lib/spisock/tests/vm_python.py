@@ -198,11 +198,34 @@ def _():
     signal.signal(signal.SIGALRM, boom)
     signal.setitimer(signal.ITIMER_REAL, 0.2)
     ok(raises(lambda: s.recv(10), KeyboardInterrupt), "a handler that raises ends recv with its exception")
+    peer.send(b"1234")
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    ok(raises(lambda: s.recv(10), KeyboardInterrupt), "4 of 10 bytes, then a handler raises")
+    peer.send(b"next")
+    s.sendtimeout(3000)  # a lost 4 would leave recv(8) waiting
+    data = s.recv(8)
+    s.sendtimeout(None)
+    ok(data == b"1234next", f"... the 4 bytes are the next recv's first: {bytes(data)!r}")
     signal.signal(signal.SIGALRM, old)
     s.sendtimeout(400)
     ok(s.gettimeout() == 400, "sendtimeout(400); gettimeout() == 400")
     peer.send(b"abcd")
-    ok(s.recv(10) == b"abcd", "timeout with 4 of 10 bytes: the 4 are returned")
+    t0 = time.monotonic()
+    ok(raises(lambda: s.recv(10), socket.timeout, errno.ETIMEDOUT) and
+       time.monotonic() - t0 >= 0.39, "timeout with 4 of 10 bytes: socket.timeout, as the reference")
+    peer.send(b"efghij")
+    data = s.recv(10)
+    ok(data == b"abcdefghij", f"... the 4 bytes are the next recv's first: {bytes(data)!r}")
+    peer.send(b"klmn")
+    buf = bytearray(10)
+    ok(raises(lambda: s.recv_into(buf), socket.timeout), "recv_into: the same")
+    peer.send(b"opqrst")
+    ok(s.recv_into(buf) == 10 and buf == b"klmnopqrst", "... and the next one returns them first")
+    peer.send(b"uv")
+    ok(raises(lambda: s.recv(3), socket.timeout) and s.recv(2, socket.MSG_PEEK) == b"uv" and
+       s.recv(1) == b"u", "a peek shows the kept bytes and leaves them")
+    data, addr = s.recvfrom(10)
+    ok(data == b"v" and addr[0] == "127.0.0.1", f"recvfrom returns the rest with the peer {addr}")
     t0 = time.monotonic()
     try:
         s.recv(10)
@@ -308,6 +331,201 @@ def _():
     srv.close()
 
 
+def fill(s):
+    """Fill the way to a peer that does not read: until no room for 300 ms."""
+    chunk = bytes(65536)
+    idle = 0
+    while idle < 3:
+        try:
+            s.send(chunk, socket.MSG_DONTWAIT)
+            idle = 0
+        except BlockingIOError:
+            idle += 1
+            time.sleep(0.1)
+
+
+class Hung(Exception):
+    pass
+
+
+def hung(*a):
+    raise Hung("still waiting after 15 s")
+
+
+@check("timeouts set with setsockopt")
+def _():
+    import signal
+    import struct
+    old = signal.signal(signal.SIGALRM, hung)  # a hang ends in an error
+    s, peer = pair()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, 300)
+    get = getattr(s, "getsockopt", lambda *a: None)
+    ok(get(socket.SOL_SOCKET, socket.SO_SNDTIMEO) in range(300, 310) and
+       s.gettimeout() is None, "setsockopt(SO_SNDTIMEO, 300): milliseconds; gettimeout() None")
+    fill(s)
+    signal.alarm(15)
+    t0 = time.monotonic()
+    e = None
+    try:
+        while time.monotonic() - t0 < 10:
+            s.send(bytes(65536))
+    except Exception as x:  # noqa: BLE001
+        e = x
+    ok(isinstance(e, socket.timeout), f"SO_SNDTIMEO alone: send with no room raises socket.timeout ({e!r})")
+    t0 = time.monotonic()
+    e = None
+    try:
+        s.sendall(bytes(65536))
+    except Exception as x:  # noqa: BLE001
+        e = x
+    ok(isinstance(e, socket.timeout) and 0.25 <= time.monotonic() - t0 < 3,
+       f"... and sendall raises socket.timeout ({e!r}, {time.monotonic() - t0:.2f} s)")
+    signal.alarm(0)
+    t = later(600, lambda: peer.send(b"abc"))
+    t0 = time.monotonic()
+    ok(s.recv(3) == b"abc" and time.monotonic() - t0 >= 0.55, "... but does not bound recv")
+    t.join()
+    s.close()
+    peer.close()
+
+    s, peer = pair()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, 300)
+    fill(s)
+    got = []
+
+    def drain():
+        time.sleep(1)
+        while True:
+            d = peer.recv(65536)
+            if not d:
+                break
+            got.append(len(d))
+    t = threading.Thread(target=drain)
+    t.start()
+    signal.alarm(15)
+    t0 = time.monotonic()
+    e = None
+    try:
+        s.sendall(bytes(65536))
+    except Exception as x:  # noqa: BLE001
+        e = x
+    signal.alarm(0)
+    ok(e is None and time.monotonic() - t0 >= 0.7,
+       f"SO_RCVTIMEO alone does not bound sendall ({e!r}, {time.monotonic() - t0:.2f} s)")
+    s.close()
+    t.join()
+    peer.close()
+
+    s, peer = pair()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("@ll", 0, 300000))
+    t0 = time.monotonic()
+    ok(raises(lambda: s.recv(1), socket.timeout) and 0.25 <= time.monotonic() - t0 < 3,
+       "setsockopt(SO_RCVTIMEO, struct timeval bytes): recv raises socket.timeout at 300 ms")
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("@ii", 1, 7))
+    ok(struct.unpack("@ii", s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8)) == (1, 7),
+       "setsockopt(SO_LINGER, struct linger bytes); getsockopt(..., 8) reads it back")
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, True)
+    ok(s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1, "setsockopt(int) as before")
+    ok(raises(lambda: s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 1.5), TypeError),
+       "setsockopt(float): TypeError")
+    s.close()
+    peer.close()
+    signal.signal(signal.SIGALRM, old)
+
+
+TABLE = "Documentation/userspace-api/spisock-lib.rst"
+
+
+def table_rows():
+    """The bad-input table's rows: (call, C, Python, result)."""
+    import re
+    rows, border, inside = [], 0, False
+    with open(TABLE) as f:
+        for line in f:
+            if not inside:
+                inside = line.startswith(".. bad-input-table")
+                continue
+            if line.startswith("===="):
+                border += 1
+                if border == 3:
+                    break
+                continue
+            if border == 2 and line.strip():
+                cells = re.split(r"  +", line.strip())
+                if len(cells) == 4:
+                    rows.append(cells)
+    return rows
+
+
+def listen_backlog(arg):
+    """The backlog listen(arg) gives listen(2), read by strace in a child."""
+    import re
+    import tempfile
+    with tempfile.NamedTemporaryFile("r", dir=sys.argv[2], suffix=".strace") as out:
+        code = ("from spisock import socket\n"
+                f"s = socket.socket(); s.bind(0); s.listen({arg!r})\n")
+        subprocess.run(["strace", "-f", "-qq", "-e", "trace=listen", "-o", out.name,
+                        sys.executable, "-c", code], check=True, capture_output=True)
+        m = re.search(r"listen\(\d+, (-?\d+)\)", out.read())
+        return f"backlog {m.group(1)}" if m else "no listen(2)"
+
+
+def py_answer(call, arg):
+    """What Python does with a row, in the table's words."""
+    import ast
+    v = ast.literal_eval(arg)
+    s = socket.socket()
+    try:
+        if call == "listen":
+            return listen_backlog(v)
+        if call == "sendtimeout":
+            s.sendtimeout(1500)
+            try:
+                s.sendtimeout(v)
+            except (OSError, TypeError, ValueError):
+                if s.gettimeout() != 1500:
+                    return "refused but changed"
+                raise
+            t = s.gettimeout()
+            return "blocking" if t is None else "non-blocking" if t == 0 else f"{t} ms"
+        if call == "bind":
+            s.bind(v)
+            dup = pysock.socket(fileno=os.dup(s.fileno()))
+            port = dup.getsockname()[1]
+            dup.close()
+            return f"port {port}"
+        if call == "connect":
+            s.connect(v)
+            return "connected"
+        if call == "ip_to_tuple":
+            return ".".join(map(str, socket.ip_to_tuple(v)))
+        if call == "recv_into":
+            s.recv_into(bytearray(10), v, socket.MSG_DONTWAIT)
+            return "received"
+        if call == "recv":
+            s.recv(v, socket.MSG_DONTWAIT)
+            return "received"
+        return "unknown call"
+    except OSError as e:
+        return "EINVAL" if e.errno == errno.EINVAL else f"{type(e).__name__} {e.errno}"
+    except (TypeError, ValueError) as e:
+        return type(e).__name__
+    finally:
+        s.close()
+
+
+@check("bad-input table")
+def _():
+    rows = table_rows()
+    ok(rows, f"the bad-input table of {TABLE}: {len(rows)} rows")
+    for call, c_arg, py_arg, result in rows:
+        if py_arg == "n/a":
+            continue
+        want = result.split(" / ")[-1]
+        got = py_answer(call, py_arg)
+        ok(got == want, f"bad input in Python: {call}({py_arg}) -> {got} (the table: {want})")
+
+
 @check("wifi")
 def _():
     ok(wifi.select_radio("your_preferred_net_driver") >= 0, "select_radio(any name) with one radio")
@@ -317,7 +535,7 @@ def _():
     info = wifi.link_info()
     ok(info[0] == RADIO_IP and len(info) == 5, f"link_info() -> {info}")
     ok(info[1:4] == ("255.255.255.0", "127.0.2.254", "127.0.2.53") and
-       info[4] == bytes.fromhex("240ac45e1a01"), "link_info(): netmask, gateway, DNS, MAC")
+       info[4] == "24:0a:c4:5e:1a:01", "link_info(): netmask, gateway, DNS, MAC as xx:xx:..")
     s, peer = pair()
     wifi.link("Your Wifi SSID", wifi.WIFI_WPA2, "Your Wifi Password")
     s.sendall("alive")
@@ -331,7 +549,7 @@ def _():
     wifi.unlink()
     ok(wifi.is_linked() is False, "unlink(); is_linked() is False")
     nets = wifi.scan()
-    ok(("Your Wifi SSID", wifi.WIFI_WPA2, -52, bytes.fromhex("020000000003")) in nets,
+    ok(("Your Wifi SSID", wifi.WIFI_WPA2, -52, "02:00:00:00:00:03") in nets,
        f"scan() while not linked finds the examples' network: {nets}")
     wifi.link("Your Wifi SSID", wifi.WIFI_WPA2, "Your Wifi Password")
     ok(wifi.is_linked(), "linked again")

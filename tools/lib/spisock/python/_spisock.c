@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1 OR GPL-2.0
 /*
- * The Python module spisock (CPython C API over libspisock):
- *
- *   spisock.socket  the reference's socket module: constants, the socket
- *                   class, ip_to_tuple, the timeout exception
- *   spisock.wifi    link, unlink, is_linked, scan, link_info, rssi,
- *                   gethostbyname, WIFI_*, select_radio
+ * spisock._spisock: the CPython extension under the pure-Python package
+ * spisock (spisock/socket.py and spisock/wifi.py name what it offers).
+ * Multi-phase initialisation (PEP 489): the socket class is a heap type and
+ * the timeout exception lives in the module's state, so every import (a
+ * subinterpreter's, a reload) gets its own.
  *
  * Timeouts are milliseconds (None: blocking, 0: non-blocking); recv returns
  * a bytearray; addresses take the reference's forms and come back as
@@ -23,12 +22,30 @@
 #include "libspisock.h"
 #include "internal.h"
 
-static PyObject *timeout_exc;	/* spisock.socket.timeout */
+struct mod_state {
+	PyTypeObject *sock_type;	/* spisock.socket.socket */
+	PyObject *timeout_exc;		/* spisock.socket.timeout */
+};
+
+static struct PyModuleDef spisock_def;
+
+static struct mod_state *mod_state(PyObject *module)
+{
+	return PyModule_GetState(module);
+}
+
+/* The state of the module that defined @tp (a subclass's too). */
+static struct mod_state *type_state(PyTypeObject *tp)
+{
+	PyObject *m = PyType_GetModuleByDef(tp, &spisock_def);
+
+	return m ? mod_state(m) : NULL;
+}
 
 /* Raise for errno @err: the timeout exception, or OSError's subclass. */
-static PyObject *raise_err(int err)
+static PyObject *raise_err(struct mod_state *st, int err)
 {
-	PyObject *args, *exc = err == ETIMEDOUT ? timeout_exc : PyExc_OSError;
+	PyObject *args, *exc = err == ETIMEDOUT ? st->timeout_exc : PyExc_OSError;
 
 	args = Py_BuildValue("(is)", err, spisock_strerror(err));
 	if (args) {
@@ -43,9 +60,9 @@ static PyObject *raise_err(int err)
 	return NULL;
 }
 
-static PyObject *raise_errno(void)
+static PyObject *raise_errno(struct mod_state *st)
 {
-	return raise_err(errno);
+	return raise_err(st, errno);
 }
 
 static PyObject *bad_address(const char *why)
@@ -63,7 +80,7 @@ static PyObject *bad_address(const char *why)
 
 static int long_in(PyObject *o, long lo, long hi, long *v)
 {
-	if (!PyLong_Check(o))
+	if (!PyLong_Check(o) || PyBool_Check(o))
 		return -1;
 	*v = PyLong_AsLong(o);
 	if (*v == -1 && PyErr_Occurred()) {
@@ -86,7 +103,13 @@ static int to_addr(PyObject *o, struct spisock_addr *a, int port_ok)
 	memset(a, 0, sizeof(*a));
 	if (PyUnicode_Check(o)) {
 		const char *s = PyUnicode_AsUTF8(o);
+		int port;
 
+		/* bind's bare port as text too ("80"), as C's spisock_bind(). */
+		if (s && port_ok && (port = spisock_parse_port(s)) >= 0) {
+			a->port = port;
+			return 0;
+		}
 		if (!s || spisock_addr_parse(s, a))
 			goto bad;
 		return 0;
@@ -180,15 +203,20 @@ typedef struct {
 	PyObject_HEAD
 	int fd;
 	int family, type, proto;
+	/*
+	 * Bytes a stream receive had read when it raised (a timeout, an error,
+	 * a signal handler's exception): the next receive returns them first.
+	 */
+	PyObject *pending;
 } SockObject;
 
-static PyTypeObject SockType;
+#define ST(s) type_state(Py_TYPE(s))
 
 static int check_open(SockObject *s)
 {
 	if (s->fd >= 0)
 		return 0;
-	raise_err(EBADF);
+	raise_err(ST(s), EBADF);
 	return -1;
 }
 
@@ -212,6 +240,7 @@ static int sock_init(SockObject *s, PyObject *args, PyObject *kw)
 		close(s->fd);
 		s->fd = -1;
 	}
+	Py_CLEAR(s->pending);
 	if (fileno != Py_None) {
 		fd = PyLong_AsLong(fileno);
 		if (fd == -1 && PyErr_Occurred())
@@ -219,7 +248,7 @@ static int sock_init(SockObject *s, PyObject *args, PyObject *kw)
 		if (spisock_fileno(fd) < 0 ||
 		    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) ||
 		    getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len)) {
-			raise_errno();
+			raise_errno(ST(s));
 			return -1;
 		}
 		family = AF_INET;
@@ -228,7 +257,7 @@ static int sock_init(SockObject *s, PyObject *args, PyObject *kw)
 		fd = spisock_socket(family, type, proto);
 		Py_END_ALLOW_THREADS
 		if (fd < 0) {
-			raise_err(errno);	/* IOError is OSError */
+			raise_err(ST(s), errno);	/* IOError is OSError */
 			return -1;
 		}
 		if (type == SOCK_DGRAM && proto == IPPROTO_TCP)
@@ -250,12 +279,16 @@ static PyObject *sock_new(PyTypeObject *type, PyObject *args, PyObject *kw)
 	return (PyObject *)s;
 }
 
-/* Close on collection. */
+/* Close on collection; an instance holds its (heap) type. */
 static void sock_dealloc(SockObject *s)
 {
+	PyTypeObject *tp = Py_TYPE(s);
+
 	if (s->fd >= 0)
 		spisock_close(s->fd);
-	Py_TYPE(s)->tp_free((PyObject *)s);
+	Py_CLEAR(s->pending);
+	tp->tp_free((PyObject *)s);
+	Py_DECREF(tp);
 }
 
 static PyObject *sock_fileno(SockObject *s, PyObject *unused)
@@ -270,15 +303,15 @@ static PyObject *sock_close(SockObject *s, PyObject *unused)
 	int fd = s->fd;
 
 	s->fd = -1;
+	Py_CLEAR(s->pending);
 	if (fd >= 0 && spisock_close(fd))
-		return raise_errno();
+		return raise_errno(ST(s));
 	Py_RETURN_NONE;
 }
 
 static PyObject *sock_enter(SockObject *s, PyObject *unused)
 {
-	Py_INCREF(s);
-	return (PyObject *)s;
+	return Py_NewRef(s);
 }
 
 static PyObject *sock_exit(SockObject *s, PyObject *args)
@@ -302,7 +335,7 @@ static PyObject *sock_connect(SockObject *s, PyObject *addr)
 	ret = spisock_connect_addr(s->fd, &a);
 	Py_END_ALLOW_THREADS
 	if (ret)
-		return raise_errno();
+		return raise_errno(ST(s));
 	Py_RETURN_NONE;
 }
 
@@ -317,10 +350,11 @@ static PyObject *sock_bind(SockObject *s, PyObject *addr)
 	ret = spisock_bind_addr(s->fd, &a);
 	Py_END_ALLOW_THREADS
 	if (ret)
-		return raise_errno();
+		return raise_errno(ST(s));
 	Py_RETURN_NONE;
 }
 
+/* The library maps a negative backlog (to 0, as CPython): one rule for both. */
 static PyObject *sock_listen(SockObject *s, PyObject *args, PyObject *kw)
 {
 	static char *kwlist[] = { "maxlog", NULL };
@@ -329,18 +363,17 @@ static PyObject *sock_listen(SockObject *s, PyObject *args, PyObject *kw)
 	if (!PyArg_ParseTupleAndKeywords(args, kw, "|i:listen", kwlist, &maxlog) ||
 	    check_open(s))
 		return NULL;
-	if (maxlog < 0)
-		maxlog = 0;
 	Py_BEGIN_ALLOW_THREADS
 	ret = spisock_listen(s->fd, maxlog);
 	Py_END_ALLOW_THREADS
 	if (ret)
-		return raise_errno();
+		return raise_errno(ST(s));
 	Py_RETURN_NONE;
 }
 
 static PyObject *sock_accept(SockObject *s, PyObject *unused)
 {
+	struct mod_state *st = ST(s);
 	struct spisock_addr peer;
 	SockObject *c;
 	int fd;
@@ -354,11 +387,11 @@ static PyObject *sock_accept(SockObject *s, PyObject *unused)
 		if (fd >= 0)
 			break;
 		if (errno != EINTR)
-			return raise_errno();
+			return raise_errno(st);
 		if (interrupted())
 			return NULL;
 	}
-	c = (SockObject *)sock_new(&SockType, NULL, NULL);
+	c = (SockObject *)sock_new(st->sock_type, NULL, NULL);
 	if (!c) {
 		spisock_close(fd);
 		return NULL;
@@ -371,38 +404,125 @@ static PyObject *sock_accept(SockObject *s, PyObject *unused)
 }
 
 /*
- * Receive up to @len bytes into @buf: until @len (streams), one datagram,
- * or what arrived before EOF or the timeout. -1 with an exception raised.
+ * Up to @len of the pending bytes into @buf; consumed unless MSG_PEEK.
+ * The count, or -1 with an exception raised.
  */
-static Py_ssize_t do_recv(SockObject *s, char *buf, Py_ssize_t len, int flags,
-			  struct spisock_addr *from)
+static Py_ssize_t take_pending(SockObject *s, char *buf, Py_ssize_t len, int flags)
 {
-	Py_ssize_t got = 0, n;
+	Py_ssize_t have, n;
+	PyObject *rest;
+
+	if (!s->pending)
+		return 0;
+	have = PyBytes_GET_SIZE(s->pending);
+	n = have < len ? have : len;
+	memcpy(buf, PyBytes_AS_STRING(s->pending), n);
+	if (flags & MSG_PEEK)
+		return n;
+	if (n == have) {
+		Py_CLEAR(s->pending);
+		return n;
+	}
+	rest = PyBytes_FromStringAndSize(PyBytes_AS_STRING(s->pending) + n, have - n);
+	if (!rest)
+		return -1;
+	Py_SETREF(s->pending, rest);
+	return n;
+}
+
+/* An exception is raised: keep @got bytes of @buf, ahead of any still pending. */
+static void keep_pending(SockObject *s, const char *buf, Py_ssize_t got)
+{
+	PyObject *type, *value, *tb, *b;
+
+	if (!got)
+		return;
+	PyErr_Fetch(&type, &value, &tb);
+	b = PyBytes_FromStringAndSize(buf, got);
+	if (b && s->pending)
+		PyBytes_Concat(&b, s->pending);
+	if (b)
+		Py_XSETREF(s->pending, b);
+	else
+		PyErr_Clear();	/* out of memory: the first exception stands */
+	PyErr_Restore(type, value, tb);
+}
+
+/*
+ * A receive of up to @len bytes into @buf: on a stream until @len, EOF, or
+ * (non-blocking) what there is; a datagram or a peek is one call. Anything
+ * else ends it with an exception (the timeout included: the reference's
+ * "an elapsed timeout raises"), and what it had read stays for the next
+ * receive. -1 with an exception raised.
+ */
+static Py_ssize_t do_recv(SockObject *s, char *buf, Py_ssize_t len, int flags)
+{
+	Py_ssize_t got, n;
 	int err;
 
+	got = take_pending(s, buf, len, flags);
+	if (got < 0)
+		return -1;
+	if (got == len || (got && (flags & MSG_PEEK)))
+		return got;
 	for (;;) {
 		Py_BEGIN_ALLOW_THREADS
-		if (from)
-			n = spisock_recvfrom(s->fd, buf, len, flags, from);
-		else
-			n = spisock_recv(s->fd, buf + got, len - got, flags);
+		n = spisock_recv(s->fd, buf + got, len - got, flags);
 		err = errno;
 		Py_END_ALLOW_THREADS
-		if (from && n >= 0)
-			return n;
 		if (n > 0)
 			got += n;
-		/* A signal cut the wait short: handlers run, then go on. */
-		if (err == EINTR && (from || got < len)) {
+		if (got == len || (n >= 0 && !err))
+			return got;
+		if (err == EINTR) {
+			/* A signal cut the wait short: handlers run, then go on. */
 			if (interrupted())
-				return -1;
+				break;
 			continue;
 		}
-		if (n < 0 && !got) {
-			raise_err(err);
+		/* Non-blocking (EAGAIN is never a timeout here): what there is. */
+		if ((err == EAGAIN || err == EWOULDBLOCK) && got)
+			return got;
+		raise_err(ST(s), err);
+		break;
+	}
+	keep_pending(s, buf, got);
+	return -1;
+}
+
+/*
+ * recvfrom: one call (a datagram, or what a stream has); a stream's pending
+ * bytes come first, from its peer.
+ */
+static Py_ssize_t do_recvfrom(SockObject *s, char *buf, Py_ssize_t len, int flags,
+			      struct spisock_addr *from)
+{
+	struct sockaddr_in sa = { 0 };
+	socklen_t salen = sizeof(sa);
+	Py_ssize_t n;
+	int err;
+
+	if (s->pending) {
+		n = take_pending(s, buf, len, flags);
+		if (n >= 0) {
+			getpeername(s->fd, (struct sockaddr *)&sa, &salen);
+			spisock_sin_to_addr(&sa, from);
+		}
+		return n;
+	}
+	for (;;) {
+		Py_BEGIN_ALLOW_THREADS
+		n = spisock_recvfrom(s->fd, buf, len, flags, from);
+		err = errno;
+		Py_END_ALLOW_THREADS
+		if (n >= 0)
+			return n;
+		if (err != EINTR) {
+			raise_err(ST(s), err);
 			return -1;
 		}
-		return got;
+		if (interrupted())
+			return -1;
 	}
 }
 
@@ -417,11 +537,11 @@ static PyObject *sock_recv(SockObject *s, PyObject *args, PyObject *kw)
 					 &flags) || check_open(s))
 		return NULL;
 	if (bufsize < 0)
-		return raise_err(EINVAL);
+		return raise_err(ST(s), EINVAL);
 	ba = PyByteArray_FromStringAndSize(NULL, bufsize);
 	if (!ba)
 		return NULL;
-	n = do_recv(s, PyByteArray_AS_STRING(ba), bufsize, flags, NULL);
+	n = do_recv(s, PyByteArray_AS_STRING(ba), bufsize, flags);
 	if (n < 0 || PyByteArray_Resize(ba, n)) {
 		Py_DECREF(ba);
 		return NULL;
@@ -441,11 +561,11 @@ static PyObject *sock_recvfrom(SockObject *s, PyObject *args, PyObject *kw)
 					 &bufsize, &flags) || check_open(s))
 		return NULL;
 	if (bufsize < 0)
-		return raise_err(EINVAL);
+		return raise_err(ST(s), EINVAL);
 	ba = PyByteArray_FromStringAndSize(NULL, bufsize);
 	if (!ba)
 		return NULL;
-	n = do_recv(s, PyByteArray_AS_STRING(ba), bufsize, flags, &from);
+	n = do_recvfrom(s, PyByteArray_AS_STRING(ba), bufsize, flags, &from);
 	if (n < 0 || PyByteArray_Resize(ba, n)) {
 		Py_DECREF(ba);
 		return NULL;
@@ -477,7 +597,10 @@ static PyObject *recv_into_common(SockObject *s, PyObject *args, PyObject *kw,
 		PyErr_SetString(PyExc_ValueError, "bufsize is larger than the buffer");
 		return NULL;
 	}
-	n = do_recv(s, view.buf, bufsize, flags, with_from ? &from : NULL);
+	if (with_from)
+		n = do_recvfrom(s, view.buf, bufsize, flags, &from);
+	else
+		n = do_recv(s, view.buf, bufsize, flags);
 	PyBuffer_Release(&view);
 	if (n < 0)
 		return NULL;
@@ -517,7 +640,7 @@ static PyObject *sock_send(SockObject *s, PyObject *args, PyObject *kw)
 	}
 	put_data(&d);
 	if (n < 0)
-		return PyErr_Occurred() ? NULL : raise_err(err);
+		return PyErr_Occurred() ? NULL : raise_err(ST(s), err);
 	return PyLong_FromSsize_t(n);
 }
 
@@ -544,7 +667,7 @@ static PyObject *sock_sendall(SockObject *s, PyObject *args, PyObject *kw)
 	}
 	put_data(&d);
 	if (ret)
-		return PyErr_Occurred() ? NULL : raise_err(err);
+		return PyErr_Occurred() ? NULL : raise_err(ST(s), err);
 	Py_RETURN_NONE;
 }
 
@@ -571,11 +694,14 @@ static PyObject *sock_sendto(SockObject *s, PyObject *args, PyObject *kw)
 	}
 	put_data(&d);
 	if (n < 0)
-		return PyErr_Occurred() ? NULL : raise_err(err);
+		return PyErr_Occurred() ? NULL : raise_err(ST(s), err);
 	return PyLong_FromSsize_t(n);
 }
 
-/* None: blocking; 0: non-blocking; n > 0: n milliseconds. */
+/*
+ * None: blocking; 0: non-blocking; n > 0: n milliseconds. A negative value
+ * is CPython's ValueError; a bool or a float is no count of milliseconds.
+ */
 static PyObject *sock_sendtimeout(SockObject *s, PyObject *timeout)
 {
 	long ms = SPISOCK_BLOCK;
@@ -583,9 +709,10 @@ static PyObject *sock_sendtimeout(SockObject *s, PyObject *timeout)
 	if (check_open(s))
 		return NULL;
 	if (timeout != Py_None) {
-		if (!PyLong_Check(timeout)) {
-			PyErr_SetString(PyExc_TypeError,
-					"timeout: an integer number of milliseconds, or None");
+		if (!PyLong_Check(timeout) || PyBool_Check(timeout)) {
+			PyErr_Format(PyExc_TypeError,
+				     "timeout: an integer number of milliseconds, or None, not %s",
+				     Py_TYPE(timeout)->tp_name);
 			return NULL;
 		}
 		ms = PyLong_AsLong(timeout);
@@ -597,7 +724,7 @@ static PyObject *sock_sendtimeout(SockObject *s, PyObject *timeout)
 		}
 	}
 	if (spisock_sendtimeout(s->fd, ms))
-		return raise_errno();
+		return raise_errno(ST(s));
 	Py_RETURN_NONE;
 }
 
@@ -608,34 +735,112 @@ static PyObject *sock_gettimeout(SockObject *s, PyObject *unused)
 	if (check_open(s))
 		return NULL;
 	if (spisock_gettimeout(s->fd, &ms))
-		return raise_errno();
+		return raise_errno(ST(s));
 	if (ms == SPISOCK_BLOCK)
 		Py_RETURN_NONE;
 	return PyLong_FromLong(ms);
 }
 
-/* Integer options; SO_RCVTIMEO/SO_SNDTIMEO in milliseconds, as the reference. */
+static int is_timeo(int level, int opt)
+{
+	return level == SOL_SOCKET && (opt == SO_RCVTIMEO || opt == SO_SNDTIMEO);
+}
+
+/*
+ * As CPython's: setsockopt(level, option, int), (level, option, bytes-like)
+ * passed as it is (a struct timeval, a struct linger), or (level, option,
+ * None, optlen). An int SO_RCVTIMEO/SO_SNDTIMEO is milliseconds, as the
+ * reference's constants suggest.
+ */
 static PyObject *sock_setsockopt(SockObject *s, PyObject *args)
 {
-	int level, opt, v;
+	unsigned int optlen = 0;
+	int level, opt, v, ret;
+	PyObject *value;
 	struct timeval tv;
-	int ret;
+	Py_buffer view;
+	long lv;
 
-	if (!PyArg_ParseTuple(args, "iii:setsockopt", &level, &opt, &v) ||
+	if (!PyArg_ParseTuple(args, "iiO|I:setsockopt", &level, &opt, &value, &optlen) ||
 	    check_open(s))
 		return NULL;
-	if (level == SOL_SOCKET && (opt == SO_RCVTIMEO || opt == SO_SNDTIMEO)) {
-		if (v < 0)
-			return raise_err(EINVAL);
-		tv.tv_sec = v / 1000;
-		tv.tv_usec = (v % 1000) * 1000;
-		ret = setsockopt(s->fd, level, opt, &tv, sizeof(tv));
+	if (PyTuple_GET_SIZE(args) == 4) {
+		if (value != Py_None) {
+			PyErr_SetString(PyExc_TypeError,
+					"setsockopt(level, option, None, optlen): value must be None");
+			return NULL;
+		}
+		ret = setsockopt(s->fd, level, opt, NULL, optlen);
+	} else if (PyLong_Check(value)) {
+		lv = PyLong_AsLong(value);
+		if (lv == -1 && PyErr_Occurred())
+			return NULL;
+		if (lv < INT_MIN || lv > INT_MAX) {
+			PyErr_SetString(PyExc_OverflowError, "setsockopt: value out of int range");
+			return NULL;
+		}
+		v = lv;
+		if (is_timeo(level, opt)) {
+			if (v < 0)
+				return raise_err(ST(s), EINVAL);
+			tv.tv_sec = v / 1000;
+			tv.tv_usec = (v % 1000) * 1000;
+			ret = setsockopt(s->fd, level, opt, &tv, sizeof(tv));
+		} else {
+			ret = setsockopt(s->fd, level, opt, &v, sizeof(v));
+		}
+	} else if (!PyObject_GetBuffer(value, &view, PyBUF_SIMPLE)) {
+		ret = setsockopt(s->fd, level, opt, view.buf, view.len);
+		PyBuffer_Release(&view);
 	} else {
-		ret = setsockopt(s->fd, level, opt, &v, sizeof(v));
+		PyErr_Clear();
+		PyErr_Format(PyExc_TypeError,
+			     "setsockopt: the value is an int, a bytes-like object or None, not %s",
+			     Py_TYPE(value)->tp_name);
+		return NULL;
 	}
 	if (ret)
-		return raise_errno();
+		return raise_errno(ST(s));
 	Py_RETURN_NONE;
+}
+
+/* As CPython's: an int, or with buflen the option's bytes (ms for timeouts). */
+static PyObject *sock_getsockopt(SockObject *s, PyObject *args)
+{
+	int level, opt, buflen = 0, v = 0;
+	socklen_t len = sizeof(v);
+	struct timeval tv;
+	PyObject *b;
+
+	if (!PyArg_ParseTuple(args, "ii|i:getsockopt", &level, &opt, &buflen) ||
+	    check_open(s))
+		return NULL;
+	if (buflen < 0 || buflen > 1024) {
+		PyErr_SetString(PyExc_OSError, "getsockopt buflen out of range");
+		return NULL;
+	}
+	if (buflen) {
+		b = PyBytes_FromStringAndSize(NULL, buflen);
+		if (!b)
+			return NULL;
+		len = buflen;
+		if (getsockopt(s->fd, level, opt, PyBytes_AS_STRING(b), &len)) {
+			Py_DECREF(b);
+			return raise_errno(ST(s));
+		}
+		if (_PyBytes_Resize(&b, len))
+			return NULL;
+		return b;
+	}
+	if (is_timeo(level, opt)) {
+		len = sizeof(tv);
+		if (getsockopt(s->fd, level, opt, &tv, &len))
+			return raise_errno(ST(s));
+		return PyLong_FromLong(spisock_tv_to_ms(tv.tv_sec, tv.tv_usec));
+	}
+	if (getsockopt(s->fd, level, opt, &v, &len))
+		return raise_errno(ST(s));
+	return PyLong_FromLong(v);
 }
 
 static PyObject *sock_repr(SockObject *s)
@@ -668,7 +873,9 @@ static PyMethodDef sock_methods[] = {
 	{ "settimeout", (PyCFunction)sock_sendtimeout, METH_O, "settimeout(timeout): as sendtimeout" },
 	{ "gettimeout", (PyCFunction)sock_gettimeout, METH_NOARGS, "gettimeout() -> ms or None" },
 	{ "setsockopt", (PyCFunction)sock_setsockopt, METH_VARARGS,
-	  "setsockopt(level, option, int value)" },
+	  "setsockopt(level, option, value: int | bytes-like)\nsetsockopt(level, option, None, optlen)" },
+	{ "getsockopt", (PyCFunction)sock_getsockopt, METH_VARARGS,
+	  "getsockopt(level, option[, buflen]) -> int | bytes" },
 	{ "__enter__", (PyCFunction)sock_enter, METH_NOARGS, NULL },
 	{ "__exit__", (PyCFunction)sock_exit, METH_VARARGS, NULL },
 	{ NULL }
@@ -681,18 +888,22 @@ static PyMemberDef sock_members[] = {
 	{ NULL }
 };
 
-static PyTypeObject SockType = {
-	PyVarObject_HEAD_INIT(NULL, 0)
-	.tp_name = "spisock.socket.socket",
-	.tp_basicsize = sizeof(SockObject),
-	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
-	.tp_doc = "socket(family=AF_INET, type=SOCK_STREAM, proto=IPPROTO_TCP, fileno=None)",
-	.tp_new = sock_new,
-	.tp_init = (initproc)sock_init,
-	.tp_dealloc = (destructor)sock_dealloc,
-	.tp_repr = (reprfunc)sock_repr,
-	.tp_methods = sock_methods,
-	.tp_members = sock_members,
+static PyType_Slot sock_slots[] = {
+	{ Py_tp_doc, "socket(family=AF_INET, type=SOCK_STREAM, proto=IPPROTO_TCP, fileno=None)" },
+	{ Py_tp_new, sock_new },
+	{ Py_tp_init, sock_init },
+	{ Py_tp_dealloc, sock_dealloc },
+	{ Py_tp_repr, sock_repr },
+	{ Py_tp_methods, sock_methods },
+	{ Py_tp_members, sock_members },
+	{ 0, NULL }
+};
+
+static PyType_Spec sock_spec = {
+	.name = "spisock.socket.socket",
+	.basicsize = sizeof(SockObject),
+	.flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+	.slots = sock_slots,
 };
 
 static PyObject *m_ip_to_tuple(PyObject *self, PyObject *arg)
@@ -708,12 +919,7 @@ static PyObject *m_ip_to_tuple(PyObject *self, PyObject *arg)
 	return Py_BuildValue("(iiii)", t[0], t[1], t[2], t[3]);
 }
 
-static PyMethodDef socket_funcs[] = {
-	{ "ip_to_tuple", m_ip_to_tuple, METH_O, "ip_to_tuple(\"x.y.z.w\") -> (x, y, z, w)" },
-	{ NULL }
-};
-
-/* ---- spisock.wifi ------------------------------------------------------------ */
+/* ---- the wifi calls ---------------------------------------------------------- */
 
 static PyObject *w_link(PyObject *self, PyObject *args, PyObject *kw)
 {
@@ -727,7 +933,7 @@ static PyObject *w_link(PyObject *self, PyObject *args, PyObject *kw)
 	ret = spisock_wifi_link(ssid, sec, pass);
 	Py_END_ALLOW_THREADS
 	if (ret)
-		return raise_errno();
+		return raise_errno(mod_state(self));
 	Py_RETURN_NONE;
 }
 
@@ -739,7 +945,7 @@ static PyObject *w_unlink(PyObject *self, PyObject *unused)
 	ret = spisock_wifi_unlink();
 	Py_END_ALLOW_THREADS
 	if (ret)
-		return raise_errno();
+		return raise_errno(mod_state(self));
 	Py_RETURN_NONE;
 }
 
@@ -748,7 +954,7 @@ static PyObject *w_is_linked(PyObject *self, PyObject *unused)
 	int ret = spisock_wifi_is_linked();
 
 	if (ret < 0)
-		return raise_errno();
+		return raise_errno(mod_state(self));
 	return PyBool_FromLong(ret);
 }
 
@@ -757,6 +963,16 @@ static PyObject *ip_or_none(unsigned int valid, unsigned int bit, const uint8_t 
 	if (!(valid & bit))
 		Py_RETURN_NONE;
 	return PyUnicode_FromFormat("%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+}
+
+/* A MAC address as people write it: "24:0a:c4:5e:1a:01". */
+static PyObject *mac_str(const uint8_t m[6])
+{
+	char s[18];
+
+	snprintf(s, sizeof(s), "%02x:%02x:%02x:%02x:%02x:%02x",
+		 m[0], m[1], m[2], m[3], m[4], m[5]);
+	return PyUnicode_FromString(s);
 }
 
 /* (ip, netmask, gateway, dns, mac): None for what the radio did not report. */
@@ -770,9 +986,9 @@ static PyObject *w_link_info(PyObject *self, PyObject *unused)
 	ret = spisock_wifi_link_info(&i);
 	Py_END_ALLOW_THREADS
 	if (ret)
-		return raise_errno();
+		return raise_errno(mod_state(self));
 	if (i.valid & SPISOCK_INFO_MAC)
-		mac = PyBytes_FromStringAndSize((const char *)i.mac, 6);
+		mac = mac_str(i.mac);
 	else
 		mac = Py_NewRef(Py_None);
 	return Py_BuildValue("(NNNNN)", ip_or_none(i.valid, SPISOCK_INFO_ADDR, i.addr),
@@ -789,11 +1005,11 @@ static PyObject *w_rssi(PyObject *self, PyObject *unused)
 	ret = spisock_wifi_rssi(&dbm);
 	Py_END_ALLOW_THREADS
 	if (ret)
-		return raise_errno();
+		return raise_errno(mod_state(self));
 	return PyLong_FromLong(dbm);
 }
 
-/* [(ssid, security, rssi, bssid), ...] */
+/* [(ssid, security, rssi, bssid), ...], the BSSID written as a MAC. */
 static PyObject *w_scan(PyObject *self, PyObject *args)
 {
 	struct spisock_scan_entry e[32];
@@ -807,11 +1023,11 @@ static PyObject *w_scan(PyObject *self, PyObject *args)
 	n = spisock_wifi_scan(e, 32);
 	Py_END_ALLOW_THREADS
 	if (n < 0)
-		return raise_errno();
+		return raise_errno(mod_state(self));
 	list = PyList_New(0);
 	for (i = 0; list && i < n; i++) {
-		PyObject *t = Py_BuildValue("(siiy#)", e[i].ssid, e[i].security,
-					    e[i].rssi, e[i].bssid, (Py_ssize_t)6);
+		PyObject *t = Py_BuildValue("(siiN)", e[i].ssid, e[i].security,
+					    e[i].rssi, mac_str(e[i].bssid));
 
 		if (!t || PyList_Append(list, t))
 			Py_CLEAR(list);
@@ -832,7 +1048,7 @@ static PyObject *w_gethostbyname(PyObject *self, PyObject *args)
 	ret = spisock_gethostbyname(name, ip);
 	Py_END_ALLOW_THREADS
 	if (ret)
-		return raise_errno();
+		return raise_errno(mod_state(self));
 	return PyUnicode_FromFormat("%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
 }
 
@@ -846,15 +1062,17 @@ static PyObject *w_select_radio(PyObject *self, PyObject *arg)
 		return NULL;
 	id = spisock_radio_select(name);
 	if (id < 0)
-		return raise_errno();
+		return raise_errno(mod_state(self));
 	return PyLong_FromLong(id);
 }
 
-static PyMethodDef wifi_funcs[] = {
+static PyMethodDef funcs[] = {
+	{ "ip_to_tuple", m_ip_to_tuple, METH_O, "ip_to_tuple(\"x.y.z.w\") -> (x, y, z, w)" },
 	{ "link", (PyCFunction)(void (*)(void))w_link, KW, "link(ssid, security, password)" },
 	{ "unlink", w_unlink, METH_NOARGS, "unlink()" },
 	{ "is_linked", w_is_linked, METH_NOARGS, "is_linked() -> bool" },
-	{ "link_info", w_link_info, METH_NOARGS, "link_info() -> (ip, mask, gateway, dns, mac)" },
+	{ "link_info", w_link_info, METH_NOARGS,
+	  "link_info() -> (ip, mask, gateway, dns, \"xx:xx:xx:xx:xx:xx\")" },
 	{ "rssi", w_rssi, METH_NOARGS, "rssi() -> dBm" },
 	{ "scan", w_scan, METH_VARARGS, "scan(duration=0) -> [(ssid, security, rssi, bssid)]" },
 	{ "gethostbyname", w_gethostbyname, METH_VARARGS, "gethostbyname(name) -> \"a.b.c.d\"" },
@@ -863,23 +1081,7 @@ static PyMethodDef wifi_funcs[] = {
 	{ NULL }
 };
 
-/* ---- the modules ------------------------------------------------------------- */
-
-static struct PyModuleDef socket_def = {
-	PyModuleDef_HEAD_INIT, "spisock.socket",
-	"The reference's socket module on AF_SPISOCK.", -1, socket_funcs
-};
-
-static struct PyModuleDef wifi_def = {
-	PyModuleDef_HEAD_INIT, "spisock.wifi",
-	"The reference's wifi module on spisock's control plane.", -1, wifi_funcs
-};
-
-static struct PyModuleDef spisock_def = {
-	PyModuleDef_HEAD_INIT, "spisock",
-	"spisock: the reference socket API (spisock.socket) and Wi-Fi (spisock.wifi).",
-	-1, NULL
-};
+/* ---- the module -------------------------------------------------------------- */
 
 static int add_ints(PyObject *m, const char *const *names, const int *vals, int n)
 {
@@ -891,85 +1093,82 @@ static int add_ints(PyObject *m, const char *const *names, const int *vals, int 
 	return 0;
 }
 
-static PyObject *make_socket_module(void)
+static int spisock_exec(PyObject *m)
 {
 	static const char *const names[] = {
 		"AF_INET", "AF_INET6", "AF_CAN", "SOCK_STREAM", "SOCK_DGRAM",
 		"SOCK_RAW", "SOL_SOCKET", "SO_RCVTIMEO", "SO_SNDTIMEO",
-		"SO_REUSEADDR", "SO_KEEPALIVE", "IPPROTO_TCP", "IPPROTO_UDP",
+		"SO_REUSEADDR", "SO_KEEPALIVE", "SO_LINGER", "IPPROTO_TCP", "IPPROTO_UDP",
 		"IPPROTO_IP", "TCP_NODELAY", "MSG_PEEK", "MSG_DONTWAIT", "MSG_WAITALL",
+		"WIFI_OPEN", "WIFI_WEP", "WIFI_WPA", "WIFI_WPA2",
 	};
 	static const int vals[] = {
 		AF_INET, AF_INET6, AF_CAN, SOCK_STREAM, SOCK_DGRAM, SOCK_RAW,
 		SOL_SOCKET, SO_RCVTIMEO, SO_SNDTIMEO, SO_REUSEADDR, SO_KEEPALIVE,
-		IPPROTO_TCP, IPPROTO_UDP, IPPROTO_IP, 1 /* TCP_NODELAY */,
+		SO_LINGER, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_IP, 1 /* TCP_NODELAY */,
 		MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL,
-	};
-	PyObject *m = PyModule_Create(&socket_def);
-
-	if (!m)
-		return NULL;
-	if (add_ints(m, names, vals, sizeof(vals) / sizeof(vals[0])))
-		goto fail;
-	timeout_exc = PyErr_NewExceptionWithDoc("spisock.socket.timeout",
-		"A socket operation's timeout expired (an OSError, errno ETIMEDOUT).",
-		PyExc_TimeoutError, NULL);
-	if (!timeout_exc || PyModule_AddObjectRef(m, "timeout", timeout_exc) ||
-	    PyModule_AddObjectRef(m, "error", PyExc_OSError) ||
-	    PyModule_AddObjectRef(m, "socket", (PyObject *)&SockType))
-		goto fail;
-	return m;
-fail:
-	Py_DECREF(m);
-	return NULL;
-}
-
-static PyObject *make_wifi_module(void)
-{
-	static const char *const names[] = {
-		"WIFI_OPEN", "WIFI_WEP", "WIFI_WPA", "WIFI_WPA2",
-	};
-	static const int vals[] = {
 		SPISOCK_WIFI_OPEN, SPISOCK_WIFI_WEP, SPISOCK_WIFI_WPA, SPISOCK_WIFI_WPA2,
 	};
-	PyObject *m = PyModule_Create(&wifi_def);
+	struct mod_state *st = mod_state(m);
 
-	if (m && add_ints(m, names, vals, 4))
-		Py_CLEAR(m);
-	return m;
-}
-
-/* spisock.socket and spisock.wifi are importable as submodules. */
-static int add_sub(PyObject *pkg, const char *name, PyObject *sub)
-{
-	PyObject *mods = PyImport_GetModuleDict();
-	char full[32];
-
-	if (!sub)
+	if (add_ints(m, names, vals, sizeof(vals) / sizeof(vals[0])))
 		return -1;
-	snprintf(full, sizeof(full), "spisock.%s", name);
-	if (PyDict_SetItemString(mods, full, sub) ||
-	    PyModule_AddObject(pkg, name, sub)) {
-		Py_DECREF(sub);
+	st->timeout_exc = PyErr_NewExceptionWithDoc("spisock.socket.timeout",
+		"A socket operation's timeout expired (an OSError, errno ETIMEDOUT).",
+		PyExc_TimeoutError, NULL);
+	if (!st->timeout_exc)
 		return -1;
-	}
+	st->sock_type = (PyTypeObject *)PyType_FromModuleAndSpec(m, &sock_spec, NULL);
+	if (!st->sock_type)
+		return -1;
+	if (PyModule_AddObjectRef(m, "timeout", st->timeout_exc) ||
+	    PyModule_AddObjectRef(m, "error", PyExc_OSError) ||
+	    PyModule_AddObjectRef(m, "socket", (PyObject *)st->sock_type))
+		return -1;
 	return 0;
 }
 
-PyMODINIT_FUNC PyInit_spisock(void)
+static int spisock_traverse(PyObject *m, visitproc visit, void *arg)
 {
-	PyObject *m;
+	struct mod_state *st = mod_state(m);
 
-	if (PyType_Ready(&SockType))
-		return NULL;
-	m = PyModule_Create(&spisock_def);
-	if (!m)
-		return NULL;
-	if (add_sub(m, "socket", make_socket_module()) ||
-	    add_sub(m, "wifi", make_wifi_module()) ||
-	    PyModule_AddObject(m, "__path__", PyList_New(0))) {
-		Py_DECREF(m);
-		return NULL;
-	}
-	return m;
+	Py_VISIT(st->sock_type);
+	Py_VISIT(st->timeout_exc);
+	return 0;
+}
+
+static int spisock_clear(PyObject *m)
+{
+	struct mod_state *st = mod_state(m);
+
+	Py_CLEAR(st->sock_type);
+	Py_CLEAR(st->timeout_exc);
+	return 0;
+}
+
+static void spisock_free(void *m)
+{
+	spisock_clear(m);
+}
+
+static PyModuleDef_Slot spisock_slots[] = {
+	{ Py_mod_exec, spisock_exec },
+	{ 0, NULL }
+};
+
+static struct PyModuleDef spisock_def = {
+	PyModuleDef_HEAD_INIT,
+	.m_name = "spisock._spisock",
+	.m_doc = "spisock's extension: what spisock.socket and spisock.wifi name.",
+	.m_size = sizeof(struct mod_state),
+	.m_methods = funcs,
+	.m_slots = spisock_slots,
+	.m_traverse = spisock_traverse,
+	.m_clear = spisock_clear,
+	.m_free = spisock_free,
+};
+
+PyMODINIT_FUNC PyInit__spisock(void)
+{
+	return PyModuleDef_Init(&spisock_def);
 }
