@@ -8,9 +8,10 @@
  * interrupt) and a software node with the device-tree binding's properties,
  * whose GPIO references point to the radio's GPIO chip. Which chip a radio
  * is comes from the chip= module parameter (nina by default): the chip
- * model behind /dev/spisock-simN must be the same (SPISOCK_SIM_IOC_CHIP). On kernels that cannot resolve GPIOs through
- * software nodes (before 6.2) a GPIO lookup table for "spi<bus>.<cs>" says
- * the same. A chip driver therefore needs no simulator-specific code.
+ * model behind /dev/spisock-simN must be the same (SPISOCK_SIM_IOC_CHIP).
+ * On kernels that cannot resolve GPIOs through software nodes (before 6.2)
+ * a GPIO lookup table for "spi<bus>.<cs>" says the same. A chip driver
+ * therefore needs no simulator-specific code.
  *
  * Setup order per radio: parent device -> GPIO chip software node -> char
  * device (and the event queue) -> GPIO chip -> SPI controller -> lookup
@@ -44,7 +45,8 @@ module_param(radios, uint, 0444);
 MODULE_PARM_DESC(radios, "number of simulated radios (1-16, default 1)");
 
 static char *chip[SPISOCK_SIM_MAX_RADIOS];
-module_param_array(chip, charp, NULL, 0444);
+static unsigned int nr_chip;
+module_param_array(chip, charp, &nr_chip, 0444);
 MODULE_PARM_DESC(chip, "chip of each radio: nina (default) or winc1500, comma-separated");
 
 static DEFINE_IDA(spisock_sim_bus_ida);
@@ -87,7 +89,7 @@ static int spisock_sim_chip_of(unsigned int index)
 {
 	unsigned int i;
 
-	if (!chip[index] || !*chip[index])
+	if (index >= nr_chip || !chip[index] || !*chip[index])
 		return SPISOCK_SIM_CHIP_NINA;
 	for (i = 0; i < ARRAY_SIZE(spisock_sim_chips); i++)
 		if (sysfs_streq(chip[index], spisock_sim_chips[i].name))

@@ -79,6 +79,7 @@ struct spisock_sim_chip_desc {
 	struct spisock_sim_gpio_prop gpios[SPISOCK_SIM_MAX_GPIO_PROPS];
 	unsigned int nr_gpios;
 };
+
 /* The controller's own limit, like a Pi's core clock divided by 2. */
 #define SPISOCK_SIM_CTLR_MAX_HZ	125000000
 /* Events a model may leave unread before non-blocking producers drop. */

@@ -56,7 +56,7 @@ enum spisock_sim_chip {
 enum spisock_sim_event_type {
 	SPISOCK_SIM_EV_CS = 1,		/* @value: 1 = CS asserted (low), 0 = released */
 	SPISOCK_SIM_EV_XFER = 2,	/* a transfer; MOSI bytes follow; reply required */
-	SPISOCK_SIM_EV_LINE = 3,	/* the host set @line (RESET, CHIP_EN, WAKE, GPIO0 as output) */
+	SPISOCK_SIM_EV_LINE = 3,	/* the host set @line (RESET, CHIP_EN, WAKE, GPIO0 out) */
 };
 
 /* SPISOCK_SIM_EV_XFER flags (in @value). */

@@ -752,12 +752,17 @@ TEST_F(sim, kill_model_and_rmmod_under_load)
 #define WINC_STATS	"/tmp/spisock-sim-winc.sock"
 #define WINC_CHIPID	0x1002b0	/* the model's default, "1502B1" */
 
-FIXTURE(winc) {
-	char radio[NAME_MAX + 1];
+/* The test's host side: spidev, and whether CRC is still on (§2.3). */
+struct winc_host {
 	int host;
+	bool crc;
+};
+
+FIXTURE(winc) {
+	struct winc_host w;
+	char radio[NAME_MAX + 1];
 	int chip;
 	int irqn;
-	bool crc;
 	pid_t simd;
 };
 
@@ -801,7 +806,7 @@ static int winc_rd1(int host)
 }
 
 /* A command (with its CRC7 while CRC is on), then [echo][state]: the state. */
-static int winc_cmd(FIXTURE_DATA(winc) *self, const __u8 *c, size_t n)
+static int winc_cmd(struct winc_host *self, const __u8 *c, size_t n)
 {
 	__u8 b[12];
 	int i;
@@ -820,7 +825,7 @@ static int winc_cmd(FIXTURE_DATA(winc) *self, const __u8 *c, size_t n)
 }
 
 /* Data packet in: the 0xFx token, @n bytes, CRC16 while CRC is on. */
-static int winc_data_in(FIXTURE_DATA(winc) *self, __u8 *d, size_t n)
+static int winc_data_in(struct winc_host *self, __u8 *d, size_t n)
 {
 	__u8 k[2];
 	int i;
@@ -833,7 +838,7 @@ static int winc_data_in(FIXTURE_DATA(winc) *self, __u8 *d, size_t n)
 	return self->crc ? winc_xfer(self->host, NULL, k, 2) : 0;
 }
 
-static int winc_reg_read(FIXTURE_DATA(winc) *self, __u32 a, __u32 *v)
+static int winc_reg_read(struct winc_host *self, __u32 a, __u32 *v)
 {
 	__u8 c[4] = { 0xca, a >> 16, a >> 8, a }, d[4];
 
@@ -843,7 +848,7 @@ static int winc_reg_read(FIXTURE_DATA(winc) *self, __u32 a, __u32 *v)
 	return 0;
 }
 
-static __u32 winc_rr(FIXTURE_DATA(winc) *self, __u32 a)
+static __u32 winc_rr(struct winc_host *self, __u32 a)
 {
 	__u32 v = 0xdeadbeef;
 
@@ -851,7 +856,7 @@ static __u32 winc_rr(FIXTURE_DATA(winc) *self, __u32 a)
 	return v;
 }
 
-static int winc_reg_write(FIXTURE_DATA(winc) *self, __u32 a, __u32 v)
+static int winc_reg_write(struct winc_host *self, __u32 a, __u32 v)
 {
 	__u8 c[8] = { 0xc9, a >> 16, a >> 8, a, v >> 24, v >> 16, v >> 8, v };
 
@@ -859,7 +864,7 @@ static int winc_reg_write(FIXTURE_DATA(winc) *self, __u32 a, __u32 v)
 }
 
 /* DMA write with CRC off: token, data, then three bytes ending C3 00. */
-static int winc_dma_write(FIXTURE_DATA(winc) *self, __u32 a, const void *buf, size_t n)
+static int winc_dma_write(struct winc_host *self, __u32 a, const void *buf, size_t n)
 {
 	__u8 c[7] = { 0xc7, a >> 16, a >> 8, a, n >> 16, n >> 8, n };
 	__u8 t = 0xf3, k[3];
@@ -870,7 +875,7 @@ static int winc_dma_write(FIXTURE_DATA(winc) *self, __u32 a, const void *buf, si
 	return k[1] == 0xc3 ? k[2] : -1;
 }
 
-static int winc_wait_reg(FIXTURE_DATA(winc) *self, __u32 a, __u32 mask, __u32 want)
+static int winc_wait_reg(struct winc_host *self, __u32 a, __u32 mask, __u32 want)
 {
 	long long end = now_ms() + 5000;
 
@@ -883,7 +888,7 @@ static int winc_wait_reg(FIXTURE_DATA(winc) *self, __u32 a, __u32 mask, __u32 wa
 }
 
 /* The boot handshake (§3.2): CRC off, efuse, boot ROM, start, interrupts on. */
-static int winc_boot(FIXTURE_DATA(winc) *self)
+static int winc_boot(struct winc_host *self)
 {
 	__u32 v;
 
@@ -908,7 +913,7 @@ static int winc_boot(FIXTURE_DATA(winc) *self)
 }
 
 /* A HIF request of 4 zero control bytes (§3.4): gid 1 op 3 is RSSI. */
-static int winc_hif_rssi(FIXTURE_DATA(winc) *self)
+static int winc_hif_rssi(struct winc_host *self)
 {
 	__u8 hdr[8] = { 1, 3, 12, 0 }, z[4] = { 0 };
 	__u32 addr;
@@ -931,11 +936,11 @@ FIXTURE_SETUP(winc)
 	struct spisock_sim_info info;
 	int fd;
 
-	self->host = -1;
+	self->w.host = -1;
 	self->chip = -1;
 	self->irqn = -1;
 	self->simd = -1;
-	self->crc = true;
+	self->w.crc = true;
 	ASSERT_EQ(0, access(sim_ko(), R_OK))
 		TH_LOG("set SPISOCK_SIM_KO to the spisock_sim.ko to test");
 	ASSERT_EQ(0, access(simd_path(), X_OK))
@@ -965,8 +970,8 @@ FIXTURE_SETUP(winc)
 	ASSERT_EQ(0, write_str("/sys/bus/spi/drivers/spidev/bind", self->radio));
 	snprintf(path, sizeof(path), "/dev/spidev%u.0", info.bus_num);
 	ASSERT_EQ(0, wait_path(path, 5000));
-	self->host = open(path, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->host);
+	self->w.host = open(path, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->w.host);
 	self->chip = open_gpiochip("spisock-sim0");
 	ASSERT_LE(0, self->chip);
 	self->irqn = gpio_request(self->chip, SPISOCK_SIM_LINE_IRQN,
@@ -981,8 +986,8 @@ FIXTURE_TEARDOWN(winc)
 		close(self->irqn);
 	if (self->chip >= 0)
 		close(self->chip);
-	if (self->host >= 0)
-		close(self->host);
+	if (self->w.host >= 0)
+		close(self->w.host);
 	if (self->simd > 0)
 		EXPECT_EQ(0, simd_stop(self->simd, SIGTERM));
 	unlink(WINC_CONF);
@@ -996,17 +1001,17 @@ TEST_F(winc, chip_id)
 	int i, good = 0;
 	__u32 v = 0;
 
-	ASSERT_EQ(0, winc_reg_read(self, 0x1000, &v));
+	ASSERT_EQ(0, winc_reg_read(&self->w, 0x1000, &v));
 	EXPECT_EQ(WINC_CHIPID, v);
 	/* A bad CRC7 is refused: no echo followed by state 0. */
 	c[4] = winc_crc7(c, 4) ^ 0x02;
-	ASSERT_EQ(0, winc_xfer(self->host, c, NULL, 5));
+	ASSERT_EQ(0, winc_xfer(self->w.host, c, NULL, 5));
 	for (i = 0; i < 10; i++) {
-		if (winc_rd1(self->host) == 0xca && winc_rd1(self->host) == 0)
+		if (winc_rd1(self->w.host) == 0xca && winc_rd1(self->w.host) == 0)
 			good = 1;
 	}
 	EXPECT_EQ(0, good) TH_LOG("a bad CRC7 was answered as a good command");
-	EXPECT_EQ(0, winc_reg_read(self, 0x1000, &v));
+	EXPECT_EQ(0, winc_reg_read(&self->w, 0x1000, &v));
 	EXPECT_EQ(WINC_CHIPID, v);
 	EXPECT_EQ(1, gpio_get(self->irqn)) TH_LOG("IRQN active before any event");
 }
@@ -1016,21 +1021,21 @@ TEST_F(winc, irq_line)
 {
 	__u32 v;
 
-	ASSERT_EQ(0, winc_boot(self));
+	ASSERT_EQ(0, winc_boot(&self->w));
 	EXPECT_EQ(1, gpio_get(self->irqn));
-	ASSERT_EQ(0, winc_hif_rssi(self));
+	ASSERT_EQ(0, winc_hif_rssi(&self->w));
 	EXPECT_EQ(GPIO_V2_LINE_EVENT_FALLING_EDGE, gpio_edge(self->irqn, EV_TIMEOUT_MS))
 		TH_LOG("no IRQN falling edge after the RSSI request");
 	EXPECT_EQ(0, gpio_get(self->irqn));
 	/* The host takes the event: clear bit 0 of WIFI_HOST_RCV_CTRL_0. */
-	v = winc_rr(self, 0x1070);
+	v = winc_rr(&self->w, 0x1070);
 	EXPECT_EQ(1, v & 1);
-	EXPECT_EQ(0, winc_reg_write(self, 0x1070, v & ~1u));
+	EXPECT_EQ(0, winc_reg_write(&self->w, 0x1070, v & ~1u));
 	EXPECT_EQ(GPIO_V2_LINE_EVENT_RISING_EDGE, gpio_edge(self->irqn, EV_TIMEOUT_MS))
 		TH_LOG("IRQN did not rise when the event was taken");
 	EXPECT_EQ(1, gpio_get(self->irqn));
 	/* RX done: the model may post the next event. */
-	EXPECT_EQ(0, winc_reg_write(self, 0x1070, winc_rr(self, 0x1070) | 2));
+	EXPECT_EQ(0, winc_reg_write(&self->w, 0x1070, winc_rr(&self->w, 0x1070) | 2));
 }
 
 TEST_HARNESS_MAIN
