@@ -351,7 +351,8 @@ static int spisock_sim_reply_line(struct spisock_sim_radio *radio,
 {
 	if (re->seq || re->len || re->status || re->value > 1)
 		return -EINVAL;
-	if (re->line != SPISOCK_SIM_LINE_READY && re->line != SPISOCK_SIM_LINE_GPIO0)
+	if (re->line != SPISOCK_SIM_LINE_READY && re->line != SPISOCK_SIM_LINE_GPIO0 &&
+	    re->line != SPISOCK_SIM_LINE_IRQN)
 		return -EINVAL;
 	spisock_sim_set_chip_line(radio, re->line, re->value);
 	return 0;
@@ -454,16 +455,21 @@ static long spisock_sim_ioctl(struct file *file, unsigned int cmd,
 		.index = radio->index,
 		.bus_num = radio->bus_num,
 		.chip_select = 0,
-		.max_speed_hz = SPISOCK_SIM_SPEED_HZ,
+		.max_speed_hz = radio->desc->speed_hz,
 		.mode = SPI_MODE_0,
 		.max_xfer = SPISOCK_SIM_MAX_XFER,
 	};
 
-	if (cmd != SPISOCK_SIM_IOC_INFO)
+	switch (cmd) {
+	case SPISOCK_SIM_IOC_INFO:
+		if (copy_to_user((void __user *)arg, &info, sizeof(info)))
+			return -EFAULT;
+		return 0;
+	case SPISOCK_SIM_IOC_CHIP:
+		return put_user(radio->chip, (u32 __user *)arg);
+	default:
 		return -ENOTTY;
-	if (copy_to_user((void __user *)arg, &info, sizeof(info)))
-		return -EFAULT;
-	return 0;
+	}
 }
 
 static const struct file_operations spisock_sim_fops = {

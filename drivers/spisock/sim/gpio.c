@@ -2,11 +2,15 @@
 /*
  * spisock_sim: the GPIO chip of a simulated radio.
  *
- * Three lines, as wired on an AirLift: READY (chip -> host), GPIO0 (chip ->
+ * Six lines. As wired on an AirLift: READY (chip -> host), GPIO0 (chip ->
  * host after boot; the host drives it as a boot strap during reset) and
- * RESET (host -> chip, active low). READY and GPIO0 interrupt through a
- * private linear irq domain; the interrupts are raised from an irq_work, so
- * a driver's handler runs in hard irq context as it would on a Pi.
+ * RESET (host -> chip, active low). As wired on an ATWINC1500 breakout:
+ * IRQN (chip -> host, active low), CHIP_EN and WAKE (host -> chip), and the
+ * same RESET. Every radio has all six; its device description names those
+ * of its chip. READY, GPIO0 and IRQN interrupt through a private linear irq
+ * domain; the interrupts are raised from an irq_work, so a driver's handler
+ * runs in hard irq context as it would on a Pi (a threaded handler with
+ * IRQF_ONESHOT keeps a level interrupt masked until its thread is done).
  *
  * Like a Pi's GPIO controller the chip does not sleep (can_sleep is false):
  * drivers may read READY from their hard irq handler. Host-driven changes go
@@ -23,7 +27,14 @@
 
 static bool spisock_sim_line_has_irq(unsigned int line)
 {
-	return line == SPISOCK_SIM_LINE_READY || line == SPISOCK_SIM_LINE_GPIO0;
+	return line == SPISOCK_SIM_LINE_READY || line == SPISOCK_SIM_LINE_GPIO0 ||
+	       line == SPISOCK_SIM_LINE_IRQN;
+}
+
+/* Only the chip drives these: the host may not. */
+static bool spisock_sim_chip_only(unsigned int line)
+{
+	return line == SPISOCK_SIM_LINE_READY || line == SPISOCK_SIM_LINE_IRQN;
 }
 
 /* Level the host reads on @line. Called with @line_lock held. */
@@ -31,8 +42,10 @@ static int spisock_sim_level(struct spisock_sim_radio *radio, unsigned int line)
 {
 	const struct spisock_sim_line_state *l = &radio->lines[line];
 
+	lockdep_assert_held(&radio->line_lock);
 	switch (line) {
 	case SPISOCK_SIM_LINE_READY:
+	case SPISOCK_SIM_LINE_IRQN:
 		return l->chip_level;
 	case SPISOCK_SIM_LINE_GPIO0:
 		return radio->gpio0_output ? l->host_level : l->chip_level;
@@ -47,6 +60,7 @@ static bool spisock_sim_irq_due(struct spisock_sim_radio *radio, unsigned int li
 	const struct spisock_sim_line_state *l = &radio->lines[line];
 	int level;
 
+	lockdep_assert_held(&radio->line_lock);
 	if (l->irq_masked)
 		return false;
 	if (l->irq_latched)
@@ -63,6 +77,7 @@ static bool spisock_sim_edge(struct spisock_sim_radio *radio, unsigned int line,
 	struct spisock_sim_line_state *l = &radio->lines[line];
 	int now = spisock_sim_level(radio, line);
 
+	lockdep_assert_held(&radio->line_lock);
 	if (now == old || !spisock_sim_line_has_irq(line))
 		return false;
 	if ((now && (l->irq_type & IRQ_TYPE_EDGE_RISING)) ||
@@ -103,20 +118,26 @@ static void spisock_sim_irq_work(struct irq_work *work)
  */
 static bool spisock_sim_chip_held(const struct spisock_sim_radio *radio)
 {
+	lockdep_assert_held(&radio->line_lock);
 	return !radio->lines[SPISOCK_SIM_LINE_RESET].host_level ||
 	       radio->reset_unread;
 }
 
-/* RESET asserted: the chip's lines float high. Called with @line_lock held. */
+/*
+ * RESET asserted: the chip's lines float high (IRQN's pull-up holds it
+ * inactive). Called with @line_lock held.
+ */
 static bool spisock_sim_float_chip_lines(struct spisock_sim_radio *radio)
 {
 	static const unsigned int chip_lines[] = {
 		SPISOCK_SIM_LINE_READY, SPISOCK_SIM_LINE_GPIO0,
+		SPISOCK_SIM_LINE_IRQN,
 	};
 	bool due = false;
 	unsigned int i;
 	int old;
 
+	lockdep_assert_held(&radio->line_lock);
 	for (i = 0; i < ARRAY_SIZE(chip_lines); i++) {
 		old = spisock_sim_level(radio, chip_lines[i]);
 		radio->lines[chip_lines[i]].chip_level = 1;
@@ -143,9 +164,9 @@ void spisock_sim_reset_seen(struct spisock_sim_radio *radio, bool all)
 }
 
 /**
- * spisock_sim_set_chip_line() - the chip model drives READY or GPIO0
+ * spisock_sim_set_chip_line() - the chip model drives READY, GPIO0 or IRQN
  * @radio: the radio
- * @line: SPISOCK_SIM_LINE_READY or SPISOCK_SIM_LINE_GPIO0
+ * @line: SPISOCK_SIM_LINE_READY, SPISOCK_SIM_LINE_GPIO0 or SPISOCK_SIM_LINE_IRQN
  * @value: 0 or 1
  *
  * Raises the line's interrupt if the change matches its trigger. While the
@@ -172,7 +193,7 @@ void spisock_sim_set_chip_line(struct spisock_sim_radio *radio,
 		irq_work_queue(&radio->irq_work);
 }
 
-/* The host drives @line (RESET, or GPIO0 as output): tell the model. */
+/* The host drives @line (RESET, CHIP_EN, WAKE, or GPIO0 as output): tell the model. */
 static void spisock_sim_host_drive(struct spisock_sim_radio *radio,
 				   unsigned int line, int value, bool output)
 {
@@ -209,6 +230,7 @@ static int spisock_sim_get_direction(struct gpio_chip *gc, unsigned int offset)
 
 	switch (offset) {
 	case SPISOCK_SIM_LINE_READY:
+	case SPISOCK_SIM_LINE_IRQN:
 		return GPIO_LINE_DIRECTION_IN;
 	case SPISOCK_SIM_LINE_GPIO0:
 		return READ_ONCE(radio->gpio0_output) ? GPIO_LINE_DIRECTION_OUT :
@@ -227,6 +249,7 @@ static int spisock_sim_direction_input(struct gpio_chip *gc, unsigned int offset
 
 	switch (offset) {
 	case SPISOCK_SIM_LINE_READY:
+	case SPISOCK_SIM_LINE_IRQN:
 		return 0;
 	case SPISOCK_SIM_LINE_GPIO0:
 		/* The host lets go: the host now reads the chip's level. */
@@ -239,7 +262,7 @@ static int spisock_sim_direction_input(struct gpio_chip *gc, unsigned int offset
 			irq_work_queue(&radio->irq_work);
 		return 0;
 	default:
-		/* RESET is wired to the chip's EN input only. */
+		/* RESET, CHIP_EN and WAKE are wired to chip inputs only. */
 		return -EPERM;
 	}
 }
@@ -249,8 +272,8 @@ static int spisock_sim_direction_output(struct gpio_chip *gc,
 {
 	struct spisock_sim_radio *radio = gpiochip_get_data(gc);
 
-	/* Driving READY would fight the chip's output. */
-	if (offset == SPISOCK_SIM_LINE_READY)
+	/* Driving READY or IRQN would fight the chip's output. */
+	if (spisock_sim_chip_only(offset))
 		return -EPERM;
 	spisock_sim_host_drive(radio, offset, value, true);
 	return 0;
@@ -273,7 +296,7 @@ static void spisock_sim_set(struct gpio_chip *gc, unsigned int offset, int value
 	struct spisock_sim_radio *radio = gpiochip_get_data(gc);
 
 	/* gpiolib only sets lines whose direction is output. */
-	if (offset != SPISOCK_SIM_LINE_READY)
+	if (!spisock_sim_chip_only(offset))
 		spisock_sim_host_drive(radio, offset, value, true);
 }
 
@@ -419,7 +442,8 @@ static void spisock_sim_irq_exit(struct spisock_sim_radio *radio)
  * @radio: the radio, with @name and @pdev set
  *
  * Initial levels: READY high (busy: a chip that has not armed a
- * transaction), GPIO0 high (its pull-up) and RESET high (not in reset).
+ * transaction), GPIO0 high (its pull-up), IRQN high (no interrupt), RESET
+ * and CHIP_EN high (running: the chip models power up enabled) and WAKE low.
  *
  * Return: 0 or a negative errno.
  */
@@ -433,6 +457,8 @@ int spisock_sim_gpio_init(struct spisock_sim_radio *radio)
 	radio->lines[SPISOCK_SIM_LINE_GPIO0].chip_level = 1;
 	radio->lines[SPISOCK_SIM_LINE_GPIO0].host_level = 1;
 	radio->lines[SPISOCK_SIM_LINE_RESET].host_level = 1;
+	radio->lines[SPISOCK_SIM_LINE_IRQN].chip_level = 1;
+	radio->lines[SPISOCK_SIM_LINE_CHIP_EN].host_level = 1;
 
 	ret = spisock_sim_irq_init(radio);
 	if (ret)
@@ -463,6 +489,29 @@ int spisock_sim_gpio_init(struct spisock_sim_radio *radio)
 	}
 	radio->gpio_registered = true;
 	return 0;
+}
+
+/**
+ * spisock_sim_gpio_irq() - the interrupt of a chip line, with its trigger set
+ * @radio: the radio, with its GPIO chip registered
+ * @line: SPISOCK_SIM_LINE_IRQN (or another interrupt-capable line)
+ * @type: IRQ_TYPE_*, as a device tree's interrupts property would give it
+ *
+ * What a board description's "interrupts" resolves to: a driver requests
+ * the number as it is (spi->irq), without trigger flags of its own.
+ *
+ * Return: the Linux irq number or a negative errno.
+ */
+int spisock_sim_gpio_irq(struct spisock_sim_radio *radio, unsigned int line,
+			 unsigned int type)
+{
+	int virq, ret;
+
+	virq = spisock_sim_to_irq(&radio->gc, line);
+	if (virq < 0)
+		return virq;
+	ret = irq_set_irq_type(virq, type);
+	return ret ? ret : virq;
 }
 
 /**

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * spisock_sim: one simulated NINA radio per struct spisock_sim_radio.
+ * spisock_sim: one simulated radio per struct spisock_sim_radio.
  *
  * A radio is a platform device (the parent), a SPI controller with the radio
- * on chip select 0, a GPIO chip (READY, GPIO0, RESET) with a private irq
- * domain, and /dev/spisock-simN, through which a userspace chip model sees
- * the bus and drives the chip's lines.
+ * on chip select 0, a GPIO chip (READY, GPIO0, RESET, IRQN, CHIP_EN, WAKE)
+ * with a private irq domain, and /dev/spisock-simN, through which a
+ * userspace chip model sees the bus and drives the chip's lines. The radio
+ * is described as a NINA-W102 or as an ATWINC1500 (struct
+ * spisock_sim_chip_desc), chosen per radio at module load.
  *
  * Lifetime: radios are created at module init and destroyed at module exit
  * only. The misc device's fops pin the module while the model holds the node
@@ -39,10 +41,45 @@
 #include <linux/wait.h>
 #include <uapi/linux/spisock_sim.h>
 
-/* The radio as the NINA-W102 device-tree binding describes it. */
-#define SPISOCK_SIM_MODALIAS	"nina-w102"
-#define SPISOCK_SIM_COMPATIBLE	"u-blox,nina-w102"
-#define SPISOCK_SIM_SPEED_HZ	8000000
+/* GPIO properties a chip's description names (at most). */
+#define SPISOCK_SIM_MAX_GPIO_PROPS	3
+
+/**
+ * struct spisock_sim_gpio_prop - one GPIO property of a device description
+ * @prop: the binding's property name
+ * @con_id: the same as a GPIO lookup table's connection id
+ * @line: enum spisock_sim_line
+ * @flags: enum gpio_lookup_flags (equal to the binding's flags)
+ */
+struct spisock_sim_gpio_prop {
+	const char *prop;
+	const char *con_id;
+	unsigned int line;
+	unsigned long flags;
+};
+
+/**
+ * struct spisock_sim_chip_desc - how a board describes one kind of radio
+ * @name: the module parameter's name for it, and its software node's suffix
+ * @modalias: SPI modalias
+ * @compatible: the binding's compatible
+ * @speed_hz: spi-max-frequency
+ * @irq_line: the line whose interrupt is the device's irq, or -1 for none
+ * @irq_type: IRQ_TYPE_* of that interrupt
+ * @gpios: the binding's GPIO properties
+ * @nr_gpios: entries of @gpios
+ */
+struct spisock_sim_chip_desc {
+	const char *name;
+	const char *modalias;
+	const char *compatible;
+	u32 speed_hz;
+	int irq_line;
+	unsigned int irq_type;
+	struct spisock_sim_gpio_prop gpios[SPISOCK_SIM_MAX_GPIO_PROPS];
+	unsigned int nr_gpios;
+};
+
 /* The controller's own limit, like a Pi's core clock divided by 2. */
 #define SPISOCK_SIM_CTLR_MAX_HZ	125000000
 /* Events a model may leave unread before non-blocking producers drop. */
@@ -91,17 +128,20 @@ struct spisock_sim_line_state {
 /**
  * struct spisock_sim_radio - one simulated radio
  * @index: N of /dev/spisock-simN
+ * @chip: enum spisock_sim_chip
+ * @desc: the description of @chip
  * @bus_num: the SPI bus number (from the module's IDA)
  * @name: "spisock-simN": misc device name, GPIO chip label and name of
  *	the GPIO chip's software node
- * @radio_name: name of the radio's software node, "spisock-simN-nina"
+ * @radio_name: name of the radio's software node, "spisock-simN-nina" or
+ *	"spisock-simN-winc1500"
  *	(from 6.2 the SPI core names the device after it: "spi-<name>")
  * @pdev: parent device of the controller and the GPIO chip
  * @ctlr: the SPI controller (its last reference goes with unregister)
  * @spi: the radio on chip select 0
  * @gc: the GPIO chip
  * @gpio_registered: @gc was added
- * @domain: irq domain of READY and GPIO0
+ * @domain: irq domain of READY, GPIO0 and IRQN
  * @domain_fwnode: named fwnode of @domain
  * @irq_work: delivers latched or level interrupts in hard irq context
  * @lines: state of each enum spisock_sim_line
@@ -113,7 +153,7 @@ struct spisock_sim_line_state {
  * @gpio_node: software node of the GPIO chip (named @name)
  * @radio_node: software node of the radio (the binding's properties)
  * @props: properties of @radio_node
- * @gpio_refs: the ready-, reset- and gpio0-gpios references of @props
+ * @gpio_refs: the references of @props' GPIO properties
  * @lookup: GPIO lookup table for kernels without software-node GPIO lookup
  * @misc: /dev/spisock-simN
  * @misc_registered: @misc was registered
@@ -133,6 +173,8 @@ struct spisock_sim_line_state {
  */
 struct spisock_sim_radio {
 	unsigned int index;
+	u32 chip;
+	const struct spisock_sim_chip_desc *desc;
 	int bus_num;
 	char name[24];
 	char radio_name[32];
@@ -154,7 +196,7 @@ struct spisock_sim_radio {
 	struct software_node gpio_node;
 	struct software_node radio_node;
 	struct property_entry props[6];
-	struct software_node_ref_args gpio_refs[3][1];
+	struct software_node_ref_args gpio_refs[SPISOCK_SIM_MAX_GPIO_PROPS][1];
 	struct gpiod_lookup_table *lookup;
 
 	struct miscdevice misc;
@@ -192,6 +234,8 @@ void spisock_sim_gpio_exit(struct spisock_sim_radio *radio);
 void spisock_sim_reset_seen(struct spisock_sim_radio *radio, bool all);
 void spisock_sim_set_chip_line(struct spisock_sim_radio *radio,
 			       unsigned int line, int value);
+int spisock_sim_gpio_irq(struct spisock_sim_radio *radio, unsigned int line,
+			 unsigned int type);
 
 /* spi.c: the SPI controller and the radio on it */
 int spisock_sim_spi_register(struct spisock_sim_radio *radio);

@@ -106,7 +106,7 @@ int spisock_sim_spi_register(struct spisock_sim_radio *radio)
 	spi_controller_set_devdata(ctlr, radio);
 	ctlr->bus_num = radio->bus_num;
 	ctlr->num_chipselect = 1;
-	/* NINA is mode 0, MSB first, 8-bit: the only mode offered. */
+	/* Both chips are mode 0, MSB first, 8-bit: the only mode offered. */
 	ctlr->mode_bits = 0;
 	ctlr->bits_per_word_mask = SPI_BPW_MASK(8);
 	ctlr->max_speed_hz = SPISOCK_SIM_CTLR_MAX_HZ;
@@ -127,22 +127,32 @@ int spisock_sim_spi_register(struct spisock_sim_radio *radio)
  * spisock_sim_spi_add_radio() - instantiate the radio on chip select 0
  * @radio: the radio, with its controller registered
  *
- * The board description a real board would give: modalias, clock, mode and
- * the software node with the binding's properties.
+ * The board description a real board would give: modalias, clock, mode,
+ * the interrupt (a WINC1500's IRQN, level low, as a device tree's
+ * "interrupts" would resolve it) and the software node with the binding's
+ * properties.
  *
  * Return: 0 or a negative errno.
  */
 int spisock_sim_spi_add_radio(struct spisock_sim_radio *radio)
 {
+	const struct spisock_sim_chip_desc *d = radio->desc;
 	struct spi_board_info info = {
-		.modalias = SPISOCK_SIM_MODALIAS,
-		.max_speed_hz = SPISOCK_SIM_SPEED_HZ,
+		.max_speed_hz = d->speed_hz,
 		.bus_num = radio->bus_num,
 		.chip_select = 0,
 		.mode = SPI_MODE_0,
 		.swnode = &radio->radio_node,
 	};
+	int irq;
 
+	strscpy(info.modalias, d->modalias, sizeof(info.modalias));
+	if (d->irq_line >= 0) {
+		irq = spisock_sim_gpio_irq(radio, d->irq_line, d->irq_type);
+		if (irq < 0)
+			return irq;
+		info.irq = irq;
+	}
 	radio->spi = spi_new_device(radio->ctlr, &info);
 	return radio->spi ? 0 : -ENODEV;
 }

@@ -4,15 +4,18 @@
  *
  * spisock_sim.ko registers a real SPI controller and a GPIO chip per radio.
  * Everything that happens on that bus (chip-select edges, transfers) and on
- * the host-driven lines (RESET) is read() from /dev/spisock-simN as events by
- * a userspace chip model, which write()s replies: the MISO bytes of each
- * transfer, and level changes of the chip-driven lines (READY, GPIO0).
+ * the host-driven lines (RESET, CHIP_EN, WAKE) is read() from
+ * /dev/spisock-simN as events by a userspace chip model, which write()s
+ * replies: the MISO bytes of each transfer, and level changes of the
+ * chip-driven lines (READY, GPIO0; IRQN on a WINC1500). Every radio has all
+ * six lines; which ones its device description uses depends on the chip it
+ * is described as (enum spisock_sim_chip, SPISOCK_SIM_IOC_CHIP).
  *
  * One model may hold the device open at a time (a second open gets EBUSY).
  * With no model attached the bus behaves like hardware with nothing on it:
  * MISO reads 0xFF and READY/GPIO0 keep their last level. A chip in reset
  * drives nothing: from the host's RESET assert until the model has read the
- * RESET changes, READY/GPIO0 read high and line replies are ignored.
+ * RESET changes, READY/GPIO0/IRQN read high and line replies are ignored.
  *
  * read(): returns exactly one event: a struct spisock_sim_event, followed for
  * SPISOCK_SIM_EV_XFER by @len bytes of MOSI. A buffer too small for the next
@@ -37,14 +40,23 @@ enum spisock_sim_line {
 	SPISOCK_SIM_LINE_READY = 0,	/* chip -> host, interrupt-capable */
 	SPISOCK_SIM_LINE_GPIO0 = 1,	/* chip -> host after boot; host drives it during reset */
 	SPISOCK_SIM_LINE_RESET = 2,	/* host -> chip, active low */
+	SPISOCK_SIM_LINE_IRQN = 3,	/* WINC1500: chip -> host, active low, interrupt-capable */
+	SPISOCK_SIM_LINE_CHIP_EN = 4,	/* WINC1500: host -> chip, high = enabled */
+	SPISOCK_SIM_LINE_WAKE = 5,	/* WINC1500: host -> chip */
 	SPISOCK_SIM_NR_LINES
+};
+
+/* The chip a radio is described as (module parameter chip=). */
+enum spisock_sim_chip {
+	SPISOCK_SIM_CHIP_NINA = 0,	/* u-blox NINA-W102 with nina-fw */
+	SPISOCK_SIM_CHIP_WINC1500 = 1,	/* Microchip ATWINC1500 */
 };
 
 /* Event types (kernel -> model). */
 enum spisock_sim_event_type {
 	SPISOCK_SIM_EV_CS = 1,		/* @value: 1 = CS asserted (low), 0 = released */
 	SPISOCK_SIM_EV_XFER = 2,	/* a transfer; MOSI bytes follow; reply required */
-	SPISOCK_SIM_EV_LINE = 3,	/* the host set @line (RESET, or GPIO0 as output) */
+	SPISOCK_SIM_EV_LINE = 3,	/* the host set @line (RESET, CHIP_EN, WAKE, GPIO0 out) */
 };
 
 /* SPISOCK_SIM_EV_XFER flags (in @value). */
@@ -76,13 +88,13 @@ struct spisock_sim_event {
 /* Reply types (model -> kernel). */
 enum spisock_sim_reply_type {
 	SPISOCK_SIM_RE_XFER = 1,	/* MISO for transfer @seq (@len bytes follow), or @status */
-	SPISOCK_SIM_RE_LINE = 2,	/* drive chip line @line (READY, GPIO0) to @value */
+	SPISOCK_SIM_RE_LINE = 2,	/* drive chip line @line (READY, GPIO0, IRQN) to @value */
 };
 
 /**
  * struct spisock_sim_reply - one reply of the chip model
  * @type: enum spisock_sim_reply_type
- * @line: SPISOCK_SIM_RE_LINE: SPISOCK_SIM_LINE_READY or SPISOCK_SIM_LINE_GPIO0
+ * @line: SPISOCK_SIM_RE_LINE: SPISOCK_SIM_LINE_READY, _GPIO0 or _IRQN
  * @seq: SPISOCK_SIM_RE_XFER: the @seq of the transfer event
  * @len: SPISOCK_SIM_RE_XFER: MISO bytes following; equal to the event's @len
  *	(or 0 with a non-zero @status)
@@ -121,6 +133,8 @@ struct spisock_sim_info {
 
 #define SPISOCK_SIM_IOC_MAGIC	0xb5
 #define SPISOCK_SIM_IOC_INFO	_IOR(SPISOCK_SIM_IOC_MAGIC, 1, struct spisock_sim_info)
+/* The radio's enum spisock_sim_chip: a model checks it serves that chip. */
+#define SPISOCK_SIM_IOC_CHIP	_IOR(SPISOCK_SIM_IOC_MAGIC, 2, __u32)
 
 /* Longest transfer: a whole nina-fw buffer with room to spare. */
 #define SPISOCK_SIM_MAX_XFER	65536

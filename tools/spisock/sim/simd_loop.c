@@ -13,6 +13,14 @@
 
 #include "simd_loop.h"
 
+static void simd_link_drop(struct simd *s)
+{
+	if (s->w)
+		winc_model_link_drop(s->w);
+	else
+		nina_model_link_drop(s->m);
+}
+
 static int write_reply(struct simd *s, const struct spisock_sim_reply *r,
 		       const void *data, size_t len)
 {
@@ -52,22 +60,97 @@ void simd_line(void *ctx, enum nina_line line, int level)
 	write_reply(s, &r, NULL, 0);
 }
 
+/* Called with the WINC model's lock held: only writes the reply. */
+void simd_winc_line(void *ctx, enum winc_line line, int level)
+{
+	struct simd *s = ctx;
+	struct spisock_sim_reply r = {
+		.type = SPISOCK_SIM_RE_LINE,
+		.line = SPISOCK_SIM_LINE_IRQN,
+		.value = level,
+	};
+
+	if (line == WINC_LINE_IRQN)
+		write_reply(s, &r, NULL, 0);
+}
+
+static int fault_add(struct simd *s, const char *rule, char *err, size_t errlen)
+{
+	if (s->w)
+		return winc_fault_add(s->w, rule, err, errlen);
+	return nina_fault_add(s->m, rule, err, errlen);
+}
+
+int simd_fault_load(struct simd *s, const char *path, char *err, size_t errlen)
+{
+	char line[512], e[200];
+	int lineno = 0;
+	FILE *fp = fopen(path, "r");
+
+	if (!fp) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), fp)) {
+		char *r = line;
+
+		lineno++;
+		line[strcspn(line, "\r\n#")] = 0;
+		while (*r == ' ' || *r == '\t')
+			r++;
+		if (*r && fault_add(s, r, e, sizeof(e))) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, e);
+			fclose(fp);
+			return -1;
+		}
+	}
+	fclose(fp);
+	return 0;
+}
+
+static size_t stats_text(struct simd *s, char *txt, size_t len)
+{
+	size_t n;
+
+	if (s->w) {
+		struct winc_stats st;
+
+		winc_model_stats(s->w, &st);
+		n = winc_stats_format(&st, txt, len);
+		if (n > len)
+			n = len;
+		n += snprintf(txt + n, len - n, "chip winc1500\nchip_state %d\n"
+			      "wifi_status %d\n", winc_model_chip_state(s->w),
+			      winc_model_wifi_state(s->w));
+	} else {
+		struct nina_stats st;
+
+		nina_model_stats(s->m, &st);
+		n = nina_stats_format(&st, txt, len);
+		if (n > len)
+			n = len;
+		n += snprintf(txt + n, len - n, "chip nina\nchip_state %d\n"
+			      "wifi_status %d\n", nina_model_chip_state(s->m),
+			      nina_model_wifi_status(s->m));
+	}
+	if (n > len)
+		n = len;
+	return n;
+}
+
 void simd_serve_stats(struct simd *s)
 {
-	struct nina_stats st;
 	char txt[8192];
 	size_t n;
 	int c = accept4(s->stats_fd, NULL, NULL, SOCK_CLOEXEC);
 
 	if (c < 0)
 		return;
-	nina_model_stats(s->m, &st);
-	n = nina_stats_format(&st, txt, sizeof(txt));
+	n = stats_text(s, txt, sizeof(txt));
+	n += snprintf(txt + n, sizeof(txt) - n, "events %llu\nreplies %llu\n",
+		      s->events, s->replies);
 	if (n > sizeof(txt))
 		n = sizeof(txt);
-	n += snprintf(txt + n, sizeof(txt) - n, "chip_state %d\nwifi_status %d\n"
-		      "events %llu\nreplies %llu\n", nina_model_chip_state(s->m),
-		      nina_model_wifi_status(s->m), s->events, s->replies);
 	if (write(c, txt, n) < 0)
 		perror("spisock-simd: stats");
 	close(c);
@@ -78,17 +161,23 @@ int simd_control(struct simd *s, const char *cmd, char *err, size_t errlen)
 	while (*cmd == ' ')
 		cmd++;
 	if (!strncmp(cmd, "fault ", 6))
-		return nina_fault_add(s->m, cmd + 6, err, errlen);
+		return fault_add(s, cmd + 6, err, errlen);
 	if (!strcmp(cmd, "clear")) {
-		nina_fault_clear(s->m);
+		if (s->w)
+			winc_fault_clear(s->w);
+		else
+			nina_fault_clear(s->m);
 		return 0;
 	}
 	if (!strcmp(cmd, "reset")) {
-		nina_model_chip_reset(s->m);
+		if (s->w)
+			winc_model_chip_reset(s->w);
+		else
+			nina_model_chip_reset(s->m);
 		return 0;
 	}
 	if (!strcmp(cmd, "drop")) {
-		nina_model_link_drop(s->m);
+		simd_link_drop(s);
 		return 0;
 	}
 	snprintf(err, errlen, "unknown command \"%s\"", cmd);
@@ -124,6 +213,30 @@ void simd_serve_control(struct simd *s)
 	close(c);
 }
 
+/* The WINC1500's host lines; the nina's are RESET and GPIO0 only. */
+static void winc_line_event(struct simd *s, uint16_t line, uint32_t value)
+{
+	switch (line) {
+	case SPISOCK_SIM_LINE_RESET:
+		winc_bus_line(s->w, WINC_LINE_RESET, value);
+		break;
+	case SPISOCK_SIM_LINE_CHIP_EN:
+		winc_bus_line(s->w, WINC_LINE_CHIP_EN, value);
+		break;
+	case SPISOCK_SIM_LINE_WAKE:
+		winc_bus_line(s->w, WINC_LINE_WAKE, value);
+		break;
+	}
+}
+
+static int bus_xfer(struct simd *s, const uint8_t *mosi, uint8_t *miso,
+		    size_t len, uint32_t speed_hz)
+{
+	if (s->w)
+		return winc_bus_xfer(s->w, mosi, miso, len, speed_hz);
+	return nina_bus_xfer(s->m, mosi, miso, len, speed_hz);
+}
+
 static int handle_event(struct simd *s, const unsigned char *buf, size_t n)
 {
 	static unsigned char miso[SPISOCK_SIM_MAX_XFER];
@@ -137,10 +250,15 @@ static int handle_event(struct simd *s, const unsigned char *buf, size_t n)
 	s->events++;
 	switch (ev.type) {
 	case SPISOCK_SIM_EV_CS:
-		nina_bus_cs(s->m, ev.value != 0);
+		if (s->w)
+			winc_bus_cs(s->w, ev.value != 0);
+		else
+			nina_bus_cs(s->m, ev.value != 0);
 		return 0;
 	case SPISOCK_SIM_EV_LINE:
-		if (ev.line == SPISOCK_SIM_LINE_RESET)
+		if (s->w)
+			winc_line_event(s, ev.line, ev.value);
+		else if (ev.line == SPISOCK_SIM_LINE_RESET)
 			nina_bus_line(s->m, NINA_LINE_RESET, ev.value);
 		else if (ev.line == SPISOCK_SIM_LINE_GPIO0)
 			nina_bus_line(s->m, NINA_LINE_GPIO0, ev.value);
@@ -158,8 +276,8 @@ static int handle_event(struct simd *s, const unsigned char *buf, size_t n)
 			fprintf(stderr, "spisock-simd: bad transfer event\n");
 			return -1;
 		}
-		st = nina_bus_xfer(s->m, (ev.value & SPISOCK_SIM_XFER_TX) ? mosi : NULL,
-				   miso, ev.len, ev.speed_hz);
+		st = bus_xfer(s, (ev.value & SPISOCK_SIM_XFER_TX) ? mosi : NULL,
+			      miso, ev.len, ev.speed_hz);
 		if (st) {
 			r.status = st;
 			r.len = 0;
@@ -203,7 +321,7 @@ int simd_run(struct simd *s)
 
 			while (read(s->drop_fd, &c, 1) == 1)
 				;
-			nina_model_link_drop(s->m);
+			simd_link_drop(s);
 		}
 		if (!p[0].revents)
 			continue;

@@ -2,7 +2,8 @@
 /*
  * spisock-simd's event loop: reads /dev/spisock-simN events (or the same
  * format from any message-preserving fd, e.g. a SOCK_SEQPACKET socketpair
- * in tests), feeds the chip model, writes replies.
+ * in tests), feeds the chip model (nina or WINC1500: exactly one of @m and
+ * @w is set), writes replies.
  */
 #ifndef SIMD_LOOP_H
 #define SIMD_LOOP_H
@@ -12,11 +13,13 @@
 #include <stdbool.h>
 
 #include "nina_model.h"
+#include "winc_model.h"
 
 struct simd {
 	int fd;			/* the backend: device or socketpair end */
 	int stats_fd;		/* listening unix socket for --stats, or -1 */
-	struct nina_model *m;
+	struct nina_model *m;	/* chip nina, or NULL */
+	struct winc_model *w;	/* chip winc1500, or NULL */
 	pthread_mutex_t wlock;	/* replies come from two threads */
 	bool verbose;
 	volatile sig_atomic_t *stop;
@@ -25,8 +28,11 @@ struct simd {
 	unsigned long long events, replies;
 };
 
-/* the model's line callback: ctx is a struct simd */
+/* the models' line callbacks: ctx is a struct simd */
 void simd_line(void *ctx, enum nina_line line, int level);
+void simd_winc_line(void *ctx, enum winc_line line, int level);
+/* load a fault script into whichever model runs; 0, or -1 with err set */
+int simd_fault_load(struct simd *s, const char *path, char *err, size_t errlen);
 /* run until EOF on fd (returns 0), *stop (0) or an error (-1) */
 int simd_run(struct simd *s);
 /* serve one --stats client on the listening socket */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * spisock-simd: the nina-fw chip model behind /dev/spisock-simN.
+ * spisock-simd: the chip model (nina-fw or ATWINC1500, as the configuration's
+ * "chip" says) behind /dev/spisock-simN.
  * See Documentation/networking/spisock-sim.rst.
  */
 #include <errno.h>
@@ -42,6 +43,28 @@ static void on_drop(int sig)
 	n = write(drop_pipe[1], "d", 1);
 	(void)n;
 	errno = e;
+}
+
+/*
+ * The radio must be described as the chip the configuration models: a
+ * driver bound to a nina-w102 device would talk nina-fw to a WINC model.
+ * A kernel without SPISOCK_SIM_IOC_CHIP only has nina radios.
+ */
+static int check_chip(int fd, const char *device, bool winc)
+{
+	__u32 chip = SPISOCK_SIM_CHIP_NINA;
+
+	if (ioctl(fd, SPISOCK_SIM_IOC_CHIP, &chip) && errno != ENOTTY) {
+		fprintf(stderr, "spisock-simd: %s: %s\n", device, strerror(errno));
+		return -1;
+	}
+	if ((chip == SPISOCK_SIM_CHIP_WINC1500) == winc)
+		return 0;
+	fprintf(stderr, "spisock-simd: %s is a %s radio but the configuration says chip %s"
+		" (load spisock_sim.ko with chip=%s)\n", device,
+		chip == SPISOCK_SIM_CHIP_WINC1500 ? "winc1500" : "nina",
+		winc ? "winc1500" : "nina", winc ? "winc1500" : "nina");
+	return -1;
 }
 
 static void usage(FILE *f)
@@ -168,7 +191,7 @@ int main(int argc, char **argv)
 	const char *faults = NULL, *stats_path = NULL, *ctl_path = NULL;
 	const char *ctl_cmd = NULL;
 	char defpath[256], namebuf[256], err[256], defctl[300];
-	bool want_stats = false, fg = false, realtime = false;
+	bool want_stats = false, fg = false, realtime = false, winc;
 	double tf = -1;
 	int fd = -1, c, ret;
 	struct nina_config *cfg;
@@ -221,11 +244,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "spisock-simd: %s\n", err);
 		return 1;
 	}
-	if (sim_config_chip(cfg) == SIM_CHIP_WINC1500) {
-		/* the bus has no IRQ line for it yet: library and tests only */
-		fprintf(stderr, "spisock-simd: chip winc1500 is not served by the daemon yet\n");
-		return 1;
-	}
+	winc = sim_config_chip(cfg) == SIM_CHIP_WINC1500;
 	if (tf >= 0)
 		nina_config_set_time_factor(cfg, tf);
 	if (realtime)
@@ -243,6 +262,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "spisock-simd: %s: bus %u cs %u max %u Hz mode %u\n",
 				device, info.bus_num, info.chip_select,
 				info.max_speed_hz, info.mode);
+		if (check_chip(fd, device, winc))
+			return 1;
 	}
 	s.fd = fd;
 	s.stats_fd = stats_listen(stats_path);
@@ -272,19 +293,24 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 
-	s.m = nina_model_new(cfg, simd_line, &s);
+	if (winc)
+		s.w = winc_model_new(cfg, simd_winc_line, &s);
+	else
+		s.m = nina_model_new(cfg, simd_line, &s);
 	nina_config_free(cfg);
-	if (!s.m) {
+	if (!s.m && !s.w) {
 		fprintf(stderr, "spisock-simd: cannot create the model\n");
 		return 1;
 	}
-	if (faults && nina_fault_load(s.m, faults, err, sizeof(err))) {
+	ret = faults ? simd_fault_load(&s, faults, err, sizeof(err)) : 0;
+	if (ret)
 		fprintf(stderr, "spisock-simd: %s\n", err);
+	else
+		ret = simd_run(&s);
+	if (s.w)
+		winc_model_free(s.w);
+	else
 		nina_model_free(s.m);
-		return 1;
-	}
-	ret = simd_run(&s);
-	nina_model_free(s.m);
 	if (s.stats_fd >= 0) {
 		close(s.stats_fd);
 		unlink(stats_path);

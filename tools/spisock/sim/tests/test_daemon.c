@@ -41,7 +41,7 @@ static int next_reply(struct spisock_sim_reply *r, unsigned char **data, int ms)
 	if (r->type == SPISOCK_SIM_RE_LINE) {
 		if (r->line == SPISOCK_SIM_LINE_READY)
 			ready = r->value;
-		else
+		else if (r->line == SPISOCK_SIM_LINE_GPIO0)
 			gpio0 = r->value;
 	}
 	return 0;
@@ -127,6 +127,119 @@ static int command(const unsigned char *frame, size_t flen, unsigned char *out, 
 	r = xfer(NULL, out, n);
 	cs(0);
 	return r;
+}
+
+/* CRC7 as the WINC1500's command layer computes it (winc1500.md §2.2) */
+static uint8_t crc7(const uint8_t *p, size_t n)
+{
+	uint8_t crc = 0x7f;
+
+	for (size_t i = 0; i < n; i++)
+		for (int b = 7; b >= 0; b--) {
+			int top = (crc >> 6) & 1;
+
+			crc = (crc << 1) & 0x7f;
+			if (((p[i] >> b) & 1) ^ top)
+				crc ^= 0x09;
+		}
+	return crc << 1;
+}
+
+/* Start the daemon on a fresh socketpair with config text @conf. */
+static pid_t start_daemon(const char *simd, const char *conf, const char *sockpath)
+{
+	char cfg[] = "/tmp/simd-cfgXXXXXX";
+	int sv[2], cf = mkstemp(cfg);
+	pid_t pid;
+
+	dprintf(cf, "%s", conf);
+	close(cf);
+	socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv);
+	pid = fork();
+	if (pid == 0) {
+		dup2(sv[1], 3);
+		execl(simd, simd, "--fd", "3", "--foreground", "--time-factor", "0",
+		      "--config", cfg, "--stats-socket", sockpath, (char *)NULL);
+		_exit(127);
+	}
+	close(sv[1]);
+	sk = sv[0];
+	usleep(200000);
+	unlink(cfg);
+	return pid;
+}
+
+/* WINC register read with CRC7 (command 0xCA), in one CS window */
+static int winc_read(uint32_t a, uint32_t *v)
+{
+	uint8_t c[5] = { 0xca, a >> 16, a >> 8, a }, m[16];
+	int i, r;
+
+	c[4] = crc7(c, 4);
+	cs(1);
+	r = xfer(c, NULL, 5);
+	if (!r)
+		r = xfer(NULL, m, sizeof(m));
+	cs(0);
+	if (r)
+		return r;
+	/* [echo][state] then the 0xFx data token, 4 bytes LE, CRC16 */
+	for (i = 0; i < 8 && m[i] != 0xca; i++)
+		;
+	if (i == 8 || m[i + 1])
+		return -EPROTO;
+	for (i += 2; i < 12 && (m[i] & 0xf0) != 0xf0; i++)
+		;
+	if (i >= 12)
+		return -EPROTO;
+	*v = m[i + 1] | m[i + 2] << 8 | m[i + 3] << 16 | (uint32_t)m[i + 4] << 24;
+	return 0;
+}
+
+static int stats_have(const char *simd, const char *sockpath, const char *want)
+{
+	char cmdline[300], out[8192];
+	FILE *p;
+
+	snprintf(cmdline, sizeof(cmdline), "%s --stats --stats-socket %s", simd, sockpath);
+	p = popen(cmdline, "r");
+	out[fread(out, 1, sizeof(out) - 1, p)] = 0;
+	return pclose(p) == 0 && strstr(out, want);
+}
+
+/* chip winc1500: bus, host lines and IRQN through the same daemon protocol */
+static void test_winc(const char *simd)
+{
+	char sockpath[64];
+	uint32_t v = 0;
+	int status;
+	pid_t pid;
+
+	snprintf(sockpath, sizeof(sockpath), "/tmp/simd-winc-%d.sock", getpid());
+	pid = start_daemon(simd, "chip winc1500\nap ssid=Sim security=open\n", sockpath);
+	status = winc_read(0x1000, &v);
+	ok(status == 0 && v == 0x1002b0,
+	   "daemon winc: chip id register 0x1000 read with CRC7 (%d, %06x)", status, v);
+	ok(stats_have(simd, sockpath, "chip winc1500\nchip_state 1\n"),
+	   "daemon winc: --stats names the chip, boot ROM running");
+	send_event(SPISOCK_SIM_EV_LINE, SPISOCK_SIM_LINE_CHIP_EN, 0, NULL, 0);
+	ok(winc_read(0x1000, &v) != 0 && stats_have(simd, sockpath, "chip_state 0\n"),
+	   "daemon winc: CHIP_EN low powers the chip off (no answer)");
+	send_event(SPISOCK_SIM_EV_LINE, SPISOCK_SIM_LINE_CHIP_EN, 1, NULL, 0);
+	ok(winc_read(0x1000, &v) == 0 && v == 0x1002b0,
+	   "daemon winc: CHIP_EN high: the boot ROM answers again");
+	{
+		char cmdline[300];
+
+		snprintf(cmdline, sizeof(cmdline),
+			 "%s --stats-socket %s --control 'fault nonsense' 2>/dev/null",
+			 simd, sockpath);
+		ok(WEXITSTATUS(system(cmdline)) == 1,
+		   "daemon winc: --control fault rules go to the WINC model's parser");
+	}
+	close(sk);
+	ok(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	   "daemon winc: exits 0 when the device side closes");
 }
 
 int main(void)
@@ -231,5 +344,6 @@ int main(void)
 	}
 	unlink(cfg);
 	unlink(flt);
+	test_winc(simd);
 	return tap_done();
 }

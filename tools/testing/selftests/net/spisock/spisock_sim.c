@@ -741,4 +741,301 @@ TEST_F(sim, kill_model_and_rmmod_under_load)
 	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("the host never saw the bus go");
 }
 
+/*
+ * The WINC1500 personality: spisock_sim.ko loaded with chip=winc1500 and
+ * spisock-simd ($SPISOCK_SIMD) serving "chip winc1500" behind it. The test
+ * is the host: raw SPI through spidev (the WINC command layer of
+ * winc1500.md §2) and IRQN through the GPIO character device, whose edge
+ * detection requests the line's interrupt from the simulator's irq chip.
+ */
+#define WINC_CONF	"/tmp/spisock-sim-winc.conf"
+#define WINC_STATS	"/tmp/spisock-sim-winc.sock"
+#define WINC_CHIPID	0x1002b0	/* the model's default, "1502B1" */
+
+/* The test's host side: spidev, and whether CRC is still on (§2.3). */
+struct winc_host {
+	int host;
+	bool crc;
+};
+
+FIXTURE(winc) {
+	struct winc_host w;
+	char radio[NAME_MAX + 1];
+	int chip;
+	int irqn;
+	pid_t simd;
+};
+
+/* x^7 + x^3 + 1, MSB first, initial 0x7F, sent shifted left (§2.2) */
+static __u8 winc_crc7(const __u8 *p, size_t n)
+{
+	__u8 crc = 0x7f;
+	size_t i;
+	int b;
+
+	for (i = 0; i < n; i++)
+		for (b = 7; b >= 0; b--) {
+			int top = (crc >> 6) & 1;
+
+			crc = (crc << 1) & 0x7f;
+			if (((p[i] >> b) & 1) ^ top)
+				crc ^= 0x09;
+		}
+	return crc << 1;
+}
+
+/* One transfer in a CS window of its own (ASF's split transfers, §2.7). */
+static int winc_xfer(int host, const void *tx, void *rx, size_t n)
+{
+	struct spi_ioc_transfer t = {
+		.tx_buf = (unsigned long)tx,
+		.rx_buf = (unsigned long)rx,
+		.len = n,
+		.speed_hz = 12000000,
+		.bits_per_word = 8,
+	};
+
+	return ioctl(host, SPI_IOC_MESSAGE(1), &t) == (int)n ? 0 : -1;
+}
+
+static int winc_rd1(int host)
+{
+	__u8 b;
+
+	return winc_xfer(host, NULL, &b, 1) ? -1 : b;
+}
+
+/* A command (with its CRC7 while CRC is on), then [echo][state]: the state. */
+static int winc_cmd(struct winc_host *self, const __u8 *c, size_t n)
+{
+	__u8 b[12];
+	int i;
+
+	memcpy(b, c, n);
+	if (self->crc) {
+		b[n] = winc_crc7(b, n);
+		n++;
+	}
+	if (winc_xfer(self->host, b, NULL, n))
+		return -1;
+	for (i = 0; i < 10; i++)
+		if (winc_rd1(self->host) == c[0])
+			return winc_rd1(self->host);
+	return -1;
+}
+
+/* Data packet in: the 0xFx token, @n bytes, CRC16 while CRC is on. */
+static int winc_data_in(struct winc_host *self, __u8 *d, size_t n)
+{
+	__u8 k[2];
+	int i;
+
+	for (i = 0; i < 10; i++)
+		if ((winc_rd1(self->host) & 0xf0) == 0xf0)
+			break;
+	if (i == 10 || winc_xfer(self->host, NULL, d, n))
+		return -1;
+	return self->crc ? winc_xfer(self->host, NULL, k, 2) : 0;
+}
+
+static int winc_reg_read(struct winc_host *self, __u32 a, __u32 *v)
+{
+	__u8 c[4] = { 0xca, a >> 16, a >> 8, a }, d[4];
+
+	if (winc_cmd(self, c, 4) || winc_data_in(self, d, 4))
+		return -1;
+	*v = d[0] | d[1] << 8 | d[2] << 16 | (__u32)d[3] << 24;
+	return 0;
+}
+
+static __u32 winc_rr(struct winc_host *self, __u32 a)
+{
+	__u32 v = 0xdeadbeef;
+
+	winc_reg_read(self, a, &v);
+	return v;
+}
+
+static int winc_reg_write(struct winc_host *self, __u32 a, __u32 v)
+{
+	__u8 c[8] = { 0xc9, a >> 16, a >> 8, a, v >> 24, v >> 16, v >> 8, v };
+
+	return winc_cmd(self, c, 8);
+}
+
+/* DMA write with CRC off: token, data, then three bytes ending C3 00. */
+static int winc_dma_write(struct winc_host *self, __u32 a, const void *buf, size_t n)
+{
+	__u8 c[7] = { 0xc7, a >> 16, a >> 8, a, n >> 16, n >> 8, n };
+	__u8 t = 0xf3, k[3];
+
+	if (winc_cmd(self, c, 7) || winc_xfer(self->host, &t, NULL, 1) ||
+	    winc_xfer(self->host, buf, NULL, n) || winc_xfer(self->host, NULL, k, 3))
+		return -1;
+	return k[1] == 0xc3 ? k[2] : -1;
+}
+
+static int winc_wait_reg(struct winc_host *self, __u32 a, __u32 mask, __u32 want)
+{
+	long long end = now_ms() + 5000;
+
+	do {
+		if ((winc_rr(self, a) & mask) == want)
+			return 0;
+		usleep(1000);
+	} while (now_ms() < end);
+	return -1;
+}
+
+/* The boot handshake (§3.2): CRC off, efuse, boot ROM, start, interrupts on. */
+static int winc_boot(struct winc_host *self)
+{
+	__u32 v;
+
+	if (winc_reg_read(self, 0xe824, &v) ||
+	    winc_reg_write(self, 0xe824, (v & ~0x7cu) | (5 << 4)))
+		return -1;
+	self->crc = false;
+	if (winc_wait_reg(self, 0x1014, 0x80000000u, 0x80000000u))
+		return -2;
+	if (!(winc_rr(self, 0x207bc) & 1) &&
+	    winc_wait_reg(self, 0xc000c, ~0u, 0x10add09e))
+		return -3;
+	winc_reg_write(self, 0x108c, 0x13521352);
+	winc_reg_write(self, 0x14a0, 0x100);
+	winc_reg_write(self, 0xc000c, 0xef522f61);
+	if (winc_wait_reg(self, 0x108c, ~0u, 0x02532636))
+		return -4;
+	winc_reg_write(self, 0x108c, 0);
+	winc_reg_write(self, 0x1408, winc_rr(self, 0x1408) | 1u << 8);
+	winc_reg_write(self, 0x1a00, winc_rr(self, 0x1a00) | 1u << 16);
+	return 0;
+}
+
+/* A HIF request of 4 zero control bytes (§3.4): gid 1 op 3 is RSSI. */
+static int winc_hif_rssi(struct winc_host *self)
+{
+	__u8 hdr[8] = { 1, 3, 12, 0 }, z[4] = { 0 };
+	__u32 addr;
+	int i;
+
+	winc_reg_write(self, 0x108c, 1 | 3 << 8 | 12u << 16);
+	winc_reg_write(self, 0x1078, 2);
+	for (i = 0; i < 1000 && (winc_rr(self, 0x1078) & 2); i++)
+		;
+	addr = winc_rr(self, 0x150400);
+	if (i == 1000 || !addr || winc_dma_write(self, addr, hdr, 8) ||
+	    winc_dma_write(self, addr + 8, z, 4))
+		return -1;
+	return winc_reg_write(self, 0x106c, addr << 2 | 2);
+}
+
+FIXTURE_SETUP(winc)
+{
+	char path[NAME_MAX + 64], buf[64] = "";
+	struct spisock_sim_info info;
+	int fd;
+
+	self->w.host = -1;
+	self->chip = -1;
+	self->irqn = -1;
+	self->simd = -1;
+	self->w.crc = true;
+	ASSERT_EQ(0, access(sim_ko(), R_OK))
+		TH_LOG("set SPISOCK_SIM_KO to the spisock_sim.ko to test");
+	ASSERT_EQ(0, access(simd_path(), X_OK))
+		TH_LOG("set SPISOCK_SIMD to the spisock-simd to run");
+	sim_unload();
+	ASSERT_NE(0, access("/sys/module/" SIM_MODULE, F_OK))
+		TH_LOG(SIM_MODULE " is already loaded");
+	ASSERT_EQ(0, module_load(sim_ko(), "chip=winc1500"))
+		TH_LOG("load chip=winc1500: %s", strerror(errno));
+	fd = model_open();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, SPISOCK_SIM_IOC_INFO, &info));
+	close(fd);
+	ASSERT_EQ(0, write_file(WINC_CONF, "chip winc1500\nap ssid=Sim security=open\n"));
+	self->simd = simd_start(WINC_CONF, WINC_STATS, "0");
+	ASSERT_LT(0, self->simd) TH_LOG("spisock-simd did not start on chip winc1500");
+
+	ASSERT_EQ(0, radio_dev_name(info.bus_num, self->radio, sizeof(self->radio)));
+	snprintf(path, sizeof(path), "/sys/bus/spi/devices/%s/modalias", self->radio);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_LT(0, read(fd, buf, sizeof(buf) - 1));
+	close(fd);
+	EXPECT_EQ(0, strncmp(buf, "spi:atwinc1500", 14)) TH_LOG("modalias %s", buf);
+	snprintf(path, sizeof(path), "/sys/bus/spi/devices/%s/driver_override", self->radio);
+	ASSERT_EQ(0, write_str(path, "spidev"));
+	ASSERT_EQ(0, write_str("/sys/bus/spi/drivers/spidev/bind", self->radio));
+	snprintf(path, sizeof(path), "/dev/spidev%u.0", info.bus_num);
+	ASSERT_EQ(0, wait_path(path, 5000));
+	self->w.host = open(path, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->w.host);
+	self->chip = open_gpiochip("spisock-sim0");
+	ASSERT_LE(0, self->chip);
+	self->irqn = gpio_request(self->chip, SPISOCK_SIM_LINE_IRQN,
+				  GPIO_V2_LINE_FLAG_INPUT | GPIO_V2_LINE_FLAG_EDGE_RISING |
+				  GPIO_V2_LINE_FLAG_EDGE_FALLING, 0);
+	ASSERT_LE(0, self->irqn) TH_LOG("IRQN edges: %s", strerror(errno));
+}
+
+FIXTURE_TEARDOWN(winc)
+{
+	if (self->irqn >= 0)
+		close(self->irqn);
+	if (self->chip >= 0)
+		close(self->chip);
+	if (self->w.host >= 0)
+		close(self->w.host);
+	if (self->simd > 0)
+		EXPECT_EQ(0, simd_stop(self->simd, SIGTERM));
+	unlink(WINC_CONF);
+	EXPECT_EQ(0, module_unload_wait(SIM_MODULE));
+}
+
+/* The chip id register with a CRC7-protected command, as a driver's probe. */
+TEST_F(winc, chip_id)
+{
+	__u8 c[5] = { 0xca, 0x00, 0x10, 0x00, 0 };
+	int i, good = 0;
+	__u32 v = 0;
+
+	ASSERT_EQ(0, winc_reg_read(&self->w, 0x1000, &v));
+	EXPECT_EQ(WINC_CHIPID, v);
+	/* A bad CRC7 is refused: no echo followed by state 0. */
+	c[4] = winc_crc7(c, 4) ^ 0x02;
+	ASSERT_EQ(0, winc_xfer(self->w.host, c, NULL, 5));
+	for (i = 0; i < 10; i++) {
+		if (winc_rd1(self->w.host) == 0xca && winc_rd1(self->w.host) == 0)
+			good = 1;
+	}
+	EXPECT_EQ(0, good) TH_LOG("a bad CRC7 was answered as a good command");
+	EXPECT_EQ(0, winc_reg_read(&self->w, 0x1000, &v));
+	EXPECT_EQ(WINC_CHIPID, v);
+	EXPECT_EQ(1, gpio_get(self->irqn)) TH_LOG("IRQN active before any event");
+}
+
+/* IRQN falls when the firmware posts an event and rises when it is taken. */
+TEST_F(winc, irq_line)
+{
+	__u32 v;
+
+	ASSERT_EQ(0, winc_boot(&self->w));
+	EXPECT_EQ(1, gpio_get(self->irqn));
+	ASSERT_EQ(0, winc_hif_rssi(&self->w));
+	EXPECT_EQ(GPIO_V2_LINE_EVENT_FALLING_EDGE, gpio_edge(self->irqn, EV_TIMEOUT_MS))
+		TH_LOG("no IRQN falling edge after the RSSI request");
+	EXPECT_EQ(0, gpio_get(self->irqn));
+	/* The host takes the event: clear bit 0 of WIFI_HOST_RCV_CTRL_0. */
+	v = winc_rr(&self->w, 0x1070);
+	EXPECT_EQ(1, v & 1);
+	EXPECT_EQ(0, winc_reg_write(&self->w, 0x1070, v & ~1u));
+	EXPECT_EQ(GPIO_V2_LINE_EVENT_RISING_EDGE, gpio_edge(self->irqn, EV_TIMEOUT_MS))
+		TH_LOG("IRQN did not rise when the event was taken");
+	EXPECT_EQ(1, gpio_get(self->irqn));
+	/* RX done: the model may post the next event. */
+	EXPECT_EQ(0, winc_reg_write(&self->w, 0x1070, winc_rr(&self->w, 0x1070) | 2));
+}
+
 TEST_HARNESS_MAIN
