@@ -503,10 +503,6 @@ static void *drain_later(void *arg)
 	return NULL;
 }
 
-static void on_alarm(int sig)
-{
-}
-
 /*
  * SO_SNDTIMEO and SO_RCVTIMEO set alone with setsockopt(2) bound what they
  * bound on an AF_INET socket, and their expiry is a timeout. A SIGALRM
