@@ -564,6 +564,13 @@ module_param(inq_wait_ms, uint, 0644);
 MODULE_PARM_DESC(inq_wait_ms,
 		 "longest wait of FIONREAD for the chip's data in ms (default 1000)");
 
+/* The worker served request @ticket, or the socket is no longer connected. */
+static bool nina_inq_done(const struct nina_sock *ns, unsigned int ticket)
+{
+	return (int)(READ_ONCE(ns->rx_synced) - ticket) >= 0 ||
+	       nina_sock_state(ns) != NINA_SK_ESTABLISHED;
+}
+
 /*
  * SIOCINQ: the chip's bytes count too, as AF_INET's do. The worker reads
  * them into the receive queue (it alone delivers a socket's data, so the
@@ -588,9 +595,8 @@ int nina_sock_inq(struct spisock_dev *sdev, struct sock *sk)
 	wake_up(&r->worker_wq);
 	/* A signal or a chip that does not answer: the queue's count only. */
 	if (wait_event_interruptible_timeout(r->sync_wq,
-			(int)(READ_ONCE(ns->rx_synced) - ticket) >= 0 ||
-			nina_sock_state(ns) != NINA_SK_ESTABLISHED,
-			msecs_to_jiffies(READ_ONCE(inq_wait_ms))) <= 0)
+					     nina_inq_done(ns, ticket),
+					     msecs_to_jiffies(READ_ONCE(inq_wait_ms))) <= 0)
 		return 0;
 	if (nina_sock_state(ns) != NINA_SK_ESTABLISHED)
 		return 0;
