@@ -435,17 +435,15 @@ static int nina_w_fionread(struct nina_radio *r, struct nina_sock *ns)
 }
 
 /*
- * SIOCINQ asked (nina_sock_inq()): read what the chip holds now, then
- * leave the count of what did not fit and wake the caller.
+ * SIOCINQ asked (nina_sock_inq()), up to request @ticket: the pass read
+ * what the chip holds; leave the count of what did not fit, wake the
+ * callers.
  */
-static void nina_rx_sync(struct nina_radio *r, struct nina_sock *ns)
+static void nina_rx_sync(struct nina_radio *r, struct nina_sock *ns,
+			 unsigned int ticket)
 {
-	unsigned int ticket;
 	int left = 0;
 
-	spin_lock(&r->lock);
-	ticket = ns->rx_sync;
-	spin_unlock(&r->lock);
 	if (ns->rx_more && !ns->rx_eof &&
 	    nina_sock_state(ns) == NINA_SK_ESTABLISHED)
 		left = nina_w_fionread(r, ns);
@@ -662,7 +660,9 @@ static void nina_opts_step(struct nina_radio *r, struct nina_sock *ns)
 /* Serve one socket. Return: whether anything happened. */
 static int nina_serve(struct nina_radio *r, struct nina_sock *ns)
 {
-	bool sync = READ_ONCE(ns->rx_sync) != READ_ONCE(ns->rx_synced);
+	/* SIOCINQ's requests so far: this pass answers them */
+	unsigned int ticket = READ_ONCE(ns->rx_sync);
+	bool sync = ticket != READ_ONCE(ns->rx_synced);
 	int ret = 0, rx = 0;
 
 	if (nina_opts_due(ns))
@@ -693,7 +693,7 @@ static int nina_serve(struct nina_radio *r, struct nina_sock *ns)
 	if (ret < 0)
 		nina_sock_fail(r, ns, ret);
 	if (sync)
-		nina_rx_sync(r, ns);
+		nina_rx_sync(r, ns, ticket);
 	return ret < 0 ? 1 : ret;
 }
 

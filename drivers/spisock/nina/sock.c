@@ -588,7 +588,8 @@ int nina_sock_inq(struct spisock_dev *sdev, struct sock *sk)
 	    !spisock_rx_space(sk))
 		return 0;
 	spin_lock(&r->lock);
-	ticket = ++ns->rx_sync;
+	ticket = ns->rx_sync + 1;
+	WRITE_ONCE(ns->rx_sync, ticket);	/* the worker reads it unlocked */
 	ns->kick = true;
 	r->kick = true;
 	spin_unlock(&r->lock);
