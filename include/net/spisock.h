@@ -300,6 +300,12 @@ static inline int spisock_stat_add(struct spisock_dev_stats *st,
  *	that size, nina-fw records read interest). Without it the core calls
  *	@want with SPISOCK_WANT_IN instead. poll and SIOCINQ, which have no
  *	length, call @want.
+ * @inq: optional; may sleep, under lock_sock. SIOCINQ on a connected
+ *	stream: bring what the chip holds for @sk into its receive queue now
+ *	(as its room allows) and return the bytes the chip still holds
+ *	beyond that, or 0. The core adds the queue's count, so FIONREAD
+ *	counts the chip's bytes as AF_INET's does, and a recv() after it
+ *	finds them. Without it FIONREAD counts the queue alone.
  * @close: the socket is being released: flush (within SO_LINGER, if the
  *	driver chooses), close the chip socket, free per-socket state. May
  *	complete after returning; the driver then holds a sock_hold() until
@@ -358,6 +364,7 @@ struct spisock_dev_ops {
 		       const struct sockaddr_in *addr);
 	void (*send)(struct spisock_dev *dev, struct sock *sk);
 	void (*recv)(struct spisock_dev *dev, struct sock *sk, size_t len);
+	int (*inq)(struct spisock_dev *dev, struct sock *sk);
 	void (*close)(struct spisock_dev *dev, struct sock *sk);
 	int (*setsockopt)(struct spisock_dev *dev, struct sock *sk, int level,
 			  int optname, u32 val);

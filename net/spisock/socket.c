@@ -133,6 +133,27 @@ static int spisock_op_connect(struct sock *sk, const struct sockaddr_in *sin)
 	return err;
 }
 
+/*
+ * SIOCINQ on a connected stream: the driver fetches what its chip holds
+ * and returns what did not fit (&spisock_dev_ops.inq); lock_sock held.
+ */
+static int spisock_op_inq(struct sock *sk)
+{
+	struct spisock_dev *dev = spisock_sk(sk)->dev;
+	const struct spisock_dev_ops *ops;
+	int idx, n = 0;
+
+	if (!dev)
+		return 0;
+	ops = spisock_dev_enter(dev, &idx);
+	if (!ops)
+		return 0;
+	if (ops->inq)
+		n = ops->inq(dev, sk);
+	spisock_dev_exit(dev, idx);
+	return max(n, 0);
+}
+
 /* Return: whether the driver took the socket over for closing. */
 static bool spisock_op_close(struct spisock_dev *dev, struct sock *sk)
 {
@@ -884,8 +905,12 @@ static int spisock_ioctl(struct socket *sock, unsigned int cmd,
 			release_sock(sk);
 			return -EINVAL;
 		}
-		n = sk->sk_type == SOCK_STREAM ? spisock_stream_inq(sk) :
-						 spisock_dgram_inq(sk);
+		if (sk->sk_type != SOCK_STREAM)
+			n = spisock_dgram_inq(sk);
+		else if (sk->sk_state != TCP_ESTABLISHED)
+			n = spisock_stream_inq(sk);
+		else	/* the chip's first: it fills the queue */
+			n = spisock_op_inq(sk) + spisock_stream_inq(sk);
 		release_sock(sk);
 		if (!n)
 			spisock_op_want(sk, SPISOCK_WANT_IN);

@@ -391,6 +391,7 @@ int nina_worker_start(struct nina_radio *r)
 	INIT_LIST_HEAD(&r->queue);
 	INIT_LIST_HEAD(&r->socks);
 	init_waitqueue_head(&r->worker_wq);
+	init_waitqueue_head(&r->sync_wq);
 	t = kthread_run(nina_worker, r, "spisock-nina%d", r->index);
 	if (IS_ERR(t))
 		return PTR_ERR(t);

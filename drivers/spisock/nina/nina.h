@@ -40,13 +40,18 @@ struct task_struct;
 #define NINA_WL_NO_SSID_AVAIL	1
 #define NINA_WL_CONNECTED	3
 #define NINA_WL_CONNECT_FAILED	4
+#define NINA_WL_DISCONNECTED	6
 
 #define NINA_FW_VERSION_MAX	32
 
 /* Chip descriptors are one byte; 255 is SOCKET_SOCKET's failure value. */
 #define NINA_NO_FD		255
 
-/* SOCKET_POLL flags (facts §3.7). */
+/*
+ * SOCKET_POLL flags (facts §3.7). With FAIL (lwip_select() failed, EBADF
+ * for a descriptor the chip lacks: 0x87) the other bits mean nothing; a
+ * connection error sets EX with RD and WR (0x07), and EX stays.
+ */
 #define NINA_POLL_RD		0x01
 #define NINA_POLL_WR		0x02
 #define NINA_POLL_EX		0x04
@@ -54,11 +59,14 @@ struct task_struct;
 
 /* lwIP numbers the firmware passes through. */
 #define NINA_FIONBIO		0x8004667e
+#define NINA_FIONREAD		0x4004667f
 #define NINA_SO_REUSEADDR	0x0004
 #define NINA_SO_KEEPALIVE	0x0008
 #define NINA_SO_BROADCAST	0x0020
 #define NINA_SO_ERROR		0x1007
 #define NINA_FW_EAGAIN		11
+#define NINA_FW_ECONNRESET	104
+#define NINA_FW_ECONNABORTED	113
 #define NINA_FW_EINPROGRESS	119
 #define NINA_FW_ENOTCONN	128
 
@@ -101,6 +109,11 @@ struct task_struct;
  * @opts: the NINA_OPT_* options the chip socket has now; written by whoever
  *	runs the socket's commands, read by the worker's pass
  *	(READ_ONCE()/WRITE_ONCE())
+ * @rx_sync: SIOCINQ's requests to read what the chip holds now, under the
+ *	radio's lock
+ * @rx_synced: the last request the worker served (woken on
+ *	&nina_radio.sync_wq), under the radio's lock; read without it
+ * @rx_chip: what the chip still held after that (worker only; READ_ONCE())
  *
  * Freed only by the worker (after SOCKET_CLOSE) or, once the worker has
  * stopped, by the driver's teardown, which first clears the socket's
@@ -126,6 +139,9 @@ struct nina_sock {
 	u64 tx_hold_until;
 	bool tx_held;
 	u8 opts;
+	unsigned int rx_sync;
+	unsigned int rx_synced;
+	unsigned int rx_chip;
 };
 
 struct nina_radio;
@@ -264,6 +280,7 @@ struct nina_req {
  * @stopping: the worker is stopping; new requests fail
  * @worker: the thread that alone talks to the bus
  * @worker_wq: wakes the worker
+ * @sync_wq: SIOCINQ waits here for the worker's read (&nina_sock.rx_sync)
  * @fw_version: GET_FW_VERSION's string, NUL-terminated
  * @adafruit: the firmware looks like Adafruit's fork
  * @name: the radio's name ("nina<index>"), for messages and traces
@@ -313,6 +330,7 @@ struct nina_radio {
 	bool stopping;
 	struct task_struct *worker;
 	wait_queue_head_t worker_wq;
+	wait_queue_head_t sync_wq;
 
 	char fw_version[NINA_FW_VERSION_MAX + 1];
 	bool adafruit;
@@ -457,6 +475,7 @@ void nina_sock_want(struct spisock_dev *sdev, struct sock *sk,
 void nina_sock_kick(struct spisock_dev *sdev, struct sock *sk);
 void nina_sock_send(struct spisock_dev *sdev, struct sock *sk);
 void nina_sock_recv(struct spisock_dev *sdev, struct sock *sk, size_t len);
+int nina_sock_inq(struct spisock_dev *sdev, struct sock *sk);
 void nina_socks_free(struct nina_radio *r);
 int nina_fd_own(struct nina_radio *r, struct nina_sock *ns, u8 fd);
 u8 nina_opts_wanted(const struct nina_sock *ns);

@@ -220,6 +220,40 @@ static void nina_link_cause(u32 code, struct spisock_link_cause *c)
 			c->reason = nina_reasons[i].reason;
 }
 
+/*
+ * A join the chip gave up on. The firmware answers status 4 only for
+ * NO_AP_FOUND and AUTH_FAIL and status 6 for every other reason (facts
+ * §3.1), and ESP-IDF versions name a wrong passphrase differently: 3.x
+ * says 4WAY_HANDSHAKE_TIMEOUT, AUTH_EXPIRE or nothing at all, later ones
+ * AUTH_FAIL or HANDSHAKE_TIMEOUT. During a join each of those is the
+ * passphrase.
+ */
+static void nina_join_cause(u32 code, struct spisock_link_cause *c)
+{
+	nina_link_cause(code, c);
+	if (!code || code == 2)		/* none, AUTH_EXPIRE */
+		c->reason = SPISOCK_LINK_REASON_AUTH_FAILED;
+}
+
+/*
+ * Whether GET_CONN_STATUS @st ends the join, with @cause filled in. A
+ * disconnect with ASSOC_LEAVE is the end of the link the join replaced
+ * (the firmware stops Wi-Fi first): the join goes on.
+ */
+static bool nina_join_failed(struct nina_radio *r, int st,
+			     struct spisock_link_cause *cause)
+{
+	u32 code;
+
+	if (st != NINA_WL_CONNECT_FAILED && st != NINA_WL_DISCONNECTED)
+		return false;
+	code = nina_reason(r);
+	if (st == NINA_WL_DISCONNECTED && code == 8)
+		return false;
+	nina_join_cause(code, cause);
+	return true;
+}
+
 static int nina_join_errno(const struct spisock_link_cause *c)
 {
 	switch (c->reason) {
@@ -348,10 +382,9 @@ static int nina_do_link(struct spisock_dev *sdev,
 			}
 			return ret;
 		}
-		if (ret == NINA_WL_CONNECT_FAILED) {
-			nina_link_cause(nina_reason(r), cause);
-			dev_info(&r->spi->dev, "join failed: reason %u\n",
-				 cause->chip);
+		if (nina_join_failed(r, ret, cause)) {
+			dev_info(&r->spi->dev, "join failed: status %d, reason %u\n",
+				 ret, cause->chip);
 			return nina_join_errno(cause);
 		}
 		if (time_after(jiffies, deadline)) {
@@ -709,6 +742,7 @@ const struct spisock_dev_ops nina_dev_ops = {
 	.connect = nina_sock_connect,
 	.send = nina_sock_send,
 	.recv = nina_sock_recv,
+	.inq = nina_sock_inq,
 	.close = nina_sock_close,
 	.want = nina_sock_want,
 	.rx_room = nina_sock_kick,

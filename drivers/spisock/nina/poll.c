@@ -94,13 +94,24 @@ static int nina_w_ok(struct nina_radio *r, const struct nina_sock *ns, u8 op,
 	return ret ? : -EIO;
 }
 
+/*
+ * SOCKET_POLL: the flags, NINA_RETRY, or the chip's errno when its select
+ * failed (0x87 for a descriptor it does not have: EBADF, a chip that lost
+ * its sockets). 0x07 is a connection error: SO_ERROR or the next read says
+ * which.
+ */
 static int nina_w_poll(struct nina_radio *r, struct nina_sock *ns)
 {
 	u8 fd = nina_sock_fd(ns);
 	struct nina_param p = { &fd, 1 };
 	int ret = nina_sock_w_u8(r, NINA_SOCKET_POLL, &p, 1);
 
-	return ret < 0 ? NINA_RETRY : ret;
+	if (ret < 0)
+		return NINA_RETRY;
+	if (!(ret & NINA_POLL_FAIL))
+		return ret;
+	ret = nina_w_errno(r, NULL);
+	return ret ? : NINA_RETRY;
 }
 
 static void nina_sock_fail(struct nina_radio *r, struct nina_sock *ns,
@@ -380,7 +391,11 @@ static int nina_rx(struct nina_radio *r, struct nina_sock *ns)
 	 */
 	if (!(ns->rx_more && ns->type == SOCK_STREAM)) {
 		flags = nina_w_poll(r, ns);
-		if (flags < 0 || !(flags & (NINA_POLL_RD | NINA_POLL_FAIL)))
+		if (flags == NINA_RETRY)
+			return 0;
+		if (flags < 0)
+			return flags;
+		if (!(flags & NINA_POLL_RD))
 			return 0;
 	}
 	for (i = 0; i < NINA_BURST && more && !ns->rx_eof; i++) {
@@ -399,6 +414,46 @@ static int nina_rx(struct nina_radio *r, struct nina_sock *ns)
 	return progress || ns->rx_eof;
 }
 
+/* SOCKET_IOCTL FIONREAD: what the chip holds for @ns, or NINA_RETRY. */
+static int nina_w_fionread(struct nina_radio *r, struct nina_sock *ns)
+{
+	const __le32 cmd = cpu_to_le32(NINA_FIONREAD);
+	const __le32 dummy = 0;
+	u8 fd = nina_sock_fd(ns);
+	struct nina_param p[3] = {
+		{ &fd, 1 }, { (const u8 *)&cmd, 4 }, { (const u8 *)&dummy, 4 },
+	};
+	struct nina_req req;
+	int ret = nina_w(r, &req, NINA_SOCKET_IOCTL, p, 3);
+
+	/* A 4-byte little-endian count; P8(0) when the ioctl failed. */
+	if (ret != 1 || req.out[0].len != 4)
+		return NINA_RETRY;
+	return min_t(u32, req.out[0].data[0] | req.out[0].data[1] << 8 |
+		     req.out[0].data[2] << 16 | (u32)req.out[0].data[3] << 24,
+		     INT_MAX);
+}
+
+/*
+ * SIOCINQ asked (nina_sock_inq()), up to request @ticket: the pass read
+ * what the chip holds; leave the count of what did not fit, wake the
+ * callers.
+ */
+static void nina_rx_sync(struct nina_radio *r, struct nina_sock *ns,
+			 unsigned int ticket)
+{
+	int left = 0;
+
+	if (ns->rx_more && !ns->rx_eof &&
+	    nina_sock_state(ns) == NINA_SK_ESTABLISHED)
+		left = nina_w_fionread(r, ns);
+	WRITE_ONCE(ns->rx_chip, max(left, 0));
+	spin_lock(&r->lock);
+	WRITE_ONCE(ns->rx_synced, ticket);
+	spin_unlock(&r->lock);
+	wake_up(&r->sync_wq);
+}
+
 /* SOCKET_POLL says writable (or failed): SO_ERROR tells which. */
 static int nina_connect_step(struct nina_radio *r, struct nina_sock *ns)
 {
@@ -412,8 +467,11 @@ static int nina_connect_step(struct nina_radio *r, struct nina_sock *ns)
 	u32 e;
 
 	flags = nina_w_poll(r, ns);
-	if (flags < 0 || !(flags & (NINA_POLL_WR | NINA_POLL_EX |
-				    NINA_POLL_FAIL)))
+	if (flags == NINA_RETRY)
+		return 0;
+	if (flags < 0)
+		return flags;
+	if (!(flags & (NINA_POLL_WR | NINA_POLL_EX)))
 		return 0;
 	ret = nina_w(r, &req, NINA_SOCKET_GETSOCKOPT, p, 3);
 	if (ret != 1 || req.out[0].len != 4)
@@ -424,6 +482,15 @@ static int nina_connect_step(struct nina_radio *r, struct nina_sock *ns)
 		return -EIO;
 	if (e == NINA_FW_EINPROGRESS || e == NINA_FW_EAGAIN)
 		return 0;
+	/*
+	 * lwIP turns the RST that answers a SYN into ERR_RST (ECONNRESET):
+	 * a refusal, as Linux reports a reset in SYN_SENT. SYN retries that
+	 * ran out abort the connection (ERR_ABRT): Linux's timeout.
+	 */
+	if (e == NINA_FW_ECONNRESET)
+		return -ECONNREFUSED;
+	if (e == NINA_FW_ECONNABORTED)
+		return -ETIMEDOUT;
 	if (e)
 		return nina_errno(e);
 	spin_lock(&r->lock);
@@ -512,7 +579,11 @@ static int nina_accept_step(struct nina_radio *r, struct nina_sock *ns)
 	int flags, ret;
 
 	flags = nina_w_poll(r, ns);
-	if (flags < 0 || !(flags & NINA_POLL_RD))
+	if (flags == NINA_RETRY)
+		return 0;
+	if (flags < 0)
+		return flags;
+	if (!(flags & NINA_POLL_RD))
 		return 0;
 	ret = nina_w(r, &req, NINA_SOCKET_ACCEPT, &p, 1);
 	if (ret != 3 || req.out[0].len != 1 || req.out[1].len != 4 ||
@@ -589,6 +660,9 @@ static void nina_opts_step(struct nina_radio *r, struct nina_sock *ns)
 /* Serve one socket. Return: whether anything happened. */
 static int nina_serve(struct nina_radio *r, struct nina_sock *ns)
 {
+	/* SIOCINQ's requests so far: this pass answers them */
+	unsigned int ticket = READ_ONCE(ns->rx_sync);
+	bool sync = ticket != READ_ONCE(ns->rx_synced);
 	int ret = 0, rx = 0;
 
 	if (nina_opts_due(ns))
@@ -605,7 +679,7 @@ static int nina_serve(struct nina_radio *r, struct nina_sock *ns)
 	case NINA_SK_BOUND:
 		if (spisock_tx_pending(ns->sk))
 			ret = nina_tx(r, ns, false);
-		if (ret >= 0 && READ_ONCE(ns->want) & SPISOCK_WANT_IN &&
+		if (ret >= 0 && (sync || READ_ONCE(ns->want) & SPISOCK_WANT_IN) &&
 		    !ns->rx_eof)
 			rx = nina_rx(r, ns);
 		if (rx < 0)
@@ -616,11 +690,11 @@ static int nina_serve(struct nina_radio *r, struct nina_sock *ns)
 	default:
 		break;
 	}
-	if (ret < 0) {
+	if (ret < 0)
 		nina_sock_fail(r, ns, ret);
-		return 1;
-	}
-	return ret;
+	if (sync)
+		nina_rx_sync(r, ns, ticket);
+	return ret < 0 ? 1 : ret;
 }
 
 /* Under the radio's lock: does @ns need the bus at all? */
@@ -638,6 +712,9 @@ static bool nina_sock_active(struct nina_radio *r, struct nina_sock *ns,
 	lockdep_assert_held(&r->lock);
 	if (a.closing || !a.has_fd)
 		return nina_activity_due(&a);
+	/* SIOCINQ waits for this socket's read (nina_sock_inq()) */
+	if (ns->rx_sync != ns->rx_synced)
+		return true;
 	a.opts_due = nina_opts_due(ns);
 	a.interested = ns->want && (time_before(now, ns->want_at + HZ) ||
 				    spisock_sk_waiting(ns->sk));

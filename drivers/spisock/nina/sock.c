@@ -559,6 +559,51 @@ void nina_sock_recv(struct spisock_dev *sdev, struct sock *sk, size_t len)
 	nina_sock_want(sdev, sk, SPISOCK_WANT_IN);
 }
 
+static unsigned int inq_wait_ms = 1000;
+module_param(inq_wait_ms, uint, 0644);
+MODULE_PARM_DESC(inq_wait_ms,
+		 "longest wait of FIONREAD for the chip's data in ms (default 1000)");
+
+/* The worker served request @ticket, or the socket is no longer connected. */
+static bool nina_inq_done(const struct nina_sock *ns, unsigned int ticket)
+{
+	return (int)(READ_ONCE(ns->rx_synced) - ticket) >= 0 ||
+	       nina_sock_state(ns) != NINA_SK_ESTABLISHED;
+}
+
+/*
+ * SIOCINQ: the chip's bytes count too, as AF_INET's do. The worker reads
+ * them into the receive queue (it alone delivers a socket's data, so the
+ * order holds), and the caller waits for that pass; a later recv() then
+ * finds what FIONREAD counted. What the queue had no room for stays on
+ * the chip, counted by SOCKET_IOCTL FIONREAD.
+ */
+int nina_sock_inq(struct spisock_dev *sdev, struct sock *sk)
+{
+	struct nina_radio *r = nina_radio(sdev);
+	struct nina_sock *ns = spisock_sock_priv(sk);
+	unsigned int ticket;
+
+	if (!ns || nina_sock_state(ns) != NINA_SK_ESTABLISHED || ns->rx_eof ||
+	    !spisock_rx_space(sk))
+		return 0;
+	spin_lock(&r->lock);
+	ticket = ns->rx_sync + 1;
+	WRITE_ONCE(ns->rx_sync, ticket);	/* the worker reads it unlocked */
+	ns->kick = true;
+	r->kick = true;
+	spin_unlock(&r->lock);
+	wake_up(&r->worker_wq);
+	/* A signal or a chip that does not answer: the queue's count only. */
+	if (wait_event_interruptible_timeout(r->sync_wq,
+					     nina_inq_done(ns, ticket),
+					     msecs_to_jiffies(READ_ONCE(inq_wait_ms))) <= 0)
+		return 0;
+	if (nina_sock_state(ns) != NINA_SK_ESTABLISHED)
+		return 0;
+	return READ_ONCE(ns->rx_chip);
+}
+
 /**
  * nina_socks_free() - free every socket's driver state
  * @r: the radio, unregistered and with its worker stopped

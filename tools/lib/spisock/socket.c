@@ -205,6 +205,22 @@ int spisock_connect(int sock, const char *addr)
 	return spisock_connect_addr(sock, &a);
 }
 
+/*
+ * The reference's servers are stopped and started again all the time: a
+ * stream socket binds with SO_REUSEADDR, as CPython's socketserver and
+ * create_server() do, so a port whose last connections are in TIME_WAIT
+ * (on the chip: lwIP refuses it otherwise) can be bound again at once.
+ */
+static void spisock_reuse_stream(int sock)
+{
+	int type = 0, one = 1;
+	socklen_t len = sizeof(type);
+
+	if (!getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &len) &&
+	    type == SOCK_STREAM)
+		setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+}
+
 int spisock_bind_addr(int sock, const struct spisock_addr *addr)
 {
 	struct sockaddr_in sa;
@@ -212,6 +228,7 @@ int spisock_bind_addr(int sock, const struct spisock_addr *addr)
 	if (!addr)
 		return spisock_fail(EINVAL);
 	spisock_addr_to_sin(addr, &sa);
+	spisock_reuse_stream(sock);
 	if (bind(sock, (struct sockaddr *)&sa, sizeof(sa)))
 		return spisock_fail(errno);
 	return 0;

@@ -279,9 +279,20 @@ void nina_net_update(struct nina_model *m)
 	}
 	ap = &m->cfg.ap[i];
 	if (ap->sec == SEC_ENT ||
-	    (ap->sec != SEC_OPEN &&
-	     (!m->join_has_pass || strcmp(ap->pass, m->join_pass)))) {
+	    (ap->sec != SEC_OPEN && !m->join_has_pass)) {
 		set_status(m, 4, 202);	/* AUTH_FAIL */
+		return;
+	}
+	if (ap->sec != SEC_OPEN && strcmp(ap->pass, m->join_pass)) {
+		/*
+		 * A wrong passphrase fails the handshake: ESP-IDF 3.x reports
+		 * 4WAY_HANDSHAKE_TIMEOUT (or AUTH_EXPIRE, or no reason), and
+		 * the firmware's event handler answers status 4 only for 201
+		 * and 202: any other reason is status 6 (facts §3.1).
+		 */
+		set_status(m, m->cfg.auth_fail_reason == 201 ||
+			      m->cfg.auth_fail_reason == 202 ? 4 : 6,
+			   m->cfg.auth_fail_reason);
 		return;
 	}
 	m->cur_ap = i;
@@ -893,6 +904,25 @@ static bool port_in_use(struct nina_model *m, struct csock *self, uint16_t port)
 	return false;
 }
 
+/*
+ * lwIP's tcp_bind() looks at the TIME_WAIT list unless the new socket has
+ * SO_REUSEADDR, whoever the old connection belonged to. The POSIX sockets
+ * all carry SO_REUSEADDR (Linux would otherwise also want it on the old
+ * socket), so ask Linux with a probe that has none.
+ */
+static bool port_in_time_wait(const struct sockaddr_in *sa)
+{
+	int p = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool busy;
+
+	if (p < 0)
+		return false;
+	busy = bind(p, (const struct sockaddr *)sa, sizeof(*sa)) &&
+	       errno == EADDRINUSE;
+	close(p);
+	return busy;
+}
+
 static bool do_bind(struct nina_model *m, struct csock *s, uint16_t port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
@@ -908,6 +938,10 @@ static bool do_bind(struct nina_model *m, struct csock *s, uint16_t port)
 	}
 	sa.sin_addr = bind_addr(m);
 	sa.sin_port = htons(port);
+	if (port && s->type == 1 && !s->opt_reuse && port_in_time_wait(&sa)) {
+		m->err = NE_EADDRINUSE;
+		return false;
+	}
 	if (bind(s->fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		m->err = nerr(errno);
 		return false;
@@ -920,6 +954,22 @@ static bool do_bind(struct nina_model *m, struct csock *s, uint16_t port)
 	return true;
 }
 
+/*
+ * A connect's failure as lwIP reports it: the RST that refuses a SYN is
+ * ERR_RST, ECONNRESET (104), from connect and SO_ERROR alike (facts §3.7).
+ */
+static int connect_err(int e)
+{
+	return e == ECONNREFUSED ? NE_ECONNRESET : nerr(e);
+}
+
+static void connect_failed(struct csock *s, int ne)
+{
+	s->pending_err = ne;
+	s->errevent = true;
+	s->st = CSK_BOUND;
+}
+
 /* resolve a non-blocking connect in progress */
 static void check_connect(struct csock *s)
 {
@@ -927,15 +977,21 @@ static void check_connect(struct csock *s)
 	int e = 0;
 	socklen_t el = sizeof(e);
 
-	if (s->st != CSK_CONNECTING || poll(&p, 1, 0) <= 0)
+	if (s->st != CSK_CONNECTING)
+		return;
+	if (s->blackhole) {
+		/* SYN retries exhausted: tcp_slowtmr aborts, ERR_ABRT */
+		if (nina_now_ns() >= s->syn_due_ns)
+			connect_failed(s, NE_ECONNABORTED);
+		return;
+	}
+	if (poll(&p, 1, 0) <= 0)
 		return;
 	getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &e, &el);
-	if (e) {
-		s->pending_err = nerr(e);
-		s->st = CSK_BOUND;
-	} else {
+	if (e)
+		connect_failed(s, connect_err(e));
+	else
 		s->st = CSK_CONNECTED;
-	}
 }
 
 static bool h_sock_socket(struct nina_model *m, uint64_t gen)
@@ -1116,19 +1172,26 @@ static bool h_sock_connect(struct nina_model *m, uint64_t gen)
 		m->err = NE_EINVAL;
 		goto out;
 	}
-	if (!linked(m) || !nina_map_out(&m->cfg, a, port, &to, &tp)) {
-		m->err = NE_EHOSTUNREACH;	/* ERR_RTE: no route */
+	if (!linked(m)) {
+		m->err = NE_EHOSTUNREACH;	/* ERR_RTE: no netif, no route */
 		goto out;
 	}
 	if (!s->bound && !do_bind(m, s, 0))
 		goto out;
-	sa.sin_addr = to;
-	sa.sin_port = htons(tp);
 	s->peer = a;
 	s->peer_port = port;
-	r = connect(s->fd, (struct sockaddr *)&sa, sizeof(sa));
+	/* Outside the virtual network: through the gateway, into the void. */
+	s->blackhole = !nina_map_out(&m->cfg, a, port, &to, &tp);
+	if (s->blackhole) {
+		r = -1;
+		errno = EINPROGRESS;
+	} else {
+		sa.sin_addr = to;
+		sa.sin_port = htons(tp);
+		r = connect(s->fd, (struct sockaddr *)&sa, sizeof(sa));
+	}
 	if (s->type == 2) {
-		if (r) {
+		if (r && !s->blackhole) {
 			m->err = nerr(errno);
 			goto out;
 		}
@@ -1137,22 +1200,29 @@ static bool h_sock_connect(struct nina_model *m, uint64_t gen)
 		goto out;
 	}
 	s->local_nonzero = true;
-	if (r == 0) {
+	s->syn_due_ns = nina_now_ns() +
+			(uint64_t)(tf_ms(m, m->cfg.syn_timeout_ms) * 1e6);
+	if (r == 0)
 		s->st = CSK_CONNECTED;
-	} else if (errno == EINPROGRESS) {
+	else if (errno == EINPROGRESS)
 		s->st = CSK_CONNECTING;
-	} else {
-		s->pending_err = nerr(errno);
-		s->st = CSK_BOUND;
-	}
+	else
+		connect_failed(s, connect_err(errno));
 	if (s->nonblock) {
 		/* lwIP: a non-blocking connect always answers EINPROGRESS */
 		m->err = NE_EINPROGRESS;
 		goto out;
 	}
 	while (s->st == CSK_CONNECTING) {
-		if (nina_wait_fd(m, s->fd, POLLOUT, -1, gen) < 0)
+		if (s->blackhole) {
+			uint64_t now = nina_now_ns();
+
+			if (now < s->syn_due_ns &&
+			    !nina_sleep_ms(m, (s->syn_due_ns - now) / 1e6, gen))
+				goto out;
+		} else if (nina_wait_fd(m, s->fd, POLLOUT, -1, gen) < 0) {
 			goto out;
+		}
 		check_connect(s);
 	}
 	if (s->st == CSK_CONNECTED) {
@@ -1188,6 +1258,10 @@ static bool h_sock_send(struct nina_model *m, uint64_t gen)
 	}
 	if (s->type == 2 && len > NINA_UDP_MAX) {
 		m->err = NE_EMSGSIZE;
+		goto out;
+	}
+	if (s->type == 2 && s->blackhole) {
+		n = len;	/* sent towards the gateway; nothing comes back */
 		goto out;
 	}
 	for (;;) {
@@ -1261,8 +1335,15 @@ static ssize_t sock_read(struct nina_model *m, struct csock *s, uint8_t *buf,
 		m->err = nerr(errno);
 		return -1;
 	}
-	if (n == 0 && s->type == 1 && size)
+	if (n == 0 && s->type == 1 && size) {
+		/*
+		 * lwIP meets ERR_CLSD on the first read after the FIN and
+		 * ERR_CONN on every later one: ENOTCONN either way (facts
+		 * §3.7, 0x78).
+		 */
 		s->st = CSK_CLOSED_PEER;
+		m->err = NE_ENOTCONN;
+	}
 	return n;
 }
 
@@ -1304,12 +1385,17 @@ static bool h_sock_sendto(struct nina_model *m, uint64_t gen)
 		m->err = NE_EMSGSIZE;	/* no IP fragmentation on the chip */
 		goto out;
 	}
-	if (!linked(m) || !nina_map_out(&m->cfg, a, port, &to, &tp)) {
+	if (!linked(m)) {
 		m->err = NE_EHOSTUNREACH;
 		goto out;
 	}
 	if (!s->bound && !do_bind(m, s, 0))
 		goto out;
+	if (!nina_map_out(&m->cfg, a, port, &to, &tp)) {
+		/* The chip routes it through its gateway and reports nothing. */
+		n = len;
+		goto out;
+	}
 	sa.sin_addr = to;
 	sa.sin_port = htons(tp);
 	for (;;) {
@@ -1398,13 +1484,23 @@ fail:
 
 static bool h_sock_poll(struct nina_model *m, uint64_t gen)
 {
-	struct csock *s = sock_get(m, m->cmd[4]);
+	struct csock *s;
 	struct pollfd p;
 	uint8_t fl = 0;
 
 	(void)gen;
+	if (m->cmd[4] < m->fd_base) {
+		/* below LWIP_SOCKET_OFFSET: lwip_selscan() never looks */
+		rep_u8(m, 0x00);
+		return true;
+	}
+	s = sock_get(m, m->cmd[4]);
 	if (!s) {
-		rep_u8(m, 0x80);	/* lwip_select() fails on a bad fd */
+		/*
+		 * lwip_select() fails (EBADF) without copying its sets back:
+		 * the handler's three bits stay set, with the failure bit.
+		 */
+		rep_u8(m, 0x87);
 		return true;
 	}
 	check_connect(s);
@@ -1412,8 +1508,11 @@ static bool h_sock_poll(struct nina_model *m, uint64_t gen)
 	p.events = POLLIN | POLLOUT;
 	p.revents = 0;
 	poll(&p, 1, 0);
-	if (s->pending_err) {
-		fl = 0x03;
+	if (s->type == 1 && s->st == CSK_CONNECTED && (p.revents & POLLERR))
+		s->errevent = true;	/* a RST: err_tcp, as for a connect */
+	if (s->errevent || s->pending_err) {
+		/* err_tcp posts read and write events; errevent is sticky */
+		fl = 0x07;
 	} else if (s->st == CSK_LISTEN) {
 		fl = (p.revents & POLLIN) ? 0x01 : 0;
 	} else if (s->type == 1 && (s->st == CSK_NEW || s->st == CSK_BOUND ||

@@ -66,6 +66,9 @@ void nina_config_defaults(struct nina_config *c)
 	c->wifi_ms = 100;
 	c->ping_ms = 3;
 	c->ping_timeout_ms = 5000;
+	/* lwIP's SYN back-off: 3 s doubled, TCP_SYNMAXRTX 6 (facts §4) */
+	c->syn_timeout_ms = 189000;
+	c->auth_fail_reason = 15;	/* ESP-IDF 3.x: 4WAY_HANDSHAKE_TIMEOUT */
 	c->spi_hz = 8000000;
 	c->turnaround_us = 150;
 	c->cmd_us = 50;
@@ -460,6 +463,8 @@ int nina_config_line(struct nina_config *c, const char *line, char *err,
 			I("ntp-ms", ntp_ms), I("ap-ms", ap_ms),
 			I("wifi-ms", wifi_ms), I("ping-ms", ping_ms),
 			I("ping-timeout-ms", ping_timeout_ms),
+			I("syn-timeout-ms", syn_timeout_ms),
+			I("auth-fail-reason", auth_fail_reason),
 #undef I
 		};
 		static const struct { const char *k; size_t off; } u32s[] = {

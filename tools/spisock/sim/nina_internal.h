@@ -99,6 +99,8 @@ struct nina_config {
 	double time_factor;
 	int boot_ms, assoc_ms, scan_ms, dns_ms, ntp_ms, ap_ms, wifi_ms;
 	int ping_ms, ping_timeout_ms;
+	int syn_timeout_ms;	/* a SYN nobody answers: lwIP gives up */
+	int auth_fail_reason;	/* wrong passphrase: the disconnect reason */
 	int64_t time_offset;	/* added to the host clock for GET_TIME */
 	bool time_fixed;
 	int64_t time_value;
@@ -153,6 +155,10 @@ struct csock {
 	uint16_t port;		/* chip-level local port, host order */
 	bool local_nonzero;	/* lwIP local address non-zero (closes on link loss) */
 	int pending_err;	/* newlib errno for SO_ERROR */
+	bool errevent;		/* lwIP's errevent: sticky, POLL's 0x04 */
+	bool blackhole;		/* peer outside the virtual network: routed via
+				 * the gateway, nothing ever answers */
+	uint64_t syn_due_ns;	/* blackhole connect: when lwIP gives up */
 	int opt_reuse, opt_keepalive, opt_broadcast;
 	uint32_t rcvtimeo_ms, sndtimeo_ms;
 	struct in_addr peer;	/* program-visible peer */

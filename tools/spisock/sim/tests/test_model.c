@@ -420,8 +420,8 @@ static void test_station(void)
 
 	start(ext, 0);
 	ok(cmd_u8(0x11, 2, (struct param[]){ PS("HomeNet"), PS("wrongpass") }) == 1 &&
-	   status() == 4 && cmd_u8(0x1F, 0, NULL) == 202,
-	   "join: wrong passphrase -> status 4, reason 202");
+	   status() == 6 && cmd_u8(0x1F, 0, NULL) == 15,
+	   "join: wrong passphrase -> status 6 (not 4), reason 15 (ESP-IDF 3.x)");
 	ok(join("NoSuchNet", "whatever1") == 1 && status() == 4 &&
 	   cmd_u8(0x1F, 0, NULL) == 201, "join: absent SSID -> status 4, reason 201");
 	ok(join("HomeNet", NULL) == 1 && status() == 4 && cmd_u8(0x1F, 0, NULL) == 202,
@@ -486,6 +486,22 @@ static void test_station(void)
 		msleep(200);
 		cmd(0x3B, 0, NULL);
 		ok(!memcmp(R.p[0], B(0x00, 0xf1, 0x53, 0x65), 4), "GET_TIME: after SNTP");
+		stop();
+	}
+	/* the reason other firmware versions give a wrong passphrase */
+	{
+		const char *r2[] = { "auth-fail-reason 2", NULL };
+		const char *r202[] = { "auth-fail-reason 202", NULL };
+
+		start(r2, 0);
+		ok(join("HomeNet", "wrongpass") == 1 && status() == 6 &&
+		   cmd_u8(0x1F, 0, NULL) == 2,
+		   "join: auth-fail-reason 2 -> status 6, reason 2");
+		stop();
+		start(r202, 0);
+		ok(join("HomeNet", "wrongpass") == 1 && status() == 4 &&
+		   cmd_u8(0x1F, 0, NULL) == 202,
+		   "join: auth-fail-reason 202 -> status 4, reason 202");
 		stop();
 	}
 	/* natural MAC order by configuration */
@@ -720,10 +736,18 @@ static void test_tcp_client(void)
 	   R.p[2][1] == port >> 8, "SOCKET_GETPEERNAME: ip, port little-endian");
 	close(cfd);
 	msleep(10);
-	ok(sk_recv(fd, 100) == 0 && chip_errno() == 0, "SOCKET_RECV: EOF -> 0, errno 0");
+	ok(sk_recv(fd, 100) == 0 && chip_errno() == 128,
+	   "SOCKET_RECV: end of stream -> 0, ENOTCONN (128)");
+	ok(sk_recv(fd, 100) == 0 && chip_errno() == 128 &&
+	   sk_recv(fd, 100) == 0 && chip_errno() == 128,
+	   "SOCKET_RECV: and ENOTCONN on every later call");
 	ok(sk_close(fd) == 1, "SOCKET_CLOSE: 1");
 	ok(sk_close(fd) == 0 && chip_errno() == 9, "SOCKET_CLOSE again: 0, EBADF (9)");
-	ok(sk_poll(fd) == 0x80, "SOCKET_POLL on a closed fd: 0x80");
+	ok(sk_poll(fd) == 0x87, "SOCKET_POLL on an unopened fd in range: 0x87");
+	ok(sk_poll(10) == 0x00 && chip_errno() == 0 && sk_poll(53) == 0x00,
+	   "SOCKET_POLL below 54: 0x00, no error (never examined)");
+	ok(sk_poll(64) == 0x87 && sk_poll(200) == 0x87,
+	   "SOCKET_POLL past 63: 0x87 (select fails)");
 
 	/* blocking connect (no FIONBIO) */
 	fd = sk_socket(1);
@@ -742,9 +766,15 @@ static void test_tcp_client(void)
 		sk_nonblock(fd, 1);
 		ok(sk_connect(fd, B(127, 0, 0, 1), dead) == 0 && chip_errno() == 119,
 		   "refused: non-blocking connect still EINPROGRESS");
-		ok((sk_poll_wait(fd, 2) & 3) == 3, "refused: POLL readable+writable");
-		ok(sk_getsockopt(fd, 0x1007, 4, &v) == 4 && v == 111,
-		   "refused: SO_ERROR ECONNREFUSED (111)");
+		ok(sk_poll_wait(fd, 2) == 7,
+		   "refused: POLL readable+writable+exception (0x07)");
+		ok(sk_getsockopt(fd, 0x1007, 4, &v) == 4 && v == 104,
+		   "refused: SO_ERROR ECONNRESET (104), lwIP's ERR_RST");
+		ok(sk_poll(fd) == 7, "refused: the exception bit stays (errevent)");
+		sk_close(fd);
+		fd = sk_socket(1);
+		ok(sk_connect(fd, B(127, 0, 0, 1), dead) == 0 && chip_errno() == 104,
+		   "refused: blocking connect -> 0, ECONNRESET (104)");
 		sk_close(fd);
 	}
 	/* address map */
@@ -760,8 +790,9 @@ static void test_tcp_client(void)
 		   "map: GETPEERNAME shows the program's address");
 		sk_close(fd);
 		fd = sk_socket(1);
-		ok(sk_connect(fd, B(10, 1, 2, 3), 80) == 0 && chip_errno() == 118,
-		   "map: unmapped private address -> EHOSTUNREACH");
+		sk_nonblock(fd, 1);
+		ok(sk_connect(fd, B(10, 1, 2, 3), 80) == 0 && chip_errno() == 119,
+		   "unroutable: connect goes through the gateway (EINPROGRESS)");
 		sk_close(fd);
 	}
 	/* options */
@@ -820,7 +851,7 @@ static void test_blocking(void)
 	nina_bus_line(M, NINA_LINE_RESET, 0);
 	nina_bus_line(M, NINA_LINE_RESET, 1);
 	ok(host_wait_ready(&H, 0, 1000) == 0, "reset aborts a blocked command loop");
-	ok(status() == 0 && sk_poll(54) == 0x80, "reset: sockets gone, link down");
+	ok(status() == 0 && sk_poll(54) == 0x87, "reset: sockets gone, link down");
 	{
 		char b[8];
 
@@ -1005,7 +1036,7 @@ static void test_limits_linkloss(void)
 	nina_model_link_drop(M);
 	ok(status() == 6 && cmd_u8(0x1F, 0, NULL) == 200,
 	   "link drop: status 6, reason 200");
-	ok(sk_poll(c) == 0x80, "link loss: connected socket closed");
+	ok(sk_poll(c) == 0x87, "link loss: connected socket closed");
 	ok(sk_poll(l) == 0 && sk_poll(ud) == 2, "link loss: listener and UDP survive");
 	ok(sk_socket(1) == 54, "link loss: descriptor number reused");
 	join("OpenCafe", NULL);
@@ -1242,6 +1273,90 @@ static void test_faults(void)
 	stop();
 }
 
+/* Destinations outside the virtual network, as the chip meets them. */
+static void test_unroutable(void)
+{
+	const char *ext[] = { "syn-timeout-ms 150", "assoc-ms 0", "wifi-ms 0", NULL };
+	uint32_t v = 0;
+	uint64_t t0;
+	int fd;
+
+	start(ext, 1.0);
+	join("OpenCafe", NULL);
+	fd = sk_socket(1);
+	sk_nonblock(fd, 1);
+	ok(sk_connect(fd, B(10, 1, 2, 3), 80) == 0 && chip_errno() == 119,
+	   "unroutable TCP: EINPROGRESS");
+	ok(sk_poll(fd) == 0 && sk_getsockopt(fd, 0x1007, 4, &v) == 4 && v == 0,
+	   "unroutable TCP: nothing while the SYNs go out");
+	ok(sk_poll_wait(fd, 2) == 7 && sk_getsockopt(fd, 0x1007, 4, &v) == 4 && v == 113,
+	   "unroutable TCP: SYN retries exhausted -> 0x07, ECONNABORTED (113)");
+	sk_close(fd);
+	fd = sk_socket(1);
+	t0 = now_ms();
+	ok(sk_connect(fd, B(10, 1, 2, 3), 80) == 0 && chip_errno() == 113 &&
+	   now_ms() - t0 >= 140, "unroutable TCP blocking: ECONNABORTED after the SYNs");
+	sk_close(fd);
+	fd = sk_socket(2);
+	ok(cmd(0x79, 4, (struct param[]){ P((uint8_t[]){ fd }, 1), PB(10, 1, 2, 3),
+					  PB(0, 53), P("lost", 4) }) == 0 &&
+	   R.p[0][0] == 0 && R.p[0][1] == 4,
+	   "unroutable UDP: SENDTO reports the datagram sent");
+	ok(cmd_u8(0x76, 3, (struct param[]){ P((uint8_t[]){ fd }, 1), PB(10, 1, 2, 3),
+					     PB(0, 53) }) == 1 &&
+	   sk_send(fd, "gone", 4) == 4, "unroutable UDP: connect and SEND succeed");
+	sk_close(fd);
+	stop();
+	start(NULL, 0);
+	fd = sk_socket(1);
+	ok(sk_connect(fd, B(10, 1, 2, 3), 80) == 0 && chip_errno() == 118,
+	   "no link: connect -> EHOSTUNREACH (118)");
+	sk_close(fd);
+	stop();
+}
+
+/* lwIP's tcp_bind(): a port in TIME_WAIT needs SO_REUSEADDR on the new socket. */
+static void test_time_wait(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	uint16_t port = 47400;
+	int l, a, c, fd;
+	char b[8];
+
+	start(NULL, 0);
+	join("OpenCafe", NULL);
+	l = sk_socket(1);
+	/* a rerun within Linux's 60 s finds the last run's TIME_WAIT */
+	sk_setsockopt(l, 0x0004, B(1, 0, 0, 0), 4);
+	sk_bind(l, port);
+	cmd_u8(0x74, 2, (struct param[]){ P((uint8_t[]){ l }, 1), PB(2) });
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	sa.sin_addr.s_addr = htonl(0x7f000201);
+	sa.sin_port = htons(port);
+	connect(c, (struct sockaddr *)&sa, sizeof(sa));
+	sk_poll_wait(l, 1);
+	cmd(0x75, 1, (struct param[]){ P((uint8_t[]){ l }, 1) });
+	a = rep_u(&R, 0);
+	ok(sk_send(a, "Hello!", 6) == 6 && sk_close(a) == 1 && sk_close(l) == 1,
+	   "TIME_WAIT: the chip answers and closes first (active close)");
+	ok(recv(c, b, sizeof(b), 0) == 6 && recv(c, b, sizeof(b), 0) == 0,
+	   "TIME_WAIT: the peer read it all");
+	close(c);
+	msleep(20);
+	fd = sk_socket(1);
+	ok(sk_bind(fd, port) == 0 && chip_errno() == 112,
+	   "TIME_WAIT: bind without SO_REUSEADDR -> EADDRINUSE (112)");
+	sk_close(fd);
+	fd = sk_socket(1);
+	ok(sk_setsockopt(fd, 0x0004, B(1, 0, 0, 0), 4) == 1 && sk_bind(fd, port) == 1,
+	   "TIME_WAIT: bind with SO_REUSEADDR succeeds");
+	sk_close(fd);
+	fd = sk_socket(2);
+	ok(sk_bind(fd, port) == 1, "TIME_WAIT: a UDP socket binds the port");
+	sk_close(fd);
+	stop();
+}
+
 static void test_config(void)
 {
 	struct nina_config *c = nina_config_new();
@@ -1302,6 +1417,8 @@ int main(void)
 	test_listen_accept();
 	test_udp();
 	test_limits_linkloss();
+	test_unroutable();
+	test_time_wait();
 	test_timing();
 	test_sock_buf();
 	test_faults();

@@ -944,6 +944,39 @@ static void *joiner_run(void *arg)
 }
 
 /*
+ * The chip drops its connected and connecting sockets on a link loss. A
+ * connect in progress then polls as 0x87 (lwip_select() fails, EBADF, its
+ * sets not copied back): the driver must read that as the chip having lost
+ * its sockets, not as a connection still going on, before the status tick
+ * (held off here) sees the link go. The destination is outside the model's
+ * network: its SYNs go unanswered, so the connect stays in progress.
+ */
+TEST_F_TIMEOUT(rig, connect_in_progress_chip_lost_it, 60)
+{
+	struct sockaddr_in fa = sin_of("10.1.2.3", 80);
+	socklen_t len = sizeof(int);
+	long long end;
+	int fd, err = 0;
+
+	ASSERT_EQ(0, wait_linked(&self->nl, RELINK_MS));
+	ASSERT_EQ(0, param_set(NINA_PARAMS, "status_interval_ms", 60000));
+	fd = radio_sock(SOCK_STREAM | SOCK_NONBLOCK);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(-1, connect(fd, SA(&fa), sizeof(fa)));
+	ASSERT_EQ(EINPROGRESS, errno);
+	usleep(200000);
+	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len));
+	ASSERT_EQ(0, err);
+	ASSERT_EQ(0, simd_ctl("drop"));
+	for (end = now_ms() + 3000; !err && now_ms() < end; usleep(10000))
+		ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len));
+	EXPECT_NE(0, err) TH_LOG("the connect still seemed to go on");
+	close(fd);
+	param_set(NINA_PARAMS, "status_interval_ms", STATUS_MS);
+	ASSERT_EQ(0, wait_linked(&self->nl, RELINK_MS));
+}
+
+/*
  * A connect while a join goes on, the chip linked but the host not told
  * yet (its join loop polls GET_CONN_STATUS every link_poll_ms): the host
  * has no source address, so the connect fails with ENETUNREACH, as IPv4's

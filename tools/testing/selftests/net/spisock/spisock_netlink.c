@@ -1208,4 +1208,63 @@ TEST_F(nl, malformed)
 	EXPECT_EQ(0, dev_dump(&self->nl, &(struct dev_list){ .n = 0 }));
 }
 
+/*
+ * A wrong passphrase, as each firmware version reports it: nina-fw answers
+ * status 4 only for reasons 201 and 202 and status 6 (disconnected) for the
+ * rest, and ESP-IDF 3.x gives 15 (4WAY_HANDSHAKE_TIMEOUT), 2 (AUTH_EXPIRE)
+ * or none. The join ends at the chip's report with EACCES, well before the
+ * driver's link timeout (link_timeout_ms=2000, SIM_NINA_PARAMS).
+ */
+FIXTURE(auth) {
+	struct radio radio;
+	struct nl nl;
+};
+
+FIXTURE_VARIANT(auth) {
+	const char *conf;
+};
+
+FIXTURE_VARIANT_ADD(auth, reason15) {
+	.conf = "auth-fail-reason 15\n",
+};
+
+FIXTURE_VARIANT_ADD(auth, reason2) {
+	.conf = "auth-fail-reason 2\n",
+};
+
+FIXTURE_VARIANT_ADD(auth, reason0) {
+	.conf = "auth-fail-reason 0\n",
+};
+
+FIXTURE_VARIANT_ADD(auth, reason202) {
+	.conf = "auth-fail-reason 202\n",
+};
+
+FIXTURE_SETUP(auth)
+{
+	ASSERT_EQ(0, radio_up_conf(&self->radio, CONF_PATH, STATS_PATH, 0,
+				   variant->conf))
+		TH_LOG("%s", self->radio.why);
+	ASSERT_EQ(0, nl_open(&self->nl)) TH_LOG("genl family: %s", strerror(errno));
+}
+
+FIXTURE_TEARDOWN(auth)
+{
+	nl_close(&self->nl);
+	EXPECT_EQ(0, radio_down(&self->radio)) TH_LOG("%s", self->radio.why);
+}
+
+TEST_F(auth, wrong_passphrase_fails_fast)
+{
+	long long t0 = now_ms(), dt;
+
+	EXPECT_EQ(-EACCES, link_ap(&self->nl, AP_SSID, "wrong-passphrase"))
+		TH_LOG("%s", self->nl.extack);
+	dt = now_ms() - t0;
+	EXPECT_GT(1000, dt) TH_LOG("the join took %lld ms", dt);
+	/* and the right one still joins */
+	EXPECT_EQ(0, link_ap(&self->nl, AP_SSID, AP_PASS)) TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(3, wifi_status());
+}
+
 TEST_HARNESS_MAIN
