@@ -101,6 +101,8 @@ struct task_struct;
  * @opts: the NINA_OPT_* options the chip socket has now; written by whoever
  *	runs the socket's commands, read by the worker's pass
  *	(READ_ONCE()/WRITE_ONCE())
+ * @vt: its virtual time, the bytes its turns on the bus moved
+ *	(nina_turn_pick()), under the radio's lock
  *
  * Freed only by the worker (after SOCKET_CLOSE) or, once the worker has
  * stopped, by the driver's teardown, which first clears the socket's
@@ -126,6 +128,7 @@ struct nina_sock {
 	u64 tx_hold_until;
 	bool tx_held;
 	u8 opts;
+	u64 vt;
 };
 
 struct nina_radio;
@@ -250,10 +253,10 @@ struct nina_req {
  * @rx: reply buffer (DMA-safe, NINA_BUF_LEN)
  * @lock: the radio's lock, taken by the core's atomic ops (send, want,
  *	accept, rx_room), the socket ops and the worker. It guards @queue,
- *	@stopping, @socks, @owner, @nfds, @gen, @kick, @loss, @sweep and, of
- *	every &struct nina_sock on @socks, @state and @fd (for writing),
- *	@want, @want_at, @next_poll, @interval_ms, @kick, @closing,
- *	@close_by, @tx_hold_until and @tx_held. Read without it, with
+ *	@stopping, @socks, @owner, @nfds, @gen, @kick, @vclock, @loss, @sweep
+ *	and, of every &struct nina_sock on @socks, @state and @fd (for
+ *	writing), @want, @want_at, @next_poll, @interval_ms, @kick, @closing,
+ *	@close_by, @tx_hold_until, @tx_held and @vt. Read without it, with
  *	READ_ONCE(): @owner and @nfds (the worker's sweeps, the socket
  *	count), @loss (the worker's check before each command), and a
  *	socket's @state, @fd, @want and @closing. A leaf below the core's
@@ -285,6 +288,8 @@ struct nina_req {
  *	socket limit and the status (READ_ONCE())
  * @gen: bumped when chip state is lost (link loss, reset), under @lock
  * @kick: a socket wants the worker's attention, under @lock
+ * @vclock: the virtual time of the socket last picked for a turn on the
+ *	bus (nina_turn_pick()), under @lock
  * @loss: the chip proved it lost its sockets; the worker recovers. Set
  *	under @lock; the worker also reads it without (READ_ONCE())
  * @io: the worker's payload scratch buffer (NINA_BUF_LEN)
@@ -332,6 +337,7 @@ struct nina_radio {
 	unsigned int nfds;
 	u32 gen;
 	bool kick;
+	u64 vclock;
 	bool loss;
 	u8 *io;
 

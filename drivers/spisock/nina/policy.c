@@ -48,6 +48,49 @@ bool nina_activity_due(const struct nina_activity *a)
 }
 
 /**
+ * nina_turn_pick() - which due socket gets the bus next
+ * @t: the sockets due now, in the radio's list order; their @vt is raised
+ *	to @vclock where it is below
+ * @n: their number
+ * @vclock: the virtual time of the last socket picked
+ *
+ * The bus goes by deficit per byte: the socket whose turns moved the fewest
+ * bytes goes first, one frame at a time, so bulk streams share the bus
+ * byte for byte and a socket that moves little (request/response, a poll,
+ * a connect) never waits behind more than the frame in flight. A socket
+ * that was not due earns no credit meanwhile: it comes back level with
+ * the last one picked, not ahead by all the bytes the others moved. Ties
+ * go to the first in list order.
+ *
+ * Return: the index of the socket to serve, or -1 when @n is 0.
+ */
+int nina_turn_pick(struct nina_turn *t, unsigned int n, u64 vclock)
+{
+	unsigned int i;
+	int best = -1;
+
+	for (i = 0; i < n; i++) {
+		/* Compared by difference: the clocks may wrap. */
+		if ((s64)(t[i].vt - vclock) < 0)
+			t[i].vt = vclock;
+		if (best < 0 || (s64)(t[i].vt - t[best].vt) < 0)
+			best = i;
+	}
+	return best;
+}
+
+/**
+ * nina_turn_cost() - what a turn charges the socket's virtual time
+ * @bytes: payload the turn moved, both ways
+ *
+ * Return: @bytes, at least NINA_TURN_MIN.
+ */
+u64 nina_turn_cost(size_t bytes)
+{
+	return max_t(u64, bytes, NINA_TURN_MIN);
+}
+
+/**
  * nina_next_interval() - how long to leave a socket alone after a look
  * @cur_ms: the interval used so far
  * @progress: the look moved data or changed state

@@ -58,7 +58,23 @@ struct nina_activity {
 	unsigned int rx_space;
 };
 
+/*
+ * What a turn on the bus charges a socket's virtual time at least: one
+ * that moved nothing (a poll, a close) still held the bus.
+ */
+#define NINA_TURN_MIN	64
+
+/**
+ * struct nina_turn - one socket due for a turn on the bus
+ * @vt: its virtual time: the bytes its turns moved (nina_turn_cost())
+ */
+struct nina_turn {
+	u64 vt;
+};
+
 bool nina_activity_due(const struct nina_activity *a);
+int nina_turn_pick(struct nina_turn *t, unsigned int n, u64 vclock);
+u64 nina_turn_cost(size_t bytes);
 unsigned int nina_next_interval(unsigned int cur_ms, bool progress,
 				unsigned int ceiling_ms);
 u8 nina_opts_bits(bool stream, bool reuse, bool keepalive, bool broadcast);

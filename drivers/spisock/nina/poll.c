@@ -11,7 +11,14 @@
  * the next comes within 2 ms (after 1 ms, on an hrtimer); each miss doubles
  * the interval up to poll_ceiling_ms. Bursts need no polls: SENDs follow
  * each other while the chip takes them whole, RECVs while they come back
- * full (also across passes).
+ * full (also across turns).
+ *
+ * The bus goes to one socket at a time, one frame per turn, by deficit per
+ * byte (nina_turn_pick()): of the sockets due, the one whose turns moved the
+ * fewest bytes goes next. Bulk streams share the bus byte for byte, and a
+ * socket that moves little (request/response, a connect, a poll) waits for
+ * the frame in flight only, never behind another's burst; a system call's
+ * queued command goes before the next turn.
  *
  * Without TCP_NODELAY, a partial frame waits for up to nagle_us after the
  * socket's last SEND, so a writer's small writes share one SEND; a write
@@ -36,8 +43,8 @@
 
 #include <trace/events/spisock.h>
 
-#define NINA_PASS_MAX	32	/* sockets served per pass */
-#define NINA_BURST	8	/* SEND or RECV commands per socket per pass */
+#define NINA_PASS_MAX	32	/* turns per pass; queued commands go between */
+#define NINA_BURST	1	/* SEND or RECV commands per turn: one frame */
 
 static int nina_w(struct nina_radio *r, struct nina_req *req, u8 op,
 		  const struct nina_param *p, unsigned int n)
@@ -696,45 +703,93 @@ static ktime_t nina_poll_timeout(struct nina_radio *r)
 	return timeout;
 }
 
-/**
- * nina_poll_pass() - serve every socket that is due
- * @r: the radio
- *
- * Context: the worker thread only.
- * Return: how long until the next socket is due (KTIME_MAX: none).
+/*
+ * The next socket to serve (nina_turn_pick()), its kick taken, or NULL when
+ * none is due or a system call's command waits: that goes first.
  */
-ktime_t nina_poll_pass(struct nina_radio *r)
+static struct nina_sock *nina_pick(struct nina_radio *r)
 {
-	struct nina_sock *due[NINA_PASS_MAX];
+	struct nina_sock *cand[NINA_PASS_MAX], *ns;
+	struct nina_turn t[NINA_PASS_MAX];
 	unsigned long now = jiffies;
 	u64 tnow = ktime_get_ns();
-	struct nina_sock *ns;
-	unsigned int i, n = 0;
+	unsigned int n = 0;
+	int i;
 
 	spin_lock(&r->lock);
+	if (!list_empty(&r->queue)) {
+		spin_unlock(&r->lock);
+		return NULL;
+	}
 	list_for_each_entry(ns, &r->socks, node) {
 		if (n == NINA_PASS_MAX)
 			break;
 		if (!nina_sock_active(r, ns, now))
 			continue;
 		if (ns->kick || tnow >= ns->next_poll) {
-			ns->kick = false;
-			due[n++] = ns;
+			cand[n] = ns;
+			t[n++].vt = ns->vt;
 		}
 	}
+	i = nina_turn_pick(t, n, r->vclock);
+	ns = NULL;
+	if (i >= 0) {
+		ns = cand[i];
+		ns->vt = t[i].vt;
+		r->vclock = t[i].vt;
+		ns->kick = false;
+	}
 	spin_unlock(&r->lock);
+	return ns;
+}
 
-	for (i = 0; i < n; i++) {
-		ns = due[i];
+/* Payload moved so far; the worker is the counters' one writer. */
+static u64 nina_moved(struct nina_radio *r)
+{
+	return r->stats.sock_tx_bytes + r->stats.sock_rx_bytes;
+}
+
+/* Charge @ns's turn to its virtual time (nina_turn_pick()). */
+static void nina_charge(struct nina_radio *r, struct nina_sock *ns, u64 bytes)
+{
+	spin_lock(&r->lock);
+	ns->vt += nina_turn_cost(bytes);
+	spin_unlock(&r->lock);
+}
+
+/**
+ * nina_poll_pass() - serve the sockets that are due, one frame per turn
+ * @r: the radio
+ *
+ * Each turn goes to the due socket that moved the fewest bytes
+ * (nina_turn_pick()); a socket whose burst goes on is due again at once
+ * and competes for the next turn. The pass ends after NINA_PASS_MAX turns,
+ * when nothing is due, or when a system call's command waits.
+ *
+ * Context: the worker thread only.
+ * Return: how long until the next socket is due (KTIME_MAX: none).
+ */
+ktime_t nina_poll_pass(struct nina_radio *r)
+{
+	struct nina_sock *ns;
+	unsigned int turn;
+	u64 before;
+
+	for (turn = 0; turn < NINA_PASS_MAX; turn++) {
 		/* The watchdog resets the chip first; the rest wait. */
 		if (r->wd_wedged)
 			return 0;
+		ns = nina_pick(r);
+		if (!ns)
+			break;
 		/* Set under the lock by the close op, never cleared. */
 		if (READ_ONCE(ns->closing)) {
 			nina_close_step(r, ns);
 			continue;
 		}
+		before = nina_moved(r);
 		nina_backoff(r, ns, nina_serve(r, ns));
+		nina_charge(r, ns, nina_moved(r) - before);
 	}
 	return nina_poll_timeout(r);
 }
