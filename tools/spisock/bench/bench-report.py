@@ -398,7 +398,9 @@ def write_shared(a, fig):
     a("")
     a("Request/response (64 bytes each way, TCP_NODELAY, an AF_INET echo peer) "
       "on one socket while N bulk TCP streams run on other sockets of the same "
-      "radio, all sending or all receiving; 8 bulk streams at once, 4 each way. "
+      "radio, all sending or all receiving, the client pausing 50 ms of "
+      "modeled bus time (50 ms wall over AF_INET) between requests as an "
+      "interactive session does; 8 bulk streams at once, 4 each way. "
       "Latencies in modeled bus time are the chip model's clock read before "
       "the request is written and after the answer is read: the bus time "
       "every socket's commands took meanwhile. Bulk throughput is the bulk "

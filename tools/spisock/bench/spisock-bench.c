@@ -49,6 +49,9 @@
 #define RR_SIZE		64
 #define IDLE_READERS	8
 #define STREAMS_MAX	8
+/* Beside bulk streams, an interactive client's pause between requests:
+ * modeled bus time over the radio, wall time over AF_INET. */
+#define RR_THINK_US	50000
 
 struct kv {
 	int n;
@@ -961,13 +964,22 @@ static void *echo_peer(void *arg)
  * chip model's clock across each (the modeled bus time it took, whatever
  * ran on the bus meanwhile). Sorted, for percentiles.
  */
-static void rr_rounds(int s, unsigned int rounds, double *lat, double *mlat)
+static void rr_rounds(int s, unsigned int rounds, double *lat, double *mlat,
+		      bool think)
 {
 	char buf[RR_SIZE];
 	unsigned int i;
 
 	for (i = 0; i < rounds; i++) {
-		double m0 = model_ns(), t0 = now_s();
+		double m0 = model_ns(), t0;
+
+		/* An SSH- or MQTT-like client, not a request flood. */
+		if (think && !cfg.radio)
+			usleep(RR_THINK_US);
+		while (think && cfg.radio && model_ns() - m0 < RR_THINK_US * 1e3)
+			usleep(1000);
+		m0 = model_ns();
+		t0 = now_s();
 
 		write_all(s, iobuf, sizeof(buf));
 		read_all(s, buf, sizeof(buf));
@@ -1024,7 +1036,7 @@ static void rr(void)
 	s = rr_open(&p, &t);
 	trace_start();
 	snap_take(&a);
-	rr_rounds(s, cfg.rounds, lat, mlat);
+	rr_rounds(s, cfg.rounds, lat, mlat, false);
 	snap_take(&b);
 	trace_stop(__func__, &tf);
 	rr_extra(cfg.rounds, lat, mlat);
@@ -1150,7 +1162,8 @@ static void streams_extra(const struct stream *st, unsigned int n,
 
 /*
  * Request/response on one socket beside @n bulk streams (all sending, or
- * all receiving) on other sockets of the same radio.
+ * all receiving) on other sockets of the same radio, a request every
+ * RR_THINK_US of bus time at most.
  */
 static void rr_beside(const char *workload, unsigned int n, bool send)
 {
@@ -1169,7 +1182,7 @@ static void rr_beside(const char *workload, unsigned int n, bool send)
 	streams_start(st, n, send ? n : 0);
 	snap_take(&a);
 	a_sum = streams_bytes(st, n, a_each);
-	rr_rounds(s, cfg.rounds, lat, mlat);
+	rr_rounds(s, cfg.rounds, lat, mlat, true);
 	b_sum = streams_bytes(st, n, b_each);
 	snap_take(&b);
 	streams_stop(st, n);
