@@ -141,6 +141,28 @@ static void nina_test_tx_hold(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, nina_tx_hold(true, 1, 100, 200));
 }
 
+static void nina_test_connect_poll(struct kunit *test)
+{
+	/* nothing yet; readable alone is no answer to a connect */
+	KUNIT_EXPECT_EQ(test, nina_connect_poll(false, false, false),
+			NINA_CONN_WAIT);
+	KUNIT_EXPECT_EQ(test, nina_connect_poll(true, false, false),
+			NINA_CONN_WAIT);
+	/* writable alone: connected, no SO_ERROR */
+	KUNIT_EXPECT_EQ(test, nina_connect_poll(false, true, false),
+			NINA_CONN_DONE);
+	/* a refusal or reset raises readable with it (0x03, 0x07) */
+	KUNIT_EXPECT_EQ(test, nina_connect_poll(true, true, false),
+			NINA_CONN_ASK);
+	KUNIT_EXPECT_EQ(test, nina_connect_poll(true, true, true),
+			NINA_CONN_ASK);
+	/* an exception or a failed select, stray or not: ask */
+	KUNIT_EXPECT_EQ(test, nina_connect_poll(false, true, true),
+			NINA_CONN_ASK);
+	KUNIT_EXPECT_EQ(test, nina_connect_poll(false, false, true),
+			NINA_CONN_ASK);
+}
+
 static void nina_test_turn_pick(struct kunit *test)
 {
 	struct nina_turn t[3];
@@ -170,6 +192,36 @@ static void nina_test_turn_pick(struct kunit *test)
 	t[1].vt = 50;
 	KUNIT_EXPECT_EQ(test, nina_turn_pick(t, 2, 10), 1);
 	KUNIT_EXPECT_EQ(test, t[0].vt, 10);
+}
+
+static void nina_test_turn_due(struct kunit *test)
+{
+	/* kicked, or its back-off over */
+	KUNIT_EXPECT_TRUE(test, nina_turn_due(true, 0, 100, 0, 0));
+	KUNIT_EXPECT_TRUE(test, nina_turn_due(false, 100, 100, 0, 0));
+	KUNIT_EXPECT_FALSE(test, nina_turn_due(false, 99, 100, 0, 5));
+	/* eager: after another socket's turn, not before */
+	KUNIT_EXPECT_TRUE(test, nina_turn_due(false, 0, 100, 1, 1));
+	KUNIT_EXPECT_FALSE(test, nina_turn_due(false, 0, 100, 1, 0));
+	KUNIT_EXPECT_FALSE(test, nina_turn_due(false, 0, 100, 0, 1));
+}
+
+static void nina_test_eager(struct kunit *test)
+{
+	/* a request with a reader waiting: eager */
+	KUNIT_EXPECT_EQ(test, nina_eager_next(0, true, true, false),
+			NINA_EAGER_TURNS);
+	KUNIT_EXPECT_EQ(test, nina_eager_next(3, true, true, false),
+			NINA_EAGER_TURNS);
+	/* nobody reads, or nothing sent: not eager */
+	KUNIT_EXPECT_EQ(test, nina_eager_next(0, true, false, false), 0);
+	KUNIT_EXPECT_EQ(test, nina_eager_next(0, false, true, false), 0);
+	/* a poll that found nothing uses one turn up */
+	KUNIT_EXPECT_EQ(test, nina_eager_next(3, false, true, false), 2);
+	KUNIT_EXPECT_EQ(test, nina_eager_next(1, false, true, false), 0);
+	/* the answer ends it, even with the next request in the same turn */
+	KUNIT_EXPECT_EQ(test, nina_eager_next(5, false, true, true), 0);
+	KUNIT_EXPECT_EQ(test, nina_eager_next(5, true, true, true), 0);
 }
 
 static void nina_test_turn_cost(struct kunit *test)
@@ -242,8 +294,11 @@ static struct kunit_case nina_policy_cases[] = {
 	KUNIT_CASE(nina_test_opts),
 	KUNIT_CASE(nina_test_guard),
 	KUNIT_CASE(nina_test_tx_hold),
+	KUNIT_CASE(nina_test_connect_poll),
 	KUNIT_CASE(nina_test_turn_pick),
 	KUNIT_CASE(nina_test_turn_cost),
+	KUNIT_CASE(nina_test_turn_due),
+	KUNIT_CASE(nina_test_eager),
 	KUNIT_CASE(nina_test_turn_share),
 	{}
 };

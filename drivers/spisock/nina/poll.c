@@ -18,7 +18,9 @@
  * fewest bytes goes next. Bulk streams share the bus byte for byte, and a
  * socket that moves little (request/response, a connect, a poll) waits for
  * the frame in flight only, never behind another's burst; a system call's
- * queued command goes before the next turn.
+ * queued command goes before the next turn. A socket that sent a request,
+ * a reader waiting for the answer, is polled after each other socket's
+ * turn for a few turns (nina_turn_due()), not after 1 ms of their frames.
  *
  * Without TCP_NODELAY, a partial frame waits for up to nagle_us after the
  * socket's last SEND, so a writer's small writes share one SEND; a write
@@ -406,7 +408,10 @@ static int nina_rx(struct nina_radio *r, struct nina_sock *ns)
 	return progress || ns->rx_eof;
 }
 
-/* SOCKET_POLL says writable (or failed): SO_ERROR tells which. */
+/*
+ * A connect in progress: SOCKET_POLL, then SO_ERROR only when the flags
+ * leave doubt (nina_connect_poll()).
+ */
 static int nina_connect_step(struct nina_radio *r, struct nina_sock *ns)
 {
 	u8 fd = nina_sock_fd(ns), optlen = 4;
@@ -419,9 +424,17 @@ static int nina_connect_step(struct nina_radio *r, struct nina_sock *ns)
 	u32 e;
 
 	flags = nina_w_poll(r, ns);
-	if (flags < 0 || !(flags & (NINA_POLL_WR | NINA_POLL_EX |
-				    NINA_POLL_FAIL)))
+	if (flags < 0)
 		return 0;
+	switch (nina_connect_poll(flags & NINA_POLL_RD, flags & NINA_POLL_WR,
+				  flags & (NINA_POLL_EX | NINA_POLL_FAIL))) {
+	case NINA_CONN_WAIT:
+		return 0;
+	case NINA_CONN_DONE:
+		goto connected;
+	default:
+		break;
+	}
 	ret = nina_w(r, &req, NINA_SOCKET_GETSOCKOPT, p, 3);
 	if (ret != 1 || req.out[0].len != 4)
 		return 0;
@@ -433,6 +446,7 @@ static int nina_connect_step(struct nina_radio *r, struct nina_sock *ns)
 		return 0;
 	if (e)
 		return nina_errno(e);
+connected:
 	spin_lock(&r->lock);
 	nina_sock_set_state(r, ns, NINA_SK_ESTABLISHED);
 	spin_unlock(&r->lock);
@@ -726,7 +740,8 @@ static struct nina_sock *nina_pick(struct nina_radio *r)
 			break;
 		if (!nina_sock_active(r, ns, now))
 			continue;
-		if (ns->kick || tnow >= ns->next_poll) {
+		if (nina_turn_due(ns->kick, tnow, ns->next_poll, ns->eager,
+				  r->turns - ns->turn_at)) {
 			cand[n] = ns;
 			t[n++].vt = ns->vt;
 		}
@@ -743,17 +758,20 @@ static struct nina_sock *nina_pick(struct nina_radio *r)
 	return ns;
 }
 
-/* Payload moved so far; the worker is the counters' one writer. */
-static u64 nina_moved(struct nina_radio *r)
+/*
+ * After @ns's turn, which sent @tx and read @rx payload bytes: charge it to
+ * its virtual time (nina_turn_pick()), and note whether it now waits for
+ * an answer (nina_eager_next()).
+ */
+static void nina_turn_done(struct nina_radio *r, struct nina_sock *ns,
+			   u64 tx, u64 rx)
 {
-	return r->stats.sock_tx_bytes + r->stats.sock_rx_bytes;
-}
+	bool reader = READ_ONCE(ns->want) & SPISOCK_WANT_IN;
 
-/* Charge @ns's turn to its virtual time (nina_turn_pick()). */
-static void nina_charge(struct nina_radio *r, struct nina_sock *ns, u64 bytes)
-{
 	spin_lock(&r->lock);
-	ns->vt += nina_turn_cost(bytes);
+	ns->vt += nina_turn_cost(tx + rx);
+	ns->eager = nina_eager_next(ns->eager, tx, reader && !ns->rx_eof, rx);
+	ns->turn_at = ++r->turns;
 	spin_unlock(&r->lock);
 }
 
@@ -763,7 +781,8 @@ static void nina_charge(struct nina_radio *r, struct nina_sock *ns, u64 bytes)
  *
  * Each turn goes to the due socket that moved the fewest bytes
  * (nina_turn_pick()); a socket whose burst goes on is due again at once
- * and competes for the next turn. The pass ends after NINA_PASS_MAX turns,
+ * and competes for the next turn, as does one waiting for an answer after
+ * another's turn (nina_turn_due()). The pass ends after NINA_PASS_MAX turns,
  * when nothing is due, or when a system call's command waits.
  *
  * Context: the worker thread only.
@@ -773,7 +792,7 @@ ktime_t nina_poll_pass(struct nina_radio *r)
 {
 	struct nina_sock *ns;
 	unsigned int turn;
-	u64 before;
+	u64 tx, rx;
 
 	for (turn = 0; turn < NINA_PASS_MAX; turn++) {
 		/* The watchdog resets the chip first; the rest wait. */
@@ -787,9 +806,12 @@ ktime_t nina_poll_pass(struct nina_radio *r)
 			nina_close_step(r, ns);
 			continue;
 		}
-		before = nina_moved(r);
+		/* The worker is the counters' one writer. */
+		tx = r->stats.sock_tx_bytes;
+		rx = r->stats.sock_rx_bytes;
 		nina_backoff(r, ns, nina_serve(r, ns));
-		nina_charge(r, ns, nina_moved(r) - before);
+		nina_turn_done(r, ns, r->stats.sock_tx_bytes - tx,
+			       r->stats.sock_rx_bytes - rx);
 	}
 	return nina_poll_timeout(r);
 }
