@@ -52,6 +52,14 @@
 /* Beside bulk streams, an interactive client's pause between requests:
  * modeled bus time over the radio, wall time over AF_INET. */
 #define RR_THINK_US	50000
+/* bench.conf's timing model, to price the traced commands (checked against
+ * the model's own clock: "trace_modeled_ns" beside "model.modeled_ns"). */
+#define MODEL_HZ	8000000.0
+#define MODEL_TURN_US	150.0
+#define MODEL_CMD_US	50.0
+#define MODEL_IO_CMD_US	100.0
+#define RR_MARK		"spisock-bench rr"
+#define ANSWER_MARK	"spisock-bench answer"
 
 struct kv {
 	int n;
@@ -241,6 +249,7 @@ static void tracefs_write(const char *file, const char *val)
 }
 
 static bool tracing, traced;
+static int mark_fd = -1;	/* trace_marker, while tracing */
 
 /*
  * The events are switched on once, at the first workload, and off at exit;
@@ -286,6 +295,8 @@ static void trace_start(void)
 		traced = true;
 	}
 	tracefs_write("trace", "");
+	if (mark_fd < 0)
+		mark_fd = open(TRACEFS "/trace_marker", O_WRONLY | O_CLOEXEC);
 	tracefs_write("tracing_on", "1");
 }
 
@@ -440,6 +451,139 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 		tf->gap_p50_ms = gaps[n / 2];
 		tf->gap_p99_ms = gaps[(n * 99) / 100];
 	}
+}
+
+static void extra_add(const char *fmt, ...);
+
+/* Modeled bus time of one traced command, by the model's formula. */
+static double cmd_model_ns(unsigned int op, unsigned int req,
+			   unsigned int reply)
+{
+	bool io = op == 0x77 || op == 0x78 || op == 0x79 || op == 0x7a;
+	unsigned int bytes = ((req + 3) & ~3U) + ((reply + 3) & ~3U);
+
+	return (2 * MODEL_TURN_US + (io ? MODEL_IO_CMD_US : MODEL_CMD_US)) *
+	       1e3 + bytes * 8e9 / MODEL_HZ;
+}
+
+struct bus_lat {
+	unsigned long rounds;
+	double p50_us, p99_us, max_us, modeled_ns;
+};
+
+/*
+ * From the trace: for each round trip, the modeled bus time it waited for
+ * and used, the peer's own time left out (the answer is instant in the
+ * modeled world, as the model's clock does not run while the bus is idle).
+ * That is the commands that ended after the round's mark up to its SEND,
+ * then those that ended after the peer wrote the answer up to the RECV
+ * that brought it (a command in flight at a mark counts whole). It ends
+ * where the answer reaches the host, not where the client, perhaps not
+ * scheduled yet, reads the model's clock. @last: nobody reads this trace
+ * after (keep a copy, clear it).
+ */
+static void rr_bus_latency(const char *workload, struct bus_lat *bl,
+			   bool last)
+{
+	enum { IDLE, REQUEST, WAIT, ANSWER } phase = IDLE;
+	static double lat[1 << 16];
+	const char *keep = getenv("SPISOCK_BENCH_TRACE_DIR");
+	char line[512], name[40];
+	unsigned int op, req, reply;
+	unsigned long long ns;
+	double mark_ts = 0, answer_ts = 0, sum = 0, ts, c;
+	bool answered = false;
+	FILE *f, *copy = NULL;
+	unsigned long n = 0;
+
+	memset(bl, 0, sizeof(*bl));
+	if (!tracing)
+		return;
+	tracefs_write("tracing_on", "0");
+	f = fopen(TRACEFS "/trace", "r");
+	if (!f)
+		die(TRACEFS "/trace");
+	if (keep && last) {
+		snprintf(line, sizeof(line), "%s/%s-%s.trace", keep,
+			 cfg.fam_name, workload);
+		copy = fopen(line, "w");
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *p, *q;
+
+		if (copy)
+			fputs(line, copy);
+		if (line[0] == '#')
+			continue;
+		p = strstr(line, ": tracing_mark_write: ");
+		if (!p)
+			p = strstr(line, ": spisock_cmd: ");
+		if (!p)
+			continue;
+		*p = 0;
+		q = strrchr(line, ' ');
+		ts = q ? strtod(q + 1, NULL) : 0;
+		p += 2;
+		if (!strncmp(p, "tracing_mark_write: " RR_MARK, 20 + strlen(RR_MARK))) {
+			phase = REQUEST;
+			answered = false;
+			mark_ts = ts;
+			sum = 0;
+			continue;
+		}
+		if (!strncmp(p, "tracing_mark_write: " ANSWER_MARK,
+			     20 + strlen(ANSWER_MARK))) {
+			answered = true;
+			answer_ts = ts;
+			if (phase == WAIT)
+				phase = ANSWER;
+			continue;
+		}
+		q = strstr(p, "op=0x");
+		if (!q || sscanf(q, "op=0x%x %39s req=%u reply=%u ns=%llu",
+				 &op, name, &req, &reply, &ns) != 5)
+			continue;
+		c = cmd_model_ns(op, req, reply);
+		bl->modeled_ns += c;
+		if (phase == REQUEST && ts >= mark_ts) {
+			sum += c;
+			/* the request: a SEND of 64 bytes */
+			if (op == 0x77 && req >= RR_SIZE + 8 &&
+			    req < RR_SIZE + 16)
+				phase = answered ? ANSWER : WAIT;
+			continue;
+		}
+		if (phase != ANSWER || ts < answer_ts)
+			continue;
+		sum += c;
+		/* the answer: a RECV of 64 bytes (E0 op 1, length, data, EE) */
+		if (op == 0x78 && reply >= RR_SIZE + 6 && reply < RR_SIZE + 12) {
+			if (n < sizeof(lat) / sizeof(lat[0]))
+				lat[n++] = sum / 1e3;
+			phase = IDLE;
+		}
+	}
+	fclose(f);
+	if (copy)
+		fclose(copy);
+	if (last)
+		tracefs_write("trace", "");
+	bl->rounds = n;
+	if (n) {
+		qsort(lat, n, sizeof(lat[0]), cmp_double);
+		bl->p50_us = lat[n / 2];
+		bl->p99_us = lat[n * 99 / 100];
+		bl->max_us = lat[n - 1];
+	}
+}
+
+static void rr_bus_extra(const struct bus_lat *bl)
+{
+	if (tracing)
+		extra_add(", \"bus_rounds\": %lu, \"bus_p50_us\": %.1f, "
+			  "\"bus_p99_us\": %.1f, \"bus_max_us\": %.1f, "
+			  "\"trace_modeled_ns\": %.0f", bl->rounds, bl->p50_us,
+			  bl->p99_us, bl->max_us, bl->modeled_ns);
 }
 
 /* --- snapshots and the report -------------------------------------------- */
@@ -941,6 +1085,16 @@ static void udp_recv(void)
 
 /* --- request/response ------------------------------------------------------ */
 
+/*
+ * Where a round trip starts, and where its answer is at the chip's side
+ * (the echo peer's write), in the trace (rr_bus_latency()).
+ */
+static void rr_mark(const char *mark)
+{
+	if (mark_fd >= 0 && write(mark_fd, mark, strlen(mark)) < 0)
+		die("trace_marker");
+}
+
 static void *echo_peer(void *arg)
 {
 	struct peer *p = arg;
@@ -954,6 +1108,8 @@ static void *echo_peer(void *arg)
 
 		if (n != sizeof(buf))
 			break;
+		if (tracing)
+			rr_mark(ANSWER_MARK);
 		write_all(p->conn, buf, n);
 	}
 	return NULL;
@@ -964,6 +1120,7 @@ static void *echo_peer(void *arg)
  * chip model's clock across each (the modeled bus time it took, whatever
  * ran on the bus meanwhile). Sorted, for percentiles.
  */
+
 static void rr_rounds(int s, unsigned int rounds, double *lat, double *mlat,
 		      bool think)
 {
@@ -980,6 +1137,7 @@ static void rr_rounds(int s, unsigned int rounds, double *lat, double *mlat,
 			usleep(1000);
 		m0 = model_ns();
 		t0 = now_s();
+		rr_mark(RR_MARK);
 
 		write_all(s, iobuf, sizeof(buf));
 		read_all(s, buf, sizeof(buf));
@@ -1027,6 +1185,7 @@ static void rr(void)
 	double *lat = calloc(cfg.rounds, sizeof(*lat));
 	double *mlat = calloc(cfg.rounds, sizeof(*mlat));
 	struct trace_fig tf;
+	struct bus_lat bl;
 	struct snap a, b;
 	pthread_t t;
 	int s;
@@ -1038,8 +1197,10 @@ static void rr(void)
 	snap_take(&a);
 	rr_rounds(s, cfg.rounds, lat, mlat, false);
 	snap_take(&b);
+	rr_bus_latency(__func__, &bl, false);
 	trace_stop(__func__, &tf);
 	rr_extra(cfg.rounds, lat, mlat);
+	rr_bus_extra(&bl);
 	report("rr", 2.0 * RR_SIZE * cfg.rounds, &a, &b, &tf);
 	rr_close(s, &p, t);
 	free(lat);
@@ -1172,6 +1333,7 @@ static void rr_beside(const char *workload, unsigned int n, bool send)
 	double *lat = calloc(cfg.rounds, sizeof(*lat));
 	double *mlat = calloc(cfg.rounds, sizeof(*mlat));
 	struct peer p = { 0 };
+	struct bus_lat bl;
 	struct snap a, b;
 	pthread_t t;
 	int s;
@@ -1180,13 +1342,16 @@ static void rr_beside(const char *workload, unsigned int n, bool send)
 		die("%s", workload);
 	s = rr_open(&p, &t);
 	streams_start(st, n, send ? n : 0);
+	trace_start();
 	snap_take(&a);
 	a_sum = streams_bytes(st, n, a_each);
 	rr_rounds(s, cfg.rounds, lat, mlat, true);
 	b_sum = streams_bytes(st, n, b_each);
 	snap_take(&b);
+	rr_bus_latency(workload, &bl, true);
 	streams_stop(st, n);
 	rr_extra(cfg.rounds, lat, mlat);
+	rr_bus_extra(&bl);
 	extra_add(", \"bulk_bytes\": %llu, ",
 		  (unsigned long long)(b_sum - a_sum));
 	streams_extra(st, n, a_each, b_each);
