@@ -13,6 +13,9 @@ pkgs=(
 	python3-dev python3-setuptools openssl groff-base man-db
 	curl netcat-openbsd gnuplot-nox
 	dt-schema device-tree-compiler
+	# perf, run in the bench guest (the host's root is the guest's): where
+	# host CPU per MiB goes (BENCHMARKS.md)
+	linux-perf
 	# the kselftests also built as 32-bit programs (-m32: the compat paths);
 	# gcc-12-multilib, not gcc-multilib, which conflicts with the cross compilers
 	gcc-12-multilib libmnl-dev:i386
