@@ -83,21 +83,24 @@ enum nina_conn_poll nina_connect_poll(bool readable, bool writable,
  * bytes goes first, one frame at a time, so bulk streams share the bus
  * byte for byte and a socket that moves little (request/response, a poll,
  * a connect) never waits behind more than the frame in flight. A socket
- * that was not due earns no credit meanwhile: it comes back level with
- * the last one picked, not ahead by all the bytes the others moved. Ties
- * go to the first in list order.
+ * that was not due earns little credit meanwhile: it comes back at most
+ * NINA_TURN_CREDIT (one frame) behind the last one picked, not ahead by
+ * all the bytes the others moved; level with it, it would lose ties and
+ * near-ties to bulk sockets with the same tag. Ties go to the first in
+ * list order.
  *
  * Return: the index of the socket to serve, or -1 when @n is 0.
  */
 int nina_turn_pick(struct nina_turn *t, unsigned int n, u64 vclock)
 {
+	u64 floor = vclock - NINA_TURN_CREDIT;
 	unsigned int i;
 	int best = -1;
 
 	for (i = 0; i < n; i++) {
 		/* Compared by difference: the clocks may wrap. */
-		if ((s64)(t[i].vt - vclock) < 0)
-			t[i].vt = vclock;
+		if ((s64)(t[i].vt - floor) < 0)
+			t[i].vt = floor;
 		if (best < 0 || (s64)(t[i].vt - t[best].vt) < 0)
 			best = i;
 	}

@@ -65,6 +65,13 @@ struct nina_activity {
 #define NINA_TURN_MIN	64
 
 /*
+ * How far behind the virtual clock a socket that was not due may come
+ * back: one frame, so that one that moves little goes before the bulk
+ * sockets level with the clock, and none gains more than a frame.
+ */
+#define NINA_TURN_CREDIT	4076
+
+/*
  * Turns of other sockets after which a socket that sent a request, a reader
  * waiting, stops being polled after each of them (nina_eager_next()).
  */

@@ -177,21 +177,28 @@ static void nina_test_turn_pick(struct kunit *test)
 	t[0].vt = 4000;
 	t[1].vt = 4000;
 	KUNIT_EXPECT_EQ(test, nina_turn_pick(t, 2, 0), 0);
-	/* no credit for time not due: raised to the clock, then list order */
+	/* at most a frame of credit for time not due */
 	t[0].vt = 100;
 	t[1].vt = 9000;
 	t[2].vt = 5000;
 	KUNIT_EXPECT_EQ(test, nina_turn_pick(t, 3, 5000), 0);
-	KUNIT_EXPECT_EQ(test, t[0].vt, 5000);
+	KUNIT_EXPECT_EQ(test, t[0].vt, 5000 - NINA_TURN_CREDIT);
 	KUNIT_EXPECT_EQ(test, t[1].vt, 9000);
+	KUNIT_EXPECT_EQ(test, t[2].vt, 5000);
+	/* within the credit: kept */
+	t[0].vt = 4000;
+	t[1].vt = 5000;
+	KUNIT_EXPECT_EQ(test, nina_turn_pick(t, 2, 5000), 0);
+	KUNIT_EXPECT_EQ(test, t[0].vt, 4000);
 	/* the clocks wrap: order by difference */
 	t[0].vt = U64_MAX - 100;
 	t[1].vt = 50;
 	KUNIT_EXPECT_EQ(test, nina_turn_pick(t, 2, U64_MAX - 200), 0);
-	t[0].vt = U64_MAX - 100;
+	t[0].vt = U64_MAX - 5000;
 	t[1].vt = 50;
-	KUNIT_EXPECT_EQ(test, nina_turn_pick(t, 2, 10), 1);
-	KUNIT_EXPECT_EQ(test, t[0].vt, 10);
+	KUNIT_EXPECT_EQ(test, nina_turn_pick(t, 2, 10), 0);
+	KUNIT_EXPECT_EQ(test, t[0].vt, 10 - (u64)NINA_TURN_CREDIT);
+	KUNIT_EXPECT_EQ(test, t[1].vt, 50);
 }
 
 static void nina_test_turn_due(struct kunit *test)
@@ -239,6 +246,7 @@ static void nina_test_turn_cost(struct kunit *test)
  * request/response socket that becomes due every few turns: the latter
  * gets the very next turn each time (it waits for the frame in flight
  * only), and the streams' bytes stay within one frame of each other.
+ * The request/response socket is last in list order, so it wins no tie.
  */
 static void nina_test_turn_share(struct kunit *test)
 {
@@ -268,7 +276,8 @@ static void nina_test_turn_share(struct kunit *test)
 			vt[idx[i]] = t[i].vt;
 		vclock = t[pick].vt;
 		i = idx[pick];
-		if (rr_due && i != BULK)
+		/* from when every stream has had a turn (all start level) */
+		if (rr_due && i != BULK && turn >= BULK)
 			rr_waits++;
 		if (i == BULK) {
 			vt[i] += nina_turn_cost(2 * 64);
