@@ -1385,15 +1385,25 @@ static void streams(const char *workload)
 
 /* --- connections ------------------------------------------------------------ */
 
+/*
+ * Accepts and closes after the tested side did (its FIN first): the
+ * teardown measured is the tested socket's own, and its connect's poll
+ * sees no FIN of the peer's.
+ */
 static void *accept_close_peer(void *arg)
 {
 	struct peer *p = arg;
+	char c1;
 
 	while (!p->stop) {
 		int c = accept4(p->listener, NULL, NULL, SOCK_CLOEXEC);
 
-		if (c >= 0)
-			close(c);
+		if (c < 0)
+			continue;
+		while (!p->stop && recv(c, &c1, 1, 0) < 0 &&
+		       (errno == EAGAIN || errno == EINTR))
+			;
+		close(c);
 	}
 	return NULL;
 }
