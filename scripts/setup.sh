@@ -14,6 +14,9 @@ pkgs=(
 	curl netcat-openbsd gnuplot-nox
 	dt-schema device-tree-compiler
 	pkgconf
+	# perf, run in the bench guest (the host's root is the guest's): where
+	# host CPU per MiB goes (BENCHMARKS.md)
+	linux-perf
 	# the kselftests also built as 32-bit programs (-m32: the compat paths);
 	# gcc-12-multilib, not gcc-multilib, which conflicts with the cross compilers
 	gcc-12-multilib libmnl-dev:i386

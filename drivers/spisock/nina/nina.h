@@ -114,6 +114,11 @@ struct task_struct;
  * @rx_synced: the last request the worker served (woken on
  *	&nina_radio.sync_wq), under the radio's lock; read without it
  * @rx_chip: what the chip still held after that (worker only; READ_ONCE())
+ * @vt: its virtual time, the bytes its turns on the bus moved
+ *	(nina_turn_pick()), under the radio's lock
+ * @eager: turns of its own left in which it is due after each turn of
+ *	another socket (nina_eager_next()), under the radio's lock
+ * @turn_at: &nina_radio.turns after its last turn, under the radio's lock
  *
  * Freed only by the worker (after SOCKET_CLOSE) or, once the worker has
  * stopped, by the driver's teardown, which first clears the socket's
@@ -142,6 +147,9 @@ struct nina_sock {
 	unsigned int rx_sync;
 	unsigned int rx_synced;
 	unsigned int rx_chip;
+	u64 vt;
+	unsigned int eager;
+	u32 turn_at;
 };
 
 struct nina_radio;
@@ -266,13 +274,13 @@ struct nina_req {
  * @rx: reply buffer (DMA-safe, NINA_BUF_LEN)
  * @lock: the radio's lock, taken by the core's atomic ops (send, want,
  *	accept, rx_room), the socket ops and the worker. It guards @queue,
- *	@stopping, @socks, @owner, @nfds, @gen, @kick, @loss, @sweep and, of
- *	every &struct nina_sock on @socks, @state and @fd (for writing),
- *	@want, @want_at, @next_poll, @interval_ms, @kick, @closing,
- *	@close_by, @tx_hold_until and @tx_held. Read without it, with
- *	READ_ONCE(): @owner and @nfds (the worker's sweeps, the socket
- *	count), @loss (the worker's check before each command), and a
- *	socket's @state, @fd, @want and @closing. A leaf below the core's
+ *	@stopping, @socks, @owner, @nfds, @gen, @kick, @vclock, @turns, @loss,
+ *	@sweep and, of every &struct nina_sock on @socks, @state and @fd (for
+ *	writing), @want, @want_at, @next_poll, @interval_ms, @kick, @closing,
+ *	@close_by, @tx_hold_until, @tx_held, @vt, @eager and @turn_at. Read
+ *	without it, with READ_ONCE(): @owner and @nfds (the worker's sweeps,
+ *	the socket count), @loss (the worker's check before each command),
+ *	and a socket's @state, @fd, @want and @closing. A leaf below the core's
  *	locks: under it the driver calls only the core's lockless helpers
  *	(spisock_sock_set_chip(), the spisock_tx_*() and spisock_rx_space()
  *	queries, spisock_accept_room(), spisock_sk_waiting() under RCU).
@@ -302,6 +310,9 @@ struct nina_req {
  *	socket limit and the status (READ_ONCE())
  * @gen: bumped when chip state is lost (link loss, reset), under @lock
  * @kick: a socket wants the worker's attention, under @lock
+ * @vclock: the virtual time of the socket last picked for a turn on the
+ *	bus (nina_turn_pick()), under @lock
+ * @turns: turns on the bus so far (wraps), under @lock
  * @loss: the chip proved it lost its sockets; the worker recovers. Set
  *	under @lock; the worker also reads it without (READ_ONCE())
  * @io: the worker's payload scratch buffer (NINA_BUF_LEN)
@@ -350,6 +361,8 @@ struct nina_radio {
 	unsigned int nfds;
 	u32 gen;
 	bool kick;
+	u64 vclock;
+	u32 turns;
 	bool loss;
 	u8 *io;
 

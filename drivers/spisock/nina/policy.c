@@ -48,6 +48,121 @@ bool nina_activity_due(const struct nina_activity *a)
 }
 
 /**
+ * nina_connect_poll() - what SOCKET_POLL says of a connect in progress
+ * @readable: its 0x01 flag
+ * @writable: its 0x02 flag
+ * @other: its exception (0x04) or select-failed (0x80) flag
+ *
+ * Writable alone is a connection: a refused or reset connect raises
+ * readable with writable (lwIP's err_tcp posts both, and its exception
+ * when the firmware's set asks for it), so SO_ERROR, one command more per
+ * connection, is read only when another flag is up. The firmware never
+ * clears its exception set (facts §6): a stray exception costs that
+ * command, never a wrong answer.
+ *
+ * Return: &enum nina_conn_poll.
+ */
+enum nina_conn_poll nina_connect_poll(bool readable, bool writable,
+				      bool other)
+{
+	if (!writable && !other)
+		return NINA_CONN_WAIT;
+	if (writable && !readable && !other)
+		return NINA_CONN_DONE;
+	return NINA_CONN_ASK;
+}
+
+/**
+ * nina_turn_pick() - which due socket gets the bus next
+ * @t: the sockets due now, in the radio's list order; their @vt is raised
+ *	to @vclock where it is below
+ * @n: their number
+ * @vclock: the virtual time of the last socket picked
+ *
+ * The bus goes by deficit per byte: the socket whose turns moved the fewest
+ * bytes goes first, one frame at a time, so bulk streams share the bus
+ * byte for byte and a socket that moves little (request/response, a poll,
+ * a connect) never waits behind more than the frame in flight. A socket
+ * that was not due earns little credit meanwhile: it comes back at most
+ * NINA_TURN_CREDIT (one frame) behind the last one picked, not ahead by
+ * all the bytes the others moved; level with it, it would lose ties and
+ * near-ties to bulk sockets with the same tag. Ties go to the first in
+ * list order.
+ *
+ * Return: the index of the socket to serve, or -1 when @n is 0.
+ */
+int nina_turn_pick(struct nina_turn *t, unsigned int n, u64 vclock)
+{
+	u64 floor = vclock - NINA_TURN_CREDIT;
+	unsigned int i;
+	int best = -1;
+
+	for (i = 0; i < n; i++) {
+		/* Compared by difference: the clocks may wrap. */
+		if ((s64)(t[i].vt - floor) < 0)
+			t[i].vt = floor;
+		if (best < 0 || (s64)(t[i].vt - t[best].vt) < 0)
+			best = i;
+	}
+	return best;
+}
+
+/**
+ * nina_turn_cost() - what a turn charges the socket's virtual time
+ * @bytes: payload the turn moved, both ways
+ *
+ * Return: @bytes, at least NINA_TURN_MIN.
+ */
+u64 nina_turn_cost(size_t bytes)
+{
+	return max_t(u64, bytes, NINA_TURN_MIN);
+}
+
+/**
+ * nina_turn_due() - whether a socket is due for a turn on the bus now
+ * @kick: there is work for it (data queued, a burst going on, a close)
+ * @now: ktime_get_ns()
+ * @next_poll: when its back-off ends
+ * @eager: turns left to poll it between others' (nina_eager_next())
+ * @others: turns of other sockets since its last
+ *
+ * An eager socket waits for an answer: when the bus is idle its 1 ms timer
+ * costs nothing, but beside other sockets every ms of waiting is another
+ * socket's frame on its latency. So while others hold the bus it is due
+ * again after each of their turns; a poll costs a tenth of a frame.
+ *
+ * Return: true when it should compete for the next turn.
+ */
+bool nina_turn_due(bool kick, u64 now, u64 next_poll, unsigned int eager,
+		   u32 others)
+{
+	return kick || now >= next_poll || (eager && others);
+}
+
+/**
+ * nina_eager_next() - whether a socket stays eager after its turn
+ * @eager: the count before the turn
+ * @sent: the turn sent data
+ * @reader: a reader waits on the socket
+ * @got: the turn read data
+ *
+ * A request sent with a reader waiting makes a socket eager for
+ * NINA_EAGER_TURNS turns of its own; the answer, or that many polls that
+ * found nothing (a peer slower than a few frames), end it.
+ *
+ * Return: the count after the turn.
+ */
+unsigned int nina_eager_next(unsigned int eager, bool sent, bool reader,
+			     bool got)
+{
+	if (got)
+		return 0;
+	if (sent && reader)
+		return NINA_EAGER_TURNS;
+	return eager ? eager - 1 : 0;
+}
+
+/**
  * nina_next_interval() - how long to leave a socket alone after a look
  * @cur_ms: the interval used so far
  * @progress: the look moved data or changed state

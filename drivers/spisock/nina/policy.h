@@ -58,7 +58,54 @@ struct nina_activity {
 	unsigned int rx_space;
 };
 
+/*
+ * What a turn on the bus charges a socket's virtual time at least: one
+ * that moved nothing (a poll, a close) still held the bus.
+ */
+#define NINA_TURN_MIN	64
+
+/*
+ * How far behind the virtual clock a socket that was not due may come
+ * back: one frame, so that one that moves little goes before the bulk
+ * sockets level with the clock, and none gains more than a frame.
+ */
+#define NINA_TURN_CREDIT	4076
+
+/*
+ * Turns of other sockets after which a socket that sent a request, a reader
+ * waiting, stops being polled after each of them (nina_eager_next()).
+ */
+#define NINA_EAGER_TURNS	8
+
+/**
+ * struct nina_turn - one socket due for a turn on the bus
+ * @vt: its virtual time: the bytes its turns moved (nina_turn_cost())
+ */
+struct nina_turn {
+	u64 vt;
+};
+
+/**
+ * enum nina_conn_poll - what a SOCKET_POLL says of a connect in progress
+ * @NINA_CONN_WAIT: nothing yet
+ * @NINA_CONN_DONE: connected
+ * @NINA_CONN_ASK: resolved one way or the other: SO_ERROR tells which
+ */
+enum nina_conn_poll {
+	NINA_CONN_WAIT,
+	NINA_CONN_DONE,
+	NINA_CONN_ASK,
+};
+
 bool nina_activity_due(const struct nina_activity *a);
+enum nina_conn_poll nina_connect_poll(bool readable, bool writable,
+				      bool other);
+int nina_turn_pick(struct nina_turn *t, unsigned int n, u64 vclock);
+u64 nina_turn_cost(size_t bytes);
+bool nina_turn_due(bool kick, u64 now, u64 next_poll, unsigned int eager,
+		   u32 others);
+unsigned int nina_eager_next(unsigned int eager, bool sent, bool reader,
+			     bool got);
 unsigned int nina_next_interval(unsigned int cur_ms, bool progress,
 				unsigned int ceiling_ms);
 u8 nina_opts_bits(bool stream, bool reuse, bool keepalive, bool broadcast);

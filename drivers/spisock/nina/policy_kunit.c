@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tables for the worker's decisions (policy.c): which sockets need
- * the bus, the poll back-off, the options pushed to the chip, and when
- * small writes wait to share a SEND.
+ * the bus, which of them goes next, the poll back-off, the options pushed
+ * to the chip, and when small writes wait to share a SEND.
  */
 
 #include <kunit/test.h>
@@ -141,12 +141,174 @@ static void nina_test_tx_hold(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, nina_tx_hold(true, 1, 100, 200));
 }
 
+static void nina_test_connect_poll(struct kunit *test)
+{
+	/* nothing yet; readable alone is no answer to a connect */
+	KUNIT_EXPECT_EQ(test, nina_connect_poll(false, false, false),
+			NINA_CONN_WAIT);
+	KUNIT_EXPECT_EQ(test, nina_connect_poll(true, false, false),
+			NINA_CONN_WAIT);
+	/* writable alone: connected, no SO_ERROR */
+	KUNIT_EXPECT_EQ(test, nina_connect_poll(false, true, false),
+			NINA_CONN_DONE);
+	/* a refusal or reset raises readable with it (0x03, 0x07) */
+	KUNIT_EXPECT_EQ(test, nina_connect_poll(true, true, false),
+			NINA_CONN_ASK);
+	KUNIT_EXPECT_EQ(test, nina_connect_poll(true, true, true),
+			NINA_CONN_ASK);
+	/* an exception or a failed select, stray or not: ask */
+	KUNIT_EXPECT_EQ(test, nina_connect_poll(false, true, true),
+			NINA_CONN_ASK);
+	KUNIT_EXPECT_EQ(test, nina_connect_poll(false, false, true),
+			NINA_CONN_ASK);
+}
+
+static void nina_test_turn_pick(struct kunit *test)
+{
+	struct nina_turn t[3];
+
+	KUNIT_EXPECT_EQ(test, nina_turn_pick(t, 0, 0), -1);
+	/* the fewest bytes first */
+	t[0].vt = 8000;
+	t[1].vt = 4000;
+	t[2].vt = 12000;
+	KUNIT_EXPECT_EQ(test, nina_turn_pick(t, 3, 4000), 1);
+	/* ties: list order */
+	t[0].vt = 4000;
+	t[1].vt = 4000;
+	KUNIT_EXPECT_EQ(test, nina_turn_pick(t, 2, 0), 0);
+	/* at most a frame of credit for time not due */
+	t[0].vt = 100;
+	t[1].vt = 9000;
+	t[2].vt = 5000;
+	KUNIT_EXPECT_EQ(test, nina_turn_pick(t, 3, 5000), 0);
+	KUNIT_EXPECT_EQ(test, t[0].vt, 5000 - NINA_TURN_CREDIT);
+	KUNIT_EXPECT_EQ(test, t[1].vt, 9000);
+	KUNIT_EXPECT_EQ(test, t[2].vt, 5000);
+	/* within the credit: kept */
+	t[0].vt = 4000;
+	t[1].vt = 5000;
+	KUNIT_EXPECT_EQ(test, nina_turn_pick(t, 2, 5000), 0);
+	KUNIT_EXPECT_EQ(test, t[0].vt, 4000);
+	/* the clocks wrap: order by difference */
+	t[0].vt = U64_MAX - 100;
+	t[1].vt = 50;
+	KUNIT_EXPECT_EQ(test, nina_turn_pick(t, 2, U64_MAX - 200), 0);
+	t[0].vt = U64_MAX - 5000;
+	t[1].vt = 50;
+	KUNIT_EXPECT_EQ(test, nina_turn_pick(t, 2, 10), 0);
+	KUNIT_EXPECT_EQ(test, t[0].vt, 10 - (u64)NINA_TURN_CREDIT);
+	KUNIT_EXPECT_EQ(test, t[1].vt, 50);
+}
+
+static void nina_test_turn_due(struct kunit *test)
+{
+	/* kicked, or its back-off over */
+	KUNIT_EXPECT_TRUE(test, nina_turn_due(true, 0, 100, 0, 0));
+	KUNIT_EXPECT_TRUE(test, nina_turn_due(false, 100, 100, 0, 0));
+	KUNIT_EXPECT_FALSE(test, nina_turn_due(false, 99, 100, 0, 5));
+	/* eager: after another socket's turn, not before */
+	KUNIT_EXPECT_TRUE(test, nina_turn_due(false, 0, 100, 1, 1));
+	KUNIT_EXPECT_FALSE(test, nina_turn_due(false, 0, 100, 1, 0));
+	KUNIT_EXPECT_FALSE(test, nina_turn_due(false, 0, 100, 0, 1));
+}
+
+static void nina_test_eager(struct kunit *test)
+{
+	/* a request with a reader waiting: eager */
+	KUNIT_EXPECT_EQ(test, nina_eager_next(0, true, true, false),
+			NINA_EAGER_TURNS);
+	KUNIT_EXPECT_EQ(test, nina_eager_next(3, true, true, false),
+			NINA_EAGER_TURNS);
+	/* nobody reads, or nothing sent: not eager */
+	KUNIT_EXPECT_EQ(test, nina_eager_next(0, true, false, false), 0);
+	KUNIT_EXPECT_EQ(test, nina_eager_next(0, false, true, false), 0);
+	/* a poll that found nothing uses one turn up */
+	KUNIT_EXPECT_EQ(test, nina_eager_next(3, false, true, false), 2);
+	KUNIT_EXPECT_EQ(test, nina_eager_next(1, false, true, false), 0);
+	/* the answer ends it, even with the next request in the same turn */
+	KUNIT_EXPECT_EQ(test, nina_eager_next(5, false, true, true), 0);
+	KUNIT_EXPECT_EQ(test, nina_eager_next(5, true, true, true), 0);
+}
+
+static void nina_test_turn_cost(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, nina_turn_cost(0), NINA_TURN_MIN);
+	KUNIT_EXPECT_EQ(test, nina_turn_cost(1), NINA_TURN_MIN);
+	KUNIT_EXPECT_EQ(test, nina_turn_cost(NINA_SEND_MAX), NINA_SEND_MAX);
+	KUNIT_EXPECT_EQ(test, nina_turn_cost(NINA_RECV_MAX), NINA_RECV_MAX);
+}
+
+#define BULK 4
+
+/*
+ * Four bulk streams (two sending full SENDs, two reading full RECVs) and a
+ * request/response socket that becomes due every few turns: the latter
+ * gets the very next turn each time (it waits for the frame in flight
+ * only), and the streams' bytes stay within one frame of each other.
+ * The request/response socket is last in list order, so it wins no tie.
+ */
+static void nina_test_turn_share(struct kunit *test)
+{
+	static const unsigned int frame[BULK] = {
+		NINA_SEND_MAX, NINA_SEND_MAX, NINA_RECV_MAX, NINA_RECV_MAX,
+	};
+	u64 vt[BULK + 1] = { 0 }, bytes[BULK] = { 0 }, vclock = 0, lo, hi;
+	struct nina_turn t[BULK + 1];
+	unsigned int turn, i, n, idx[BULK + 1], rr_waits = 0;
+	bool rr_due = false;
+	int pick;
+
+	for (turn = 0; turn < 1000; turn++) {
+		/* the request/response socket: due every 7th turn */
+		if (turn % 7 == 3)
+			rr_due = true;
+		n = 0;
+		for (i = 0; i <= BULK; i++) {
+			if (i == BULK && !rr_due)
+				continue;
+			idx[n] = i;
+			t[n++].vt = vt[i];
+		}
+		pick = nina_turn_pick(t, n, vclock);
+		KUNIT_ASSERT_GE(test, pick, 0);
+		for (i = 0; i < n; i++)
+			vt[idx[i]] = t[i].vt;
+		vclock = t[pick].vt;
+		i = idx[pick];
+		/* from when every stream has had a turn (all start level) */
+		if (rr_due && i != BULK && turn >= BULK)
+			rr_waits++;
+		if (i == BULK) {
+			vt[i] += nina_turn_cost(2 * 64);
+			rr_due = false;
+		} else {
+			vt[i] += nina_turn_cost(frame[i]);
+			bytes[i] += frame[i];
+		}
+	}
+	KUNIT_EXPECT_EQ(test, rr_waits, 0);
+	lo = bytes[0];
+	hi = bytes[0];
+	for (i = 1; i < BULK; i++) {
+		lo = min(lo, bytes[i]);
+		hi = max(hi, bytes[i]);
+	}
+	KUNIT_EXPECT_LE(test, hi - lo, (u64)NINA_RECV_MAX);
+}
+
 static struct kunit_case nina_policy_cases[] = {
 	KUNIT_CASE_PARAM(nina_test_activity, activity_gen_params),
 	KUNIT_CASE(nina_test_interval),
 	KUNIT_CASE(nina_test_opts),
 	KUNIT_CASE(nina_test_guard),
 	KUNIT_CASE(nina_test_tx_hold),
+	KUNIT_CASE(nina_test_connect_poll),
+	KUNIT_CASE(nina_test_turn_pick),
+	KUNIT_CASE(nina_test_turn_cost),
+	KUNIT_CASE(nina_test_turn_due),
+	KUNIT_CASE(nina_test_eager),
+	KUNIT_CASE(nina_test_turn_share),
 	{}
 };
 

@@ -11,7 +11,16 @@
  * the next comes within 2 ms (after 1 ms, on an hrtimer); each miss doubles
  * the interval up to poll_ceiling_ms. Bursts need no polls: SENDs follow
  * each other while the chip takes them whole, RECVs while they come back
- * full (also across passes).
+ * full (also across turns).
+ *
+ * The bus goes to one socket at a time, one frame per turn, by deficit per
+ * byte (nina_turn_pick()): of the sockets due, the one whose turns moved the
+ * fewest bytes goes next. Bulk streams share the bus byte for byte, and a
+ * socket that moves little (request/response, a connect, a poll) waits for
+ * the frame in flight only, never behind another's burst; a system call's
+ * queued command goes before the next turn. A socket that sent a request,
+ * a reader waiting for the answer, is polled after each other socket's
+ * turn for a few turns (nina_turn_due()), not after 1 ms of their frames.
  *
  * Without TCP_NODELAY, a partial frame waits for up to nagle_us after the
  * socket's last SEND, so a writer's small writes share one SEND; a write
@@ -36,8 +45,8 @@
 
 #include <trace/events/spisock.h>
 
-#define NINA_PASS_MAX	32	/* sockets served per pass */
-#define NINA_BURST	8	/* SEND or RECV commands per socket per pass */
+#define NINA_PASS_MAX	32	/* turns per pass; queued commands go between */
+#define NINA_BURST	1	/* SEND or RECV commands per turn: one frame */
 
 static int nina_w(struct nina_radio *r, struct nina_req *req, u8 op,
 		  const struct nina_param *p, unsigned int n)
@@ -454,7 +463,10 @@ static void nina_rx_sync(struct nina_radio *r, struct nina_sock *ns,
 	wake_up(&r->sync_wq);
 }
 
-/* SOCKET_POLL says writable (or failed): SO_ERROR tells which. */
+/*
+ * A connect in progress: SOCKET_POLL, then SO_ERROR only when the flags
+ * leave doubt (nina_connect_poll()).
+ */
 static int nina_connect_step(struct nina_radio *r, struct nina_sock *ns)
 {
 	u8 fd = nina_sock_fd(ns), optlen = 4;
@@ -471,8 +483,15 @@ static int nina_connect_step(struct nina_radio *r, struct nina_sock *ns)
 		return 0;
 	if (flags < 0)
 		return flags;
-	if (!(flags & (NINA_POLL_WR | NINA_POLL_EX)))
+	switch (nina_connect_poll(flags & NINA_POLL_RD, flags & NINA_POLL_WR,
+				  flags & (NINA_POLL_EX | NINA_POLL_FAIL))) {
+	case NINA_CONN_WAIT:
 		return 0;
+	case NINA_CONN_DONE:
+		goto connected;
+	default:
+		break;
+	}
 	ret = nina_w(r, &req, NINA_SOCKET_GETSOCKOPT, p, 3);
 	if (ret != 1 || req.out[0].len != 4)
 		return 0;
@@ -493,6 +512,7 @@ static int nina_connect_step(struct nina_radio *r, struct nina_sock *ns)
 		return -ETIMEDOUT;
 	if (e)
 		return nina_errno(e);
+connected:
 	spin_lock(&r->lock);
 	nina_sock_set_state(r, ns, NINA_SK_ESTABLISHED);
 	spin_unlock(&r->lock);
@@ -773,45 +793,101 @@ static ktime_t nina_poll_timeout(struct nina_radio *r)
 	return timeout;
 }
 
+/*
+ * The next socket to serve (nina_turn_pick()), its kick taken, or NULL when
+ * none is due or a system call's command waits: that goes first.
+ */
+static struct nina_sock *nina_pick(struct nina_radio *r)
+{
+	struct nina_sock *cand[NINA_PASS_MAX], *ns;
+	struct nina_turn t[NINA_PASS_MAX];
+	unsigned long now = jiffies;
+	u64 tnow = ktime_get_ns();
+	unsigned int n = 0;
+	int i;
+
+	spin_lock(&r->lock);
+	if (!list_empty(&r->queue)) {
+		spin_unlock(&r->lock);
+		return NULL;
+	}
+	list_for_each_entry(ns, &r->socks, node) {
+		if (n == NINA_PASS_MAX)
+			break;
+		if (!nina_sock_active(r, ns, now))
+			continue;
+		if (nina_turn_due(ns->kick, tnow, ns->next_poll, ns->eager,
+				  r->turns - ns->turn_at)) {
+			cand[n] = ns;
+			t[n++].vt = ns->vt;
+		}
+	}
+	i = nina_turn_pick(t, n, r->vclock);
+	ns = NULL;
+	if (i >= 0) {
+		ns = cand[i];
+		ns->vt = t[i].vt;
+		r->vclock = t[i].vt;
+		ns->kick = false;
+	}
+	spin_unlock(&r->lock);
+	return ns;
+}
+
+/*
+ * After @ns's turn, which sent @tx and read @rx payload bytes: charge it to
+ * its virtual time (nina_turn_pick()), and note whether it now waits for
+ * an answer (nina_eager_next()).
+ */
+static void nina_turn_done(struct nina_radio *r, struct nina_sock *ns,
+			   u64 tx, u64 rx)
+{
+	bool reader = READ_ONCE(ns->want) & SPISOCK_WANT_IN;
+
+	spin_lock(&r->lock);
+	ns->vt += nina_turn_cost(tx + rx);
+	ns->eager = nina_eager_next(ns->eager, tx, reader && !ns->rx_eof, rx);
+	ns->turn_at = ++r->turns;
+	spin_unlock(&r->lock);
+}
+
 /**
- * nina_poll_pass() - serve every socket that is due
+ * nina_poll_pass() - serve the sockets that are due, one frame per turn
  * @r: the radio
+ *
+ * Each turn goes to the due socket that moved the fewest bytes
+ * (nina_turn_pick()); a socket whose burst goes on is due again at once
+ * and competes for the next turn, as does one waiting for an answer after
+ * another's turn (nina_turn_due()). The pass ends after NINA_PASS_MAX turns,
+ * when nothing is due, or when a system call's command waits.
  *
  * Context: the worker thread only.
  * Return: how long until the next socket is due (KTIME_MAX: none).
  */
 ktime_t nina_poll_pass(struct nina_radio *r)
 {
-	struct nina_sock *due[NINA_PASS_MAX];
-	unsigned long now = jiffies;
-	u64 tnow = ktime_get_ns();
 	struct nina_sock *ns;
-	unsigned int i, n = 0;
+	unsigned int turn;
+	u64 tx, rx;
 
-	spin_lock(&r->lock);
-	list_for_each_entry(ns, &r->socks, node) {
-		if (n == NINA_PASS_MAX)
-			break;
-		if (!nina_sock_active(r, ns, now))
-			continue;
-		if (ns->kick || tnow >= ns->next_poll) {
-			ns->kick = false;
-			due[n++] = ns;
-		}
-	}
-	spin_unlock(&r->lock);
-
-	for (i = 0; i < n; i++) {
-		ns = due[i];
+	for (turn = 0; turn < NINA_PASS_MAX; turn++) {
 		/* The watchdog resets the chip first; the rest wait. */
 		if (r->wd_wedged)
 			return 0;
+		ns = nina_pick(r);
+		if (!ns)
+			break;
 		/* Set under the lock by the close op, never cleared. */
 		if (READ_ONCE(ns->closing)) {
 			nina_close_step(r, ns);
 			continue;
 		}
+		/* The worker is the counters' one writer. */
+		tx = r->stats.sock_tx_bytes;
+		rx = r->stats.sock_rx_bytes;
 		nina_backoff(r, ns, nina_serve(r, ns));
+		nina_turn_done(r, ns, r->stats.sock_tx_bytes - tx,
+			       r->stats.sock_rx_bytes - rx);
 	}
 	return nina_poll_timeout(r);
 }

@@ -19,6 +19,29 @@ import sys
 MIB = 1 << 20
 BULK = ("tcp-send", "tcp-recv")
 STREAMS = ("tcp-send", "tcp-recv", "udp-send", "udp-recv")
+SHARED = ("rr-bulk1-send", "rr-bulk1-recv", "rr-bulk4-send", "rr-bulk4-recv")
+RR_BYTES = 128          # one round trip's payload, both ways
+# The fewest bus commands per connection nina-fw allows without a command
+# that can block the bus (see CONN_MIN_WHY): connect+close, accept+close.
+CONN_MIN = {"connect": 7, "accept": 3}
+CONN_MIN_WHY = (
+    "nina-fw's BSD commands (0x70-0x7F, BENCHMARKS.md's command set) give a "
+    "connect+close no fewer than 7: SOCKET_SOCKET; SOCKET_IOCTL(FIONBIO), "
+    "since lwIP sockets start blocking and a blocking CONNECT holds READY "
+    "(the whole bus) for the handshake; SOCKET_BIND, since the firmware has "
+    "no getsockname and the host must choose the local port itself; "
+    "SOCKET_CONNECT, which answers 0; SOCKET_ERRNO, the only way to tell "
+    "EINPROGRESS from a failure at once (after which no poll flag would ever "
+    "rise); one SOCKET_POLL that finds the connection writable; "
+    "SOCKET_CLOSE. SO_ERROR (SOCKET_GETSOCKOPT) is needed only when the "
+    "poll leaves doubt: a refused or reset connect raises readable along "
+    "with writable, so writable alone is a connection. An accept+close "
+    "costs no fewer than 3: SOCKET_ACCEPT, SOCKET_IOCTL(FIONBIO) on the new "
+    "descriptor (accepted lwIP sockets do not inherit non-blocking, and a "
+    "blocking SEND or RECV would hold the bus), SOCKET_CLOSE; the "
+    "listener's SOCKET_POLL is shared by the connections one poll finds "
+    "pending and is counted apart. Polls that find nothing (the chip has no "
+    "event line) are counted in the figures and kept out of the minimum.")
 
 
 def load(raw):
@@ -100,12 +123,22 @@ def figures(radio, inet, params):
             ref = inet.get("rr")
             if ref:
                 f["inet_p50_us"], f["inet_p99_us"] = ref["p50_us"], ref["p99_us"]
-        if name == "connect":
+        if name == "rr" or name in SHARED:
+            for k in ("model_p50_us", "model_p99_us", "model_max_us",
+                      "bus_rounds", "bus_p50_us", "bus_p99_us", "bus_max_us"):
+                f[k] = w.get(k, 0)
+            if w.get("trace_modeled_ns") and m.get("modeled_ns"):
+                # the trace priced by the model's formula, against its clock
+                f["trace_priced_ratio"] = w["trace_modeled_ns"] / m["modeled_ns"]
+        if name in SHARED or name == "streams8":
+            shared_figures(f, w, d, m, inet.get(name))
+        if name in ("connect", "accept"):
             f["per_s"] = w["per_s"]
-            f["failed"] = w["failed"]
-            ref = inet.get("connect")
+            f["failed"] = w.get("failed", 0)
+            ref = inet.get(name)
             if ref:
                 f["inet_per_s"] = ref["per_s"]
+            conn_figures(f, w, d, m, ref)
         if name.startswith("idle"):
             secs = w["wall_s"]
             sock_cmds = sum(v for k, v in d.items() if k.startswith("cmd_SOCKET_"))
@@ -130,6 +163,133 @@ def figures(radio, inet, params):
                     f[k] = w[k]
         fig[name] = f
     return fig
+
+
+def jain(xs):
+    """Jain's fairness index: 1 when every share is equal, 1/n at worst."""
+    sq = sum(x * x for x in xs)
+    return sum(xs) ** 2 / (len(xs) * sq) if sq else 0
+
+
+def cpu_per_mib(w):
+    mib = w["payload_bytes"] / MIB
+    return (w["cpu_s"] + w.get("worker_cpu_s", 0)) / mib if mib else 0
+
+
+def shared_figures(f, w, d, m, ref):
+    """Bulk streams beside each other or beside request/response."""
+    rr_bytes = RR_BYTES * w.get("rounds", 0)
+    bulk = d.get("sock_tx_bytes", 0) + d.get("sock_rx_bytes", 0) - rr_bytes
+    f["bulk_bus_bytes"] = bulk
+    f["modeled_s"] = m.get("modeled_ns", 0) / 1e9
+    f["spi_hz"] = spi_hz(m)
+    if f["modeled_s"]:
+        f["bulk_modeled_mbit_s"] = bulk * 8 / f["modeled_s"] / 1e6
+    f["stream_bytes"] = w.get("stream_bytes", [])
+    f["stream_send"] = w.get("stream_send", [])
+    if f["stream_bytes"]:
+        f["jain"] = jain(f["stream_bytes"])
+    f["commands"] = {k[4:]: v for k, v in d.items() if k.startswith("cmd_")}
+    f["cpu_s_per_mib"] = cpu_per_mib(w)
+    if ref:
+        f["inet_cpu_s_per_mib"] = cpu_per_mib(ref)
+        if f["inet_cpu_s_per_mib"]:
+            f["cpu_ratio_to_inet"] = f["cpu_s_per_mib"] / f["inet_cpu_s_per_mib"]
+        if "p99_us" in ref:
+            f["inet_p50_us"], f["inet_p99_us"] = ref["p50_us"], ref["p99_us"]
+    f["p50_us"], f["p99_us"] = w.get("p50_us", 0), w.get("p99_us", 0)
+
+
+def conn_figures(f, w, d, m, ref):
+    """Bus commands and modeled bus time per connection set up and closed."""
+    n = w.get("connections", 0)
+    f["connections"] = n
+    cmds = {k[4:]: v for k, v in d.items()
+            if k.startswith("cmd_") and k != "cmd_GET_CONN_STATUS"}
+    f["commands_per_conn"] = {k: v / n for k, v in cmds.items()} if n else {}
+    polls = cmds.get("SOCKET_POLL", 0)
+    f["cmds_per_conn"] = sum(cmds.values()) / n if n else 0
+    # The accepting side's listener polls are shared: counted apart.
+    f["cmds_per_conn_no_poll"] = (sum(cmds.values()) - polls) / n if n else 0
+    if w["workload"] == "connect":
+        # One POLL per connect is in the minimum; misses are not.
+        f["cmds_per_conn_min_basis"] = (sum(cmds.values()) - polls) / n + 1 if n else 0
+    else:
+        f["cmds_per_conn_min_basis"] = f["cmds_per_conn_no_poll"]
+    f["modeled_us_per_conn"] = m.get("modeled_ns", 0) / 1e3 / n if n else 0
+    f["cpu_ms_per_conn"] = 1e3 * (w["cpu_s"] + w.get("worker_cpu_s", 0)) / n if n else 0
+    if ref and ref.get("connections"):
+        f["inet_cpu_ms_per_conn"] = 1e3 * ref["cpu_s"] / ref["connections"]
+        if f["inet_cpu_ms_per_conn"]:
+            f["cpu_ratio_to_inet"] = f["cpu_ms_per_conn"] / f["inet_cpu_ms_per_conn"]
+
+
+def frame_us(fig):
+    """Modeled time of one full frame: the longer of a full SEND and a full
+    RECV, from the bulk workloads' own commands."""
+    t = []
+    for name, op in (("tcp-send", "SOCKET_SEND"), ("tcp-recv", "SOCKET_RECV")):
+        f = fig.get(name, {})
+        n = f.get("commands_per_mib", {}).get(op, 0) * f.get("payload_bytes", 0) / MIB
+        if n and f.get("modeled_s"):
+            t.append(f["modeled_s"] * 1e6 / n)
+    return max(t) if t else 0
+
+
+def shared_targets(fig, with_latency=True):
+    """(name, passed, measured) for issue 21's targets (modeled bus time)."""
+    t = []
+    rr = fig.get("rr", {})
+    frame = frame_us(fig)
+    for d in ("send", "recv"):
+        f = fig.get(f"rr-bulk4-{d}")
+        if with_latency:
+            if not f or not rr.get("bus_p99_us") or not f.get("bus_rounds") or not frame:
+                t.append((f"rr beside 4 bulk streams ({d}): p99 measured", False, "missing"))
+            else:
+                lim = rr["bus_p99_us"] + frame
+                t.append((f"rr beside 4 bulk streams ({d}): p99 <= rr p99 alone + one full frame (modeled)",
+                          f["bus_p99_us"] <= lim,
+                          f"{f['bus_p99_us']:.0f} µs over {f['bus_rounds']} round trips; limit {rr['bus_p99_us']:.0f} + {frame:.0f} = {lim:.0f} µs"))
+        alone = fig.get(f"tcp-{d}", {}).get("modeled_mbit_s", 0)
+        for n in (1, 4):
+            f = fig.get(f"rr-bulk{n}-{d}")
+            if not f or not alone:
+                t.append((f"bulk beside rr ({n} {d} streams): aggregate measured", False, "missing"))
+                continue
+            got = f.get("bulk_modeled_mbit_s", 0)
+            t.append((f"bulk beside rr ({n} {d} stream{'s' if n > 1 else ''}): aggregate >= 95% of bulk alone (modeled)",
+                      got >= 0.95 * alone,
+                      f"{got:.3f} of {alone:.3f} Mbit/s ({100 * got / alone:.1f}%)"))
+    f = fig.get("streams8")
+    if not f:
+        t.append(("8 streams: measured", False, "missing"))
+    else:
+        t.append(("8 streams: fairness, Jain's index over bytes >= 0.99",
+                  f.get("jain", 0) >= 0.99,
+                  f"{f.get('jain', 0):.4f} over {len(f['stream_bytes'])} streams"))
+        send, recv = (fig.get(n, {}).get("modeled_mbit_s", 0) for n in BULK)
+        tx = sum(b for b, s in zip(f["stream_bytes"], f["stream_send"]) if s)
+        rx = sum(f["stream_bytes"]) - tx
+        if send and recv and tx + rx:
+            # one stream's rate for this mix of directions
+            one = (tx + rx) / (tx / send + rx / recv)
+            got = f.get("bulk_modeled_mbit_s", 0)
+            t.append(("8 streams: aggregate >= 97% of one stream's modeled throughput",
+                      got >= 0.97 * one,
+                      f"{got:.3f} of {one:.3f} Mbit/s ({100 * got / one:.1f}%)"))
+        else:
+            t.append(("8 streams: aggregate measured", False, "missing"))
+    for name, what in (("connect", "connect+close"), ("accept", "accept+close")):
+        f = fig.get(name)
+        if not f or not f.get("connections"):
+            t.append((f"connection cost ({what}): measured", False, "missing"))
+            continue
+        extra = f["cmds_per_conn"] - f["cmds_per_conn_min_basis"]
+        t.append((f"connection cost ({what}): at most {CONN_MIN[name]} bus commands per connection, polls that find nothing apart",
+                  f["cmds_per_conn_min_basis"] <= CONN_MIN[name] + 0.05,
+                  f"{f['cmds_per_conn_min_basis']:.2f} (+{extra:.2f} polls; {f['modeled_us_per_conn']:.0f} µs modeled per connection, {f['connections']} connections)"))
+    return t
 
 
 def targets(fig, params, with_gap=True):
@@ -174,6 +334,7 @@ def targets(fig, params, with_gap=True):
             t.append((f"{name}: {f['write_size']}-byte writes without TCP_NODELAY: fewer SENDs than writes",
                       0 < f["sends"] < f["writes"],
                       f"{f['sends']:.0f} SENDs for {f['writes']} writes"))
+    t += shared_targets(fig, with_latency=with_gap)
     if with_gap:
         for name in ("rr", "tcp-recv"):
             tr = fig.get(name, {}).get("trace")
@@ -234,6 +395,82 @@ plot '{data}' using 1:2 with lines title 'wire rate (clock / 8)', \\
     os.unlink(data)
 
 
+def write_shared(a, fig):
+    """BENCHMARKS.md: the bus shared between sockets (issue 21)."""
+    a("## The bus shared")
+    a("")
+    a("Request/response (64 bytes each way, TCP_NODELAY, an AF_INET echo peer) "
+      "on one socket while N bulk TCP streams run on other sockets of the same "
+      "radio, all sending or all receiving, the client pausing 50 ms of "
+      "modeled bus time (50 ms wall over AF_INET) between requests as an "
+      "interactive session does; 8 bulk streams at once, 4 each way. "
+      "A round trip's bus latency is the modeled bus time of the commands "
+      "(of every socket) from the write to the request's SEND, and from the "
+      "moment the peer wrote its answer to the RECV that brought it: the "
+      "peer's own time is left out, as it is alone, where the model's clock "
+      "does not run while the bus idles (the answer is instant in the "
+      "modeled world). They are read from the tracepoints (markers at the "
+      "write and at the peer's answer, `spisock_cmd` for each command) and "
+      "priced by the model's formula; a command in flight at a marker "
+      "counts whole. The model's clock read by the "
+      "client before the write and after the read is shown too: it also "
+      "counts the frames that ran while the client, its answer already in "
+      "the host, waited for a CPU. Bulk throughput is the bulk "
+      "sockets' payload over the bus (the driver's counters) per modeled "
+      f"second. One full frame is {frame_us(fig):.0f} µs modeled (the longer "
+      "of a full SEND and a full RECV in tcp-send and tcp-recv).")
+    a("")
+    a("| workload | rr bus latency p50 / p99 (µs, modeled) | rr p50 / p99 by the client's reads of the model clock (µs) | rr p50 / p99 wall (µs) | AF_INET rr p50 / p99 wall (µs) | bulk modeled Mbit/s | host CPU s/MiB | ratio to AF_INET |")
+    a("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    rr = fig.get("rr", {})
+    if rr:
+        a(f"| rr alone | {rr.get('bus_p50_us', 0):.0f} / {rr.get('bus_p99_us', 0):.0f} | "
+          f"{rr.get('model_p50_us', 0):.0f} / {rr.get('model_p99_us', 0):.0f} | "
+          f"{rr.get('p50_us', 0):.0f} / {rr.get('p99_us', 0):.0f} | "
+          f"{rr.get('inet_p50_us', 0):.0f} / {rr.get('inet_p99_us', 0):.0f} | | "
+          f"{rr.get('cpu_s_per_mib', 0):.2f} | {rr['cpu_s_per_mib'] / rr['inet_cpu_s_per_mib'] if rr.get('inet_cpu_s_per_mib') else 0:.1f} |")
+    for n in SHARED + ("streams8",):
+        f = fig.get(n)
+        if not f:
+            continue
+        lat = (f"{f.get('bus_p50_us', 0):.0f} / {f.get('bus_p99_us', 0):.0f}",
+               f"{f.get('model_p50_us', 0):.0f} / {f.get('model_p99_us', 0):.0f}",
+               f"{f.get('p50_us', 0):.0f} / {f.get('p99_us', 0):.0f}",
+               f"{f.get('inet_p50_us', 0):.0f} / {f.get('inet_p99_us', 0):.0f}") \
+            if n != "streams8" else ("", "", "", "")
+        a(f"| {n} | {lat[0]} | {lat[1]} | {lat[2]} | {lat[3]} | {f.get('bulk_modeled_mbit_s', 0):.3f} | "
+          f"{f.get('cpu_s_per_mib', 0):.3f} | {f.get('cpu_ratio_to_inet', 0):.1f} |")
+    pr = [f"{n} {fig[n]['trace_priced_ratio']:.3f}" for n in ("rr",) + SHARED
+          if fig.get(n, {}).get("trace_priced_ratio")]
+    if pr:
+        a("")
+        a("The traced commands priced by the model's formula, against the model's "
+          "own clock over the same run (1 is exact): " + ", ".join(pr) + ".")
+    f = fig.get("streams8")
+    if f:
+        a("")
+        a("8 streams, bytes each over the measured window (send streams first): "
+          + ", ".join(f"{b / MIB:.2f}" for b in f["stream_bytes"])
+          + f" MiB; Jain's index {f.get('jain', 0):.4f}.")
+    a("")
+    a("### What a connection costs")
+    a("")
+    a(CONN_MIN_WHY)
+    a("")
+    a("| workload | connections | bus commands per connection (all) | of which polls | by opcode | modeled bus time per connection (µs) | per second (wall) | AF_INET per second | host CPU ms per connection | ratio to AF_INET |")
+    a("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for n, label in (("connect", "connect+close"), ("accept", "accept+close")):
+        f = fig.get(n)
+        if not f or not f.get("connections"):
+            continue
+        ops = ", ".join(f"{k} {v:.2f}" for k, v in sorted(f["commands_per_conn"].items()))
+        a(f"| {label} | {f['connections']} | {f['cmds_per_conn']:.2f} | "
+          f"{f['commands_per_conn'].get('SOCKET_POLL', 0):.2f} | {ops} | "
+          f"{f['modeled_us_per_conn']:.0f} | {f.get('per_s', 0):.1f} | {f.get('inet_per_s', 0):.1f} | "
+          f"{f.get('cpu_ms_per_conn', 0):.2f} | {f.get('cpu_ratio_to_inet', 0):.1f} |")
+    a("")
+
+
 def write_md(fig, tg, params, md, png, command, meta):
     L = []
     a = L.append
@@ -264,7 +501,7 @@ def write_md(fig, tg, params, md, png, command, meta):
     a("tools/spisock/bench/bench-report.py report build/bench/raw bench/results.json BENCHMARKS.md bench/throughput.png")
     a("```")
     a("")
-    a("## Targets (issue 9 §3)")
+    a("## Targets (issue 9 §3, issue 21)")
     a("")
     a("| target | measured | |")
     a("| --- | --- | --- |")
@@ -335,6 +572,7 @@ def write_md(fig, tg, params, md, png, command, meta):
             a(f"| {name}: poll→next socket command after a hit, p50/p99/max (ms, kernel) | "
               f"{tr['gap_p50_ms']:.2f} / {tr['gap_p99_ms']:.2f} / {tr['gap_max_ms']:.2f} | |")
     a("")
+    write_shared(a, fig)
     a("## Small writes and TCP_NODELAY")
     a("")
     a("Writes of N bytes on one connection, back to back or with a pause "

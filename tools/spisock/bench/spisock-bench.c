@@ -13,10 +13,12 @@
  *                 [-c SECS] [-i SECS] [-w WRITES] [-r RADIO] [-S SOCK]
  *                 WORKLOAD...
  *
- * Workloads: tcp-send tcp-recv udp-send udp-recv rr connect idle0 idle1
- * idle8, smallN[-gapUS][-nodelay] (WRITES writes of N bytes, US apart,
- * TCP_NODELAY on). Peers are AF_INET sockets on 127.0.0.1 in this process;
- * the chip model reaches them over loopback.
+ * Workloads: tcp-send tcp-recv udp-send udp-recv rr connect accept idle0
+ * idle1 idle8, smallN[-gapUS][-nodelay] (WRITES writes of N bytes, US
+ * apart, TCP_NODELAY on), rr-bulkN-send and rr-bulkN-recv (request/response
+ * beside N bulk TCP streams on other sockets of the same radio), streams8
+ * (8 bulk streams at once, 4 each way). Peers are AF_INET sockets on
+ * 127.0.0.1 in this process; the chip model reaches them over loopback.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -46,6 +48,18 @@
 #define UDP_PAYLOAD	1472
 #define RR_SIZE		64
 #define IDLE_READERS	8
+#define STREAMS_MAX	8
+/* Beside bulk streams, an interactive client's pause between requests:
+ * modeled bus time over the radio, wall time over AF_INET. */
+#define RR_THINK_US	50000
+/* bench.conf's timing model, to price the traced commands (checked against
+ * the model's own clock: "trace_modeled_ns" beside "model.modeled_ns"). */
+#define MODEL_HZ	8000000.0
+#define MODEL_TURN_US	150.0
+#define MODEL_CMD_US	50.0
+#define MODEL_IO_CMD_US	100.0
+#define RR_MARK		"spisock-bench rr"
+#define ANSWER_MARK	"spisock-bench answer"
 
 struct kv {
 	int n;
@@ -155,6 +169,17 @@ static void kv_read_sim(struct kv *kv)
 	kv_parse(kv, buf);
 }
 
+/* The chip model's clock: modeled bus time so far, in ns (0 over AF_INET). */
+static double model_ns(void)
+{
+	struct kv kv;
+
+	if (!cfg.radio)
+		return 0;
+	kv_read_sim(&kv);
+	return kv_get(&kv, "modeled_ns");
+}
+
 /* CPU seconds of the radio's worker thread (0 without a radio). */
 static double worker_cpu(void)
 {
@@ -224,6 +249,7 @@ static void tracefs_write(const char *file, const char *val)
 }
 
 static bool tracing, traced;
+static int mark_fd = -1;	/* trace_marker, while tracing */
 
 /*
  * The events are switched on once, at the first workload, and off at exit;
@@ -269,6 +295,8 @@ static void trace_start(void)
 		traced = true;
 	}
 	tracefs_write("trace", "");
+	if (mark_fd < 0)
+		mark_fd = open(TRACEFS "/trace_marker", O_WRONLY | O_CLOEXEC);
 	tracefs_write("tracing_on", "1");
 }
 
@@ -423,6 +451,139 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 		tf->gap_p50_ms = gaps[n / 2];
 		tf->gap_p99_ms = gaps[(n * 99) / 100];
 	}
+}
+
+static void extra_add(const char *fmt, ...);
+
+/* Modeled bus time of one traced command, by the model's formula. */
+static double cmd_model_ns(unsigned int op, unsigned int req,
+			   unsigned int reply)
+{
+	bool io = op == 0x77 || op == 0x78 || op == 0x79 || op == 0x7a;
+	unsigned int bytes = ((req + 3) & ~3U) + ((reply + 3) & ~3U);
+
+	return (2 * MODEL_TURN_US + (io ? MODEL_IO_CMD_US : MODEL_CMD_US)) *
+	       1e3 + bytes * 8e9 / MODEL_HZ;
+}
+
+struct bus_lat {
+	unsigned long rounds;
+	double p50_us, p99_us, max_us, modeled_ns;
+};
+
+/*
+ * From the trace: for each round trip, the modeled bus time it waited for
+ * and used, the peer's own time left out (the answer is instant in the
+ * modeled world, as the model's clock does not run while the bus is idle).
+ * That is the commands that ended after the round's mark up to its SEND,
+ * then those that ended after the peer wrote the answer up to the RECV
+ * that brought it (a command in flight at a mark counts whole). It ends
+ * where the answer reaches the host, not where the client, perhaps not
+ * scheduled yet, reads the model's clock. @last: nobody reads this trace
+ * after (keep a copy, clear it).
+ */
+static void rr_bus_latency(const char *workload, struct bus_lat *bl,
+			   bool last)
+{
+	enum { IDLE, REQUEST, WAIT, ANSWER } phase = IDLE;
+	static double lat[1 << 16];
+	const char *keep = getenv("SPISOCK_BENCH_TRACE_DIR");
+	char line[512], name[40];
+	unsigned int op, req, reply;
+	unsigned long long ns;
+	double mark_ts = 0, answer_ts = 0, sum = 0, ts, c;
+	bool answered = false;
+	FILE *f, *copy = NULL;
+	unsigned long n = 0;
+
+	memset(bl, 0, sizeof(*bl));
+	if (!tracing)
+		return;
+	tracefs_write("tracing_on", "0");
+	f = fopen(TRACEFS "/trace", "r");
+	if (!f)
+		die(TRACEFS "/trace");
+	if (keep && last) {
+		snprintf(line, sizeof(line), "%s/%s-%s.trace", keep,
+			 cfg.fam_name, workload);
+		copy = fopen(line, "w");
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *p, *q;
+
+		if (copy)
+			fputs(line, copy);
+		if (line[0] == '#')
+			continue;
+		p = strstr(line, ": tracing_mark_write: ");
+		if (!p)
+			p = strstr(line, ": spisock_cmd: ");
+		if (!p)
+			continue;
+		*p = 0;
+		q = strrchr(line, ' ');
+		ts = q ? strtod(q + 1, NULL) : 0;
+		p += 2;
+		if (!strncmp(p, "tracing_mark_write: " RR_MARK, 20 + strlen(RR_MARK))) {
+			phase = REQUEST;
+			answered = false;
+			mark_ts = ts;
+			sum = 0;
+			continue;
+		}
+		if (!strncmp(p, "tracing_mark_write: " ANSWER_MARK,
+			     20 + strlen(ANSWER_MARK))) {
+			answered = true;
+			answer_ts = ts;
+			if (phase == WAIT)
+				phase = ANSWER;
+			continue;
+		}
+		q = strstr(p, "op=0x");
+		if (!q || sscanf(q, "op=0x%x %39s req=%u reply=%u ns=%llu",
+				 &op, name, &req, &reply, &ns) != 5)
+			continue;
+		c = cmd_model_ns(op, req, reply);
+		bl->modeled_ns += c;
+		if (phase == REQUEST && ts >= mark_ts) {
+			sum += c;
+			/* the request: a SEND of 64 bytes */
+			if (op == 0x77 && req >= RR_SIZE + 8 &&
+			    req < RR_SIZE + 16)
+				phase = answered ? ANSWER : WAIT;
+			continue;
+		}
+		if (phase != ANSWER || ts < answer_ts)
+			continue;
+		sum += c;
+		/* the answer: a RECV of 64 bytes (E0 op 1, length, data, EE) */
+		if (op == 0x78 && reply >= RR_SIZE + 6 && reply < RR_SIZE + 12) {
+			if (n < sizeof(lat) / sizeof(lat[0]))
+				lat[n++] = sum / 1e3;
+			phase = IDLE;
+		}
+	}
+	fclose(f);
+	if (copy)
+		fclose(copy);
+	if (last)
+		tracefs_write("trace", "");
+	bl->rounds = n;
+	if (n) {
+		qsort(lat, n, sizeof(lat[0]), cmp_double);
+		bl->p50_us = lat[n / 2];
+		bl->p99_us = lat[n * 99 / 100];
+		bl->max_us = lat[n - 1];
+	}
+}
+
+static void rr_bus_extra(const struct bus_lat *bl)
+{
+	if (tracing)
+		extra_add(", \"bus_rounds\": %lu, \"bus_p50_us\": %.1f, "
+			  "\"bus_p99_us\": %.1f, \"bus_max_us\": %.1f, "
+			  "\"trace_modeled_ns\": %.0f", bl->rounds, bl->p50_us,
+			  bl->p99_us, bl->max_us, bl->modeled_ns);
 }
 
 /* --- snapshots and the report -------------------------------------------- */
@@ -924,6 +1085,16 @@ static void udp_recv(void)
 
 /* --- request/response ------------------------------------------------------ */
 
+/*
+ * Where a round trip starts, and where its answer is at the chip's side
+ * (the echo peer's write), in the trace (rr_bus_latency()).
+ */
+static void rr_mark(const char *mark)
+{
+	if (mark_fd >= 0 && write(mark_fd, mark, strlen(mark)) < 0)
+		die("trace_marker");
+}
+
 static void *echo_peer(void *arg)
 {
 	struct peer *p = arg;
@@ -937,61 +1108,308 @@ static void *echo_peer(void *arg)
 
 		if (n != sizeof(buf))
 			break;
+		if (tracing)
+			rr_mark(ANSWER_MARK);
 		write_all(p->conn, buf, n);
 	}
 	return NULL;
 }
 
-static void rr(void)
+/*
+ * @rounds 64-byte round trips on @s: wall latency and, with @think (beside
+ * bulk streams, a pause between requests), over the radio the chip model's
+ * clock read across each (the modeled bus time it took, whatever ran on the
+ * bus meanwhile). Sorted, for percentiles.
+ */
+
+static void rr_rounds(int s, unsigned int rounds, double *lat, double *mlat,
+		      bool think)
 {
-	struct peer p = { .listener = peer_socket(SOCK_STREAM) };
-	double *lat = calloc(cfg.rounds, sizeof(*lat));
-	struct trace_fig tf;
-	struct snap a, b;
 	char buf[RR_SIZE];
 	unsigned int i;
-	pthread_t t;
-	int s, one = 1;
 
-	if (!lat)
-		die("calloc");
-	pthread_create(&t, NULL, echo_peer, &p);
-	s = connect_to(p.listener);
-	if (setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
-		die("rr: TCP_NODELAY");
-	trace_start();
-	snap_take(&a);
-	for (i = 0; i < cfg.rounds; i++) {
-		double t0 = now_s();
+	for (i = 0; i < rounds; i++) {
+		double m0 = think ? model_ns() : 0, t0;
+
+		/* An SSH- or MQTT-like client, not a request flood. */
+		if (think && !cfg.radio)
+			usleep(RR_THINK_US);
+		while (think && cfg.radio && model_ns() - m0 < RR_THINK_US * 1e3)
+			usleep(1000);
+		/*
+		 * Alone, back to back as ever: reading the model's clock
+		 * between two round trips would delay the next request past
+		 * the poll after a hit (the 2 ms re-poll target).
+		 */
+		m0 = think ? model_ns() : 0;
+		t0 = now_s();
+		rr_mark(RR_MARK);
 
 		write_all(s, iobuf, sizeof(buf));
 		read_all(s, buf, sizeof(buf));
 		lat[i] = (now_s() - t0) * 1e6;
+		mlat[i] = think ? (model_ns() - m0) / 1e3 : 0;
 	}
-	snap_take(&b);
-	trace_stop(__func__, &tf);
-	qsort(lat, cfg.rounds, sizeof(*lat), cmp_double);
-	extra_add("\"rounds\": %u, \"p50_us\": %.1f, \"p99_us\": %.1f",
-		  cfg.rounds, lat[cfg.rounds / 2], lat[cfg.rounds * 99 / 100]);
-	report("rr", 2.0 * RR_SIZE * cfg.rounds, &a, &b, &tf);
+	qsort(lat, rounds, sizeof(*lat), cmp_double);
+	qsort(mlat, rounds, sizeof(*mlat), cmp_double);
+}
+
+static void rr_extra(unsigned int rounds, const double *lat,
+		     const double *mlat)
+{
+	extra_add("\"rounds\": %u, \"p50_us\": %.1f, \"p99_us\": %.1f, "
+		  "\"model_p50_us\": %.1f, \"model_p99_us\": %.1f, "
+		  "\"model_max_us\": %.1f", rounds, lat[rounds / 2],
+		  lat[rounds * 99 / 100], mlat[rounds / 2],
+		  mlat[rounds * 99 / 100], mlat[rounds - 1]);
+}
+
+/* A connected pair: the tested socket and its AF_INET echo peer. */
+static int rr_open(struct peer *p, pthread_t *t)
+{
+	int s, one = 1;
+
+	p->listener = peer_socket(SOCK_STREAM);
+	pthread_create(t, NULL, echo_peer, p);
+	s = connect_to(p->listener);
+	if (setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
+		die("rr: TCP_NODELAY");
+	return s;
+}
+
+static void rr_close(int s, struct peer *p, pthread_t t)
+{
 	close(s);
 	pthread_join(t, NULL);
-	close(p.conn);
-	close(p.listener);
+	close(p->conn);
+	close(p->listener);
+}
+
+static void rr(void)
+{
+	struct peer p = { 0 };
+	double *lat = calloc(cfg.rounds, sizeof(*lat));
+	double *mlat = calloc(cfg.rounds, sizeof(*mlat));
+	struct trace_fig tf;
+	struct bus_lat bl;
+	struct snap a, b;
+	pthread_t t;
+	int s;
+
+	if (!lat || !mlat)
+		die("calloc");
+	s = rr_open(&p, &t);
+	trace_start();
+	snap_take(&a);
+	rr_rounds(s, cfg.rounds, lat, mlat, false);
+	snap_take(&b);
+	rr_bus_latency(__func__, &bl, false);
+	trace_stop(__func__, &tf);
+	rr_extra(cfg.rounds, lat, mlat);
+	rr_bus_extra(&bl);
+	report("rr", 2.0 * RR_SIZE * cfg.rounds, &a, &b, &tf);
+	rr_close(s, &p, t);
 	free(lat);
+	free(mlat);
+}
+
+/* --- bulk streams side by side ------------------------------------------ */
+
+/*
+ * One bulk TCP stream between a tested socket and an AF_INET peer, both
+ * ends in this process: @send, the tested socket sends; else it receives.
+ * @bytes counts what arrived at the receiving end.
+ */
+struct stream {
+	int listener, s, peer;
+	bool send;
+	volatile bool stop;
+	volatile uint64_t bytes;
+	pthread_t tx, rx;
+};
+
+static void *stream_tx(void *arg)
+{
+	struct stream *st = arg;
+	int s = st->send ? st->s : st->peer;
+
+	while (!st->stop)
+		if (send(s, iobuf, sizeof(iobuf), MSG_NOSIGNAL) <= 0 &&
+		    errno != EINTR && errno != EAGAIN)
+			break;
+	return NULL;
+}
+
+static void *stream_rx(void *arg)
+{
+	struct stream *st = arg;
+	int s = st->send ? st->peer : st->s;
+	char *buf = malloc(sizeof(iobuf));
+	ssize_t n;
+
+	if (!buf)
+		die("malloc");
+	while (!st->stop) {
+		n = recv(s, buf, sizeof(iobuf), 0);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			break;
+		st->bytes += n;
+	}
+	free(buf);
+	return NULL;
+}
+
+static void streams_start(struct stream *st, unsigned int n,
+			  unsigned int senders)
+{
+	struct timeval tv = { .tv_usec = 200000 };
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		st[i].listener = peer_socket(SOCK_STREAM);
+		st[i].s = connect_to(st[i].listener);
+		st[i].peer = accept_one(st[i].listener);
+		st[i].send = i < senders;
+		/* the threads look at @stop at least every 200 ms */
+		setsockopt(st[i].s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		setsockopt(st[i].s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(st[i].peer, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		setsockopt(st[i].peer, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		pthread_create(&st[i].tx, NULL, stream_tx, &st[i]);
+		pthread_create(&st[i].rx, NULL, stream_rx, &st[i]);
+	}
+	/* Every stream under way; the receiving ones fill the chip's side. */
+	sleep(1);
+}
+
+static void streams_stop(struct stream *st, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		st[i].stop = true;
+	for (i = 0; i < n; i++) {
+		pthread_join(st[i].tx, NULL);
+		pthread_join(st[i].rx, NULL);
+		close(st[i].s);
+		close(st[i].peer);
+		close(st[i].listener);
+	}
+}
+
+static uint64_t streams_bytes(const struct stream *st, unsigned int n,
+			      uint64_t *each)
+{
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		each[i] = st[i].bytes;
+		sum += each[i];
+	}
+	return sum;
+}
+
+static void streams_extra(const struct stream *st, unsigned int n,
+			  const uint64_t *a, const uint64_t *b)
+{
+	unsigned int i;
+
+	extra_add("\"streams\": %u, \"stream_send\": [", n);
+	for (i = 0; i < n; i++)
+		extra_add("%s%d", i ? ", " : "", st[i].send);
+	extra_add("], \"stream_bytes\": [");
+	for (i = 0; i < n; i++)
+		extra_add("%s%llu", i ? ", " : "",
+			  (unsigned long long)(b[i] - a[i]));
+	extra_add("]");
+}
+
+/*
+ * Request/response on one socket beside @n bulk streams (all sending, or
+ * all receiving) on other sockets of the same radio, a request every
+ * RR_THINK_US of bus time at most.
+ */
+static void rr_beside(const char *workload, unsigned int n, bool send)
+{
+	struct stream st[STREAMS_MAX] = { 0 };
+	uint64_t a_each[STREAMS_MAX], b_each[STREAMS_MAX], a_sum, b_sum;
+	double *lat = calloc(cfg.rounds, sizeof(*lat));
+	double *mlat = calloc(cfg.rounds, sizeof(*mlat));
+	struct peer p = { 0 };
+	struct bus_lat bl;
+	struct snap a, b;
+	pthread_t t;
+	int s;
+
+	if (!lat || !mlat || !n || n > STREAMS_MAX)
+		die("%s", workload);
+	s = rr_open(&p, &t);
+	streams_start(st, n, send ? n : 0);
+	trace_start();
+	snap_take(&a);
+	a_sum = streams_bytes(st, n, a_each);
+	rr_rounds(s, cfg.rounds, lat, mlat, true);
+	b_sum = streams_bytes(st, n, b_each);
+	snap_take(&b);
+	rr_bus_latency(workload, &bl, true);
+	streams_stop(st, n);
+	rr_extra(cfg.rounds, lat, mlat);
+	rr_bus_extra(&bl);
+	extra_add(", \"bulk_bytes\": %llu, ",
+		  (unsigned long long)(b_sum - a_sum));
+	streams_extra(st, n, a_each, b_each);
+	report(workload, (double)(b_sum - a_sum) + 2.0 * RR_SIZE * cfg.rounds,
+	       &a, &b, NULL);
+	rr_close(s, &p, t);
+	free(lat);
+	free(mlat);
+}
+
+/* STREAMS_MAX bulk streams at once, half each way, for MIB MiB in all. */
+static void streams(const char *workload)
+{
+	struct stream st[STREAMS_MAX] = { 0 };
+	uint64_t a_each[STREAMS_MAX], b_each[STREAMS_MAX], a_sum, b_sum;
+	uint64_t want = (uint64_t)cfg.mib << 20;
+	struct snap a, b;
+
+	streams_start(st, STREAMS_MAX, STREAMS_MAX / 2);
+	snap_take(&a);
+	a_sum = streams_bytes(st, STREAMS_MAX, a_each);
+	do {
+		usleep(20000);
+		b_sum = streams_bytes(st, STREAMS_MAX, b_each);
+	} while (b_sum - a_sum < want);
+	snap_take(&b);
+	streams_stop(st, STREAMS_MAX);
+	streams_extra(st, STREAMS_MAX, a_each, b_each);
+	report(workload, (double)(b_sum - a_sum), &a, &b, NULL);
 }
 
 /* --- connections ------------------------------------------------------------ */
 
+/*
+ * Accepts and closes after the tested side did (its FIN first): the
+ * teardown measured is the tested socket's own, and its connect's poll
+ * sees no FIN of the peer's.
+ */
 static void *accept_close_peer(void *arg)
 {
 	struct peer *p = arg;
+	char c1;
 
 	while (!p->stop) {
 		int c = accept4(p->listener, NULL, NULL, SOCK_CLOEXEC);
 
-		if (c >= 0)
-			close(c);
+		if (c < 0)
+			continue;
+		while (!p->stop && recv(c, &c1, 1, 0) < 0 &&
+		       (errno == EAGAIN || errno == EINTR))
+			;
+		close(c);
 	}
 	return NULL;
 }
@@ -1020,13 +1438,90 @@ static void connections(void)
 			n++;
 		close(s);
 	}
+	/* The last close reaches the bus after close() returns. */
+	usleep(200000);
 	snap_take(&b);
 	extra_add("\"connections\": %u, \"failed\": %u, \"per_s\": %.1f", n,
-		  failed, n / (b.t - a.t));
+		  failed, n / (end - a.t));
 	report("connect", 0, &a, &b, NULL);
 	p.stop = true;
 	pthread_join(t, NULL);
 	close(p.listener);
+}
+
+struct connector {
+	struct sockaddr_in to;
+	volatile bool stop;
+	volatile unsigned int made, accepted;
+};
+
+/* AF_INET connect+close, at most 4 ahead of the acceptor. */
+static void *connector(void *arg)
+{
+	struct connector *c = arg;
+
+	while (!c->stop) {
+		int s;
+
+		if (c->made - c->accepted >= 4) {
+			usleep(100);
+			continue;
+		}
+		s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (s < 0)
+			die("connector socket");
+		if (!connect(s, (struct sockaddr *)&c->to, sizeof(c->to)))
+			c->made++;
+		close(s);
+	}
+	return NULL;
+}
+
+/*
+ * accept+close on a tested listener, for conn_secs: an AF_INET peer
+ * connects (to the radio's address over the radio) and closes at once.
+ */
+static void acceptions(void)
+{
+	int l = tested_socket(SOCK_STREAM);
+	struct sockaddr_in any = { .sin_family = AF_INET };
+	struct timeval tv = { .tv_usec = 200000 };
+	struct connector c = { 0 };
+	struct snap a, b;
+	unsigned int n = 0;
+	pthread_t t;
+	double end;
+
+	if (bind(l, (struct sockaddr *)&any, sizeof(any)) || listen(l, 8))
+		die("accept: listen");
+	/* the acceptor looks at the clock at least every 200 ms */
+	setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	c.to = lo_addr(sock_port(l));
+	if (cfg.radio)
+		inet_pton(AF_INET, getenv("SPISOCK_BENCH_RADIO_IP") ?:
+			  "127.0.2.1", &c.to.sin_addr);
+	pthread_create(&t, NULL, connector, &c);
+	snap_take(&a);
+	end = a.t + cfg.conn_secs;
+	while (now_s() < end) {
+		int s = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+
+		if (s < 0)
+			continue;
+		close(s);
+		n++;
+		c.accepted = n;
+	}
+	c.stop = true;
+	c.accepted = ~0U >> 1;
+	/* The last closes reach the bus after the close calls return. */
+	usleep(200000);
+	snap_take(&b);
+	extra_add("\"connections\": %u, \"per_s\": %.1f", n,
+		  n / (end - a.t));
+	report("accept", 0, &a, &b, NULL);
+	pthread_join(t, NULL);
+	close(l);
 }
 
 /* --- idle bus ----------------------------------------------------------------- */
@@ -1099,7 +1594,8 @@ static void usage(void)
 		"usage: spisock-bench [-f spisock|inet] [-m MIB] [-u DGRAMS] [-n ROUNDS]\n"
 		"                     [-c SECS] [-i SECS] [-w WRITES] [-r RADIO] [-S SOCK]\n"
 		"                     WORKLOAD...\n"
-		"workloads: tcp-send tcp-recv udp-send udp-recv rr connect idle0 idle1 idle8\n"
+		"workloads: tcp-send tcp-recv udp-send udp-recv rr connect accept idle0 idle1\n"
+		"           idle8 rr-bulkN-send rr-bulkN-recv streams8\n"
 		"           smallN[-gapUS][-nodelay] (WRITES writes of N bytes, US apart)\n");
 	exit(help ? 0 : 2);
 }
@@ -1156,6 +1652,12 @@ int main(int argc, char **argv)
 			rr();
 		else if (!strcmp(w, "connect"))
 			connections();
+		else if (!strcmp(w, "accept"))
+			acceptions();
+		else if (!strncmp(w, "rr-bulk", 7))
+			rr_beside(w, atoi(w + 7), !!strstr(w, "-send"));
+		else if (!strcmp(w, "streams8"))
+			streams(w);
 		else if (!strncmp(w, "small", 5))
 			tcp_small(w, atoi(w + 5),
 				  strstr(w, "-gap") ? atoi(strstr(w, "-gap") + 4) : 0,

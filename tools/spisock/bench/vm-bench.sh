@@ -15,7 +15,7 @@ fi
 # The raw tracepoint output of each traced workload, next to the figures.
 SPISOCK_BENCH_TRACE_DIR=$out
 export SPISOCK_BENCH_TRACE_DIR
-work="tcp-send tcp-recv udp-send udp-recv rr connect small1 small1-nodelay small64 small64-nodelay small64-gap200 small64-gap200-nodelay"
+work="tcp-send tcp-recv udp-send udp-recv rr connect accept rr-bulk1-send rr-bulk1-recv rr-bulk4-send rr-bulk4-recv streams8 small1 small1-nodelay small64 small64-nodelay small64-gap200 small64-gap200-nodelay"
 rc=0
 # shellcheck disable=SC2086 # $work is a word list
 "$bench" -f spisock "$@" $work idle0 idle1 idle8 > "$out/spisock.json" || rc=1
