@@ -50,22 +50,15 @@ build_all_modules() {
 	return $rc
 }
 
-# One boot per kernel runs every kernel suite; then the runner's own checks
-# must catch a WARN (both kernels), a leak and a lock inversion (debug kernel).
-vm_tier() {
-	local k=$1 rc=0
-	mkdir -p "$results/$k"
-	tools/testing/vm/run --kernel "$k" --timeout "$vm_timeout" \
-		-- sh scripts/vm-suite.sh "$k" "build/results/$k" "$tier" || rc=$?
-	echo "$rc" > "$results/$k/vm-clean.rc"
-	# A suite that left no results at all is a failure too.
-	local want=(spisock_module spisock_basic spisock_sim spisock_nina spisock_nina_drv spisock_netlink
-		spisock_socket spisock_removal spisock_faults spisock_lifetime spisock_soak spisock_diag
-		spisock_security spisock_fuzz spisock_basic_32 spisock_security_32 run_tests libspisock
-		libspisock-python reference-examples preload preload-nofamily) s
-	[ "$k" = 6.1 ] && want+=(bench spisock_socket_32)
-	[ "$k" = 6.12 ] && want+=(debug-features kunit kunit-dev kunit-async kunit-nina kunit-nina-poll)
-	for s in "${want[@]}"; do
+# The KUnit suites scripts/vm-kunit.sh runs (on 6.12 and on 6.1-kunit).
+kunit_suites=(kunit kunit-dev kunit-async kunit-nina kunit-nina-poll)
+
+# vm_verdict KERNEL RUN_EXIT SUITE...: a suite that left no results at all is
+# a failure too; then the guest log's verdict (the run's exit status).
+vm_verdict() {
+	local k=$1 rc=$2 s
+	shift 2
+	for s in "$@"; do
 		[ -s "$results/$k/$s.tap" ] ||
 			printf '1..1\nnot ok 1 - %s: no results\n' "$s" > "$results/$k/$s.tap"
 	done
@@ -74,6 +67,23 @@ vm_tier() {
 	else
 		printf '1..1\nnot ok 1 - %s guest log clean (run exit %s)\n' "$k" "$rc"
 	fi > "$results/$k/vm-clean.tap"
+}
+
+# One boot per kernel runs every kernel suite; then the runner's own checks
+# must catch a WARN (both kernels), a leak and a lock inversion (debug kernel).
+vm_tier() {
+	local k=$1 rc=0
+	mkdir -p "$results/$k"
+	tools/testing/vm/run --kernel "$k" --timeout "$vm_timeout" \
+		-- sh scripts/vm-suite.sh "$k" "build/results/$k" "$tier" || rc=$?
+	echo "$rc" > "$results/$k/vm-clean.rc"
+	local want=(spisock_module spisock_basic spisock_sim spisock_nina spisock_nina_drv spisock_netlink
+		spisock_socket spisock_removal spisock_faults spisock_lifetime spisock_soak spisock_diag
+		spisock_security spisock_fuzz spisock_basic_32 spisock_security_32 run_tests libspisock
+		libspisock-python reference-examples preload preload-nofamily)
+	[ "$k" = 6.1 ] && want+=(bench spisock_socket_32)
+	[ "$k" = 6.12 ] && want+=(debug-features "${kunit_suites[@]}")
+	vm_verdict "$k" "$rc" "${want[@]}"
 	# `run --radio`: the runner brings up the simulated radio around a command.
 	local rrc=0
 	tools/testing/vm/run --kernel "$k" --radio-bare --radio-time-factor 0.1 \
@@ -112,19 +122,11 @@ vm_tier() {
 # Debian's stock 6.1 has no KUnit: 6.1's KUnit suites boot the debug
 # configuration built from Debian's 6.1 source (build-kernel kunit61).
 vm_kunit() {
-	local k=6.1-kunit rc=0 s
+	local k=6.1-kunit rc=0
 	mkdir -p "$results/$k"
 	tools/testing/vm/run --kernel "$k" --timeout 600 \
 		-- sh scripts/vm-kunit.sh "$k" "build/results/$k" || rc=$?
-	for s in kunit kunit-dev kunit-async kunit-nina kunit-nina-poll; do
-		[ -s "$results/$k/$s.tap" ] ||
-			printf '1..1\nnot ok 1 - %s: no results\n' "$s" > "$results/$k/$s.tap"
-	done
-	if [ "$rc" = 0 ]; then
-		printf '1..1\nok 1 - %s guest log clean\n' "$k"
-	else
-		printf '1..1\nnot ok 1 - %s guest log clean (run exit %s)\n' "$k" "$rc"
-	fi > "$results/$k/vm-clean.tap"
+	vm_verdict "$k" "$rc" "${kunit_suites[@]}"
 	return 0
 }
 

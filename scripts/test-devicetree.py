@@ -252,7 +252,8 @@ def c_defines(text):
 
 
 def sim_description():
-    """The simulator's software node and spi_board_info, from its source."""
+    """The simulator's description of a NINA radio (its entry of
+    spisock_sim_chips: software node and spi_board_info), from its source."""
     defs = c_defines(read(os.path.join(SIM, 'sim.h')))
     main = read(os.path.join(SIM, 'main.c'))
     spi = read(os.path.join(SIM, 'spi.c'))
@@ -262,19 +263,29 @@ def sim_description():
         tok = defs.get(tok, tok)
         return tok.strip('"') if tok.startswith('"') else tok
 
+    blk = re.search(r'\[SPISOCK_SIM_CHIP_NINA\]\s*=\s*\{(.*?)\n\t\},', main, re.S)
+    blk = blk.group(1) if blk else ''
+    desc = {k: value(v) for k, v in
+            re.findall(r'^\t\t\.(\w+)\s*=\s*("[^"]*"|\w+),', blk, re.M)}
     props = {}
-    for kind, name, val in re.findall(
-            r'PROPERTY_ENTRY_(STRING|U32)\("([\w,-]+)",\s*(\w+)\)', main):
-        props[name] = value(val)
+    if 'compatible' in desc:
+        props['compatible'] = desc['compatible']
+    if 'speed_hz' in desc:
+        props['spi-max-frequency'] = desc['speed_hz']
     gpios = {}
     for prop, con, line, flags in re.findall(
-            r'\{\s*"([\w-]+-gpios)",\s*"(\w+)",\s*(\w+),\s*(\w+)\s*\}', main):
+            r'\{\s*"([\w-]+-gpios)",\s*"(\w+)",\s*(\w+),\s*(\w+)\s*\}', blk):
         gpios[prop] = {'con_id': con, 'flags': flags}
     m = re.search(r'struct spi_board_info info = \{(.*?)\};', spi, re.S)
     info = {}
     if m:
         for field, val in re.findall(r'\.(\w+)\s*=\s*([^,]+),', m.group(1)):
             info[field] = value(val)
+    # The board info takes the chip's clock and modalias from its entry.
+    if info.get('max_speed_hz') == 'd->speed_hz':
+        info['max_speed_hz'] = desc.get('speed_hz')
+    if re.search(r'strscpy\(info\.modalias,\s*d->modalias,', spi):
+        info['modalias'] = desc.get('modalias')
     return props, gpios, info
 
 

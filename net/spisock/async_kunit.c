@@ -469,6 +469,21 @@ static int as_send_now(struct socket *sock, const void *buf, size_t len,
 	return kernel_sendmsg(sock, &msg, &v, 1, len);
 }
 
+/* Fill SO_SNDBUF (the smallest) of a socket whose chip holds its acks. */
+static void as_fill_sndbuf(struct kunit *test, struct socket *sock)
+{
+	char chunk[64] = { };
+	int i, ret = 0;
+
+	WRITE_ONCE(sock->sk->sk_sndbuf, SOCK_MIN_SNDBUF);
+	for (i = 0; i < 1000; i++) {
+		ret = as_send_now(sock, chunk, sizeof(chunk), MSG_DONTWAIT);
+		if (ret < 0)
+			break;
+	}
+	KUNIT_EXPECT_EQ(test, ret, -EAGAIN);
+}
+
 /* A socket connected through the fake chip. */
 static struct socket *as_connected(struct kunit *test, struct spisock_dev *dev)
 {
@@ -872,21 +887,12 @@ static void async_test_unregister_blocked(struct kunit *test)
 	struct socket *rsock = as_connected(test, dev);
 	struct socket *ssock = as_connected(test, dev);
 	struct as_call *cc, *ac, *rc, *sc;
-	char chunk[64] = { };
-	int i, ret = 0;
 
 	r->connect_hang = true;
 	r->rx_hold = true;
 	r->hold_acks = true;
 	KUNIT_ASSERT_EQ(test, kernel_listen(lsock, 4), 0);
-	/* Fill SO_SNDBUF: the chip acknowledges nothing. */
-	WRITE_ONCE(ssock->sk->sk_sndbuf, SOCK_MIN_SNDBUF);
-	for (i = 0; i < 1000; i++) {
-		ret = as_send_now(ssock, chunk, sizeof(chunk), MSG_DONTWAIT);
-		if (ret < 0)
-			break;
-	}
-	KUNIT_EXPECT_EQ(test, ret, -EAGAIN);
+	as_fill_sndbuf(test, ssock);
 
 	cc = as_start(test, as_do_connect, csock, 0);
 	ac = as_start(test, as_do_accept, lsock, 0);
@@ -926,17 +932,11 @@ static void async_test_close_wakes_sender(struct kunit *test)
 	struct as_radio *r = as_of(dev);
 	struct socket *ssock = as_connected(test, dev);
 	struct as_call *sc;
-	char chunk[64] = { };
-	int i, ret = 0;
+	char chunk[1] = { };
+	int ret;
 
 	r->hold_acks = true;
-	WRITE_ONCE(ssock->sk->sk_sndbuf, SOCK_MIN_SNDBUF);
-	for (i = 0; i < 1000; i++) {
-		ret = as_send_now(ssock, chunk, sizeof(chunk), MSG_DONTWAIT);
-		if (ret < 0)
-			break;
-	}
-	KUNIT_EXPECT_EQ(test, ret, -EAGAIN);
+	as_fill_sndbuf(test, ssock);
 	sc = as_start(test, as_do_send, ssock, 64);
 	KUNIT_EXPECT_TRUE(test, as_blocked(ssock->sk));
 

@@ -33,33 +33,29 @@ kernel_key() {
 	echo "$ver-$(cat "$frag" $extra | sha256sum | cut -c1-12)-gcc$(gcc_id)"
 }
 
-# Directory holding the unpacked 6.12 source (shared by every 6.12-based build).
-src612_dir() { echo "$SPISOCK_CACHE/src/linux-$(src612_pkgver)"; }
+# The unpacked source of Debian's linux-source-SERIES (6.12 or 6.1), shared by
+# every build of that series: src_dir SERIES prints it, unpack_src SERIES
+# unpacks it once.
+src_dir() {
+	case $1 in
+	6.1) echo "$SPISOCK_CACHE/src/linux-$(src61_pkgver)" ;;
+	*) echo "$SPISOCK_CACHE/src/linux-$(src612_pkgver)" ;;
+	esac
+}
 
-unpack_src612() {
+unpack_src() {
 	local dir
-	dir=$(src612_dir)
+	dir=$(src_dir "$1")
 	[ -f "$dir/.unpacked" ] && return 0
 	mkdir -p "$SPISOCK_CACHE/src"
 	rm -rf "$dir" "$dir.tmp"
 	mkdir -p "$dir.tmp"
-	tar -C "$dir.tmp" -xf /usr/src/linux-source-6.12.tar.xz --strip-components=1
+	tar -C "$dir.tmp" -xf "/usr/src/linux-source-$1.tar.xz" --strip-components=1
 	touch "$dir.tmp/.unpacked"
 	mv "$dir.tmp" "$dir"
 }
 
-# The unpacked 6.1 source, for the KUnit 6.1 guest kernel (build-kernel kunit61):
-# Debian's stock 6.1 has no KUnit.
-src61_dir() { echo "$SPISOCK_CACHE/src/linux-$(src61_pkgver)"; }
-
-unpack_src61() {
-	local dir
-	dir=$(src61_dir)
-	[ -f "$dir/.unpacked" ] && return 0
-	mkdir -p "$SPISOCK_CACHE/src"
-	rm -rf "$dir" "$dir.tmp"
-	mkdir -p "$dir.tmp"
-	tar -C "$dir.tmp" -xf /usr/src/linux-source-6.1.tar.xz --strip-components=1
-	touch "$dir.tmp/.unpacked"
-	mv "$dir.tmp" "$dir"
-}
+# The 6.12 source, which the debug, arm64 and armhf kernels and the host
+# checks (checkpatch, dt-schema, ynl) use.
+src612_dir() { src_dir 6.12; }
+unpack_src612() { unpack_src 6.12; }
