@@ -39,5 +39,5 @@ export DEBIAN_FRONTEND=noninteractive
 dpkg --print-foreign-architectures | grep -qx i386 || dpkg --add-architecture i386
 # One list that fails to download (a mirror in sync) need not stop the
 # install: apt-get install says what it cannot find.
-apt-get update -q || echo "setup: apt-get update reported errors; trying the install anyway" >&2
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+apt-get -o DPkg::Lock::Timeout=600 update -q || echo "setup: apt-get update reported errors; trying the install anyway" >&2
+apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}"

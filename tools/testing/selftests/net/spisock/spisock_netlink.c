@@ -1217,7 +1217,7 @@ TEST_F(nl, malformed)
  */
 FIXTURE(auth) {
 	struct radio radio;
-	struct nl nl;
+	struct sgenl nl;
 };
 
 FIXTURE_VARIANT(auth) {
@@ -1245,12 +1245,12 @@ FIXTURE_SETUP(auth)
 	ASSERT_EQ(0, radio_up_conf(&self->radio, CONF_PATH, STATS_PATH, 0,
 				   variant->conf))
 		TH_LOG("%s", self->radio.why);
-	ASSERT_EQ(0, nl_open(&self->nl)) TH_LOG("genl family: %s", strerror(errno));
+	ASSERT_EQ(0, sgenl_open(&self->nl)) TH_LOG("genl family: %s", strerror(errno));
 }
 
 FIXTURE_TEARDOWN(auth)
 {
-	nl_close(&self->nl);
+	sgenl_close(&self->nl);
 	EXPECT_EQ(0, radio_down(&self->radio)) TH_LOG("%s", self->radio.why);
 }
 
