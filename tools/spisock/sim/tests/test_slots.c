@@ -342,6 +342,14 @@ static void test_esp32spi_client(void)
 	ok(stop_client(s) == 1 && open_sockets() == 0 && get_socket() == s,
 	   "ESP32SPI: socket_close (STOP_CLIENT_TCP) closes and frees");
 	close(pfd);
+	/* socket_open with a host name: 5 params, ip 0.0.0.0 */
+	ok(cmd(0x2D, 5, (struct param[]){ PS("example.com"), PB(0, 0, 0, 0), PORT(port),
+					  P1(s), P1(0) }) == 0 && R.n == 1 && rep_u(&R, 0) == 1,
+	   "ESP32SPI: socket_open 5-param form with a host name connects");
+	pfd = accept_tmo(lfd, 1000);
+	ok(pfd >= 0 && client_state(s) == 4, "ESP32SPI: ... ESTABLISHED");
+	stop_client(s);
+	close(pfd);
 	stop();
 	close(lfd);
 }
@@ -412,6 +420,22 @@ static void test_udp_flow(void)
 }
 
 /* ---------------------------------------------------------------- quirks */
+
+/* AF >= 3: START_CLIENT type 1 opens its own socket (udps.begin(0)) */
+static void test_udp_af3(void)
+{
+	const char *af33[] = { "flavour adafruit", "version 3.3.0", NULL };
+	uint16_t pport;
+	int pfd = udp_sock(&pport);
+	char buf[16];
+
+	start(af33);
+	ok(start_client(LO, pport, 0, 1) == 1 && insert_databuf(0, "af3", 3) == 1 &&
+	   send_udp(0) == 1 && recv_tmo(pfd, buf, sizeof(buf), 1000) == 3,
+	   "AF 3.3.0: START_CLIENT_TCP type 1 alone (ESP32SPI's UDP socket_open) sends");
+	stop();
+	close(pfd);
+}
 
 static void test_get_socket(void)
 {
@@ -783,6 +807,7 @@ int main(void)
 	test_esp32spi_client();
 	test_server_accept();
 	test_udp_flow();
+	test_udp_af3();
 	test_get_socket();
 	test_start_server_forms();
 	test_start_client_quirks();
