@@ -1302,7 +1302,7 @@ out:
 
 /* receive one datagram, dropping those the chip could not reassemble */
 ssize_t nina_recv_dgram(struct csock *s, uint8_t *buf, size_t size,
-			  struct sockaddr_in *sa)
+			struct sockaddr_in *sa)
 {
 	for (;;) {
 		socklen_t sl = sizeof(*sa);

@@ -91,7 +91,9 @@ void nina_slots_reset(struct nina_model *m)
 
 		memset(sl, 0, sizeof(*sl));
 		sl->type = NINA_SLOT_FREE;
-		sl->client = sl->server = sl->udp = -1;
+		sl->client = -1;
+		sl->server = -1;
+		sl->udp = -1;
 		for (int j = 0; j < NINA_MAX_SOCKETS; j++)
 			sl->spawned[j] = -1;
 	}
@@ -342,7 +344,8 @@ static bool u_begin(struct nina_model *m, struct nina_slot *sl, uint16_t port)
 	struct csock *s = nina_sock_alloc(m, 2);
 
 	sl->udp = -1;	/* a previous socket stays open (overwritten) */
-	sl->rx_len = sl->rx_pos = 0;
+	sl->rx_len = 0;
+	sl->rx_pos = 0;
 	sl->tx_len = 0;
 	if (!s)
 		return false;
