@@ -294,7 +294,7 @@ static void test_wifinina_client(void)
 	   "WiFiNINA: the peer received the bytes");
 	ok(H.gpio0 == 0, "GPIO0: low while nothing is pending");
 	send(pfd, "world!", 6, 0);
-	msleep(20);
+	msleep(30);
 	client_state(s);	/* any command: the updater runs after it */
 	ok(H.gpio0 == 1, "GPIO0: high once a client slot has data (after a command)");
 	ok(avail2(s, 0) == 6, "WiFiNINA: AVAIL_DATA_TCP -> 6 (FIONREAD)");
@@ -302,7 +302,7 @@ static void test_wifinina_client(void)
 	   "WiFiNINA: GET_DATABUF_TCP -> the 6 bytes (P16 reply)");
 	ok(H.gpio0 == 0, "GPIO0: low again once read");
 	close(pfd);
-	msleep(20);
+	msleep(30);
 	ok(client_state(s) == 0, "WiFiNINA: peer closed -> GET_CLIENT_STATE_TCP 0");
 	ok(get_socket() == s, "WiFiNINA: ... and the slot is free again");
 	ok(open_sockets() == 0, "WiFiNINA: connected() closed the socket at the end of stream");
@@ -334,7 +334,7 @@ static void test_esp32spi_client(void)
 	ok(total == (int)sizeof(msg), "ESP32SPI: socket_write in 64-byte chunks (%d)", total);
 	ok(recv_tmo(pfd, buf, sizeof(buf), 1000) > 0, "ESP32SPI: the peer got them");
 	send(pfd, msg, 100, 0);
-	msleep(20);
+	msleep(30);
 	ok(avail1_pad(s, 0) == 100, "ESP32SPI: socket_available (1 param) -> 100");
 	ok(get_databuf(s, 40) == 40 && !memcmp(R.p[0], msg, 40),
 	   "ESP32SPI: socket_read with an LE size of 40 -> 40 bytes");
@@ -366,14 +366,14 @@ static void test_server_accept(void)
 	ok(cmd_u8(0x29, 1, (struct param[]){ P1(s) }) == 1, "server: GET_STATE_TCP -> 1 (listening)");
 	ok(avail2(s, 1) == 255, "server: accept flag, nothing pending -> 255");
 	pfd = connect_radio(8080);
-	msleep(10);
+	msleep(30);
 	c = avail2(s, 1);
 	ok(c == 1, "server: accept flag -> the first free slot (1)");
 	ok(client_state(c) == 4, "server: the accepted slot is ESTABLISHED");
 	ok(send_data(c, "hi", 2) == 2 && recv_tmo(pfd, buf, sizeof(buf), 1000) == 2,
 	   "server: SEND_DATA_TCP on the accepted slot reaches the peer");
 	send(pfd, "abc", 3, 0);
-	msleep(10);
+	msleep(30);
 	ok(get_databuf(c, 16) == 3 && !memcmp(R.p[0], "abc", 3),
 	   "server: GET_DATABUF_TCP on the accepted slot");
 	cmd(0x3A, 1, (struct param[]){ P1(c) });
@@ -394,7 +394,7 @@ static void test_udp_flow(void)
 	s = get_socket();
 	ok(start_server(9000, s, 1) == 1, "UDP: START_SERVER_TCP type 1 binds the slot");
 	send_radio_udp(pfd, 9000, "ping!", 5);
-	msleep(10);
+	msleep(30);
 	get_socket();	/* a command: the GPIO0 task's parsePacket() */
 	ok(H.gpio0 == 1, "UDP: GPIO0 high with a datagram parsed");
 	ok(avail2(s, 0) == 5, "UDP: AVAIL_DATA_TCP -> 5 bytes in the datagram");
@@ -466,7 +466,7 @@ static void test_start_server_forms(void)
 	ok(cmd_u8(0x28, 4, (struct param[]){ PB(239, 1, 2, 3), PORT(9001), P1(3), P1(3) }) == 1,
 	   "START_SERVER_TCP type 3 (multicast) -> 1");
 	send_radio_udp(pfd, 9001, "m", 1);
-	msleep(10);
+	msleep(30);
 	get_socket();
 	ok(avail2(3, 0) == 1, "START_SERVER_TCP type 3: a UDP slot (type 1)");
 	ok(start_server(8082, 4, 2) == 0, "START_SERVER_TCP type 2 -> 0");
@@ -559,14 +559,14 @@ static void test_avail_server(void)
 	start(NULL);
 	start_server(8100, 0, 0);
 	pfd = connect_radio(8100);
-	msleep(10);
+	msleep(30);
 	ok(avail1_pad(0, 0x00) == 255,
 	   "AVAIL_DATA server, 1 param, padding 00: available() path, no data -> 255");
 	ok(avail1_pad(0, 0xFF) == 255,
 	   "... (the connection went to available()'s spawned list, nothing left to accept)");
 	close(pfd);
 	pfd = connect_radio(8100);
-	msleep(10);
+	msleep(30);
 	c = avail1_pad(0, 0xFF);
 	ok(c == 1, "AVAIL_DATA server, 1 param, padding FF: the accept path (slot %d)", c);
 	close(pfd);
@@ -576,10 +576,10 @@ static void test_avail_server(void)
 	start(NULL);
 	start_server(8101, 0, 0);
 	pfd = connect_radio(8101);
-	msleep(10);
+	msleep(30);
 	ok(avail2(0, 0) == 255, "AVAIL_DATA server, accept 0: no data yet -> 255");
 	send(pfd, "x", 1, 0);
-	msleep(10);
+	msleep(30);
 	c = avail2(0, 0);
 	ok(c == 1, "AVAIL_DATA server, accept 0: client with data -> booked slot 1");
 	ok(avail2(0, 0) == 1, "AVAIL_DATA server: the same client -> its existing slot");
@@ -590,10 +590,10 @@ static void test_avail_server(void)
 	start(old);
 	start_server(8102, 0, 0);
 	pfd = connect_radio(8102);
-	msleep(10);
+	msleep(30);
 	ok(avail2(0, 1) == 255, "fw 1.4.8: accept byte ignored, no data -> 255");
 	send(pfd, "x", 1, 0);
-	msleep(10);
+	msleep(30);
 	ok(avail2(0, 1) == 1, "fw 1.4.8: available() semantics -> slot with data");
 	close(pfd);
 	stop();
@@ -608,7 +608,7 @@ static void test_server_write_all(void)
 	start_server(8110, 0, 0);
 	p1 = connect_radio(8110);
 	p2 = connect_radio(8110);
-	msleep(10);
+	msleep(30);
 	avail2(0, 0);	/* available(): accepts one per call into the spawned list */
 	avail2(0, 0);
 	ok(send_data(0, "all", 3) == 6, "SEND_DATA_TCP on a server slot: written to both clients (3+3)");
@@ -628,7 +628,7 @@ static void test_get_data_peek(void)
 	start_client(LO, port, 0, 0);
 	pfd = accept_tmo(lfd, 1000);
 	send(pfd, "AB", 2, 0);
-	msleep(10);
+	msleep(30);
 	ok(cmd_u8(0x2C, 2, (struct param[]){ P1(0), P1(1) }) == 'A' && avail2(0, 0) == 2,
 	   "GET_DATA_TCP: peek byte at offset 6 = 1 -> peeked, not consumed");
 	ok(cmd_u8(0x2C, 2, (struct param[]){ P1(0), PB(0, 1) }) == 'A' && avail2(0, 0) == 1,
@@ -685,7 +685,7 @@ static void test_databuf(void)
 	start_client(LO, port, 0, 0);
 	pfd = accept_tmo(lfd, 1000);
 	send(pfd, data, 32, 0);
-	msleep(10);
+	msleep(30);
 	ok(get_databuf(0, 16) == 16 && !memcmp(R.p[0], data, 16),
 	   "GET_DATABUF_TCP: length 16 sent LE (10 00) reads 16, not 4096");
 	get_databuf(0, 16);
@@ -738,7 +738,7 @@ static void test_udp_buffers(void)
 	/* receive: one datagram at a time, the next parsed on exhaustion */
 	send_radio_udp(pfd, 9200, "0123456789", 10);
 	send_radio_udp(pfd, 9200, "abcdefghijklmnopqrst", 20);
-	msleep(10);
+	msleep(30);
 	get_socket();
 	ok(avail2(0, 0) == 10, "UDP receive: AVAIL_DATA -> the first datagram (10)");
 	ok(get_databuf(0, 100) == 10, "UDP receive: GET_DATABUF reads within the datagram (10 of 100)");
