@@ -39,7 +39,7 @@ static void rep_begin(struct nina_model *m)
 	m->rep_nparams = 0;
 }
 
-static void rep_p8(struct nina_model *m, const void *d, size_t n)
+void nina_rep_p8(struct nina_model *m, const void *d, size_t n)
 {
 	if (n > 255)
 		n = 255;
@@ -50,7 +50,7 @@ static void rep_p8(struct nina_model *m, const void *d, size_t n)
 	m->rep_nparams++;
 }
 
-static void rep_p16(struct nina_model *m, const void *d, size_t n)
+void nina_rep_p16(struct nina_model *m, const void *d, size_t n)
 {
 	m->rep[m->rep_pos++] = n >> 8;
 	m->rep[m->rep_pos++] = n & 0xff;
@@ -60,9 +60,9 @@ static void rep_p16(struct nina_model *m, const void *d, size_t n)
 	m->rep_nparams++;
 }
 
-static void rep_u8(struct nina_model *m, uint8_t v)
+void nina_rep_u8(struct nina_model *m, uint8_t v)
 {
-	rep_p8(m, &v, 1);
+	nina_rep_p8(m, &v, 1);
 }
 
 static void rep_finish(struct nina_model *m, int op)
@@ -76,7 +76,8 @@ static void rep_finish(struct nina_model *m, int op)
 	len = m->rep_pos + 1;
 	if (m->pad)
 		len = (len + 3) & ~(size_t)3;
-	m->rep_len = len;
+	/* the SPI slave sends at most its DMA buffer (GET_DATABUF overflow) */
+	m->rep_len = len > NINA_BUF ? NINA_BUF : len;
 }
 
 static void rep_error(struct nina_model *m)
@@ -157,7 +158,7 @@ int nina_reply_width16(int op)
 	return op == 0x45 || op == 0x78 || op == 0x7A;
 }
 
-static void stat_inc(struct nina_model *m, uint64_t *p)
+void nina_stat_inc(struct nina_model *m, uint64_t *p)
 {
 	pthread_mutex_lock(&m->lock);
 	(*p)++;
@@ -175,19 +176,19 @@ static void set_status(struct nina_model *m, int status, int reason)
 	pthread_mutex_unlock(&m->lock);
 }
 
-static bool linked(struct nina_model *m)
+bool nina_linked(struct nina_model *m)
 {
 	return (m->mode == WM_STA && m->status == 3) || m->mode == WM_AP;
 }
 
 static struct in_addr bind_addr(struct nina_model *m)
 {
-	if ((ntohl(m->ip.s_addr) >> 24) == 127 && linked(m))
+	if ((ntohl(m->ip.s_addr) >> 24) == 127 && nina_linked(m))
 		return m->ip;
 	return m->mode == WM_AP ? m->cfg.ap_ip : m->cfg.radio_ip;
 }
 
-static void update_open_count(struct nina_model *m)
+void nina_update_open_count(struct nina_model *m)
 {
 	uint32_t n = 0;
 
@@ -200,7 +201,7 @@ static void update_open_count(struct nina_model *m)
 	pthread_mutex_unlock(&m->lock);
 }
 
-static void sock_free(struct nina_model *m, struct csock *s)
+void nina_sock_free(struct nina_model *m, struct csock *s)
 {
 	(void)m;
 	if (s->fd >= 0)
@@ -211,17 +212,17 @@ static void sock_free(struct nina_model *m, struct csock *s)
 
 void nina_link_lost(struct nina_model *m, int reason, int status)
 {
-	bool was = linked(m) && m->mode == WM_STA;
+	bool was = nina_linked(m) && m->mode == WM_STA;
 
 	if (was || m->connecting) {
 		/* handleWiFiDisconnect: close sockets with a non-zero local address */
 		for (int i = 0; i < m->nsockets; i++)
 			if (m->sk[i].used && m->sk[i].local_nonzero)
-				sock_free(m, &m->sk[i]);
-		update_open_count(m);
+				nina_sock_free(m, &m->sk[i]);
+		nina_update_open_count(m);
 	}
 	if (was)
-		stat_inc(m, &m->st.link_losses);
+		nina_stat_inc(m, &m->st.link_losses);
 	m->connecting = false;
 	m->cur_ap = -1;
 	if (!m->static_ip)
@@ -233,8 +234,9 @@ void nina_net_reset(struct nina_model *m)
 {
 	for (int i = 0; i < NINA_MAX_SOCKETS; i++)
 		if (m->sk[i].used || m->sk[i].fd >= 0)
-			sock_free(m, &m->sk[i]);
-	update_open_count(m);
+			nina_sock_free(m, &m->sk[i]);
+	nina_slots_reset(m);
+	nina_update_open_count(m);
 	pthread_mutex_lock(&m->lock);
 	m->mode = WM_NONE;
 	m->status = 0;
@@ -312,7 +314,7 @@ void nina_net_update(struct nina_model *m)
 	set_status(m, 3, 0);
 }
 
-static double tf_ms(struct nina_model *m, int ms)
+double nina_tf_ms(struct nina_model *m, int ms)
 {
 	return ms * m->cfg.time_factor;
 }
@@ -324,7 +326,7 @@ static void sta_join(struct nina_model *m, uint64_t gen, const char *ssid,
 	if (m->mode == WM_STA && (m->status == 3 || m->connecting))
 		nina_link_lost(m, 8, 6);	/* ASSOC_LEAVE */
 	m->mode = WM_STA;
-	nina_sleep_ms(m, tf_ms(m, m->cfg.wifi_ms), gen);
+	nina_sleep_ms(m, nina_tf_ms(m, m->cfg.wifi_ms), gen);
 	snprintf(m->join_ssid, sizeof(m->join_ssid), "%s", ssid);
 	snprintf(m->join_pass, sizeof(m->join_pass), "%s", pass);
 	m->join_has_pass = has_pass;
@@ -336,7 +338,7 @@ static void sta_join(struct nina_model *m, uint64_t gen, const char *ssid,
 	}
 	set_status(m, 1, 0);	/* "connecting" */
 	m->connecting = true;
-	m->due_ns = nina_now_ns() + (uint64_t)(tf_ms(m, m->cfg.assoc_ms) * 1e6);
+	m->due_ns = nina_now_ns() + (uint64_t)(nina_tf_ms(m, m->cfg.assoc_ms) * 1e6);
 	nina_net_update(m);
 }
 
@@ -357,7 +359,7 @@ static void put_mac(struct nina_model *m, const uint8_t *mac)
 
 	for (int i = 0; i < 6; i++)
 		b[i] = m->mac_rev ? mac[5 - i] : mac[i];
-	rep_p8(m, b, 6);
+	nina_rep_p8(m, b, 6);
 }
 
 static void ap_mac(struct nina_model *m, uint8_t *mac)
@@ -376,7 +378,7 @@ static bool h_set_net(struct nina_model *m, uint64_t gen)
 
 	get_str(m, 0, ssid, 32);
 	sta_join(m, gen, ssid, "", false);
-	rep_u8(m, 1);
+	nina_rep_u8(m, 1);
 	return true;
 }
 
@@ -387,7 +389,7 @@ static bool h_set_passphrase(struct nina_model *m, uint64_t gen)
 	get_str(m, 0, ssid, 32);
 	get_str(m, 1, pass, 64);
 	sta_join(m, gen, ssid, pass, true);
-	rep_u8(m, 1);
+	nina_rep_u8(m, 1);
 	return true;
 }
 
@@ -398,9 +400,9 @@ static bool h_set_key(struct nina_model *m, uint64_t gen)
 	get_str(m, 0, ssid, 32);
 	get_str(m, 2, key, 64);
 	if (strlen(key) > 26)
-		stat_inc(m, &m->st.violations);	/* firmware's key[27] overflows */
+		nina_stat_inc(m, &m->st.violations);	/* firmware's key[27] overflows */
 	sta_join(m, gen, ssid, key, true);
-	rep_u8(m, 1);
+	nina_rep_u8(m, 1);
 	return true;
 }
 
@@ -412,7 +414,7 @@ static bool h_set_ip_config(struct nina_model *m, uint64_t gen)
 	m->gw = addr_at(m, 11);
 	m->mask = addr_at(m, 16);
 	m->dns[0].s_addr = m->dns[1].s_addr = 0;
-	rep_u8(m, 0);	/* the handler never writes its result byte */
+	nina_rep_u8(m, 0);	/* the handler never writes its result byte */
 	return true;
 }
 
@@ -425,7 +427,7 @@ static bool h_set_dns_config(struct nina_model *m, uint64_t gen)
 		m->dns[0] = d1;
 	if (d2.s_addr)
 		m->dns[1] = d2;
-	rep_u8(m, 1);
+	nina_rep_u8(m, 1);
 	return true;
 }
 
@@ -436,7 +438,7 @@ static bool h_set_hostname(struct nina_model *m, uint64_t gen)
 	(void)gen;
 	get_str(m, 0, name, 255);
 	snprintf(m->hostname, sizeof(m->hostname), "%.32s", name);
-	rep_u8(m, 1);
+	nina_rep_u8(m, 1);
 	return true;
 }
 
@@ -444,7 +446,7 @@ static bool h_set_power_mode(struct nina_model *m, uint64_t gen)
 {
 	(void)gen;
 	m->power_mode = m->cmd[4];
-	rep_u8(m, 1);
+	nina_rep_u8(m, 1);
 	return true;
 }
 
@@ -454,7 +456,7 @@ static bool start_ap(struct nina_model *m, uint64_t gen, const char *ssid,
 	if (m->mode == WM_STA)
 		nina_link_lost(m, 8, 0);
 	m->connecting = false;
-	nina_sleep_ms(m, tf_ms(m, m->cfg.ap_ms), gen);
+	nina_sleep_ms(m, nina_tf_ms(m, m->cfg.ap_ms), gen);
 	if (!ssid[0] || channel < 1 || channel > 13 ||
 	    (sec != SEC_OPEN && (strlen(pass) < 8 || strlen(pass) > 63))) {
 		m->mode = WM_NONE;
@@ -486,7 +488,7 @@ static bool h_set_ap_net(struct nina_model *m, uint64_t gen)
 	get_str(m, 0, ssid, 32);
 	if (param8(m, 1, &off, &len))
 		ch = m->cmd[off];
-	rep_u8(m, start_ap(m, gen, ssid, "", ch, SEC_OPEN));
+	nina_rep_u8(m, start_ap(m, gen, ssid, "", ch, SEC_OPEN));
 	return true;
 }
 
@@ -500,14 +502,14 @@ static bool h_set_ap_passphrase(struct nina_model *m, uint64_t gen)
 	get_str(m, 1, pass, 64);
 	if (param8(m, 2, &off, &len))
 		ch = m->cmd[off];
-	rep_u8(m, start_ap(m, gen, ssid, pass, ch, SEC_WPA2));
+	nina_rep_u8(m, start_ap(m, gen, ssid, pass, ch, SEC_WPA2));
 	return true;
 }
 
 static bool h_set_debug(struct nina_model *m, uint64_t gen)
 {
 	(void)gen;
-	rep_u8(m, 1);
+	nina_rep_u8(m, 1);
 	return true;
 }
 
@@ -516,7 +518,7 @@ static bool h_get_temperature(struct nina_model *m, uint64_t gen)
 	float t = 42.5f;	/* little-endian float32 on x86 and on the ESP32 */
 
 	(void)gen;
-	rep_p8(m, &t, 4);
+	nina_rep_p8(m, &t, 4);
 	return true;
 }
 
@@ -525,31 +527,31 @@ static bool h_get_dns_config(struct nina_model *m, uint64_t gen)
 	(void)gen;
 	if (nina_version_cmp(m->cfg.version, 1, 6, 0) < 0)
 		return false;	/* empty table slot before 1.6.0 */
-	rep_p8(m, &m->dns[0].s_addr, 4);
-	rep_p8(m, &m->dns[1].s_addr, 4);
+	nina_rep_p8(m, &m->dns[0].s_addr, 4);
+	nina_rep_p8(m, &m->dns[1].s_addr, 4);
 	return true;
 }
 
 static bool h_get_reason(struct nina_model *m, uint64_t gen)
 {
 	(void)gen;
-	rep_u8(m, m->reason);
+	nina_rep_u8(m, m->reason);
 	return true;
 }
 
 static bool h_get_status(struct nina_model *m, uint64_t gen)
 {
 	(void)gen;
-	rep_u8(m, m->status);
+	nina_rep_u8(m, m->status);
 	return true;
 }
 
 static bool h_get_ipaddr(struct nina_model *m, uint64_t gen)
 {
 	(void)gen;
-	rep_p8(m, &m->ip.s_addr, 4);
-	rep_p8(m, &m->mask.s_addr, 4);
-	rep_p8(m, &m->gw.s_addr, 4);
+	nina_rep_p8(m, &m->ip.s_addr, 4);
+	nina_rep_p8(m, &m->mask.s_addr, 4);
+	nina_rep_p8(m, &m->gw.s_addr, 4);
 	return true;
 }
 
@@ -570,11 +572,11 @@ static bool h_get_curr_ssid(struct nina_model *m, uint64_t gen)
 {
 	(void)gen;
 	if (m->mode == WM_AP)
-		rep_p8(m, m->ap_ssid, strlen(m->ap_ssid));
+		nina_rep_p8(m, m->ap_ssid, strlen(m->ap_ssid));
 	else if (m->cur_ap >= 0 && m->status == 3)
-		rep_p8(m, m->cfg.ap[m->cur_ap].ssid, strlen(m->cfg.ap[m->cur_ap].ssid));
+		nina_rep_p8(m, m->cfg.ap[m->cur_ap].ssid, strlen(m->cfg.ap[m->cur_ap].ssid));
 	else
-		rep_p8(m, NULL, 0);
+		nina_rep_p8(m, NULL, 0);
 	return true;
 }
 
@@ -600,7 +602,7 @@ static bool h_get_curr_rssi(struct nina_model *m, uint64_t gen)
 	if (m->mode == WM_STA && m->cur_ap >= 0 && m->status == 3)
 		r = m->cfg.ap[m->cur_ap].rssi;
 	put_le32(b, (uint32_t)r);
-	rep_p8(m, b, 4);
+	nina_rep_p8(m, b, 4);
 	return true;
 }
 
@@ -608,11 +610,11 @@ static bool h_get_curr_enct(struct nina_model *m, uint64_t gen)
 {
 	(void)gen;
 	if (m->mode == WM_AP)
-		rep_u8(m, enc_type(m->ap_sec));
+		nina_rep_u8(m, enc_type(m->ap_sec));
 	else if (m->cur_ap >= 0)
-		rep_u8(m, enc_type(m->cfg.ap[m->cur_ap].sec));
+		nina_rep_u8(m, enc_type(m->cfg.ap[m->cur_ap].sec));
 	else
-		rep_u8(m, enc_type(SEC_OPEN));	/* zeroed AP record */
+		nina_rep_u8(m, enc_type(SEC_OPEN));	/* zeroed AP record */
 	return true;
 }
 
@@ -626,13 +628,13 @@ static bool h_scan(struct nina_model *m, uint64_t gen)
 	pthread_mutex_lock(&m->lock);
 	m->mode = WM_STA;
 	pthread_mutex_unlock(&m->lock);
-	nina_sleep_ms(m, tf_ms(m, m->cfg.scan_ms), gen);
+	nina_sleep_ms(m, nina_tf_ms(m, m->cfg.scan_ms), gen);
 	m->nscan = 0;
 	for (int i = 0; i < m->cfg.nap && m->nscan < NINA_MAX_SCAN; i++) {
 		if (m->cfg.ap[i].hidden)
 			continue;
 		m->scan_idx[m->nscan++] = i;
-		rep_p8(m, m->cfg.ap[i].ssid, strlen(m->cfg.ap[i].ssid));
+		nina_rep_p8(m, m->cfg.ap[i].ssid, strlen(m->cfg.ap[i].ssid));
 	}
 	set_status(m, 2, -1);
 	return true;
@@ -643,7 +645,7 @@ static const struct nina_ap *scan_ap(struct nina_model *m)
 	int idx = m->cmd[4];
 
 	if (idx >= m->nscan) {
-		stat_inc(m, &m->st.violations);	/* unchecked index on the chip */
+		nina_stat_inc(m, &m->st.violations);	/* unchecked index on the chip */
 		return NULL;
 	}
 	return &m->cfg.ap[m->scan_idx[idx]];
@@ -656,7 +658,7 @@ static bool h_idx_rssi(struct nina_model *m, uint64_t gen)
 
 	(void)gen;
 	put_le32(b, ap ? (uint32_t)ap->rssi : 0);
-	rep_p8(m, b, 4);
+	nina_rep_p8(m, b, 4);
 	return true;
 }
 
@@ -665,7 +667,7 @@ static bool h_idx_enct(struct nina_model *m, uint64_t gen)
 	const struct nina_ap *ap = scan_ap(m);
 
 	(void)gen;
-	rep_u8(m, ap ? enc_type(ap->sec) : 0);
+	nina_rep_u8(m, ap ? enc_type(ap->sec) : 0);
 	return true;
 }
 
@@ -684,56 +686,70 @@ static bool h_idx_channel(struct nina_model *m, uint64_t gen)
 	const struct nina_ap *ap = scan_ap(m);
 
 	(void)gen;
-	rep_u8(m, ap ? ap->channel : 0);
+	nina_rep_u8(m, ap ? ap->channel : 0);
 	return true;
 }
 
-static bool h_req_host(struct nina_model *m, uint64_t gen)
+/*
+ * WiFi.hostByName(): a dotted quad is parsed, any other name is looked up
+ * in the hosts table after its delay. 1 resolved, 0 failed, -1 the chip
+ * was reset meanwhile. Shared by REQ_HOST_BY_NAME and START_CLIENT_TCP.
+ */
+int nina_resolve(struct nina_model *m, const char *name, struct in_addr *out,
+		 uint64_t gen)
 {
-	char name[256];
-	struct in_addr a;
 	const struct nina_host *h = NULL;
+	struct in_addr a;
 	int delay;
 
-	get_str(m, 0, name, 255);
-	m->dns_result.s_addr = 0xffffffff;
 	if (inet_pton(AF_INET, name, &a) == 1) {
-		m->dns_result = a;
-		rep_u8(m, 1);
-		return true;
+		*out = a;
+		return 1;
 	}
-	if (!linked(m)) {
-		rep_u8(m, 0);
-		return true;
-	}
+	if (!nina_linked(m))
+		return 0;
 	for (int i = 0; i < m->cfg.nhost; i++)
 		if (!strcasecmp(m->cfg.host[i].name, name)) {
 			h = &m->cfg.host[i];
 			break;
 		}
 	delay = h && h->delay_ms >= 0 ? h->delay_ms : m->cfg.dns_ms;
-	if (!nina_sleep_ms(m, tf_ms(m, delay), gen))
+	if (!nina_sleep_ms(m, nina_tf_ms(m, delay), gen))
+		return -1;
+	if (!h || h->fail)
+		return 0;
+	*out = h->addr;
+	return 1;
+}
+
+static bool h_req_host(struct nina_model *m, uint64_t gen)
+{
+	char name[256];
+	struct in_addr a;
+	int r;
+
+	get_str(m, 0, name, 255);
+	m->dns_result.s_addr = 0xffffffff;
+	r = nina_resolve(m, name, &a, gen);
+	if (r < 0)
 		return true;
-	if (!h || h->fail) {
-		rep_u8(m, 0);
-		return true;
-	}
-	m->dns_result = h->addr;
-	rep_u8(m, 1);
+	if (r)
+		m->dns_result = a;
+	nina_rep_u8(m, r);
 	return true;
 }
 
 static bool h_get_host(struct nina_model *m, uint64_t gen)
 {
 	(void)gen;
-	rep_p8(m, &m->dns_result.s_addr, 4);
+	nina_rep_p8(m, &m->dns_result.s_addr, 4);
 	return true;
 }
 
 static bool h_start_scan(struct nina_model *m, uint64_t gen)
 {
 	(void)gen;
-	rep_u8(m, 1);	/* a no-op on the firmware */
+	nina_rep_u8(m, 1);	/* a no-op on the firmware */
 	return true;
 }
 
@@ -749,14 +765,14 @@ static bool h_disconnect(struct nina_model *m, uint64_t gen)
 	pthread_mutex_lock(&m->lock);
 	m->mode = WM_NONE;
 	pthread_mutex_unlock(&m->lock);
-	rep_u8(m, 1);
+	nina_rep_u8(m, 1);
 	return true;
 }
 
 static bool h_fw_version(struct nina_model *m, uint64_t gen)
 {
 	(void)gen;
-	rep_p8(m, m->cfg.version, strlen(m->cfg.version) + 1);
+	nina_rep_p8(m, m->cfg.version, strlen(m->cfg.version) + 1);
 	return true;
 }
 
@@ -767,14 +783,14 @@ static bool h_get_time(struct nina_model *m, uint64_t gen)
 
 	(void)gen;
 	if (m->mode == WM_STA && m->status == 3 &&
-	    nina_now_ns() - m->linked_ns >= (uint64_t)(tf_ms(m, m->cfg.ntp_ms) * 1e6)) {
+	    nina_now_ns() - m->linked_ns >= (uint64_t)(nina_tf_ms(m, m->cfg.ntp_ms) * 1e6)) {
 		if (m->cfg.time_fixed)
 			t = (uint32_t)m->cfg.time_value;
 		else
 			t = (uint32_t)(time(NULL) + m->cfg.time_offset);
 	}
 	put_le32(b, t);
-	rep_p8(m, b, 4);
+	nina_rep_p8(m, b, 4);
 	return true;
 }
 
@@ -786,7 +802,7 @@ static bool h_ping(struct nina_model *m, uint64_t gen)
 	int16_t r;
 	uint8_t b[2];
 
-	if (linked(m)) {
+	if (nina_linked(m)) {
 		bool found = false;
 
 		for (int i = 0; i < m->cfg.nping; i++)
@@ -797,18 +813,18 @@ static bool h_ping(struct nina_model *m, uint64_t gen)
 		if (!found && nina_map_out(&m->cfg, a, 0, &to, &tp))
 			rtt = m->cfg.ping_ms;
 	}
-	if (!nina_sleep_ms(m, tf_ms(m, rtt < 0 ? m->cfg.ping_timeout_ms : rtt), gen))
+	if (!nina_sleep_ms(m, nina_tf_ms(m, rtt < 0 ? m->cfg.ping_timeout_ms : rtt), gen))
 		return true;
 	r = rtt;
 	b[0] = (uint16_t)r & 0xff;
 	b[1] = (uint16_t)r >> 8;
-	rep_p8(m, b, 2);
+	nina_rep_p8(m, b, 2);
 	return true;
 }
 
 /* ---- BSD sockets ---- */
 
-static int nerr(int e)
+int nina_nerr(int e)
 {
 	switch (e) {
 	case 0: return 0;
@@ -859,7 +875,7 @@ static int sock_fd(struct nina_model *m, struct csock *s)
 	return m->fd_base + (int)(s - m->sk);
 }
 
-static struct csock *sock_alloc(struct nina_model *m, int type)
+struct csock *nina_sock_alloc(struct nina_model *m, int type)
 {
 	int one = 1, buf = (int)m->cfg.sock_buf;
 
@@ -872,7 +888,7 @@ static struct csock *sock_alloc(struct nina_model *m, int type)
 		s->fd = socket(AF_INET, (type == 1 ? SOCK_STREAM : SOCK_DGRAM) |
 			       SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (s->fd < 0) {
-			m->err = nerr(errno);
+			m->err = nina_nerr(errno);
 			s->fd = -1;
 			return NULL;
 		}
@@ -923,7 +939,7 @@ static bool port_in_time_wait(const struct sockaddr_in *sa)
 	return busy;
 }
 
-static bool do_bind(struct nina_model *m, struct csock *s, uint16_t port)
+bool nina_do_bind(struct nina_model *m, struct csock *s, uint16_t port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	socklen_t sl = sizeof(sa);
@@ -943,7 +959,7 @@ static bool do_bind(struct nina_model *m, struct csock *s, uint16_t port)
 		return false;
 	}
 	if (bind(s->fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		m->err = nerr(errno);
+		m->err = nina_nerr(errno);
 		return false;
 	}
 	getsockname(s->fd, (struct sockaddr *)&sa, &sl);
@@ -958,12 +974,12 @@ static bool do_bind(struct nina_model *m, struct csock *s, uint16_t port)
  * A connect's failure as lwIP reports it: the RST that refuses a SYN is
  * ERR_RST, ECONNRESET (104), from connect and SO_ERROR alike (facts §3.7).
  */
-static int connect_err(int e)
+int nina_connect_err(int e)
 {
-	return e == ECONNREFUSED ? NE_ECONNRESET : nerr(e);
+	return e == ECONNREFUSED ? NE_ECONNRESET : nina_nerr(e);
 }
 
-static void connect_failed(struct csock *s, int ne)
+void nina_connect_failed(struct csock *s, int ne)
 {
 	s->pending_err = ne;
 	s->errevent = true;
@@ -971,7 +987,7 @@ static void connect_failed(struct csock *s, int ne)
 }
 
 /* resolve a non-blocking connect in progress */
-static void check_connect(struct csock *s)
+void nina_check_connect(struct csock *s)
 {
 	struct pollfd p = { .fd = s->fd, .events = POLLOUT };
 	int e = 0;
@@ -982,14 +998,14 @@ static void check_connect(struct csock *s)
 	if (s->blackhole) {
 		/* SYN retries exhausted: tcp_slowtmr aborts, ERR_ABRT */
 		if (nina_now_ns() >= s->syn_due_ns)
-			connect_failed(s, NE_ECONNABORTED);
+			nina_connect_failed(s, NE_ECONNABORTED);
 		return;
 	}
 	if (poll(&p, 1, 0) <= 0)
 		return;
 	getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &e, &el);
 	if (e)
-		connect_failed(s, connect_err(e));
+		nina_connect_failed(s, nina_connect_err(e));
 	else
 		s->st = CSK_CONNECTED;
 }
@@ -1007,9 +1023,9 @@ static bool h_sock_socket(struct nina_model *m, uint64_t gen)
 	else if (type != 1 && type != 2)
 		m->err = NE_EINVAL;
 	else
-		s = sock_alloc(m, type);
-	update_open_count(m);
-	rep_u8(m, s ? sock_fd(m, s) : 255);
+		s = nina_sock_alloc(m, type);
+	nina_update_open_count(m);
+	nina_rep_u8(m, s ? sock_fd(m, s) : 255);
 	return true;
 }
 
@@ -1019,17 +1035,17 @@ static bool h_sock_close(struct nina_model *m, uint64_t gen)
 
 	(void)gen;
 	if (s) {
-		sock_free(m, s);
-		update_open_count(m);
+		nina_sock_free(m, s);
+		nina_update_open_count(m);
 	}
-	rep_u8(m, s != NULL);
+	nina_rep_u8(m, s != NULL);
 	return true;
 }
 
 static bool h_sock_errno(struct nina_model *m, uint64_t gen)
 {
 	(void)gen;
-	rep_u8(m, m->err);
+	nina_rep_u8(m, m->err);
 	return true;
 }
 
@@ -1039,7 +1055,7 @@ static bool h_sock_bind(struct nina_model *m, uint64_t gen)
 	uint16_t port = m->cmd[6] << 8 | m->cmd[7];
 
 	(void)gen;
-	rep_u8(m, s && do_bind(m, s, port));
+	nina_rep_u8(m, s && nina_do_bind(m, s, port));
 	return true;
 }
 
@@ -1055,16 +1071,16 @@ static bool h_sock_listen(struct nina_model *m, uint64_t gen)
 		m->err = NE_EOPNOTSUPP;
 		goto out;
 	}
-	if (!s->bound && !do_bind(m, s, 0))
+	if (!s->bound && !nina_do_bind(m, s, 0))
 		goto out;
 	if (listen(s->fd, m->cmd[6] ? m->cmd[6] : 1)) {
-		m->err = nerr(errno);
+		m->err = nina_nerr(errno);
 		goto out;
 	}
 	s->st = CSK_LISTEN;
 	ok = true;
 out:
-	rep_u8(m, ok);
+	nina_rep_u8(m, ok);
 	return true;
 }
 
@@ -1104,7 +1120,7 @@ static bool h_sock_accept(struct nina_model *m, uint64_t gen)
 			goto out;
 	}
 	if (fd < 0) {
-		m->err = nerr(errno);
+		m->err = nina_nerr(errno);
 		goto out;
 	}
 	if (nina_fault_hit(m, F_REFUSE, 0x75, NULL)) {
@@ -1138,13 +1154,13 @@ static bool h_sock_accept(struct nina_model *m, uint64_t gen)
 	n->peer_port = pp;
 	port[0] = pp & 0xff;	/* little-endian (facts §2.6) */
 	port[1] = pp >> 8;
-	update_open_count(m);
+	nina_update_open_count(m);
 out:
 	if (!n)
 		pa.s_addr = 0;
-	rep_u8(m, n ? sock_fd(m, n) : 255);
-	rep_p8(m, &pa.s_addr, 4);
-	rep_p8(m, port, 2);
+	nina_rep_u8(m, n ? sock_fd(m, n) : 255);
+	nina_rep_p8(m, &pa.s_addr, 4);
+	nina_rep_p8(m, port, 2);
 	return true;
 }
 
@@ -1159,7 +1175,7 @@ static bool h_sock_connect(struct nina_model *m, uint64_t gen)
 
 	if (!s)
 		goto out;
-	check_connect(s);
+	nina_check_connect(s);
 	if (s->st == CSK_CONNECTED && s->type == 1) {
 		m->err = NE_EISCONN;
 		goto out;
@@ -1172,11 +1188,11 @@ static bool h_sock_connect(struct nina_model *m, uint64_t gen)
 		m->err = NE_EINVAL;
 		goto out;
 	}
-	if (!linked(m)) {
+	if (!nina_linked(m)) {
 		m->err = NE_EHOSTUNREACH;	/* ERR_RTE: no netif, no route */
 		goto out;
 	}
-	if (!s->bound && !do_bind(m, s, 0))
+	if (!s->bound && !nina_do_bind(m, s, 0))
 		goto out;
 	s->peer = a;
 	s->peer_port = port;
@@ -1192,7 +1208,7 @@ static bool h_sock_connect(struct nina_model *m, uint64_t gen)
 	}
 	if (s->type == 2) {
 		if (r && !s->blackhole) {
-			m->err = nerr(errno);
+			m->err = nina_nerr(errno);
 			goto out;
 		}
 		s->st = CSK_CONNECTED;
@@ -1201,13 +1217,13 @@ static bool h_sock_connect(struct nina_model *m, uint64_t gen)
 	}
 	s->local_nonzero = true;
 	s->syn_due_ns = nina_now_ns() +
-			(uint64_t)(tf_ms(m, m->cfg.syn_timeout_ms) * 1e6);
+			(uint64_t)(nina_tf_ms(m, m->cfg.syn_timeout_ms) * 1e6);
 	if (r == 0)
 		s->st = CSK_CONNECTED;
 	else if (errno == EINPROGRESS)
 		s->st = CSK_CONNECTING;
 	else
-		connect_failed(s, connect_err(errno));
+		nina_connect_failed(s, nina_connect_err(errno));
 	if (s->nonblock) {
 		/* lwIP: a non-blocking connect always answers EINPROGRESS */
 		m->err = NE_EINPROGRESS;
@@ -1223,7 +1239,7 @@ static bool h_sock_connect(struct nina_model *m, uint64_t gen)
 		} else if (nina_wait_fd(m, s->fd, POLLOUT, -1, gen) < 0) {
 			goto out;
 		}
-		check_connect(s);
+		nina_check_connect(s);
 	}
 	if (s->st == CSK_CONNECTED) {
 		ok = true;
@@ -1233,7 +1249,7 @@ static bool h_sock_connect(struct nina_model *m, uint64_t gen)
 		s->local_nonzero = false;
 	}
 out:
-	rep_u8(m, ok);
+	nina_rep_u8(m, ok);
 	return true;
 }
 
@@ -1246,7 +1262,7 @@ static bool h_sock_send(struct nina_model *m, uint64_t gen)
 
 	if (!s)
 		goto out;
-	check_connect(s);
+	nina_check_connect(s);
 	if (s->type == 1 && s->st != CSK_CONNECTED && s->st != CSK_CLOSED_PEER) {
 		m->err = s->pending_err ? s->pending_err : NE_ENOTCONN;
 		s->pending_err = 0;
@@ -1274,19 +1290,19 @@ static bool h_sock_send(struct nina_model *m, uint64_t gen)
 		}
 	}
 	if (n < 0) {
-		m->err = nerr(errno);
+		m->err = nina_nerr(errno);
 		n = 0;
 	}
 out:
 	b[0] = (uint16_t)n >> 8;	/* big-endian (facts §2.6) */
 	b[1] = n & 0xff;
-	rep_p8(m, b, 2);
+	nina_rep_p8(m, b, 2);
 	return true;
 }
 
 /* receive one datagram, dropping those the chip could not reassemble */
-static ssize_t recv_dgram(struct csock *s, uint8_t *buf, size_t size,
-			  struct sockaddr_in *sa)
+ssize_t nina_recv_dgram(struct csock *s, uint8_t *buf, size_t size,
+			struct sockaddr_in *sa)
 {
 	for (;;) {
 		socklen_t sl = sizeof(*sa);
@@ -1310,7 +1326,7 @@ static ssize_t sock_read(struct nina_model *m, struct csock *s, uint8_t *buf,
 {
 	ssize_t n;
 
-	check_connect(s);
+	nina_check_connect(s);
 	if (s->type == 1 && s->st != CSK_CONNECTED && s->st != CSK_CLOSED_PEER) {
 		m->err = s->pending_err ? s->pending_err : NE_ENOTCONN;
 		s->pending_err = 0;
@@ -1318,7 +1334,7 @@ static ssize_t sock_read(struct nina_model *m, struct csock *s, uint8_t *buf,
 	}
 	for (;;) {
 		if (s->type == 2) {
-			n = recv_dgram(s, buf, size, sa);
+			n = nina_recv_dgram(s, buf, size, sa);
 		} else {
 			socklen_t sl = sizeof(*sa);
 
@@ -1332,7 +1348,7 @@ static ssize_t sock_read(struct nina_model *m, struct csock *s, uint8_t *buf,
 			return -1;
 	}
 	if (n < 0) {
-		m->err = nerr(errno);
+		m->err = nina_nerr(errno);
 		return -1;
 	}
 	if (n == 0 && s->type == 1 && size) {
@@ -1361,7 +1377,7 @@ static bool h_sock_recv(struct nina_model *m, uint64_t gen)
 		n = sock_read(m, s, data, size, &sa, gen);
 	if (n < 0)
 		n = 0;
-	rep_p16(m, NULL, n);
+	nina_rep_p16(m, NULL, n);
 	return true;
 }
 
@@ -1385,11 +1401,11 @@ static bool h_sock_sendto(struct nina_model *m, uint64_t gen)
 		m->err = NE_EMSGSIZE;	/* no IP fragmentation on the chip */
 		goto out;
 	}
-	if (!linked(m)) {
+	if (!nina_linked(m)) {
 		m->err = NE_EHOSTUNREACH;
 		goto out;
 	}
-	if (!s->bound && !do_bind(m, s, 0))
+	if (!s->bound && !nina_do_bind(m, s, 0))
 		goto out;
 	if (!nina_map_out(&m->cfg, a, port, &to, &tp)) {
 		/* The chip routes it through its gateway and reports nothing. */
@@ -1409,13 +1425,13 @@ static bool h_sock_sendto(struct nina_model *m, uint64_t gen)
 		}
 	}
 	if (n < 0) {
-		m->err = nerr(errno);
+		m->err = nina_nerr(errno);
 		n = 0;
 	}
 out:
 	b[0] = (uint16_t)n >> 8;
 	b[1] = n & 0xff;
-	rep_p8(m, b, 2);
+	nina_rep_p8(m, b, 2);
 	return true;
 }
 
@@ -1432,7 +1448,7 @@ static bool h_sock_recvfrom(struct nina_model *m, uint64_t gen)
 
 	if (size > NINA_RECV_MAX) {
 		/* the firmware does not clamp: it would overrun its buffer */
-		stat_inc(m, &m->st.violations);
+		nina_stat_inc(m, &m->st.violations);
 		size = NINA_RECV_MAX;
 	}
 	if (s)
@@ -1444,9 +1460,9 @@ static bool h_sock_recvfrom(struct nina_model *m, uint64_t gen)
 		port[0] = pp & 0xff;	/* little-endian */
 		port[1] = pp >> 8;
 	}
-	rep_p16(m, &pa.s_addr, 4);
-	rep_p16(m, port, 2);
-	rep_p16(m, NULL, n);
+	nina_rep_p16(m, &pa.s_addr, 4);
+	nina_rep_p16(m, port, 2);
+	nina_rep_p16(m, NULL, n);
 	return true;
 }
 
@@ -1475,10 +1491,10 @@ static bool h_sock_ioctl(struct nina_model *m, uint64_t gen)
 		m->err = NE_EINVAL;
 		goto fail;
 	}
-	rep_p8(m, arg, n);
+	nina_rep_p8(m, arg, n);
 	return true;
 fail:
-	rep_p8(m, NULL, 0);
+	nina_rep_p8(m, NULL, 0);
 	return true;
 }
 
@@ -1491,7 +1507,7 @@ static bool h_sock_poll(struct nina_model *m, uint64_t gen)
 	(void)gen;
 	if (m->cmd[4] < m->fd_base) {
 		/* below LWIP_SOCKET_OFFSET: lwip_selscan() never looks */
-		rep_u8(m, 0x00);
+		nina_rep_u8(m, 0x00);
 		return true;
 	}
 	s = sock_get(m, m->cmd[4]);
@@ -1500,10 +1516,10 @@ static bool h_sock_poll(struct nina_model *m, uint64_t gen)
 		 * lwip_select() fails (EBADF) without copying its sets back:
 		 * the handler's three bits stay set, with the failure bit.
 		 */
-		rep_u8(m, 0x87);
+		nina_rep_u8(m, 0x87);
 		return true;
 	}
-	check_connect(s);
+	nina_check_connect(s);
 	p.fd = s->fd;
 	p.events = POLLIN | POLLOUT;
 	p.revents = 0;
@@ -1524,7 +1540,7 @@ static bool h_sock_poll(struct nina_model *m, uint64_t gen)
 		if (p.revents & POLLOUT)
 			fl |= 0x02;
 	}
-	rep_u8(m, fl);
+	nina_rep_u8(m, fl);
 	return true;
 }
 
@@ -1589,7 +1605,7 @@ static bool h_sock_setsockopt(struct nina_model *m, uint64_t gen)
 	}
 	ok = true;
 out:
-	rep_u8(m, ok);
+	nina_rep_u8(m, ok);
 	return true;
 }
 
@@ -1612,7 +1628,7 @@ static bool h_sock_getsockopt(struct nina_model *m, uint64_t gen)
 	}
 	switch (opt) {
 	case LW_SO_ERROR:
-		check_connect(s);
+		nina_check_connect(s);
 		v = s->pending_err;
 		s->pending_err = 0;
 		if (v)
@@ -1644,7 +1660,7 @@ static bool h_sock_getsockopt(struct nina_model *m, uint64_t gen)
 		}
 		put_le32(val, ms / 1000);
 		put_le32(val + 4, (ms % 1000) * 1000);
-		rep_p8(m, val, n);
+		nina_rep_p8(m, val, n);
 		return true;
 	}
 	default:
@@ -1652,10 +1668,10 @@ static bool h_sock_getsockopt(struct nina_model *m, uint64_t gen)
 		goto fail;
 	}
 	put_le32(val, v);
-	rep_p8(m, val, n);
+	nina_rep_p8(m, val, n);
 	return true;
 fail:
-	rep_p8(m, NULL, 0);
+	nina_rep_p8(m, NULL, 0);
 	return true;
 }
 
@@ -1668,7 +1684,7 @@ static bool h_sock_getpeername(struct nina_model *m, uint64_t gen)
 
 	(void)gen;
 	if (s) {
-		check_connect(s);
+		nina_check_connect(s);
 		if (s->st == CSK_CONNECTED || s->st == CSK_CLOSED_PEER) {
 			ok = true;
 			a = s->peer;
@@ -1678,9 +1694,9 @@ static bool h_sock_getpeername(struct nina_model *m, uint64_t gen)
 			m->err = NE_ENOTCONN;
 		}
 	}
-	rep_u8(m, ok);
-	rep_p8(m, &a.s_addr, 4);
-	rep_p8(m, port, 2);
+	nina_rep_u8(m, ok);
+	nina_rep_p8(m, &a.s_addr, 4);
+	nina_rep_p8(m, port, 2);
 	return true;
 }
 
@@ -1714,6 +1730,14 @@ static const struct cmd_desc cmds[128] = {
 	[0x25] = { h_get_curr_rssi, 0, 1 },
 	[0x26] = { h_get_curr_enct, 0, 1 },
 	[0x27] = { h_scan, 0, 1 },
+	[0x28] = { nina_h_start_server, 3, 4 },
+	[0x29] = { nina_h_get_state, 1, 1 },
+	[0x2A] = { nina_h_data_sent, 1, 1 },
+	[0x2B] = { nina_h_avail_data, 1, 2 },
+	[0x2C] = { nina_h_get_data, 2, 2 },
+	[0x2D] = { nina_h_start_client, 4, 6 },
+	[0x2E] = { nina_h_stop_client, 1, 1 },
+	[0x2F] = { nina_h_client_state, 1, 1 },
 	[0x30] = { h_disconnect, 0, 1 },
 	[0x32] = { h_idx_rssi, 1, 1 },
 	[0x33] = { h_idx_enct, 1, 1 },
@@ -1721,10 +1745,16 @@ static const struct cmd_desc cmds[128] = {
 	[0x35] = { h_get_host, 0, 1 },
 	[0x36] = { h_start_scan, 0, 1 },
 	[0x37] = { h_fw_version, 0, 1 },
+	[0x39] = { nina_h_send_udp, 1, 1 },
+	[0x3A] = { nina_h_remote_data, 1, 1 },
 	[0x3B] = { h_get_time, 0, 1 },
 	[0x3C] = { h_idx_bssid, 1, 1 },
 	[0x3D] = { h_idx_channel, 1, 1 },
 	[0x3E] = { h_ping, 2, 2 },
+	[0x3F] = { nina_h_get_socket, 0, 1 },
+	[0x44] = { nina_h_send_data, 2, 2, true },
+	[0x45] = { nina_h_get_databuf, 2, 2, true },
+	[0x46] = { nina_h_insert_databuf, 2, 2, true },
 	[0x70] = { h_sock_socket, 2, 2 },
 	[0x71] = { h_sock_close, 1, 1 },
 	[0x72] = { h_sock_errno, 0, 1 },
@@ -1770,7 +1800,7 @@ static bool frame_check(struct nina_model *m, int op, const struct cmd_desc *d)
 	if (o >= m->cmd_len || m->cmd[o] != END_CMD)
 		warn = true;
 	if (warn)
-		stat_inc(m, &m->st.frame_warnings);
+		nina_stat_inc(m, &m->st.frame_warnings);
 	return true;
 }
 
@@ -1827,8 +1857,9 @@ void nina_exec(struct nina_model *m, uint64_t gen)
 		rep_error(m);
 		return;
 	}
-	if (!frame_check(m, op, d) || !data_len_ok(m, op)) {
-		stat_inc(m, &m->st.violations);
+	if (!frame_check(m, op, d) || !data_len_ok(m, op) ||
+	    !nina_slot_cmd_ok(m, op)) {
+		nina_stat_inc(m, &m->st.violations);
 		rep_error(m);
 		return;
 	}
@@ -1837,6 +1868,7 @@ void nina_exec(struct nina_model *m, uint64_t gen)
 	ok = d->fn(m, gen);
 	if (nina_aborted(m, gen))
 		return;
+	nina_slots_gpio0(m);
 	if (ok)
 		rep_finish(m, op);
 	else

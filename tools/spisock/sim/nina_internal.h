@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "nina_model.h"
 #include "winc_opts.h"
@@ -165,6 +166,35 @@ struct csock {
 	uint16_t peer_port;
 };
 
+/*
+ * The legacy API's slot (facts §3.6): socketTypes[i] and the per-slot
+ * objects of the firmware (tcpClients[i], tcpServers[i], udps[i]). The
+ * objects live on whatever the type byte says: GET_CLIENT_STATE frees the
+ * type, not the sockets, and STOP_CLIENT leaves the server alone. Each
+ * object holds an index into the shared lwIP pool (sk[]), or -1; an index
+ * whose socket was closed elsewhere (link loss, connected()) is stale, as
+ * the firmware's fd is, and may name a later socket.
+ */
+#define NINA_SLOT_FREE		255
+#define NINA_UDP_BUF		1500	/* WiFiUDP's send and receive buffers */
+
+struct nina_slot {
+	uint8_t type;		/* 0 TCP, 1 UDP, 255 free */
+	bool was_connected;	/* AF >= 3.3.0 socketWasConnected[] */
+	int client;		/* WiFiClient: sk index or -1 */
+	int server;		/* WiFiServer's listener: sk index or -1 */
+	int spawned[NINA_MAX_SOCKETS];	/* WiFiServer's accepted sockets */
+	int udp;		/* WiFiUDP: sk index or -1 */
+	uint8_t rxb[NINA_UDP_BUF];
+	size_t rx_len, rx_pos;	/* the current datagram */
+	struct in_addr rx_from;
+	uint16_t rx_port;
+	uint8_t txb[NINA_UDP_BUF];
+	size_t tx_len;
+	struct in_addr tx_to;
+	uint16_t tx_port;
+};
+
 enum slave_state { SL_OFF, SL_IDLE, SL_ARMED_RX, SL_RX, SL_ARMED_TX, SL_TX };
 
 enum wifi_mode { WM_NONE, WM_STA, WM_AP };
@@ -244,7 +274,8 @@ struct nina_model {
 	struct in_addr dns_result;
 
 	struct csock sk[NINA_MAX_SOCKETS];
-	int nsockets;
+	struct nina_slot slot[NINA_MAX_SOCKETS];
+	int nsockets;		/* lwIP pool = legacy slots (facts §4) */
 	int fd_base;
 	bool bsd;
 	bool pad;
@@ -270,6 +301,45 @@ void nina_net_update(struct nina_model *m);	/* lazy association */
 void nina_link_lost(struct nina_model *m, int reason, int status);
 int nina_cmd_width16(int op);			/* request uses 16-bit lengths */
 int nina_reply_width16(int op);
+
+/* shared by the BSD (nina_cmds.c) and legacy (nina_slots.c) sockets */
+void nina_rep_p8(struct nina_model *m, const void *d, size_t n);
+void nina_rep_p16(struct nina_model *m, const void *d, size_t n);
+void nina_rep_u8(struct nina_model *m, uint8_t v);
+void nina_stat_inc(struct nina_model *m, uint64_t *p);
+bool nina_linked(struct nina_model *m);
+double nina_tf_ms(struct nina_model *m, int ms);
+int nina_resolve(struct nina_model *m, const char *name, struct in_addr *out,
+		 uint64_t gen);
+int nina_nerr(int e);
+struct csock *nina_sock_alloc(struct nina_model *m, int type);
+void nina_sock_free(struct nina_model *m, struct csock *s);
+void nina_update_open_count(struct nina_model *m);
+bool nina_do_bind(struct nina_model *m, struct csock *s, uint16_t port);
+int nina_connect_err(int e);
+void nina_connect_failed(struct csock *s, int ne);
+void nina_check_connect(struct csock *s);
+ssize_t nina_recv_dgram(struct csock *s, uint8_t *buf, size_t size,
+			struct sockaddr_in *sa);
+
+/* legacy slot commands (nina_slots.c) */
+void nina_slots_reset(struct nina_model *m);
+void nina_slots_gpio0(struct nina_model *m);	/* the GPIO0 updater task */
+bool nina_slot_cmd_ok(struct nina_model *m, int op);	/* lengths it copies */
+bool nina_h_start_server(struct nina_model *m, uint64_t gen);
+bool nina_h_get_state(struct nina_model *m, uint64_t gen);
+bool nina_h_data_sent(struct nina_model *m, uint64_t gen);
+bool nina_h_avail_data(struct nina_model *m, uint64_t gen);
+bool nina_h_get_data(struct nina_model *m, uint64_t gen);
+bool nina_h_start_client(struct nina_model *m, uint64_t gen);
+bool nina_h_stop_client(struct nina_model *m, uint64_t gen);
+bool nina_h_client_state(struct nina_model *m, uint64_t gen);
+bool nina_h_send_udp(struct nina_model *m, uint64_t gen);
+bool nina_h_remote_data(struct nina_model *m, uint64_t gen);
+bool nina_h_get_socket(struct nina_model *m, uint64_t gen);
+bool nina_h_send_data(struct nina_model *m, uint64_t gen);
+bool nina_h_get_databuf(struct nina_model *m, uint64_t gen);
+bool nina_h_insert_databuf(struct nina_model *m, uint64_t gen);
 
 /* config (nina_config.c) */
 void nina_config_defaults(struct nina_config *cfg);

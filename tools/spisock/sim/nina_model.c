@@ -639,8 +639,11 @@ struct nina_model *nina_model_new(const struct nina_config *cfg,
 	for (int i = 0; i < cfg->nfaults; i++)
 		nina_fault_add(m, cfg->faults[i], err, sizeof(err));
 
+	/* Adafruit: 10 up to 1.7.x, 6 from 2.0.0+adafruit (facts §4) */
 	m->nsockets = cfg->sockets ? cfg->sockets :
-		      cfg->flavour == FLAVOUR_ADAFRUIT ? 6 : NINA_MAX_SOCKETS;
+		      cfg->flavour == FLAVOUR_ADAFRUIT &&
+		      nina_version_cmp(cfg->version, 2, 0, 0) >= 0 ? 6 :
+		      NINA_MAX_SOCKETS;
 	m->fd_base = 64 - m->nsockets;	/* LWIP_SOCKET_OFFSET = FD_SETSIZE - n */
 	if (cfg->bsd >= 0)
 		m->bsd = cfg->bsd;

@@ -303,8 +303,8 @@ static void test_malformed(void)
 	ok(R.error_frame, "malformed: empty table slot 0x13 -> error frame");
 	cmd(0x31, 0, NULL);
 	ok(R.error_frame, "malformed: empty table slot 0x31 -> error frame");
-	cmd(0x2F, 1, (struct param[]){ PB(0) });
-	ok(R.error_frame, "not modeled: legacy 0x2F -> error frame");
+	cmd(0x38, 1, (struct param[]){ PB(0) });
+	ok(R.error_frame, "legacy 0x38 STOP_SERVER_TCP: unimplemented -> error frame");
 	memcpy(f, B(0xE0, 0x85, 0x00, 0xEE), 4);
 	host_send_raw(&H, f, 4);
 	host_recv(&H, 0x05, &R);
