@@ -143,6 +143,7 @@ host_tests() {
 		Documentation/netlink/specs/spisock.yaml include/uapi/linux/spisock.h \
 		> "$results/host/ynl-spec.tap" || rc=1
 	SIM_DIR=tools/spisock/sim build/sim/test_model > "$results/host/model.tap" 2>"$logs/model.stderr" || rc=1
+	build/sim/test_slots > "$results/host/model-slots.tap" 2>"$logs/model-slots.stderr" || rc=1
 	build/sim/test_winc > "$results/host/model-winc.tap" 2>"$logs/model-winc.stderr" || rc=1
 	SPISOCK_SIMD=build/sim/spisock-simd build/sim/test_daemon \
 		> "$results/host/model-daemon.tap" 2>"$logs/model-daemon.stderr" || rc=1
