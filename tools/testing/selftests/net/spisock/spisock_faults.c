@@ -928,6 +928,7 @@ static void *hpeer_run(void *arg)
 struct joiner {
 	pthread_t th;
 	int ret;
+	int done;	/* set (atomically) once the join returned */
 };
 
 static void *joiner_run(void *arg)
@@ -940,6 +941,7 @@ static void *joiner_run(void *arg)
 		j->ret = link_persistent(&nl);
 		sgenl_close(&nl);
 	}
+	__atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -983,36 +985,50 @@ TEST_F_TIMEOUT(rig, connect_in_progress_chip_lost_it, 60)
  * without an address, instead of a connection that getsockname() cannot
  * name. Once the join is done, getsockname() names what the peer sees.
  */
-TEST_F_TIMEOUT(rig, connect_while_joining, 60)
+TEST_F_TIMEOUT(rig, connect_while_joining, 180)
 {
 	struct sockaddr_in me, seen;
-	struct joiner j = { 0 };
-	int fd, pfd;
+	struct joiner j;
+	int attempt, early = 1, fd, pfd;
 
-	ASSERT_EQ(0, do_link(&self->nl, "nina0", NULL, -1, NULL, -1));
 	/*
-	 * The model associates 1.5 s after the join (it looks at its clock
-	 * at its next command); the host asks again after 12 s. No DEV_GET
-	 * meanwhile: its status query would tell the host.
+	 * The model associates 1.5 s of its time after the join, 15 ms at
+	 * the rig's time factor (it looks at its clock at its next command);
+	 * the join's next status query is 12 s later. No DEV_GET meanwhile:
+	 * its status query would tell the host. On a loaded machine the
+	 * join's first status query often comes after those 15 ms: the join
+	 * then returns at once, the host is linked and the case is not what
+	 * it tests, so it starts again (at most ten times).
 	 */
-	ASSERT_EQ(0, param_set(NINA_PARAMS, "link_poll_ms", 12000));
-	ASSERT_EQ(0, pthread_create(&j.th, NULL, joiner_run, &j));
-	usleep(3000 * 1000);
-	errno = 0;
-	fd = radio_connect(&self->lsa);
-	EXPECT_EQ(-1, fd);
-	EXPECT_EQ(ENETUNREACH, errno) TH_LOG("connect: %s", strerror(errno));
-	if (fd >= 0) {
-		pfd = accept_ms(self->lfd, &seen, 0, OP_MS);
-		sin_get(fd, &me, false);
-		TH_LOG("connected as %s, the peer saw %s", sin_str(&me),
-		       sin_str(&seen));
-		close(pfd);
-		close(fd);
+	for (attempt = 0; attempt < 10 && early; attempt++) {
+		memset(&j, 0, sizeof(j));
+		ASSERT_EQ(0, do_link(&self->nl, "nina0", NULL, -1, NULL, -1));
+		ASSERT_EQ(0, param_set(NINA_PARAMS, "link_poll_ms", 12000));
+		ASSERT_EQ(0, pthread_create(&j.th, NULL, joiner_run, &j));
+		usleep(3000 * 1000);
+		early = __atomic_load_n(&j.done, __ATOMIC_ACQUIRE);
+		if (!early) {
+			errno = 0;
+			fd = radio_connect(&self->lsa);
+			EXPECT_EQ(-1, fd);
+			EXPECT_EQ(ENETUNREACH, errno)
+				TH_LOG("connect: %s", strerror(errno));
+			if (fd >= 0) {
+				pfd = accept_ms(self->lfd, &seen, 0, OP_MS);
+				sin_get(fd, &me, false);
+				TH_LOG("connected as %s, the peer saw %s",
+				       sin_str(&me), sin_str(&seen));
+				close(pfd);
+				close(fd);
+			}
+		} else {
+			TH_LOG("attempt %d: the join returned within 3 s", attempt);
+		}
+		pthread_join(j.th, NULL);
+		param_set(NINA_PARAMS, "link_poll_ms", 100);
+		ASSERT_EQ(0, j.ret);
 	}
-	pthread_join(j.th, NULL);
-	param_set(NINA_PARAMS, "link_poll_ms", 100);
-	ASSERT_EQ(0, j.ret);
+	ASSERT_EQ(0, early) TH_LOG("the join never outlasted 3 s");
 
 	fd = radio_connect(&self->lsa);
 	ASSERT_LE(0, fd) TH_LOG("connect: %s", strerror(errno));
