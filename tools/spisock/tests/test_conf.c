@@ -109,6 +109,20 @@ int main(void)
 	ok(spisock_conf_load(p, &c, err, sizeof(err)) == -1 && strstr(err, "its group"),
 	   "a group-readable passphrase-file is refused");
 
+	/* Another user's private file: root can make one, nobody else. */
+	chmod(psk, 0600);
+	if (geteuid() == 0) {
+		ok(!chown(psk, 65534, 65534) &&
+		   spisock_conf_load(p, &c, err, sizeof(err)) == -1 &&
+		   strstr(err, "belongs to uid 65534, not root or the caller"),
+		   "a passphrase-file of another user is refused");
+		if (chown(psk, 0, 0))
+			perror(psk);
+	} else {
+		n++;
+		printf("ok %d - a passphrase-file of another user # SKIP needs root to chown\n", n);
+	}
+
 	snprintf(text, sizeof(text), "ssid = Home\npassphrase = %s\n", secret);
 	bad(text, 0644, "mode 0644 lets every user read", "a world-readable conf with a passphrase");
 	bad(text, 0604, "mode 0604", "a conf readable by others only");
