@@ -20,6 +20,8 @@
 
 #include "conf.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 struct parse {
 	const char *path;
 	int line;
@@ -64,7 +66,8 @@ static int secret_mode_ok(struct parse *p, int fd, const char *path,
 		return fail(p, "holds %s but belongs to uid %u, not root or the caller",
 			    what, (unsigned int)st.st_uid);
 	if (st.st_mode & 077)
-		return fail(p, "holds %s but its mode %04o lets %s read or change it; run: chmod 600 %s",
+		return fail(p,
+			    "holds %s but its mode %04o lets %s read or change it; run: chmod 600 %s",
 			    what, (unsigned int)(st.st_mode & 07777),
 			    st.st_mode & 07 ? "every user" : "its group", path);
 	p->line = line;
@@ -198,7 +201,7 @@ static int set_key(struct parse *p, enum key k, const char *v,
 		p->seen_secret_file = 1;
 		return read_secret(p, v, c);
 	case K_SECURITY:
-		for (i = 0; i < sizeof(security_words) / sizeof(security_words[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(security_words); i++) {
 			if (!strcmp(v, security_words[i])) {
 				c->security = i;
 				return 0;
@@ -219,7 +222,9 @@ static int set_key(struct parse *p, enum key k, const char *v,
 			return fail(p, "hostname: must be 1..32 characters");
 		for (i = 0; v[i]; i++)
 			if (!isalnum((unsigned char)v[i]) && v[i] != '-')
-				return fail(p, "hostname: '%s' has a character other than a letter, digit or '-'", v);
+				return fail(p,
+					    "hostname: '%s' has a character other than a letter, digit or '-'",
+					    v);
 		snprintf(c->hostname, sizeof(c->hostname), "%s", v);
 		return 0;
 	case K_AUTO_RELINK:
@@ -274,9 +279,13 @@ static int check_whole(struct parse *p, struct spisock_conf *c, const int *seen,
 			    security_words[c->security]);
 	if (c->security == SPISOCK_SECURITY_WEP && len != 5 && len != 13 &&
 	    len != 10 && len != 26)
-		return fail(p, "a WEP key is 5 or 13 characters or 10 or 26 hex digits, not %zu", len);
+		return fail(p,
+			    "a WEP key is 5 or 13 characters or 10 or 26 hex digits, not %zu",
+			    len);
 	if (c->security != SPISOCK_SECURITY_WEP && c->has_secret && (len < 8 || len > 64))
-		return fail(p, "a WPA passphrase is 8..63 characters or 64 hex digits, not %zu", len);
+		return fail(p,
+			    "a WPA passphrase is 8..63 characters or 64 hex digits, not %zu",
+			    len);
 	if (!c->static_addr && gw_line) {
 		p->line = gw_line;
 		return fail(p, "gateway and dns need a static address (address = A.B.C.D/PREFIX)");
@@ -389,9 +398,9 @@ void spisock_conf_wipe(struct spisock_conf *c)
 
 int spisock_conf_name_ok(const char *radio)
 {
+	static const char ok[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
 	size_t n = strlen(radio);
 
-	if (n < 1 || n > 15)
-		return 0;
-	return strspn(radio, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
+	return n >= 1 && n <= 15 && strspn(radio, ok) == n;
 }

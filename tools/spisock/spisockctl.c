@@ -1102,7 +1102,8 @@ int main(int argc, char **argv)
 		if (npos == 2)
 			dev = pos[1];
 		if (!dev || !spisock_conf_name_ok(dev)) {
-			fprintf(stderr, "spisockctl %s: name the radio (1..15 of A-Z a-z 0-9 _ -)\n",
+			fprintf(stderr,
+				"spisockctl %s: name the radio (1..15 of A-Z a-z 0-9 _ -)\n",
 				cmd);
 			sgenl_close(&c.nl);
 			return EX_USAGE;
