@@ -8,13 +8,31 @@
 # kernel would announce it), then purge: nothing of the packages is left.
 # Not to be run beside scripts/test-dkms.sh: both use /usr/src/spisock-VER.
 #
-# usage: test-deb.sh [--no-build]   (--no-build: the .debs already in build/deb)
+# With --vm, before the purge, a 6.1 guest runs the packaged modules and
+# tools against the simulated radio (scripts/vm-deb.sh; spisock_sim.ko and
+# spisock-simd from build/: scripts/build-modules.sh 6.1, make model);
+# SPISOCK_VM_RUN names the runner (default tools/testing/vm/run).
+#
+# usage: test-deb.sh [--no-build] [--vm]   (--no-build: the .debs already in build/deb)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tools/testing/vm/lib.sh"
 cd "$top"
 
+build=1 vm=0
+for a in "$@"; do
+	case $a in
+	--no-build) build=0 ;;
+	--vm) vm=1 ;;
+	*) die "usage: test-deb.sh [--no-build] [--vm]" ;;
+	esac
+done
 [ "$(id -u)" = 0 ] || die "run as root (apt install, dkms)"
+if [ $vm = 1 ]; then
+	for f in build/6.1/drivers/spisock/sim/spisock_sim.ko build/sim/spisock-simd; do
+		[ -e "$f" ] || die "--vm needs $f (scripts/build-modules.sh 6.1; make model)"
+	done
+fi
 start=$(date +%s)
 arch=$(dpkg --print-architecture)
 ver=$(dpkg-parsechangelog -l debian/changelog -S Version)
@@ -36,7 +54,7 @@ done
 	die "/usr/src/spisock-$ver exists (make dkms-install or test-dkms.sh): remove it first"
 
 echo "TAP version 13"
-if [ "${1-}" != --no-build ]; then
+if [ $build = 1 ]; then
 	t=$(date +%s)
 	check "make deb builds the packages ($(($(date +%s) - t)) s)" scripts/build-deb.sh >/dev/null
 fi
@@ -131,6 +149,23 @@ check "udev: the radio's add event wants spisock-link@nina0.service" \
 	sh -c "printf '%s\n' \"\$1\" | grep -qx 'SYSTEMD_WANTS=spisock-link@nina0.service'" _ "$out"
 check "udev: tagged for systemd, alias /sys/subsystem/spisock/devices/nina0" \
 	sh -c "printf '%s\n' \"\$1\" | grep -qx 'TAGS=.*:systemd:.*' && printf '%s\n' \"\$1\" | grep -q '^SYSTEMD_ALIAS=/sys/subsystem/spisock/devices/nina0'" _ "$out"
+
+if [ $vm = 1 ]; then
+	# The guest runs Debian's 6.1: DKMS builds for it too if the host's
+	# kernel was another.
+	k61=$(stock61_release)
+	dkms status -m spisock -v "$ver" -k "$k61" | grep -q installed ||
+		dkms install -m spisock -v "$ver" -k "$k61" >/dev/null 2>&1 || true
+	mkdir -p build/out
+	read -r -a runner <<< "${SPISOCK_VM_RUN:-$top/tools/testing/vm/run}"
+	t=$(date +%s)
+	vmrc=0
+	"${runner[@]}" --kernel 6.1 --radio-bare --out "$top/build/out" -- \
+		scripts/vm-deb.sh "$top/build/out" > build/out/vm-deb.log 2>&1 || vmrc=$?
+	grep -E '^(not )?ok ' build/out/vm-deb.log | sed 's/^/# vm-deb: /'
+	check "VM tier: the packaged modules and tools in a 6.1 guest ($(grep -c '^ok ' build/out/vm-deb.log) ok, $(($(date +%s) - t)) s; build/out/vm-deb.log)" \
+		test "$vmrc" = 0
+fi
 
 owned=$(dpkg -L "${pkgs[@]}" 2>/dev/null | sort -u)
 t=$(date +%s)
