@@ -862,30 +862,40 @@ static struct nlmsghdr *conf_link_msg(struct ctl *c, const char *radio,
 }
 
 /*
- * up: join the network of RADIO's configuration and wait for the outcome;
- * then print the link (the journal's record of a boot-time join). The
- * secret goes from the file to the request only, and both are wiped.
- * Return: 0, -1 with errno (report() names it), or an exit status > 0.
+ * up's configuration: RADIO.conf in SPISOCK_CONFDIR or /etc/spisock, or
+ * --conf FILE. Read before the netlink socket is opened, so that a wrong one
+ * is reported (and the unit not restarted) even without the module.
  */
-static int cmd_up(struct ctl *c, const char *radio, const char *file)
+static int up_load(const char *radio, const char *file, struct spisock_conf *conf)
 {
 	const char *dir = getenv("SPISOCK_CONFDIR");
-	struct spisock_conf conf;
 	char path[4096], err[640];
-	struct nlmsghdr *nlh;
-	int ret;
 
 	if (!file) {
 		snprintf(path, sizeof(path), "%s/%s.conf",
 			 dir && *dir ? dir : SPISOCK_CONF_DIR, radio);
 		file = path;
 	}
-	if (spisock_conf_load(file, &conf, err, sizeof(err))) {
+	if (spisock_conf_load(file, conf, err, sizeof(err))) {
 		fprintf(stderr, "spisockctl up %s: %s\n", radio, err);
 		return EX_CONF;
 	}
-	nlh = conf_link_msg(c, radio, &conf);
-	spisock_conf_wipe(&conf);
+	return 0;
+}
+
+/*
+ * up: join the network of @conf and wait for the outcome; then print the
+ * link (the journal's record of a boot-time join). The secret goes from
+ * @conf to the request only, and both are wiped.
+ * Return: 0, or -1 with errno (report() names it), or an exit status > 0.
+ */
+static int cmd_up(struct ctl *c, const char *radio, struct spisock_conf *conf)
+{
+	struct nlmsghdr *nlh;
+	int ret;
+
+	nlh = conf_link_msg(c, radio, conf);
+	spisock_conf_wipe(conf);
 	/* in the events group before LINK: its outcome is an event */
 	if (sgenl_subscribe(&c->nl)) {
 		memset(c->nl.buf, 0, sizeof(c->nl.buf));
@@ -1000,6 +1010,7 @@ static int report(struct ctl *c, const char *cmd, const char *radio)
 int main(int argc, char **argv)
 {
 	static struct ctl c;
+	static struct spisock_conf conf;
 	char radio[16] = "", secret[128] = "";
 	const char *pass_file = NULL, *security = NULL, *dev = NULL;
 	const char *s_addr = NULL, *s_mask = NULL, *s_gw = NULL, *s_dns = NULL;
@@ -1062,9 +1073,25 @@ int main(int argc, char **argv)
 		return usage();
 	cmd = pos[0];
 
+	/* up and down name their radio; up reads its configuration first. */
+	if ((!strcmp(cmd, "up") || !strcmp(cmd, "down")) && npos <= 2) {
+		if (npos == 2)
+			dev = pos[1];
+		if (!dev || !spisock_conf_name_ok(dev)) {
+			fprintf(stderr,
+				"spisockctl %s: name the radio (1..15 of A-Z a-z 0-9 _ -)\n",
+				cmd);
+			return EX_USAGE;
+		}
+		if (!strcmp(cmd, "up") && up_load(dev, conf_file, &conf))
+			return EX_CONF;
+	}
+
 	ret = ctl_open(&c);
-	if (ret)
+	if (ret) {
+		spisock_conf_wipe(&conf);
 		return ret;
+	}
 
 	if (!strcmp(cmd, "dev") || !strcmp(cmd, "show")) {
 		if (npos != 1)
@@ -1098,17 +1125,6 @@ int main(int argc, char **argv)
 		dev = pos[1];
 	else if (!strcmp(cmd, "unlink") && npos == 2)
 		dev = pos[1];
-	else if ((!strcmp(cmd, "up") || !strcmp(cmd, "down")) && npos <= 2) {
-		if (npos == 2)
-			dev = pos[1];
-		if (!dev || !spisock_conf_name_ok(dev)) {
-			fprintf(stderr,
-				"spisockctl %s: name the radio (1..15 of A-Z a-z 0-9 _ -)\n",
-				cmd);
-			sgenl_close(&c.nl);
-			return EX_USAGE;
-		}
-	}
 	if (dev)
 		snprintf(radio, sizeof(radio), "%s", dev);
 	else if (default_radio(&c, radio, sizeof(radio)))
@@ -1168,7 +1184,7 @@ int main(int argc, char **argv)
 			fprintf(stderr,
 				"spisockctl link: interrupted; the join goes on (spisockctl monitor shows its outcome)\n");
 	} else if (!strcmp(cmd, "up") && npos <= 2) {
-		ret = cmd_up(&c, radio, conf_file);
+		ret = cmd_up(&c, radio, &conf);
 		if (ret > 0) {
 			sgenl_close(&c.nl);
 			return ret;
