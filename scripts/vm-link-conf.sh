@@ -89,13 +89,15 @@ check "no configuration: exit 13 naming it # $msg" sh -c "[ $rc = 13 ] && printf
 
 # The boot path: the add event of a device named nina0 through the rule.
 # No kernel gives the radio a device yet (class spisock is the proposed
-# addition), so the rule's SUBSYSTEM=="spisock" is read as "net" for a veth
-# named nina0 in a private network and mount namespace.
+# addition), so the rule's SUBSYSTEM=="spisock" is read as "net" for a
+# network device named nina0 in a private network and mount namespace (a
+# veth, or a sit tunnel on the debug kernel, which has no veth).
 printf 'ssid = spisock-sim\npassphrase-file = %s\n' "$d/nina0.psk" > "$d/nina0.conf"
 chmod 644 "$d/nina0.conf"
 # shellcheck disable=SC2016 # $1 is the inner shell's
 ev=$(unshare -n -m sh -c '
-	ip link add nina0 type veth peer name nina0p &&
+	{ ip link add nina0 type veth peer name nina0p 2>/dev/null ||
+	  ip link add nina0 type sit remote 192.0.2.1 local 192.0.2.2; } &&
 	mount -t sysfs none /sys && mkdir -p /run/udev/rules.d &&
 	mount -t tmpfs none /run/udev/rules.d &&
 	sed "s/SUBSYSTEM==\"spisock\"/SUBSYSTEM==\"net\"/" "$1" > /run/udev/rules.d/60-spisock.rules &&
