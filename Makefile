@@ -6,7 +6,8 @@ SHELL := /bin/bash
 KERNEL ?= 6.12
 
 .PHONY: all soak soak-load soak-fuzz setup kernels modules selftests model tools check check-full \
-	check-model check-lib run clean dkms-build dkms-clean dkms-install dkms-remove dtbo check-dt bench
+	check-model check-lib run clean dkms-build dkms-clean dkms-install dkms-remove dtbo check-dt bench \
+	deb check-deb
 
 all: modules
 
@@ -112,6 +113,16 @@ check-dt: dtbo
 
 dkms-clean:
 	rm -rf build/dkms
+
+# The Debian packages in build/deb/ (DEB_ARCH=arm64|armhf: cross-built,
+# without python3-spisock). check-deb: build, lintian, install, DKMS for
+# the host's kernel (or Debian's 6.1), the files, purge (as root).
+DEB_ARCH ?=
+deb:
+	scripts/build-deb.sh $(DEB_ARCH)
+
+check-deb:
+	scripts/test-deb.sh
 
 clean:
 	rm -rf build

@@ -17,6 +17,8 @@ pkgs=(
 	# perf, run in the bench guest (the host's root is the guest's): where
 	# host CPU per MiB goes (BENCHMARKS.md)
 	linux-perf
+	# make deb (debian/): Debian's packaging tools and the Python build-deps
+	debhelper dh-dkms dh-python lintian devscripts python3-all-dev libpython3-all-dev
 	# the kselftests also built as 32-bit programs (-m32: the compat paths);
 	# gcc-12-multilib, not gcc-multilib, which conflicts with the cross compilers
 	gcc-12-multilib libmnl-dev:i386

@@ -7,6 +7,9 @@
  *   spisockctl [-d RADIO] link SSID [options] join a network
  *   spisockctl link RADIO SSID [PASSPHRASE]   (the first form, still taken)
  *   spisockctl [-d RADIO] unlink [RADIO]      leave it
+ *   spisockctl up RADIO [--conf FILE]         join RADIO's network from
+ *                                             /etc/spisock/RADIO.conf
+ *   spisockctl down RADIO                     leave it (unlink)
  *   spisockctl [-j] [-d RADIO] status         the link
  *   spisockctl [-j] [-d RADIO] scan [--force] networks in range
  *   spisockctl [-j] [-d RADIO] resolve HOST   a name through the radio's DNS
@@ -18,7 +21,8 @@
  *
  * The passphrase comes from --passphrase-file, --ask (the terminal, not
  * echoed), the environment (SPISOCK_PASSPHRASE) or, in the first form, the
- * command line; the first three keep it out of the process list.
+ * command line; the first three keep it out of the process list. `up`
+ * reads it from the configuration (spisock.conf(5), conf.c) only.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,6 +38,7 @@
 #include <linux/netlink.h>
 #include <linux/spisock.h>
 
+#include "conf.h"
 #include "spisock_genl.h"
 #include "views.h"
 
@@ -52,6 +57,7 @@ enum {
 	EX_INTR,
 	EX_DOWN,		/* the radio is not linked */
 	EX_NOHOST,
+	EX_CONF,		/* up: the configuration is missing or wrong */
 };
 
 struct ctl {
@@ -822,6 +828,89 @@ static int parse_security(const char *s)
 	return -1;
 }
 
+/* ---- up / down --------------------------------------------------------- */
+
+/* The LINK request of a configuration (spisock.conf(5)). */
+static struct nlmsghdr *conf_link_msg(struct ctl *c, const char *radio,
+				      const struct spisock_conf *conf)
+{
+	struct nlmsghdr *nlh = sgenl_msg(&c->nl, SPISOCK_CMD_LINK, NLM_F_ACK);
+
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
+	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, conf->ssid_len, conf->ssid);
+	if (conf->security >= 0)
+		mnl_attr_put_u8(nlh, SPISOCK_ATTR_SECURITY, conf->security);
+	if (conf->has_secret)
+		mnl_attr_put(nlh, conf->security == SPISOCK_SECURITY_WEP ?
+			     SPISOCK_ATTR_WEP_KEY : SPISOCK_ATTR_PASSPHRASE,
+			     strlen(conf->secret), conf->secret);
+	if (conf->static_addr) {
+		mnl_attr_put_u32(nlh, SPISOCK_ATTR_ADDR, conf->addr.s_addr);
+		mnl_attr_put_u32(nlh, SPISOCK_ATTR_NETMASK, conf->netmask.s_addr);
+		if (conf->gateway.s_addr)
+			mnl_attr_put_u32(nlh, SPISOCK_ATTR_GATEWAY, conf->gateway.s_addr);
+		if (conf->dns.s_addr)
+			mnl_attr_put_u32(nlh, SPISOCK_ATTR_DNS, conf->dns.s_addr);
+	}
+	if (conf->hostname[0])
+		mnl_attr_put_strz(nlh, SPISOCK_ATTR_HOSTNAME, conf->hostname);
+	mnl_attr_put_u32(nlh, SPISOCK_ATTR_TIMEOUT, conf->timeout_ms);
+	if (conf->auto_relink)
+		mnl_attr_put_u8(nlh, SPISOCK_ATTR_AUTO_RELINK, 1);
+	mnl_attr_put(nlh, SPISOCK_ATTR_NO_WAIT, 0, NULL);
+	return nlh;
+}
+
+/*
+ * up's configuration: RADIO.conf in SPISOCK_CONFDIR or /etc/spisock, or
+ * --conf FILE. Read before the netlink socket is opened, so that a wrong one
+ * is reported (and the unit not restarted) even without the module.
+ */
+static int up_load(const char *radio, const char *file, struct spisock_conf *conf)
+{
+	const char *dir = getenv("SPISOCK_CONFDIR");
+	char path[4096], err[640];
+
+	if (!file) {
+		snprintf(path, sizeof(path), "%s/%s.conf",
+			 dir && *dir ? dir : SPISOCK_CONF_DIR, radio);
+		file = path;
+	}
+	if (spisock_conf_load(file, conf, err, sizeof(err))) {
+		fprintf(stderr, "spisockctl up %s: %s\n", radio, err);
+		return EX_CONF;
+	}
+	return 0;
+}
+
+/*
+ * up: join the network of @conf and wait for the outcome; then print the
+ * link (the journal's record of a boot-time join). The secret goes from
+ * @conf to the request only, and both are wiped.
+ * Return: 0, or -1 with errno (report() names it), or an exit status > 0.
+ */
+static int cmd_up(struct ctl *c, const char *radio, struct spisock_conf *conf)
+{
+	struct nlmsghdr *nlh;
+	int ret;
+
+	nlh = conf_link_msg(c, radio, conf);
+	spisock_conf_wipe(conf);
+	/* in the events group before LINK: its outcome is an event */
+	if (sgenl_subscribe(&c->nl)) {
+		memset(c->nl.buf, 0, sizeof(c->nl.buf));
+		fprintf(stderr, "spisockctl up %s: no events group\n", radio);
+		return EX_FAIL;
+	}
+	ret = link_run(c, nlh, radio, 0);
+	memset(c->nl.buf, 0, sizeof(c->nl.buf));	/* the request held it */
+	if (ret)
+		return ret;
+	nlh = sgenl_msg(&c->nl, SPISOCK_CMD_LINK_GET, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
+	return sgenl_run(&c->nl, nlh, status_cb, c);
+}
+
 /* The usage on @f: stdout for --help, stderr for a usage error. */
 static int usage_to(FILE *f)
 {
@@ -834,6 +923,8 @@ static int usage_to(FILE *f)
 		"       [--timeout MS] [--auto-relink] [--no-wait]\n"
 		"  link RADIO SSID [PASSPHRASE]  (also: SPISOCK_PASSPHRASE in the environment)\n"
 		"  unlink [RADIO]\n"
+		"  up RADIO [--conf FILE]       join the network of /etc/spisock/RADIO.conf\n"
+		"  down RADIO                    leave it\n"
 		"  status                        the link\n"
 		"  scan [--force]                networks in range (--force: even when linked)\n"
 		"  resolve HOST                  a host name through the radio's DNS\n"
@@ -919,10 +1010,11 @@ static int report(struct ctl *c, const char *cmd, const char *radio)
 int main(int argc, char **argv)
 {
 	static struct ctl c;
+	static struct spisock_conf conf;
 	char radio[16] = "", secret[128] = "";
 	const char *pass_file = NULL, *security = NULL, *dev = NULL;
 	const char *s_addr = NULL, *s_mask = NULL, *s_gw = NULL, *s_dns = NULL;
-	const char *hostname = NULL, *cmd;
+	const char *hostname = NULL, *conf_file = NULL, *cmd;
 	int ask = 0, force = 0, auto_relink = 0, no_wait = 0, fd = -1, ttl = 0;
 	long long timeout = 0, fam = -1;
 	char *pos[4];
@@ -941,6 +1033,8 @@ int main(int argc, char **argv)
 			security = ARG();
 		else if (!strcmp(a, "--passphrase-file"))
 			pass_file = ARG();
+		else if (!strcmp(a, "--conf"))
+			conf_file = ARG();
 		else if (!strcmp(a, "--ask"))
 			ask = 1;
 		else if (!strcmp(a, "--addr"))
@@ -979,9 +1073,25 @@ int main(int argc, char **argv)
 		return usage();
 	cmd = pos[0];
 
+	/* up and down name their radio; up reads its configuration first. */
+	if ((!strcmp(cmd, "up") || !strcmp(cmd, "down")) && npos <= 2) {
+		if (npos == 2)
+			dev = pos[1];
+		if (!dev || !spisock_conf_name_ok(dev)) {
+			fprintf(stderr,
+				"spisockctl %s: name the radio (1..15 of A-Z a-z 0-9 _ -)\n",
+				cmd);
+			return EX_USAGE;
+		}
+		if (!strcmp(cmd, "up") && up_load(dev, conf_file, &conf))
+			return EX_CONF;
+	}
+
 	ret = ctl_open(&c);
-	if (ret)
+	if (ret) {
+		spisock_conf_wipe(&conf);
 		return ret;
+	}
 
 	if (!strcmp(cmd, "dev") || !strcmp(cmd, "show")) {
 		if (npos != 1)
@@ -1073,7 +1183,13 @@ int main(int argc, char **argv)
 		if (ret && errno == EINTR)
 			fprintf(stderr,
 				"spisockctl link: interrupted; the join goes on (spisockctl monitor shows its outcome)\n");
-	} else if (!strcmp(cmd, "unlink") && npos <= 2) {
+	} else if (!strcmp(cmd, "up") && npos <= 2) {
+		ret = cmd_up(&c, radio, &conf);
+		if (ret > 0) {
+			sgenl_close(&c.nl);
+			return ret;
+		}
+	} else if ((!strcmp(cmd, "unlink") && npos <= 2) || (!strcmp(cmd, "down") && npos <= 2)) {
 		nlh = sgenl_msg(&c.nl, SPISOCK_CMD_UNLINK, NLM_F_ACK);
 		mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, radio);
 		ret = sgenl_run(&c.nl, nlh, NULL, NULL);
