@@ -159,10 +159,24 @@ host_tests() {
 	# citation of a path outside the repository.
 	python3 scripts/test-doc-examples.py > "$results/host/doc-examples.tap" || rc=1
 	scripts/test-help.sh > "$results/host/help.tap" || rc=1
+	# spisockctl up's configuration files (spisock.conf(5))
+	make -s -C tools/spisock check > "$results/host/spisockctl-conf.tap" || rc=1
 	scripts/test-check-stages.sh > "$results/host/check-stages.tap" || rc=1
 	sh tools/lib/spisock-preload/tests/host-preload.sh > "$results/host/preload.tap" || rc=1
 	cat "$results/host/"*.tap
 	return 0
+}
+
+# The Debian packages: built, lintian, installed, DKMS for the installed
+# kernel, a 6.1 guest with the packaged modules and tools, purged
+# (Documentation/networking/spisock-packages.rst). After the dkms stage:
+# both use /usr/src/spisock-VERSION.
+deb_tests() {
+	local rc=0
+	mkdir -p "$results/deb"
+	scripts/test-deb.sh --vm > "$results/deb/deb.tap" || rc=$?
+	cat "$results/deb/deb.tap"
+	return $rc
 }
 
 # README.md's commands, each sh block as written (guests on both kernels):
@@ -197,6 +211,8 @@ count "$results"/6.1-kunit/*.tap
 stage readme 600 readme_tests
 count "$results"/readme/*.tap
 stage dkms 120 scripts/test-dkms.sh
+stage deb 300 deb_tests
+count "$results"/deb/*.tap
 
 echo
 stages_end
