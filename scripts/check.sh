@@ -104,6 +104,16 @@ vm_tier() {
 			printf '1..1\nnot ok 1 - %s: no results (run exit %s)\n' "$t" "$crc" \
 				> "$results/$k/$t.tap"
 	done
+	# spisockctl up/down from configuration files, the radio's class
+	# device, the boot path's udev rule and unit (spisock-packages.rst).
+	local lrc=0
+	mkdir -p "$top/build/out"
+	tools/testing/vm/run --kernel "$k" --radio --radio-time-factor 0.1 \
+		-- scripts/vm-link-conf.sh "$top/build/out" > "$logs/link-conf-$k.log" 2>&1 || lrc=$?
+	grep -E '^(not )?ok |^1\.\.' "$logs/link-conf-$k.log" > "$results/$k/link-conf.tap"
+	grep -q '^1\.\.' "$results/$k/link-conf.tap" ||
+		printf '1..1\nnot ok 1 - link-conf: no plan (run exit %s)\n' "$lrc" \
+			> "$results/$k/link-conf.tap"
 	# `make run`'s demo: the reference examples against AF_INET peers.
 	local erc=0
 	tools/testing/vm/run --kernel "$k" --radio --radio-time-factor 0.1 \

@@ -170,9 +170,13 @@ static int __init spisock_init(void)
 {
 	int err;
 
-	err = proto_register(&spisock_proto, 1);
+	err = spisock_class_init();
 	if (err)
 		return err;
+
+	err = proto_register(&spisock_proto, 1);
+	if (err)
+		goto err_class;
 
 	err = spisock_proc_init();
 	if (err)
@@ -206,6 +210,8 @@ err_proc:
 	spisock_proc_exit();
 err_unreg_proto:
 	proto_unregister(&spisock_proto);
+err_class:
+	spisock_class_exit();
 	return err;
 }
 
@@ -219,6 +225,7 @@ static void __exit spisock_exit(void)
 	proto_unregister(&spisock_proto);
 	/* The last socket's radio may still be waiting to be freed. */
 	spisock_dev_free_wait();
+	spisock_class_exit();
 }
 
 module_init(spisock_init);

@@ -77,6 +77,8 @@ struct spisock_join;
  * @relink_work: runs joins and relinks (nl_link.c)
  * @state_lock: a leaf spinlock guarding @state
  * @state: &enum spisock_state, the link's state
+ * @cdev: the radio's class device (class.c), or NULL; set while it is
+ *	registered and unregistered, under no lock (one thread does both)
  */
 struct spisock_dev_core {
 	struct spisock_dev dev;
@@ -100,6 +102,7 @@ struct spisock_dev_core {
 	struct delayed_work relink_work;
 	spinlock_t state_lock;	/* see above */
 	u8 state;
+	struct device *cdev;
 };
 
 static inline struct spisock_dev_core *spisock_core(struct spisock_dev *dev)
@@ -422,5 +425,9 @@ void spisock_quota_release(struct spisock_dev *dev);
 int spisock_dev_net_init(void);
 void spisock_dev_net_exit(void);
 void spisock_dev_free_wait(void);
+void spisock_class_add(struct spisock_dev_core *core);
+void spisock_class_del(struct spisock_dev_core *core);
+int spisock_class_init(void);
+void spisock_class_exit(void);
 
 #endif /* _SPISOCK_AF_SPISOCK_H */

@@ -175,6 +175,8 @@ int spisock_register_device(struct spisock_dev *dev)
 	list_add_tail(&core->node, &spisock_devs);
 	mutex_unlock(&spisock_devs_mutex);
 	spisock_nl_dev_event(dev, SPISOCK_EVENT_DEV_ADDED);
+	/* last: udev's add event may link the radio at once */
+	spisock_class_add(core);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(spisock_register_device);
@@ -256,6 +258,7 @@ void spisock_unregister_device(struct spisock_dev *dev)
 	struct spisock_dev_core *core = spisock_core(dev);
 	unsigned long flags;
 
+	spisock_class_del(core);
 	mutex_lock(&spisock_devs_mutex);
 	list_del_init(&core->node);
 	mutex_unlock(&spisock_devs_mutex);
