@@ -221,7 +221,7 @@ count "$results"/6.1-kunit/*.tap
 stage readme 600 readme_tests
 count "$results"/readme/*.tap
 stage dkms 120 scripts/test-dkms.sh
-stage deb 300 deb_tests
+stage deb 360 deb_tests
 count "$results"/deb/*.tap
 
 echo
