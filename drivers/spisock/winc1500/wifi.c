@@ -422,6 +422,9 @@ void winc_wifi_event(struct winc_radio *r, u8 op, const u8 *p, size_t n)
 		spin_lock(&r->lock);
 		if (r->link_state == WINC_JOIN_WAIT && p[0] == 1) {
 			r->link_state = WINC_JOIN_ASSOC;
+		} else if (r->link_state == WINC_JOIN_WAIT && p[0] == 0 &&
+			   !p[1]) {
+			/* the link the join replaced went down: no outcome */
 		} else if ((r->link_state == WINC_JOIN_WAIT ||
 			    r->link_state == WINC_JOIN_ASSOC) && p[0] == 0) {
 			r->link_state = -(p[1] ? p[1] : 255);
