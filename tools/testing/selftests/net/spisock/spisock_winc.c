@@ -37,7 +37,9 @@
 #define WINC_CONF	"chip winc1500\nversion 19.7.7\n" \
 			"radio-ip " SIM_RADIO_ADDR "\n" \
 			"ap ssid=" SIM_AP_SSID " passphrase=" SIM_AP_PASS \
-			" channel=6 rssi=-45\n"
+			" channel=6 rssi=-45\n" \
+			"ap ssid=spisock-open security=open channel=11 rssi=-70\n" \
+			"host localhost.sim 127.0.0.1\nhost-fail fail.sim\n"
 #define IO_MS		10000
 #define ECHO_LEN	(96 * 1024)	/* dozens of 1400-byte sends in flight */
 
@@ -130,17 +132,20 @@ FIXTURE(winc) {
 	int loaded_spisock;
 };
 
-static void winc_down(struct __test_metadata *_metadata,
-		      FIXTURE_DATA(winc) *self)
+/* Down in reverse: 0, or -1 when a module stays loaded. */
+static int winc_down(pid_t simd, int loaded_spisock)
 {
-	EXPECT_EQ(0, !module_loaded(WINC_MODULE) ? 0 :
-		  module_unload_wait(WINC_MODULE));
-	if (self->simd > 0)
-		simd_stop(self->simd, SIGTERM);
-	self->simd = -1;
-	EXPECT_EQ(0, !sim_loaded() ? 0 : module_unload_wait(SIM_MODULE));
-	if (self->loaded_spisock)
-		EXPECT_EQ(0, module_unload_wait("spisock"));
+	int ret = 0;
+
+	if (module_loaded(WINC_MODULE) && module_unload_wait(WINC_MODULE))
+		ret = -1;
+	if (simd > 0)
+		simd_stop(simd, SIGTERM);
+	if (sim_loaded() && module_unload_wait(SIM_MODULE))
+		ret = -1;
+	if (loaded_spisock && module_unload_wait("spisock"))
+		ret = -1;
+	return ret;
 }
 
 FIXTURE_SETUP(winc)
@@ -180,7 +185,7 @@ FIXTURE_SETUP(winc)
 
 FIXTURE_TEARDOWN(winc)
 {
-	winc_down(_metadata, self);
+	EXPECT_EQ(0, winc_down(self->simd, self->loaded_spisock));
 }
 
 /* What DEV_GET reports of the chip, and a wrong passphrase refused. */
@@ -202,6 +207,67 @@ TEST_F(winc, radio)
 	ret = do_link(&nl, WINC_RADIO, SIM_AP_SSID, strlen(SIM_AP_SSID),
 		      SIM_AP_PASS, strlen(SIM_AP_PASS));
 	EXPECT_EQ(0, ret);
+	sgenl_close(&nl);
+}
+
+/* SCAN, RESOLVE and PING of winc0 (spisock_nl_util.h's ask nina0). */
+static int winc_scan(struct sgenl *nl, struct scan_list *l)
+{
+	struct nlmsghdr *nlh = sgenl_msg(nl, SPISOCK_CMD_SCAN, NLM_F_ACK);
+
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, WINC_RADIO);
+	l->n = 0;
+	return sgenl_run(nl, nlh, scan_cb, l);
+}
+
+static int winc_resolve(struct sgenl *nl, const char *host, struct in_addr *addr)
+{
+	struct nlmsghdr *nlh = sgenl_msg(nl, SPISOCK_CMD_RESOLVE, NLM_F_ACK);
+
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, WINC_RADIO);
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_HOST, host);
+	addr->s_addr = 0;
+	return sgenl_run(nl, nlh, addr_cb, addr);
+}
+
+static int winc_ping(struct sgenl *nl, const char *addr, long long *rtt)
+{
+	struct nlmsghdr *nlh = sgenl_msg(nl, SPISOCK_CMD_PING, NLM_F_ACK);
+
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, WINC_RADIO);
+	mnl_attr_put_u32(nlh, SPISOCK_ATTR_ADDR, inet_addr(addr));
+	*rtt = -1;
+	return sgenl_run(nl, nlh, rtt_cb, rtt);
+}
+
+/* SCAN with its per-result reads, DNS and ping through the chip. */
+TEST_F(winc, control)
+{
+	struct scan_list l = { .n = 0 };
+	struct in_addr a;
+	struct sgenl nl;
+	long long rtt = -1;
+	int i, seen = 0;
+
+	ASSERT_EQ(0, sgenl_open(&nl));
+	ASSERT_EQ(0, winc_scan(&nl, &l)) TH_LOG("SCAN: %s", nl.extack);
+	EXPECT_EQ(2, l.n);
+	for (i = 0; i < l.n; i++) {
+		if (!strcmp(l.e[i].ssid, SIM_AP_SSID)) {
+			seen |= 1;
+			EXPECT_EQ(-45, l.e[i].rssi);
+		}
+		if (!strcmp(l.e[i].ssid, "spisock-open")) {
+			seen |= 2;
+			EXPECT_EQ(11, l.e[i].channel);
+		}
+	}
+	EXPECT_EQ(3, seen);
+	ASSERT_EQ(0, winc_resolve(&nl, "localhost.sim", &a));
+	EXPECT_EQ(inet_addr("127.0.0.1"), a.s_addr);
+	EXPECT_EQ(-ENOENT, winc_resolve(&nl, "fail.sim", &a));
+	EXPECT_EQ(0, winc_ping(&nl, "127.0.0.1", &rtt));
+	EXPECT_LE(0, rtt);
 	sgenl_close(&nl);
 }
 
@@ -330,7 +396,7 @@ TEST_F(winc, tcp_accept)
 	ASSERT_EQ(0, write_full(cfd, out, sizeof(out)));
 	ASSERT_EQ(0, read_full(afd, in, sizeof(in)));
 	EXPECT_EQ(0, memcmp(in, out, sizeof(out)));
-	strcpy(out, "hello from the server");
+	snprintf(out, sizeof(out), "hello from the server");
 	ASSERT_EQ(0, write_full(afd, out, sizeof(out)));
 	ASSERT_EQ(0, read_full(cfd, in, sizeof(in)));
 	EXPECT_EQ(0, memcmp(in, out, sizeof(out)));
