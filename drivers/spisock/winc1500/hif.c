@@ -93,6 +93,7 @@ int winc_hif_send(struct winc_radio *r, u8 gid, u8 op, const void *ctrl,
 		atomic64_inc(&r->stats.requests);
 out:
 	mutex_unlock(&r->bus_lock);
+	winc_wd_feed(r, ret);
 	return ret;
 }
 
@@ -166,7 +167,12 @@ int winc_waiter_wait(struct winc_radio *r, struct winc_waiter *w,
 		list_del_init(&w->node);
 	spin_unlock(&r->lock);
 	/* completed meanwhile: the reply is there after all */
-	return completion_done(&w->done) ? 0 : -ETIMEDOUT;
+	if (completion_done(&w->done))
+		return 0;
+	/* a request the chip took but never answered: a stuck chip */
+	if (ms)
+		winc_wd_feed(r, -ETIMEDOUT);
+	return -ETIMEDOUT;
 }
 
 /* Hand a reply to its waiter; false when nobody waits for it. */
@@ -227,6 +233,7 @@ static int winc_event_read(struct winc_radio *r, size_t *size)
 		ret = 1;
 out:
 	mutex_unlock(&r->bus_lock);
+	winc_wd_feed(r, ret < 0 ? ret : 0);
 	return ret;
 }
 

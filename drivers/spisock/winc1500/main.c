@@ -127,6 +127,8 @@ static int winc_probe(struct spi_device *spi)
 	init_waitqueue_head(&r->link_wait);
 	INIT_WORK(&r->work, winc_sock_work);
 	INIT_WORK(&r->link_work, winc_link_work);
+	INIT_WORK(&r->reset_work, winc_reset_work);
+	INIT_DELAYED_WORK(&r->tick, winc_tick_work);
 
 	ret = ida_alloc(&winc_ida, GFP_KERNEL);
 	if (ret < 0)
@@ -159,6 +161,7 @@ static int winc_probe(struct spi_device *spi)
 	if (ret)
 		goto err_irq;
 	spi_set_drvdata(spi, r);
+	queue_delayed_work(system_wq, &r->tick, 0);
 	dev_info(dev, "%s: ATWINC1500, firmware %s, %u Hz\n", sdev->name,
 		 sdev->fw_version, spi->max_speed_hz);
 	return 0;
@@ -183,6 +186,9 @@ static void winc_remove(struct spi_device *spi)
 
 	spisock_unregister_device(r->sdev);
 	/* The IRQ thread and the work may deliver until they stop. */
+	WRITE_ONCE(r->stopping, true);
+	cancel_delayed_work_sync(&r->tick);
+	cancel_work_sync(&r->reset_work);
 	free_irq(r->irq, r);
 	destroy_workqueue(r->wq);
 	winc_socks_free(r);

@@ -47,6 +47,7 @@ static void winc_stats_fill(struct winc_radio *r, struct spisock_dev_stats *st)
 	st->err_frame = atomic64_read(&s->err_frame);
 	st->retries = atomic64_read(&s->retries);
 	st->resets = atomic64_read(&s->resets);
+	st->wd_resets = atomic64_read(&s->wd_resets);
 	st->link_drops = atomic64_read(&s->link_drops);
 	st->sock_tx_bytes = atomic64_read(&s->sock_tx_bytes);
 	st->sock_rx_bytes = atomic64_read(&s->sock_rx_bytes);
@@ -77,6 +78,7 @@ static int winc_stats_show(struct seq_file *m, void *v)
 		{ "err_frame", &s->err_frame },
 		{ "retries", &s->retries },
 		{ "resets", &s->resets },
+		{ "wd_resets", &s->wd_resets },
 		{ "link_drops", &s->link_drops },
 		{ "sock_tx_bytes", &s->sock_tx_bytes },
 		{ "sock_rx_bytes", &s->sock_rx_bytes },

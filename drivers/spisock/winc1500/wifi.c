@@ -199,7 +199,14 @@ static int winc_ask(struct winc_radio *r, u8 op, const void *req, size_t n,
 	return ret;
 }
 
-static int winc_rssi(struct winc_radio *r, s32 *rssi)
+/**
+ * winc_rssi() - the current RSSI of a linked radio (REQ_CURRENT_RSSI)
+ * @r: the radio
+ * @rssi: in dBm
+ *
+ * Return: 0 or a negative errno.
+ */
+int winc_rssi(struct winc_radio *r, s32 *rssi)
 {
 	u8 rep[4];
 	size_t n = sizeof(rep);

@@ -120,6 +120,7 @@ struct winc_stats {
 	atomic64_t err_frame;
 	atomic64_t retries;
 	atomic64_t resets;
+	atomic64_t wd_resets;
 	atomic64_t link_drops;
 	atomic64_t sock_tx_bytes;
 	atomic64_t sock_rx_bytes;
@@ -232,7 +233,12 @@ struct winc_sock {
  * @work: posts sends and receives, flushes closing sockets (atomic ops
  *	only record work); runs on @wq
  * @link_work: reports a link loss the chip announced
- * @wq: ordered workqueue for @work and @link_work
+ * @reset_work: the watchdog's chip reset, on @wq
+ * @tick: the status tick (system_wq)
+ * @wd_count: bus failures in a row
+ * @resetting: the chip is being reset: its failures count for nothing
+ * @stopping: remove has begun: no reset is started any more
+ * @wq: ordered workqueue for @work, @link_work and @reset_work
  * @fw: firmware major, minor, patch
  * @recv_cmd_len: tstrRecvCmd's size for this firmware (8 or 12)
  * @link_wait: waits for the join's outcome
@@ -270,6 +276,11 @@ struct winc_radio {
 	struct mutex tx_lock;	/* see above */
 	struct work_struct work;
 	struct work_struct link_work;
+	struct work_struct reset_work;
+	struct delayed_work tick;
+	atomic_t wd_count;
+	bool resetting;
+	bool stopping;
 	struct workqueue_struct *wq;
 
 	u8 fw[3];
@@ -342,6 +353,13 @@ irqreturn_t winc_irq_thread(int irq, void *data);
 extern const struct spisock_dev_ops winc_dev_ops;
 void winc_wifi_event(struct winc_radio *r, u8 op, const u8 *p, size_t n);
 void winc_link_work(struct work_struct *work);
+
+int winc_rssi(struct winc_radio *r, s32 *rssi);
+
+/* recover.c */
+void winc_wd_feed(struct winc_radio *r, int err);
+void winc_reset_work(struct work_struct *work);
+void winc_tick_work(struct work_struct *work);
 
 /* sock.c */
 int winc_sock_open(struct spisock_dev *sdev, struct sock *sk, int type);

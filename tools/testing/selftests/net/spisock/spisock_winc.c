@@ -169,7 +169,8 @@ FIXTURE_SETUP(winc)
 		TH_LOG("spisock_sim: %s", strerror(errno));
 	self->simd = simd_spawn(CONF_PATH, STATS_PATH, SIM_TIME_FACTOR, 1);
 	ASSERT_LT(0, self->simd);
-	ASSERT_EQ(0, module_load(winc_ko(), "link_timeout_ms=5000"))
+	ASSERT_EQ(0, module_load(winc_ko(),
+				 "link_timeout_ms=5000 status_interval_ms=100"))
 		TH_LOG("spisock_winc1500: %s", strerror(errno));
 
 	ASSERT_EQ(0, sgenl_open(&nl));
@@ -431,6 +432,136 @@ TEST_F(winc, udp_pool)
 	EXPECT_GT(100, k);
 	for (k = 1; k < 5; k++)
 		close(fd[k]);
+}
+
+/* A connected TCP socket to an AF_INET listener, accepted into *@afd. */
+static int tcp_pair(int *afd)
+{
+	struct sockaddr_in sin;
+	int lfd, fd, port;
+
+	lfd = inet_bound(SOCK_STREAM, &port);
+	if (lfd < 0 || listen(lfd, 1))
+		return -1;
+	fd = winc_socket(SOCK_STREAM);
+	sin = sin_of("127.0.0.1", port);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof(sin)))
+		return -1;
+	*afd = accept(lfd, NULL, NULL);
+	close(lfd);
+	return *afd < 0 ? -1 : fd;
+}
+
+/* Poll DEV_GET until winc0 is unlinked (up to 5 s): 0 or -1. */
+static int wait_unlinked(void)
+{
+	struct dev_info d;
+	struct sgenl nl;
+	int i, ret = -1;
+
+	if (sgenl_open(&nl))
+		return -1;
+	for (i = 0; i < 100; i++) {
+		if (!dev_get(&nl, WINC_RADIO, &d) && d.linked == 0) {
+			ret = 0;
+			break;
+		}
+		usleep(50000);
+	}
+	sgenl_close(&nl);
+	return ret;
+}
+
+/* Link winc0 again and carry a few bytes through a new connection. */
+static int relink_and_talk(void)
+{
+	struct sgenl nl;
+	char c = 'x';
+	int ret, fd, afd;
+
+	if (sgenl_open(&nl))
+		return -1;
+	ret = do_link(&nl, WINC_RADIO, SIM_AP_SSID, strlen(SIM_AP_SSID),
+		      SIM_AP_PASS, strlen(SIM_AP_PASS));
+	sgenl_close(&nl);
+	if (ret)
+		return ret;
+	fd = tcp_pair(&afd);
+	if (fd < 0)
+		return -1;
+	ret = write(fd, &c, 1) == 1 && read(afd, &c, 1) == 1 && c == 'x' ? 0 : -1;
+	close(afd);
+	close(fd);
+	return ret;
+}
+
+/* The value of the driver's counter @key in debugfs, or -1. */
+static long long winc_counter(const char *key)
+{
+	char buf[2048];
+	int fd = open("/sys/kernel/debug/spisock_winc1500/" WINC_RADIO "/stats",
+		      O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return stat_get(buf, key);
+}
+
+/*
+ * The access point goes away: the firmware reports the disconnection,
+ * the connected socket fails with ECONNRESET, the datagram socket with
+ * ENETDOWN, the radio is unlinked; it links again and works.
+ */
+TEST_F(winc, link_loss)
+{
+	struct sockaddr_in sin = sin_of("0.0.0.0", 0);
+	int fd, afd, ufd;
+	char c;
+
+	fd = tcp_pair(&afd);
+	ASSERT_LE(0, fd);
+	ufd = winc_socket(SOCK_DGRAM);
+	ASSERT_LE(0, ufd);
+	ASSERT_EQ(0, bind(ufd, (struct sockaddr *)&sin, sizeof(sin)));
+	ASSERT_EQ(0, simd_ctl_at(STATS_PATH ".ctl", "drop"));
+	EXPECT_EQ(-1, read(fd, &c, 1));
+	EXPECT_EQ(ECONNRESET, errno);
+	EXPECT_EQ(-1, recv(ufd, &c, 1, 0));
+	EXPECT_EQ(ENETDOWN, errno);
+	EXPECT_EQ(0, wait_unlinked());
+	EXPECT_LE(1, winc_counter("link_drops"));
+	close(ufd);
+	close(afd);
+	close(fd);
+	EXPECT_EQ(0, relink_and_talk());
+}
+
+/*
+ * The chip resets itself: the status tick's request fails, the watchdog
+ * resets and boots the chip again, every socket fails, the radio is
+ * unlinked; it links again and works.
+ */
+TEST_F(winc, chip_reset)
+{
+	int fd, afd;
+	char c;
+
+	fd = tcp_pair(&afd);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, simd_ctl_at(STATS_PATH ".ctl", "reset"));
+	EXPECT_EQ(-1, read(fd, &c, 1));
+	EXPECT_EQ(ECONNRESET, errno);
+	EXPECT_EQ(0, wait_unlinked());
+	EXPECT_EQ(1, winc_counter("wd_resets"));
+	close(afd);
+	close(fd);
+	EXPECT_EQ(0, relink_and_talk());
 }
 
 TEST_HARNESS_MAIN
