@@ -128,6 +128,7 @@ static int winc_link(struct spisock_dev *sdev,
 	winc_link_down(r);
 	spin_lock(&r->lock);
 	r->link_state = WINC_JOIN_WAIT;
+	r->joins++;
 	spin_unlock(&r->lock);
 	ret = winc_hif_request(r, WINC_GID_WIFI, WINC_W_REQ_CONNECT, req,
 			       sizeof(req));
@@ -369,15 +370,29 @@ static int winc_ping(struct spisock_dev *sdev, __be32 addr, u8 ttl,
 /**
  * winc_link_work() - report a link loss the chip announced
  * @work: &winc_radio.link_work
+ *
+ * Not from the IRQ thread: the core may take the radio's control lock,
+ * which a control op holds while it waits for the IRQ thread's reply.
  */
 void winc_link_work(struct work_struct *work)
 {
 	struct winc_radio *r = container_of(work, struct winc_radio,
 					    link_work);
 	struct spisock_link_cause cause;
+	bool stale;
 
+	/* a join since the loss replaced that link: the core asked for it */
+	spin_lock(&r->lock);
+	stale = r->joins != r->loss_joins;
+	spin_unlock(&r->lock);
+	if (stale)
+		return;
+	/* the sockets failed already (winc_wifi_event()) */
+	spin_lock(&r->lock);
+	r->linked = false;
+	spin_unlock(&r->lock);
+	WRITE_ONCE(r->sdev->addr, 0);
 	winc_link_cause(0, &cause);
-	winc_link_down(r);
 	spisock_link_event(r->sdev, &cause);
 }
 
@@ -438,12 +453,22 @@ void winc_wifi_event(struct winc_radio *r, u8 op, const u8 *p, size_t n)
 			wake = true;
 		} else if (r->linked && p[0] == 0) {
 			lost = true;
+			r->loss_joins = r->joins;
 		}
 		spin_unlock(&r->lock);
 		if (wake)
 			wake_up(&r->link_wait);
-		if (lost)
+		if (lost) {
+			/*
+			 * Fail the sockets before the events that follow:
+			 * the chip aborts their receives next, which would
+			 * read as the peer's close (EOF). The radio reads
+			 * as linked until the core hears of the loss.
+			 */
+			atomic64_inc(&r->stats.link_drops);
+			winc_socks_lost(r);
 			queue_work(r->wq, &r->link_work);
+		}
 		return;
 	case WINC_W_REQ_DHCP_CONF:
 		winc_dhcp_event(r, p, n);

@@ -243,6 +243,9 @@ struct winc_sock {
  * @recv_cmd_len: tstrRecvCmd's size for this firmware (8 or 12)
  * @link_wait: waits for the join's outcome
  * @link_state: 0 waiting, 1 connected, 2 address, <0 failed (chip code)
+ * @joins: joins started (under @lock)
+ * @loss_joins: @joins when the chip last reported a link loss: the loss
+ *	is reported to the core only if no join started since (under @lock)
  * @ip: address, gateway, DNS, netmask from the DHCP event
  * @stats: counters
  * @debugfs: the radio's debugfs directory
@@ -288,6 +291,7 @@ struct winc_radio {
 
 	wait_queue_head_t link_wait;
 	int link_state;
+	unsigned int joins, loss_joins;
 	__be32 ip[4];
 
 	struct winc_stats stats;

@@ -34,7 +34,7 @@
 #define STATS_PATH	"/tmp/spisock_winc-stats.sock"
 #define WINC_MODULE	"spisock_winc1500"
 #define WINC_RADIO	"winc0"
-#define WINC_CONF	"chip winc1500\nversion 19.7.7\n" \
+#define WINC_CONF	"chip winc1500\nversion %s\n" \
 			"radio-ip " SIM_RADIO_ADDR "\n" \
 			"ap ssid=" SIM_AP_SSID " passphrase=" SIM_AP_PASS \
 			" channel=6 rssi=-45\n" \
@@ -132,6 +132,37 @@ FIXTURE(winc) {
 	int loaded_spisock;
 };
 
+/*
+ * The firmware releases the driver speaks: their structures differ
+ * (tstrRecvCmd 8 or 12 bytes, the DHCP event 20 or 24), which the chip
+ * model counts as violations when the driver gets them wrong.
+ */
+FIXTURE_VARIANT(winc) {
+	const char *version;
+};
+
+FIXTURE_VARIANT_ADD(winc, fw_19_7_7) {
+	.version = "19.7.7",
+};
+
+FIXTURE_VARIANT_ADD(winc, fw_19_6_5) {
+	.version = "19.6.5",
+};
+
+FIXTURE_VARIANT_ADD(winc, fw_19_5_2) {
+	.version = "19.5.2",
+};
+
+/* A counter of the chip model's, or -1. */
+static long long model_counter(const char *key)
+{
+	char buf[4096];
+
+	if (stats_read(STATS_PATH, buf, sizeof(buf)) <= 0)
+		return -1;
+	return stat_get(buf, key);
+}
+
 /* Down in reverse: 0, or -1 when a module stays loaded. */
 static int winc_down(pid_t simd, int loaded_spisock)
 {
@@ -151,6 +182,7 @@ static int winc_down(pid_t simd, int loaded_spisock)
 FIXTURE_SETUP(winc)
 {
 	struct dev_info d = { };
+	char conf[1024];
 	struct sgenl nl;
 	int ret;
 
@@ -160,7 +192,8 @@ FIXTURE_SETUP(winc)
 		TH_LOG("spisock_winc1500 or spisock_sim already loaded");
 	ASSERT_EQ(0, access(winc_ko(), R_OK))
 		TH_LOG("%s: %s (set SPISOCK_WINC_KO)", winc_ko(), strerror(errno));
-	ASSERT_EQ(0, write_file(CONF_PATH, WINC_CONF));
+	snprintf(conf, sizeof(conf), WINC_CONF, variant->version);
+	ASSERT_EQ(0, write_file(CONF_PATH, conf));
 	if (!module_loaded("spisock")) {
 		ASSERT_EQ(0, spisock_load("")) TH_LOG("spisock: %s", strerror(errno));
 		self->loaded_spisock = 1;
@@ -186,6 +219,9 @@ FIXTURE_SETUP(winc)
 
 FIXTURE_TEARDOWN(winc)
 {
+	/* nothing the driver sent broke the protocol of this release */
+	if (self->simd > 0)
+		EXPECT_EQ(0, model_counter("violations"));
 	EXPECT_EQ(0, winc_down(self->simd, self->loaded_spisock));
 }
 
@@ -199,7 +235,7 @@ TEST_F(winc, radio)
 	ASSERT_EQ(0, sgenl_open(&nl));
 	ASSERT_EQ(0, dev_get(&nl, WINC_RADIO, &d));
 	EXPECT_STREQ("atwinc1500", d.chip);
-	EXPECT_STREQ("19.7.7", d.fw_version);
+	EXPECT_STREQ(variant->version, d.fw_version);
 	EXPECT_EQ(11, d.max_sockets);
 	EXPECT_EQ(-45, d.rssi);
 	ret = do_link(&nl, WINC_RADIO, SIM_AP_SSID, strlen(SIM_AP_SSID),
@@ -487,8 +523,10 @@ static int relink_and_talk(void)
 	if (ret)
 		return ret;
 	fd = tcp_pair(&afd);
-	if (fd < 0)
+	if (fd < 0) {
+		ksft_print_msg("connect after the relink: %s\n", strerror(errno));
 		return -1;
+	}
 	ret = write(fd, &c, 1) == 1 && read(afd, &c, 1) == 1 && c == 'x' ? 0 : -1;
 	close(afd);
 	close(fd);
@@ -562,6 +600,44 @@ TEST_F(winc, chip_reset)
 	close(afd);
 	close(fd);
 	EXPECT_EQ(0, relink_and_talk());
+}
+
+/* A release outside 19.5.x to 19.7.x: the probe refuses it, naming it. */
+TEST(unsupported_firmware)
+{
+	char conf[1024], line[1024];
+	int loaded_spisock = 0, kfd, found = 0;
+	struct dev_info d;
+	struct sgenl nl;
+	pid_t simd;
+	ssize_t n;
+
+	ASSERT_FALSE(module_loaded(WINC_MODULE) || sim_loaded());
+	snprintf(conf, sizeof(conf), WINC_CONF, "19.4.4");
+	ASSERT_EQ(0, write_file(CONF_PATH, conf));
+	if (!module_loaded("spisock")) {
+		ASSERT_EQ(0, spisock_load(""));
+		loaded_spisock = 1;
+	}
+	ASSERT_EQ(0, module_load(sim_ko(), "chip=winc1500"));
+	simd = simd_spawn(CONF_PATH, STATS_PATH, SIM_TIME_FACTOR, 1);
+	ASSERT_LT(0, simd);
+	kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, kfd);
+	lseek(kfd, 0, SEEK_END);
+	EXPECT_EQ(0, module_load(winc_ko(), ""));
+	while ((n = read(kfd, line, sizeof(line) - 1)) > 0 || errno == EPIPE) {
+		if (n <= 0)
+			continue;
+		line[n] = 0;
+		found |= !!strstr(line, "firmware 19.4.4 unsupported");
+	}
+	close(kfd);
+	EXPECT_TRUE(found);
+	ASSERT_EQ(0, sgenl_open(&nl));
+	EXPECT_EQ(-ENODEV, dev_get(&nl, WINC_RADIO, &d));
+	sgenl_close(&nl);
+	EXPECT_EQ(0, winc_down(simd, loaded_spisock));
 }
 
 TEST_HARNESS_MAIN
