@@ -365,7 +365,7 @@ TEST_F(winc, tcp_echo)
 			break;
 	EXPECT_EQ(ECHO_LEN, i);
 	/* figures, not checked: they depend on the machine's timing */
-	ksft_print_msg("%d KiB each way in %lld ms; chip buffers held at most %lld, HIF requests %lld\n",
+	ksft_print_msg("%d KiB each way in %lld ms; chip buffers held %lld, HIF requests %lld\n",
 		       ECHO_LEN / 1024, now_ms() - t0, model_counter("tx_held_max"),
 		       winc_counter("hif_requests"));
 	/* the peer closed: EOF */
