@@ -128,6 +128,7 @@ static int winc_probe(struct spi_device *spi)
 	INIT_WORK(&r->work, winc_sock_work);
 	INIT_WORK(&r->link_work, winc_link_work);
 	INIT_WORK(&r->reset_work, winc_reset_work);
+	INIT_DELAYED_WORK(&r->retry, winc_sock_retry);
 	INIT_DELAYED_WORK(&r->tick, winc_tick_work);
 
 	ret = ida_alloc(&winc_ida, GFP_KERNEL);
@@ -190,6 +191,10 @@ static void winc_remove(struct spi_device *spi)
 	cancel_delayed_work_sync(&r->tick);
 	cancel_work_sync(&r->reset_work);
 	free_irq(r->irq, r);
+	/* the work re-arms @retry only while not stopping */
+	cancel_delayed_work_sync(&r->retry);
+	flush_workqueue(r->wq);
+	cancel_delayed_work_sync(&r->retry);
 	destroy_workqueue(r->wq);
 	winc_socks_free(r);
 	winc_chip_power(r, false);

@@ -64,10 +64,10 @@ static void winc_waiters_fail(struct winc_radio *r)
  * winc_reset_work() - reset a wedged chip and fail the radio's sockets
  * @work: &winc_radio.reset_work
  *
- * The IRQ is held off while the chip boots again; every socket fails as
- * on a link loss (the chip forgot them), then the dev-reset event and, if
- * the radio was linked, the link-down event that starts the core's
- * auto-relink. A boot that fails leaves the count at zero: wd_fails more
+ * The IRQ is held off while the chip boots again; then, if the radio was
+ * linked, the link-down event that starts the core's auto-relink; every
+ * socket fails as on a link loss (the chip forgot them); then the
+ * dev-reset event. A boot that fails leaves the count at zero: wd_fails more
  * failures reset the chip again.
  */
 void winc_reset_work(struct work_struct *work)
@@ -87,12 +87,9 @@ void winc_reset_work(struct work_struct *work)
 	atomic64_inc(&r->stats.wd_resets);
 	disable_irq(r->irq);
 	spin_lock(&r->lock);
-	was_linked = r->linked;
-	r->linked = false;
 	r->link_state = -255;	/* a join waiting now has failed */
 	spin_unlock(&r->lock);
 	wake_up(&r->link_wait);
-	WRITE_ONCE(r->sdev->addr, 0);
 	winc_waiters_fail(r);
 	ret = winc_boot(r);
 	atomic_set(&r->wd_count, 0);
@@ -104,11 +101,20 @@ void winc_reset_work(struct work_struct *work)
 	else
 		dev_info(&r->spi->dev, "%s: chip reset, firmware %u.%u.%u\n",
 			 r->name, r->fw[0], r->fw[1], r->fw[2]);
+	/*
+	 * The core hears of the link's loss before the sockets fail: who
+	 * sees a socket fail sees the radio unlinked, and a LINK then joins.
+	 */
+	spin_lock(&r->lock);
+	was_linked = r->linked;
+	r->linked = false;
+	spin_unlock(&r->lock);
+	WRITE_ONCE(r->sdev->addr, 0);
+	if (was_linked)
+		spisock_link_event(r->sdev, &cause);
 	atomic64_inc(&r->stats.link_drops);
 	winc_socks_lost(r);
 	spisock_dev_reset_event(r->sdev);
-	if (was_linked)
-		spisock_link_event(r->sdev, &cause);
 }
 
 /**

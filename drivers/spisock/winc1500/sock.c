@@ -390,8 +390,12 @@ static void winc_sock_finish(struct winc_radio *r, struct winc_sock *ws)
 	kfree(ws);
 }
 
-/* One socket's turn; true when it was freed. */
-static bool winc_sock_step(struct winc_radio *r, struct winc_sock *ws, u8 *buf)
+/*
+ * One socket's turn; true when it was freed. *@busy is set when the chip
+ * had no buffer for a request (BUFFER_FULL): nothing may come to retry it.
+ */
+static bool winc_sock_step(struct winc_radio *r, struct winc_sock *ws, u8 *buf,
+			   bool *busy)
 {
 	bool closing, flushing;
 	int ret = 0;
@@ -402,7 +406,8 @@ static bool winc_sock_step(struct winc_radio *r, struct winc_sock *ws, u8 *buf)
 	mutex_unlock(&r->tx_lock);
 	if (ret < 0 && ret != -ENOBUFS)
 		dev_warn_ratelimited(&r->spi->dev, "send failed: %d\n", ret);
-	winc_rx_post(r, ws);
+	if (winc_rx_post(r, ws) == -ENOBUFS || ret == -ENOBUFS)
+		*busy = true;
 
 	spin_lock(&r->lock);
 	closing = ws->closing;
@@ -430,6 +435,7 @@ void winc_sock_work(struct work_struct *work)
 {
 	struct winc_radio *r = container_of(work, struct winc_radio, work);
 	struct winc_sock *ws, *tmp;
+	bool busy = false;
 	LIST_HEAD(todo);
 	u8 *buf;
 
@@ -442,13 +448,28 @@ void winc_sock_work(struct work_struct *work)
 	list_splice_init(&r->socks, &todo);
 	spin_unlock(&r->lock);
 	list_for_each_entry_safe(ws, tmp, &todo, node) {
-		if (winc_sock_step(r, ws, buf))
+		if (winc_sock_step(r, ws, buf, &busy))
 			continue;
 		spin_lock(&r->lock);
 		list_move_tail(&ws->node, &r->socks);
 		spin_unlock(&r->lock);
 	}
 	kfree(buf);
+	/* back-pressure: try again shortly, as ASF's hosts do (§4.6) */
+	if (busy && !READ_ONCE(r->stopping))
+		queue_delayed_work(r->wq, &r->retry, msecs_to_jiffies(5));
+}
+
+/**
+ * winc_sock_retry() - another pass of the work item after BUFFER_FULL
+ * @work: &winc_radio.retry.work
+ */
+void winc_sock_retry(struct work_struct *work)
+{
+	struct winc_radio *r = container_of(to_delayed_work(work),
+					    struct winc_radio, retry);
+
+	winc_sock_due(r);
 }
 
 /* ---- events ---- */

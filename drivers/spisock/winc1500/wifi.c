@@ -387,13 +387,16 @@ void winc_link_work(struct work_struct *work)
 	spin_unlock(&r->lock);
 	if (stale)
 		return;
-	/* the sockets failed already (winc_wifi_event()) */
+	/*
+	 * The sockets failed already (winc_wifi_event()). The core hears
+	 * first, so that who sees the radio unlinked can LINK it again.
+	 */
+	winc_link_cause(0, &cause);
+	spisock_link_event(r->sdev, &cause);
 	spin_lock(&r->lock);
 	r->linked = false;
 	spin_unlock(&r->lock);
 	WRITE_ONCE(r->sdev->addr, 0);
-	winc_link_cause(0, &cause);
-	spisock_link_event(r->sdev, &cause);
 }
 
 /* DHCP's tstrM2MIPConfig grew with the firmware (§5.2). */

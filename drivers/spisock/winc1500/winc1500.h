@@ -233,6 +233,7 @@ struct winc_sock {
  * @work: posts sends and receives, flushes closing sockets (atomic ops
  *	only record work); runs on @wq
  * @link_work: reports a link loss the chip announced
+ * @retry: @work again shortly after the chip had no buffer, on @wq
  * @reset_work: the watchdog's chip reset, on @wq
  * @tick: the status tick (system_wq)
  * @wd_count: bus failures in a row
@@ -279,6 +280,7 @@ struct winc_radio {
 	struct mutex tx_lock;	/* see above */
 	struct work_struct work;
 	struct work_struct link_work;
+	struct delayed_work retry;
 	struct work_struct reset_work;
 	struct delayed_work tick;
 	atomic_t wd_count;
@@ -379,6 +381,7 @@ void winc_sock_want(struct spisock_dev *sdev, struct sock *sk,
 		    unsigned int mask);
 void winc_sock_event(struct winc_radio *r, u8 op, const u8 *p, size_t n);
 void winc_sock_work(struct work_struct *work);
+void winc_sock_retry(struct work_struct *work);
 void winc_socks_lost(struct winc_radio *r);
 void winc_socks_free(struct winc_radio *r);
 

@@ -541,6 +541,57 @@ static int relink_and_talk(void)
 	return ret;
 }
 
+/*
+ * The chip has no buffer for every third SEND and every second RECV
+ * (BUFFER_FULL): the driver tries again, and the stream still arrives
+ * whole both ways (the last RECV refused has no event behind it to retry
+ * it: without the driver's own retry the reader waits for ever).
+ */
+TEST_F(winc, back_pressure)
+{
+	size_t len = 32 * 1024, i;
+	int fd, afd, pid, status;
+	unsigned char *buf;
+
+	buf = malloc(len);
+	ASSERT_NE(NULL, buf);
+	fd = tcp_pair(&afd);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, simd_ctl_at(STATS_PATH ".ctl", "fault alloc-fail op=0x45 every=3"));
+	ASSERT_EQ(0, simd_ctl_at(STATS_PATH ".ctl", "fault alloc-fail op=0x46 every=2"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* the AF_INET side echoes what it reads */
+		size_t done = 0;
+		ssize_t n;
+
+		while (done < len) {
+			n = read(afd, buf, len - done);
+			if (n <= 0 || write_full(afd, buf, n))
+				_exit(1);
+			done += n;
+		}
+		_exit(0);
+	}
+	for (i = 0; i < len; i++)
+		buf[i] = tag(2, i);
+	ASSERT_EQ(0, write_full(fd, buf, len));
+	memset(buf, 0, len);
+	ASSERT_EQ(0, read_full(fd, buf, len)) TH_LOG("read: %s", strerror(errno));
+	for (i = 0; i < len; i++)
+		if (buf[i] != tag(2, i))
+			break;
+	EXPECT_EQ(len, i);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+	EXPECT_LE(1, winc_counter("hif_alloc_fails"));
+	EXPECT_EQ(0, simd_ctl_at(STATS_PATH ".ctl", "clear"));
+	close(afd);
+	close(fd);
+	free(buf);
+}
+
 /* The value of the driver's counter @key in debugfs, or -1. */
 static long long winc_counter(const char *key)
 {
