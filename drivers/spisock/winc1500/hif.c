@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * spisock_winc1500: the host interface (HIF, §3). A request takes the bus
+ * for its whole sequence (NMI_STATE_REG, buffer allocation, the message,
+ * TX done), so requests go one at a time. Events are read by the threaded
+ * IRQ handler (IRQF_ONESHOT): acknowledge, read the whole message, RX done
+ * (which lets the chip post its next one), then dispatch from a copy with
+ * the bus free, so a socket's data never holds other events back (§7).
+ * Replies a caller waits for go to its &struct winc_waiter.
+ */
+
+#include <linux/delay.h>
+#include <linux/interrupt.h>
+#include <linux/jiffies.h>
+#include <linux/spi/spi.h>
+
+#include "winc1500.h"
+
+#define WINC_ALLOC_POLLS	1000	/* §3.4 step 4 */
+#define WINC_EVENTS_PER_IRQ	16
+
+/* Allocate a chip buffer for a message of @total bytes (§3.4 steps 2-5). */
+static int winc_hif_alloc(struct winc_radio *r, u8 gid, u8 op, size_t total,
+			  u32 *addr)
+{
+	unsigned int i;
+	u32 v;
+	int ret;
+
+	ret = winc_reg_write(r, WINC_REG_STATE,
+			     gid | op << 8 | (u32)total << 16);
+	if (!ret)
+		ret = winc_reg_write(r, WINC_REG_CTRL2, BIT(1));
+	for (i = 0; !ret && i < WINC_ALLOC_POLLS; i++) {
+		ret = winc_reg_read(r, WINC_REG_CTRL2, &v);
+		if (ret || !(v & BIT(1)))
+			break;
+		if (i > 500)
+			usleep_range(1000, 1200);
+	}
+	if (!ret)
+		ret = winc_reg_read(r, WINC_REG_CTRL4, addr);
+	if (ret)
+		return ret;
+	if (!*addr || i == WINC_ALLOC_POLLS) {
+		/* no buffer: back-pressure (SOCK_ERR_BUFFER_FULL) */
+		atomic64_inc(&r->stats.alloc_fails);
+		return -ENOBUFS;
+	}
+	return 0;
+}
+
+/**
+ * winc_hif_send() - one HIF request (§3.4)
+ * @r: the radio
+ * @gid: group
+ * @op: opcode, with WINC_REQ_DATA_PKT for a data request
+ * @ctrl: the control structure
+ * @clen: its size
+ * @data: bulk data placed @doff bytes after the control area, or NULL
+ * @dlen: its size
+ * @doff: its offset (§3.6)
+ *
+ * Context: process; takes @bus_lock.
+ * Return: 0; -ENOBUFS when the chip has no buffer free (try later);
+ * -EMSGSIZE; or the bus's error.
+ */
+int winc_hif_send(struct winc_radio *r, u8 gid, u8 op, const void *ctrl,
+		  size_t clen, const void *data, size_t dlen, size_t doff)
+{
+	size_t total = WINC_HIF_HDR + (data ? doff + dlen : clen);
+	u8 *buf = r->req;
+	u32 addr;
+	int ret;
+
+	if (total > WINC_HIF_MAX || (data && clen > doff))
+		return -EMSGSIZE;
+	mutex_lock(&r->bus_lock);
+	ret = winc_hif_alloc(r, gid, op, total, &addr);
+	if (ret)
+		goto out;
+	memset(buf, 0, total);
+	buf[0] = gid;
+	buf[1] = op & ~WINC_REQ_DATA_PKT;
+	winc_put16(buf + 2, total);
+	memcpy(buf + WINC_HIF_HDR, ctrl, clen);
+	if (data)
+		memcpy(buf + WINC_HIF_HDR + doff, data, dlen);
+	ret = winc_block_write(r, addr, buf, total);
+	if (!ret)
+		ret = winc_reg_write(r, WINC_REG_CTRL3, addr << 2 | BIT(1));
+	if (!ret)
+		atomic64_inc(&r->stats.requests);
+out:
+	mutex_unlock(&r->bus_lock);
+	winc_wd_feed(r, ret);
+	return ret;
+}
+
+/**
+ * winc_hif_request() - a control request, retried while the chip is busy
+ * @r: the radio
+ * @gid: group
+ * @op: opcode
+ * @ctrl: the control structure
+ * @clen: its size
+ *
+ * Return: 0 or a negative errno.
+ */
+int winc_hif_request(struct winc_radio *r, u8 gid, u8 op, const void *ctrl,
+		     size_t clen)
+{
+	unsigned int tries = 200;
+	int ret;
+
+	do {
+		ret = winc_hif_send(r, gid, op, ctrl, clen, NULL, 0, 0);
+		if (ret != -ENOBUFS)
+			break;
+		usleep_range(5000, 6000);
+	} while (--tries);
+	return ret;
+}
+
+/**
+ * winc_waiter_add() - expect a reply before sending its request
+ * @r: the radio
+ * @w: the waiter, on the caller's stack
+ * @gid: the reply's group
+ * @op: the reply's opcode
+ * @sock: the socket id the reply must carry, or -1
+ * @sock_at: where the reply carries it
+ * @buf: where the reply's payload goes
+ * @len: room in @buf
+ */
+void winc_waiter_add(struct winc_radio *r, struct winc_waiter *w, u8 gid,
+		     u8 op, int sock, unsigned int sock_at, void *buf,
+		     size_t len)
+{
+	w->gid = gid;
+	w->op = op;
+	w->sock = sock;
+	w->sock_at = sock_at;
+	w->buf = buf;
+	w->len = len;
+	init_completion(&w->done);
+	spin_lock(&r->lock);
+	list_add_tail(&w->node, &r->waiters);
+	spin_unlock(&r->lock);
+}
+
+/**
+ * winc_waiter_wait() - wait for the reply, or give up
+ * @r: the radio
+ * @w: a waiter of winc_waiter_add()
+ * @ms: how long
+ *
+ * Return: 0 (@w->len holds the reply's size) or -ETIMEDOUT.
+ */
+int winc_waiter_wait(struct winc_radio *r, struct winc_waiter *w,
+		     unsigned int ms)
+{
+	if (wait_for_completion_timeout(&w->done, msecs_to_jiffies(ms)))
+		return 0;
+	spin_lock(&r->lock);
+	if (!list_empty(&w->node))
+		list_del_init(&w->node);
+	spin_unlock(&r->lock);
+	/* completed meanwhile: the reply is there after all */
+	if (completion_done(&w->done))
+		return 0;
+	/* a request the chip took but never answered: a stuck chip */
+	if (ms)
+		winc_wd_feed(r, -ETIMEDOUT);
+	return -ETIMEDOUT;
+}
+
+/* Hand a reply to its waiter; false when nobody waits for it. */
+static bool winc_waiter_match(struct winc_radio *r, u8 gid, u8 op,
+			      const u8 *p, size_t n)
+{
+	struct winc_waiter *w;
+	bool found = false;
+
+	spin_lock(&r->lock);
+	list_for_each_entry(w, &r->waiters, node) {
+		if (w->gid != gid || w->op != op)
+			continue;
+		if (w->sock >= 0 && (n <= w->sock_at || p[w->sock_at] != w->sock))
+			continue;
+		w->len = min(w->len, n);
+		memcpy(w->buf, p, w->len);
+		list_del_init(&w->node);
+		complete(&w->done);
+		found = true;
+		break;
+	}
+	spin_unlock(&r->lock);
+	return found;
+}
+
+/*
+ * Read the pending event into @r->evbuf (§3.5): 1 and its size in @size,
+ * 0 when none is pending, or a negative errno.
+ */
+static int winc_event_read(struct winc_radio *r, size_t *size)
+{
+	u32 v, addr;
+	int ret;
+
+	mutex_lock(&r->bus_lock);
+	ret = winc_reg_read(r, WINC_REG_CTRL0, &v);
+	if (ret || !(v & BIT(0)))
+		goto out;
+	ret = winc_reg_write(r, WINC_REG_CTRL0, v & ~BIT(0));
+	if (!ret)
+		ret = winc_reg_read(r, WINC_REG_CTRL1, &addr);
+	if (ret)
+		goto out;
+	*size = (v >> 2) & 0xfff;
+	if (*size < WINC_HIF_HDR || *size > WINC_HIF_MAX + 4) {
+		*size = 0;	/* refused below, but released */
+	} else {
+		ret = winc_block_read(r, addr, r->evbuf, *size);
+		if (ret)
+			goto out;
+	}
+	/* RX done: the chip may post the next message */
+	ret = winc_reg_read(r, WINC_REG_CTRL0, &v);
+	if (!ret)
+		ret = winc_reg_write(r, WINC_REG_CTRL0, v | BIT(1));
+	if (!ret)
+		ret = 1;
+out:
+	mutex_unlock(&r->bus_lock);
+	winc_wd_feed(r, ret < 0 ? ret : 0);
+	return ret;
+}
+
+static void winc_dispatch(struct winc_radio *r, size_t size)
+{
+	const u8 *m = r->evbuf;
+	u16 len = size >= 4 ? winc_get16(m + 2) : 0;
+
+	/* the size may be word-rounded past the header's length (§3.5) */
+	if (len < WINC_HIF_HDR || len > size || size - len > 4) {
+		atomic64_inc(&r->stats.err_invalid);
+		dev_warn_ratelimited(&r->spi->dev,
+				     "corrupt event: size %zu, length %u\n",
+				     size, len);
+		return;
+	}
+	atomic64_inc(&r->stats.events);
+	if (winc_waiter_match(r, m[0], m[1], m + WINC_HIF_HDR,
+			      len - WINC_HIF_HDR))
+		return;
+	switch (m[0]) {
+	case WINC_GID_WIFI:
+		winc_wifi_event(r, m[1], m + WINC_HIF_HDR, len - WINC_HIF_HDR);
+		break;
+	case WINC_GID_IP:
+		winc_sock_event(r, m[1], m + WINC_HIF_HDR, len - WINC_HIF_HDR);
+		break;
+	default:
+		atomic64_inc(&r->stats.err_invalid);
+		dev_warn_ratelimited(&r->spi->dev,
+				     "event of unknown group %u, opcode %u\n",
+				     m[0], m[1]);
+	}
+}
+
+/**
+ * winc_irq_thread() - IRQN: read and dispatch the chip's events
+ * @irq: the interrupt
+ * @data: the radio
+ *
+ * Context: the threaded handler (IRQF_ONESHOT: the line stays masked
+ * until this returns).
+ * Return: IRQ_HANDLED when an event was pending, else IRQ_NONE.
+ */
+irqreturn_t winc_irq_thread(int irq, void *data)
+{
+	struct winc_radio *r = data;
+	unsigned int i;
+	size_t size;
+	int ret = 0;
+
+	atomic64_inc(&r->stats.irqs);
+	for (i = 0; i < WINC_EVENTS_PER_IRQ; i++) {
+		ret = winc_event_read(r, &size);
+		if (ret <= 0)
+			break;
+		if (size)
+			winc_dispatch(r, size);
+		else
+			atomic64_inc(&r->stats.err_invalid);
+	}
+	if (ret < 0)
+		dev_warn_ratelimited(&r->spi->dev, "event read failed: %d\n",
+				     ret);
+	if (!i) {
+		atomic64_inc(&r->stats.irqs_spurious);
+		return IRQ_NONE;
+	}
+	return IRQ_HANDLED;
+}
