@@ -13,7 +13,7 @@ kver=$(stock61_release)
 trap '"$top/scripts/dkms-install.sh" remove' EXIT
 "$top/scripts/dkms-install.sh" build "$kver"
 
-for m in spisock spisock_sim spisock_nina; do
+for m in spisock spisock_sim spisock_nina spisock_winc1500; do
 	find "/var/lib/dkms/spisock/$ver/$kver" -name "$m.ko*" | grep -q . ||
 		{ echo "test-dkms: no $m.ko built" >&2; exit 1; }
 done
@@ -27,4 +27,7 @@ modinfo -F alias "$nina" | grep -qx 'spi:airlift' ||
 	{ echo "test-dkms: spisock_nina has no spi:airlift alias" >&2; exit 1; }
 modinfo -F depends "$nina" | tr ',' '\n' | grep -qx spisock ||
 	{ echo "test-dkms: spisock_nina does not depend on spisock" >&2; exit 1; }
-echo "test-dkms: spisock $ver (spisock, spisock_nina, spisock_sim) built for $kver"
+winc=$(find "/var/lib/dkms/spisock/$ver/$kver" -name 'spisock_winc1500.ko*' | head -n 1)
+modinfo -F alias "$winc" | grep -qx 'spi:atwinc1500' ||
+	{ echo "test-dkms: spisock_winc1500 has no spi:atwinc1500 alias" >&2; exit 1; }
+echo "test-dkms: spisock $ver (spisock, spisock_nina, spisock_winc1500, spisock_sim) built for $kver"

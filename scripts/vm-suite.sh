@@ -15,7 +15,8 @@ SPISOCK_KO=$PWD/$b/net/spisock/spisock.ko
 SPISOCK_SIM_KO=$PWD/$b/drivers/spisock/sim/spisock_sim.ko
 SPISOCK_SIMD=$PWD/build/sim/spisock-simd
 SPISOCK_NINA_KO=$PWD/$b/drivers/spisock/nina/spisock_nina.ko
-export SPISOCK_KO SPISOCK_SIM_KO SPISOCK_SIMD SPISOCK_NINA_KO
+SPISOCK_WINC_KO=$PWD/$b/drivers/spisock/winc1500/spisock_winc1500.ko
+export SPISOCK_KO SPISOCK_SIM_KO SPISOCK_SIMD SPISOCK_NINA_KO SPISOCK_WINC_KO
 SPISOCK_CYCLES=20
 [ "$tier" = full ] && SPISOCK_CYCLES=200
 export SPISOCK_CYCLES
@@ -36,6 +37,8 @@ suite spisock_basic $kst/net/spisock/spisock_basic
 suite spisock_sim $kst/net/spisock/spisock_sim
 suite spisock_nina $kst/net/spisock/spisock_nina
 suite spisock_nina_drv $kst/net/spisock/spisock_nina_drv
+# The ATWINC1500 driver against its chip model, per firmware version.
+suite spisock_winc $kst/net/spisock/spisock_winc
 suite spisock_netlink $kst/net/spisock/spisock_netlink
 suite spisock_socket $kst/net/spisock/spisock_socket
 suite spisock_removal $kst/net/spisock/spisock_removal
