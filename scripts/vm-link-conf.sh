@@ -40,10 +40,22 @@ chmod 600 "$d/nina0.conf"
 "$ctl" up nina0 > "$d/up.out" 2>&1 &
 pid=$!
 # While up waits for the join (the model takes a while to associate): its
-# arguments and environment, read while it runs (else the check fails).
-sleep 0.1
-args=$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)
-env=$(tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null)
+# arguments and environment, read while it runs (else the check fails), as
+# soon as the forked shell has become spisockctl: no fixed sleep, which a
+# join on the debug kernel's guest once outran.
+args='' env='' i=0
+# bash builtins only: a fork per look is slower than the join on the
+# debug kernel
+while [ $i -lt 5000 ]; do
+	mapfile -d '' -t argv < "/proc/$pid/cmdline" 2>/dev/null || break
+	if [ "${argv[0]:-}" = "$ctl" ]; then
+		mapfile -d '' -t envv < "/proc/$pid/environ" 2>/dev/null
+		args="${argv[*]} "
+		env=$(printf '%s\n' "${envv[@]}")
+		break
+	fi
+	i=$((i + 1))
+done
 wait "$pid"
 rc=$?
 check "up nina0 with a 0600 conf: exit 0 # $(tr '\n' ' ' < "$d/up.out")" test "$rc" = 0
