@@ -79,9 +79,10 @@ vm_tier() {
 	echo "$rc" > "$results/$k/vm-clean.rc"
 	local want=(spisock_module spisock_basic spisock_sim spisock_nina spisock_nina_drv spisock_winc spisock_netlink
 		spisock_socket spisock_removal spisock_faults spisock_lifetime spisock_soak spisock_diag
-		spisock_security spisock_fuzz spisock_basic_32 spisock_security_32 run_tests libspisock
+		spisock_security spisock_fuzz spisock_basic_32 spisock_security_32 libspisock
 		libspisock-python reference-examples preload preload-nofamily)
-	[ "$k" = 6.1 ] && want+=(bench spisock_socket_32)
+	[ "$k" = 6.1 ] && want+=(bench spisock_socket_32 run_tests)
+	[ "$k" = 6.12 ] && [ "$tier" = full ] && want+=(run_tests)
 	[ "$k" = 6.12 ] && want+=(debug-features "${kunit_suites[@]}")
 	vm_verdict "$k" "$rc" "${want[@]}"
 	# `run --radio`: the runner brings up the simulated radio around a command.

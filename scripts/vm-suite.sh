@@ -75,12 +75,16 @@ fi
 
 # The same programs through the kselftest runner, as from a kernel tree. The
 # bulk tests, the load/unload cycles and the soak already ran at full size
-# above: here 1 MiB, 3 cycles and 10 s prove the path.
-(
-	SPISOCK_BULK_MB=1 SPISOCK_CYCLES=3 SPISOCK_SOAK_S=10 SPISOCK_FUZZ_S=5
-	export SPISOCK_BULK_MB SPISOCK_CYCLES SPISOCK_SOAK_S SPISOCK_FUZZ_S
-	suite run_tests make -s -C $kst TARGETS=net/spisock run_tests
-)
+# above: here 1 MiB, 3 cycles and 10 s prove the path. The runner's path
+# does not depend on the kernel: CI takes it on stock 6.1 only (under KASAN
+# it repeats 7 minutes of what ran above), the full tier on both.
+if [ "$target" = 6.1 ] || [ "$tier" = full ]; then
+	(
+		SPISOCK_BULK_MB=1 SPISOCK_CYCLES=3 SPISOCK_SOAK_S=10 SPISOCK_FUZZ_S=5
+		export SPISOCK_BULK_MB SPISOCK_CYCLES SPISOCK_SOAK_S SPISOCK_FUZZ_S
+		suite run_tests make -s -C $kst TARGETS=net/spisock run_tests
+	)
+fi
 # libspisock, the Python module and the reference examples under
 # spisock-run: each with the whole radio up and nina0 linked (as run --radio).
 radio() {
