@@ -320,7 +320,7 @@ static long nina_tick(struct nina_radio *r)
 static int nina_worker(void *data)
 {
 	struct nina_radio *r = data;
-	ktime_t timeout = KTIME_MAX;
+	ktime_t timeout = KTIME_MAX, passed;
 	long tick;
 
 	while (!kthread_should_stop()) {
@@ -336,7 +336,12 @@ static int nina_worker(void *data)
 		r->kick = false;
 		spin_unlock(&r->lock);
 		timeout = nina_poll_pass(r);
+		passed = ktime_get();
 		tick = nina_tick(r);
+		/* The tick's command ate into the sockets' timeout, not after it. */
+		if (timeout != KTIME_MAX)
+			timeout = max_t(ktime_t, 0, timeout -
+					ktime_sub(ktime_get(), passed));
 		if (tick != MAX_SCHEDULE_TIMEOUT)
 			timeout = min_t(ktime_t, timeout,
 					jiffies_to_nsecs(tick));

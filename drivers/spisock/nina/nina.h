@@ -310,8 +310,8 @@ struct nina_req {
  *	socket limit and the status (READ_ONCE())
  * @gen: bumped when chip state is lost (link loss, reset), under @lock
  * @kick: a socket wants the worker's attention, under @lock
- * @vclock: the virtual time of the socket last picked for a turn on the
- *	bus (nina_turn_pick()), under @lock
+ * @vclock: the latest virtual time picked for a turn on the bus
+ *	(nina_turn_pick(), nina_vclock_next()), under @lock
  * @turns: turns on the bus so far (wraps), under @lock
  * @loss: the chip proved it lost its sockets; the worker recovers. Set
  *	under @lock; the worker also reads it without (READ_ONCE())

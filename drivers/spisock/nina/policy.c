@@ -77,17 +77,16 @@ enum nina_conn_poll nina_connect_poll(bool readable, bool writable,
  * @t: the sockets due now, in the radio's list order; their @vt is raised
  *	to @vclock where it is below
  * @n: their number
- * @vclock: the virtual time of the last socket picked
+ * @vclock: the latest virtual time picked (nina_vclock_next())
  *
  * The bus goes by deficit per byte: the socket whose turns moved the fewest
  * bytes goes first, one frame at a time, so bulk streams share the bus
  * byte for byte and a socket that moves little (request/response, a poll,
  * a connect) never waits behind more than the frame in flight. A socket
  * that was not due earns little credit meanwhile: it comes back at most
- * NINA_TURN_CREDIT (one frame) behind the last one picked, not ahead by
- * all the bytes the others moved; level with it, it would lose ties and
- * near-ties to bulk sockets with the same tag. Ties go to the first in
- * list order.
+ * NINA_TURN_CREDIT (one frame) behind the clock, not ahead by all the
+ * bytes the others moved; level with it, it would lose ties and near-ties
+ * to bulk sockets with the same tag. Ties go to the first in list order.
  *
  * Return: the index of the socket to serve, or -1 when @n is 0.
  */
@@ -105,6 +104,23 @@ int nina_turn_pick(struct nina_turn *t, unsigned int n, u64 vclock)
 			best = i;
 	}
 	return best;
+}
+
+/**
+ * nina_vclock_next() - the virtual clock after a socket is picked
+ * @vclock: the clock before
+ * @vt: the picked socket's virtual time (nina_turn_pick())
+ *
+ * The clock only goes forward. A socket back from idle is picked at up to
+ * NINA_TURN_CREDIT behind it; were the clock to follow it down, the next
+ * socket back would come another frame lower and go before one that moves
+ * little (a request, an answer's poll) for two frames and more.
+ *
+ * Return: the later of the two, by difference (the clocks may wrap).
+ */
+u64 nina_vclock_next(u64 vclock, u64 vt)
+{
+	return (s64)(vt - vclock) > 0 ? vt : vclock;
 }
 
 /**
@@ -148,7 +164,9 @@ bool nina_turn_due(bool kick, u64 now, u64 next_poll, unsigned int eager,
  *
  * A request sent with a reader waiting makes a socket eager for
  * NINA_EAGER_TURNS turns of its own; the answer, or that many polls that
- * found nothing (a peer slower than a few frames), end it.
+ * found nothing (a peer slower than that many frames), end it. Ended
+ * early, the answer would wait on the timer (nina_next_interval()) while
+ * other sockets' frames go by, one every 4.5 ms at 8 MHz.
  *
  * Return: the count after the turn.
  */
@@ -166,19 +184,23 @@ unsigned int nina_eager_next(unsigned int eager, bool sent, bool reader,
  * nina_next_interval() - how long to leave a socket alone after a look
  * @cur_ms: the interval used so far
  * @progress: the look moved data or changed state
+ * @eager: the socket waits for the answer to its request (nina_eager_next())
  * @ceiling_ms: the longest interval (poll_ceiling_ms); 0 counts as 1
  *
  * After progress more is likely to follow, and the next look must come
  * within 2 ms (the poller's back-off rule, spisock.rst): 1 ms leaves the
- * worker's wake-up its margin.
+ * worker's wake-up its margin. A socket waiting for an answer expects its
+ * looks to find nothing until it comes: those misses do not back it off,
+ * or the answer would wait up to the ceiling once the eager turns end.
  *
- * Return: 1 ms after progress, else double, within [1, @ceiling_ms].
+ * Return: 1 ms after progress or while eager, else double, within
+ * [1, @ceiling_ms].
  */
 unsigned int nina_next_interval(unsigned int cur_ms, bool progress,
-				unsigned int ceiling_ms)
+				bool eager, unsigned int ceiling_ms)
 {
 	ceiling_ms = max(ceiling_ms, 1U);
-	if (progress)
+	if (progress || eager)
 		return 1;
 	return clamp(cur_ms * 2, 1U, ceiling_ms);
 }

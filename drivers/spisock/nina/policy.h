@@ -73,9 +73,11 @@ struct nina_activity {
 
 /*
  * Turns of other sockets after which a socket that sent a request, a reader
- * waiting, stops being polled after each of them (nina_eager_next()).
+ * waiting, stops being polled after each of them (nina_eager_next()): a
+ * peer as slow as 32 frames (150 ms at 8 MHz), a POLL each, a tenth of a
+ * frame.
  */
-#define NINA_EAGER_TURNS	8
+#define NINA_EAGER_TURNS	32
 
 /**
  * struct nina_turn - one socket due for a turn on the bus
@@ -101,13 +103,14 @@ bool nina_activity_due(const struct nina_activity *a);
 enum nina_conn_poll nina_connect_poll(bool readable, bool writable,
 				      bool other);
 int nina_turn_pick(struct nina_turn *t, unsigned int n, u64 vclock);
+u64 nina_vclock_next(u64 vclock, u64 vt);
 u64 nina_turn_cost(size_t bytes);
 bool nina_turn_due(bool kick, u64 now, u64 next_poll, unsigned int eager,
 		   u32 others);
 unsigned int nina_eager_next(unsigned int eager, bool sent, bool reader,
 			     bool got);
 unsigned int nina_next_interval(unsigned int cur_ms, bool progress,
-				unsigned int ceiling_ms);
+				bool eager, unsigned int ceiling_ms);
 u8 nina_opts_bits(bool stream, bool reuse, bool keepalive, bool broadcast);
 bool nina_guard_ok(u32 cmd_gen, const void *cmd_owner, u32 gen,
 		   const void *owner);

@@ -80,19 +80,22 @@ static void nina_test_interval(struct kunit *test)
 
 	/* misses double up to the ceiling and stay there */
 	for (n = 0; n < 10; n++)
-		ms = nina_next_interval(ms, false, 50);
+		ms = nina_next_interval(ms, false, false, 50);
 	KUNIT_EXPECT_EQ(test, ms, 50);
-	KUNIT_EXPECT_EQ(test, nina_next_interval(1, false, 50), 2);
-	KUNIT_EXPECT_EQ(test, nina_next_interval(16, false, 50), 32);
-	KUNIT_EXPECT_EQ(test, nina_next_interval(32, false, 50), 50);
+	KUNIT_EXPECT_EQ(test, nina_next_interval(1, false, false, 50), 2);
+	KUNIT_EXPECT_EQ(test, nina_next_interval(16, false, false, 50), 32);
+	KUNIT_EXPECT_EQ(test, nina_next_interval(32, false, false, 50), 50);
 	/* progress: look again soon */
-	KUNIT_EXPECT_EQ(test, nina_next_interval(50, true, 50), 1);
+	KUNIT_EXPECT_EQ(test, nina_next_interval(50, true, false, 50), 1);
 	/* never 0 (a busy loop), never above the ceiling */
-	KUNIT_EXPECT_EQ(test, nina_next_interval(0, false, 50), 1);
-	KUNIT_EXPECT_EQ(test, nina_next_interval(8, false, 0), 1);
-	KUNIT_EXPECT_EQ(test, nina_next_interval(8, true, 1), 1);
+	KUNIT_EXPECT_EQ(test, nina_next_interval(0, false, false, 50), 1);
+	KUNIT_EXPECT_EQ(test, nina_next_interval(8, false, false, 0), 1);
+	KUNIT_EXPECT_EQ(test, nina_next_interval(8, true, false, 1), 1);
 	/* a ceiling lowered at run time applies at once */
-	KUNIT_EXPECT_EQ(test, nina_next_interval(50, false, 10), 10);
+	KUNIT_EXPECT_EQ(test, nina_next_interval(50, false, false, 10), 10);
+	/* waiting for an answer: misses do not back off */
+	KUNIT_EXPECT_EQ(test, nina_next_interval(1, false, true, 50), 1);
+	KUNIT_EXPECT_EQ(test, nina_next_interval(16, false, true, 50), 1);
 }
 
 static void nina_test_opts(struct kunit *test)
@@ -231,6 +234,68 @@ static void nina_test_eager(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nina_eager_next(5, true, true, true), 0);
 }
 
+/*
+ * A peer slower than a few frames: the socket stays eager (polled after each
+ * other turn) through a dozen polls that find nothing, not fewer, and the
+ * answer ends it.
+ */
+static void nina_test_eager_slow_peer(struct kunit *test)
+{
+	unsigned int e = nina_eager_next(0, true, true, false), n;
+
+	for (n = 0; n < 12; n++) {
+		KUNIT_EXPECT_GT(test, e, 0U);
+		e = nina_eager_next(e, false, true, false);
+	}
+	KUNIT_EXPECT_GT(test, e, 0U);
+	KUNIT_EXPECT_EQ(test, nina_eager_next(e, false, true, true), 0U);
+}
+
+static void nina_test_vclock(struct kunit *test)
+{
+	/* forward with the socket picked */
+	KUNIT_EXPECT_EQ(test, nina_vclock_next(5000, 9000), 9000);
+	/* never back: a socket picked on its credit leaves it */
+	KUNIT_EXPECT_EQ(test, nina_vclock_next(5000, 5000 - NINA_TURN_CREDIT),
+			5000);
+	/* by difference across the wrap */
+	KUNIT_EXPECT_EQ(test, nina_vclock_next(U64_MAX - 10, 20), 20);
+	KUNIT_EXPECT_EQ(test, nina_vclock_next(20, U64_MAX - 10), 20);
+}
+
+/*
+ * A socket waiting for an answer is picked on its credit, a frame behind the
+ * clock; then a bulk socket comes back from idle and takes a frame. The
+ * waiting one goes next: the one back from idle had a frame of credit, not
+ * two (which it would have, had the clock followed the first pick down).
+ */
+static void nina_test_turn_back_from_idle(struct kunit *test)
+{
+	u64 rr = 0, bulk = 10000, back = 0, vclock = 10000;
+	struct nina_turn t[3];
+	int pick;
+
+	/* the waiting socket (rr) and a bulk stream */
+	t[0].vt = rr;
+	t[1].vt = bulk;
+	pick = nina_turn_pick(t, 2, vclock);
+	KUNIT_ASSERT_EQ(test, pick, 0);
+	rr = t[0].vt + nina_turn_cost(0);
+	vclock = nina_vclock_next(vclock, t[pick].vt);
+	/* rr is not due until another's turn; a socket comes back */
+	t[0].vt = bulk;
+	t[1].vt = back;
+	pick = nina_turn_pick(t, 2, vclock);
+	KUNIT_ASSERT_EQ(test, pick, 1);
+	back = t[1].vt + nina_turn_cost(NINA_SEND_MAX);
+	vclock = nina_vclock_next(vclock, t[pick].vt);
+	/* rr is due again: it goes before both */
+	t[0].vt = rr;
+	t[1].vt = bulk;
+	t[2].vt = back;
+	KUNIT_EXPECT_EQ(test, nina_turn_pick(t, 3, vclock), 0);
+}
+
 static void nina_test_turn_cost(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, nina_turn_cost(0), NINA_TURN_MIN);
@@ -274,7 +339,7 @@ static void nina_test_turn_share(struct kunit *test)
 		KUNIT_ASSERT_GE(test, pick, 0);
 		for (i = 0; i < n; i++)
 			vt[idx[i]] = t[i].vt;
-		vclock = t[pick].vt;
+		vclock = nina_vclock_next(vclock, t[pick].vt);
 		i = idx[pick];
 		/* from when every stream has had a turn (all start level) */
 		if (rr_due && i != BULK && turn >= BULK)
@@ -308,6 +373,9 @@ static struct kunit_case nina_policy_cases[] = {
 	KUNIT_CASE(nina_test_turn_cost),
 	KUNIT_CASE(nina_test_turn_due),
 	KUNIT_CASE(nina_test_eager),
+	KUNIT_CASE(nina_test_eager_slow_peer),
+	KUNIT_CASE(nina_test_vclock),
+	KUNIT_CASE(nina_test_turn_back_from_idle),
 	KUNIT_CASE(nina_test_turn_share),
 	{}
 };

@@ -20,7 +20,9 @@
  * the frame in flight only, never behind another's burst; a system call's
  * queued command goes before the next turn. A socket that sent a request,
  * a reader waiting for the answer, is polled after each other socket's
- * turn for a few turns (nina_turn_due()), not after 1 ms of their frames.
+ * turn for up to NINA_EAGER_TURNS of its own (nina_turn_due()), not after
+ * 1 ms of their frames, and those polls that find nothing do not back it
+ * off.
  *
  * Without TCP_NODELAY, a partial frame waits for up to nagle_us after the
  * socket's last SEND, so a writer's small writes share one SEND; a write
@@ -752,7 +754,8 @@ static void nina_backoff(struct nina_radio *r, struct nina_sock *ns,
 	bool due;
 
 	spin_lock(&r->lock);
-	ns->interval_ms = nina_next_interval(ns->interval_ms, progress, ceiling);
+	ns->interval_ms = nina_next_interval(ns->interval_ms, progress,
+					     ns->eager, ceiling);
 	interval = ns->interval_ms;
 	/* In ns, not jiffies: 1 ms must stay 1 ms at HZ=100 or 250. */
 	ns->next_poll = ktime_get_ns() + (u64)ns->interval_ms * NSEC_PER_MSEC;
@@ -827,7 +830,7 @@ static struct nina_sock *nina_pick(struct nina_radio *r)
 	if (i >= 0) {
 		ns = cand[i];
 		ns->vt = t[i].vt;
-		r->vclock = t[i].vt;
+		r->vclock = nina_vclock_next(r->vclock, t[i].vt);
 		ns->kick = false;
 	}
 	spin_unlock(&r->lock);

@@ -395,6 +395,30 @@ plot '{data}' using 1:2 with lines title 'wire rate (clock / 8)', \\
     os.unlink(data)
 
 
+RR_TAIL_WHY = (
+    "What made the rr p99 beside bulk streams three frames and more at "
+    "06af103 (the traces of `scripts/bench.sh --quick` on a loaded "
+    "machine, round by round): "
+    "the request itself waits for the frame in flight only, and its turn "
+    "polls for the answer at once; when the echo peer, a thread in the "
+    "same guest, has not answered by then, the socket is eager (polled "
+    "after each other socket's turn). That lasted 8 of its turns, and each "
+    "poll that found nothing doubled its back-off, so a peer slower than 8 "
+    "frames (a guest thread waiting for a CPU) left the answer on a timer "
+    "of up to the poll ceiling: 30 to 56 frames in the worst rounds. And "
+    "the virtual clock followed a socket picked on its credit a frame "
+    "below it, so the next socket back from idle got two frames of credit "
+    "and went twice before the waiting one. Now a socket waiting for an "
+    "answer stays eager for 32 turns and its misses do not back it off, "
+    "and the clock only goes forward. What remains above one frame is the "
+    "guest's own time: an answer the peer thread wrote after the poll of "
+    "the request's turn waits for the frame that follows it (the model's "
+    "clock runs only with the bus, so the peer's delay in kernel time "
+    "becomes other sockets' frames), and a client thread that wrote its "
+    "marker but got no CPU for its write lets frames go by before the "
+    "request is queued.")
+
+
 def write_shared(a, fig):
     """BENCHMARKS.md: the bus shared between sockets (issue 21)."""
     a("## The bus shared")
@@ -419,6 +443,8 @@ def write_shared(a, fig):
       "sockets' payload over the bus (the driver's counters) per modeled "
       f"second. One full frame is {frame_us(fig):.0f} µs modeled (the longer "
       "of a full SEND and a full RECV in tcp-send and tcp-recv).")
+    a("")
+    a(RR_TAIL_WHY)
     a("")
     a("| workload | rr bus latency p50 / p99 (µs, modeled) | rr p50 / p99 by the client's reads of the model clock (µs) | rr p50 / p99 wall (µs) | AF_INET rr p50 / p99 wall (µs) | bulk modeled Mbit/s | host CPU s/MiB | ratio to AF_INET |")
     a("| --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -518,7 +544,10 @@ def write_md(fig, tg, params, md, png, command, meta):
       "system call (the reader freeing room). Once per status interval the "
       "status tick's GET_CONN_STATUS falls between a hit and the next poll "
       "(the bus is serial; about 0.3 ms on hardware); such gaps are "
-      "counted, and shown as \"with a status command in them\". The guest "
+      "counted, and shown as \"with a status command in them\". The worker "
+      "runs the tick after it has computed how long to sleep; it used to "
+      "sleep that whole time after the tick's command, which came on top of "
+      "the 1 ms (issue 21); now it comes out of it. The guest "
       "is a QEMU TCG machine on a shared host, whose stalls (its kernel "
       "logs \"hrtimer: interrupt took … ns\" during these runs) fall into "
       "the kernel-time gaps: in a stall every bus command takes 10-40 ms "
