@@ -39,6 +39,9 @@ suite spisock_nina $kst/net/spisock/spisock_nina
 suite spisock_nina_drv $kst/net/spisock/spisock_nina_drv
 # The ATWINC1500 driver against its chip model, per firmware version.
 suite spisock_winc $kst/net/spisock/spisock_winc
+# A NINA and a WINC1500 radio at once: the default radio, SPISOCK_RADIO,
+# the views and the control plane per radio, one radio's faults isolated.
+suite spisock_radios $kst/net/spisock/spisock_radios
 suite spisock_netlink $kst/net/spisock/spisock_netlink
 suite spisock_socket $kst/net/spisock/spisock_socket
 suite spisock_removal $kst/net/spisock/spisock_removal
