@@ -18,6 +18,7 @@
  * $SPISOCK_WINC_KO. None of spisock_sim, spisock_nina and spisock_winc1500
  * may be loaded.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -40,12 +41,16 @@
 #include "spisock_sim_util.h"
 #include "spisock_nl_util.h"
 
-#define IO_MS		5000
+#define IO_MS		10000		/* above the NINA watchdog's bound */
 #define DATA_LEN	(16 * 1024)	/* each way, through each connection */
 #define WAIT_MS		8000		/* a fault's effect, a registration */
-/* The NINA driver's watchdog scaled as spisock_faults scales it. */
+/*
+ * The NINA driver's watchdog decides within 3 * (500 + 500) ms; shorter
+ * bounds (spisock_faults's 150 ms) time out healthy commands on the debug
+ * kernel with two models sharing the machine.
+ */
 #define NINA_PARAMS	SIM_NINA_PARAMS " status_interval_ms=100 wd_fails=3" \
-			" ready_timeout_ms=150 cmd_timeout_ms=150"
+			" ready_timeout_ms=500 cmd_timeout_ms=500"
 #define WINC_PARAMS	"link_timeout_ms=5000 status_interval_ms=100"
 #define AP_LINE		"ap ssid=" SIM_AP_SSID " passphrase=" SIM_AP_PASS \
 			" channel=6 rssi=-45\n"
@@ -382,9 +387,10 @@ static int link_radio(struct sgenl *nl, int r)
 		       SIM_AP_PASS, strlen(SIM_AP_PASS));
 }
 
-FIXTURE(radios) {
+/* What radios_up() brought up, for the tests and radios_down(). */
+struct two_radios {
 	pid_t simd[NR];
-	int id[NR];
+	int id[NR];		/* the radios' ids (SPISOCK_RADIO) */
 	int loaded_spisock;
 	struct sgenl nl;
 	int nl_open;
@@ -392,7 +398,7 @@ FIXTURE(radios) {
 
 /* Bring both radios up and link them; ASSERTs end the test. */
 static void radios_up(struct __test_metadata *_metadata,
-		      FIXTURE_DATA(radios) *self)
+		      struct two_radios *self)
 {
 	struct dev_info d;
 	long long end;
@@ -444,11 +450,35 @@ static void radios_up(struct __test_metadata *_metadata,
 	}
 }
 
+/*
+ * Close this process's sockets of the family: a test that failed half-way
+ * leaves some open, and they would keep the modules loaded.
+ */
+static void close_family_sockets(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int fd, dom, fam = spisock_family();
+	socklen_t len = sizeof(dom);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		fd = atoi(e->d_name);
+		if (fd <= 2 || fd == dirfd(d))
+			continue;
+		if (!getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) && dom == fam)
+			close(fd);
+	}
+	closedir(d);
+}
+
 /* Down in reverse: 0, or -1 when a module stays loaded. */
-static int radios_down(FIXTURE_DATA(radios) *self)
+static int radios_down(struct two_radios *self)
 {
 	int r, ret = 0;
 
+	close_family_sockets();
 	if (self->nl_open)
 		sgenl_close(&self->nl);
 	self->nl_open = 0;
@@ -468,14 +498,21 @@ static int radios_down(FIXTURE_DATA(radios) *self)
 	return ret;
 }
 
+FIXTURE(radios) {
+	struct two_radios up;
+};
+
+/* A setup that failed gets no teardown from the harness: take it down here. */
 FIXTURE_SETUP(radios)
 {
-	radios_up(_metadata, self);
+	radios_up(_metadata, &self->up);
+	if (_metadata->exit_code)
+		radios_down(&self->up);
 }
 
 FIXTURE_TEARDOWN(radios)
 {
-	EXPECT_EQ(0, radios_down(self));
+	EXPECT_EQ(0, radios_down(&self->up));
 }
 
 /*
@@ -490,15 +527,15 @@ TEST_F(radios, default_and_chosen)
 
 	fd[NINA] = radio_socket(SOCK_STREAM, -1);
 	ASSERT_LE(0, fd[NINA]);
-	EXPECT_EQ(self->id[NINA], radio_of(fd[NINA]));
+	EXPECT_EQ(self->up.id[NINA], radio_of(fd[NINA]));
 	close(fd[NINA]);
 
 	fd[NINA] = radio_connect(-1, &peer[NINA], &seen[NINA]);
 	ASSERT_LE(0, fd[NINA]) TH_LOG("default radio: %s", strerror(errno));
-	fd[WINC] = radio_connect(self->id[WINC], &peer[WINC], &seen[WINC]);
+	fd[WINC] = radio_connect(self->up.id[WINC], &peer[WINC], &seen[WINC]);
 	ASSERT_LE(0, fd[WINC]) TH_LOG("winc0: %s", strerror(errno));
 	for (r = 0; r < NR; r++) {
-		EXPECT_EQ(self->id[r], radio_of(fd[r])) TH_LOG("%s", rd[r].name);
+		EXPECT_EQ(self->up.id[r], radio_of(fd[r])) TH_LOG("%s", rd[r].name);
 		EXPECT_STREQ(rd[r].addr, inet_ntoa(seen[r].sin_addr));
 		EXPECT_EQ(0, both_ways(fd[r], peer[r], r, DATA_LEN))
 			TH_LOG("%s: %s", rd[r].name, strerror(errno));
@@ -522,13 +559,13 @@ TEST_F(radios, bind_on_each)
 	char buf[16];
 
 	for (r = 0; r < NR; r++) {
-		lst = radio_socket(SOCK_STREAM, self->id[r]);
+		lst = radio_socket(SOCK_STREAM, self->up.id[r]);
 		ASSERT_LE(0, lst);
 		sin = sin_of("0.0.0.0", 0);
 		ASSERT_EQ(0, bind(lst, SA(&sin), sizeof(sin)))
 			TH_LOG("%s: bind: %s", rd[r].name, strerror(errno));
 		ASSERT_EQ(0, listen(lst, 1));
-		EXPECT_EQ(self->id[r], radio_of(lst));
+		EXPECT_EQ(self->up.id[r], radio_of(lst));
 		sl = sizeof(sin);
 		ASSERT_EQ(0, getsockname(lst, SA(&sin), &sl));
 		sin.sin_addr.s_addr = inet_addr(rd[r].addr);
@@ -541,7 +578,7 @@ TEST_F(radios, bind_on_each)
 		acc = accept(lst, NULL, NULL);
 		ASSERT_LE(0, acc) TH_LOG("%s: accept: %s", rd[r].name, strerror(errno));
 		set_timeouts(acc);
-		EXPECT_EQ(self->id[r], radio_of(acc));
+		EXPECT_EQ(self->up.id[r], radio_of(acc));
 		EXPECT_EQ(0, both_ways(acc, cli, 10 + r, 4096));
 		close(acc);
 		close(cli);
@@ -550,7 +587,7 @@ TEST_F(radios, bind_on_each)
 
 	ufd = inet_bound(SOCK_DGRAM, &uport);
 	ASSERT_LE(0, ufd);
-	udp = radio_socket(SOCK_DGRAM, self->id[WINC]);
+	udp = radio_socket(SOCK_DGRAM, self->up.id[WINC]);
 	ASSERT_LE(0, udp);
 	sin = sin_of("127.0.0.1", uport);
 	ASSERT_EQ(5, sendto(udp, "hello", 5, 0, SA(&sin), sizeof(sin)))
@@ -558,7 +595,7 @@ TEST_F(radios, bind_on_each)
 	sl = sizeof(from);
 	ASSERT_EQ(5, recvfrom(ufd, buf, sizeof(buf), 0, SA(&from), &sl));
 	EXPECT_STREQ(rd[WINC].addr, inet_ntoa(from.sin_addr));
-	EXPECT_EQ(self->id[WINC], radio_of(udp));
+	EXPECT_EQ(self->up.id[WINC], radio_of(udp));
 	close(udp);
 	close(ufd);
 }
@@ -574,16 +611,16 @@ TEST_F(radios, views)
 	unsigned long ino;
 
 	for (r = 0; r < NR; r++) {
-		fd[r] = radio_connect(self->id[r], &peer[r], &seen);
+		fd[r] = radio_connect(self->up.id[r], &peer[r], &seen);
 		ASSERT_LE(0, fd[r]) TH_LOG("%s: %s", rd[r].name, strerror(errno));
 	}
 	for (r = 0; r < NR; r++) {
-		other = self->id[r == NINA ? WINC : NINA];
+		other = self->up.id[r == NINA ? WINC : NINA];
 		ino = ino_of(fd[r]);
 		ASSERT_NE(0, ino);
-		EXPECT_EQ(self->id[r], proc_radio(ino)) TH_LOG("%s", rd[r].name);
-		EXPECT_EQ(self->id[r], diag_radio(ino, -1)) TH_LOG("%s", rd[r].name);
-		EXPECT_EQ(self->id[r], diag_radio(ino, self->id[r]));
+		EXPECT_EQ(self->up.id[r], proc_radio(ino)) TH_LOG("%s", rd[r].name);
+		EXPECT_EQ(self->up.id[r], diag_radio(ino, -1)) TH_LOG("%s", rd[r].name);
+		EXPECT_EQ(self->up.id[r], diag_radio(ino, self->up.id[r]));
 		EXPECT_EQ(-2, diag_radio(ino, other)) TH_LOG("%s listed under %d",
 							     rd[r].name, other);
 	}
@@ -605,21 +642,21 @@ TEST_F(radios, control_per_radio)
 
 	for (r = 0; r < NR; r++) {
 		other = r == NINA ? WINC : NINA;
-		fd = radio_connect(self->id[other], &peer, &seen);
+		fd = radio_connect(self->up.id[other], &peer, &seen);
 		ASSERT_LE(0, fd) TH_LOG("%s: %s", rd[other].name, strerror(errno));
-		ret = do_link(&self->nl, rd[r].name, NULL, -1, NULL, -1);
+		ret = do_link(&self->up.nl, rd[r].name, NULL, -1, NULL, -1);
 		ASSERT_EQ(0, ret) TH_LOG("UNLINK %s: %s (%s)", rd[r].name,
-					 strerror(-ret), self->nl.extack);
-		EXPECT_EQ(0, wait_linked(&self->nl, r, 0)) TH_LOG("%s", rd[r].name);
-		EXPECT_EQ(1, linked(&self->nl, other)) TH_LOG("%s", rd[other].name);
+					 strerror(-ret), self->up.nl.extack);
+		EXPECT_EQ(0, wait_linked(&self->up.nl, r, 0)) TH_LOG("%s", rd[r].name);
+		EXPECT_EQ(1, linked(&self->up.nl, other)) TH_LOG("%s", rd[other].name);
 		EXPECT_EQ(0, both_ways(fd, peer, 20 + r, DATA_LEN))
 			TH_LOG("%s after UNLINK %s", rd[other].name, rd[r].name);
 		close(fd);
 		close(peer);
 
-		ret = link_radio(&self->nl, r);
+		ret = link_radio(&self->up.nl, r);
 		ASSERT_EQ(0, ret) TH_LOG("LINK %s: %s", rd[r].name, strerror(-ret));
-		fd = radio_connect(self->id[r], &peer, &seen);
+		fd = radio_connect(self->up.id[r], &peer, &seen);
 		ASSERT_LE(0, fd) TH_LOG("%s relinked: %s", rd[r].name, strerror(errno));
 		EXPECT_EQ(0, both_ways(fd, peer, 30 + r, 4096));
 		close(fd);
@@ -629,7 +666,7 @@ TEST_F(radios, control_per_radio)
 
 /* One radio's link loss or chip reset, the other radio untouched. */
 FIXTURE(isolation) {
-	FIXTURE_DATA(radios) up;
+	struct two_radios up;
 };
 
 FIXTURE_VARIANT(isolation) {
@@ -656,6 +693,8 @@ FIXTURE_VARIANT_ADD(isolation, winc_reset) {
 FIXTURE_SETUP(isolation)
 {
 	radios_up(_metadata, &self->up);
+	if (_metadata->exit_code)
+		radios_down(&self->up);
 }
 
 FIXTURE_TEARDOWN(isolation)
@@ -687,8 +726,8 @@ TEST_F_TIMEOUT(isolation, other_radio_carries_on, 60)
 		TH_LOG("%s during the fault", rd[o].name);
 	EXPECT_EQ(-1, read(fd[v], &c, 1)) TH_LOG("%s still connected", rd[v].name);
 	EXPECT_EQ(ECONNRESET, errno);
-	EXPECT_EQ(0, wait_linked(&self->up.nl, v, 0)) TH_LOG("%s still linked",
-							    rd[v].name);
+	EXPECT_EQ(0, wait_linked(&self->up.nl, v, 0))
+		TH_LOG("%s still linked", rd[v].name);
 	EXPECT_EQ(1, linked(&self->up.nl, o)) TH_LOG("%s", rd[o].name);
 	EXPECT_EQ(self->up.id[o], proc_radio(ino_of(fd[o])));
 	EXPECT_EQ(0, both_ways(fd[o], peer[o], 50, DATA_LEN))
