@@ -18,7 +18,6 @@
  * $SPISOCK_WINC_KO. None of spisock_sim, spisock_nina and spisock_winc1500
  * may be loaded.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -392,8 +391,7 @@ struct two_radios {
 	pid_t simd[NR];
 	int id[NR];		/* the radios' ids (SPISOCK_RADIO) */
 	int loaded_spisock;
-	struct sgenl nl;
-	int nl_open;
+	struct sgenl nl;	/* the test's (its process's) netlink socket */
 };
 
 /* Bring both radios up and link them; ASSERTs end the test. */
@@ -407,7 +405,6 @@ static void radios_up(struct __test_metadata *_metadata,
 	for (r = 0; r < NR; r++)
 		self->simd[r] = -1;
 	self->loaded_spisock = 0;
-	self->nl_open = 0;
 	ASSERT_FALSE(sim_loaded() || module_loaded(rd[NINA].module) ||
 		     module_loaded(rd[WINC].module))
 		TH_LOG("spisock_sim or a driver already loaded");
@@ -428,7 +425,6 @@ static void radios_up(struct __test_metadata *_metadata,
 		ASSERT_LT(0, self->simd[r]) TH_LOG("spisock-simd on %s", rd[r].dev);
 	}
 	ASSERT_EQ(0, sgenl_open(&self->nl));
-	self->nl_open = 1;
 	/* NINA first: its radio registers first and is the default one. */
 	for (r = 0; r < NR; r++) {
 		ASSERT_EQ(0, module_load(driver_ko(r), rd[r].params))
@@ -451,37 +447,16 @@ static void radios_up(struct __test_metadata *_metadata,
 }
 
 /*
- * Close this process's sockets of the family: a test that failed half-way
- * leaves some open, and they would keep the modules loaded.
+ * Down in reverse: 0, or -1 when a module stays loaded. Runs in the
+ * harness's process once the test's has exited (FIXTURE_TEARDOWN_PARENT):
+ * a test that failed an assertion gets no teardown of its own, and its
+ * sockets, closed by its exit, no longer hold the modules. Its daemons,
+ * in their own process groups, are stopped by their ids.
  */
-static void close_family_sockets(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int fd, dom, fam = spisock_family();
-	socklen_t len = sizeof(dom);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		fd = atoi(e->d_name);
-		if (fd <= 2 || fd == dirfd(d))
-			continue;
-		if (!getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) && dom == fam)
-			close(fd);
-	}
-	closedir(d);
-}
-
-/* Down in reverse: 0, or -1 when a module stays loaded. */
 static int radios_down(struct two_radios *self)
 {
 	int r, ret = 0;
 
-	close_family_sockets();
-	if (self->nl_open)
-		sgenl_close(&self->nl);
-	self->nl_open = 0;
 	for (r = NR - 1; r >= 0; r--)
 		if (module_loaded(rd[r].module) && module_unload_wait(rd[r].module))
 			ret = -1;
@@ -510,7 +485,7 @@ FIXTURE_SETUP(radios)
 		radios_down(&self->up);
 }
 
-FIXTURE_TEARDOWN(radios)
+FIXTURE_TEARDOWN_PARENT(radios)
 {
 	EXPECT_EQ(0, radios_down(&self->up));
 }
@@ -697,7 +672,7 @@ FIXTURE_SETUP(isolation)
 		radios_down(&self->up);
 }
 
-FIXTURE_TEARDOWN(isolation)
+FIXTURE_TEARDOWN_PARENT(isolation)
 {
 	EXPECT_EQ(0, radios_down(&self->up));
 }
