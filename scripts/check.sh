@@ -80,7 +80,7 @@ vm_tier() {
 	local want=(spisock_module spisock_basic spisock_sim spisock_nina spisock_nina_drv spisock_winc spisock_radios spisock_netlink
 		spisock_socket spisock_removal spisock_faults spisock_lifetime spisock_soak spisock_diag
 		spisock_security spisock_fuzz spisock_basic_32 spisock_security_32 run_tests libspisock
-		libspisock-python reference-examples preload preload-nofamily)
+		libspisock-python reference-examples radios-up preload preload-nofamily)
 	[ "$k" = 6.1 ] && want+=(bench spisock_socket_32)
 	[ "$k" = 6.12 ] && want+=(debug-features "${kunit_suites[@]}")
 	vm_verdict "$k" "$rc" "${want[@]}"

@@ -98,6 +98,18 @@ suite libspisock-python radio env PYTHONPATH=build/lib/python /usr/bin/python3 \
 	tools/lib/spisock/tests/vm_python.py build/lib/spisock-run "$libwork"
 suite reference-examples radio sh tools/lib/spisock/tests/vm-examples.sh "$libwork"
 
+# radio-up with two radios, as run --radio --radio-chip nina,winc1500: a
+# model each, both linked, the first the default, UNLINK per radio (11 s on
+# 6.1; one order only: CI time).
+radios2() {
+	sh tools/testing/vm/radio-up --ko "$SPISOCK_SIM_KO" --simd "$SPISOCK_SIMD" \
+		--config "$1" --config "$2" --time-factor 0.1 \
+		--stack "$b" --ctl build/tools/spisockctl \
+		--link spisock-sim:spisock-sim-pass -- sh scripts/vm-radios-up.sh "$3" "$4"
+}
+suite radios-up radios2 tools/spisock/sim/default.conf tools/spisock/sim/winc1500.conf \
+	nina0=127.0.2.1 winc0=127.0.3.1
+
 # libspisock-preload: unmodified curl, nc, python3 and an epoll program over
 # the radio; the chip model maps every port of 192.168.1.10 and answers DNS
 # for the test's names.
