@@ -105,12 +105,13 @@ dkms-install:
 dkms-remove:
 	scripts/dkms-install.sh remove
 
-# The Raspberry Pi overlay, build/dts/spisock-airlift.dtbo (dtoverlay=spisock-airlift).
+# The Raspberry Pi overlays, build/dts/spisock-airlift.dtbo (dtoverlay=spisock-airlift)
+# and build/dts/spisock-atwinc1500.dtbo (dtoverlay=spisock-atwinc1500).
 dtbo:
 	scripts/build-dtbo.sh
 
-# The device-tree binding, its example and the overlay against dt-schema, and
-# the binding against the simulator's description and the driver's tables.
+# The device-tree bindings, their examples and the overlays against dt-schema,
+# and each binding against the simulator's description and the driver's tables.
 check-dt: dtbo
 	python3 scripts/test-devicetree.py
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Build the Raspberry Pi overlay dts/spisock-airlift-overlay.dts into
-# build/dts/spisock-airlift.dtbo: the C preprocessor (for the GPIO flag names
-# of <dt-bindings/gpio/gpio.h>), then dtc with symbols (-@) so the firmware's
-# loader can resolve the Pi's labels. Any dtc warning fails the build.
+# Build each Raspberry Pi overlay dts/<name>-overlay.dts (the AirLift's, the
+# ATWINC1500 breakout's) into build/dts/<name>.dtbo: the C preprocessor (for
+# the GPIO and IRQ flag names of <dt-bindings/>), then dtc with symbols (-@)
+# so the firmware's loader can resolve the Pi's labels. Any dtc warning fails the build.
 #
 # The dt-bindings headers come from $DT_INCLUDE if set, else from the first
 # kernel tree found: the running kernel's headers, any installed headers

@@ -21,7 +21,7 @@ rsync -a "$src/Makefile" "$st/"
 rsync -a --delete --exclude='spisock_basic' --exclude='spisock_module' --exclude='spisock_sim' --exclude='spisock_nina' --exclude='spisock_nina_drv' \
 	--exclude='spisock_netlink' --exclude='spisock_socket' --exclude='spisock_removal' \
 	--exclude='spisock_lifetime' --exclude='spisock_soak' --exclude='spisock_faults' \
-	--exclude='spisock_diag' --exclude='spisock_security' --exclude='spisock_fuzz' --exclude='spisock_winc' \
+	--exclude='spisock_diag' --exclude='spisock_security' --exclude='spisock_fuzz' --exclude='spisock_winc' --exclude='spisock_radios' \
 	--exclude='*_32' \
 	--exclude='m32-include' \
 	"$top/tools/testing/selftests/net/spisock/" "$sel/net/spisock/"

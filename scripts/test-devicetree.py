@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Host-side checks of the radio's device-tree description. TAP on stdout.
+"""Host-side checks of the radios' device-tree descriptions. TAP on stdout.
+
+Every check runs for each chip of CHIPS: the NINA (its binding
+u-blox,nina-w102.yaml, the AirLift overlay) and the ATWINC1500 (its binding
+atmel,atwinc1500.yaml, the overlay for Adafruit's breakout).
 
 1. The binding passes dt-doc-validate; its example, compiled, passes
    dt-validate against it (Debian's dt-schema, run directly: the kernel's
@@ -8,15 +12,16 @@
    schemas the binding refers to are staged next to it.
 2. The Raspberry Pi overlay builds (scripts/build-dtbo.sh), applies to a
    Pi's SPI0 tree with fdtoverlay, and the result passes dt-validate; the
-   overlay disables spidev0.0, its pinctrl pins are its GPIOs, and every
-   __overrides__ parameter patches matching cells.
+   overlay disables spidev0.0, its pinctrl pins are its GPIOs and its
+   interrupt line, and every __overrides__ parameter patches matching cells.
 3. The simulator (its software node and spi_board_info), the driver's
    device tables and GPIO names, and the overlay say what the binding says,
    so a simulated radio and a real Pi stay described alike.
-4. The built spisock_nina.ko of every target carries the aliases udev
-   autoloads it by (the spi: modalias of each compatible) and depends on
-   spisock: modprobe, on a module tree depmod made of the built modules,
-   resolves spi:<name> to spisock then spisock_nina.
+4. The built driver (spisock_nina.ko, spisock_winc1500.ko) of every
+   target carries the aliases udev autoloads it by (the spi: modalias of
+   each compatible) and depends on spisock: modprobe, on a module tree
+   depmod made of the built modules, resolves spi:<name> to spisock then
+   the driver.
 
 Needs: dt-schema, device-tree-compiler, kmod, python3-yaml, the unpacked
 6.12 source (KSRC=, for spi-peripheral-props and dt-bindings), and the
@@ -35,17 +40,53 @@ import tempfile
 import yaml
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BINDING_REL = 'net/wireless/u-blox,nina-w102.yaml'
-BINDING = os.path.join(TOP, 'Documentation/devicetree/bindings', BINDING_REL)
-BINDING_ID = 'http://devicetree.org/schemas/' + BINDING_REL + '#'
-OVERLAY = os.path.join(TOP, 'build/dts/spisock-airlift.dtbo')
 PI_BASE = os.path.join(TOP, 'tools/testing/devicetree/rpi-spi0-base.dts')
 SIM = os.path.join(TOP, 'drivers/spisock/sim')
-NINA_MAIN = os.path.join(TOP, 'drivers/spisock/nina/main.c')
 TARGETS = ('6.1', '6.12', 'arm64', 'armhf')
 # In the merged Pi tree.
 SPI0 = '/soc/spi@7e204000'
 RADIO = SPI0 + '/wifi@0'
+GPIO = '/soc/gpio@7e200000'
+
+
+class Chip:
+    """One radio's description: its binding, overlay, simulator entry and
+    driver. @pins: the lines the overlay's pinctrl claims, each with the
+    function its direction needs (0 input, 1 output); 'interrupts' is the
+    IRQ line. @overrides: what the overlay's parameters must patch."""
+
+    def __init__(self, name, binding, overlay, sim, drv, tables, pins,
+                 overrides):
+        self.name = name
+        self.binding_rel = 'net/wireless/' + binding
+        self.binding = os.path.join(TOP, 'Documentation/devicetree/bindings',
+                                    self.binding_rel)
+        self.binding_id = ('http://devicetree.org/schemas/' +
+                           self.binding_rel + '#')
+        self.overlay = os.path.join(TOP, 'build/dts', overlay + '.dtbo')
+        self.sim = sim
+        self.drv_dir = 'drivers/spisock/' + drv
+        self.main = os.path.join(TOP, self.drv_dir, 'main.c')
+        self.ko = 'spisock_%s.ko' % drv
+        self.of_table, self.spi_table = tables
+        self.pins = pins
+        self.overrides = overrides
+
+
+CHIPS = (
+    Chip('nina', 'u-blox,nina-w102.yaml', 'spisock-airlift',
+         'SPISOCK_SIM_CHIP_NINA', 'nina', ('nina_of_match', 'nina_spi_ids'),
+         {'ready-gpios': 0, 'reset-gpios': 1, 'gpio0-gpios': 0},
+         {'ready-gpios', 'reset-gpios', 'gpio0-gpios', 'spi-max-frequency',
+          'brcm,pins'}),
+    Chip('winc1500', 'atmel,atwinc1500.yaml', 'spisock-atwinc1500',
+         'SPISOCK_SIM_CHIP_WINC1500', 'winc1500',
+         ('winc_of_match', 'winc_spi_ids'),
+         {'interrupts': 0, 'reset-gpios': 1, 'enable-gpios': 1,
+          'wake-gpios': 1},
+         {'interrupts', 'reset-gpios', 'enable-gpios', 'wake-gpios',
+          'spi-max-frequency', 'brcm,pins'}),
+)
 
 
 class Tap:
@@ -97,7 +138,7 @@ def dt_quiet(cmd):
     return rc == 0 and not out.strip(), out
 
 
-def stage_schemas(tmp, src):
+def stage_schemas(tmp, src, chip):
     """The binding plus the kernel schemas it refers to, as one tree."""
     bind = os.path.join(src, 'Documentation/devicetree/bindings')
     sdir = os.path.join(tmp, 'schemas')
@@ -105,7 +146,7 @@ def stage_schemas(tmp, src):
     shutil.copytree(os.path.join(bind, 'spi'), os.path.join(sdir, 'spi'),
                     ignore=lambda d, names: [n for n in names
                                              if 'peripheral-props' not in n])
-    shutil.copy(BINDING, os.path.join(sdir, BINDING_REL))
+    shutil.copy(chip.binding, os.path.join(sdir, chip.binding_rel))
     return sdir
 
 
@@ -122,84 +163,97 @@ def cpp_dtc(src, inc, out, plugin_ok=True):
     return rc == 0 and not msg.strip(), msg
 
 
-def check_schema(t, tmp, src):
-    sdir = stage_schemas(tmp, src)
+def check_schema(t, tmp, src, chip):
+    sdir = stage_schemas(tmp, src, chip)
     ok, out = dt_quiet(['dt-doc-validate', '-u', sdir,
-                        os.path.join(sdir, BINDING_REL)])
-    t.check(ok, 'binding passes dt-doc-validate', out)
+                        os.path.join(sdir, chip.binding_rel)])
+    t.check(ok, '%s: binding passes dt-doc-validate' % chip.name, out)
 
     processed = os.path.join(tmp, 'processed.json')
     rc, out = run(['dt-mk-schema', '-j', '-o', processed, sdir])
     t.check(rc == 0 and os.path.exists(processed),
-            'dt-mk-schema processes the binding', out)
+            '%s: dt-mk-schema processes the binding' % chip.name, out)
 
     ex = os.path.join(tmp, 'example.dts')
-    rc, out = run(['dt-extract-example', os.path.join(sdir, BINDING_REL)])
+    rc, out = run(['dt-extract-example', os.path.join(sdir, chip.binding_rel)])
     with open(ex, 'w') as f:
         f.write(out)
     exdtb = os.path.join(tmp, 'example.dtb')
     ok, msg = cpp_dtc(ex, os.path.join(src, 'scripts/dtc/include-prefixes'),
                       exdtb)
-    t.check(rc == 0 and ok, 'binding example compiles', msg)
-    ok, out = validate(processed, exdtb, '/example-0/spi/wifi@0')
-    t.check(ok, 'binding example passes dt-validate', out)
+    t.check(rc == 0 and ok, '%s: binding example compiles' % chip.name, msg)
+    ok, out = validate(processed, exdtb, '/example-0/spi/wifi@0', chip)
+    t.check(ok, '%s: binding example passes dt-validate' % chip.name, out)
     return processed, exdtb
 
 
-def validate(processed, dtb, node):
-    """dt-validate @dtb; @node must have matched the binding, no errors."""
+def validate(processed, dtb, node, chip):
+    """dt-validate @dtb; @node must have matched @chip's binding, no
+    errors."""
     rc, out = run(['dt-validate', '-M', '-s', processed, dtb])
     errors = [l for l in out.splitlines()
               if not l.startswith('\t') and 'matched on schema' not in l]
     m = re.search(re.escape(node) + r': matched on schema\(s\)\n((?:\t.*\n)*)',
                   out)
-    matched = bool(m) and BINDING_ID in m.group(1)
+    matched = bool(m) and chip.binding_id in m.group(1)
     return rc == 0 and not errors and matched, out if errors else (
-        out + '\n%s not matched by %s' % (node, BINDING_ID))
+        out + '\n%s not matched by %s' % (node, chip.binding_id))
 
 
-def check_overlay(t, tmp, processed):
+def line_of(dtb, prop):
+    """The GPIO number a -gpios property or the interrupt names."""
+    cells = fdtget(dtb, RADIO, prop)
+    if prop == 'interrupts':
+        gpio = fdtget(dtb, GPIO, 'phandle')
+        ok = cells and len(cells) == 2 and \
+            fdtget(dtb, RADIO, 'interrupt-parent') == gpio
+        return cells[0] if ok else None
+    return cells[1] if cells and len(cells) == 3 else None
+
+
+def check_overlay(t, tmp, processed, chip):
     rc, out = run([os.path.join(TOP, 'scripts/build-dtbo.sh')])
-    t.check(rc == 0 and os.path.exists(OVERLAY),
-            'overlay builds with dtc, no warnings', out)
+    t.check(rc == 0 and os.path.exists(chip.overlay),
+            '%s: overlay builds with dtc, no warnings' % chip.name, out)
     base = os.path.join(tmp, 'base.dtb')
     merged = os.path.join(tmp, 'merged.dtb')
     rc1, out1 = run(['dtc', '-@', '-I', 'dts', '-O', 'dtb', '-o', base, PI_BASE])
-    rc2, out2 = run(['fdtoverlay', '-i', base, '-o', merged, OVERLAY])
-    t.check(rc1 == 0 and rc2 == 0, 'overlay applies to a Pi SPI0 tree (fdtoverlay)',
+    rc2, out2 = run(['fdtoverlay', '-i', base, '-o', merged, chip.overlay])
+    t.check(rc1 == 0 and rc2 == 0,
+            '%s: overlay applies to a Pi SPI0 tree (fdtoverlay)' % chip.name,
             out1 + out2)
-    ok, out = validate(processed, merged, RADIO)
-    t.check(ok, 'overlaid Pi tree passes dt-validate', out)
+    ok, out = validate(processed, merged, RADIO, chip)
+    t.check(ok, '%s: overlaid Pi tree passes dt-validate' % chip.name, out)
 
     t.check(fdtget(merged, SPI0 + '/spidev@0', 'status', 's') == 'disabled' and
             fdtget(merged, SPI0 + '/spidev@1', 'status', 's') is None and
             fdtget(merged, SPI0, 'status', 's') == 'okay' and
             fdtget(merged, RADIO, 'reg') == [0],
-            'overlay: radio on spi0 CS0, spidev0.0 disabled, spidev0.1 kept')
+            '%s: overlay: radio on spi0 CS0, spidev0.0 disabled, spidev0.1 kept'
+            % chip.name)
 
-    # The radio's pinctrl group claims exactly its three lines, each with
-    # the function its direction needs (0 input, 1 output).
-    pins = {}
-    for prop in ('ready-gpios', 'reset-gpios', 'gpio0-gpios'):
-        cells = fdtget(merged, RADIO, prop)
-        pins[prop] = cells[1] if cells and len(cells) == 3 else None
+    # The radio's pinctrl group claims exactly its lines, each with the
+    # function its direction needs.
+    pins = {prop: line_of(merged, prop) for prop in chip.pins}
     ph = fdtget(merged, RADIO, 'pinctrl-0') or [0]
     grp = None
-    rc, out = run(['fdtget', '-l', merged, '/soc/gpio@7e200000'])
+    rc, out = run(['fdtget', '-l', merged, GPIO])
     for child in out.split():
-        path = '/soc/gpio@7e200000/' + child
+        path = GPIO + '/' + child
         if fdtget(merged, path, 'phandle') == ph[:1]:
             grp = path
-    want = {pins['ready-gpios']: 0, pins['reset-gpios']: 1, pins['gpio0-gpios']: 0}
+    want = {pins[prop]: fn for prop, fn in chip.pins.items()}
     got = {}
     if grp:
         got = dict(zip(fdtget(merged, grp, 'brcm,pins') or [],
                        fdtget(merged, grp, 'brcm,function') or []))
-    t.check(None not in pins.values() and got == want,
-            'overlay: pinctrl claims READY, RESET, GPIO0 with their directions',
-            'gpios %s, pinctrl %s' % (pins, got))
+    t.check(None not in pins.values() and len(want) == len(pins) and
+            got == want,
+            '%s: overlay: pinctrl claims %s with their directions' %
+            (chip.name, ', '.join(sorted(chip.pins))),
+            'lines %s, pinctrl %s' % (pins, got))
 
-    check_overrides(t, tmp)
+    check_overrides(t, chip)
     return merged
 
 
@@ -214,24 +268,25 @@ def parse_overrides(raw):
     return out
 
 
-def check_overrides(t, tmp):
-    """Each pin parameter moves a GPIO cell and its pinctrl pin together."""
-    rc, names = run(['fdtget', '-p', OVERLAY, '/__overrides__'])
+def check_overrides(t, chip):
+    """Each pin parameter moves a line's cell and its pinctrl pin together."""
+    ovl = chip.overlay
+    rc, names = run(['fdtget', '-p', ovl, '/__overrides__'])
     paths = {}
-    rc2, syms = run(['fdtget', '-p', OVERLAY, '/__symbols__'])
+    rc2, syms = run(['fdtget', '-p', ovl, '/__symbols__'])
     for label in syms.split():
-        path = fdtget(OVERLAY, '/__symbols__', label, 's')
-        ph = fdtget(OVERLAY, path, 'phandle')
+        path = fdtget(ovl, '/__symbols__', label, 's')
+        ph = fdtget(ovl, path, 'phandle')
         if ph:
             paths[ph[0]] = path
     problems, seen = [], set()
     for name in names.split():
-        raw = bytes(fdtget(OVERLAY, '/__overrides__', name, 'bx') or [])
+        raw = bytes(fdtget(ovl, '/__overrides__', name, 'bx') or [])
         targets = parse_overrides(raw)
         values = set()
         for ph, spec in targets:
             prop, _, off = spec.partition(':')
-            cells = fdtget(OVERLAY, paths.get(ph, '/'), prop) or []
+            cells = fdtget(ovl, paths.get(ph, '/'), prop) or []
             idx = int(off or 0) // 4
             if idx >= len(cells):
                 problems.append('%s: %s has no cell at %s' % (name, prop, off))
@@ -240,10 +295,10 @@ def check_overrides(t, tmp):
             seen.add(prop)
         if len(values) != 1:
             problems.append('%s: targets disagree: %s' % (name, values))
-    missing = {'ready-gpios', 'reset-gpios', 'gpio0-gpios', 'spi-max-frequency',
-               'brcm,pins'} - seen
+    missing = chip.overrides - seen
     t.check(rc == 0 and not problems and not missing,
-            'overlay: ready_pin, reset_pin, gpio0_pin, speed patch matching cells',
+            '%s: overlay: %s patch matching cells' %
+            (chip.name, ', '.join(names.split())),
             '\n'.join(problems) + ('\nnot overridable: %s' % missing if missing else ''))
 
 
@@ -251,9 +306,10 @@ def c_defines(text):
     return dict(re.findall(r'^#define\s+(\w+)\s+(\S+)', text, re.M))
 
 
-def sim_description():
-    """The simulator's description of a NINA radio (its entry of
-    spisock_sim_chips: software node and spi_board_info), from its source."""
+def sim_description(chip):
+    """The simulator's description of @chip's radio (its entry of
+    spisock_sim_chips: software node, interrupt and spi_board_info), from
+    its source."""
     defs = c_defines(read(os.path.join(SIM, 'sim.h')))
     main = read(os.path.join(SIM, 'main.c'))
     spi = read(os.path.join(SIM, 'spi.c'))
@@ -263,7 +319,7 @@ def sim_description():
         tok = defs.get(tok, tok)
         return tok.strip('"') if tok.startswith('"') else tok
 
-    blk = re.search(r'\[SPISOCK_SIM_CHIP_NINA\]\s*=\s*\{(.*?)\n\t\},', main, re.S)
+    blk = re.search(r'\[' + chip.sim + r'\]\s*=\s*\{(.*?)\n\t\},', main, re.S)
     blk = blk.group(1) if blk else ''
     desc = {k: value(v) for k, v in
             re.findall(r'^\t\t\.(\w+)\s*=\s*("[^"]*"|\w+),', blk, re.M)}
@@ -272,6 +328,9 @@ def sim_description():
         props['compatible'] = desc['compatible']
     if 'speed_hz' in desc:
         props['spi-max-frequency'] = desc['speed_hz']
+    # A chip with an interrupt line: spi.c maps it to the board info's irq.
+    if 'irq_type' in desc and re.search(r'info\.irq = irq;', spi):
+        props['interrupts'] = desc['irq_type']
     gpios = {}
     for prop, con, line, flags in re.findall(
             r'\{\s*"([\w-]+-gpios)",\s*"(\w+)",\s*(\w+),\s*(\w+)\s*\}', blk):
@@ -289,43 +348,67 @@ def sim_description():
     return props, gpios, info
 
 
-def driver_tables():
-    src = read(NINA_MAIN)
-    of = re.search(r'of_device_id nina_of_match\[\] = \{(.*?)\};', src, re.S)
-    spi = re.search(r'spi_device_id nina_spi_ids\[\] = \{(.*?)\};', src, re.S)
+def driver_tables(chip):
+    src = read(chip.main)
+    of = re.search(r'of_device_id ' + chip.of_table + r'\[\] = \{(.*?)\};',
+                   src, re.S)
+    spi = re.search(r'spi_device_id ' + chip.spi_table + r'\[\] = \{(.*?)\};',
+                    src, re.S)
     compat = re.findall(r'\.compatible\s*=\s*"([^"]+)"', of.group(1)) if of else []
     ids = re.findall(r'\{\s*"([^"]+)"', spi.group(1)) if spi else []
     required = re.findall(r'devm_gpiod_get\(dev,\s*"(\w+)"', src)
     optional = re.findall(r'devm_gpiod_get_optional\(dev,\s*"(\w+)"', src)
-    return compat, ids, required, optional
+    # The driver needs the interrupt iff it fails the probe without one.
+    needs_irq = bool(re.search(r'spi->irq <= 0\)\s*\n\s*return', src))
+    return compat, ids, required, optional, needs_irq
 
 
-def gpio_flag_values(src):
-    text = read(os.path.join(src, 'include/dt-bindings/gpio/gpio.h'))
-    return {k: int(v, 0) for k, v in c_defines(text).items()
-            if re.fullmatch(r'\d+|0x[0-9a-fA-F]+', v)}
+def flag_values(src):
+    """The GPIO and IRQ flag names of the kernel's dt-bindings headers."""
+    vals = {}
+    for hdr in ('gpio/gpio.h', 'interrupt-controller/irq.h'):
+        text = read(os.path.join(src, 'include/dt-bindings', hdr))
+        vals.update({k: int(v, 0) for k, v in c_defines(text).items()
+                     if re.fullmatch(r'\d+|0x[0-9a-fA-F]+', v)})
+    return vals
 
 
-def check_consistency(t, src, exdtb, merged):
-    b = yaml.safe_load(read(BINDING))
+def binding_compatibles(bprops):
+    c = bprops['compatible']
+    return set(c['enum']) if 'enum' in c else {c['const']}
+
+
+def check_consistency(t, src, exdtb, merged, chip):
+    b = yaml.safe_load(read(chip.binding))
     bprops = b['properties']
-    compatibles = set(bprops['compatible']['enum'])
+    compatibles = binding_compatibles(bprops)
     gpio_props = {p for p in bprops if p.endswith('-gpios')}
     required = set(b['required'])
-    props, gpios, info = sim_description()
-    flags = gpio_flag_values(src)
+    props, gpios, info = sim_description(chip)
+    flags = flag_values(src)
+    n = chip.name
 
     sim_compat = props.get('compatible')
     t.check(sim_compat in compatibles,
-            'sim software node: compatible is one of the binding\'s',
+            '%s: sim software node: compatible is one of the binding\'s' % n,
             '%r not in %s' % (sim_compat, sorted(compatibles)))
 
     names = set(props) | set(gpios)
     t.check(names <= set(bprops) and required - {'reg'} <= names and
             set(gpios) == gpio_props,
-            'sim software node: the binding\'s properties, all its GPIO lines',
+            '%s: sim software node: the binding\'s properties, all its GPIO lines'
+            % n,
             'sim %s\nbinding %s, required %s' % (sorted(names), sorted(bprops),
                                                  sorted(required)))
+
+    # The interrupt's trigger: the simulator's, the example's, the overlay's.
+    if 'interrupts' in bprops:
+        simt = flags.get(props.get('interrupts'))
+        ext = (fdtget(exdtb, '/example-0/spi/wifi@0', 'interrupts') or [0, None])[-1]
+        ovt = (fdtget(merged, RADIO, 'interrupts') or [0, None])[-1]
+        t.check(simt is not None and simt == ext == ovt,
+                '%s: IRQ trigger: sim, binding example and overlay agree' % n,
+                'sim %s, example %s, overlay %s' % (simt, ext, ovt))
 
     # Polarity: the simulator's flags, the binding's example and the overlay.
     bad = []
@@ -335,8 +418,8 @@ def check_consistency(t, src, exdtb, merged):
         ovf = (fdtget(merged, RADIO, prop) or [0, 0, None])[2]
         if simf is None or not simf == exf == ovf:
             bad.append('%s: sim %s, example %s, overlay %s' % (prop, simf, exf, ovf))
-    t.check(not bad, 'GPIO polarity: sim, binding example and overlay agree',
-            '\n'.join(bad))
+    t.check(not bad, '%s: GPIO polarity: sim, binding example and overlay agree'
+            % n, '\n'.join(bad))
 
     freq = props.get('spi-max-frequency')
     limit = bprops['spi-max-frequency'].get('maximum')
@@ -345,7 +428,8 @@ def check_consistency(t, src, exdtb, merged):
     ok = (freq is not None and freq.isdigit() and info.get('max_speed_hz') == freq and
           limit is not None and int(freq) <= limit and
           exfreq == [int(freq)] and ovfreq == [int(freq)])
-    t.check(ok, 'clock: sim node, sim board info, example, overlay agree, within the binding',
+    t.check(ok, '%s: clock: sim node, sim board info, example, overlay agree, '
+            'within the binding' % n,
             'node %s, board info %s, example %s, overlay %s, maximum %s' %
             (freq, info.get('max_speed_hz'), exfreq, ovfreq, limit))
 
@@ -353,20 +437,22 @@ def check_consistency(t, src, exdtb, merged):
     forbidden = [p for p in ('spi-cpha', 'spi-cpol', 'spi-cs-high', 'spi-lsb-first')
                  if bprops.get(p) is not False]
     t.check(info.get('mode') == 'SPI_MODE_0' and not forbidden,
-            'mode: sim board info SPI_MODE_0, binding allows no other mode',
+            '%s: mode: sim board info SPI_MODE_0, binding allows no other mode' % n,
             'mode %s; binding leaves %s open' % (info.get('mode'), forbidden))
 
     strip = (sim_compat or '').split(',', 1)[-1]
     t.check(info.get('modalias') == strip and info.get('chip_select') == '0' and
             fdtget(merged, RADIO, 'reg') == [0],
-            'sim board info: modalias is the compatible without vendor, CS 0 as the overlay',
+            '%s: sim board info: modalias is the compatible without vendor, '
+            'CS 0 as the overlay' % n,
             'modalias %s (want %s), chip_select %s' %
             (info.get('modalias'), strip, info.get('chip_select')))
 
-    compat, ids, dreq, dopt = driver_tables()
+    compat, ids, dreq, dopt, needs_irq = driver_tables(chip)
     want_ids = {c.split(',', 1)[1] for c in compatibles}
     t.check(set(compat) == compatibles and set(ids) == want_ids,
-            'driver tables: of ids are the binding\'s compatibles, spi ids their names',
+            '%s: driver tables: of ids are the binding\'s compatibles, spi ids '
+            'their names' % n,
             'of %s, spi %s; want %s, %s' % (compat, ids, sorted(compatibles),
                                            sorted(want_ids)))
 
@@ -375,9 +461,14 @@ def check_consistency(t, src, exdtb, merged):
     cons = {gpios[p]['con_id'] for p in gpios if gpios[p]['con_id'] + '-gpios' == p}
     t.check(set(dreq) == want_req and set(dopt) == want_opt and
             cons == want_req | want_opt,
-            'GPIO names: driver (required/optional) and sim lookup match the binding',
+            '%s: GPIO names: driver (required/optional) and sim lookup match the '
+            'binding' % n,
             'driver %s / %s; sim %s; binding %s / %s' %
             (dreq, dopt, sorted(cons), sorted(want_req), sorted(want_opt)))
+    t.check(needs_irq == ('interrupts' in required),
+            '%s: interrupt: the driver needs one iff the binding requires it' % n,
+            'driver needs one: %s; binding requires: %s' %
+            (needs_irq, 'interrupts' in required))
     return compatibles
 
 
@@ -386,16 +477,16 @@ def modinfo(ko, field):
     return out.split('\n') if rc == 0 else []
 
 
-def check_modules(t, compatibles):
+def check_modules(t, compatibles, chip):
     for target in TARGETS:
         bdir = os.path.join(TOP, 'build', target)
-        nina = os.path.join(bdir, 'drivers/spisock/nina/spisock_nina.ko')
+        drv = os.path.join(bdir, chip.drv_dir, chip.ko)
         core = os.path.join(bdir, 'net/spisock/spisock.ko')
-        if not t.check(os.path.exists(nina) and os.path.exists(core),
-                       '%s: spisock.ko and spisock_nina.ko built' % target,
+        if not t.check(os.path.exists(drv) and os.path.exists(core),
+                       '%s: spisock.ko and %s built' % (target, chip.ko),
                        'run scripts/build-modules.sh %s' % target):
             continue
-        aliases = [a for a in modinfo(nina, 'alias') if a]
+        aliases = [a for a in modinfo(drv, 'alias') if a]
         # What the kernel's uevent carries for a device-tree radio: spi: and
         # the first compatible without its vendor (drivers/spi/spi.c).
         uevents = ['spi:' + c.split(',', 1)[1] for c in sorted(compatibles)]
@@ -404,21 +495,22 @@ def check_modules(t, compatibles):
         no_of = [c for c in compatibles
                  if not any(fnmatch.fnmatchcase('of:NwifiT(null)C' + c, a)
                             for a in aliases)]
-        deps = ','.join(modinfo(nina, 'depends')).split(',')
+        deps = ','.join(modinfo(drv, 'depends')).split(',')
         t.check(not unmatched and not no_of and 'spisock' in deps,
-                '%s: spisock_nina aliases match every compatible\'s modalias, depends on spisock'
-                % target, 'aliases %s\nno alias for %s %s; depends %s' %
+                '%s: %s aliases match every compatible\'s modalias, depends on '
+                'spisock' % (target, chip.ko[:-3]),
+                'aliases %s\nno alias for %s %s; depends %s' %
                 (aliases, unmatched, no_of, deps))
-        check_modprobe(t, target, core, nina, uevents)
+        check_modprobe(t, target, core, drv, uevents)
 
 
-def check_modprobe(t, target, core, nina, uevents):
+def check_modprobe(t, target, core, drv, uevents):
     """depmod a module tree of the built modules; resolve each modalias."""
     kver = (modinfo(core, 'vermagic') or [''])[0].split(' ')[0]
     with tempfile.TemporaryDirectory() as root:
         mdir = os.path.join(root, 'lib/modules', kver, 'extra')
         os.makedirs(mdir)
-        for ko in (core, nina):
+        for ko in (core, drv):
             shutil.copy(ko, mdir)
         rc, out = run(['depmod', '-b', root, kver])
         problems = [] if rc == 0 else ['depmod: ' + out]
@@ -427,11 +519,12 @@ def check_modprobe(t, target, core, nina, uevents):
                            '--show-depends', u])
             order = [os.path.basename(l.split()[1]) for l in out.splitlines()
                      if l.startswith('insmod ')]
-            if rc or order != ['spisock.ko', 'spisock_nina.ko']:
+            if rc or order != ['spisock.ko', os.path.basename(drv)]:
                 problems.append('%s -> %s' % (u, out.strip() or order))
     t.check(kver and not problems,
-            '%s: modprobe resolves %s to spisock, then spisock_nina'
-            % (target, ' '.join(uevents)), '\n'.join(problems))
+            '%s: modprobe resolves %s to spisock, then %s'
+            % (target, ' '.join(uevents), os.path.basename(drv)[:-3]),
+            '\n'.join(problems))
 
 
 def main():
@@ -448,11 +541,12 @@ def main():
         print('1..%d' % t.n)
         return 1
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            processed, exdtb = check_schema(t, tmp, src)
-            merged = check_overlay(t, tmp, processed)
-            compatibles = check_consistency(t, src, exdtb, merged)
-        check_modules(t, compatibles)
+        for chip in CHIPS:
+            with tempfile.TemporaryDirectory() as tmp:
+                processed, exdtb = check_schema(t, tmp, src, chip)
+                merged = check_overlay(t, tmp, processed, chip)
+                compatibles = check_consistency(t, src, exdtb, merged, chip)
+            check_modules(t, compatibles, chip)
     except Exception as e:  # a crash must count as a failure, not fewer results
         t.check(False, 'test-devicetree ran to the end', '%s: %s' % (type(e).__name__, e))
     print('1..%d' % t.n)

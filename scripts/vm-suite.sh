@@ -39,6 +39,9 @@ suite spisock_nina $kst/net/spisock/spisock_nina
 suite spisock_nina_drv $kst/net/spisock/spisock_nina_drv
 # The ATWINC1500 driver against its chip model, per firmware version.
 suite spisock_winc $kst/net/spisock/spisock_winc
+# A NINA and a WINC1500 radio at once: the default radio, SPISOCK_RADIO,
+# the views and the control plane per radio, one radio's faults isolated.
+suite spisock_radios $kst/net/spisock/spisock_radios
 suite spisock_netlink $kst/net/spisock/spisock_netlink
 suite spisock_socket $kst/net/spisock/spisock_socket
 suite spisock_removal $kst/net/spisock/spisock_removal
@@ -98,6 +101,18 @@ suite libspisock radio build/lib/vm_lib
 suite libspisock-python radio env PYTHONPATH=build/lib/python /usr/bin/python3 \
 	tools/lib/spisock/tests/vm_python.py build/lib/spisock-run "$libwork"
 suite reference-examples radio sh tools/lib/spisock/tests/vm-examples.sh "$libwork"
+
+# radio-up with two radios, as run --radio --radio-chip nina,winc1500: a
+# model each, both linked, the first the default, UNLINK per radio (11 s on
+# 6.1; one order only: CI time).
+radios2() {
+	sh tools/testing/vm/radio-up --ko "$SPISOCK_SIM_KO" --simd "$SPISOCK_SIMD" \
+		--config "$1" --config "$2" --time-factor 0.1 \
+		--stack "$b" --ctl build/tools/spisockctl \
+		--link spisock-sim:spisock-sim-pass -- sh scripts/vm-radios-up.sh "$3" "$4"
+}
+suite radios-up radios2 tools/spisock/sim/default.conf tools/spisock/sim/winc1500.conf \
+	nina0=127.0.2.1 winc0=127.0.3.1
 
 # libspisock-preload: unmodified curl, nc, python3 and an epoll program over
 # the radio; the chip model maps every port of 192.168.1.10 and answers DNS
