@@ -141,6 +141,34 @@ vm_kunit() {
 	return 0
 }
 
+# The modules on arm64 (Debian's arm64 6.1 kernel under qemu-system-aarch64, an arm64 root
+# from Debian's archive: tools/testing/vm/arm64-root): the modules and programs cross-built
+# for it, spisock_basic and spisock_socket's radio variant in one boot, the reference examples
+# under spisock-run in another with the radio up (README.md, "arm64").
+vm_arm64() {
+	local k=arm64 rc=0 erc=0
+	mkdir -p "$results/$k"
+	if ! tools/testing/vm/arm64-root root > /dev/null ||
+		! scripts/build-modules.sh arm64-6.1 || ! scripts/build-arm64-user.sh; then
+		printf '1..1\nnot ok 1 - arm64: the guest system or the cross builds failed\n' \
+			> "$results/$k/build.tap"
+		return 1
+	fi
+	tools/testing/vm/run --kernel arm64 --timeout 900 \
+		-- sh scripts/vm-arm64.sh "build/results/$k" || rc=$?
+	vm_verdict "$k" "$rc" spisock_basic spisock_socket
+	tools/testing/vm/run --kernel arm64 --radio --radio-time-factor 0.1 --timeout 600 \
+		-- env SPISOCK_RUN=build/arm64-6.1/lib/spisock-run \
+		sh tools/lib/spisock/tests/vm-examples.sh /tmp > "$logs/arm64-examples.log" 2>&1 || erc=$?
+	grep -E '^(not )?ok |^1\.\.' "$logs/arm64-examples.log" > "$results/$k/reference-examples.tap"
+	grep -q '^1\.\.' "$results/$k/reference-examples.tap" ||
+		printf '1..1\nnot ok 1 - arm64 reference examples: no plan (run exit %s)\n' "$erc" \
+			> "$results/$k/reference-examples.tap"
+	[ "$erc" = 0 ] || printf '1..1\nnot ok 1 - arm64 reference examples: run exit %s\n' \
+		"$erc" > "$results/$k/examples-run.tap"
+	return 0
+}
+
 host_tests() {
 	local rc=0
 	scripts/checkpatch.sh > "$results/host/checkpatch.tap" || rc=1
@@ -219,6 +247,8 @@ stage vm-6.12 $((1800 * scale)) vm_tier 6.12
 count "$results"/6.12/*.tap
 stage vm-6.1-kunit 240 vm_kunit
 count "$results"/6.1-kunit/*.tap
+stage vm-arm64 600 vm_arm64
+count "$results"/arm64/*.tap
 stage readme 600 readme_tests
 count "$results"/readme/*.tap
 stage dkms 120 scripts/test-dkms.sh
