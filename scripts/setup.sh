@@ -22,8 +22,8 @@ pkgs=(
 	# the kselftests also built as 32-bit programs (-m32: the compat paths);
 	# gcc-12-multilib, not gcc-multilib, which conflicts with the cross compilers
 	gcc-12-multilib libmnl-dev:i386
-	# the arm64 guest (run --kernel arm64): QEMU's ARM machines, and mmdebstrap, which
-	# unpacks its root, kernel and headers from Debian's archive (tools/testing/vm/arm64-root)
+	# the ARM guests (run --kernel arm64|armhf): QEMU's ARM machines, and mmdebstrap, which
+	# unpacks their roots, kernels and headers from Debian's archive (tools/testing/vm/arm-root)
 	qemu-system-arm mmdebstrap
 )
 
