@@ -141,6 +141,35 @@ vm_kunit() {
 	return 0
 }
 
+# The modules on ARM (Debian's arm64 or armhf 6.1 kernel under qemu-system-aarch64 or
+# qemu-system-arm, a root of that architecture from Debian's archive:
+# tools/testing/vm/arm-root): the modules and programs cross-built for it, spisock_basic and
+# spisock_socket's radio variant in one boot, the reference examples under spisock-run in
+# another with the radio up (README.md, "Building by hand").
+vm_arm() {
+	local k=$1 rc=0 erc=0
+	mkdir -p "$results/$k"
+	if ! tools/testing/vm/arm-root "$k" root > /dev/null ||
+		! scripts/build-modules.sh "$k-6.1" || ! scripts/build-arm-user.sh "$k"; then
+		printf '1..1\nnot ok 1 - %s: the guest system or the cross builds failed\n' "$k" \
+			> "$results/$k/build.tap"
+		return 1
+	fi
+	tools/testing/vm/run --kernel "$k" --timeout 900 \
+		-- sh scripts/vm-arm.sh "$k" "build/results/$k" || rc=$?
+	vm_verdict "$k" "$rc" spisock_basic spisock_socket
+	tools/testing/vm/run --kernel "$k" --radio --radio-time-factor 0.1 --timeout 600 \
+		-- env SPISOCK_RUN="build/$k-6.1/lib/spisock-run" \
+		sh tools/lib/spisock/tests/vm-examples.sh /tmp > "$logs/$k-examples.log" 2>&1 || erc=$?
+	grep -E '^(not )?ok |^1\.\.' "$logs/$k-examples.log" > "$results/$k/reference-examples.tap"
+	grep -q '^1\.\.' "$results/$k/reference-examples.tap" ||
+		printf '1..1\nnot ok 1 - %s reference examples: no plan (run exit %s)\n' "$k" "$erc" \
+			> "$results/$k/reference-examples.tap"
+	[ "$erc" = 0 ] || printf '1..1\nnot ok 1 - %s reference examples: run exit %s\n' \
+		"$k" "$erc" > "$results/$k/examples-run.tap"
+	return 0
+}
+
 host_tests() {
 	local rc=0
 	scripts/checkpatch.sh > "$results/host/checkpatch.tap" || rc=1
@@ -219,6 +248,10 @@ stage vm-6.12 $((1800 * scale)) vm_tier 6.12
 count "$results"/6.12/*.tap
 stage vm-6.1-kunit 240 vm_kunit
 count "$results"/6.1-kunit/*.tap
+stage vm-arm64 600 vm_arm arm64
+count "$results"/arm64/*.tap
+stage vm-armhf 600 vm_arm armhf
+count "$results"/armhf/*.tap
 stage readme 600 readme_tests
 count "$results"/readme/*.tap
 stage dkms 120 scripts/test-dkms.sh

@@ -22,6 +22,9 @@ pkgs=(
 	# the kselftests also built as 32-bit programs (-m32: the compat paths);
 	# gcc-12-multilib, not gcc-multilib, which conflicts with the cross compilers
 	gcc-12-multilib libmnl-dev:i386
+	# the ARM guests (run --kernel arm64|armhf): QEMU's ARM machines, and mmdebstrap, which
+	# unpacks their roots, kernels and headers from Debian's archive (tools/testing/vm/arm-root)
+	qemu-system-arm mmdebstrap
 )
 
 missing=()

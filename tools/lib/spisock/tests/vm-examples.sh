@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The reference documentation's two examples, verbatim, under spisock-run in
 # the VM (run --radio, or radio-up), checked against AF_INET peers, and both
-# at once. TAP on stdout. usage: vm-examples.sh WORKDIR (from the tree's top)
-run=build/lib/spisock-run
+# at once. TAP on stdout. usage: vm-examples.sh WORKDIR (from the tree's top;
+# SPISOCK_RUN: another build's spisock-run, e.g. the arm64 guest's)
+run=${SPISOCK_RUN:-build/lib/spisock-run}
 d=tools/lib/spisock/tests
 out=${1:-/tmp}
 n=0 rc=0
