@@ -53,6 +53,25 @@ bool nina_reply_len16(u8 op)
 }
 
 /**
+ * nina_op_forked() - does an opcode mean different things in the forks
+ * @op: the opcode
+ *
+ * Arduino's firmware and Adafruit's give these different meanings (facts
+ * §3.8, §3.9): 0x40 and 0x41 (enterprise setup against client certificate
+ * and key), 0x4A-0x4F (Arduino 3.x's BLE over SPI against Adafruit's
+ * WPA2-Enterprise), 0x54 (analog read's parameters) and 0x55-0x5F
+ * (Arduino 3.x's preferences, version and time, in conflicting branches).
+ * Both forks report "3.x" versions, so the driver sends none of them.
+ *
+ * Return: true for those opcodes.
+ */
+bool nina_op_forked(u8 op)
+{
+	return op == 0x40 || op == 0x41 || (op >= 0x4a && op <= 0x4f) ||
+	       (op >= 0x54 && op <= 0x5f);
+}
+
+/**
  * nina_encode() - build a command frame
  * @buf: output buffer
  * @size: its size
@@ -64,8 +83,9 @@ bool nina_reply_len16(u8 op)
  * SPI DMA discards data of other lengths.
  *
  * Return: the padded frame length, -EINVAL for a bad opcode, parameter
- * count or an 8-bit length over 255, -EMSGSIZE when it would not fit @size
- * or the firmware's NINA_BUF_LEN.
+ * count or an 8-bit length over 255, -EOPNOTSUPP for an opcode whose
+ * meaning depends on the firmware's fork (nina_op_forked()), -EMSGSIZE
+ * when it would not fit @size or the firmware's NINA_BUF_LEN.
  */
 int nina_encode(u8 *buf, size_t size, u8 op, const struct nina_param *params,
 		unsigned int n)
@@ -77,6 +97,8 @@ int nina_encode(u8 *buf, size_t size, u8 op, const struct nina_param *params,
 
 	if (op & NINA_REPLY_FLAG || n > NINA_MAX_PARAMS)
 		return -EINVAL;
+	if (nina_op_forked(op))
+		return -EOPNOTSUPP;
 
 	total = 4;	/* START, op, N, END */
 	for (i = 0; i < n; i++) {

@@ -106,6 +106,7 @@ struct nina_param {
 };
 
 bool nina_cmd_len16(u8 op);
+bool nina_op_forked(u8 op);
 bool nina_reply_len16(u8 op);
 int nina_encode(u8 *buf, size_t size, u8 op, const struct nina_param *params,
 		unsigned int n);
