@@ -250,13 +250,19 @@ static int nina_slot_peer(struct nina_radio *r, u8 slot,
 
 /*
  * The peer closed (or reset) and the stream is drained: GET_CLIENT_STATE
- * answered 0 and freed the slot, and the chip closed its socket.
+ * answered 0 and freed the slot, and the chip closed its socket. Reads
+ * end; nothing can be sent any more, so sends fail with EPIPE rather than
+ * queue data that would never leave.
  */
 static void nina_slot_eof(struct nina_radio *r, struct nina_sock *ns)
 {
 	nina_fd_release(r, ns);
 	ns->rx_eof = true;
 	spisock_rx_eof(ns->sk);
+	spin_lock(&r->lock);
+	nina_sock_set_state(r, ns, NINA_SK_FAILED);
+	spin_unlock(&r->lock);
+	spisock_set_state(ns->sk, TCP_CLOSE);
 }
 
 /* GET_DATABUF_TCP of up to @len bytes into @skb: bytes read or NINA_RETRY. */

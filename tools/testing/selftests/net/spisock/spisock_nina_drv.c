@@ -376,6 +376,17 @@ TEST_F(drv, tcp_client_echo)
 	close(a);
 	EXPECT_EQ(0, recv_tagged(s, 300, 3, 0));
 	EXPECT_EQ(0, recv_eof(s)) TH_LOG("%s", strerror(errno));
+	/*
+	 * Deviation of the slot path: the chip freed the slot when it reported
+	 * the end, so the half-closed connection cannot send (EPIPE); the BSD
+	 * path queues the bytes as AF_INET does.
+	 */
+	if (!strcmp(variant->path, "bsd")) {
+		EXPECT_EQ(1, send(s, "x", 1, MSG_NOSIGNAL));
+	} else {
+		EXPECT_EQ(-1, send(s, "x", 1, MSG_NOSIGNAL));
+		EXPECT_EQ(EPIPE, errno);
+	}
 	close(s);
 	close(l);
 }
