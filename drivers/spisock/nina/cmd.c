@@ -47,6 +47,11 @@ module_param(dns_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(dns_timeout_ms,
 		 "longest wait for a reply to REQ_HOST_BY_NAME in ms (default 10000)");
 
+static unsigned int connect_timeout_ms = 75000;
+module_param(connect_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(connect_timeout_ms,
+		 "longest wait for START_CLIENT_TCP, whose connect holds the chip (slot path), in ms (default 75000)");
+
 static unsigned int ping_timeout_ms = 7000;
 module_param(ping_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(ping_timeout_ms,
@@ -75,6 +80,8 @@ int nina_cmd_timeout_ms(u8 op)
 		return dns_timeout_ms;
 	case NINA_PING:
 		return ping_timeout_ms;
+	case NINA_START_CLIENT_TCP:
+		return connect_timeout_ms;
 	default:
 		return cmd_timeout_ms;
 	}
@@ -256,6 +263,29 @@ static void nina_claim(struct nina_radio *r, struct nina_req *req)
 		req->claim_err = nina_fd_own(r, req->claim, fd);
 }
 
+/*
+ * The slot path's GET_SOCKET, right before the command that takes the slot:
+ * the chip only names a free slot, it does not reserve it, so nothing may
+ * run in between (another GET_SOCKET, an accept into the first free slot).
+ * Return: 0 with the slot in *@req->slot, owned by @req->claim, or an errno.
+ */
+static int nina_slot_take(struct nina_radio *r, struct nina_req *req)
+{
+	struct nina_req g = { .op = NINA_GET_SOCKET };
+	int ret = nina_exec(r, &g);
+
+	if (ret < 0)
+		return ret == -ENOMSG ? -EIO : ret;
+	if (ret != 1 || g.out[0].len != 1)
+		return -EIO;
+	if (g.out[0].data[0] == NINA_NO_FD)
+		return -ENOBUFS;
+	*req->slot = g.out[0].data[0];
+	if (*req->slot >= r->sdev->caps.sockets)
+		return -EIO;
+	return nina_fd_own(r, req->claim, *req->slot);
+}
+
 static void nina_run_queue(struct nina_radio *r)
 {
 	struct nina_req *req;
@@ -275,8 +305,15 @@ static void nina_run_queue(struct nina_radio *r)
 			complete(&req->done);
 			continue;
 		}
+		if (req->slot) {
+			req->status = nina_slot_take(r, req);
+			if (req->status < 0) {
+				complete(&req->done);
+				continue;
+			}
+		}
 		req->status = nina_exec(r, req);
-		if (req->claim)
+		if (req->claim && !req->slot)
 			nina_claim(r, req);
 		if (req->then_errno && req->reply)
 			nina_errno_after(r, req);

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * /sys/kernel/debug/spisock_nina/<radio>/path: the socket commands the
+ * probe chose ("bsd" or "slot").
  * /sys/kernel/debug/spisock_nina/<radio>/stats: the snapshot DEV_GET
  * reports (stats.c), as "name value" lines under the names spisockctl
  * stats prints: the counters every chip has, the driver's own, then
@@ -69,6 +71,17 @@ static int nina_stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(nina_stats);
 
+/* Which socket commands serve the radio ("bsd", "slot"; "-" before probe). */
+static int nina_path_show(struct seq_file *m, void *v)
+{
+	const struct nina_radio *r = m->private;
+	const struct nina_path *path = READ_ONCE(r->path);
+
+	seq_printf(m, "%s\n", path ? path->name : "-");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(nina_path);
+
 /**
  * nina_debugfs_init() - the radio's debugfs directory and files
  * @r: the radio, named
@@ -79,6 +92,7 @@ void nina_debugfs_init(struct nina_radio *r)
 {
 	r->debugfs = debugfs_create_dir(r->name, nina_debugfs_root);
 	debugfs_create_file("stats", 0400, r->debugfs, r, &nina_stats_fops);
+	debugfs_create_file("path", 0400, r->debugfs, r, &nina_path_fops);
 }
 
 void nina_debugfs_exit(struct nina_radio *r)

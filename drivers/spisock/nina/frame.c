@@ -53,6 +53,25 @@ bool nina_reply_len16(u8 op)
 }
 
 /**
+ * nina_op_forked() - does an opcode mean different things in the forks
+ * @op: the opcode
+ *
+ * Arduino's firmware and Adafruit's give these different meanings (facts
+ * §3.8, §3.9): 0x40 and 0x41 (enterprise setup against client certificate
+ * and key), 0x4A-0x4F (Arduino 3.x's BLE over SPI against Adafruit's
+ * WPA2-Enterprise), 0x54 (analog read's parameters) and 0x55-0x5F
+ * (Arduino 3.x's preferences, version and time, in conflicting branches).
+ * Both forks report "3.x" versions, so the driver sends none of them.
+ *
+ * Return: true for those opcodes.
+ */
+bool nina_op_forked(u8 op)
+{
+	return op == 0x40 || op == 0x41 || (op >= 0x4a && op <= 0x4f) ||
+	       (op >= 0x54 && op <= 0x5f);
+}
+
+/**
  * nina_encode() - build a command frame
  * @buf: output buffer
  * @size: its size
@@ -64,8 +83,9 @@ bool nina_reply_len16(u8 op)
  * SPI DMA discards data of other lengths.
  *
  * Return: the padded frame length, -EINVAL for a bad opcode, parameter
- * count or an 8-bit length over 255, -EMSGSIZE when it would not fit @size
- * or the firmware's NINA_BUF_LEN.
+ * count or an 8-bit length over 255, -EOPNOTSUPP for an opcode whose
+ * meaning depends on the firmware's fork (nina_op_forked()), -EMSGSIZE
+ * when it would not fit @size or the firmware's NINA_BUF_LEN.
  */
 int nina_encode(u8 *buf, size_t size, u8 op, const struct nina_param *params,
 		unsigned int n)
@@ -77,6 +97,8 @@ int nina_encode(u8 *buf, size_t size, u8 op, const struct nina_param *params,
 
 	if (op & NINA_REPLY_FLAG || n > NINA_MAX_PARAMS)
 		return -EINVAL;
+	if (nina_op_forked(op))
+		return -EOPNOTSUPP;
 
 	total = 4;	/* START, op, N, END */
 	for (i = 0; i < n; i++) {
@@ -270,6 +292,14 @@ static const char *const nina_op_names[NINA_NR_OPS] = {
 	[NINA_GET_CURR_RSSI] = "GET_CURR_RSSI",
 	[NINA_GET_CURR_ENCT] = "GET_CURR_ENCT",
 	[NINA_SCAN_NETWORKS] = "SCAN_NETWORKS",
+	[NINA_START_SERVER_TCP] = "START_SERVER_TCP",
+	[NINA_GET_STATE_TCP] = "GET_STATE_TCP",
+	[NINA_DATA_SENT_TCP] = "DATA_SENT_TCP",
+	[NINA_AVAIL_DATA_TCP] = "AVAIL_DATA_TCP",
+	[NINA_GET_DATA_TCP] = "GET_DATA_TCP",
+	[NINA_START_CLIENT_TCP] = "START_CLIENT_TCP",
+	[NINA_STOP_CLIENT_TCP] = "STOP_CLIENT_TCP",
+	[NINA_GET_CLIENT_STATE_TCP] = "GET_CLIENT_STATE_TCP",
 	[NINA_DISCONNECT] = "DISCONNECT",
 	[NINA_GET_IDX_RSSI] = "GET_IDX_RSSI",
 	[NINA_GET_IDX_ENCT] = "GET_IDX_ENCT",
@@ -277,9 +307,12 @@ static const char *const nina_op_names[NINA_NR_OPS] = {
 	[NINA_GET_HOST_BY_NAME] = "GET_HOST_BY_NAME",
 	[NINA_START_SCAN_NETWORKS] = "START_SCAN_NETWORKS",
 	[NINA_GET_FW_VERSION] = "GET_FW_VERSION",
+	[NINA_SEND_UDP_DATA] = "SEND_UDP_DATA",
+	[NINA_GET_REMOTE_DATA] = "GET_REMOTE_DATA",
 	[NINA_GET_IDX_BSSID] = "GET_IDX_BSSID",
 	[NINA_GET_IDX_CHANNEL] = "GET_IDX_CHANNEL",
 	[NINA_PING] = "PING",
+	[NINA_GET_SOCKET] = "GET_SOCKET",
 	[NINA_SET_ENT] = "SET_ENT",
 	[NINA_SEND_DATA_TCP] = "SEND_DATA_TCP",
 	[NINA_GET_DATABUF_TCP] = "GET_DATABUF_TCP",

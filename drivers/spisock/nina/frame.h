@@ -51,6 +51,14 @@ enum nina_op {
 	NINA_GET_CURR_RSSI	= 0x25,
 	NINA_GET_CURR_ENCT	= 0x26,
 	NINA_SCAN_NETWORKS	= 0x27,
+	NINA_START_SERVER_TCP	= 0x28,
+	NINA_GET_STATE_TCP	= 0x29,
+	NINA_DATA_SENT_TCP	= 0x2a,
+	NINA_AVAIL_DATA_TCP	= 0x2b,
+	NINA_GET_DATA_TCP	= 0x2c,
+	NINA_START_CLIENT_TCP	= 0x2d,
+	NINA_STOP_CLIENT_TCP	= 0x2e,
+	NINA_GET_CLIENT_STATE_TCP = 0x2f,
 	NINA_DISCONNECT		= 0x30,
 	NINA_GET_IDX_RSSI	= 0x32,
 	NINA_GET_IDX_ENCT	= 0x33,
@@ -58,9 +66,12 @@ enum nina_op {
 	NINA_GET_HOST_BY_NAME	= 0x35,
 	NINA_START_SCAN_NETWORKS = 0x36,
 	NINA_GET_FW_VERSION	= 0x37,
+	NINA_SEND_UDP_DATA	= 0x39,
+	NINA_GET_REMOTE_DATA	= 0x3a,
 	NINA_GET_IDX_BSSID	= 0x3c,
 	NINA_GET_IDX_CHANNEL	= 0x3d,
 	NINA_PING		= 0x3e,
+	NINA_GET_SOCKET		= 0x3f,
 	NINA_SET_ENT		= 0x40,
 	NINA_SEND_DATA_TCP	= 0x44,
 	NINA_GET_DATABUF_TCP	= 0x45,
@@ -95,6 +106,7 @@ struct nina_param {
 };
 
 bool nina_cmd_len16(u8 op);
+bool nina_op_forked(u8 op);
 bool nina_reply_len16(u8 op);
 int nina_encode(u8 *buf, size_t size, u8 op, const struct nina_param *params,
 		unsigned int n);

@@ -9,6 +9,7 @@
 #include <kunit/test.h>
 #include <linux/errno.h>
 #include <linux/module.h>
+#include <linux/string.h>
 
 #include "frame.h"
 
@@ -285,6 +286,29 @@ static void nina_test_reply_need(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nina_reply_need(ver, 2, NINA_GET_FW_VERSION), 3);
 }
 
+/* No frame is ever built for an opcode whose meaning depends on the fork. */
+static void nina_test_forked_ops(struct kunit *test)
+{
+	static const u8 forked[] = { 0x40, 0x41, 0x4a, 0x4b, 0x4c, 0x4d, 0x4e,
+				     0x4f, 0x54, 0x55, 0x5e, 0x5f };
+	u8 buf[16];
+	unsigned int i, op;
+
+	for (i = 0; i < ARRAY_SIZE(forked); i++) {
+		KUNIT_EXPECT_TRUE(test, nina_op_forked(forked[i]));
+		KUNIT_EXPECT_EQ(test, nina_encode(buf, sizeof(buf), forked[i],
+						  NULL, 0), -EOPNOTSUPP);
+	}
+	/* Every opcode the driver names is shared by both forks but SET_ENT. */
+	for (op = 0; op < NINA_NR_OPS; op++)
+		if (op != NINA_SET_ENT && strcmp(nina_op_name(op), "?"))
+			KUNIT_EXPECT_FALSE(test, nina_op_forked(op));
+	KUNIT_EXPECT_FALSE(test, nina_op_forked(NINA_SEND_DATA_TCP));
+	KUNIT_EXPECT_FALSE(test, nina_op_forked(NINA_INSERT_DATABUF));
+	KUNIT_EXPECT_EQ(test, nina_encode(buf, sizeof(buf), NINA_GET_SOCKET,
+					  NULL, 0), 4);
+}
+
 static struct kunit_case nina_frame_cases[] = {
 	KUNIT_CASE(nina_test_encode_no_params),
 	KUNIT_CASE(nina_test_encode_len8_padded),
@@ -298,6 +322,7 @@ static struct kunit_case nina_frame_cases[] = {
 	KUNIT_CASE(nina_test_errno_not_retry),
 	KUNIT_CASE(nina_test_op_names),
 	KUNIT_CASE(nina_test_reply_need),
+	KUNIT_CASE(nina_test_forked_ops),
 	{}
 };
 

@@ -42,17 +42,30 @@ static void nina_teardown(struct nina_radio *r)
 	ida_free(&nina_ida, r->index);
 }
 
-/* What nina-fw's BSD socket commands can do (Documentation: "Chip table"). */
+/*
+ * The chip's socket pool (facts §4): 10, and 6 on Adafruit's firmware from
+ * 2.0.0 (its TLS ran out of heap). The slots are the same pool.
+ */
+static unsigned int nina_pool(const struct nina_radio *r)
+{
+	return r->adafruit && r->fw_major >= 2 ? 6 : 10;
+}
+
+/* What the chosen socket path can do (Documentation: "Chip table"). */
 static void nina_fill_caps(const struct nina_radio *r, struct spisock_caps *c)
 {
-	c->tx_frame = NINA_SEND_MAX;
-	c->rx_frame = NINA_RECV_MAX;
-	c->max_dgram = NINA_SENDTO_MAX;
-	c->sockets = max_sockets ? max_sockets : r->adafruit ? 6 : 10;
+	bool slots = r->path == &nina_slot_path;
+
+	c->tx_frame = slots ? NINA_SLOT_SEND_MAX : NINA_SEND_MAX;
+	c->rx_frame = slots ? NINA_SLOT_RECV_MAX : NINA_RECV_MAX;
+	c->max_dgram = slots ? NINA_SLOT_UDP_MAX : NINA_SENDTO_MAX;
+	c->sockets = max_sockets ? min(max_sockets, nina_pool(r)) : nina_pool(r);
 	c->scan_max = 16;	/* the firmware reports at most 10 */
 	c->scan_keeps_link = false;
-	c->opts = SPISOCK_CAP_SO_REUSEADDR | SPISOCK_CAP_SO_KEEPALIVE |
-		  SPISOCK_CAP_SO_BROADCAST;
+	/* The slot commands have no SETSOCKOPT. */
+	c->opts = slots ? 0 : SPISOCK_CAP_SO_REUSEADDR |
+			      SPISOCK_CAP_SO_KEEPALIVE |
+			      SPISOCK_CAP_SO_BROADCAST;
 }
 
 static int nina_probe(struct spi_device *spi)
@@ -117,7 +130,7 @@ static int nina_probe(struct spi_device *spi)
 		goto err_worker;
 	}
 	*(struct nina_radio **)sdev->priv = r;
-	sdev->ops = &nina_dev_ops;
+	sdev->ops = r->path->ops;
 	sdev->parent = dev;
 	nina_fill_caps(r, &sdev->caps);
 	strscpy(sdev->name, r->name, sizeof(sdev->name));
@@ -133,10 +146,11 @@ static int nina_probe(struct spi_device *spi)
 		goto err_put;
 	r->sdev = sdev;
 	spi_set_drvdata(spi, r);
-	dev_info(dev, "%s: nina-fw %s (%s), %u sockets, %u Hz, READY %s\n",
+	dev_info(dev, "%s: nina-fw %s (%s), %u sockets (%s commands), %u Hz, READY %s\n",
 		 sdev->name, r->fw_version,
 		 r->adafruit ? "Adafruit" : "Arduino", sdev->caps.sockets,
-		 r->speed_hz, r->ready_irq ? "interrupt" : "polled");
+		 r->path->name, r->speed_hz,
+		 r->ready_irq ? "interrupt" : "polled");
 	return 0;
 
 	/* Unregistered, so no socket ever reached the driver. */

@@ -153,6 +153,33 @@ struct nina_sock {
 };
 
 struct nina_radio;
+
+/**
+ * struct nina_path - how the driver serves sockets on this firmware
+ * @name: "bsd" or "slot", for the log and debugfs
+ * @ops: the ops table registered with the core
+ * @serve: the worker serves one socket that is due; whether anything
+ *	happened (poll.c's back-off)
+ * @close_step: the worker flushes and closes a socket the core released,
+ *	and frees its state once done
+ * @close_fd: the worker closes a chip socket nobody owns any more (the
+ *	loss procedure)
+ *
+ * Chosen once at probe (nina_detect_firmware()): the BSD socket commands
+ * (0x70-0x7F, poll.c and sock.c) when the firmware answers them, else the
+ * legacy slot commands (slot.c).
+ */
+struct nina_path {
+	const char *name;
+	const struct spisock_dev_ops *ops;
+	int (*serve)(struct nina_radio *r, struct nina_sock *ns);
+	void (*close_step)(struct nina_radio *r, struct nina_sock *ns);
+	void (*close_fd)(struct nina_radio *r, u8 fd);
+};
+
+extern const struct nina_path nina_bsd_path;
+extern const struct nina_path nina_slot_path;
+
 typedef int (*nina_run_fn)(struct nina_radio *r, const struct nina_sock *ns,
 			   u8 op, const struct nina_param *params,
 			   unsigned int n);
@@ -235,6 +262,10 @@ struct nina_counters {
  * @claim: for SOCKET_SOCKET, the socket that owns the new descriptor; the
  *	worker records it before it polls anything else
  * @claim_err: the result of that, 0 or -ENETRESET (nina_fd_own())
+ * @slot: for a slot-path command that takes a new slot: the worker runs
+ *	GET_SOCKET just before it, writes the slot here (a byte the command's
+ *	parameters point at) and makes @claim its owner; a failure of that is
+ *	the request's status
  * @done: completed by the worker
  *
  * Fixed size, filled by the submitter (on its stack or in per-socket
@@ -256,6 +287,7 @@ struct nina_req {
 	const struct nina_guard *guard;
 	struct nina_sock *claim;
 	int claim_err;
+	u8 *slot;
 	struct completion done;
 };
 
@@ -291,6 +323,9 @@ struct nina_req {
  * @sync_wq: SIOCINQ waits here for the worker's read (&nina_sock.rx_sync)
  * @fw_version: GET_FW_VERSION's string, NUL-terminated
  * @adafruit: the firmware looks like Adafruit's fork
+ * @fw_major: the version's major number
+ * @fw_minor: its minor number
+ * @path: the socket path chosen at probe, never changed afterwards
  * @name: the radio's name ("nina<index>"), for messages and traces
  * @index: the "nina%d" number
  * @stats: counters, for DEV_GET and debugfs
@@ -345,6 +380,9 @@ struct nina_radio {
 
 	char fw_version[NINA_FW_VERSION_MAX + 1];
 	bool adafruit;
+	unsigned int fw_major;
+	unsigned int fw_minor;
+	const struct nina_path *path;
 	int index;
 	char name[16];
 	struct nina_counters stats;
@@ -502,14 +540,28 @@ ktime_t nina_poll_pass(struct nina_radio *r);
 void nina_loss_recover(struct nina_radio *r);
 void nina_loss_forget(struct nina_radio *r, const char *why);
 void nina_sweep(struct nina_radio *r);
+void nina_sock_forget(struct nina_radio *r, struct nina_sock *ns);
+void nina_adopt(struct nina_radio *r, struct nina_sock *ns, u8 nfd,
+		const struct sockaddr_in *peer);
 
 /* watchdog.c */
 void nina_wd_note(struct nina_radio *r, int ret);
 bool nina_wd_suspect(const struct nina_radio *r);
 void nina_wd_recover(struct nina_radio *r);
 
+/* slot.c: the legacy slot commands (facts §3.6) */
+#define NINA_SLOT_SEND_MAX	4000	/* SEND_DATA_TCP data, as hosts clamp */
+#define NINA_SLOT_RECV_MAX	4000	/* GET_DATABUF_TCP: the chip never clamps */
+#define NINA_SLOT_UDP_MAX	1472	/* INSERT_DATABUF: one datagram, unfragmented */
+int nina_slot_bind(struct spisock_dev *sdev, struct sock *sk,
+		   const struct sockaddr_in *addr);
+int nina_slot_listen(struct spisock_dev *sdev, struct sock *sk, int backlog);
+int nina_slot_connect(struct spisock_dev *sdev, struct sock *sk,
+		      const struct sockaddr_in *addr);
+
 /* ops.c */
 extern const struct spisock_dev_ops nina_dev_ops;
+extern const struct spisock_dev_ops nina_slot_dev_ops;
 int nina_detect_firmware(struct nina_radio *r);
 void nina_status_tick(struct nina_radio *r);
 int nina_read_mac(struct nina_radio *r, u8 *mac);

@@ -44,17 +44,14 @@ static bool nina_version_adafruit(const char *v)
 	return sscanf(v, "%u.", &major) == 1 && major >= 3;
 }
 
-/**
- * nina_detect_firmware() - read the version and check for BSD sockets
- * @r: the radio, with its worker running
- *
- * GET_FW_VERSION, then SOCKET_ERRNO: the error frame means the firmware
- * lacks the BSD socket commands (0x70-0x7F) this driver needs.
- *
- * Return: 0, -ENODEV for firmware without BSD sockets, or the command's
- * errno.
- */
-int nina_detect_firmware(struct nina_radio *r)
+/* The oldest firmware the slot path serves: the first nina-fw release. */
+#define NINA_SLOT_MIN_MAJOR	1
+
+static const char nina_update_hint[] =
+	"update it to nina-fw >= 1.5.0 (Arduino) or >= 2.0.0 (Adafruit)";
+
+/* GET_FW_VERSION into r->fw_version, its numbers and its flavour. */
+static int nina_read_version(struct nina_radio *r)
 {
 	struct device *dev = &r->spi->dev;
 	u8 buf[3 + 1 + 255 + 1 + 3];
@@ -77,18 +74,80 @@ int nina_detect_firmware(struct nina_radio *r)
 	memcpy(r->fw_version, req.out[0].data, req.out[0].len);
 	r->fw_version[req.out[0].len] = 0;
 	r->adafruit = nina_version_adafruit(r->fw_version);
+	if (sscanf(r->fw_version, "%u.%u", &r->fw_major, &r->fw_minor) != 2) {
+		dev_err(dev, "firmware version \"%s\" not understood: %s\n",
+			r->fw_version, nina_update_hint);
+		return -ENODEV;
+	}
+	return 0;
+}
 
-	ret = nina_cmd_u8(r, NINA_SOCKET_ERRNO, NULL, 0);
+/*
+ * Without the BSD commands, the slot commands: GET_SOCKET answers a slot
+ * or 255 on every firmware that has them, the error frame on one that
+ * has neither set.
+ */
+static int nina_probe_slots(struct nina_radio *r)
+{
+	struct device *dev = &r->spi->dev;
+	int ret;
+
+	if (r->fw_major < NINA_SLOT_MIN_MAJOR) {
+		dev_err(dev,
+			"firmware %s is older than nina-fw 1.0.0 and has no BSD socket commands: %s\n",
+			r->fw_version, nina_update_hint);
+		return -ENODEV;
+	}
+	ret = nina_cmd_u8(r, NINA_GET_SOCKET, NULL, 0);
 	if (ret == -ENOMSG) {
 		dev_err(dev,
-			"firmware %s has no BSD socket commands: update it to nina-fw >= 1.5.0 (Arduino) or >= 2.0.0 (Adafruit)\n",
-			r->fw_version);
+			"firmware %s answers neither the BSD nor the slot socket commands: %s\n",
+			r->fw_version, nina_update_hint);
 		return -ENODEV;
 	}
 	if (ret < 0) {
+		dev_err(dev, "no answer to GET_SOCKET (%d)\n", ret);
+		return ret;
+	}
+	r->path = &nina_slot_path;
+	return 0;
+}
+
+/**
+ * nina_detect_firmware() - read the version, choose the socket path
+ * @r: the radio, with its worker running
+ *
+ * GET_FW_VERSION, then a probe of the command sets: SOCKET_ERRNO answered
+ * means the BSD socket commands (0x70-0x7F); its error frame means firmware
+ * without them (Arduino before 1.5.0, Adafruit before 2.0.0), served through
+ * the slot commands if GET_SOCKET answers. The version alone decides
+ * nothing: forks and test builds number their releases as they please.
+ *
+ * Return: 0 with @r->path set, -ENODEV for firmware the driver cannot
+ * serve (logged with the version and how to update), or the command's
+ * errno.
+ */
+int nina_detect_firmware(struct nina_radio *r)
+{
+	struct device *dev = &r->spi->dev;
+	int ret;
+
+	ret = nina_read_version(r);
+	if (ret)
+		return ret;
+	ret = nina_cmd_u8(r, NINA_SOCKET_ERRNO, NULL, 0);
+	if (ret >= 0) {
+		r->path = &nina_bsd_path;
+	} else if (ret == -ENOMSG) {
+		ret = nina_probe_slots(r);
+		if (ret)
+			return ret;
+	} else {
 		dev_err(dev, "no answer to SOCKET_ERRNO (%d)\n", ret);
 		return ret;
 	}
+	dev_info(dev, "firmware %s: sockets through the %s commands\n",
+		 r->fw_version, r->path->name);
 	return 0;
 }
 
@@ -734,6 +793,7 @@ static int nina_power_save(struct spisock_dev *sdev, int mode)
 	return nina_fw_errno(nina_do_power_save(sdev, mode));
 }
 
+/* The BSD path (sock.c, poll.c). */
 const struct spisock_dev_ops nina_dev_ops = {
 	.open = nina_sock_open,
 	.bind = nina_sock_bind,
@@ -747,6 +807,34 @@ const struct spisock_dev_ops nina_dev_ops = {
 	.want = nina_sock_want,
 	.rx_room = nina_sock_kick,
 	.options = nina_sock_kick,
+	.link = nina_link,
+	.unlink = nina_unlink,
+	.scan = nina_scan,
+	.status = nina_status,
+	.resolve = nina_resolve,
+	.ping = nina_ping,
+	.power_save = nina_power_save,
+	.stats = nina_dev_stats,
+	.stats_count = nina_dev_stats_count,
+};
+
+/*
+ * The slot path (slot.c): the same radio ops; the worker's side of the
+ * sockets is slot.c's (nina_slot_path). No chip options: the slot commands
+ * have no SETSOCKOPT.
+ */
+const struct spisock_dev_ops nina_slot_dev_ops = {
+	.open = nina_sock_open,
+	.bind = nina_slot_bind,
+	.listen = nina_slot_listen,
+	.accept = nina_sock_kick,
+	.connect = nina_slot_connect,
+	.send = nina_sock_send,
+	.recv = nina_sock_recv,
+	.inq = nina_sock_inq,
+	.close = nina_sock_close,
+	.want = nina_sock_want,
+	.rx_room = nina_sock_kick,
 	.link = nina_link,
 	.unlink = nina_unlink,
 	.scan = nina_scan,

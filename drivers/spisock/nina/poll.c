@@ -545,16 +545,24 @@ static void nina_sock_set_fionbio(struct nina_radio *r, u8 fd)
 	nina_w(r, &req, NINA_SOCKET_IOCTL, p, 3);
 }
 
-/* Hand a chip connection to the core as a child of @ns's socket. */
-static void nina_adopt(struct nina_radio *r, struct nina_sock *ns, u8 nfd,
-		       const struct sockaddr_in *peer)
+/**
+ * nina_adopt() - hand a chip connection to the core as a child of @ns's socket
+ * @r: the radio
+ * @ns: the listener
+ * @nfd: the accepted connection's descriptor (or slot)
+ * @peer: its peer
+ *
+ * Context: the worker thread only.
+ */
+void nina_adopt(struct nina_radio *r, struct nina_sock *ns, u8 nfd,
+		const struct sockaddr_in *peer)
 {
 	struct nina_sock *cns;
 	struct sock *child;
 
 	cns = kzalloc(sizeof(*cns), GFP_KERNEL);
 	if (!cns) {
-		nina_close_fd(r, nfd);
+		r->path->close_fd(r, nfd);
 		return;
 	}
 	if (nina_fd_own(r, cns, nfd)) {
@@ -563,7 +571,7 @@ static void nina_adopt(struct nina_radio *r, struct nina_sock *ns, u8 nfd,
 	}
 	child = spisock_child_alloc(ns->sk, peer);
 	if (!child) {
-		nina_close_fd(r, nfd);
+		r->path->close_fd(r, nfd);
 		nina_fd_release(r, cns);
 		kfree(cns);
 		return;
@@ -653,6 +661,19 @@ static void nina_close_step(struct nina_radio *r, struct nina_sock *ns)
 		nina_close_fd(r, fd);
 		nina_fd_release(r, ns);
 	}
+	nina_sock_forget(r, ns);
+}
+
+/**
+ * nina_sock_forget() - free the state of a socket the core released
+ * @r: the radio
+ * @ns: the socket, its chip socket closed and released
+ *
+ * The core's socket may outlive this state.
+ * Context: the worker thread only.
+ */
+void nina_sock_forget(struct nina_radio *r, struct nina_sock *ns)
+{
 	spin_lock(&r->lock);
 	list_del(&ns->node);
 	spin_unlock(&r->lock);
@@ -882,13 +903,13 @@ ktime_t nina_poll_pass(struct nina_radio *r)
 			break;
 		/* Set under the lock by the close op, never cleared. */
 		if (READ_ONCE(ns->closing)) {
-			nina_close_step(r, ns);
+			r->path->close_step(r, ns);
 			continue;
 		}
 		/* The worker is the counters' one writer. */
 		tx = r->stats.sock_tx_bytes;
 		rx = r->stats.sock_rx_bytes;
-		nina_backoff(r, ns, nina_serve(r, ns));
+		nina_backoff(r, ns, r->path->serve(r, ns));
 		nina_turn_done(r, ns, r->stats.sock_tx_bytes - tx,
 			       r->stats.sock_rx_bytes - rx);
 	}
@@ -910,7 +931,7 @@ void nina_loss_recover(struct nina_radio *r)
 
 	for (fd = 0; fd < NINA_NO_FD; fd++)
 		if (READ_ONCE(r->owner[fd]))
-			nina_close_fd(r, fd);
+			r->path->close_fd(r, fd);
 	dev_info(&r->spi->dev, "link lost: every socket fails\n");
 	nina_loss_forget(r, "sockets-lost");
 }
@@ -982,3 +1003,12 @@ void nina_sweep(struct nina_radio *r)
 			nina_close_fd(r, fd);
 	trace_spisock_radio_event(nina_name(r), "sweep", first);
 }
+
+/* The BSD socket commands (0x70-0x7F): sock.c's ops, this file's worker. */
+const struct nina_path nina_bsd_path = {
+	.name = "bsd",
+	.ops = &nina_dev_ops,
+	.serve = nina_serve,
+	.close_step = nina_close_step,
+	.close_fd = nina_close_fd,
+};
