@@ -258,11 +258,12 @@ static void nina_slot_eof(struct nina_radio *r, struct nina_sock *ns)
 {
 	nina_fd_release(r, ns);
 	ns->rx_eof = true;
-	spisock_rx_eof(ns->sk);
+	/* Closed before the reader is woken: its next send must see it. */
 	spin_lock(&r->lock);
 	nina_sock_set_state(r, ns, NINA_SK_FAILED);
 	spin_unlock(&r->lock);
 	spisock_set_state(ns->sk, TCP_CLOSE);
+	spisock_rx_eof(ns->sk);
 }
 
 /* GET_DATABUF_TCP of up to @len bytes into @skb: bytes read or NINA_RETRY. */
