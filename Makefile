@@ -85,7 +85,8 @@ soak-fuzz: setup
 # Debian's stock 6.1 (no kernel to build); RUN_KERNEL=6.12 for the debug
 # kernel, built once and cached.
 RUN_KERNEL ?= 6.1
-run: setup
+run:
+	scripts/setup.sh $(if $(filter 6.1,$(RUN_KERNEL)),--run)
 	[ "$(RUN_KERNEL)" = 6.1 ] || tools/testing/vm/build-kernel debug >/dev/null
 	scripts/build-modules.sh $(RUN_KERNEL)
 	$(MAKE) -s -C tools/spisock/sim all

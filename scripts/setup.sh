@@ -2,8 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install every dependency from Debian's packages, non-interactively and
 # idempotently: nothing is fetched when everything is already installed.
+#
+# usage: setup.sh [--run]   (--run: only what `make run` needs, for a first
+# run that is quick on a fresh machine; make check installs the rest)
 set -euo pipefail
 
+run_pkgs=(
+	build-essential bc bison flex libelf-dev libssl-dev cpio kmod xz-utils rsync
+	qemu-system-x86 busybox-static iproute2 linux-image-amd64 linux-headers-amd64
+	python3 python3-dev python3-setuptools libmnl-dev pkgconf
+)
 pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio kmod xz-utils rsync
 	qemu-system-x86 busybox-static iproute2
@@ -27,6 +35,7 @@ pkgs=(
 	qemu-system-arm mmdebstrap
 )
 
+[ "${1:-}" = --run ] && pkgs=("${run_pkgs[@]}")
 missing=()
 for p in "${pkgs[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -41,7 +50,9 @@ fi
 echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 # libmnl-dev:i386 comes from the i386 architecture's lists.
-dpkg --print-foreign-architectures | grep -qx i386 || dpkg --add-architecture i386
+case " ${missing[*]} " in
+*:i386\ *) dpkg --print-foreign-architectures | grep -qx i386 || dpkg --add-architecture i386 ;;
+esac
 # One list that fails to download (a mirror in sync) need not stop the
 # install: apt-get install says what it cannot find.
 apt-get -o DPkg::Lock::Timeout=600 update -q || echo "setup: apt-get update reported errors; trying the install anyway" >&2
