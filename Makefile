@@ -120,7 +120,7 @@ dkms-clean:
 	rm -rf build/dkms
 
 # The Debian packages in build/deb/ (DEB_ARCH=arm64|armhf: cross-built,
-# without python3-spisock). check-deb: build, lintian, install, DKMS for
+# python3-spisock against the ARM guests' root). check-deb: build, lintian, install, DKMS for
 # the host's kernel (or Debian's 6.1), the files, purge (as root).
 DEB_ARCH ?=
 deb:

@@ -6,8 +6,8 @@
 # parent directory receives the .debs; the log is build/deb/build-ARCH.log.
 #
 # usage: build-deb.sh [ARCH]   (default: the host's; another is cross-built
-#        with Debian's cross toolchain, without python3-spisock: see
-#        Documentation/networking/spisock-packages.rst)
+#        with Debian's cross toolchain, python3-spisock against the ARM guests'
+#        root: see Documentation/networking/spisock-packages.rst)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -31,8 +31,19 @@ fi
 args=(-b -us -uc)
 if [ "$arch" != "$host" ]; then
 	# The Python extension needs the target's libpython3-dev, which is not
-	# co-installable with the host's: python3-spisock is left out (nopython).
-	args+=(-a"$arch" "-Pcross,nocheck,nopython")
+	# co-installable with the host's while the two architectures' versions
+	# differ: its headers and build configuration come from the ARM guests'
+	# Debian root (tools/testing/vm/arm-root, built once and cached) instead,
+	# with the profile pkg.spisock.sysroot; SPISOCK_DEB_NOPYTHON=1 leaves
+	# python3-spisock out (the profile nopython).
+	profiles=cross,nocheck,nopython
+	if [ "${SPISOCK_DEB_NOPYTHON:-0}" != 1 ]; then
+		SPISOCK_SYSROOT=$("$top/tools/testing/vm/arm-root" "$arch" root) ||
+			{ echo "build-deb: no $arch root for python3-spisock (SPISOCK_DEB_NOPYTHON=1 leaves it out)" >&2; exit 1; }
+		export SPISOCK_SYSROOT
+		profiles=cross,nocheck,pkg.spisock.sysroot
+	fi
+	args+=(-a"$arch" "-P$profiles")
 fi
 log=$out/build-$arch.log
 if ! (cd "$src" && dpkg-buildpackage "${args[@]}") >"$log" 2>&1; then

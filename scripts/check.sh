@@ -144,8 +144,41 @@ vm_kunit() {
 # The modules on ARM (Debian's arm64 or armhf 6.1 kernel under qemu-system-aarch64 or
 # qemu-system-arm, a root of that architecture from Debian's archive:
 # tools/testing/vm/arm-root): the modules and programs cross-built for it, spisock_basic and
-# spisock_socket's radio variant in one boot, the reference examples under spisock-run in
-# another with the radio up (README.md, "Building by hand").
+# spisock_socket's radio variant in one boot, the reference examples under the cross-built
+# package's spisock-run in another with the radio up (README.md, "Building by hand").
+# make deb DEB_ARCH=ARCH (cross-built), lintian on it, and its packages unpacked into DIR;
+# TAP in $results/ARCH/deb.tap.
+deb_cross() {
+	local k=$1 dir=$2 ver lint n=0 fails=0
+	ver=$(dpkg-parsechangelog -l debian/changelog -S Version)
+	{
+		scripts/build-deb.sh "$k" > "$logs/deb-$k.log" 2>&1 || return 1
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		for p in libspisock0 spisock-tools python3-spisock; do
+			n=$((n + 1))
+			if dpkg-deb -x "build/deb/${p}_${ver}_$k.deb" "$dir"; then
+				echo "ok $n - $k: $p built and unpacked"
+			else
+				echo "not ok $n - $k: $p built and unpacked"
+				fails=$((fails + 1))
+			fi
+		done
+		lint=$(lintian --fail-on none "build/deb/spisock_${ver}_$k.changes" 2>&1 |
+			grep -v '^running with root' || true)
+		[ -z "$lint" ] || printf '# lintian: %s\n' "${lint//$'\n'/$'\n'# lintian: }"
+		n=$((n + 1))
+		if echo "$lint" | grep -q '^E:'; then
+			echo "not ok $n - $k: lintian: no error"
+			fails=$((fails + 1))
+		else
+			echo "ok $n - $k: lintian: no error"
+		fi
+		echo "1..$n"
+	} > "$results/$k/deb.tap"
+	[ "$fails" = 0 ]
+}
+
 vm_arm() {
 	local k=$1 rc=0 erc=0
 	mkdir -p "$results/$k"
@@ -158,10 +191,21 @@ vm_arm() {
 	tools/testing/vm/run --kernel "$k" --timeout 900 \
 		-- sh scripts/vm-arm.sh "$k" "build/results/$k" || rc=$?
 	vm_verdict "$k" "$rc" spisock_basic spisock_socket
+	# The reference examples through the packages cross-built for the architecture
+	# (make deb DEB_ARCH=$k): python3-spisock's module and spisock-run, unpacked.
+	local deb=build/$k-6.1/deb-root
+	if ! deb_cross "$k" "$deb"; then
+		printf '1..1\nnot ok 1 - %s: the cross-built packages\n' "$k" > "$results/$k/deb-build.tap"
+		return 1
+	fi
 	tools/testing/vm/run --kernel "$k" --radio --radio-time-factor 0.1 --timeout 600 \
-		-- env SPISOCK_RUN="build/$k-6.1/lib/spisock-run" \
+		-- env SPISOCK_RUN="$deb/usr/bin/spisock-run" \
+		PYTHONPATH="$PWD/$deb/usr/lib/python3/dist-packages" \
 		sh tools/lib/spisock/tests/vm-examples.sh /tmp > "$logs/$k-examples.log" 2>&1 || erc=$?
 	grep -E '^(not )?ok |^1\.\.' "$logs/$k-examples.log" > "$results/$k/reference-examples.tap"
+	grep -q "^# spisock module: $PWD/$deb/" "$logs/$k-examples.log" ||
+		printf '1..1\nnot ok 1 - %s reference examples: not the packaged module (%s)\n' "$k" \
+			"$(grep '^# spisock module' "$logs/$k-examples.log")" > "$results/$k/examples-module.tap"
 	grep -q '^1\.\.' "$results/$k/reference-examples.tap" ||
 		printf '1..1\nnot ok 1 - %s reference examples: no plan (run exit %s)\n' "$k" "$erc" \
 			> "$results/$k/reference-examples.tap"

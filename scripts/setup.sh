@@ -33,6 +33,9 @@ pkgs=(
 	# the ARM guests (run --kernel arm64|armhf): QEMU's ARM machines, and mmdebstrap, which
 	# unpacks their roots, kernels and headers from Debian's archive (tools/testing/vm/arm-root)
 	qemu-system-arm mmdebstrap
+	# make deb DEB_ARCH=arm64|armhf (the vm-arm64/vm-armhf stages): Debian's cross
+	# toolchains and the target's libmnl through multiarch
+	crossbuild-essential-arm64 crossbuild-essential-armhf libmnl-dev:arm64 libmnl-dev:armhf
 )
 
 [ "${1:-}" = --run ] && pkgs=("${run_pkgs[@]}")
@@ -49,10 +52,12 @@ fi
 [ "$(id -u)" = 0 ] || { echo "setup: run as root to install: ${missing[*]}" >&2; exit 1; }
 echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-# libmnl-dev:i386 comes from the i386 architecture's lists.
-case " ${missing[*]} " in
-*:i386\ *) dpkg --print-foreign-architectures | grep -qx i386 || dpkg --add-architecture i386 ;;
-esac
+# libmnl-dev:i386 (and :arm64, :armhf) come from those architectures' lists.
+for a in i386 arm64 armhf; do
+	case " ${missing[*]} " in
+	*:$a\ *) dpkg --print-foreign-architectures | grep -qx "$a" || dpkg --add-architecture "$a" ;;
+	esac
+done
 # One list that fails to download (a mirror in sync) need not stop the
 # install: apt-get install says what it cannot find.
 apt-get -o DPkg::Lock::Timeout=600 update -q || echo "setup: apt-get update reported errors; trying the install anyway" >&2

@@ -28,7 +28,7 @@ LIMIT = 1200    # seconds per block: a guest boot has 600 by default
 
 
 def blocks(path):
-    """(line of the fence, marker line or None, text) of each sh block."""
+    """(line of the fence, marker line (None: not closed), text) of each sh block."""
     lines = open(path, encoding="utf-8").read().split("\n")
     out = []
     i = 0
@@ -36,11 +36,14 @@ def blocks(path):
         if lines[i].strip() == "```sh":
             start = i + 1
             j = start
-            while j < len(lines) and lines[j].strip() != "```":
+            while j < len(lines) and not lines[j].strip().startswith("```"):
                 j += 1
             prev = next((lines[k] for k in range(i - 1, -1, -1) if lines[k].strip()), "")
-            out.append((i + 1, prev, "\n".join(lines[start:j]) + "\n"))
-            i = j + 1
+            # A block that another fence opens before it is closed has lost
+            # its closing fence: what follows would be read as its commands.
+            closed = j < len(lines) and lines[j].strip() == "```"
+            out.append((i + 1, prev if closed else None, "\n".join(lines[start:j]) + "\n"))
+            i = j + 1 if closed else j
         else:
             i += 1
     return out
@@ -56,8 +59,12 @@ def main(argv):
     for line, prev, text in found:
         if only and line not in only:
             continue
-        m = MARK.match(prev.strip())
         first = text.split("\n")[0]
+        if prev is None:
+            results.append((False, f"README.md:{line}: the block is closed by a line ``` "
+                            f"before the next fence", [first]))
+            continue
+        m = MARK.match(prev.strip())
         if not m or (m.group(1).startswith("not run") and not m.group(2)):
             results.append((False, f"README.md:{line}: the block says whether it is run "
                             f"(<!-- readme-test: run --> or not run (REASON))", [first]))

@@ -14,6 +14,8 @@ t() {
 }
 echo "TAP version 13"
 echo "1..6"
+# Which module the examples import (PYTHONPATH may name a package's).
+python3 -c 'import spisock; print("# spisock module:", spisock.__file__)'
 
 # The server example binds port 80 and loops forever.
 $run $d/examples/reference_server.py > "$out/server.out" 2>&1 &
