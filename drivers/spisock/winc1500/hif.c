@@ -12,12 +12,67 @@
 #include <linux/delay.h>
 #include <linux/interrupt.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/spi/spi.h>
 
 #include "winc1500.h"
 
+#include <trace/events/spisock.h>
+
 #define WINC_ALLOC_POLLS	1000	/* §3.4 step 4 */
 #define WINC_EVENTS_PER_IRQ	16
+
+static const char * const winc_ip_names[] = {
+	[WINC_S_BIND]     = "SOCK_BIND",
+	[WINC_S_LISTEN]   = "SOCK_LISTEN",
+	[WINC_S_ACCEPT]   = "SOCK_ACCEPT",
+	[WINC_S_CONNECT]  = "SOCK_CONNECT",
+	[WINC_S_SEND]     = "SOCK_SEND",
+	[WINC_S_RECV]     = "SOCK_RECV",
+	[WINC_S_SENDTO]   = "SOCK_SENDTO",
+	[WINC_S_RECVFROM] = "SOCK_RECVFROM",
+	[WINC_S_CLOSE]    = "SOCK_CLOSE",
+	[WINC_S_DNS]      = "SOCK_DNS_RESOLVE",
+	[WINC_S_PING]     = "SOCK_PING",
+};
+
+static const char * const winc_wifi_names[] = {
+	[WINC_W_REQ_RSSI]         = "WIFI_REQ_RSSI",
+	[WINC_W_RESP_RSSI]        = "WIFI_RESP_RSSI",
+	[WINC_W_REQ_CONN_INFO]    = "WIFI_REQ_CONN_INFO",
+	[WINC_W_RESP_CONN_INFO]   = "WIFI_RESP_CONN_INFO",
+	[WINC_W_REQ_SCAN]         = "WIFI_REQ_SCAN",
+	[WINC_W_RESP_SCAN_DONE]   = "WIFI_RESP_SCAN_DONE",
+	[WINC_W_REQ_SCAN_RESULT]  = "WIFI_REQ_SCAN_RESULT",
+	[WINC_W_RESP_SCAN_RESULT] = "WIFI_RESP_SCAN_RESULT",
+	[WINC_W_REQ_CONNECT]      = "WIFI_REQ_CONNECT",
+	[WINC_W_REQ_DISCONNECT]   = "WIFI_REQ_DISCONNECT",
+	[WINC_W_RESP_CON_STATE]   = "WIFI_RESP_CON_STATE",
+	[WINC_W_REQ_DHCP_CONF]    = "WIFI_REQ_DHCP_CONF",
+	[WINC_W_REQ_DHCP_FAILURE] = "WIFI_REQ_DHCP_FAILURE",
+};
+
+/**
+ * winc_op_name() - a HIF message's name, for the tracepoints
+ * @gid: its group
+ * @op: its opcode (a request's data flag is ignored)
+ *
+ * IP replies carry their request's opcode (§4); the Wi-Fi group's events
+ * have opcodes of their own (§5).
+ *
+ * Return: a constant string, "?" for an opcode the driver does not use.
+ */
+const char *winc_op_name(u8 gid, u8 op)
+{
+	const char *name = NULL;
+
+	op &= ~WINC_REQ_DATA_PKT;
+	if (gid == WINC_GID_IP && op < ARRAY_SIZE(winc_ip_names))
+		name = winc_ip_names[op];
+	else if (gid == WINC_GID_WIFI && op < ARRAY_SIZE(winc_wifi_names))
+		name = winc_wifi_names[op];
+	return name ?: "?";
+}
 
 /* Allocate a chip buffer for a message of @total bytes (§3.4 steps 2-5). */
 static int winc_hif_alloc(struct winc_radio *r, u8 gid, u8 op, size_t total,
@@ -70,12 +125,14 @@ int winc_hif_send(struct winc_radio *r, u8 gid, u8 op, const void *ctrl,
 {
 	size_t total = WINC_HIF_HDR + (data ? doff + dlen : clen);
 	u8 *buf = r->req;
+	ktime_t t0;
 	u32 addr;
 	int ret;
 
 	if (total > WINC_HIF_MAX || (data && clen > doff))
 		return -EMSGSIZE;
 	mutex_lock(&r->bus_lock);
+	t0 = ktime_get();
 	ret = winc_hif_alloc(r, gid, op, total, &addr);
 	if (ret)
 		goto out;
@@ -92,6 +149,9 @@ int winc_hif_send(struct winc_radio *r, u8 gid, u8 op, const void *ctrl,
 	if (!ret)
 		atomic64_inc(&r->stats.requests);
 out:
+	trace_spisock_cmd(r->name, op & ~WINC_REQ_DATA_PKT,
+			  winc_op_name(gid, op), total, 0,
+			  ktime_to_ns(ktime_sub(ktime_get(), t0)), ret);
 	mutex_unlock(&r->bus_lock);
 	winc_wd_feed(r, ret);
 	return ret;
@@ -205,10 +265,12 @@ static bool winc_waiter_match(struct winc_radio *r, u8 gid, u8 op,
  */
 static int winc_event_read(struct winc_radio *r, size_t *size)
 {
+	ktime_t t0;
 	u32 v, addr;
 	int ret;
 
 	mutex_lock(&r->bus_lock);
+	t0 = ktime_get();
 	ret = winc_reg_read(r, WINC_REG_CTRL0, &v);
 	if (ret || !(v & BIT(0)))
 		goto out;
@@ -229,6 +291,12 @@ static int winc_event_read(struct winc_radio *r, size_t *size)
 	ret = winc_reg_read(r, WINC_REG_CTRL0, &v);
 	if (!ret)
 		ret = winc_reg_write(r, WINC_REG_CTRL0, v | BIT(1));
+	/* an event is traced as a command whose reply is the message */
+	if (*size)
+		trace_spisock_cmd(r->name, r->evbuf[1],
+				  winc_op_name(r->evbuf[0], r->evbuf[1]), 0,
+				  *size, ktime_to_ns(ktime_sub(ktime_get(), t0)),
+				  ret);
 	if (!ret)
 		ret = 1;
 out:

@@ -17,6 +17,8 @@
 
 #include "winc1500.h"
 
+#include <trace/events/spisock.h>
+
 static unsigned int status_interval_ms = 2000;
 module_param(status_interval_ms, uint, 0644);
 MODULE_PARM_DESC(status_interval_ms,
@@ -42,8 +44,10 @@ void winc_wd_feed(struct winc_radio *r, int err)
 	}
 	if (!r->sdev || READ_ONCE(r->resetting) || READ_ONCE(r->stopping))
 		return;
-	if (n && atomic_inc_return(&r->wd_count) == n)
+	if (n && atomic_inc_return(&r->wd_count) == n) {
+		trace_spisock_radio_event(r->name, "watchdog", n);
 		queue_work(r->wq, &r->reset_work);
+	}
 }
 
 /* Answer every waiter with nothing: the chip that would reply is gone. */
@@ -92,6 +96,7 @@ void winc_reset_work(struct work_struct *work)
 	wake_up(&r->link_wait);
 	winc_waiters_fail(r);
 	ret = winc_boot(r);
+	trace_spisock_radio_event(r->name, "reset", ret);
 	atomic_set(&r->wd_count, 0);
 	WRITE_ONCE(r->resetting, false);
 	enable_irq(r->irq);

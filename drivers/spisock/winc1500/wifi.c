@@ -12,6 +12,8 @@
 
 #include "winc1500.h"
 
+#include <trace/events/spisock.h>
+
 static unsigned int link_timeout_ms = 20000;
 module_param(link_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(link_timeout_ms,
@@ -85,6 +87,7 @@ static void winc_link_down(struct winc_radio *r)
 	WRITE_ONCE(r->sdev->addr, 0);
 	if (was) {
 		atomic64_inc(&r->stats.link_drops);
+		trace_spisock_radio_event(r->name, "link-down", 0);
 		winc_socks_lost(r);
 	}
 }
@@ -167,6 +170,7 @@ static int winc_link(struct spisock_dev *sdev,
 	r->linked = true;
 	spin_unlock(&r->lock);
 	WRITE_ONCE(sdev->addr, r->ip[0]);
+	trace_spisock_radio_event(r->name, "link-up", 0);
 	return 0;
 }
 
@@ -469,6 +473,7 @@ void winc_wifi_event(struct winc_radio *r, u8 op, const u8 *p, size_t n)
 			 * as linked until the core hears of the loss.
 			 */
 			atomic64_inc(&r->stats.link_drops);
+			trace_spisock_radio_event(r->name, "link-lost", p[1]);
 			winc_socks_lost(r);
 			queue_work(r->wq, &r->link_work);
 		}

@@ -344,6 +344,7 @@ int winc_boot(struct winc_radio *r);
 int winc_read_mac(struct winc_radio *r, u8 *mac);
 
 /* hif.c */
+const char *winc_op_name(u8 gid, u8 op);
 int winc_hif_send(struct winc_radio *r, u8 gid, u8 op, const void *ctrl,
 		  size_t clen, const void *data, size_t dlen, size_t doff);
 int winc_hif_request(struct winc_radio *r, u8 gid, u8 op, const void *ctrl,

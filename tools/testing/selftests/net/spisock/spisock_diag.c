@@ -38,6 +38,7 @@
 #include "spisock_util.h"
 #include "spisock_sim_util.h"
 #include "spisock_nl_util.h"
+#include "spisock_trace_util.h"
 
 #define CONF_PATH	"/tmp/spisock_diag.conf"
 #define STATS_PATH	"/tmp/spisock_diag-stats.sock"
@@ -512,40 +513,6 @@ TEST_F(views, closed_sockets_leave)
 
 /* ---- tracepoints -------------------------------------------------------- */
 
-#define TRACEFS	"/sys/kernel/tracing"
-
-static int trace_write(const char *file, const char *val)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), TRACEFS "/%s", file);
-	return write_str(path, val);
-}
-
-/* The trace buffer, read without consuming it; its length or -1. */
-static int trace_read(char *buf, size_t size)
-{
-	int fd = open(TRACEFS "/trace", O_RDONLY | O_CLOEXEC);
-	size_t o = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	while (o < size - 1 && (n = read(fd, buf + o, size - 1 - o)) > 0)
-		o += n;
-	close(fd);
-	buf[o] = 0;
-	return o;
-}
-
-/* @needle, found after @from in @hay: where it ends, or NULL. */
-static const char *after(const char *from, const char *needle)
-{
-	const char *p = from ? strstr(from, needle) : NULL;
-
-	return p ? p + strlen(needle) : NULL;
-}
-
 /*
  * Binding a new datagram socket costs SOCKET_SOCKET, SOCKET_IOCTL (FIONBIO)
  * and SOCKET_BIND, in that order; a connect goes SYN_SENT -> ESTABLISHED;
@@ -559,19 +526,9 @@ TEST_F(views, tracepoints)
 	int u, s, a;
 
 	ASSERT_NE(NULL, buf);
-	if (access(TRACEFS "/trace", F_OK))
-		mount("nodev", TRACEFS, "tracefs", 0, NULL);
-	if (access(TRACEFS "/events/spisock", F_OK))
+	if (!trace_available())
 		SKIP(free(buf); return, "no tracefs events (CONFIG_TRACING off?)");
-	ASSERT_EQ(0, trace_write("tracing_on", "0"));
-	ASSERT_EQ(0, trace_write("trace", ""));
-	/*
-	 * record-cmd would hook the scheduler's tracepoints too; patching
-	 * those under QEMU TCG has locked a guest up (spisock-bench.c).
-	 */
-	ASSERT_EQ(0, trace_write("options/record-cmd", "0"));
-	ASSERT_EQ(0, trace_write("events/spisock/enable", "1"));
-	ASSERT_EQ(0, trace_write("tracing_on", "1"));
+	ASSERT_EQ(0, trace_begin());
 
 	u = sock_fam(SOCK_DGRAM);
 	ASSERT_LE(0, u);
@@ -584,9 +541,7 @@ TEST_F(views, tracepoints)
 	ASSERT_EQ(4, send(a, "SECRETPAYLOAD", 4, 0));
 	ASSERT_EQ(4, recv(s, buf, 4, MSG_WAITALL));
 
-	ASSERT_EQ(0, trace_write("tracing_on", "0"));
-	ASSERT_LT(0, trace_read(buf, 1 << 20));
-	trace_write("events/spisock/enable", "0");
+	ASSERT_LT(0, trace_end(buf, 1 << 20));
 	p = after(buf, "op=0x70 SOCKET_SOCKET");
 	p = after(p, "op=0x7b SOCKET_IOCTL");
 	p = after(p, "op=0x73 SOCKET_BIND");

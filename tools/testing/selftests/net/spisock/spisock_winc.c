@@ -29,6 +29,7 @@
 #include "spisock_util.h"
 #include "spisock_sim_util.h"
 #include "spisock_nl_util.h"
+#include "spisock_trace_util.h"
 
 #define CONF_PATH	"/tmp/spisock_winc.conf"
 #define STATS_PATH	"/tmp/spisock_winc-stats.sock"
@@ -637,6 +638,48 @@ TEST_F(winc, link_loss)
 	close(afd);
 	close(fd);
 	EXPECT_EQ(0, relink_and_talk());
+}
+
+/*
+ * The tracepoints name the driver's HIF requests and the chip's events as
+ * commands (a bind, a connect, a receive's reply with its data), and the
+ * radio's events (a link the chip lost); no payload byte appears.
+ */
+TEST_F(winc, tracepoints)
+{
+	struct sockaddr_in sin = sin_of("0.0.0.0", 0);
+	char *buf = malloc(1 << 20);
+	int fd, afd, ufd;
+	const char *p;
+
+	ASSERT_NE(NULL, buf);
+	if (!trace_available())
+		SKIP(free(buf); return, "no tracefs events (CONFIG_TRACING off?)");
+	ASSERT_EQ(0, trace_begin());
+	ufd = winc_socket(SOCK_DGRAM);
+	ASSERT_LE(0, ufd);
+	ASSERT_EQ(0, bind(ufd, (struct sockaddr *)&sin, sizeof(sin)));
+	fd = tcp_pair(&afd);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(13, write(afd, "SECRETPAYLOAD", 13));
+	ASSERT_EQ(0, read_full(fd, buf, 13));
+	ASSERT_EQ(0, simd_ctl_at(STATS_PATH ".ctl", "drop"));
+	EXPECT_EQ(0, wait_unlinked());
+	ASSERT_LT(0, trace_end(buf, 1 << 20));
+
+	p = after(buf, "spisock_cmd: " WINC_RADIO " op=0x41 SOCK_BIND req=");
+	EXPECT_NE(NULL, after(p, "op=0x41 SOCK_BIND req=0 reply="))
+		TH_LOG("no SOCK_BIND request and reply traced");
+	p = after(buf, "op=0x44 SOCK_CONNECT req=");
+	EXPECT_NE(NULL, after(p, "op=0x44 SOCK_CONNECT req=0 reply="))
+		TH_LOG("no SOCK_CONNECT request and reply traced");
+	EXPECT_NE(NULL, after(buf, "op=0x46 SOCK_RECV req=0 reply="));
+	EXPECT_NE(NULL, after(buf, "spisock_radio_event: " WINC_RADIO " link-lost"));
+	EXPECT_EQ(NULL, strstr(buf, "SECR"));
+	close(fd);
+	close(afd);
+	close(ufd);
+	free(buf);
 }
 
 /*
