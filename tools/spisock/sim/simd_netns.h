@@ -14,7 +14,7 @@
 
 #define SIMD_NETNS_MAX_NETS	8
 /* whether a daemon serving a device gets one without --netns/--no-netns */
-#define SIMD_NETNS_DEFAULT	0
+#define SIMD_NETNS_DEFAULT	1
 
 /* What the radio's namespace holds: its own subnets, by prefix. */
 struct simd_netns {
