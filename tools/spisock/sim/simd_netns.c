@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/ioctl.h>
+
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
 #include <linux/ip.h>
@@ -231,14 +233,38 @@ static int host_side(struct nl *nl, const struct simd_netns *ns, int index,
 	return 0;
 }
 
+/*
+ * Until the kernel has taken the carrier in (linkwatch, up to a second
+ * later), the device's queue drops what is sent: the first SYN would take
+ * TCP's retransmission timeout. Wait for IFF_RUNNING, at most 5 s.
+ */
+static void wait_running(const char *name)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	for (int i = 0; i < 500; i++) {
+		if (ioctl(fd, SIOCGIFFLAGS, &ifr) || (ifr.ifr_flags & IFF_RUNNING))
+			break;
+		usleep(10000);
+	}
+	close(fd);
+}
+
 /* the index of the host end, looked up from inside the caller's namespace */
-static int host_index(const struct simd_netns *ns, int host_ns, int own_ns)
+static int host_index(const struct simd_netns *ns, int host_ns, int own_ns,
+		      bool wait)
 {
 	int index;
 
 	if (setns(host_ns, CLONE_NEWNET))
 		return 0;
 	index = if_nametoindex(ns->host_if);
+	if (index && wait)
+		wait_running(ns->host_if);
 	if (setns(own_ns, CLONE_NEWNET))
 		return -1;
 	return index;
@@ -273,7 +299,7 @@ int simd_netns_enter(const struct simd_netns *ns, char *err, size_t errlen)
 		ret = -1;
 		goto out;
 	}
-	index = host_index(ns, host_ns, own_ns);
+	index = host_index(ns, host_ns, own_ns, false);
 	if (index <= 0) {
 		seterr(err, errlen, "netns: %s not found", ns->host_if);
 		ret = -1;
@@ -282,6 +308,13 @@ int simd_netns_enter(const struct simd_netns *ns, char *err, size_t errlen)
 	ret = radio_side(&radio, ns, err, errlen);
 	if (!ret)
 		ret = host_side(&host, ns, index, err, errlen);
+	if (!ret) {
+		wait_running(ns->radio_if);
+		if (host_index(ns, host_ns, own_ns, true) < 0) {
+			seterr(err, errlen, "netns: setns: %s", strerror(errno));
+			ret = -1;
+		}
+	}
 	if (!ret && ns->verbose)
 		fprintf(stderr, "spisock-simd: own network namespace, %s <-> %s\n",
 			ns->host_if, ns->radio_if);
