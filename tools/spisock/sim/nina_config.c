@@ -670,3 +670,36 @@ void nina_map_in(const struct nina_config *c, struct in_addr a, uint16_t port,
 	*from = a;
 	*from_port = port;
 }
+
+/* ---- the radio's own subnets (spisock-simd's network namespace) ---- */
+
+static int add_net(struct in_addr *net, int *plen, int n, int max,
+		   struct in_addr a, struct in_addr mask)
+{
+	int len = __builtin_popcount(mask.s_addr);
+
+	if (!a.s_addr)
+		return n;
+	a.s_addr &= mask.s_addr;
+	for (int i = 0; i < n; i++)
+		if (net[i].s_addr == a.s_addr && plen[i] == len)
+			return n;
+	if (n < max) {
+		net[n] = a;
+		plen[n++] = len;
+	}
+	return n;
+}
+
+int sim_config_nets(const struct nina_config *c, struct in_addr *net,
+		    int *plen, int max)
+{
+	int n = add_net(net, plen, 0, max, c->radio_ip, c->radio_mask);
+
+	if (c->chip == SIM_CHIP_NINA)
+		n = add_net(net, plen, n, max, c->ap_ip, c->ap_mask);
+	for (int i = 0; i < c->nap; i++)
+		if (c->ap[i].has_ip)
+			n = add_net(net, plen, n, max, c->ap[i].ip, c->ap[i].mask);
+	return n;
+}

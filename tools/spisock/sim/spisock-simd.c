@@ -4,6 +4,7 @@
  * "chip" says) behind /dev/spisock-simN.
  * See Documentation/networking/spisock-sim.rst.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -21,6 +22,7 @@
 #include <linux/spisock_sim.h>
 
 #include "simd_loop.h"
+#include "simd_netns.h"
 #include "winc_model.h"
 
 static volatile sig_atomic_t stop;
@@ -86,6 +88,9 @@ static void usage(FILE *f)
 		"                           (default: the stats socket's path + \".ctl\")\n"
 		"      --control CMD        send CMD to a running daemon (fault RULE, clear,\n"
 		"                           reset, drop) and print its answer\n"
+		"      --netns, --no-netns  the model's sockets in a network namespace of\n"
+		"                           their own, joined by a veth pair (default: on\n"
+		"                           with a device, off with --fd)\n"
 		"  -f, --foreground         do not daemonize\n"
 		"  -v, --verbose            log to stderr\n"
 		"SIGUSR1 drops the station link (the access point goes away).\n"
@@ -169,6 +174,36 @@ static int stats_client(const char *path)
 	return 0;
 }
 
+/*
+ * The radio's network namespace, named after the device's number
+ * (/dev/spisock-sim1: spisim1 in the caller's namespace, radio1 in the
+ * radio's), or after the process for --fd.
+ */
+static int enter_netns(const struct nina_config *cfg, const char *name,
+		       bool verbose)
+{
+	struct simd_netns ns = { .verbose = verbose };
+	const char *num = name + strlen(name);
+	char err[256];
+
+	while (num > name && isdigit((unsigned char)num[-1]))
+		num--;
+	if (*num && strlen(num) <= 4) {
+		snprintf(ns.host_if, sizeof(ns.host_if), "spisim%s", num);
+		snprintf(ns.radio_if, sizeof(ns.radio_if), "radio%s", num);
+	} else {
+		snprintf(ns.host_if, sizeof(ns.host_if), "spisim-%d", (int)getpid());
+		snprintf(ns.radio_if, sizeof(ns.radio_if), "radio-%d", (int)getpid());
+	}
+	ns.nnets = sim_config_nets(cfg, ns.net, ns.plen, SIMD_NETNS_MAX_NETS);
+	if (simd_netns_enter(&ns, err, sizeof(err))) {
+		fprintf(stderr, "spisock-simd: %s (--no-netns shares the caller's)\n",
+			err);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -182,6 +217,8 @@ int main(int argc, char **argv)
 		{ "stats", no_argument, NULL, 's' },
 		{ "control-socket", required_argument, NULL, 'C' },
 		{ "control", required_argument, NULL, 'K' },
+		{ "netns", no_argument, NULL, 'N' },
+		{ "no-netns", no_argument, NULL, 'n' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -193,7 +230,7 @@ int main(int argc, char **argv)
 	char defpath[256], namebuf[256], err[256], defctl[300];
 	bool want_stats = false, fg = false, realtime = false, winc;
 	double tf = -1;
-	int fd = -1, c, ret;
+	int fd = -1, c, ret, netns = -1;
 	struct nina_config *cfg;
 	struct simd s = { .stats_fd = -1, .stop = &stop, .drop_fd = -1,
 			  .ctl_fd = -1 };
@@ -211,6 +248,8 @@ int main(int argc, char **argv)
 		case 's': want_stats = true; break;
 		case 'C': ctl_path = optarg; break;
 		case 'K': ctl_cmd = optarg; break;
+		case 'N': netns = 1; break;
+		case 'n': netns = 0; break;
 		case 'f': fg = true; break;
 		case 'v': s.verbose = true; break;
 		case 'h': usage(stdout); return 0;
@@ -249,6 +288,12 @@ int main(int argc, char **argv)
 		nina_config_set_time_factor(cfg, tf);
 	if (realtime)
 		nina_config_line(cfg, "realtime yes", err, sizeof(err));
+
+	if (netns < 0)
+		netns = SIMD_NETNS_DEFAULT && fd < 0;
+	/* before the model's threads and sockets, which inherit it */
+	if (netns && enter_netns(cfg, namebuf, s.verbose))
+		return 1;
 
 	if (fd < 0) {
 		struct spisock_sim_info info;

@@ -16,6 +16,7 @@
 #ifndef WINC_MODEL_H
 #define WINC_MODEL_H
 
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,14 @@ typedef void (*winc_line_fn)(void *ctx, enum winc_line line, int level);
 
 /* The chip a configuration names ("chip" keyword; default nina). */
 enum sim_chip_kind sim_config_chip(const struct nina_config *cfg);
+
+/*
+ * The subnets a configuration's radio takes addresses from (its station
+ * address, a NINA's access-point address, each "ap ... ip=" address), at
+ * most @max, without duplicates: how many were written.
+ */
+int sim_config_nets(const struct nina_config *cfg, struct in_addr *net,
+		    int *plen, int max);
 
 /*
  * Create a model from cfg (copied). NULL when cfg does not name chip

@@ -819,6 +819,86 @@ TEST_F(radio, udp_sendto_recvfrom)
 	close(ufd);
 }
 
+/*
+ * A socket of @type bound natively to INADDR_ANY:@port without SO_REUSEADDR
+ * (and listening when TCP), or -1 with errno set.
+ */
+static int native_bound(int type, int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(INADDR_ANY) };
+	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    (type == SOCK_STREAM && listen(fd, 1))) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * The radio is a host of its own, as on a Pi: a port the VM holds on every
+ * address is free on the radio (the model's sockets are in a network
+ * namespace of their own; in the VM's they got EADDRINUSE).
+ */
+TEST_F(radio, port_native_then_radio)
+{
+	struct nina *h = &self->h;
+	int tcp, udp, fd, ufd;
+
+	ASSERT_EQ(WL_CONNECTED, nina_join(h, AP_SSID, AP_PASS));
+	tcp = native_bound(SOCK_STREAM, 41010);
+	ASSERT_LE(0, tcp) TH_LOG("native TCP bind: %s", strerror(errno));
+	udp = native_bound(SOCK_DGRAM, 41010);
+	ASSERT_LE(0, udp) TH_LOG("native UDP bind: %s", strerror(errno));
+	fd = chip_socket(h, CHIP_SOCK_STREAM);
+	ASSERT_LE(CHIP_FD_MIN, fd);
+	EXPECT_EQ(1, chip_bind(h, fd, 41010))
+		TH_LOG("TCP port 41010 on the radio collides with the VM's");
+	EXPECT_EQ(1, chip_listen(h, fd, 1));
+	ufd = chip_socket(h, CHIP_SOCK_DGRAM);
+	ASSERT_LE(CHIP_FD_MIN, ufd);
+	EXPECT_EQ(1, chip_bind(h, ufd, 41010))
+		TH_LOG("UDP port 41010 on the radio collides with the VM's");
+	EXPECT_EQ(1, chip_fd_op(h, CMD_CLOSE, ufd));
+	EXPECT_EQ(1, chip_fd_op(h, CMD_CLOSE, fd));
+	close(udp);
+	close(tcp);
+}
+
+TEST_F(radio, port_radio_then_native)
+{
+	struct nina *h = &self->h;
+	int tcp, udp, fd, ufd;
+
+	ASSERT_EQ(WL_CONNECTED, nina_join(h, AP_SSID, AP_PASS));
+	fd = chip_socket(h, CHIP_SOCK_STREAM);
+	ASSERT_LE(CHIP_FD_MIN, fd);
+	ASSERT_EQ(1, chip_bind(h, fd, 41011));
+	ASSERT_EQ(1, chip_listen(h, fd, 1));
+	ufd = chip_socket(h, CHIP_SOCK_DGRAM);
+	ASSERT_LE(CHIP_FD_MIN, ufd);
+	ASSERT_EQ(1, chip_bind(h, ufd, 41011));
+	tcp = native_bound(SOCK_STREAM, 41011);
+	EXPECT_LE(0, tcp) TH_LOG("native TCP bind after the radio's: %s",
+				 strerror(errno));
+	udp = native_bound(SOCK_DGRAM, 41011);
+	EXPECT_LE(0, udp) TH_LOG("native UDP bind after the radio's: %s",
+				 strerror(errno));
+	if (udp >= 0)
+		close(udp);
+	if (tcp >= 0)
+		close(tcp);
+	EXPECT_EQ(1, chip_fd_op(h, CMD_CLOSE, ufd));
+	EXPECT_EQ(1, chip_fd_op(h, CMD_CLOSE, fd));
+}
+
 TEST_F(radio, unknown_opcode_error_frame)
 {
 	static const unsigned char empty_slot[] = { 0xe0, 0x05, 0x00, 0xee };

@@ -1779,20 +1779,17 @@ TEST_F_TIMEOUT(sock, descriptor_reuse, SHORT_S)
  * The timer column ("tr") of the /proc/net/tcp row from @l to @r: 2 while a
  * keepalive timer runs, 0 when no timer does; -1 without such a row. On the
  * radio, the row is the chip model's own host socket, which uses the radio's
- * address and port: what the chip does is visible there.
+ * address and port: what the chip does is visible there, in the model's
+ * network namespace (/proc/<daemon>/net/tcp).
  */
-static int tcp_timer(const struct sockaddr_in *l, const struct sockaddr_in *r)
+static int tcp_timer_in(const char *path, const char *want_l, const char *want_r)
 {
-	char want_l[32], want_r[32], line[256], la[32], ra[32];
+	char line[256], la[32], ra[32];
 	int st, tr, found = -1;
-	FILE *f = fopen("/proc/net/tcp", "re");
+	FILE *f = fopen(path, "re");
 
 	if (!f)
 		return -1;
-	snprintf(want_l, sizeof(want_l), "%08X:%04X", l->sin_addr.s_addr,
-		 ntohs(l->sin_port));
-	snprintf(want_r, sizeof(want_r), "%08X:%04X", r->sin_addr.s_addr,
-		 ntohs(r->sin_port));
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, " %*d: %31s %31s %x %*x:%*x %x", la, ra, &st, &tr) != 4)
 			continue;
@@ -1800,6 +1797,23 @@ static int tcp_timer(const struct sockaddr_in *l, const struct sockaddr_in *r)
 			found = tr;
 	}
 	fclose(f);
+	return found;
+}
+
+static int tcp_timer(const struct sockaddr_in *l, const struct sockaddr_in *r)
+{
+	char want_l[32], want_r[32], path[64];
+	int found;
+
+	snprintf(want_l, sizeof(want_l), "%08X:%04X", l->sin_addr.s_addr,
+		 ntohs(l->sin_port));
+	snprintf(want_r, sizeof(want_r), "%08X:%04X", r->sin_addr.s_addr,
+		 ntohs(r->sin_port));
+	found = tcp_timer_in("/proc/net/tcp", want_l, want_r);
+	if (found < 0 && radio_sh && radio_sh->r.simd > 0) {
+		snprintf(path, sizeof(path), "/proc/%d/net/tcp", (int)radio_sh->r.simd);
+		found = tcp_timer_in(path, want_l, want_r);
+	}
 	return found;
 }
 
