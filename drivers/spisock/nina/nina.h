@@ -116,8 +116,11 @@ struct task_struct;
  * @rx_chip: what the chip still held after that (worker only; READ_ONCE())
  * @vt: its virtual time, the bytes its turns on the bus moved
  *	(nina_turn_pick()), under the radio's lock
- * @eager: turns of its own left in which it is due after each turn of
- *	another socket (nina_eager_next()), under the radio's lock
+ * @eager: polls of its own left that a miss does not back off
+ *	(nina_eager_next()), under the radio's lock
+ * @wait_until: ktime_get_ns() until which its request waits for an answer:
+ *	it is due after each turn of another socket (nina_answer_wait()),
+ *	under the radio's lock
  * @turn_at: &nina_radio.turns after its last turn, under the radio's lock
  *
  * Freed only by the worker (after SOCKET_CLOSE) or, once the worker has
@@ -149,6 +152,7 @@ struct nina_sock {
 	unsigned int rx_chip;
 	u64 vt;
 	unsigned int eager;
+	u64 wait_until;
 	u32 turn_at;
 };
 
@@ -309,13 +313,14 @@ struct nina_req {
  *	@stopping, @socks, @owner, @nfds, @gen, @kick, @vclock, @turns, @loss,
  *	@sweep and, of every &struct nina_sock on @socks, @state and @fd (for
  *	writing), @want, @want_at, @next_poll, @interval_ms, @kick, @closing,
- *	@close_by, @tx_hold_until, @tx_held, @vt, @eager and @turn_at. Read
- *	without it, with READ_ONCE(): @owner and @nfds (the worker's sweeps,
- *	the socket count), @loss (the worker's check before each command),
- *	and a socket's @state, @fd, @want and @closing. A leaf below the core's
- *	locks: under it the driver calls only the core's lockless helpers
- *	(spisock_sock_set_chip(), the spisock_tx_*() and spisock_rx_space()
- *	queries, spisock_accept_room(), spisock_sk_waiting() under RCU).
+ *	@close_by, @tx_hold_until, @tx_held, @vt, @eager, @wait_until and
+ *	@turn_at. Read without it, with READ_ONCE(): @owner and @nfds (the
+ *	worker's sweeps, the socket count), @loss (the worker's check before
+ *	each command), and a socket's @state, @fd, @want and @closing. A leaf
+ *	below the core's locks: under it the driver calls only the core's
+ *	lockless helpers (spisock_sock_set_chip(), the spisock_tx_*() and
+ *	spisock_rx_space() queries, spisock_accept_room(), spisock_sk_waiting()
+ *	under RCU).
  * @queue: pending requests
  * @stopping: the worker is stopping; new requests fail
  * @worker: the thread that alone talks to the bus

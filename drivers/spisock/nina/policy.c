@@ -139,34 +139,64 @@ u64 nina_turn_cost(size_t bytes)
  * @kick: there is work for it (data queued, a burst going on, a close)
  * @now: ktime_get_ns()
  * @next_poll: when its back-off ends
- * @eager: turns left to poll it between others' (nina_eager_next())
+ * @wait_until: until when its request waits for an answer
+ *	(nina_answer_wait())
  * @others: turns of other sockets since its last
  *
- * An eager socket waits for an answer: when the bus is idle its 1 ms timer
- * costs nothing, but beside other sockets every ms of waiting is another
+ * A socket waiting for an answer: when the bus is idle its timer costs
+ * nothing, but beside other sockets every ms of waiting is another
  * socket's frame on its latency. So while others hold the bus it is due
- * again after each of their turns; a poll costs a tenth of a frame.
+ * again after each of their turns, however late the answer comes within
+ * the window: an answer waits for the frame in flight and one POLL, never
+ * for a timer. A poll costs a tenth of a frame.
  *
  * Return: true when it should compete for the next turn.
  */
-bool nina_turn_due(bool kick, u64 now, u64 next_poll, unsigned int eager,
+bool nina_turn_due(bool kick, u64 now, u64 next_poll, u64 wait_until,
 		   u32 others)
 {
-	return kick || now >= next_poll || (eager && others);
+	return kick || now >= next_poll || (now < wait_until && others);
 }
 
 /**
- * nina_eager_next() - whether a socket stays eager after its turn
+ * nina_answer_wait() - until when a socket waits for an answer
+ * @wait_until: the value before its turn
+ * @now: ktime_get_ns() at the end of the turn
+ * @sent: the turn sent data
+ * @reader: a reader waits on the socket
+ * @got: the turn read data
+ *
+ * A request sent with a reader waiting opens a window of
+ * NINA_ANSWER_WAIT_NS, measured in time rather than in turns: turns of
+ * other sockets come faster or slower with the bus clock and their frames'
+ * sizes, and the answer's delay is the network's. The answer closes it;
+ * polls that find nothing do not. A later request opens it anew.
+ *
+ * Return: the value after the turn.
+ */
+u64 nina_answer_wait(u64 wait_until, u64 now, bool sent, bool reader,
+		     bool got)
+{
+	if (got)
+		return 0;
+	if (sent && reader)
+		return now + NINA_ANSWER_WAIT_NS;
+	return wait_until;
+}
+
+/**
+ * nina_eager_next() - whether a socket's misses still leave it at 1 ms
  * @eager: the count before the turn
  * @sent: the turn sent data
  * @reader: a reader waits on the socket
  * @got: the turn read data
  *
  * A request sent with a reader waiting makes a socket eager for
- * NINA_EAGER_TURNS turns of its own; the answer, or that many polls that
- * found nothing (a peer slower than that many frames), end it. Ended
- * early, the answer would wait on the timer (nina_next_interval()) while
- * other sockets' frames go by, one every 4.5 ms at 8 MHz.
+ * NINA_EAGER_TURNS polls of its own: its misses do not back it off
+ * (nina_next_interval()), so on an idle bus the answer waits 1 ms at
+ * most. The answer, or that many polls that found nothing, end it; beside
+ * other sockets it stays due after each of their turns for longer
+ * (nina_answer_wait()).
  *
  * Return: the count after the turn.
  */

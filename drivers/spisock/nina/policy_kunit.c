@@ -210,10 +210,72 @@ static void nina_test_turn_due(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, nina_turn_due(true, 0, 100, 0, 0));
 	KUNIT_EXPECT_TRUE(test, nina_turn_due(false, 100, 100, 0, 0));
 	KUNIT_EXPECT_FALSE(test, nina_turn_due(false, 99, 100, 0, 5));
-	/* eager: after another socket's turn, not before */
-	KUNIT_EXPECT_TRUE(test, nina_turn_due(false, 0, 100, 1, 1));
-	KUNIT_EXPECT_FALSE(test, nina_turn_due(false, 0, 100, 1, 0));
+	/* waiting for an answer: after another socket's turn, not before */
+	KUNIT_EXPECT_TRUE(test, nina_turn_due(false, 0, 100, 50, 1));
+	KUNIT_EXPECT_FALSE(test, nina_turn_due(false, 0, 100, 50, 0));
+	/* the window is over: the timer again */
+	KUNIT_EXPECT_FALSE(test, nina_turn_due(false, 50, 100, 50, 1));
 	KUNIT_EXPECT_FALSE(test, nina_turn_due(false, 0, 100, 0, 1));
+}
+
+static void nina_test_answer_wait(struct kunit *test)
+{
+	const u64 w = NINA_ANSWER_WAIT_NS;
+
+	/* a request with a reader waiting opens the window */
+	KUNIT_EXPECT_EQ(test, nina_answer_wait(0, 1000, true, true, false),
+			1000 + w);
+	/* a later request opens it anew */
+	KUNIT_EXPECT_EQ(test, nina_answer_wait(1000 + w, 5000, true, true,
+					       false), 5000 + w);
+	/* nobody reads, or nothing sent: unchanged */
+	KUNIT_EXPECT_EQ(test, nina_answer_wait(0, 1000, true, false, false), 0);
+	KUNIT_EXPECT_EQ(test, nina_answer_wait(0, 1000, false, true, false), 0);
+	/* a poll that found nothing leaves it open */
+	KUNIT_EXPECT_EQ(test, nina_answer_wait(7000, 6000, false, true, false),
+			7000);
+	/* the answer closes it, even with the next request in the turn */
+	KUNIT_EXPECT_EQ(test, nina_answer_wait(7000, 6000, false, true, true),
+			0);
+	KUNIT_EXPECT_EQ(test, nina_answer_wait(7000, 6000, true, true, true),
+			0);
+}
+
+/*
+ * A request, then 80 frames of other sockets (4.5 ms each at 8 MHz, 360 ms)
+ * before the answer comes: the socket is due after every one of them, so
+ * the answer waits for one frame and a POLL, not for a timer. Its misses
+ * are its own turns; counting those (32 before) ended the polls after
+ * others' frames at the 33rd, and the answer waited on a timer of up to
+ * the poll ceiling. Past the window, the timer alone.
+ */
+static void nina_test_answer_late(struct kunit *test)
+{
+	const u64 frame = 4500 * NSEC_PER_USEC;
+	u64 now = 0, until, next_poll = U64_MAX;
+	unsigned int eager, n;
+
+	eager = nina_eager_next(0, true, true, false);
+	until = nina_answer_wait(0, now, true, true, false);
+	for (n = 0; n < 80; n++) {
+		now += frame;	/* another socket's turn */
+		KUNIT_ASSERT_TRUE(test, nina_turn_due(false, now, next_poll,
+						      until, 1));
+		/* its POLL finds nothing yet */
+		eager = nina_eager_next(eager, false, true, false);
+		until = nina_answer_wait(until, now, false, true, false);
+	}
+	KUNIT_EXPECT_EQ(test, eager, 0U);
+	/* the answer: its next turn reads it and ends the wait */
+	now += frame;
+	KUNIT_EXPECT_TRUE(test, nina_turn_due(false, now, next_poll, until, 1));
+	until = nina_answer_wait(until, now, false, true, true);
+	KUNIT_EXPECT_FALSE(test, nina_turn_due(false, now, next_poll, until,
+					       1));
+	/* no answer within the window: no more polls after others' turns */
+	until = nina_answer_wait(0, 0, true, true, false);
+	KUNIT_EXPECT_FALSE(test, nina_turn_due(false, NINA_ANSWER_WAIT_NS,
+					       next_poll, until, 1));
 }
 
 static void nina_test_eager(struct kunit *test)
@@ -235,9 +297,8 @@ static void nina_test_eager(struct kunit *test)
 }
 
 /*
- * A peer slower than a few frames: the socket stays eager (polled after each
- * other turn) through a dozen polls that find nothing, not fewer, and the
- * answer ends it.
+ * A peer slower than a few frames: a dozen polls that find nothing leave the
+ * socket eager (not backed off), and the answer ends it.
  */
 static void nina_test_eager_slow_peer(struct kunit *test)
 {
@@ -372,6 +433,8 @@ static struct kunit_case nina_policy_cases[] = {
 	KUNIT_CASE(nina_test_turn_pick),
 	KUNIT_CASE(nina_test_turn_cost),
 	KUNIT_CASE(nina_test_turn_due),
+	KUNIT_CASE(nina_test_answer_wait),
+	KUNIT_CASE(nina_test_answer_late),
 	KUNIT_CASE(nina_test_eager),
 	KUNIT_CASE(nina_test_eager_slow_peer),
 	KUNIT_CASE(nina_test_vclock),

@@ -20,9 +20,9 @@
  * the frame in flight only, never behind another's burst; a system call's
  * queued command goes before the next turn. A socket that sent a request,
  * a reader waiting for the answer, is polled after each other socket's
- * turn for up to NINA_EAGER_TURNS of its own (nina_turn_due()), not after
- * 1 ms of their frames, and those polls that find nothing do not back it
- * off.
+ * turn until the answer comes or NINA_ANSWER_WAIT_NS have passed
+ * (nina_turn_due()), not after 1 ms of their frames, and its first
+ * NINA_EAGER_TURNS polls that find nothing do not back it off.
  *
  * Without TCP_NODELAY, a partial frame waits for up to nagle_us after the
  * socket's last SEND, so a writer's small writes share one SEND; a write
@@ -840,8 +840,8 @@ static struct nina_sock *nina_pick(struct nina_radio *r)
 			break;
 		if (!nina_sock_active(r, ns, now))
 			continue;
-		if (nina_turn_due(ns->kick, tnow, ns->next_poll, ns->eager,
-				  r->turns - ns->turn_at)) {
+		if (nina_turn_due(ns->kick, tnow, ns->next_poll,
+				  ns->wait_until, r->turns - ns->turn_at)) {
 			cand[n] = ns;
 			t[n++].vt = ns->vt;
 		}
@@ -861,16 +861,19 @@ static struct nina_sock *nina_pick(struct nina_radio *r)
 /*
  * After @ns's turn, which sent @tx and read @rx payload bytes: charge it to
  * its virtual time (nina_turn_pick()), and note whether it now waits for
- * an answer (nina_eager_next()).
+ * an answer (nina_eager_next(), nina_answer_wait()).
  */
 static void nina_turn_done(struct nina_radio *r, struct nina_sock *ns,
 			   u64 tx, u64 rx)
 {
 	bool reader = READ_ONCE(ns->want) & SPISOCK_WANT_IN;
+	u64 now = ktime_get_ns();
 
+	reader = reader && !ns->rx_eof;
 	spin_lock(&r->lock);
 	ns->vt += nina_turn_cost(tx + rx);
-	ns->eager = nina_eager_next(ns->eager, tx, reader && !ns->rx_eof, rx);
+	ns->eager = nina_eager_next(ns->eager, tx, reader, rx);
+	ns->wait_until = nina_answer_wait(ns->wait_until, now, tx, reader, rx);
 	ns->turn_at = ++r->turns;
 	spin_unlock(&r->lock);
 }

@@ -19,6 +19,7 @@
  * beside N bulk TCP streams on other sockets of the same radio), streams8
  * (8 bulk streams at once, 4 each way). Peers are AF_INET sockets on
  * 127.0.0.1 in this process; the chip model reaches them over loopback.
+ * Request/response's peer over the radio is the chip model's echo service.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -59,7 +60,10 @@
 #define MODEL_CMD_US	50.0
 #define MODEL_IO_CMD_US	100.0
 #define RR_MARK		"spisock-bench rr"
-#define ANSWER_MARK	"spisock-bench answer"
+/* Over the radio, rr's peer: the chip model's echo service (bench.conf's
+ * "echo" line), which answers a request before its SEND ends. */
+#define RR_ECHO_ADDR	"192.0.2.7"
+#define RR_ECHO_PORT	7
 
 struct kv {
 	int n;
@@ -473,26 +477,25 @@ struct bus_lat {
 
 /*
  * From the trace: for each round trip, the modeled bus time it waited for
- * and used, the peer's own time left out (the answer is instant in the
- * modeled world, as the model's clock does not run while the bus is idle).
- * That is the commands that ended after the round's mark up to its SEND,
- * then those that ended after the peer wrote the answer up to the RECV
- * that brought it (a command in flight at a mark counts whole). It ends
- * where the answer reaches the host, not where the client, perhaps not
- * scheduled yet, reads the model's clock. @last: nobody reads this trace
- * after (keep a copy, clear it).
+ * and used: the commands that ended after the round's mark up to the RECV
+ * that brought the answer (a command in flight at the mark counts whole).
+ * The peer is the chip model's echo service, whose answer is at the chip
+ * when the request's SEND ends, as in the modeled world, where the clock
+ * does not run while the bus is idle and a remote peer's time is not the
+ * host's. It ends where the answer reaches the host, not where the
+ * client, perhaps not scheduled yet, reads the model's clock. @last:
+ * nobody reads this trace after (keep a copy, clear it).
  */
 static void rr_bus_latency(const char *workload, struct bus_lat *bl,
 			   bool last)
 {
-	enum { IDLE, REQUEST, WAIT, ANSWER } phase = IDLE;
 	static double lat[1 << 16];
 	const char *keep = getenv("SPISOCK_BENCH_TRACE_DIR");
 	char line[512], name[40];
 	unsigned int op, req, reply;
 	unsigned long long ns;
-	double mark_ts = 0, answer_ts = 0, sum = 0, ts, c;
-	bool answered = false;
+	double mark_ts = 0, sum = 0, ts, c;
+	bool in_round = false;
 	FILE *f, *copy = NULL;
 	unsigned long n = 0;
 
@@ -525,18 +528,9 @@ static void rr_bus_latency(const char *workload, struct bus_lat *bl,
 		ts = q ? strtod(q + 1, NULL) : 0;
 		p += 2;
 		if (!strncmp(p, "tracing_mark_write: " RR_MARK, 20 + strlen(RR_MARK))) {
-			phase = REQUEST;
-			answered = false;
+			in_round = true;
 			mark_ts = ts;
 			sum = 0;
-			continue;
-		}
-		if (!strncmp(p, "tracing_mark_write: " ANSWER_MARK,
-			     20 + strlen(ANSWER_MARK))) {
-			answered = true;
-			answer_ts = ts;
-			if (phase == WAIT)
-				phase = ANSWER;
 			continue;
 		}
 		q = strstr(p, "op=0x");
@@ -545,22 +539,14 @@ static void rr_bus_latency(const char *workload, struct bus_lat *bl,
 			continue;
 		c = cmd_model_ns(op, req, reply);
 		bl->modeled_ns += c;
-		if (phase == REQUEST && ts >= mark_ts) {
-			sum += c;
-			/* the request: a SEND of 64 bytes */
-			if (op == 0x77 && req >= RR_SIZE + 8 &&
-			    req < RR_SIZE + 16)
-				phase = answered ? ANSWER : WAIT;
-			continue;
-		}
-		if (phase != ANSWER || ts < answer_ts)
+		if (!in_round || ts < mark_ts)
 			continue;
 		sum += c;
 		/* the answer: a RECV of 64 bytes (E0 op 1, length, data, EE) */
 		if (op == 0x78 && reply >= RR_SIZE + 6 && reply < RR_SIZE + 12) {
 			if (n < sizeof(lat) / sizeof(lat[0]))
 				lat[n++] = sum / 1e3;
-			phase = IDLE;
+			in_round = false;
 		}
 	}
 	fclose(f);
@@ -1085,16 +1071,14 @@ static void udp_recv(void)
 
 /* --- request/response ------------------------------------------------------ */
 
-/*
- * Where a round trip starts, and where its answer is at the chip's side
- * (the echo peer's write), in the trace (rr_bus_latency()).
- */
+/* Where a round trip starts, in the trace (rr_bus_latency()). */
 static void rr_mark(const char *mark)
 {
 	if (mark_fd >= 0 && write(mark_fd, mark, strlen(mark)) < 0)
 		die("trace_marker");
 }
 
+/* Over AF_INET, rr's peer: a thread that sends back what it reads. */
 static void *echo_peer(void *arg)
 {
 	struct peer *p = arg;
@@ -1108,8 +1092,6 @@ static void *echo_peer(void *arg)
 
 		if (n != sizeof(buf))
 			break;
-		if (tracing)
-			rr_mark(ANSWER_MARK);
 		write_all(p->conn, buf, n);
 	}
 	return NULL;
@@ -1164,14 +1146,31 @@ static void rr_extra(unsigned int rounds, const double *lat,
 		  mlat[rounds * 99 / 100], mlat[rounds - 1]);
 }
 
-/* A connected pair: the tested socket and its AF_INET echo peer. */
+/*
+ * The tested socket, connected to its echo peer: over the radio the chip
+ * model's echo service, over AF_INET a thread (@t) of this process.
+ */
 static int rr_open(struct peer *p, pthread_t *t)
 {
+	struct sockaddr_in sa = {
+		.sin_family = AF_INET,
+		.sin_port = htons(RR_ECHO_PORT),
+	};
 	int s, one = 1;
 
-	p->listener = peer_socket(SOCK_STREAM);
-	pthread_create(t, NULL, echo_peer, p);
-	s = connect_to(p->listener);
+	p->listener = -1;
+	p->conn = -1;
+	if (cfg.radio) {
+		inet_pton(AF_INET, RR_ECHO_ADDR, &sa.sin_addr);
+		s = tested_socket(SOCK_STREAM);
+		if (connect(s, (struct sockaddr *)&sa, sizeof(sa)))
+			die("rr: connect to the echo service %s:%d",
+			    RR_ECHO_ADDR, RR_ECHO_PORT);
+	} else {
+		p->listener = peer_socket(SOCK_STREAM);
+		pthread_create(t, NULL, echo_peer, p);
+		s = connect_to(p->listener);
+	}
 	if (setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
 		die("rr: TCP_NODELAY");
 	return s;
@@ -1180,6 +1179,8 @@ static int rr_open(struct peer *p, pthread_t *t)
 static void rr_close(int s, struct peer *p, pthread_t t)
 {
 	close(s);
+	if (p->listener < 0)
+		return;
 	pthread_join(t, NULL);
 	close(p->conn);
 	close(p->listener);

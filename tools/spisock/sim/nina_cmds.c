@@ -206,6 +206,7 @@ void nina_sock_free(struct nina_model *m, struct csock *s)
 	(void)m;
 	if (s->fd >= 0)
 		close(s->fd);
+	nina_echo_close(s);
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 }
@@ -1197,7 +1198,8 @@ static bool h_sock_connect(struct nina_model *m, uint64_t gen)
 	s->peer = a;
 	s->peer_port = port;
 	/* Outside the virtual network: through the gateway, into the void. */
-	s->blackhole = !nina_map_out(&m->cfg, a, port, &to, &tp);
+	s->blackhole = !nina_echo_connect(m, s, a, port, &to, &tp) &&
+		       !nina_map_out(&m->cfg, a, port, &to, &tp);
 	if (s->blackhole) {
 		r = -1;
 		errno = EINPROGRESS;
@@ -1293,6 +1295,7 @@ static bool h_sock_send(struct nina_model *m, uint64_t gen)
 		m->err = nina_nerr(errno);
 		n = 0;
 	}
+	nina_echo_sent(m, s, n, gen);
 out:
 	b[0] = (uint16_t)n >> 8;	/* big-endian (facts §2.6) */
 	b[1] = n & 0xff;

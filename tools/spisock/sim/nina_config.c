@@ -403,6 +403,11 @@ int nina_config_line(struct nina_config *c, const char *line, char *err,
 		if (!mp->from_port && mp->to_port)
 			BAD();
 		c->nmap++;
+	} else if (!strcmp(k, "echo")) {
+		NEED(1);
+		if (parse_ep(tok[1], &c->echo_addr, &c->echo_port) ||
+		    !c->echo_port)
+			BAD();
 	} else if (!strcmp(k, "host") || !strcmp(k, "host-fail")) {
 		struct nina_host *h;
 		const char *v;

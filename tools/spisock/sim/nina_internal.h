@@ -114,6 +114,8 @@ struct nina_config {
 	struct nina_ap ap[NINA_MAX_APS];
 	int nmap;
 	struct nina_map map[NINA_MAX_MAPS];
+	struct in_addr echo_addr;	/* "echo": the echo service */
+	uint16_t echo_port;		/* 0: none */
 	int nhost;
 	struct nina_host host[NINA_MAX_HOSTS];
 	int nping;
@@ -164,6 +166,8 @@ struct csock {
 	uint32_t rcvtimeo_ms, sndtimeo_ms;
 	struct in_addr peer;	/* program-visible peer */
 	uint16_t peer_port;
+	bool echo;		/* connected to the echo service (nina_echo.c): */
+	int echo_lfd, echo_fd;	/* its listener, then its peer's end, or -1 */
 };
 
 /*
@@ -321,6 +325,14 @@ void nina_connect_failed(struct csock *s, int ne);
 void nina_check_connect(struct csock *s);
 ssize_t nina_recv_dgram(struct csock *s, uint8_t *buf, size_t size,
 			struct sockaddr_in *sa);
+
+/* the echo service (nina_echo.c) */
+bool nina_echo_connect(struct nina_model *m, struct csock *s,
+		       struct in_addr a, uint16_t port, struct in_addr *to,
+		       uint16_t *to_port);
+void nina_echo_sent(struct nina_model *m, struct csock *s, size_t n,
+		    uint64_t gen);
+void nina_echo_close(struct csock *s);
 
 /* legacy slot commands (nina_slots.c) */
 void nina_slots_reset(struct nina_model *m);

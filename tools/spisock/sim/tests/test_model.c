@@ -815,6 +815,31 @@ static void test_tcp_client(void)
 	stop();
 }
 
+/* The echo service: the answer is at the chip when the SEND's reply comes. */
+static void test_echo(void)
+{
+	static const char *extra[] = { "echo 192.0.2.7:7", NULL };
+	static char big[3000];
+	int fd, n = 0;
+
+	start(extra, 0);
+	join("OpenCafe", NULL);
+	fd = sk_socket(1);
+	sk_nonblock(fd, 1);
+	ok(sk_connect(fd, B(192, 0, 2, 7), 7) == 0 && chip_errno() == 119 &&
+	   (sk_poll_wait(fd, 2) & 2), "echo: connects");
+	ok(sk_send(fd, "ping!", 5) == 5 && (sk_poll(fd) & 1) &&
+	   sk_recv(fd, 100) == 5 && !memcmp(R.p[0], "ping!", 5),
+	   "echo: the answer is readable right after the SEND, no wait");
+	memset(big, 'e', sizeof(big));
+	if (sk_send(fd, big, sizeof(big)) == (int)sizeof(big))
+		while (sk_recv(fd, 4000) > 0)
+			n += R.plen[0];
+	ok(n == (int)sizeof(big), "echo: 3000 bytes back at once (%d)", n);
+	ok(sk_close(fd) == 1, "echo: closes");
+	stop();
+}
+
 static void test_blocking(void)
 {
 	uint16_t port;
@@ -1367,6 +1392,7 @@ static void test_config(void)
 	ok(nina_config_line(c, "map 1.2.3.4 8.8.8.8", err, sizeof(err)) < 0,
 	   "config: map target outside 127/8 rejected");
 	ok(nina_config_line(c, "nonsense 1", err, sizeof(err)) < 0, "config: unknown keyword");
+	ok(nina_config_line(c, "echo 192.0.2.7", err, sizeof(err)) < 0, "config: echo needs a port");
 	ok(nina_config_line(c, "ap channel=3", err, sizeof(err)) < 0, "config: ap needs ssid");
 	ok(nina_config_line(c, "ap ssid=\"My Net\" security=wpa2 passphrase=\"two words\"",
 			    err, sizeof(err)) == 0, "config: quoted values");
@@ -1413,6 +1439,7 @@ int main(void)
 	test_scan_ap();
 	test_dns();
 	test_tcp_client();
+	test_echo();
 	test_blocking();
 	test_listen_accept();
 	test_udp();
