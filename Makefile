@@ -83,8 +83,10 @@ soak-fuzz: setup
 # The main job: boot the bench VM with the simulated radio, load the family
 # and the NINA driver, link, and run the reference examples end to end. On
 # Debian's stock 6.1 (no kernel to build); RUN_KERNEL=6.12 for the debug
-# kernel, built once and cached.
+# kernel, built once and cached. RUN_FIRMWARE=adafruit-1.7.7 (or another
+# FLAVOUR-VERSION) gives the radio that firmware (run --radio-firmware).
 RUN_KERNEL ?= 6.1
+RUN_FIRMWARE ?=
 run:
 	scripts/setup.sh $(if $(filter 6.1,$(RUN_KERNEL)),--run)
 	[ "$(RUN_KERNEL)" = 6.1 ] || tools/testing/vm/build-kernel debug >/dev/null
@@ -92,7 +94,8 @@ run:
 	$(MAKE) -s -C tools/spisock/sim all
 	$(MAKE) -s -C tools/spisock all
 	$(MAKE) -s -C tools/lib/spisock all
-	tools/testing/vm/run --kernel $(RUN_KERNEL) --radio -- sh scripts/demo.sh $(RUN_KERNEL)
+	tools/testing/vm/run --kernel $(RUN_KERNEL) --radio \
+		$(if $(RUN_FIRMWARE),--radio-firmware $(RUN_FIRMWARE)) -- sh scripts/demo.sh $(RUN_KERNEL)
 
 # Used by dkms.conf: build the modules for kernel $(KVER) in build/dkms.
 dkms-build:

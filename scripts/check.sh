@@ -78,7 +78,8 @@ vm_tier() {
 		-- sh scripts/vm-suite.sh "$k" "build/results/$k" "$tier" || rc=$?
 	echo "$rc" > "$results/$k/vm-clean.rc"
 	local want=(spisock_module spisock_basic spisock_sim spisock_nina spisock_nina_drv spisock_winc spisock_radios spisock_netlink
-		spisock_socket spisock_removal spisock_faults spisock_lifetime spisock_soak spisock_diag
+		spisock_socket spisock_removal spisock_removal-adafruit_1_7_7 spisock_faults
+		spisock_lifetime spisock_soak spisock_diag
 		spisock_security spisock_fuzz spisock_basic_32 spisock_security_32 libspisock
 		libspisock-python reference-examples radios-up preload preload-nofamily)
 	[ "$k" = 6.1 ] && want+=(bench spisock_socket_32 run_tests)

@@ -45,6 +45,9 @@ suite spisock_radios $kst/net/spisock/spisock_radios
 suite spisock_netlink $kst/net/spisock/spisock_netlink
 suite spisock_socket $kst/net/spisock/spisock_socket
 suite spisock_removal $kst/net/spisock/spisock_removal
+# Removal on a pre-2025 AirLift (Adafruit 1.7.7: the slot path).
+suite spisock_removal-adafruit_1_7_7 env SPISOCK_RADIO_FIRMWARE=adafruit-1.7.7 \
+	$kst/net/spisock/spisock_removal
 # The fault matrix: every fault kind on the debug kernel (and in the full
 # tier); on stock 6.1 in CI the kinds that reset the chip or drop the link,
 # and the link flaps, hostile mode and watchdog tests (CI time).

@@ -433,6 +433,22 @@ static inline const char *nina_ko(void)
 				"ap ssid=" SIM_AP_SSID " passphrase=" SIM_AP_PASS \
 				" channel=6 rssi=-45\n"
 
+/*
+ * $SPISOCK_RADIO_FIRMWARE, FLAVOUR-VERSION (adafruit-1.7.7): configuration
+ * lines giving the model that firmware instead of SIM_RADIO_CONF's, so that
+ * a whole suite runs on it; "" when unset.
+ */
+static inline void radio_fw_conf(char *buf, size_t size)
+{
+	const char *fw = getenv("SPISOCK_RADIO_FIRMWARE");
+	const char *dash = fw ? strchr(fw, '-') : NULL;
+
+	buf[0] = 0;
+	if (dash)
+		snprintf(buf, size, "flavour %.*s\nversion %s\n",
+			 (int)(dash - fw), fw, dash + 1);
+}
+
 /* What radio_up() brought up, for radio_down(). */
 struct radio {
 	pid_t simd;		/* the chip model daemon, or -1 */
@@ -442,8 +458,8 @@ struct radio {
 
 /*
  * Bring up radio nina0, not linked: spisock.ko (unless loaded), spisock_sim.ko,
- * spisock-simd with SIM_RADIO_CONF and @extra_conf (more configuration
- * lines) written to @conf and its counters on
+ * spisock-simd with SIM_RADIO_CONF, radio_fw_conf() and @extra_conf (more
+ * configuration lines) written to @conf and its counters on
  * @stats (@own_pgrp as for simd_spawn()), then spisock_nina.ko with
  * SIM_NINA_PARAMS. Neither spisock_sim nor spisock_nina may be loaded.
  * 0, or -1 with the failed step in r->why; what came up stays up for
@@ -453,7 +469,7 @@ static inline int radio_up_conf(struct radio *r, const char *conf,
 				const char *stats, int own_pgrp,
 				const char *extra_conf)
 {
-	char text[4096];
+	char text[4096], fw[96];
 
 	r->simd = -1;
 	r->loaded_spisock = 0;
@@ -467,7 +483,8 @@ static inline int radio_up_conf(struct radio *r, const char *conf,
 			 nina_ko(), strerror(errno));
 		return -1;
 	}
-	snprintf(text, sizeof(text), "%s%s", SIM_RADIO_CONF, extra_conf);
+	radio_fw_conf(fw, sizeof(fw));
+	snprintf(text, sizeof(text), "%s%s%s", SIM_RADIO_CONF, fw, extra_conf);
 	if (write_file(conf, text)) {
 		snprintf(r->why, sizeof(r->why), "%s: %s", conf, strerror(errno));
 		return -1;

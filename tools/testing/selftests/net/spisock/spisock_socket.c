@@ -72,6 +72,7 @@ enum { RADIO_DOWN, RADIO_UP, RADIO_FAILED };
 static struct radio_shared {
 	int state;
 	struct radio r;
+	char conf[128];		/* the firmware it was brought up as */
 } *radio_sh;		/* MAP_SHARED: tests run in forked children */
 static pid_t main_pid;
 
@@ -131,14 +132,31 @@ static int radio_link(bool quiet, char *why, size_t size)
 	return ret;
 }
 
-/* The radio is up (the first caller brings it up) and nina0 is linked. */
-static void radio_ready(struct __test_metadata *_metadata)
+/*
+ * The radio is up as firmware @fw (model configuration lines after
+ * SIM_RADIO_CONF's, which they override) and nina0 is linked: the first
+ * caller brings it up, the first of another variant brings it up again,
+ * and so does a caller that finds @leaked_max or more sockets left open on
+ * the chip (0: any number).
+ */
+static void radio_ready(struct __test_metadata *_metadata, const char *fw,
+			int leaked_max)
 {
+	char txt[4096];
+	bool fresh = false;
+
 	char why[sizeof(radio_sh->r.why)];
 	struct radio *r;
 
 	ASSERT_NE(NULL, radio_sh);
 	r = &radio_sh->r;
+	if (leaked_max && radio_sh->state == RADIO_UP &&
+	    stats_read(STATS_PATH, txt, sizeof(txt)) > 0)
+		fresh = stat_get(txt, "open_sockets") >= leaked_max;
+	if (radio_sh->state != RADIO_DOWN && (fresh || strcmp(radio_sh->conf, fw))) {
+		ASSERT_EQ(0, radio_down(r)) TH_LOG("%s", r->why);
+		radio_sh->state = RADIO_DOWN;
+	}
 	ASSERT_NE(RADIO_FAILED, radio_sh->state)
 		TH_LOG("the radio failed to come up before: %s", r->why);
 	if (radio_sh->state == RADIO_UP) {
@@ -146,7 +164,9 @@ static void radio_ready(struct __test_metadata *_metadata)
 		return;
 	}
 	radio_sh->state = RADIO_FAILED;		/* until it is up */
-	ASSERT_EQ(0, radio_up(r, CONF_PATH, STATS_PATH, 1)) TH_LOG("%s", r->why);
+	snprintf(radio_sh->conf, sizeof(radio_sh->conf), "%s", fw);
+	ASSERT_EQ(0, radio_up_conf(r, CONF_PATH, STATS_PATH, 1, fw))
+		TH_LOG("%s", r->why);
 	ASSERT_EQ(0, radio_link(true, r->why, sizeof(r->why))) TH_LOG("%s", r->why);
 	radio_sh->state = RADIO_UP;
 }
@@ -166,6 +186,7 @@ FIXTURE(sock) {
  */
 FIXTURE_VARIANT(sock) {
 	bool spisock;
+	const char *fw;		/* spisock: the model's firmware, beyond SIM_RADIO_CONF */
 	const char *addr;	/* the sockets' own address, as peers see it */
 	size_t udp_max;		/* the largest UDP payload, each way */
 	bool half_close;	/* shutdown(SHUT_WR) sends a FIN */
@@ -176,6 +197,12 @@ FIXTURE_VARIANT(sock) {
 	int chip_sockets;	/* sockets the radio offers (0: no such table) */
 	const char *bcast;	/* a broadcast address the sockets can reach */
 	bool routes_all;	/* every destination goes to the gateway */
+	int leaked_max;		/* chip sockets left open between tests: reset */
+	bool chip_port;		/* a connection's local port is the chip's own */
+	bool fin_closes;	/* the peer's FIN closes the socket (EPIPE) */
+	bool connect_sync;	/* connect() waits for the chip, non-blocking too */
+	int connect_err;	/* every failed connect's errno (0: its cause's) */
+	bool no_opts;		/* no socket option reaches the chip */
 };
 
 FIXTURE_VARIANT_ADD(sock, inet) {
@@ -192,6 +219,7 @@ FIXTURE_VARIANT_ADD(sock, inet) {
 
 FIXTURE_VARIANT_ADD(sock, spisock) {
 	.spisock = true,
+	.fw = "",		/* SIM_RADIO_CONF's Arduino 1.7.4: the BSD commands */
 	.addr = SIM_RADIO_ADDR,
 	.udp_max = 1472,	/* the chip's: one Ethernet frame, no fragments */
 	.half_close = false,	/* nina-fw has no shutdown command */
@@ -204,11 +232,41 @@ FIXTURE_VARIANT_ADD(sock, spisock) {
 	.routes_all = true,	/* nina-fw: the host has no route table */
 };
 
+/*
+ * A pre-2025 AirLift: Adafruit's 1.7.7 has no BSD socket commands, and the
+ * driver serves it through the slot commands. The fields are also the slot
+ * path's deviations (spisock.rst, "The slot path").
+ */
+FIXTURE_VARIANT_ADD(sock, adafruit_1_7_7) {
+	.spisock = true,
+	.fw = "flavour adafruit\nversion 1.7.7\n",	/* the slot commands */
+	.addr = SIM_RADIO_ADDR,
+	.udp_max = 1472,	/* the chip's: one Ethernet frame, no fragments */
+	.half_close = false,	/* nina-fw has no shutdown command */
+	.linger0_rst = false,	/* nor a way to send a RST */
+	.oob = false,
+	.link_conn_err = ECONNRESET,
+	.link_err = ENETDOWN,
+	.chip_sockets = 10,	/* 1.x: lwIP's pool is the 10 slots */
+	.bcast = "255.255.255.255",	/* the core knows no subnet's */
+	.routes_all = true,	/* nina-fw: the host has no route table */
+	/*
+	 * No slot command stops a server: each closed listener keeps its lwIP
+	 * socket until the chip resets, and ten use up the pool.
+	 */
+	.leaked_max = 5,
+	.chip_port = true,	/* START_CLIENT_TCP takes no local port */
+	.fin_closes = true,	/* GET_CLIENT_STATE_TCP frees the slot */
+	.connect_sync = true,	/* START_CLIENT_TCP blocks the chip */
+	.connect_err = ECONNREFUSED,	/* its failure has no reason */
+	.no_opts = true,	/* the slot commands have no SETSOCKOPT */
+};
+
 FIXTURE_SETUP(sock)
 {
 	self->family = AF_INET;
 	if (variant->spisock) {
-		radio_ready(_metadata);
+		radio_ready(_metadata, variant->fw, variant->leaked_max);
 		self->family = spisock_family();
 		ASSERT_LT(0, self->family);
 	}
@@ -300,8 +358,13 @@ TEST_F_TIMEOUT(sock, tcp_client, SHORT_S)
 	EXPECT_NE(0, me.sin_port);
 	EXPECT_EQ(self->addr.sin_addr.s_addr, me.sin_addr.s_addr)
 		TH_LOG("local address %s", sin_str(&me));
-	EXPECT_TRUE(sin_eq(&me, &seen))
-		TH_LOG("local address %s, the peer sees %s", sin_str(&me), sin_str(&seen));
+	if (variant->chip_port) {
+		EXPECT_EQ(me.sin_addr.s_addr, seen.sin_addr.s_addr);
+	} else {
+		EXPECT_TRUE(sin_eq(&me, &seen))
+			TH_LOG("local address %s, the peer sees %s",
+			       sin_str(&me), sin_str(&seen));
+	}
 	ASSERT_OK(sin_get(s, &peer, true));
 	EXPECT_TRUE(sin_eq(&la, &peer))
 		TH_LOG("peer %s, connected to %s", sin_str(&peer), sin_str(&la));
@@ -314,6 +377,14 @@ TEST_F_TIMEOUT(sock, tcp_client, SHORT_S)
 	/* The peer's half-close: EOF here, and we can still send. */
 	ASSERT_OK(shutdown(a, SHUT_WR));
 	ASSERT_OK(recv_eof(s));
+	if (variant->fin_closes) {
+		EXPECT_ERRNO(EPIPE, send(s, "x", 1, MSG_NOSIGNAL));
+		close(s);
+		EXPECT_OK(recv_eof(a));
+		close(a);
+		close(l);
+		return;
+	}
 	ASSERT_OK(send_tagged(s, 100, 3, 0));
 	ASSERT_OK(recv_tagged(a, 100, 3, 0));
 	/* Our close: EOF there. */
@@ -352,6 +423,16 @@ TEST_F_TIMEOUT(sock, connect_unreachable, SHORT_S)
 	long long t0;
 	int s;
 
+	if (variant->connect_sync) {
+		/* the chip's verdict, after its SYNs, even non-blocking */
+		s = tsock(SOCK_STREAM | SOCK_NONBLOCK);
+		ASSERT_LE(0, s);
+		t0 = mono_ms();
+		EXPECT_ERRNO(variant->connect_err, connect(s, SA(&fa), sizeof(fa)));
+		EXPECT_LT(1000, mono_ms() - t0);
+		close(s);
+		return;
+	}
 	if (variant->routes_all) {
 		s = tsock(SOCK_STREAM | SOCK_NONBLOCK);
 		ASSERT_LE(0, s);
@@ -461,7 +542,8 @@ TEST_F_TIMEOUT(sock, nonblock_connect, SHORT_S)
 	ASSERT_LE(0, l);
 	s = tsock(SOCK_STREAM | SOCK_NONBLOCK);
 	ASSERT_LE(0, s);
-	ASSERT_ERRNO(EINPROGRESS, connect(s, SA(&la), sizeof(la)));
+	ASSERT_ERRNO(variant->connect_sync ? 0 : EINPROGRESS,
+		     connect(s, SA(&la), sizeof(la)));
 	r = poll_one(s, POLLOUT, IO_MS);
 	ASSERT_LT(0, r) TH_LOG("not writable after %d ms", IO_MS);
 	EXPECT_TRUE(r & POLLOUT);
@@ -492,6 +574,15 @@ TEST_F_TIMEOUT(sock, nonblock_connect_refused, SHORT_S)
 	ASSERT_LE(0, c);
 	s = tsock(SOCK_STREAM | SOCK_NONBLOCK);
 	ASSERT_LE(0, s);
+	if (variant->connect_sync) {
+		/* the refusal at once, SO_ERROR left clear */
+		EXPECT_ERRNO(ECONNREFUSED, connect(s, SA(&ca), sizeof(ca)));
+		ASSERT_OK(getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len));
+		EXPECT_EQ(0, err);
+		close(s);
+		close(c);
+		return;
+	}
 	ASSERT_ERRNO(EINPROGRESS, connect(s, SA(&ca), sizeof(ca)));
 	for (end = mono_ms() + IO_MS; mono_ms() < end; usleep(1000)) {
 		ASSERT_OK(getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len));
@@ -1846,6 +1937,22 @@ TEST_F_TIMEOUT(sock, keepalive, SHORT_S)
 	struct sockaddr_in dst;
 
 	tcp_pair(_metadata, self->family, &s, &a);
+	if (variant->no_opts) {
+		struct sockaddr_in al, ar;
+
+		/* kept, and the chip's TCP never sees it (its row: a's peer) */
+		ASSERT_OK(sin_get(a, &al, false));
+		ASSERT_OK(sin_get(a, &ar, true));
+		EXPECT_EQ(0, tcp_timer(&ar, &al));
+		ASSERT_OK(setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)));
+		ASSERT_OK(getsockopt(s, SOL_SOCKET, SO_KEEPALIVE, &got, &len));
+		EXPECT_EQ(1, got);
+		usleep(500000);
+		EXPECT_EQ(0, tcp_timer(&ar, &al));
+		close(s);
+		close(a);
+		return;
+	}
 	EXPECT_EQ(0, tcp_timer_wait(s, 0, 0));
 	ASSERT_OK(setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)));
 	ASSERT_OK(getsockopt(s, SOL_SOCKET, SO_KEEPALIVE, &got, &len));
@@ -1918,7 +2025,12 @@ TEST_F_TIMEOUT(sock, broadcast, SHORT_S)
 			if (stats_read(STATS_PATH, txt, sizeof(txt)) > 0)
 				after = stat_get(txt, "cmd_0x7d");
 		} while (after <= before && mono_ms() < end);
-		EXPECT_LT(before, after) TH_LOG("no SOCKET_SETSOCKOPT reached the chip");
+		if (variant->no_opts) {
+			EXPECT_EQ(before, after);
+		} else {
+			EXPECT_LT(before, after)
+				TH_LOG("no SOCKET_SETSOCKOPT reached the chip");
+		}
 	}
 	close(u);
 }
@@ -2063,6 +2175,55 @@ static void stalled_listener(struct __test_metadata *_metadata, int *l, int *c,
 	ASSERT_OK(connect(*c, SA(dst), sizeof(*dst)));
 }
 
+static int alarms_seen(void);
+
+struct late_accept {
+	pthread_t t;
+	int l, ms, fd;
+};
+
+static void *late_accept_run(void *arg)
+{
+	struct late_accept *la = arg;
+
+	usleep(la->ms * 1000);
+	la->fd = accept_ms(la->l, NULL, 0, IO_MS);
+	return NULL;
+}
+
+/*
+ * connect_sync: a connect to a stalled listener (@l) holds until the chip's
+ * SYN gets through, once another thread makes room 600 ms later: neither
+ * SO_SNDTIMEO nor a signal (@alarms_before + 1 seen; -1: none sent) cuts
+ * it short.
+ */
+static void connect_sync_stalled(struct __test_metadata *_metadata, int s,
+				 int l, const struct sockaddr_in *dst,
+				 int alarms_before)
+{
+	struct late_accept la = { .l = l, .ms = 600, .fd = -1 };
+	long long t0;
+	int a;
+
+	ASSERT_OK(pthread_create(&la.t, NULL, late_accept_run, &la));
+	t0 = mono_ms();
+	EXPECT_OK(connect(s, SA(dst), sizeof(*dst)));
+	EXPECT_LE(600, mono_ms() - t0);
+	pthread_join(la.t, NULL);
+	EXPECT_LE(0, la.fd);
+	if (alarms_before >= 0)
+		EXPECT_EQ(alarms_before + 1, alarms_seen());
+	a = accept_ms(l, NULL, 0, IO_MS);
+	EXPECT_LE(0, a);
+	/* a handshake that met the full queue may wait for a retransmission */
+	setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ 15, 0 },
+		   sizeof(struct timeval));
+	EXPECT_OK(send_tagged(s, 100, 61, 0));
+	EXPECT_OK(recv_tagged(a, 100, 61, 0));
+	close(a);
+	close(la.fd);
+}
+
 /*
  * A blocking connect whose SO_SNDTIMEO expires gives EINPROGRESS; connecting
  * again while it is in progress waits, then gives EALREADY; once the peer
@@ -2079,6 +2240,13 @@ TEST_F_TIMEOUT(sock, connect_sndtimeo, SHORT_S)
 	s = tsock(SOCK_STREAM);
 	ASSERT_LE(0, s);
 	ASSERT_OK(setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	if (variant->connect_sync) {
+		connect_sync_stalled(_metadata, s, l, &dst, -1);
+		close(s);
+		close(c);
+		close(l);
+		return;
+	}
 	t0 = mono_ms();
 	EXPECT_ERRNO(EINPROGRESS, connect(s, SA(&dst), sizeof(dst)));
 	dt = mono_ms() - t0;
@@ -2181,6 +2349,14 @@ TEST_F_TIMEOUT(sock, signals, SHORT_S)
 	ASSERT_LE(0, s);
 	ASSERT_OK(setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &none, sizeof(none)));
 	ASSERT_OK(alarm_in(200, 0));
+	if (variant->connect_sync) {
+		connect_sync_stalled(_metadata, s, l, &dst, 3);
+		signal(SIGALRM, SIG_DFL);
+		close(s);
+		close(c);
+		close(l);
+		return;
+	}
 	EXPECT_ERRNO(EINTR, connect(s, SA(&dst), sizeof(dst)));
 	a1 = accept_ms(l, NULL, 0, IO_MS);
 	ASSERT_LE(0, a1);
