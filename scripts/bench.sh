@@ -15,7 +15,7 @@ raw=build/bench/raw
 rm -rf "$raw"
 mkdir -p "$raw" bench
 args=(-m 16 -u 1500 -n 200 -c 5 -i 10 -w 2000)
-[ $quick = 1 ] && args=(-m 2 -u 200 -n 50 -c 1 -i 4 -w 500)
+[ $quick = 1 ] && args=(-m 2 -u 200 -n 100 -c 1 -i 4 -w 500)
 cmd="tools/testing/vm/run --kernel 6.1 --timeout 900 --radio --radio-config tools/spisock/bench/bench.conf --radio-time-factor 0.1 --out build -- sh tools/spisock/bench/vm-bench.sh build/bench/spisock-bench $raw ${args[*]}"
 start=$(date +%s)
 # shellcheck disable=SC2086 # $cmd is the word list printed in BENCHMARKS.md

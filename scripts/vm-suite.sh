@@ -138,7 +138,7 @@ bench_quick() {
 		--stack "$b" --ctl build/tools/spisockctl \
 		--link spisock-sim:spisock-sim-pass -- \
 		timeout -k 10 300 sh tools/spisock/bench/vm-bench.sh build/bench/spisock-bench \
-		"$benchraw" -m 2 -u 200 -n 50 -c 1 -i 4 -w 500 >&2; then
+		"$benchraw" -m 2 -u 200 -n 100 -c 1 -i 4 -w 500 >&2; then
 		printf '1..1\nnot ok 1 - bench: the radio or spisock-bench failed\n'
 		return 1
 	fi

@@ -41,7 +41,14 @@ bool nina_echo_connect(struct nina_model *m, struct csock *s,
 	if (!m->cfg.echo_port || s->type != 1 ||
 	    a.s_addr != m->cfg.echo_addr.s_addr || port != m->cfg.echo_port)
 		return false;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	/*
+	 * On the radio's own address, where its socket is bound: with a
+	 * network of its own (spisock-sim.rst) 127.0.0.1 is not the radio's.
+	 */
+	if (getsockname(s->fd, (struct sockaddr *)&sa, &len))
+		return false;
+	sa.sin_port = 0;
+	len = sizeof(sa);
 	lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (lfd < 0)
 		return false;
