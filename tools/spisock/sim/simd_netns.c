@@ -251,6 +251,11 @@ static void wait_running(const char *name)
 			break;
 		usleep(10000);
 	}
+	/*
+	 * linkwatch sets the operating state (IFF_RUNNING) just before it
+	 * attaches the queue; let it finish.
+	 */
+	usleep(50000);
 	close(fd);
 }
 
