@@ -43,10 +43,12 @@ suite spisock_winc $kst/net/spisock/spisock_winc
 # the views and the control plane per radio, one radio's faults isolated.
 suite spisock_radios $kst/net/spisock/spisock_radios
 suite spisock_netlink $kst/net/spisock/spisock_netlink
-# The Adafruit 1.7.7 radio (the slot path) on the debug kernel only in the
-# full tier: CI time (about 4 minutes under KASAN); stock 6.1 runs it in CI.
+# The Adafruit 1.7.7 radio (the slot path) and the WINC1500 radio on the
+# debug kernel only in the full tier: CI time (about 4 minutes each under
+# KASAN); stock 6.1 runs them in CI.
 if [ "$target" = 6.12 ] && [ "$tier" != full ]; then
-	suite spisock_socket $kst/net/spisock/spisock_socket -V adafruit_1_7_7
+	suite spisock_socket $kst/net/spisock/spisock_socket -V adafruit_1_7_7 \
+		-V winc1500
 else
 	suite spisock_socket $kst/net/spisock/spisock_socket
 fi
@@ -75,14 +77,16 @@ export SPISOCK_FUZZ_S
 suite spisock_fuzz $kst/net/spisock/spisock_fuzz
 # The same programs as 32-bit processes (the compat system calls); the
 # socket API's at 1 MiB on the stock kernel only (minutes under KASAN), its
-# inet and BSD-path variants (the slot path adds no compat call of its own).
+# inet and BSD-path variants (the slot path and the WINC1500 add no compat
+# call of their own).
 suite spisock_basic_32 $kst/net/spisock/spisock_basic_32
 suite spisock_security_32 $kst/net/spisock/spisock_security_32
 if [ "$target" = 6.1 ]; then
 	(
 		SPISOCK_BULK_MB=1
 		export SPISOCK_BULK_MB
-		suite spisock_socket_32 $kst/net/spisock/spisock_socket_32 -V adafruit_1_7_7
+		suite spisock_socket_32 $kst/net/spisock/spisock_socket_32 -V adafruit_1_7_7 \
+			-V winc1500
 	)
 fi
 

@@ -513,11 +513,21 @@ bad:
 	atomic64_inc(&r->stats.err_invalid);
 }
 
+/*
+ * A stream the chip gave up: nothing more goes out (EPIPE to later sends).
+ * After the peer's FIN a reset is TCP's EPIPE (CLOSE_WAIT), else ECONNRESET.
+ */
+static void winc_stream_fail(struct sock *sk, bool eof)
+{
+	spisock_set_error(sk, eof ? -EPIPE : -ECONNRESET);
+	spisock_set_state(sk, TCP_CLOSE);
+}
+
 static void winc_send_event(struct winc_radio *r, const u8 *p, size_t n)
 {
 	struct winc_sock *ws;
 	struct sock *sk = NULL;
-	bool fail = false;
+	bool fail = false, eof = false;
 	size_t len = 0;
 	s16 sent;
 
@@ -537,6 +547,7 @@ static void winc_send_event(struct winc_radio *r, const u8 *p, size_t n)
 		/* a refused stream send leaves a hole: the stream is lost */
 		if (sent < 0 && ws->type == SOCK_STREAM) {
 			fail = true;
+			eof = ws->eof;
 			ws->state = WINC_SK_DEAD;
 		}
 		sk = ws->sk;
@@ -550,7 +561,7 @@ static void winc_send_event(struct winc_radio *r, const u8 *p, size_t n)
 	if (!sk)
 		goto stale;
 	if (fail)
-		spisock_set_error(sk, -ECONNRESET);
+		winc_stream_fail(sk, eof);
 	else if (sent > 0)
 		atomic64_add(sent, &r->stats.sock_tx_bytes);
 	sock_put(sk);
@@ -618,8 +629,10 @@ static void winc_recv_event(struct winc_radio *r, const u8 *p, size_t n)
 		winc_recv_data(r, sk, udp, p, n, status);
 	else if (!udp && (status == 0 || status == WINC_SOCK_ERR_CONN_ABORTED))
 		spisock_rx_eof(sk);
+	else if (status != WINC_SOCK_ERR_TIMEOUT && status != 0 && udp)
+		spisock_set_error(sk, -EIO);
 	else if (status != WINC_SOCK_ERR_TIMEOUT && status != 0)
-		spisock_set_error(sk, udp ? -EIO : -ECONNRESET);
+		winc_stream_fail(sk, false);
 	/* TIMEOUT leaves the socket open: re-posted (§7) */
 	sock_put(sk);
 	winc_sock_due(r);

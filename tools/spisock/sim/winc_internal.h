@@ -155,6 +155,7 @@ struct wsock {
 	bool eof;
 	/* connect in progress */
 	uint16_t conn_session;
+	uint64_t syn_due;	/* to nowhere (the gateway): when lwIP gives up */
 	/* sends in order */
 	struct winc_send sq[WINC_MAX_TXBUF];
 	int nsq;

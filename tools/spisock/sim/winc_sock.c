@@ -226,6 +226,7 @@ static void h_connect(struct winc_model *m, const uint8_t *p, size_t n)
 	uint16_t port, tp;
 	int id = (int8_t)p[8];
 	struct wsock *s;
+	bool mapped;
 
 	if (n < 12 || id < 0 || id >= WINC_SOCKS) {
 		m->st.violations++;
@@ -240,7 +241,8 @@ static void h_connect(struct winc_model *m, const uint8_t *p, size_t n)
 		connect_reply(m, id, SOCK_EINVAL);
 		return;
 	}
-	if (!winc_linked(m) || !nina_map_out(&m->cfg, a, port, &to, &tp)) {
+	mapped = nina_map_out(&m->cfg, a, port, &to, &tp);
+	if (!winc_linked(m) || (!mapped && id >= WINC_TCP_SOCKS)) {
 		connect_reply(m, id, SOCK_EINVAL_ADDR);
 		return;
 	}
@@ -252,6 +254,16 @@ static void h_connect(struct winc_model *m, const uint8_t *p, size_t n)
 	s->session = winc_get16(p + 10);
 	s->peer = a;
 	s->peer_port = port;
+	s->syn_due = 0;
+	if (!mapped) {
+		/*
+		 * Outside the virtual network: through the gateway, into the
+		 * void; the SYNs go unanswered until lwIP gives up.
+		 */
+		s->st = WS_CONNECTING;
+		s->syn_due = winc_now() + winc_ms_ns(m, m->cfg.syn_timeout_ms);
+		return;
+	}
 	sa.sin_addr = to;
 	sa.sin_port = htons(tp);
 	if (!connect(s->fd, (struct sockaddr *)&sa, sizeof(sa))) {
@@ -495,6 +507,14 @@ static void tick_connect(struct winc_model *m, int id)
 	int e = 0;
 	socklen_t el = sizeof(e);
 
+	if (s->syn_due) {
+		if (winc_now() < s->syn_due)
+			return;
+		s->syn_due = 0;
+		sk_close(m, id);
+		connect_reply(m, id, SOCK_EABORTED);
+		return;
+	}
 	if (poll(&p, 1, 0) <= 0)
 		return;
 	getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &e, &el);
@@ -708,7 +728,9 @@ uint64_t winc_fw_next(struct winc_model *m, struct pollfd *p, int *np)
 		}
 		if (s->st == WS_LISTEN && free_id)
 			ev |= POLLIN;
-		if (s->st == WS_CONNECTING || s->nsq)
+		if (s->st == WS_CONNECTING && s->syn_due)
+			next_min(&next, s->syn_due);
+		else if (s->st == WS_CONNECTING || s->nsq)
 			ev |= POLLOUT;
 		if (!ev)
 			continue;

@@ -904,6 +904,25 @@ static void test_tcp(void)
 	s_close(0, 5);
 	stop();
 
+	/* nobody answers: the SYNs go to the gateway until lwIP gives up */
+	{
+		const char *syn[] = { "syn-timeout-ms 300", NULL };
+
+		start_tf = 1;
+		start(syn);
+		boot();
+		link_up();
+		t0 = now_ms();
+		s_connect(1, "203.0.113.9", 80, 7);
+		ok(ev_wait(&e, 2, 0x44, 150),
+		   "a connect outside the network: no reply while the SYNs go unanswered");
+		ok(!ev_wait(&e, 2, 0x44, 2000) && e.d[0] == 1 &&
+		   (int8_t)e.d[1] == -12 && now_ms() - t0 >= 290,
+		   "... then SOCK_ERR_CONN_ABORTED after syn-timeout-ms");
+		stop();
+		start_tf = 0;
+	}
+
 	/* 19.5.2: 8-byte RECV, all buffered data in one message */
 	new_recv = false;
 	{

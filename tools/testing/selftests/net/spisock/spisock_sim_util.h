@@ -423,12 +423,19 @@ static inline const char *nina_ko(void)
 	return env_or("SPISOCK_NINA_KO", "spisock_nina.ko");
 }
 
+/* The ATWINC1500's driver: $SPISOCK_WINC_KO, or spisock_winc1500.ko here. */
+static inline const char *winc_ko(void)
+{
+	return env_or("SPISOCK_WINC_KO", "spisock_winc1500.ko");
+}
+
 /* A chip model with one access point, and a NINA driver with short delays. */
 #define SIM_AP_SSID		"spisock-sim"
 #define SIM_AP_PASS		"spisock-sim-pass"
 #define SIM_RADIO_ADDR		"127.0.2.1"	/* the radio's address once linked */
 #define SIM_TIME_FACTOR		"0.01"
 #define SIM_NINA_PARAMS		"boot_ms=20 reset_ms=2 link_timeout_ms=2000 link_poll_ms=10"
+#define SIM_WINC_PARAMS		"link_timeout_ms=5000 status_interval_ms=100"
 #define SIM_RADIO_CONF		"flavour arduino\nversion 1.7.4-kselftest\n" \
 				"ap ssid=" SIM_AP_SSID " passphrase=" SIM_AP_PASS \
 				" channel=6 rssi=-45\n"
@@ -451,6 +458,8 @@ static inline void radio_fw_conf(char *buf, size_t size)
 
 /* What radio_up() brought up, for radio_down(). */
 struct radio {
+	const char *dev;	/* its name: "nina0", or "winc0" for a WINC */
+	const char *module;	/* its chip driver */
 	pid_t simd;		/* the chip model daemon, or -1 */
 	int loaded_spisock;	/* spisock.ko was not loaded before */
 	char why[128];		/* the step that failed */
@@ -462,6 +471,9 @@ struct radio {
  * configuration lines) written to @conf and its counters on
  * @stats (@own_pgrp as for simd_spawn()), then spisock_nina.ko with
  * SIM_NINA_PARAMS. Neither spisock_sim nor spisock_nina may be loaded.
+ * When the configuration says "chip winc1500", the radio is winc0 instead:
+ * spisock_sim.ko as chip=winc1500, then spisock_winc1500.ko with
+ * SIM_WINC_PARAMS.
  * 0, or -1 with the failed step in r->why; what came up stays up for
  * radio_down().
  */
@@ -470,21 +482,28 @@ static inline int radio_up_conf(struct radio *r, const char *conf,
 				const char *extra_conf)
 {
 	char text[4096], fw[96];
+	const char *ko;
+	int winc;
 
 	r->simd = -1;
 	r->loaded_spisock = 0;
 	r->why[0] = 0;
-	if (module_loaded("spisock_nina") || module_loaded(SIM_MODULE)) {
-		snprintf(r->why, sizeof(r->why), "spisock_nina or spisock_sim already loaded");
-		return -1;
-	}
-	if (access(nina_ko(), R_OK)) {
-		snprintf(r->why, sizeof(r->why), "%s: %s (set SPISOCK_NINA_KO)",
-			 nina_ko(), strerror(errno));
-		return -1;
-	}
 	radio_fw_conf(fw, sizeof(fw));
 	snprintf(text, sizeof(text), "%s%s%s", SIM_RADIO_CONF, fw, extra_conf);
+	winc = !!strstr(text, "chip winc1500");
+	r->dev = winc ? "winc0" : "nina0";
+	r->module = winc ? "spisock_winc1500" : "spisock_nina";
+	ko = winc ? winc_ko() : nina_ko();
+	if (module_loaded(r->module) || module_loaded(SIM_MODULE)) {
+		snprintf(r->why, sizeof(r->why), "%s or spisock_sim already loaded",
+			 r->module);
+		return -1;
+	}
+	if (access(ko, R_OK)) {
+		snprintf(r->why, sizeof(r->why), "%s: %s (set %s)", ko,
+			 strerror(errno), winc ? "SPISOCK_WINC_KO" : "SPISOCK_NINA_KO");
+		return -1;
+	}
 	if (write_file(conf, text)) {
 		snprintf(r->why, sizeof(r->why), "%s: %s", conf, strerror(errno));
 		return -1;
@@ -496,7 +515,7 @@ static inline int radio_up_conf(struct radio *r, const char *conf,
 		}
 		r->loaded_spisock = 1;
 	}
-	if (sim_load()) {
+	if (module_load(sim_ko(), winc ? "chip=winc1500" : "")) {
 		snprintf(r->why, sizeof(r->why), "spisock_sim: %s", strerror(errno));
 		return -1;
 	}
@@ -505,8 +524,8 @@ static inline int radio_up_conf(struct radio *r, const char *conf,
 		snprintf(r->why, sizeof(r->why), "spisock-simd did not start");
 		return -1;
 	}
-	if (module_load(nina_ko(), SIM_NINA_PARAMS)) {
-		snprintf(r->why, sizeof(r->why), "spisock_nina: %s", strerror(errno));
+	if (module_load(ko, winc ? SIM_WINC_PARAMS : SIM_NINA_PARAMS)) {
+		snprintf(r->why, sizeof(r->why), "%s: %s", r->module, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -526,11 +545,12 @@ static inline int radio_up(struct radio *r, const char *conf, const char *stats,
  */
 static inline int radio_down(struct radio *r)
 {
+	const char *module = r->module ? r->module : "spisock_nina";
 	int ret = 0;
 
 	r->why[0] = 0;
-	if (module_loaded("spisock_nina") && module_unload_wait("spisock_nina")) {
-		snprintf(r->why, sizeof(r->why), "spisock_nina stays loaded");
+	if (module_loaded(module) && module_unload_wait(module)) {
+		snprintf(r->why, sizeof(r->why), "%s stays loaded", module);
 		ret = -1;
 	}
 	if (r->simd > 0)

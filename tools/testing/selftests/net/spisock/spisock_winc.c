@@ -44,11 +44,6 @@
 #define IO_MS		10000
 #define ECHO_LEN	(96 * 1024)	/* dozens of 1400-byte sends in flight */
 
-static const char *winc_ko(void)
-{
-	return env_or("SPISOCK_WINC_KO", "spisock_winc1500.ko");
-}
-
 static unsigned char tag(int k, size_t i)
 {
 	return (unsigned char)(i * 7 + k * 13 + (i >> 8));
