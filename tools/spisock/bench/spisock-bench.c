@@ -490,8 +490,8 @@ static unsigned int rr_port;
  * takes tens of µs, a tenth of a frame's wall time at the model's time
  * factor, where on hardware it is a thousandth; a frame that ended in it
  * was over before the request existed for the bus, and counting it with
- * the next one put two frames on one round in twenty. Without the event
- * (an older core) the round starts at the mark.
+ * the next one put two frames on one round in ten to fifteen. Without the
+ * event (an older core) the round starts at the mark.
  * The peer is the chip model's echo service, whose answer is at the chip
  * when the request's SEND ends, as in the modeled world, where the clock
  * does not run while the bus is idle and a remote peer's time is not the
