@@ -25,6 +25,8 @@
 
 #include "af_spisock.h"
 
+#include <trace/events/spisock.h>
+
 /**
  * spisock_check_type() - may a socket of this type and protocol be created
  * @type: socket type, flags already stripped
@@ -234,6 +236,10 @@ void spisock_op_want(struct sock *sk, unsigned int mask)
 
 void spisock_op_send(struct sock *sk)
 {
+	struct spisock_sock *ssk = spisock_sk(sk);
+
+	trace_spisock_send(READ_ONCE(ssk->dev_id), ntohs(ssk->local.sin_port),
+			   spisock_tx_queued(sk));
 	spisock_op_notify(sk, SPISOCK_NOTIFY_SEND, 0);
 }
 

@@ -96,6 +96,24 @@ TRACE_EVENT(spisock_state,
 		      spisock_show_state(__entry->newstate))
 );
 
+/*
+ * Data was queued for the chip (a write, or TCP_NODELAY pushing what was
+ * held): where a request starts waiting for the bus. @queued: the
+ * socket's bytes not yet taken by the chip.
+ */
+TRACE_EVENT(spisock_send,
+	    TP_PROTO(int radio, u16 port, u32 queued),
+	    TP_ARGS(radio, port, queued),
+	    TP_STRUCT__entry(__field(int, radio)
+			     __field(u16, port)
+			     __field(u32, queued)),
+	    TP_fast_assign(__entry->radio = radio;
+			   __entry->port = port;
+			   __entry->queued = queued),
+	    TP_printk("radio=%d port=%u queued=%u", __entry->radio,
+		      __entry->port, __entry->queued)
+);
+
 /* Something happened to a radio: reset, link up or down, chip lost state. */
 TRACE_EVENT(spisock_radio_event,
 	    TP_PROTO(const char *radio, const char *event, int detail),
