@@ -2,6 +2,8 @@
 /*
  * /sys/kernel/debug/spisock_nina/<radio>/path: the socket commands the
  * probe chose ("bsd" or "slot").
+ * /sys/kernel/debug/spisock_nina/<radio>/flavour: the fork it identified
+ * ("arduino", "adafruit" or "unknown") and the socket pool it probed.
  * /sys/kernel/debug/spisock_nina/<radio>/stats: the snapshot DEV_GET
  * reports (stats.c), as "name value" lines under the names spisockctl
  * stats prints: the counters every chip has, the driver's own, then
@@ -82,6 +84,19 @@ static int nina_path_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(nina_path);
 
+/* "<flavour> <pool>" once the radio is registered, "-" before. */
+static int nina_flavour_show(struct seq_file *m, void *v)
+{
+	const struct nina_radio *r = m->private;
+
+	if (!READ_ONCE(r->sdev))
+		seq_puts(m, "-\n");
+	else
+		seq_printf(m, "%s %u\n", nina_flavour_name(r), r->pool);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(nina_flavour);
+
 /**
  * nina_debugfs_init() - the radio's debugfs directory and files
  * @r: the radio, named
@@ -93,6 +108,8 @@ void nina_debugfs_init(struct nina_radio *r)
 	r->debugfs = debugfs_create_dir(r->name, nina_debugfs_root);
 	debugfs_create_file("stats", 0400, r->debugfs, r, &nina_stats_fops);
 	debugfs_create_file("path", 0400, r->debugfs, r, &nina_path_fops);
+	debugfs_create_file("flavour", 0400, r->debugfs, r,
+			    &nina_flavour_fops);
 }
 
 void nina_debugfs_exit(struct nina_radio *r)

@@ -60,15 +60,18 @@ bool nina_reply_len16(u8 op)
  * §3.8, §3.9): 0x40 and 0x41 (enterprise setup against client certificate
  * and key), 0x4A-0x4F (Arduino 3.x's BLE over SPI against Adafruit's
  * WPA2-Enterprise), 0x54 (analog read's parameters) and 0x55-0x5F
- * (Arduino 3.x's preferences, version and time, in conflicting branches).
- * Both forks report "3.x" versions, so the driver sends none of them.
+ * (Arduino 3.x's preferences and time, in conflicting branches). Both
+ * forks report "3.x" versions, so the driver sends none of them. 0x5E,
+ * GET_FW_VERSION_U32, is not one: Arduino's 3.x answers it, every other
+ * firmware leaves it empty, which is what the probe tells them apart by
+ * (nina_detect_firmware()).
  *
  * Return: true for those opcodes.
  */
 bool nina_op_forked(u8 op)
 {
 	return op == 0x40 || op == 0x41 || (op >= 0x4a && op <= 0x4f) ||
-	       (op >= 0x54 && op <= 0x5f);
+	       (op >= 0x54 && op <= 0x5f && op != NINA_GET_FW_VERSION_U32);
 }
 
 /**
@@ -317,6 +320,7 @@ static const char *const nina_op_names[NINA_NR_OPS] = {
 	[NINA_SEND_DATA_TCP] = "SEND_DATA_TCP",
 	[NINA_GET_DATABUF_TCP] = "GET_DATABUF_TCP",
 	[NINA_INSERT_DATABUF] = "INSERT_DATABUF",
+	[NINA_GET_FW_VERSION_U32] = "GET_FW_VERSION_U32",
 	[NINA_SOCKET_SOCKET] = "SOCKET_SOCKET",
 	[NINA_SOCKET_CLOSE] = "SOCKET_CLOSE",
 	[NINA_SOCKET_ERRNO] = "SOCKET_ERRNO",

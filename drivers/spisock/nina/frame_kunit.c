@@ -290,7 +290,7 @@ static void nina_test_reply_need(struct kunit *test)
 static void nina_test_forked_ops(struct kunit *test)
 {
 	static const u8 forked[] = { 0x40, 0x41, 0x4a, 0x4b, 0x4c, 0x4d, 0x4e,
-				     0x4f, 0x54, 0x55, 0x5e, 0x5f };
+				     0x4f, 0x54, 0x55, 0x5d, 0x5f };
 	u8 buf[16];
 	unsigned int i, op;
 
@@ -307,6 +307,9 @@ static void nina_test_forked_ops(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, nina_op_forked(NINA_INSERT_DATABUF));
 	KUNIT_EXPECT_EQ(test, nina_encode(buf, sizeof(buf), NINA_GET_SOCKET,
 					  NULL, 0), 4);
+	/* The flavour probe: Arduino 3.x's, empty on every other firmware. */
+	KUNIT_EXPECT_EQ(test, nina_encode(buf, sizeof(buf),
+					  NINA_GET_FW_VERSION_U32, NULL, 0), 4);
 }
 
 static struct kunit_case nina_frame_cases[] = {

@@ -28,9 +28,16 @@ MODULE_PARM_DESC(max_speed_hz,
 static unsigned int max_sockets;
 module_param(max_sockets, uint, 0444);
 MODULE_PARM_DESC(max_sockets,
-		 "chip sockets to offer (default 0: 10 for Arduino, 6 for Adafruit firmware)");
+		 "chip sockets to offer (default 0: the firmware's pool, 10 or 6)");
 
 static DEFINE_IDA(nina_ida);
+
+/* &enum nina_flavour in the registration line. */
+static const char *const nina_flavour_title[] = {
+	[NINA_FW_ARDUINO] = "Arduino",
+	[NINA_FW_ADAFRUIT] = "Adafruit",
+	[NINA_FW_UNKNOWN] = "unknown fork",
+};
 
 /* Remove: what a successful probe set up, in reverse. */
 static void nina_teardown(struct nina_radio *r)
@@ -42,15 +49,6 @@ static void nina_teardown(struct nina_radio *r)
 	ida_free(&nina_ida, r->index);
 }
 
-/*
- * The chip's socket pool (facts §4): 10, and 6 on Adafruit's firmware from
- * 2.0.0 (its TLS ran out of heap). The slots are the same pool.
- */
-static unsigned int nina_pool(const struct nina_radio *r)
-{
-	return r->adafruit && r->fw_major >= 2 ? 6 : 10;
-}
-
 /* What the chosen socket path can do (Documentation: "Chip table"). */
 static void nina_fill_caps(const struct nina_radio *r, struct spisock_caps *c)
 {
@@ -59,7 +57,8 @@ static void nina_fill_caps(const struct nina_radio *r, struct spisock_caps *c)
 	c->tx_frame = slots ? NINA_SLOT_SEND_MAX : NINA_SEND_MAX;
 	c->rx_frame = slots ? NINA_SLOT_RECV_MAX : NINA_RECV_MAX;
 	c->max_dgram = slots ? NINA_SLOT_UDP_MAX : NINA_SENDTO_MAX;
-	c->sockets = max_sockets ? min(max_sockets, nina_pool(r)) : nina_pool(r);
+	/* The pool as probed (fw.c): the slots are the same pool. */
+	c->sockets = max_sockets ? min(max_sockets, r->pool) : r->pool;
 	c->scan_max = 16;	/* the firmware reports at most 10 */
 	c->scan_keeps_link = false;
 	/* The slot commands have no SETSOCKOPT. */
@@ -136,7 +135,7 @@ static int nina_probe(struct spi_device *spi)
 	strscpy(sdev->name, r->name, sizeof(sdev->name));
 	strscpy(sdev->chip, "nina-w102", sizeof(sdev->chip));
 	strscpy(sdev->fw_version, r->fw_version, sizeof(sdev->fw_version));
-	strscpy(sdev->fw_flavour, r->adafruit ? "adafruit" : "arduino",
+	strscpy(sdev->fw_flavour, nina_flavour_name(r),
 		sizeof(sdev->fw_flavour));
 	/* Only DEV_GET reports it: a radio without one still works. */
 	if (nina_read_mac(r, sdev->mac))
@@ -148,7 +147,7 @@ static int nina_probe(struct spi_device *spi)
 	spi_set_drvdata(spi, r);
 	dev_info(dev, "%s: nina-fw %s (%s), %u sockets (%s commands), %u Hz, READY %s\n",
 		 sdev->name, r->fw_version,
-		 r->adafruit ? "Adafruit" : "Arduino", sdev->caps.sockets,
+		 nina_flavour_title[r->flavour], sdev->caps.sockets,
 		 r->path->name, r->speed_hz,
 		 r->ready_irq ? "interrupt" : "polled");
 	return 0;

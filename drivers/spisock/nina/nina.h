@@ -44,6 +44,20 @@ struct task_struct;
 
 #define NINA_FW_VERSION_MAX	32
 
+/*
+ * Which fork the firmware is (&nina_radio.flavour): its 3.x releases give
+ * 0x4A-0x4F different meanings (facts §3.9). UNKNOWN: a 3.x the probe
+ * confirmed as neither; no forked opcode may go to it.
+ */
+enum nina_flavour {
+	NINA_FW_ARDUINO,
+	NINA_FW_ADAFRUIT,
+	NINA_FW_UNKNOWN,
+};
+
+/* The largest lwIP socket pool nina-fw is built with (facts §4). */
+#define NINA_POOL_MAX		10
+
 /* Chip descriptors are one byte; 255 is SOCKET_SOCKET's failure value. */
 #define NINA_NO_FD		255
 
@@ -327,9 +341,11 @@ struct nina_req {
  * @worker_wq: wakes the worker
  * @sync_wq: SIOCINQ waits here for the worker's read (&nina_sock.rx_sync)
  * @fw_version: GET_FW_VERSION's string, NUL-terminated
- * @adafruit: the firmware looks like Adafruit's fork
+ * @flavour: which fork, &enum nina_flavour (nina_detect_firmware())
+ * @pool: the chip's socket pool as probed, descriptors 64 - @pool to 63
  * @fw_major: the version's major number
  * @fw_minor: its minor number
+ * @fw_patch: its patch number (0 when the string has none)
  * @path: the socket path chosen at probe, never changed afterwards
  * @name: the radio's name ("nina<index>"), for messages and traces
  * @index: the "nina%d" number
@@ -384,9 +400,11 @@ struct nina_radio {
 	wait_queue_head_t sync_wq;
 
 	char fw_version[NINA_FW_VERSION_MAX + 1];
-	bool adafruit;
+	enum nina_flavour flavour;
+	unsigned int pool;
 	unsigned int fw_major;
 	unsigned int fw_minor;
+	unsigned int fw_patch;
 	const struct nina_path *path;
 	int index;
 	char name[16];
@@ -568,6 +586,7 @@ int nina_slot_connect(struct spisock_dev *sdev, struct sock *sk,
 extern const struct spisock_dev_ops nina_dev_ops;
 extern const struct spisock_dev_ops nina_slot_dev_ops;
 int nina_detect_firmware(struct nina_radio *r);
+const char *nina_flavour_name(const struct nina_radio *r);
 void nina_status_tick(struct nina_radio *r);
 int nina_read_mac(struct nina_radio *r, u8 *mac);
 

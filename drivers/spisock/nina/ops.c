@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nina-fw radio operations: firmware detection at probe, the control ops
- * (link, unlink, status, scan, resolve, ping, power save), the status tick
+ * nina-fw radio operations: the control ops (link, unlink, status, scan,
+ * resolve, ping, power save; firmware detection is fw.c's), the status tick
  * and the ops table; the socket ops live in sock.c and the worker's socket
  * service in poll.c.
  */
@@ -34,131 +34,12 @@ MODULE_PARM_DESC(link_poll_ms,
 static const u8 nina_dummy = 0xff;	/* the parameter hosts send, ignored */
 static const struct nina_param nina_dummy_param = { &nina_dummy, 1 };
 
-static bool nina_version_adafruit(const char *v)
-{
-	unsigned int major;
-
-	/* Adafruit's strings carry "+adafruit" (2.0.0); its 3.x has no tag. */
-	if (strstr(v, "adafruit"))
-		return true;
-	return sscanf(v, "%u.", &major) == 1 && major >= 3;
-}
-
-/* The oldest firmware the slot path serves: the first nina-fw release. */
-#define NINA_SLOT_MIN_MAJOR	1
-
-static const char nina_update_hint[] =
-	"update it to nina-fw >= 1.5.0 (Arduino) or >= 2.0.0 (Adafruit)";
-
-/* GET_FW_VERSION into r->fw_version, its numbers and its flavour. */
-static int nina_read_version(struct nina_radio *r)
-{
-	struct device *dev = &r->spi->dev;
-	u8 buf[3 + 1 + 255 + 1 + 3];
-	struct nina_req req = {
-		.op = NINA_GET_FW_VERSION,
-		.reply = buf,
-		.reply_size = sizeof(buf),
-	};
-	int ret;
-
-	ret = nina_cmd(r, &req);
-	if (ret < 0) {
-		dev_err(dev, "no answer to GET_FW_VERSION (%d)\n", ret);
-		return ret;
-	}
-	if (ret != 1 || !req.out[0].len || req.out[0].len > NINA_FW_VERSION_MAX) {
-		dev_err(dev, "unexpected GET_FW_VERSION reply\n");
-		return -EIO;
-	}
-	memcpy(r->fw_version, req.out[0].data, req.out[0].len);
-	r->fw_version[req.out[0].len] = 0;
-	r->adafruit = nina_version_adafruit(r->fw_version);
-	if (sscanf(r->fw_version, "%u.%u", &r->fw_major, &r->fw_minor) != 2) {
-		dev_err(dev, "firmware version \"%s\" not understood: %s\n",
-			r->fw_version, nina_update_hint);
-		return -ENODEV;
-	}
-	return 0;
-}
-
-/*
- * Without the BSD commands, the slot commands: GET_SOCKET answers a slot
- * or 255 on every firmware that has them, the error frame on one that
- * has neither set.
- */
-static int nina_probe_slots(struct nina_radio *r)
-{
-	struct device *dev = &r->spi->dev;
-	int ret;
-
-	if (r->fw_major < NINA_SLOT_MIN_MAJOR) {
-		dev_err(dev,
-			"firmware %s is older than nina-fw 1.0.0 and has no BSD socket commands: %s\n",
-			r->fw_version, nina_update_hint);
-		return -ENODEV;
-	}
-	ret = nina_cmd_u8(r, NINA_GET_SOCKET, NULL, 0);
-	if (ret == -ENOMSG) {
-		dev_err(dev,
-			"firmware %s answers neither the BSD nor the slot socket commands: %s\n",
-			r->fw_version, nina_update_hint);
-		return -ENODEV;
-	}
-	if (ret < 0) {
-		dev_err(dev, "no answer to GET_SOCKET (%d)\n", ret);
-		return ret;
-	}
-	r->path = &nina_slot_path;
-	return 0;
-}
-
-/**
- * nina_detect_firmware() - read the version, choose the socket path
- * @r: the radio, with its worker running
- *
- * GET_FW_VERSION, then a probe of the command sets: SOCKET_ERRNO answered
- * means the BSD socket commands (0x70-0x7F); its error frame means firmware
- * without them (Arduino before 1.5.0, Adafruit before 2.0.0), served through
- * the slot commands if GET_SOCKET answers. The version alone decides
- * nothing: forks and test builds number their releases as they please.
- *
- * Return: 0 with @r->path set, -ENODEV for firmware the driver cannot
- * serve (logged with the version and how to update), or the command's
- * errno.
- */
-int nina_detect_firmware(struct nina_radio *r)
-{
-	struct device *dev = &r->spi->dev;
-	int ret;
-
-	ret = nina_read_version(r);
-	if (ret)
-		return ret;
-	ret = nina_cmd_u8(r, NINA_SOCKET_ERRNO, NULL, 0);
-	if (ret >= 0) {
-		r->path = &nina_bsd_path;
-	} else if (ret == -ENOMSG) {
-		ret = nina_probe_slots(r);
-		if (ret)
-			return ret;
-	} else {
-		dev_err(dev, "no answer to SOCKET_ERRNO (%d)\n", ret);
-		return ret;
-	}
-	dev_info(dev, "firmware %s: sockets through the %s commands\n",
-		 r->fw_version, r->path->name);
-	return 0;
-}
-
 /* Arduino firmware up to 2.0.0 sends MACs and BSSIDs byte-reversed (§6.1). */
 static void nina_copy_mac(struct nina_radio *r, u8 *dst, const u8 *src)
 {
-	unsigned int major = 0;
 	int i;
 
-	if (r->adafruit && sscanf(r->fw_version, "%u.", &major) == 1 &&
-	    major >= 3) {
+	if (r->flavour == NINA_FW_ADAFRUIT && r->fw_major >= 3) {
 		memcpy(dst, src, 6);
 		return;
 	}

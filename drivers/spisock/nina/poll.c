@@ -991,7 +991,7 @@ void nina_loss_forget(struct nina_radio *r, const char *why)
 void nina_sweep(struct nina_radio *r)
 {
 	/* Every descriptor the firmware has, not only those the host offers. */
-	unsigned int fd, first = 64 - (r->adafruit ? 6 : 10);
+	unsigned int fd, first = 64 - r->pool;
 	bool go;
 
 	spin_lock(&r->lock);

@@ -353,6 +353,10 @@ bool nina_h_send_data(struct nina_model *m, uint64_t gen);
 bool nina_h_get_databuf(struct nina_model *m, uint64_t gen);
 bool nina_h_insert_databuf(struct nina_model *m, uint64_t gen);
 
+/* nina_fork.c: 0x4A-0x4F and 0x5E, by flavour (facts §3.8, §3.9) */
+bool nina_h_fork_4x(struct nina_model *m, uint64_t gen);
+bool nina_h_fw_version_u32(struct nina_model *m, uint64_t gen);
+
 /* config (nina_config.c) */
 void nina_config_defaults(struct nina_config *cfg);
 int nina_fault_parse(const char *rule, struct nina_fault *f,

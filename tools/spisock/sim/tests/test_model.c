@@ -288,6 +288,56 @@ static void test_version_flavours(void)
 	stop();
 }
 
+/*
+ * Arduino 3.x and Adafruit 3.x both report "3.x.y" (facts §3.9): what a
+ * host can probe without harm tells them apart. GET_FW_VERSION_U32 (0x5E)
+ * is Arduino's from 3.0.0, empty on Adafruit's; SOCKET_POLL of descriptor
+ * 54 is in Arduino's pool of 10 (0x87: not open) and below Adafruit's
+ * pool of 6 (0x00: never examined). 0x4A-0x4F are BLE on Arduino 3.x,
+ * WPA2-Enterprise on Adafruit, empty on Arduino before 3.0.0.
+ */
+static void test_fork_flavours(void)
+{
+	const char *ard3[] = { "flavour arduino", "version 3.0.1", NULL };
+	const char *af33[] = { "flavour adafruit", "version 3.3.0", NULL };
+	const char *ard2[] = { "flavour arduino", "version 2.0.0", NULL };
+
+	start(ard3, 0);
+	ok(cmd(0x37, 0, NULL) == 0 && !strcmp((const char *)R.p[0], "3.0.1"),
+	   "fork: Arduino 3.0.1 reports \"3.0.1\"");
+	ok(cmd(0x5E, 0, NULL) == 0 && !R.error_frame && R.n == 1 &&
+	   R.plen[0] == 4 && !memcmp(R.p[0], B(3, 0, 1), 3),
+	   "fork: Arduino 3.x answers GET_FW_VERSION_U32 with 3, 0, 1");
+	ok(cmd_u8(0x7C, 1, (struct param[]){ PB(54) }) == 0x87,
+	   "fork: Arduino 3.x: descriptor 54 is in the pool (0x87)");
+	ok(cmd_u8(0x4A, 0, NULL) == 0, "fork: Arduino 3.x 0x4A is BLE_BEGIN (0)");
+	ok(cmd(0x4C, 0, NULL) == 0 && !R.error_frame && R.plen[0] == 2,
+	   "fork: Arduino 3.x 0x4C is BLE_AVAILABLE (2 bytes)");
+	stop();
+
+	start(af33, 0);
+	ok(cmd(0x37, 0, NULL) == 0 && !strcmp((const char *)R.p[0], "3.3.0"),
+	   "fork: Adafruit 3.3.0 reports \"3.3.0\"");
+	cmd(0x5E, 0, NULL);
+	ok(R.error_frame, "fork: Adafruit 3.x has no GET_FW_VERSION_U32");
+	ok(cmd_u8(0x7C, 1, (struct param[]){ PB(54) }) == 0x00,
+	   "fork: Adafruit 3.x: descriptor 54 is below the pool (0x00)");
+	ok(cmd_u8(0x7C, 1, (struct param[]){ PB(58) }) == 0x87,
+	   "fork: Adafruit 3.x: descriptor 58 is the pool's first (0x87)");
+	ok(cmd_u8(0x4A, 1, (struct param[]){ PS("id") }) == 1,
+	   "fork: Adafruit 0x4A is SET_ENT_IDENT (1)");
+	cmd(0x4D, 0, NULL);
+	ok(R.error_frame, "fork: Adafruit 0x4D (SET_ENT_CA_CERT) is unimplemented");
+	stop();
+
+	start(ard2, 0);
+	cmd(0x5E, 0, NULL);
+	ok(R.error_frame, "fork: Arduino 2.0.0 has no GET_FW_VERSION_U32");
+	cmd(0x4A, 0, NULL);
+	ok(R.error_frame, "fork: Arduino 2.0.0 leaves 0x4A empty");
+	stop();
+}
+
 static void test_malformed(void)
 {
 	struct nina_stats a, b;
@@ -1433,6 +1483,7 @@ int main(void)
 	test_boot();
 	test_handshake();
 	test_version_flavours();
+	test_fork_flavours();
 	test_malformed();
 	test_padding_styles();
 	test_station();

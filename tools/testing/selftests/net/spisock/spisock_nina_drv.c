@@ -6,7 +6,8 @@
  * firmware, reads the MAC and registers a spisock radio. Checks binding, the commands the
  * model saw, the socket path the probe chose (the BSD commands, or the
  * slot commands on firmware without them), the refusal of firmware it
- * cannot serve, unbind, rmmod, losing the model under a bound driver, that
+ * cannot serve, the fork it identified (Arduino's or Adafruit's 3.x), unbind,
+ * rmmod, losing the model under a bound driver, that
  * sockets reach the driver, TCP and UDP through either path against
  * AF_INET peers on 127.0.0.1 (the radio linked), the slot path's
  * documented deviations, and (with failslab) that a probe failing late
@@ -137,6 +138,9 @@ FIXTURE_VARIANT(drv) {
 	const char *banner;	/* the registration line's start */
 	int sockets;		/* chip sockets declared */
 	int connect_waits;	/* a non-blocking connect() ends at once */
+	const char *flavour;	/* debugfs flavour: the fork and the pool */
+	int probe_cmds;		/* SOCKET_POLLs and GET_FW_VERSION_U32 */
+	int u32_empty;		/* GET_FW_VERSION_U32's error frame */
 };
 
 FIXTURE_VARIANT_ADD(drv, arduino) {
@@ -144,6 +148,42 @@ FIXTURE_VARIANT_ADD(drv, arduino) {
 	.path = "bsd",
 	.banner = "nina0: nina-fw 1.7.4-kselftest (Arduino), 10 sockets (bsd commands)",
 	.sockets = 10,
+	.flavour = "arduino 10",
+	.probe_cmds = 1,	/* SOCKET_POLL 54: in the pool */
+};
+
+/*
+ * Arduino's 3.x and Adafruit's both report "3.x.y" and give 0x4A-0x4F
+ * different meanings (facts §3.9): GET_FW_VERSION_U32 and the pool tell.
+ */
+FIXTURE_VARIANT_ADD(drv, arduino_3_0_1) {
+	.conf = "flavour arduino\nversion 3.0.1\n" AP_LINE,
+	.path = "bsd",
+	.banner = "nina0: nina-fw 3.0.1 (Arduino), 10 sockets (bsd commands)",
+	.sockets = 10,
+	.flavour = "arduino 10",
+	.probe_cmds = 2,
+};
+
+FIXTURE_VARIANT_ADD(drv, adafruit_3_3_0) {
+	.conf = "flavour adafruit\nversion 3.3.0\n" AP_LINE,
+	.path = "bsd",
+	.banner = "nina0: nina-fw 3.3.0 (Adafruit), 6 sockets (bsd commands)",
+	.sockets = 6,
+	.flavour = "adafruit 6",
+	.probe_cmds = 6,	/* SOCKET_POLL 54..58, GET_FW_VERSION_U32 */
+	.u32_empty = 1,
+};
+
+/* A 3.x that is neither as probed: no fork's opcodes, the pool it has. */
+FIXTURE_VARIANT_ADD(drv, unknown_3_x) {
+	.conf = "flavour adafruit\nversion 3.3.0\nsockets 10\n" AP_LINE,
+	.path = "bsd",
+	.banner = "nina0: nina-fw 3.3.0 (unknown fork), 10 sockets (bsd commands)",
+	.sockets = 10,
+	.flavour = "unknown 10",
+	.probe_cmds = 2,
+	.u32_empty = 1,
 };
 
 /* A pre-2025 AirLift: no BSD socket commands, the slot path (facts §3.6). */
@@ -157,6 +197,7 @@ FIXTURE_VARIANT_ADD(drv, adafruit_1_7_7) {
 	.banner = "nina0: nina-fw 1.7.7 (Arduino), 10 sockets (slot commands)",
 	.sockets = 10,
 	.connect_waits = 1,	/* START_CLIENT_TCP holds the chip */
+	.flavour = "arduino 10",
 };
 
 /* Arduino before 1.5.0: the slot path, without AVAIL_DATA_TCP's accept flag. */
@@ -166,6 +207,7 @@ FIXTURE_VARIANT_ADD(drv, arduino_1_4_8) {
 	.banner = "nina0: nina-fw 1.4.8 (Arduino), 10 sockets (slot commands)",
 	.sockets = 10,
 	.connect_waits = 1,
+	.flavour = "arduino 10",
 };
 
 /* Older than any release the slot path knows: refused, with the hint. */
@@ -237,9 +279,9 @@ TEST_F(drv, probe)
 	/* The command sets are probed: SOCKET_ERRNO, then GET_SOCKET. */
 	EXPECT_EQ(1, stat_of("cmd_0x72"));
 	EXPECT_EQ(slot, cmd_runs("cmd_0x3f"));
-	EXPECT_EQ(slot, stat_of("error_frames"));
+	EXPECT_EQ(slot + variant->u32_empty, stat_of("error_frames"));
 	EXPECT_EQ(1, stat_of("cmd_0x22"));	/* the MAC, for DEV_GET */
-	EXPECT_EQ(3 + slot, stat_of("commands"));
+	EXPECT_EQ(3 + slot + variant->probe_cmds, stat_of("commands"));
 	EXPECT_EQ(0, stat_of("unarmed_transactions"));
 	EXPECT_EQ(0, stat_of("empty_transactions"));
 	EXPECT_EQ(0, stat_of("frame_warnings"));
@@ -258,6 +300,64 @@ TEST_F(drv, probe)
 		close(fd);
 		EXPECT_EQ(0, strncmp(path, variant->path, strlen(variant->path)));
 	}
+}
+
+/* Opcodes 0x4A-0x4F the model saw: BLE on Arduino 3.x, WPA2-Enterprise on Adafruit. */
+static long long fork_ops(void)
+{
+	char key[16];
+	long long n = 0, v;
+	int op;
+
+	for (op = 0x4a; op <= 0x4f; op++) {
+		snprintf(key, sizeof(key), "cmd_0x%02x", op);
+		v = cmd_runs(key);
+		if (v < 0)
+			return -1;
+		n += v;
+	}
+	return n;
+}
+
+/*
+ * The fork and the pool as identified (debugfs, the registration line,
+ * DEV_GET), and no opcode whose meaning depends on the fork reached the
+ * model, through probe and a link: fails if the driver guesses wrong.
+ */
+TEST_F(drv, flavour)
+{
+	char txt[32] = "", want[32];
+	struct dev_info d;
+	struct sgenl nl;
+	int fd;
+
+	if (!variant->path) {
+		/* Refused before any fork was asked anything. */
+		EXPECT_EQ(0, cmd_runs("cmd_0x5e"));
+		EXPECT_EQ(0, fork_ops());
+		return;
+	}
+	EXPECT_EQ(variant->probe_cmds > 1, cmd_runs("cmd_0x5e"));
+	ASSERT_EQ(0, sgenl_open(&nl));
+	ASSERT_EQ(0, dev_get(&nl, "nina0", &d)) TH_LOG("%s", nl.extack);
+	EXPECT_EQ(variant->sockets, d.max_sockets);
+	snprintf(want, sizeof(want), "%s", variant->flavour);
+	*strchr(want, ' ') = 0;
+	EXPECT_STREQ(want, d.fw_flavour);
+	EXPECT_EQ(0, link_ap(&nl, SIM_AP_SSID, SIM_AP_PASS)) TH_LOG("%s", nl.extack);
+	sgenl_close(&nl);
+	EXPECT_EQ(0, fork_ops());
+	if (!strcmp(want, "unknown")) {
+		lseek(self->kmsg, 0, SEEK_SET);
+		EXPECT_TRUE(kmsg_has(self->kmsg, "opcodes 0x4A-0x4F stay unused"));
+	}
+	if (access("/sys/kernel/debug/spisock_nina", F_OK))
+		return;	/* debugfs not mounted: DEV_GET said it */
+	fd = open("/sys/kernel/debug/spisock_nina/nina0/flavour", O_RDONLY);
+	ASSERT_LE(0, fd);
+	EXPECT_LT(0, read(fd, txt, sizeof(txt) - 1));
+	close(fd);
+	EXPECT_EQ(0, strncmp(txt, variant->flavour, strlen(variant->flavour)));
 }
 
 /*
