@@ -15,7 +15,9 @@
  * Documentation/networking/spisock.rst ("The slot path"): connect() waits
  * for the chip's connect, which holds the bus; the local port of a
  * connection is the chip's; the end of a stream, a reset and a refusal
- * cannot be told apart in detail; no socket options reach the chip.
+ * cannot be told apart in detail; no socket options reach the chip; a
+ * closed listener's server goes on listening (its slot is kept for the
+ * next listen() on its port).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -137,9 +139,30 @@ static int nina_slot_server(struct nina_radio *r, struct nina_sock *ns,
 	ret = nina_slot_listening(r, ns);
 	if (ret == 1)
 		return 0;
-	nina_slot_stop_q(r, slot, ns->gen);
+	/* Released first: the guard sends STOP_CLIENT_TCP for no owner. */
 	nina_fd_release(r, ns);
+	nina_slot_stop_q(r, slot, ns->gen);
 	return ret < 0 ? ret : -EADDRINUSE;
+}
+
+/*
+ * A listener's slot: the firmware has no command that stops its server,
+ * and STOP_CLIENT_TCP would free the slot with the server still
+ * listening, so that a client given that slot number next would be read
+ * as the server (AVAIL_DATA_TCP, SEND_DATA_TCP look at the server first).
+ * The slot is kept for the next listen() on the port (nina_slot_adopt()).
+ */
+static void nina_slot_park(struct nina_radio *r, struct nina_sock *ns,
+			   u8 slot)
+{
+	int i;
+
+	spin_lock(&r->lock);
+	for (i = 0; i < NINA_SLOT_COUNT; i++)
+		if (r->parked[i] == ns->port)
+			r->parked[i] = 0;	/* stale: the port is this one's */
+	r->parked[slot] = ns->port;
+	spin_unlock(&r->lock);
 }
 
 /* A closed listener on @ns's port the worker has not parked yet. */
@@ -250,7 +273,10 @@ static int nina_slot_adopt(struct nina_radio *r, struct nina_sock *ns)
 	}
 	if (ret == 1)
 		return 0;
-	/* Not listening any more: the chip reset since (a slot it freed). */
+	/* The bus failed: the server may still listen there, for a later try. */
+	if (ret < 0)
+		nina_slot_park(r, ns, slot);
+	/* Else it does not listen any more: the chip reset since. */
 	nina_fd_release(r, ns);
 	return ret < 0 ? ret : -ENOENT;
 }
@@ -651,26 +677,6 @@ static int nina_slot_serve(struct nina_radio *r, struct nina_sock *ns)
 	if (sync)
 		nina_slot_sync(r, ns, ticket);
 	return ret < 0 ? 1 : ret;
-}
-
-/*
- * A listener's slot: the firmware has no command that stops its server,
- * and STOP_CLIENT_TCP would free the slot with the server still
- * listening, so that a client given that slot number next would be read
- * as the server (AVAIL_DATA_TCP, SEND_DATA_TCP look at the server first).
- * The slot is kept for the next listen() on the port (nina_slot_adopt()).
- */
-static void nina_slot_park(struct nina_radio *r, struct nina_sock *ns,
-			   u8 slot)
-{
-	int i;
-
-	spin_lock(&r->lock);
-	for (i = 0; i < NINA_SLOT_COUNT; i++)
-		if (r->parked[i] == ns->port)
-			r->parked[i] = 0;	/* stale: the port is this one's */
-	r->parked[slot] = ns->port;
-	spin_unlock(&r->lock);
 }
 
 /*
