@@ -84,6 +84,8 @@ vm_tier() {
 		libspisock-python reference-examples radios-up preload preload-nofamily)
 	[ "$k" = 6.1 ] && want+=(bench spisock_socket_32 run_tests)
 	[ "$k" = 6.12 ] && [ "$tier" = full ] && want+=(run_tests)
+	[ "$tier" = full ] && want+=(libspisock-adafruit_1_7_7
+		libspisock-python-adafruit_1_7_7 reference-examples-adafruit_1_7_7)
 	[ "$k" = 6.12 ] && want+=(debug-features "${kunit_suites[@]}")
 	vm_verdict "$k" "$rc" "${want[@]}"
 	# `run --radio`: the runner brings up the simulated radio around a command.
@@ -126,6 +128,21 @@ vm_tier() {
 		cat "$logs/demo-$k.log"
 		printf '1..1\nnot ok 1 - %s reference examples (make run, exit %s)\n' "$k" "$erc"
 	fi > "$results/$k/examples.tap"
+	# ... on a pre-2025 AirLift (make run RUN_FIRMWARE=adafruit-1.7.7): full
+	# tier only (CI time).
+	if [ "$tier" = full ]; then
+		erc=0
+		tools/testing/vm/run --kernel "$k" --radio --radio-firmware adafruit-1.7.7 \
+			--radio-time-factor 0.1 -- sh scripts/demo.sh "$k" \
+			> "$logs/demo-adafruit-1.7.7-$k.log" 2>&1 || erc=$?
+		if [ "$erc" = 0 ]; then
+			printf '1..1\nok 1 - %s reference examples on Adafruit 1.7.7\n' "$k"
+		else
+			cat "$logs/demo-adafruit-1.7.7-$k.log"
+			printf '1..1\nnot ok 1 - %s reference examples on Adafruit 1.7.7 (exit %s)\n' \
+				"$k" "$erc"
+		fi > "$results/$k/examples-adafruit-1.7.7.tap"
+	fi
 	scripts/test-runner-checks.sh "$k" > "$results/$k/runner-checks.tap"
 	cat "$results/$k/runner-checks.tap"
 	return 0

@@ -115,6 +115,27 @@ suite libspisock radio build/lib/vm_lib
 suite libspisock-python radio env PYTHONPATH=build/lib/python /usr/bin/python3 \
 	tools/lib/spisock/tests/vm_python.py build/lib/spisock-run "$libwork"
 suite reference-examples radio sh tools/lib/spisock/tests/vm-examples.sh "$libwork"
+# The same on a pre-2025 AirLift (Adafruit 1.7.7: the slot path), the
+# firmware's lines after the radio's configuration; the tests know the slot
+# path's deviations through SPISOCK_RADIO_FIRMWARE. Full tier only (CI
+# time: about 110 s on 6.1).
+radio_af17() {
+	af17conf=$(mktemp)
+	{ cat tools/spisock/sim/default.conf; printf '\nflavour adafruit\nversion 1.7.7\n'; } \
+		> "$af17conf"
+	SPISOCK_RADIO_FIRMWARE=adafruit-1.7.7 sh tools/testing/vm/radio-up \
+		--ko "$SPISOCK_SIM_KO" --simd "$SPISOCK_SIMD" \
+		--config "$af17conf" --time-factor 0.1 \
+		--stack "$b" --ctl build/tools/spisockctl \
+		--link spisock-sim:spisock-sim-pass -- "$@"
+}
+if [ "$tier" = full ]; then
+	suite libspisock-adafruit_1_7_7 radio_af17 build/lib/vm_lib
+	suite libspisock-python-adafruit_1_7_7 radio_af17 env PYTHONPATH=build/lib/python \
+		/usr/bin/python3 tools/lib/spisock/tests/vm_python.py build/lib/spisock-run "$libwork"
+	suite reference-examples-adafruit_1_7_7 radio_af17 \
+		sh tools/lib/spisock/tests/vm-examples.sh "$libwork"
+fi
 
 # radio-up with two radios, as run --radio --radio-chip nina,winc1500: a
 # model each, both linked, the first the default, UNLINK per radio (11 s on

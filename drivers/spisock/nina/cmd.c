@@ -47,10 +47,15 @@ module_param(dns_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(dns_timeout_ms,
 		 "longest wait for a reply to REQ_HOST_BY_NAME in ms (default 10000)");
 
-static unsigned int connect_timeout_ms = 75000;
+/*
+ * Beyond lwIP's own bound on a connect (its SYN back-off, 3 s doubled six
+ * times: 189 s): shorter, and a connect to a host that never answers
+ * looked like a dead chip (the next commands unanswered, a reset).
+ */
+static unsigned int connect_timeout_ms = 195000;
 module_param(connect_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(connect_timeout_ms,
-		 "longest wait for START_CLIENT_TCP, whose connect holds the chip (slot path), in ms (default 75000)");
+		 "longest wait for START_CLIENT_TCP, whose connect holds the chip (slot path), in ms (default 195000)");
 
 static unsigned int ping_timeout_ms = 7000;
 module_param(ping_timeout_ms, uint, 0644);

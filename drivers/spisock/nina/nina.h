@@ -60,6 +60,7 @@ enum nina_flavour {
 
 /* Chip descriptors are one byte; 255 is SOCKET_SOCKET's failure value. */
 #define NINA_NO_FD		255
+#define NINA_SLOT_COUNT		10	/* the firmware's MAX_SOCKETS slots */
 
 /*
  * SOCKET_POLL flags (facts §3.7). With FAIL (lwip_select() failed, EBADF
@@ -325,7 +326,7 @@ struct nina_req {
  * @lock: the radio's lock, taken by the core's atomic ops (send, want,
  *	accept, rx_room), the socket ops and the worker. It guards @queue,
  *	@stopping, @socks, @owner, @nfds, @gen, @kick, @vclock, @turns, @loss,
- *	@sweep and, of every &struct nina_sock on @socks, @state and @fd (for
+ *	@sweep, @parked and, of every &struct nina_sock on @socks, @state and @fd (for
  *	writing), @want, @want_at, @next_poll, @interval_ms, @kick, @closing,
  *	@close_by, @tx_hold_until, @tx_held, @vt, @eager, @wait_until and
  *	@turn_at. Read without it, with READ_ONCE(): @owner and @nfds (the
@@ -364,6 +365,9 @@ struct nina_req {
  *	worker's sweeps read it without (READ_ONCE())
  * @nfds: chip descriptors in use, under @lock; read without it for the
  *	socket limit and the status (READ_ONCE())
+ * @parked: the slot path's slot -> port (network order) of the server a
+ *	closed listener left listening there (no command stops one), 0 for
+ *	none; a listen() on that port adopts it (slot.c). Under @lock
  * @gen: bumped when chip state is lost (link loss, reset), under @lock
  * @kick: a socket wants the worker's attention, under @lock
  * @vclock: the latest virtual time picked for a turn on the bus
@@ -420,6 +424,7 @@ struct nina_radio {
 	struct list_head socks;
 	struct nina_sock *owner[NINA_NO_FD];
 	unsigned int nfds;
+	__be16 parked[NINA_SLOT_COUNT];
 	u32 gen;
 	bool kick;
 	u64 vclock;

@@ -15,11 +15,14 @@
  * Documentation/networking/spisock.rst ("The slot path"): connect() waits
  * for the chip's connect, which holds the bus; the local port of a
  * connection is the chip's; the end of a stream, a reset and a refusal
- * cannot be told apart in detail; no socket options reach the chip.
+ * cannot be told apart in detail; no socket options reach the chip; a
+ * closed listener's server goes on listening (its slot is kept for the
+ * next listen() on its port).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/skbuff.h>
 #include <linux/spi/spi.h>
@@ -32,8 +35,17 @@
 #define NINA_SLOT_TCP		0	/* START_SERVER/START_CLIENT types */
 #define NINA_SLOT_UDP		1
 #define NINA_SLOT_CONNECTED	4	/* GET_CLIENT_STATE_TCP: established */
+#define NINA_PARK_WAIT_MS	1000	/* listen() waits for a closed listener */
 
 /* ---- from a system call: commands through the worker's queue ---------- */
+
+/* A 16-bit little-endian answer (AVAIL_DATA_TCP, SEND_DATA_TCP), or NINA_RETRY. */
+static int nina_slot_le16(struct nina_req *req, int ret)
+{
+	if (ret != 1 || req->out[0].len != 2)
+		return NINA_RETRY;
+	return req->out[0].data[0] | req->out[0].data[1] << 8;
+}
 
 /* STOP_CLIENT_TCP of slot @slot of generation @gen its owner forgot. */
 static void nina_slot_stop_q(struct nina_radio *r, u8 slot, u32 gen)
@@ -95,7 +107,21 @@ static int nina_slot_enter(struct nina_radio *r, struct nina_sock *ns,
 	return ret;
 }
 
-/* START_SERVER_TCP, form A: port (big-endian), slot, type. */
+/* GET_STATE_TCP: 1 while the server of @ns's slot listens, or an errno. */
+static int nina_slot_listening(struct nina_radio *r, struct nina_sock *ns)
+{
+	const struct nina_guard g = { .owner = ns, .gen = ns->gen };
+	u8 slot = nina_sock_fd(ns);
+	const struct nina_param p = { &slot, 1 };
+
+	return nina_cmd_u8_guarded(r, &g, NINA_GET_STATE_TCP, &p, 1, 0, NULL);
+}
+
+/*
+ * START_SERVER_TCP, form A: port (big-endian), slot, type. A TCP server is
+ * checked with GET_STATE_TCP: before the BSD commands' release the chip
+ * answers 1 even when lwIP's bind() refused the port.
+ */
 static int nina_slot_server(struct nina_radio *r, struct nina_sock *ns,
 			    u8 type)
 {
@@ -103,10 +129,156 @@ static int nina_slot_server(struct nina_radio *r, struct nina_sock *ns,
 	struct nina_param p[3] = {
 		{ (const u8 *)&ns->port, 2 }, { &slot, 1 }, { &type, 1 },
 	};
+	int ret;
 
 	/* lwIP's bind() refused the port: the likeliest reason. */
-	return nina_slot_take(r, ns, NINA_START_SERVER_TCP, p, 3, &slot,
-			      -EADDRINUSE);
+	ret = nina_slot_take(r, ns, NINA_START_SERVER_TCP, p, 3, &slot,
+			     -EADDRINUSE);
+	if (ret || type != NINA_SLOT_TCP)
+		return ret;
+	ret = nina_slot_listening(r, ns);
+	if (ret == 1)
+		return 0;
+	/* Released first: the guard sends STOP_CLIENT_TCP for no owner. */
+	nina_fd_release(r, ns);
+	nina_slot_stop_q(r, slot, ns->gen);
+	return ret < 0 ? ret : -EADDRINUSE;
+}
+
+/*
+ * A listener's slot: the firmware has no command that stops its server,
+ * and STOP_CLIENT_TCP would free the slot with the server still
+ * listening, so that a client given that slot number next would be read
+ * as the server (AVAIL_DATA_TCP, SEND_DATA_TCP look at the server first).
+ * The slot is kept for the next listen() on the port (nina_slot_adopt()).
+ */
+static void nina_slot_park(struct nina_radio *r, struct nina_sock *ns,
+			   u8 slot)
+{
+	int i;
+
+	spin_lock(&r->lock);
+	for (i = 0; i < NINA_SLOT_COUNT; i++)
+		if (r->parked[i] == ns->port)
+			r->parked[i] = 0;	/* stale: the port is this one's */
+	r->parked[slot] = ns->port;
+	spin_unlock(&r->lock);
+}
+
+/* A closed listener on @ns's port the worker has not parked yet. */
+static bool nina_slot_closing(struct nina_radio *r, struct nina_sock *ns)
+{
+	struct nina_sock *o;
+
+	lockdep_assert_held(&r->lock);
+	list_for_each_entry(o, &r->socks, node)
+		if (o != ns && o->closing && o->fd >= 0 &&
+		    o->port == ns->port && o->state == NINA_SK_LISTENING)
+			return true;
+	return false;
+}
+
+/*
+ * Take the slot a closed listener left listening on @ns's port, if any.
+ * Return: the slot, now @ns's, -EAGAIN while a closed listener on the port
+ * is not parked yet, or -ENOENT; a stale entry (its slot owned since: the
+ * chip reset and gave the number out) is dropped.
+ */
+static int nina_slot_unpark(struct nina_radio *r, struct nina_sock *ns)
+{
+	int i, slot = -ENOENT;
+
+	spin_lock(&r->lock);
+	if (ns->port && nina_slot_closing(r, ns))
+		slot = -EAGAIN;
+	for (i = 0; slot == -ENOENT && ns->port && i < NINA_SLOT_COUNT; i++) {
+		if (r->parked[i] != ns->port)
+			continue;
+		r->parked[i] = 0;
+		if (r->owner[i] || r->stopping)
+			break;
+		nina_owner_set(r, i, ns);
+		WRITE_ONCE(r->nfds, r->nfds + 1);
+		WRITE_ONCE(ns->fd, i);
+		ns->gen = r->gen;
+		spisock_sock_set_chip(ns->sk, i, ns->gen);
+		slot = i;
+		break;
+	}
+	spin_unlock(&r->lock);
+	return slot;
+}
+
+/*
+ * One connection the adopted server took while nobody listened: its slot
+ * (now the chip's, not the host's), NINA_NO_FD for none, or an errno.
+ * From 1.6.0 the accept flag takes it into the first free slot; before,
+ * available() names only one that sent data, and again the slots it
+ * already handed over, which stay the host's.
+ */
+static int nina_slot_orphan(struct nina_radio *r, struct nina_sock *ns)
+{
+	static const u8 accept = 1;
+	const struct nina_guard g = { .owner = ns, .gen = ns->gen };
+	bool flag = r->fw_major > 1 || r->fw_minor >= 6;
+	u8 slot = nina_sock_fd(ns), buf[16];
+	const struct nina_param p[2] = { { &slot, 1 }, { &accept, 1 } };
+	struct nina_req req = {
+		.op = NINA_AVAIL_DATA_TCP, .params = p, .n = flag ? 2 : 1,
+		.reply = buf, .reply_size = sizeof(buf), .guard = &g,
+	};
+	int ret = nina_cmd(r, &req);
+
+	if (ret < 0)
+		return ret;
+	ret = nina_slot_le16(&req, ret);
+	if (ret == NINA_RETRY)
+		return -EIO;
+	if (ret >= r->sdev->caps.sockets || READ_ONCE(r->owner[ret]))
+		return NINA_NO_FD;
+	return ret;
+}
+
+/*
+ * listen() on a port whose server a closed listener left listening (no
+ * slot command stops one): adopt that server rather than start one lwIP
+ * would refuse the port to. The connections it took while nobody
+ * listened were meant for the closed socket, as AF_INET's listen queue
+ * is: they are closed, not handed to the new owner.
+ * Return: 0 with @ns listening, -ENOENT for none to adopt, or an errno.
+ */
+static int nina_slot_adopt(struct nina_radio *r, struct nina_sock *ns)
+{
+	int i, ret, slot = nina_slot_unpark(r, ns);
+
+	/* A listener closed just now: the worker parks it within a turn. */
+	for (i = 0; slot == -EAGAIN && i < NINA_PARK_WAIT_MS / 10; i++) {
+		if (msleep_interruptible(10))
+			return -ERESTARTSYS;
+		slot = nina_slot_unpark(r, ns);
+	}
+	if (slot == -EAGAIN)
+		return -EADDRINUSE;
+	if (slot < 0)
+		return slot;
+	ret = nina_slot_listening(r, ns);
+	for (i = 0; ret == 1 && i < NINA_SLOT_COUNT; i++) {
+		int orphan = nina_slot_orphan(r, ns);
+
+		if (orphan < 0)
+			ret = orphan;
+		if (orphan < 0 || orphan == NINA_NO_FD)
+			break;
+		nina_slot_stop_q(r, orphan, ns->gen);
+	}
+	if (ret == 1)
+		return 0;
+	/* The bus failed: the server may still listen there, for a later try. */
+	if (ret < 0)
+		nina_slot_park(r, ns, slot);
+	/* Else it does not listen any more: the chip reset since. */
+	nina_fd_release(r, ns);
+	return ret < 0 ? ret : -ENOENT;
 }
 
 /*
@@ -147,7 +319,9 @@ int nina_slot_listen(struct spisock_dev *sdev, struct sock *sk, int backlog)
 	    nina_sock_state(ns) != NINA_SK_BOUND)
 		return -EINVAL;
 	/* The firmware listens with a backlog of 1, whatever was asked. */
-	ret = nina_slot_server(r, ns, NINA_SLOT_TCP);
+	ret = nina_slot_adopt(r, ns);
+	if (ret == -ENOENT)
+		ret = nina_slot_server(r, ns, NINA_SLOT_TCP);
 	return ret ? ret : nina_slot_enter(r, ns, NINA_SK_LISTENING);
 }
 
@@ -211,14 +385,6 @@ static int nina_slot_w_u8(struct nina_radio *r, u8 op, u8 slot)
 static void nina_slot_close_fd(struct nina_radio *r, u8 slot)
 {
 	nina_slot_w_u8(r, NINA_STOP_CLIENT_TCP, slot);
-}
-
-/* A 16-bit little-endian answer (AVAIL_DATA_TCP, SEND_DATA_TCP), or NINA_RETRY. */
-static int nina_slot_le16(struct nina_req *req, int ret)
-{
-	if (ret != 1 || req->out[0].len != 2)
-		return NINA_RETRY;
-	return req->out[0].data[0] | req->out[0].data[1] << 8;
 }
 
 /* AVAIL_DATA_TCP: a client's readable bytes, a UDP slot's datagram rest. */
@@ -514,9 +680,8 @@ static int nina_slot_serve(struct nina_radio *r, struct nina_sock *ns)
 }
 
 /*
- * Flush what may still be sent, then STOP_CLIENT_TCP and forget the
- * socket (nina_path.close_step). On a listener's slot STOP_CLIENT_TCP
- * frees the slot but the firmware has no command that stops its server.
+ * Flush what may still be sent, then STOP_CLIENT_TCP (a listener's slot
+ * is parked instead) and forget the socket (nina_path.close_step).
  */
 static void nina_slot_close_step(struct nina_radio *r, struct nina_sock *ns)
 {
@@ -538,10 +703,12 @@ static void nina_slot_close_step(struct nina_radio *r, struct nina_sock *ns)
 		if (ret >= 0 && spisock_tx_pending(ns->sk))
 			return;
 	}
-	if (fd >= 0) {
+	if (fd >= 0 && state == NINA_SK_LISTENING && fd < NINA_SLOT_COUNT)
+		nina_slot_park(r, ns, fd);
+	else if (fd >= 0)
 		nina_slot_close_fd(r, fd);
+	if (fd >= 0)
 		nina_fd_release(r, ns);
-	}
 	nina_sock_forget(r, ns);
 }
 

@@ -14,6 +14,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -366,13 +367,38 @@ static int nina_sock_bind_port(struct nina_radio *r, struct nina_sock *ns,
 	return nina_sock_enter(r, ns, NINA_SK_BOUND);
 }
 
+/* A closed socket of @ns's type on @port whose chip socket is still open. */
+static bool nina_port_closing(struct nina_radio *r, struct nina_sock *ns,
+			      __be16 port)
+{
+	struct nina_sock *o;
+	bool busy = false;
+
+	spin_lock(&r->lock);
+	list_for_each_entry(o, &r->socks, node)
+		if (o != ns && o->closing && o->fd >= 0 &&
+		    o->type == ns->type && o->port == port)
+			busy = true;
+	spin_unlock(&r->lock);
+	return busy;
+}
+
 int nina_sock_bind(struct spisock_dev *sdev, struct sock *sk,
 		   const struct sockaddr_in *addr)
 {
 	struct nina_radio *r = nina_radio(sdev);
 	struct nina_sock *ns = spisock_sock_priv(sk);
-	int ret;
+	int i, ret;
 
+	/*
+	 * The core frees a port at close(), the chip once the worker's close
+	 * step ran: a bind in between (a server started again) would find it
+	 * taken on the chip. Wait for that close, up to a second.
+	 */
+	for (i = 0; addr->sin_port && i < 100 &&
+	     nina_port_closing(r, ns, addr->sin_port); i++)
+		if (msleep_interruptible(10))
+			return -ERESTARTSYS;
 	if (nina_sock_fd(ns) < 0) {
 		ret = nina_sock_create(r, ns);
 		if (ret)

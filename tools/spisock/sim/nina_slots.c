@@ -525,7 +525,13 @@ bool nina_h_start_server(struct nina_model *m, uint64_t gen)
 	(void)gen;
 	if (!sl)
 		return false;
-	if (type == 0 && sv_begin(m, sl, port)) {
+	if (type == 0 && (sv_begin(m, sl, port) || !m->bsd)) {
+		/*
+		 * Before begin() answered (the release that brought the BSD
+		 * commands: Arduino 1.5.0, Adafruit 2.0.0) the slot is a TCP
+		 * one and the answer 1 whether the server listens or not
+		 * (a port taken): only GET_STATE_TCP tells.
+		 */
 		sl->type = SLOT_TCP;
 		ok = true;
 	} else if ((type == 1 || type == 3) && u_begin(m, sl, port)) {

@@ -7,6 +7,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -21,6 +24,24 @@
 #include "tap.h"
 
 #define RADIO_IP	"127.0.2.1"
+
+/*
+ * The radio runs firmware without the BSD socket commands (Adafruit 1.x,
+ * Arduino before 1.5.0), served through the slot commands: the firmware
+ * the harness gave the chip model, $SPISOCK_RADIO_FIRMWARE (FLAVOUR-VERSION).
+ */
+static bool slot_path(void)
+{
+	const char *fw = getenv("SPISOCK_RADIO_FIRMWARE");
+	unsigned int major, minor;
+	char flavour[16];
+
+	if (!fw || sscanf(fw, "%15[a-z]-%u.%u", flavour, &major, &minor) != 3)
+		return false;
+	if (!strcmp(flavour, "adafruit"))
+		return major < 2;
+	return major < 1 || (major == 1 && minor < 5);
+}
 
 static long long now_ms(void)
 {
@@ -440,6 +461,16 @@ static void test_connect_timeout(void)
 	char addr[32];
 	long long t0;
 
+	if (slot_path()) {
+		/*
+		 * The chip's connect holds its command loop until lwIP ends it
+		 * (189 s for a SYN nobody answers); nothing cuts it short
+		 * (spisock.rst, "The slot path").
+		 */
+		for (i = 0; i < 2; i++)
+			skip("slot path: a connect cannot be bounded by a timeout");
+		return;
+	}
 	l = socket(AF_INET, SOCK_STREAM, 0);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	bind(l, (struct sockaddr *)&sa, sizeof(sa));
@@ -553,7 +584,8 @@ static void test_sockopt_timeouts(void)
 	fill(s);
 	d.fd = peer;
 	pthread_create(&d.t, NULL, drain_later, &d);
-	alarm(15);
+	/* The slot path moves about 45 KiB/s: the filled queue takes longer. */
+	alarm(slot_path() ? 90 : 15);
 	t0 = now_ms();
 	errno = 0;
 	r = spisock_sendall(s, chunk, sizeof(chunk), 0);

@@ -27,6 +27,27 @@ def ok(cond, name):
     print(("ok" if cond else "not ok"), len(results), "-", name, flush=True)
 
 
+def skip(name):
+    """A check that does not apply to this radio: a TAP skip, not a pass."""
+    results.append((True, name))
+    print("ok", len(results), "- # SKIP", name, flush=True)
+
+
+def slot_path():
+    """The radio's firmware has no BSD socket commands (the slot path):
+    Adafruit 1.x or Arduino before 1.5.0, as $SPISOCK_RADIO_FIRMWARE gave
+    the chip model."""
+    fw = os.environ.get("SPISOCK_RADIO_FIRMWARE", "")
+    flavour, _, version = fw.partition("-")
+    try:
+        major, minor = (int(v) for v in version.split(".")[:2])
+    except ValueError:
+        return False
+    if flavour == "adafruit":
+        return major < 2
+    return flavour == "arduino" and (major, minor) < (1, 5)
+
+
 def check(name):
     """Decorator: run a test function, a raised exception is a failure."""
     def run(fn):
@@ -309,6 +330,11 @@ def _():
 
 @check("connect timeout")
 def _():
+    if slot_path():
+        # The chip's connect holds its command loop until lwIP ends it
+        # (189 s for a SYN nobody answers): nothing cuts it short.
+        skip("slot path: a connect cannot be bounded by a timeout")
+        return
     srv = pysock.socket()
     srv.bind(("127.0.0.1", 0))
     srv.listen(0)
@@ -349,7 +375,7 @@ class Hung(Exception):
 
 
 def hung(*a):
-    raise Hung("still waiting after 15 s")
+    raise Hung("still waiting after the alarm")
 
 
 @check("timeouts set with setsockopt")
@@ -402,7 +428,8 @@ def _():
             got.append(len(d))
     t = threading.Thread(target=drain)
     t.start()
-    signal.alarm(15)
+    # The slot path moves about 45 KiB/s: the filled queue takes longer.
+    signal.alarm(90 if slot_path() else 15)
     t0 = time.monotonic()
     e = None
     try:
@@ -462,10 +489,15 @@ def listen_backlog(arg):
     import re
     import tempfile
     with tempfile.NamedTemporaryFile("r", dir=sys.argv[2], suffix=".strace") as out:
+        # On the slot path a closed listener's chip socket stays taken until
+        # the chip resets, unless the next listens on its port: one port.
+        port = 7303 if slot_path() else 0
         code = ("from spisock import socket\n"
-                f"s = socket.socket(); s.bind(0); s.listen({arg!r})\n")
-        subprocess.run(["strace", "-f", "-qq", "-e", "trace=listen", "-o", out.name,
-                        sys.executable, "-c", code], check=True, capture_output=True)
+                f"s = socket.socket(); s.bind({port}); s.listen({arg!r})\n")
+        r = subprocess.run(["strace", "-f", "-qq", "-e", "trace=listen", "-o", out.name,
+                            sys.executable, "-c", code], capture_output=True)
+        if r.returncode:
+            raise OSError(f"the child exited {r.returncode}: {r.stderr.decode()[-300:]}")
         m = re.search(r"listen\(\d+, (-?\d+)\)", out.read())
         return f"backlog {m.group(1)}" if m else "no listen(2)"
 

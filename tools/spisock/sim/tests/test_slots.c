@@ -476,6 +476,29 @@ static void test_start_server_forms(void)
 	close(pfd);
 }
 
+/* Before the BSD commands, begin() answered nothing: START_SERVER_TCP is 1. */
+static void test_start_server_old(void)
+{
+	const char *af17[] = { "flavour adafruit", "version 1.7.7", NULL };
+	const char *a148[] = { "version 1.4.8", NULL };
+	const char **fw[] = { af17, a148 };
+
+	for (int i = 0; i < 2; i++) {
+		start(fw[i]);
+		ok(start_server(8081, 0, 0) == 1 &&
+		   cmd_u8(0x29, 1, (struct param[]){ P1(0) }) == 1,
+		   "%s: START_SERVER_TCP -> 1, slot 0 listens", fw[i][0]);
+		ok(start_server(8081, 1, 0) == 1 &&
+		   cmd_u8(0x29, 1, (struct param[]){ P1(1) }) == 0,
+		   "%s: port already listening -> still 1, GET_STATE_TCP 0", fw[i][0]);
+		ok(get_socket() == 2, "%s: and the slot is taken (type TCP)", fw[i][0]);
+		cmd_u8(0x2E, 1, (struct param[]){ P1(0) });
+		ok(cmd_u8(0x29, 1, (struct param[]){ P1(0) }) == 1 && get_socket() == 0,
+		   "%s: STOP_CLIENT_TCP frees the slot, its server still listens", fw[i][0]);
+		stop();
+	}
+}
+
 static void test_start_client_quirks(void)
 {
 	const char *bh[] = { "syn-timeout-ms 300", NULL };
@@ -810,6 +833,7 @@ int main(void)
 	test_udp_af3();
 	test_get_socket();
 	test_start_server_forms();
+	test_start_server_old();
 	test_start_client_quirks();
 	test_stop_client();
 	test_client_state_frees();

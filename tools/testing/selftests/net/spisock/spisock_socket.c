@@ -209,6 +209,7 @@ FIXTURE_VARIANT(sock) {
 	int connect_err;	/* every failed connect's errno (0: its cause's) */
 	bool no_opts;		/* no socket option reaches the chip */
 	int bulk_div;		/* the bulk tests move $SPISOCK_BULK_MB / this */
+	bool listen_parked;	/* a closed listener's port takes connects */
 };
 
 FIXTURE_VARIANT_ADD(sock, inet) {
@@ -257,10 +258,12 @@ FIXTURE_VARIANT_ADD(sock, adafruit_1_7_7) {
 	.bcast = "255.255.255.255",	/* the core knows no subnet's */
 	.routes_all = true,	/* nina-fw: the host has no route table */
 	/*
-	 * No slot command stops a server: each closed listener keeps its lwIP
-	 * socket until the chip resets, and ten use up the pool.
+	 * No slot command stops a server: each closed listener keeps its slot
+	 * and lwIP socket until the chip resets (a listen() on its port takes
+	 * them again), and the tests' listeners use ever new ports.
 	 */
 	.leaked_max = 5,
+	.listen_parked = true,	/* ... and its server goes on completing connects */
 	.chip_port = true,	/* START_CLIENT_TCP takes no local port */
 	.fin_closes = true,	/* GET_CLIENT_STATE_TCP frees the slot */
 	.connect_sync = true,	/* START_CLIENT_TCP blocks the chip */
@@ -731,6 +734,61 @@ TEST_F_TIMEOUT(sock, listen_backlog0, SHORT_S)
 	ASSERT_LE(0, a) TH_LOG("accept: %s", strerror(errno));
 	ASSERT_OK(send_tagged(a, 100, 10, 0));
 	EXPECT_OK(recv_tagged(c, 100, 10, 0));
+	close(a);
+	close(c);
+	close(l);
+}
+
+/*
+ * listen() again on the port of a listener just closed: the new listener
+ * accepts. Where the closed one's server went on listening on the chip (the
+ * slot path), what connected meanwhile is closed, not accepted by the new
+ * owner.
+ */
+TEST_F_TIMEOUT(sock, listen_again, SHORT_S)
+{
+	struct sockaddr_in dst, again, ca, seen;
+	int l, c, a, orphan = -1;
+	ssize_t n;
+	char ch;
+
+	tcp_listen_pair(_metadata, self->family, variant->addr,
+			&self->any, 1, &l, &c, &dst);
+	a = accept_ms(l, NULL, 0, IO_MS);
+	ASSERT_LE(0, a) TH_LOG("accept: %s", strerror(errno));
+	close(c);		/* the client's end keeps the TIME_WAIT */
+	EXPECT_OK(recv_eof(a));
+	close(a);
+	close(l);
+	if (variant->listen_parked) {
+		orphan = sock_new(AF_INET, SOCK_STREAM);
+		ASSERT_LE(0, orphan);
+		ASSERT_OK(connect(orphan, SA(&dst), sizeof(dst)));
+	}
+
+	l = tsock(SOCK_STREAM);
+	ASSERT_LE(0, l);
+	again = self->any;
+	again.sin_port = dst.sin_port;
+	ASSERT_OK(bind(l, SA(&again), sizeof(again)));
+	ASSERT_OK(listen(l, 1));
+	if (orphan >= 0) {
+		n = recv(orphan, &ch, 1, 0);
+		EXPECT_TRUE(n == 0 || (n < 0 && errno == ECONNRESET))
+			TH_LOG("the connection made meanwhile: %zd (%s)", n,
+			       strerror(errno));
+		close(orphan);
+	}
+	c = sock_new(AF_INET, SOCK_STREAM);
+	ASSERT_LE(0, c);
+	ASSERT_OK(connect(c, SA(&dst), sizeof(dst)));
+	ASSERT_OK(sin_get(c, &ca, false));
+	a = accept_ms(l, &seen, 0, IO_MS);
+	ASSERT_LE(0, a) TH_LOG("accept on the port again: %s", strerror(errno));
+	EXPECT_TRUE(sin_eq(&ca, &seen))
+		TH_LOG("accepted %s, the client is %s", sin_str(&seen), sin_str(&ca));
+	ASSERT_OK(send_tagged(c, 100, 11, 0));
+	EXPECT_OK(recv_tagged(a, 100, 11, 0));
 	close(a);
 	close(c);
 	close(l);
