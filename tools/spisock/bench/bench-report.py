@@ -453,15 +453,7 @@ HOST_CPU_WHY = (
     "8414 (4 MiB each way, about 2100 commands: 5.9 -> 4.1 per command); "
     "host CPU s/MiB tcp-send 2.52 and 1.95 -> 1.91 and 1.63, tcp-recv "
     "3.58 and 3.20 -> 2.47 and 2.57; modeled Mbit/s unchanged (7.196-7.198 "
-    "and 7.240-7.242). A third boot, off then on between two AF_INET runs "
-    "(`spisock-bench -f inet -m 4 tcp-send tcp-recv`, 0.065 and 0.012 "
-    "s/MiB sending, 0.041 and 0.005 receiving): tcp-send 1.03 -> 2.20 "
-    "s/MiB (27 -> 57 times AF_INET's mean), tcp-recv 3.99 -> 2.63 (175 "
-    "-> 115 times): on this shared TCG host the CPU seconds follow the "
-    "host's load more than the change (TCG reports no steal time: a vCPU's "
-    "descheduled time is charged to the task on it), so the context switches are "
-    "the figure to compare, and `make bench` on a quiet machine the "
-    "one to quote. The profile after: spisock-simd 34.8%, idle 27.0%, "
+    "and 7.240-7.242). The profile after: spisock-simd 34.8%, idle 27.0%, "
     "spisock-nina0 21.0%, the benchmark 10.4%; the worker's READY waits "
     "2.5% (from 6.4%).")
 
