@@ -427,37 +427,6 @@ RR_TAIL_WHY = (
     "timer.")
 
 
-HOST_CPU_WHY = (
-    "Where the host CPU goes (issue 21, deliverable 4): the guest profiled "
-    "with Debian's perf, `perf record -e cpu-clock -F 999 -a -g -- "
-    "spisock-bench -f spisock -m 4 tcp-send` in the 6.1 guest of the "
-    "command above. At cf2b043: spisock-simd (the chip model, not counted "
-    "here: it stands in for the ESP32) 37.2%, idle 29.5%, the worker "
-    "spisock-nina0 25.7%, the benchmark 5.6%; the worker's samples all in "
-    "sleeping and waking around the simulated bus: waits for READY in "
-    "nina_wait_ready() 6.4%, for a transfer's MISO in "
-    "spisock_sim_transfer_one() 4.8%, waking the model for a chip-select "
-    "edge 6.2% and for a transfer 3.7% (TCG lands the samples where "
-    "interrupts come back on: _raw_spin_unlock_irqrestore). Of the "
-    "sleeps, the wait for the acknowledge (READY high after CS falls) was "
-    "the avoidable one: the ESP32 raises it from its CS-edge interrupt in "
-    "microseconds, the simulated bus through a round trip to the model, "
-    "twice per command. spisock_sim now raises READY at a CS fall the "
-    "model armed (SPISOCK_SIM_RE_ACK, spisock-sim.rst); the driver and "
-    "its transfers are unchanged, as are the modeled figures (the "
-    "acknowledge is not priced). Measured in one boot, spisock_sim.cs_ack "
-    "off and on alternately, twice, `spisock-bench -f spisock -m 4 "
-    "tcp-send tcp-recv` (a loaded host: load average 5 to 6 on its 2 "
-    "cores, so the absolute figures are ten times a quiet run's): the "
-    "worker's voluntary context switches 12133 and 12502 -> 8702 and "
-    "8414 (4 MiB each way, about 2100 commands: 5.9 -> 4.1 per command); "
-    "host CPU s/MiB tcp-send 2.52 and 1.95 -> 1.91 and 1.63, tcp-recv "
-    "3.58 and 3.20 -> 2.47 and 2.57; modeled Mbit/s unchanged (7.196-7.198 "
-    "and 7.240-7.242). The profile after: spisock-simd 34.8%, idle 27.0%, "
-    "spisock-nina0 21.0%, the benchmark 10.4%; the worker's READY waits "
-    "2.5% (from 6.4%).")
-
-
 def write_shared(a, fig):
     """BENCHMARKS.md: the bus shared between sockets (issue 21)."""
     a("## The bus shared")
@@ -611,8 +580,6 @@ def write_md(fig, tg, params, md, png, command, meta):
     a("UDP: " + ", ".join(f"{n}: {fig[n].get('datagrams_received', 0)} of "
                           f"{fig[n].get('datagrams_sent', fig[n].get('datagrams_wanted', 0))} datagrams arrived"
                           for n in ("udp-send", "udp-recv") if n in fig) + ".")
-    a("")
-    a(HOST_CPU_WHY)
     a("")
     a("## Bus activity per MiB of payload")
     a("")
