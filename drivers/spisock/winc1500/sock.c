@@ -13,6 +13,7 @@
  * the replies: received data, send completions, accepted connections.
  */
 
+#include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -172,16 +173,41 @@ static int winc_sock_ask(struct winc_radio *r, struct winc_sock *ws, u8 op,
 	}
 }
 
+/* A closed socket of @ws's type on @port whose chip socket is still open. */
+static bool winc_port_closing(struct winc_radio *r, struct winc_sock *ws,
+			      __be16 port)
+{
+	struct winc_sock *o;
+	bool busy = false;
+
+	spin_lock(&r->lock);
+	list_for_each_entry(o, &r->socks, node)
+		if (o != ws && o->closing && o->id >= 0 &&
+		    o->type == ws->type && o->port == port)
+			busy = true;
+	spin_unlock(&r->lock);
+	return busy;
+}
+
 int winc_sock_bind(struct spisock_dev *sdev, struct sock *sk,
 		   const struct sockaddr_in *addr)
 {
 	struct winc_radio *r = winc_radio(sdev);
 	struct winc_sock *ws = spisock_sock_priv(sk);
 	u8 req[12];
-	int ret;
+	int i, ret;
 
 	if (ws->id >= 0)
 		return -EINVAL;
+	/*
+	 * The core frees a port at close(), the chip once the work item's
+	 * CLOSE went out: a bind in between (a server started again) would
+	 * find it taken on the chip. Wait for that close, up to a second.
+	 */
+	for (i = 0; addr->sin_port && i < 100 &&
+	     winc_port_closing(r, ws, addr->sin_port); i++)
+		if (msleep_interruptible(10))
+			return -ERESTARTSYS;
 	ret = winc_id_alloc(r, ws);
 	if (ret)
 		return ret;
