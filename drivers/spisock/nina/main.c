@@ -168,6 +168,9 @@ static void nina_remove(struct spi_device *spi)
 {
 	struct nina_radio *r = spi_get_drvdata(spi);
 
+	/* an op waiting for a command the chip holds would hold this up */
+	WRITE_ONCE(r->removing, true);
+	wake_up(&r->ready_wq);
 	spisock_unregister_device(r->sdev);
 	/* The worker may still deliver to the device until it stops. */
 	nina_teardown(r);

@@ -338,6 +338,10 @@ struct nina_req {
  *	under RCU).
  * @queue: pending requests
  * @stopping: the worker is stopping; new requests fail
+ * @removing: the device is being removed: a wait for READY ends (-ENODEV),
+ *	so that a command the chip holds (a slot-path connect, up to
+ *	connect_timeout_ms) does not hold the removal; written once, read
+ *	without a lock
  * @worker: the thread that alone talks to the bus
  * @worker_wq: wakes the worker
  * @sync_wq: SIOCINQ waits here for the worker's read (&nina_sock.rx_sync)
@@ -399,6 +403,7 @@ struct nina_radio {
 	spinlock_t lock;	/* see the kernel-doc: what it guards */
 	struct list_head queue;
 	bool stopping;
+	bool removing;
 	struct task_struct *worker;
 	wait_queue_head_t worker_wq;
 	wait_queue_head_t sync_wq;

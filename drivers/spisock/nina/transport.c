@@ -102,6 +102,8 @@ static int nina_wait_ready(struct nina_radio *r, int level, unsigned long us)
 			return v;
 		if (v == level)
 			return 0;
+		if (READ_ONCE(r->removing))
+			return -ENODEV;
 		if (ktime_after(ktime_get(), end))
 			return -ETIMEDOUT;
 		if (r->ready_irq) {
