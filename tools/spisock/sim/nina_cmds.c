@@ -176,6 +176,25 @@ static void set_status(struct nina_model *m, int status, int reason)
 	pthread_mutex_unlock(&m->lock);
 }
 
+/*
+ * GET_CONN_STATUS after a disconnect with @reason: the firmware's event
+ * handler answers CONNECT_FAILED for NO_AP_FOUND and AUTH_FAIL (Adafruit's
+ * 1.x for ASSOC_FAIL too), DISCONNECTED for every other reason.
+ */
+int nina_fail_status(struct nina_model *m, int reason)
+{
+	if (reason == 201 || reason == 202 || (reason == 203 && nina_af1(m)))
+		return 4;
+	return 6;
+}
+
+/* Adafruit's 1.x (before 2.0.0+adafruit): its own older command table. */
+bool nina_af1(struct nina_model *m)
+{
+	return m->cfg.flavour == FLAVOUR_ADAFRUIT &&
+	       nina_version_cmp(m->cfg.version, 2, 0, 0) < 0;
+}
+
 bool nina_linked(struct nina_model *m)
 {
 	return (m->mode == WM_STA && m->status == 3) || m->mode == WM_AP;
@@ -293,8 +312,7 @@ void nina_net_update(struct nina_model *m)
 		 * the firmware's event handler answers status 4 only for 201
 		 * and 202: any other reason is status 6 (facts §3.1).
 		 */
-		set_status(m, m->cfg.auth_fail_reason == 201 ||
-			      m->cfg.auth_fail_reason == 202 ? 4 : 6,
+		set_status(m, nina_fail_status(m, m->cfg.auth_fail_reason),
 			   m->cfg.auth_fail_reason);
 		return;
 	}
@@ -320,10 +338,17 @@ double nina_tf_ms(struct nina_model *m, int ms)
 	return ms * m->cfg.time_factor;
 }
 
-/* WiFi.begin(): stop Wi-Fi (dropping a link), restart as STA, connect. */
+/*
+ * WiFi.begin(): stop Wi-Fi (dropping a link), restart as STA, connect. It
+ * sets NO_SSID_AVAIL first; the disconnect (ASSOC_LEAVE) that stopping a
+ * link posts reaches the event handler after, so a join that replaced a
+ * link reads DISCONNECTED until it ends (facts §3.1).
+ */
 static void sta_join(struct nina_model *m, uint64_t gen, const char *ssid,
 		     const char *pass, bool has_pass)
 {
+	bool left = m->mode == WM_STA && m->status == 3;
+
 	if (m->mode == WM_STA && (m->status == 3 || m->connecting))
 		nina_link_lost(m, 8, 6);	/* ASSOC_LEAVE */
 	m->mode = WM_STA;
@@ -337,7 +362,8 @@ static void sta_join(struct nina_model *m, uint64_t gen, const char *ssid,
 		set_status(m, 4, -1);
 		return;
 	}
-	set_status(m, 1, 0);	/* "connecting" */
+	if (!left)
+		set_status(m, 1, 0);	/* "connecting" */
 	m->connecting = true;
 	m->due_ns = nina_now_ns() + (uint64_t)(nina_tf_ms(m, m->cfg.assoc_ms) * 1e6);
 	nina_net_update(m);
@@ -526,8 +552,8 @@ static bool h_get_temperature(struct nina_model *m, uint64_t gen)
 static bool h_get_dns_config(struct nina_model *m, uint64_t gen)
 {
 	(void)gen;
-	if (nina_version_cmp(m->cfg.version, 1, 6, 0) < 0)
-		return false;	/* empty table slot before 1.6.0 */
+	if (nina_version_cmp(m->cfg.version, 1, 6, 0) < 0 || nina_af1(m))
+		return false;	/* empty table slot before 1.6.0 and on AF 1.x */
 	nina_rep_p8(m, &m->dns[0].s_addr, 4);
 	nina_rep_p8(m, &m->dns[1].s_addr, 4);
 	return true;
@@ -536,6 +562,9 @@ static bool h_get_dns_config(struct nina_model *m, uint64_t gen)
 static bool h_get_reason(struct nina_model *m, uint64_t gen)
 {
 	(void)gen;
+	/* NF 1.2.3 added it; Adafruit's 1.x never had it (AF 1.7.7's table) */
+	if (nina_version_cmp(m->cfg.version, 1, 2, 3) < 0 || nina_af1(m))
+		return false;
 	nina_rep_u8(m, m->reason);
 	return true;
 }
@@ -1002,8 +1031,12 @@ void nina_check_connect(struct csock *s)
 			nina_connect_failed(s, NE_ECONNABORTED);
 		return;
 	}
-	if (poll(&p, 1, 0) <= 0)
+	if (poll(&p, 1, 0) <= 0) {
+		/* a peer that drops SYNs: lwIP's bound, not the host's retries */
+		if (nina_now_ns() >= s->syn_due_ns)
+			nina_connect_failed(s, NE_ECONNABORTED);
 		return;
+	}
 	getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &e, &el);
 	if (e)
 		nina_connect_failed(s, nina_connect_err(e));

@@ -312,6 +312,8 @@ void nina_rep_p16(struct nina_model *m, const void *d, size_t n);
 void nina_rep_u8(struct nina_model *m, uint8_t v);
 void nina_stat_inc(struct nina_model *m, uint64_t *p);
 bool nina_linked(struct nina_model *m);
+bool nina_af1(struct nina_model *m);
+int nina_fail_status(struct nina_model *m, int reason);
 double nina_tf_ms(struct nina_model *m, int ms);
 int nina_resolve(struct nina_model *m, const char *name, struct in_addr *out,
 		 uint64_t gen);

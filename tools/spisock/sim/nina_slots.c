@@ -25,10 +25,13 @@
 
 /* ---- version gates (facts §3.6) ---- */
 
-/* AVAIL_DATA_TCP's accept flag at offset 6: fw >= 1.6.0 (NF da5aca8) */
+/*
+ * AVAIL_DATA_TCP's accept flag at offset 6: NF >= 1.6.0 (da5aca8), AF from
+ * 2.0.0+adafruit; AF 1.7.7's handler reads no flag (only what sent data).
+ */
 static bool has_accept_flag(struct nina_model *m)
 {
-	return nina_version_cmp(m->cfg.version, 1, 6, 0) >= 0;
+	return nina_version_cmp(m->cfg.version, 1, 6, 0) >= 0 && !nina_af1(m);
 }
 
 /* AF >= 3.0: arduino-esp32's WiFiUDP (begin(0) before beginPacket) */
@@ -164,13 +167,15 @@ static size_t cl_write(struct nina_model *m, int idx, const uint8_t *buf,
 static bool cl_wait_connect(struct nina_model *m, struct csock *s, uint64_t gen)
 {
 	while (s->st == CSK_CONNECTING) {
-		if (s->blackhole) {
-			uint64_t now = nina_now_ns();
+		uint64_t now = nina_now_ns();
+		int left = now < s->syn_due_ns ?
+			   (int)((s->syn_due_ns - now + 999999) / 1000000) : 0;
 
-			if (now < s->syn_due_ns &&
-			    !nina_sleep_ms(m, (s->syn_due_ns - now) / 1e6, gen))
+		/* lwIP's SYN retries end it, whatever the host's would do */
+		if (s->blackhole) {
+			if (left && !nina_sleep_ms(m, left, gen))
 				return false;
-		} else if (nina_wait_fd(m, s->fd, POLLOUT, -1, gen) < 0) {
+		} else if (left && nina_wait_fd(m, s->fd, POLLOUT, left, gen) < 0) {
 			return false;
 		}
 		nina_check_connect(s);

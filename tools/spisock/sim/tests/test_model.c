@@ -266,6 +266,15 @@ static void test_version_flavours(void)
 	start(af17, 0);
 	cmd(0x70, 2, (struct param[]){ PB(1), PB(0) });
 	ok(R.error_frame, "flavour: AF 1.7.7 has no BSD commands (error frame)");
+	cmd(0x1E, 0, NULL);
+	ok(R.error_frame, "flavour: AF 1.7.7 has no GET_DNS_CONFIG (its table's 0x1E is empty)");
+	cmd(0x1F, 0, NULL);
+	ok(R.error_frame, "flavour: AF 1.7.7 has no GET_REASON_CODE (0x1F empty)");
+	stop();
+
+	start(af, 0);
+	ok(cmd(0x1F, 0, NULL) == 0 && !R.error_frame && R.plen[0] == 1,
+	   "flavour: AF 2.0.0-rc.0 answers GET_REASON_CODE");
 	stop();
 
 	start(old, 0);
@@ -283,6 +292,8 @@ static void test_version_flavours(void)
 	}
 	cmd(0x1E, 0, NULL);
 	ok(R.error_frame, "version < 1.6.0: GET_DNS_CONFIG is an empty slot");
+	ok(cmd(0x1F, 0, NULL) == 0 && !R.error_frame,
+	   "version >= 1.2.3: GET_REASON_CODE answered");
 	cmd(0x70, 2, (struct param[]){ PB(1), PB(0) });
 	ok(R.error_frame, "version < 1.5.0: no BSD commands");
 	stop();
@@ -536,6 +547,14 @@ static void test_station(void)
 		msleep(200);
 		cmd(0x3B, 0, NULL);
 		ok(!memcmp(R.p[0], B(0x00, 0xf1, 0x53, 0x65), 4), "GET_TIME: after SNTP");
+		ok(join("OpenCafe", NULL) == 1 && status() == 6 &&
+		   cmd_u8(0x1F, 0, NULL) == 8,
+		   "join replacing a link: status 6, reason 8 (ASSOC_LEAVE) until it ends");
+		msleep(80);
+		ok(status() == 3, "join replacing a link: status 3 after association");
+		ok(cmd_u8(0x30, 0, NULL) == 1 && status() == 6 &&
+		   join("OpenCafe", NULL) == 1 && status() == 1,
+		   "join after DISCONNECT: status 1 (nothing left to post)");
 		stop();
 	}
 	/* the reason other firmware versions give a wrong passphrase */
@@ -552,6 +571,21 @@ static void test_station(void)
 		ok(join("HomeNet", "wrongpass") == 1 && status() == 4 &&
 		   cmd_u8(0x1F, 0, NULL) == 202,
 		   "join: auth-fail-reason 202 -> status 4, reason 202");
+		stop();
+	}
+	/* ASSOC_FAIL: status 4 on Adafruit's 1.x only (its handler's list) */
+	{
+		const char *r203[] = { "auth-fail-reason 203", NULL };
+		const char *af203[] = { "auth-fail-reason 203", "flavour adafruit",
+					"version 1.7.7", NULL };
+
+		start(r203, 0);
+		ok(join("HomeNet", "wrongpass") == 1 && status() == 6,
+		   "join: auth-fail-reason 203 -> status 6 (Arduino's)");
+		stop();
+		start(af203, 0);
+		ok(join("HomeNet", "wrongpass") == 1 && status() == 4,
+		   "join: auth-fail-reason 203 -> status 4 (Adafruit's 1.7.7)");
 		stop();
 	}
 	/* natural MAC order by configuration */

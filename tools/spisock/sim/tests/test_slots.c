@@ -529,6 +529,32 @@ static void test_start_client_quirks(void)
 	   b.modeled_ns - a.modeled_ns >= 280000000ull,
 	   "timing: the blocked connect is charged to processing/modeled time (%llu ms)",
 	   (unsigned long long)((b.processing_ns - a.processing_ns) / 1000000));
+	/*
+	 * A reachable peer that drops the SYNs (its accept queue full): lwIP's
+	 * bound ends the connect, not the host's SYN retries (over 2 minutes).
+	 */
+	{
+		int full = listener(&port), c[3], i, r;
+		uint64_t dt;
+		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+					  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+
+		listen(full, 0);
+		for (i = 0; i < 3; i++) {
+			c[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+			connect(c[i], (struct sockaddr *)&sa, sizeof(sa));
+		}
+		msleep(100);
+		t0 = now_ms();
+		r = start_client(LO, port, 0, 0);
+		dt = now_ms() - t0;
+		ok(r == 0 && R.n == 0 && dt >= 280 && dt < 3000,
+		   "START_CLIENT_TCP: a peer dropping SYNs fails after syn-timeout-ms (%llu ms)",
+		   (unsigned long long)dt);
+		for (i = 0; i < 3; i++)
+			close(c[i]);
+		close(full);
+	}
 	/* type 1 before any START_SERVER type 1: no socket behind the slot */
 	ok(start_client(LO, 9, 1, 1) == 1 && insert_databuf(1, "x", 1) == 1 && send_udp(1) == 0,
 	   "START_CLIENT_TCP type 1 without a UDP socket: beginPacket 1, SEND_UDP_DATA 0");
@@ -576,6 +602,7 @@ static void test_client_state_frees(void)
 static void test_avail_server(void)
 {
 	const char *old[] = { "version 1.4.8", NULL };
+	const char *af17[] = { "flavour adafruit", "version 1.7.7", NULL };
 	int pfd, c;
 
 	/* the 1-param form: offset 6 is padding, 0xFF (WiFiNINA) accepts */
@@ -618,6 +645,19 @@ static void test_avail_server(void)
 	send(pfd, "x", 1, 0);
 	msleep(30);
 	ok(avail2(0, 1) == 1, "fw 1.4.8: available() semantics -> slot with data");
+	close(pfd);
+	stop();
+
+	/* nor on Adafruit's 1.x, though its version is past 1.6.0 */
+	start(af17);
+	start_server(8103, 0, 0);
+	pfd = connect_radio(8103);
+	msleep(30);
+	ok(avail2(0, 1) == 255, "AF 1.7.7: accept byte ignored, no data -> 255");
+	send(pfd, "x", 1, 0);
+	msleep(30);
+	ok(avail2(0, 1) == 1, "AF 1.7.7: available() semantics -> slot with data");
+	ok(avail2(0, 1) == 1, "AF 1.7.7: the same client -> its slot again");
 	close(pfd);
 	stop();
 }
