@@ -419,6 +419,13 @@ struct spisock_dev_ops {
  *	(SPISOCK_ATTR_FORCE), fails the radio's sockets as on a link loss and
  *	relinks afterwards
  * @ipv6: the chip runs IPv6 (false for nina-fw and WINC1500)
+ * @sync_connect: the chip's connect holds it until the connection is made
+ *	or has failed (nina-fw's slot commands): &spisock_dev_ops.connect
+ *	returns only then, whatever the socket's flags and timeouts; DEV_GET
+ *	reports it (SPISOCK_ATTR_SYNC_CONNECT) so that libraries can tell
+ * @accept_after_data: a connection reaches &spisock_dev_ops.accept only
+ *	once its peer has sent data (the chip offers no other); DEV_GET
+ *	reports it (SPISOCK_ATTR_ACCEPT_AFTER_DATA)
  * @opts: SPISOCK_CAP_* bits, the options the chip applies itself. The core
  *	passes these to &spisock_dev_ops.setsockopt (TCP level) or
  *	&spisock_dev_ops.options (SOL_SOCKET level); the TCP keepalive
@@ -442,6 +449,8 @@ struct spisock_caps {
 	unsigned int scan_max;
 	bool scan_keeps_link;
 	bool ipv6;
+	bool sync_connect;
+	bool accept_after_data;
 	u32 opts;
 };
 

@@ -47,6 +47,12 @@ int spisock_nl_put_dev(struct sk_buff *skb, struct spisock_dev *dev)
 	if (!is_zero_ether_addr(dev->mac) &&
 	    nla_put(skb, SPISOCK_ATTR_MAC, ETH_ALEN, dev->mac))
 		return -EMSGSIZE;
+	if (dev->caps.sync_connect &&
+	    nla_put_flag(skb, SPISOCK_ATTR_SYNC_CONNECT))
+		return -EMSGSIZE;
+	if (dev->caps.accept_after_data &&
+	    nla_put_flag(skb, SPISOCK_ATTR_ACCEPT_AFTER_DATA))
+		return -EMSGSIZE;
 	return 0;
 }
 

@@ -127,7 +127,7 @@ struct info {
 	long long security, channel, reason, chip_reason, event, rtt;
 	char name[16], chip[32], fw[40], flavour[16], ssid[33], host[256];
 	unsigned char mac[6], bssid[6];
-	int has_mac, has_bssid, has_ssid;
+	int has_mac, has_bssid, has_ssid, sync_connect, accept_after_data;
 	struct in_addr addr, netmask, gateway, dns;
 };
 
@@ -179,6 +179,8 @@ static void parse(const struct nlmsghdr *nlh, struct info *i)
 			snprintf(i->flavour, sizeof(i->flavour), "%s", mnl_attr_get_str(a));
 			break;
 		case SPISOCK_ATTR_MAC: copy_bin(a, i->mac, 6, &i->has_mac); break;
+		case SPISOCK_ATTR_SYNC_CONNECT: i->sync_connect = 1; break;
+		case SPISOCK_ATTR_ACCEPT_AFTER_DATA: i->accept_after_data = 1; break;
 		case SPISOCK_ATTR_BSSID: copy_bin(a, i->bssid, 6, &i->has_bssid); break;
 		case SPISOCK_ATTR_STATE: i->state = mnl_attr_get_u8(a); break;
 		case SPISOCK_ATTR_SOCKETS_USED: i->used = mnl_attr_get_u32(a); break;
@@ -305,6 +307,8 @@ static int dev_cb(const struct nlmsghdr *nlh, void *data)
 		if (i.used >= 0)
 			jnum("sockets_used", i.used);
 		jnum("sockets_max", i.max_sockets);
+		jbool("sync_connect", i.sync_connect);
+		jbool("accept_after_data", i.accept_after_data);
 		if (i.linked >= 0)
 			jbool("linked", i.linked);
 		if (i.linked > 0) {
@@ -326,6 +330,10 @@ static int dev_cb(const struct nlmsghdr *nlh, void *data)
 	printf("\n    state %s  family %lld", NAME(state_names, i.state), i.family);
 	if (i.used >= 0)
 		printf("  chip sockets used %lld of %lld", i.used, i.max_sockets);
+	if (i.sync_connect)
+		printf("\n    connect holds the radio until it ends (no timeout bounds it)");
+	if (i.accept_after_data)
+		printf("\n    a connection is accepted only once its peer has sent data");
 	printf("\n");
 	return MNL_CB_OK;
 }

@@ -260,6 +260,14 @@ enum spisock_link_reason {
  * @SPISOCK_ATTR_CHIP_REASON: u32, the chip's own code beside
  *	SPISOCK_ATTR_REASON (e.g. an ESP-IDF disconnect reason); 0: none
  * @SPISOCK_ATTR_NO_WAIT: flag, LINK: return once the join has started
+ * @SPISOCK_ATTR_SYNC_CONNECT: flag, DEV_GET: the chip's connect holds the
+ *	radio until the connection is made or has failed, so connect() never
+ *	returns EINPROGRESS and no timeout or signal shortens it (nina-fw's
+ *	firmware without the BSD socket commands)
+ * @SPISOCK_ATTR_ACCEPT_AFTER_DATA: flag, DEV_GET: a connection reaches
+ *	accept() only once its peer has sent data (nina-fw's slot commands
+ *	without AVAIL_DATA_TCP's accept flag): a protocol whose server
+ *	speaks first cannot be served
  * @__SPISOCK_ATTR_MAX: one past the last attribute
  * @SPISOCK_ATTR_MAX: the last attribute
  */
@@ -303,6 +311,8 @@ enum spisock_attr {
 	SPISOCK_ATTR_STATS,
 	SPISOCK_ATTR_CHIP_REASON,
 	SPISOCK_ATTR_NO_WAIT,
+	SPISOCK_ATTR_SYNC_CONNECT,
+	SPISOCK_ATTR_ACCEPT_AFTER_DATA,
 
 	__SPISOCK_ATTR_MAX,
 	SPISOCK_ATTR_MAX = __SPISOCK_ATTR_MAX - 1
