@@ -165,10 +165,47 @@ static int nina_probe_u32(struct nina_radio *r)
 	return NINA_U32_MATCH;
 }
 
+/* Whether the firmware's version is at least @maj.@min.@pat. */
+static bool nina_fw_at_least(const struct nina_radio *r, unsigned int maj,
+			     unsigned int min, unsigned int pat)
+{
+	if (r->fw_major != maj)
+		return r->fw_major > maj;
+	if (r->fw_minor != min)
+		return r->fw_minor > min;
+	return r->fw_patch >= pat;
+}
+
+/*
+ * Firmware without the BSD commands. Arduino's has them from 1.5.0, so a
+ * later version here is Adafruit's 1.x (its own numbering, up to 1.7.7).
+ * Below, GET_REASON_CODE tells Arduino's from 1.2.3 on (it answers) from
+ * Adafruit's 1.x (whose table never had it); older releases of the two
+ * look the same on the wire and are taken as Arduino's, which behaves as
+ * Adafruit's 1.x in everything the slot path uses.
+ */
+static int nina_identify_slot(struct nina_radio *r)
+{
+	int ret = nina_cmd_u8(r, NINA_GET_REASON_CODE, NULL, 0);
+
+	if (ret < 0 && ret != -ENOMSG) {
+		dev_err(&r->spi->dev, "no answer to GET_REASON_CODE (%d)\n", ret);
+		return ret;
+	}
+	r->no_reason = ret == -ENOMSG;
+	if (nina_fw_at_least(r, 1, 5, 0) ||
+	    (r->no_reason && nina_fw_at_least(r, 1, 2, 3)))
+		r->flavour = NINA_FW_ADAFRUIT;
+	else
+		r->flavour = NINA_FW_ARDUINO;
+	return 0;
+}
+
 /*
  * Which fork. A "+adafruit" tag (2.0.0-rc.0+adafruit) says it outright.
- * Before 3.0.0 0x4A-0x4F are Adafruit's or empty, never anything else:
- * untagged, it is Arduino's (Adafruit's 1.x looks the same on the wire).
+ * Without the BSD commands, nina_identify_slot() decides. Otherwise,
+ * before 3.0.0 0x4A-0x4F are Adafruit's or empty, never anything else:
+ * untagged, it is Arduino's.
  * From 3.0.0 both forks report bare "3.x.y" and give 0x4A-0x4F different
  * meanings (BLE on Arduino's, WPA2-Enterprise on Adafruit's), so each is
  * confirmed by what it answers: Arduino's by GET_FW_VERSION_U32 with its
@@ -183,6 +220,8 @@ static int nina_identify(struct nina_radio *r)
 		r->flavour = NINA_FW_ADAFRUIT;
 		return 0;
 	}
+	if (r->path != &nina_bsd_path)
+		return nina_identify_slot(r);
 	if (r->fw_major < 3) {
 		r->flavour = NINA_FW_ARDUINO;
 		return 0;
@@ -263,5 +302,12 @@ int nina_detect_firmware(struct nina_radio *r)
 	ret = nina_probe_pool(r);
 	if (ret)
 		return ret;
-	return nina_identify(r);
+	ret = nina_identify(r);
+	if (ret)
+		return ret;
+	/* Arduino's from 1.6.0, Adafruit's from 2.0.0 (its 1.x reads none) */
+	r->accept_flag = r->flavour == NINA_FW_ADAFRUIT ?
+			 nina_fw_at_least(r, 2, 0, 0) :
+			 nina_fw_at_least(r, 1, 6, 0);
+	return 0;
 }

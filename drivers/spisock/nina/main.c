@@ -61,6 +61,10 @@ static void nina_fill_caps(const struct nina_radio *r, struct spisock_caps *c)
 	c->sockets = max_sockets ? min(max_sockets, r->pool) : r->pool;
 	c->scan_max = 16;	/* the firmware reports at most 10 */
 	c->scan_keeps_link = false;
+	/* START_CLIENT_TCP connects inside the firmware's command loop. */
+	c->sync_connect = slots;
+	/* Without the accept flag, available() names a client with data. */
+	c->accept_after_data = slots && !r->accept_flag;
 	/* The slot commands have no SETSOCKOPT. */
 	c->opts = slots ? 0 : SPISOCK_CAP_SO_REUSEADDR |
 			      SPISOCK_CAP_SO_KEEPALIVE |

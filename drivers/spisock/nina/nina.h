@@ -351,6 +351,10 @@ struct nina_req {
  * @fw_major: the version's major number
  * @fw_minor: its minor number
  * @fw_patch: its patch number (0 when the string has none)
+ * @no_reason: the firmware has no GET_REASON_CODE (Adafruit's 1.x, Arduino's
+ *	before 1.2.3): a join's failure is told by its status alone
+ * @accept_flag: AVAIL_DATA_TCP takes the accept flag (Arduino's from 1.6.0):
+ *	a listener's connection gets a slot before it has sent data
  * @path: the socket path chosen at probe, never changed afterwards
  * @name: the radio's name ("nina<index>"), for messages and traces
  * @index: the "nina%d" number
@@ -414,6 +418,8 @@ struct nina_radio {
 	unsigned int fw_major;
 	unsigned int fw_minor;
 	unsigned int fw_patch;
+	bool no_reason;
+	bool accept_flag;
 	const struct nina_path *path;
 	int index;
 	char name[16];

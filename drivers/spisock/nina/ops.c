@@ -31,6 +31,9 @@ module_param(link_poll_ms, uint, 0644);
 MODULE_PARM_DESC(link_poll_ms,
 		 "GET_CONN_STATUS interval while joining in ms (default 100)");
 
+/* How long the chip may take to report a DISCONNECT's disconnect. */
+#define NINA_LEAVE_MS	1000
+
 static const u8 nina_dummy = 0xff;	/* the parameter hosts send, ignored */
 static const struct nina_param nina_dummy_param = { &nina_dummy, 1 };
 
@@ -117,9 +120,12 @@ static int nina_cmd_fixed(struct nina_radio *r, u8 op,
 /* The chip's last disconnect reason, 0 when it has none. */
 static u32 nina_reason(struct nina_radio *r)
 {
-	int reason = nina_cmd_u8(r, NINA_GET_REASON_CODE, NULL, 0);
+	int reason;
 
-	return reason < 0 ? 0 : reason;	/* firmware before 1.2.3: none */
+	if (r->no_reason)
+		return 0;
+	reason = nina_cmd_u8(r, NINA_GET_REASON_CODE, NULL, 0);
+	return reason < 0 ? 0 : reason;
 }
 
 /*
@@ -187,7 +193,25 @@ static bool nina_join_failed(struct nina_radio *r, int st,
 
 	if (st != NINA_WL_CONNECT_FAILED && st != NINA_WL_DISCONNECTED)
 		return false;
+	if (r->no_reason) {
+		/*
+		 * Status alone (nina_leave() made a 6 the join's own): 4 is
+		 * NO_AP_FOUND, AUTH_FAIL or ASSOC_FAIL, and the ESP-IDF 3.3
+		 * of such firmware names a wrong passphrase otherwise (6),
+		 * so 4 is most likely no network.
+		 */
+		nina_join_cause(0, cause);
+		if (st == NINA_WL_CONNECT_FAILED)
+			cause->reason = SPISOCK_LINK_REASON_NO_NETWORK;
+		return true;
+	}
 	code = nina_reason(r);
+	/*
+	 * The join may have ended between the two commands (a link clears
+	 * the reason): the reason is this status's only if it still holds.
+	 */
+	if (nina_cmd_u8(r, NINA_GET_CONN_STATUS, NULL, 0) != st)
+		return false;
 	if (st == NINA_WL_DISCONNECTED && code == 8)
 		return false;
 	nina_join_cause(code, cause);
@@ -216,6 +240,28 @@ static void nina_mark_loss(struct nina_radio *r)
 	spin_lock(&r->lock);
 	WRITE_ONCE(r->loss, true);	/* the worker reads it unlocked */
 	spin_unlock(&r->lock);
+}
+
+/*
+ * Leave the link before a join replaces it, on firmware without
+ * GET_REASON_CODE. begin() sets its status before it stops Wi-Fi, and the
+ * disconnect (ASSOC_LEAVE) that stop posts reaches the event handler after:
+ * the join would read 6 until it ends, with no reason to tell that from a
+ * failure. Once the chip has said 6 after DISCONNECT, begin() starts from
+ * no link and sets 1: a 6 after it is the join's own.
+ */
+static int nina_leave(struct nina_radio *r)
+{
+	unsigned long until = jiffies + msecs_to_jiffies(NINA_LEAVE_MS);
+	int ret = nina_cmd_u8(r, NINA_DISCONNECT, &nina_dummy_param, 1);
+
+	while (ret >= 0) {
+		ret = nina_cmd_u8(r, NINA_GET_CONN_STATUS, NULL, 0);
+		if (ret != NINA_WL_CONNECTED || time_after(jiffies, until))
+			break;
+		msleep(link_poll_ms);
+	}
+	return ret < 0 ? ret : 0;
 }
 
 /* Static address, DNS server and host name, before the join (§3.2). */
@@ -276,8 +322,14 @@ static int nina_do_link(struct spisock_dev *sdev,
 	if (!p->ssid_len || p->ssid_len > 32)
 		return -EINVAL;
 	/* Joining drops the link in use: that is a link loss (decision 6). */
-	if (xchg(&r->tick_state, NINA_TICK_NONE) == NINA_TICK_LINKED)
+	if (xchg(&r->tick_state, NINA_TICK_NONE) == NINA_TICK_LINKED) {
 		nina_mark_loss(r);
+		if (r->no_reason) {
+			ret = nina_leave(r);
+			if (ret < 0)
+				return ret;
+		}
+	}
 	WRITE_ONCE(sdev->addr, 0);
 	ret = nina_link_setup(r, p);
 	if (ret < 0)
@@ -617,7 +669,7 @@ void nina_status_tick(struct nina_radio *r)
 	st = nina_w_u8(r, NINA_GET_CONN_STATUS, NULL, 0);
 	if (st < 0 || st == NINA_WL_CONNECTED)
 		return;	/* the transport has said why, or still linked */
-	reason = nina_w_u8(r, NINA_GET_REASON_CODE, NULL, 0);
+	reason = r->no_reason ? 0 : nina_w_u8(r, NINA_GET_REASON_CODE, NULL, 0);
 	if (reason < 0)
 		reason = 0;
 	if (cmpxchg(&r->tick_state, ts, NINA_TICK_NONE) != ts)

@@ -212,15 +212,16 @@ static int nina_slot_unpark(struct nina_radio *r, struct nina_sock *ns)
 /*
  * One connection the adopted server took while nobody listened: its slot
  * (now the chip's, not the host's), NINA_NO_FD for none, or an errno.
- * From 1.6.0 the accept flag takes it into the first free slot; before,
- * available() names only one that sent data, and again the slots it
- * already handed over, which stay the host's.
+ * With the accept flag (Arduino's from 1.6.0) it takes it into the first
+ * free slot; without (Arduino's before, Adafruit's 1.x), available() names
+ * only one that sent data, and again the slots it already handed over,
+ * which stay the host's.
  */
 static int nina_slot_orphan(struct nina_radio *r, struct nina_sock *ns)
 {
 	static const u8 accept = 1;
 	const struct nina_guard g = { .owner = ns, .gen = ns->gen };
-	bool flag = r->fw_major > 1 || r->fw_minor >= 6;
+	bool flag = r->accept_flag;
 	u8 slot = nina_sock_fd(ns), buf[16];
 	const struct nina_param p[2] = { { &slot, 1 }, { &accept, 1 } };
 	struct nina_req req = {
@@ -589,15 +590,16 @@ static int nina_slot_tx_dgram(struct nina_radio *r, struct nina_sock *ns)
 }
 
 /*
- * A connection for the listener: from 1.6.0 AVAIL_DATA_TCP's accept flag
- * takes one into the first free slot; before, the server's available()
- * books a slot only for a connection that has sent data, and names again
- * the slots of connections already handed over.
+ * A connection for the listener: AVAIL_DATA_TCP's accept flag (Arduino's
+ * from 1.6.0) takes one into the first free slot; without it (Arduino's
+ * before, Adafruit's 1.x, whose handler reads no flag) the server's
+ * available() books a slot only for a connection that has sent data, and
+ * names again the slots of connections already handed over.
  */
 static int nina_slot_accept(struct nina_radio *r, struct nina_sock *ns)
 {
 	static const u8 accept = 1;
-	bool flag = r->fw_major > 1 || r->fw_minor >= 6;
+	bool flag = r->accept_flag;
 	u8 slot = nina_sock_fd(ns), nslot;
 	struct nina_param p[2] = { { &slot, 1 }, { &accept, 1 } };
 	struct sockaddr_in peer;

@@ -139,8 +139,8 @@ FIXTURE_VARIANT(drv) {
 	int sockets;		/* chip sockets declared */
 	int connect_waits;	/* a non-blocking connect() ends at once */
 	const char *flavour;	/* debugfs flavour: the fork and the pool */
-	int probe_cmds;		/* SOCKET_POLLs and GET_FW_VERSION_U32 */
-	int u32_empty;		/* GET_FW_VERSION_U32's error frame */
+	int probe_cmds;		/* SOCKET_POLLs, GET_FW_VERSION_U32 or GET_REASON_CODE */
+	int u32_empty;		/* GET_FW_VERSION_U32's or GET_REASON_CODE's error frame */
 };
 
 FIXTURE_VARIANT_ADD(drv, arduino) {
@@ -191,13 +191,16 @@ FIXTURE_VARIANT_ADD(drv, adafruit_1_7_7) {
 	.conf = "flavour adafruit\nversion 1.7.7\n" AP_LINE,
 	.path = "slot",
 	/*
-	 * Adafruit's 1.x reports no "+adafruit" tag: nothing on the wire tells
-	 * it from Arduino's 1.x, and nothing the driver sends differs.
+	 * Adafruit's 1.x reports no "+adafruit" tag; Arduino's has the BSD
+	 * commands from 1.5.0, so a 1.7.7 without them is Adafruit's (and
+	 * it has no GET_REASON_CODE, which the probe asks).
 	 */
-	.banner = "nina0: nina-fw 1.7.7 (Arduino), 10 sockets (slot commands)",
+	.banner = "nina0: nina-fw 1.7.7 (Adafruit), 10 sockets (slot commands)",
 	.sockets = 10,
 	.connect_waits = 1,	/* START_CLIENT_TCP holds the chip */
-	.flavour = "arduino 10",
+	.flavour = "adafruit 10",
+	.probe_cmds = 1,	/* GET_REASON_CODE */
+	.u32_empty = 1,		/* its error frame */
 };
 
 /* Arduino before 1.5.0: the slot path, without AVAIL_DATA_TCP's accept flag. */
@@ -208,6 +211,7 @@ FIXTURE_VARIANT_ADD(drv, arduino_1_4_8) {
 	.sockets = 10,
 	.connect_waits = 1,
 	.flavour = "arduino 10",
+	.probe_cmds = 1,	/* GET_REASON_CODE, answered from 1.2.3 */
 };
 
 /* Older than any release the slot path knows: refused, with the hint. */

@@ -210,6 +210,7 @@ FIXTURE_VARIANT(sock) {
 	bool no_opts;		/* no socket option reaches the chip */
 	int bulk_div;		/* the bulk tests move $SPISOCK_BULK_MB / this */
 	bool listen_parked;	/* a closed listener's port takes connects */
+	bool accept_after_data;	/* accept() sees a client once it sent data */
 };
 
 FIXTURE_VARIANT_ADD(sock, inet) {
@@ -264,6 +265,8 @@ FIXTURE_VARIANT_ADD(sock, adafruit_1_7_7) {
 	 */
 	.leaked_max = 5,
 	.listen_parked = true,	/* ... and its server goes on completing connects */
+	/* 1.x reads no accept flag: available() names a client with data */
+	.accept_after_data = true,
 	.chip_port = true,	/* START_CLIENT_TCP takes no local port */
 	.fin_closes = true,	/* GET_CLIENT_STATE_TCP frees the slot */
 	.connect_sync = true,	/* START_CLIENT_TCP blocks the chip */
@@ -386,6 +389,54 @@ static void tcp_listen_pair(struct __test_metadata *_metadata, int family,
 	ASSERT_LE(0, *c);
 	ASSERT_EQ(0, connect(*c, SA(dst), sizeof(*dst)))
 		TH_LOG("connect to %s: %s", sin_str(dst), strerror(errno));
+}
+
+/*
+ * Where a connection reaches accept() only once it has sent data
+ * (variant->accept_after_data), the client @c says one byte first.
+ */
+static void client_hello(struct __test_metadata *_metadata,
+			 const FIXTURE_VARIANT(sock) *variant, int c)
+{
+	if (variant->accept_after_data)
+		ASSERT_EQ(1, send(c, "h", 1, 0)) TH_LOG("%s", strerror(errno));
+}
+
+/* ... and the accepted socket @a reads it, so the test goes on as on AF_INET. */
+static void server_hello(struct __test_metadata *_metadata,
+			 const FIXTURE_VARIANT(sock) *variant, int a)
+{
+	char ch = 0;
+
+	if (!variant->accept_after_data)
+		return;
+	ASSERT_LT(0, poll_one(a, POLLIN, IO_MS));
+	ASSERT_EQ(1, recv(a, &ch, 1, 0)) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ('h', ch);
+}
+
+/*
+ * accept_ms() of client @c's connection on @l. Where a connection reaches
+ * accept() only once it has sent data, first assert that it does not
+ * before (the deviation), then the client's hello.
+ */
+static int accept_client(struct __test_metadata *_metadata,
+			 const FIXTURE_VARIANT(sock) *variant, int l, int c,
+			 struct sockaddr_in *peer, int flags)
+{
+	int a;
+
+	if (variant->accept_after_data) {
+		a = accept_ms(l, peer, flags, 300);
+		EXPECT_GT(0, a) TH_LOG("accepted before the client sent anything");
+		if (a >= 0)
+			return a;
+		client_hello(_metadata, variant, c);
+	}
+	a = accept_ms(l, peer, flags, IO_MS);
+	if (a >= 0)
+		server_hello(_metadata, variant, a);
+	return a;
 }
 
 /* ---- 1. a TCP client ---------------------------------------------------- */
@@ -661,7 +712,7 @@ TEST_F_TIMEOUT(sock, tcp_server, SHORT_S)
 	ASSERT_OK(sin_get(l, &la, false));
 	EXPECT_EQ(htonl(INADDR_ANY), la.sin_addr.s_addr) TH_LOG("%s", sin_str(&la));
 	ASSERT_OK(sin_get(c, &ca, false));
-	a = accept_ms(l, &seen, 0, IO_MS);
+	a = accept_client(_metadata, variant, l, c, &seen, 0);
 	ASSERT_LE(0, a) TH_LOG("accept: %s", strerror(errno));
 	EXPECT_TRUE(sin_eq(&ca, &seen))
 		TH_LOG("accepted %s, the client is %s", sin_str(&seen), sin_str(&ca));
@@ -681,7 +732,7 @@ TEST_F_TIMEOUT(sock, tcp_server, SHORT_S)
 	/* the listener goes on: a second client */
 	c = sock_new(AF_INET, SOCK_STREAM);
 	ASSERT_OK(connect(c, SA(&dst), sizeof(dst)));
-	a = accept_ms(l, NULL, 0, IO_MS);
+	a = accept_client(_metadata, variant, l, c, NULL, 0);
 	ASSERT_LE(0, a) TH_LOG("second accept: %s", strerror(errno));
 	ASSERT_OK(send_tagged(a, 100, 8, 0));
 	EXPECT_OK(recv_tagged(c, 100, 8, 0));
@@ -699,7 +750,7 @@ TEST_F_TIMEOUT(sock, accept4_flags, SHORT_S)
 
 	tcp_listen_pair(_metadata, self->family, variant->addr,
 			&self->addr, 4, &l, &c, &dst);
-	a = accept_ms(l, NULL, SOCK_NONBLOCK, IO_MS);
+	a = accept_client(_metadata, variant, l, c, NULL, SOCK_NONBLOCK);
 	ASSERT_LE(0, a) TH_LOG("accept4: %s", strerror(errno));
 	EXPECT_TRUE(fcntl(a, F_GETFL) & O_NONBLOCK);
 	EXPECT_TRUE(fcntl(a, F_GETFD) & FD_CLOEXEC);
@@ -708,12 +759,14 @@ TEST_F_TIMEOUT(sock, accept4_flags, SHORT_S)
 
 	c2 = sock_new(AF_INET, SOCK_STREAM);
 	ASSERT_OK(connect(c2, SA(&dst), sizeof(dst)));
+	client_hello(_metadata, variant, c2);
 	ASSERT_LT(0, poll_one(l, POLLIN, IO_MS));
 	a2 = accept(l, NULL, NULL);
 	ASSERT_LE(0, a2) TH_LOG("accept: %s", strerror(errno));
 	EXPECT_FALSE(fcntl(a2, F_GETFL) & O_NONBLOCK);
 	EXPECT_FALSE(fcntl(a2, F_GETFD) & FD_CLOEXEC);
 	ASSERT_OK(set_timeouts(a2, IO_MS));
+	server_hello(_metadata, variant, a2);
 	ASSERT_OK(send_tagged(c2, 100, 9, 0));
 	EXPECT_OK(recv_tagged(a2, 100, 9, 0));
 	close(a2);
@@ -730,7 +783,7 @@ TEST_F_TIMEOUT(sock, listen_backlog0, SHORT_S)
 
 	tcp_listen_pair(_metadata, self->family, variant->addr,
 			&self->any, 0, &l, &c, &dst);
-	a = accept_ms(l, NULL, 0, IO_MS);
+	a = accept_client(_metadata, variant, l, c, NULL, 0);
 	ASSERT_LE(0, a) TH_LOG("accept: %s", strerror(errno));
 	ASSERT_OK(send_tagged(a, 100, 10, 0));
 	EXPECT_OK(recv_tagged(c, 100, 10, 0));
@@ -754,7 +807,7 @@ TEST_F_TIMEOUT(sock, listen_again, SHORT_S)
 
 	tcp_listen_pair(_metadata, self->family, variant->addr,
 			&self->any, 1, &l, &c, &dst);
-	a = accept_ms(l, NULL, 0, IO_MS);
+	a = accept_client(_metadata, variant, l, c, NULL, 0);
 	ASSERT_LE(0, a) TH_LOG("accept: %s", strerror(errno));
 	close(c);		/* the client's end keeps the TIME_WAIT */
 	EXPECT_OK(recv_eof(a));
@@ -764,6 +817,8 @@ TEST_F_TIMEOUT(sock, listen_again, SHORT_S)
 		orphan = sock_new(AF_INET, SOCK_STREAM);
 		ASSERT_LE(0, orphan);
 		ASSERT_OK(connect(orphan, SA(&dst), sizeof(dst)));
+		/* without the accept flag, only a client with data is found */
+		client_hello(_metadata, variant, orphan);
 	}
 
 	l = tsock(SOCK_STREAM);
@@ -783,7 +838,7 @@ TEST_F_TIMEOUT(sock, listen_again, SHORT_S)
 	ASSERT_LE(0, c);
 	ASSERT_OK(connect(c, SA(&dst), sizeof(dst)));
 	ASSERT_OK(sin_get(c, &ca, false));
-	a = accept_ms(l, &seen, 0, IO_MS);
+	a = accept_client(_metadata, variant, l, c, &seen, 0);
 	ASSERT_LE(0, a) TH_LOG("accept on the port again: %s", strerror(errno));
 	EXPECT_TRUE(sin_eq(&ca, &seen))
 		TH_LOG("accepted %s, the client is %s", sin_str(&seen), sin_str(&ca));
