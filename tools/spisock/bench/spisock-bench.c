@@ -205,26 +205,27 @@ static void kv_read_sim(struct kv *kv)
 	kv_parse(kv, buf);
 }
 
-/* The chip model's clock: modeled bus time so far, in ns (0 over AF_INET). */
-static double model_ns(void)
+/* One of the chip model's counters now (0 over AF_INET). */
+static double model_stat(const char *key)
 {
 	struct kv kv;
 
 	if (!cfg.radio)
 		return 0;
 	kv_read_sim(&kv);
-	return kv_get(&kv, "modeled_ns");
+	return kv_get(&kv, key);
 }
 
-/* The chip model's open sockets (0 over AF_INET). */
+/* The chip model's clock: modeled bus time so far, in ns. */
+static double model_ns(void)
+{
+	return model_stat("modeled_ns");
+}
+
+/* The chip model's open sockets. */
 static double model_open(void)
 {
-	struct kv kv;
-
-	if (!cfg.radio)
-		return 0;
-	kv_read_sim(&kv);
-	return kv_get(&kv, "open_sockets");
+	return model_stat("open_sockets");
 }
 
 /* CPU seconds of the radio's worker thread (0 without a radio). */
