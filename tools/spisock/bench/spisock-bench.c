@@ -1565,7 +1565,11 @@ struct connector {
 /*
  * AF_INET connect+close, at most 4 ahead of the acceptor; 2 on the slot
  * path, whose listener has a backlog of 1 on the chip (facts §3.6): a third
- * SYN in its queue would be dropped and sent again a second later.
+ * SYN in its queue would be dropped and sent again a second later. There
+ * the client says a byte first: firmware without the BSD commands has no
+ * AVAIL_DATA_TCP accept flag (Arduino's came with 1.6.0, after the BSD
+ * commands; Adafruit's 1.x never had it), and books a connection only once
+ * it has sent data (spisock.rst, "The slot path").
  */
 static void *connector(void *arg)
 {
@@ -1582,8 +1586,11 @@ static void *connector(void *arg)
 		s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (s < 0)
 			die("connector socket");
-		if (!connect(s, (struct sockaddr *)&c->to, sizeof(c->to)))
+		if (!connect(s, (struct sockaddr *)&c->to, sizeof(c->to))) {
+			if (ops == &slot_ops && send(s, "h", 1, MSG_NOSIGNAL) != 1)
+				die("connector send");
 			c->made++;
+		}
 		close(s);
 	}
 	return NULL;
