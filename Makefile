@@ -38,8 +38,9 @@ tools:
 	$(MAKE) -C tools/lib/spisock all
 	$(MAKE) -C tools/lib/spisock-preload all
 
-# The data path's benchmark on stock 6.1 with the simulated radio (under
-# 5 minutes): bench/results.json, bench/throughput.png, BENCHMARKS.md.
+# The data path's benchmark on stock 6.1 with the simulated radio, on the
+# BSD path, then on the slot path (Adafruit 1.7.7; two boots, about 10
+# minutes): bench/results.json, bench/throughput.png, BENCHMARKS.md.
 bench: setup model tools
 	scripts/build-modules.sh 6.1
 	$(MAKE) -C tools/spisock/bench all

@@ -3,10 +3,13 @@
 """Turn spisock-bench's raw output into figures and judge the targets.
 
   bench-report.py report RAW_DIR RESULTS_JSON BENCHMARKS_MD PNG [--command CMD]
-  bench-report.py check RAW_DIR          (TAP: the counter targets only)
+                  [--slot SLOT_RAW_DIR [--slot-command CMD]]
+  bench-report.py check RAW_DIR          (TAP: the counter targets only; for a
+                                          slot-path run, what it must keep)
 
 RAW_DIR holds spisock.json, inet.json and params (status_interval_ms,
-poll_ceiling_ms, nagle_us), as tools/spisock/bench/vm-bench.sh writes them. Every
+poll_ceiling_ms, nagle_us), as tools/spisock/bench/vm-bench.sh writes them;
+SLOT_RAW_DIR the same from a radio on the slot path (Adafruit 1.7.7). Every
 figure is derived from counters (the driver's debugfs stats, the chip
 model's stats) and tracepoints, except the wall-clock and CPU figures.
 Documentation/networking/spisock-bench.rst explains each one.
@@ -42,6 +45,77 @@ CONN_MIN_WHY = (
     "listener's SOCKET_POLL is shared by the connections one poll finds "
     "pending and is counted apart. Polls that find nothing (the chip has no "
     "event line) are counted in the figures and kept out of the minimum.")
+
+
+# The socket commands each of the driver's paths uses for a send, a read
+# and a look at a socket (spisock-bench's "path": "bsd" or "slot").
+PATH_OPS = {
+    "bsd": {"send": "SOCKET_SEND", "recv": "SOCKET_RECV", "poll": "SOCKET_POLL"},
+    "slot": {"send": "SEND_DATA_TCP", "recv": "GET_DATABUF_TCP",
+             "poll": "AVAIL_DATA_TCP"},
+}
+# nina-fw's legacy slot commands (facts §3.6), as the driver's counters name them.
+SLOT_CMDS = frozenset((
+    "START_SERVER_TCP", "GET_STATE_TCP", "DATA_SENT_TCP", "AVAIL_DATA_TCP",
+    "GET_DATA_TCP", "START_CLIENT_TCP", "STOP_CLIENT_TCP",
+    "GET_CLIENT_STATE_TCP", "SEND_UDP_DATA", "GET_REMOTE_DATA", "GET_SOCKET",
+    "SEND_DATA_TCP", "GET_DATABUF_TCP", "INSERT_DATABUF"))
+# Workloads the slot run leaves out (vm-bench.sh), and why.
+SLOT_LEFT_OUT = {
+    "rr-bulk4-send, rr-bulk4-recv":
+        "their pause between requests is 50 ms of modeled time, which the "
+        "slot path's wall time per command stretches (see rr-bulk1's wall "
+        "time below); rr-bulk1-* show the same sharing of the bus",
+}
+SLOT_CONN_MIN = {"connect": 3, "accept": 3}
+SLOT_CONN_WHY = (
+    "The slot commands give a connect+close 3: GET_SOCKET (the first free "
+    "slot; it reserves nothing, so the worker runs it right before the "
+    "command that takes the slot), START_CLIENT_TCP (the firmware's "
+    "WiFiClient::connect(): a blocking lwIP connect inside its single "
+    "command loop, READY held for the whole handshake, then FIONBIO by "
+    "itself), STOP_CLIENT_TCP. No SOCKET_IOCTL, SOCKET_BIND, SOCKET_ERRNO "
+    "nor POLL: the connect has ended when the command answers, and its "
+    "failure carries no reason to ask for. It is 4 fewer commands than "
+    "the BSD path's 7, but START_CLIENT_TCP holds the bus, every other "
+    "socket included, for the handshake: the model charges that hold in "
+    "the host's time (a loopback handshake under TCG here; a network's "
+    "round trip on hardware, and up to lwIP's 189 s for a peer that never "
+    "answers), so the modeled bus time per connection is the hold's, not "
+    "the bytes'. An accept+close costs 3 too: AVAIL_DATA_TCP on the "
+    "listener's slot with the accept flag (1.6.0 and later: lwIP's accept "
+    "into the first free slot, whose number is the answer), "
+    "GET_REMOTE_DATA (that answer carries no peer address), "
+    "STOP_CLIENT_TCP; AVAIL_DATA_TCPs that find no connection are the "
+    "listener's polls, counted apart.")
+SLOT_WHY = (
+    "Sending, a SEND_DATA_TCP frame is a SOCKET_SEND's: up to 4000 bytes "
+    "(the driver's clamp; the firmware's buffer takes 4083), two "
+    "transactions, the model's SEND/RECV processing time; so the payload "
+    "per bus byte and the modeled throughput are the BSD path's. "
+    "Receiving, the slot path has no poll flag and no RECV that says how "
+    "much it left: it asks AVAIL_DATA_TCP (lwIP's FIONREAD) before each "
+    "GET_DATABUF_TCP, which the firmware does not clamp (a request past "
+    "4086 bytes overruns its buffer), so the driver reads at most 4000: "
+    "two commands and four transactions per 4000 bytes where the BSD "
+    "path reads 4076 with one. A datagram out is three commands "
+    "(START_CLIENT_TCP in UDP mode for its destination, INSERT_DATABUF, "
+    "SEND_UDP_DATA) where the BSD path needs one SOCKET_SENDTO; a datagram "
+    "in is three (AVAIL_DATA_TCP, GET_REMOTE_DATA for its sender, "
+    "GET_DATABUF_TCP) against a SOCKET_POLL and a SOCKET_RECVFROM. An idle "
+    "blocked reader's look is two commands: AVAIL_DATA_TCP, and when it "
+    "answers 0 GET_CLIENT_STATE_TCP, the only way the end of a stream "
+    "shows (it also frees the slot when the peer has closed). A 64-byte "
+    "round trip is SEND_DATA_TCP, then AVAIL_DATA_TCP and GET_DATABUF_TCP "
+    "for the answer.")
+
+
+def path_of(radio):
+    """The driver's path in a run: "slot" or "bsd" (before the field, bsd)."""
+    for w in radio.values():
+        if "path" in w:
+            return w["path"]
+    return "bsd"
 
 
 def load(raw):
@@ -87,6 +161,8 @@ def spi_hz(m):
 
 def figures(radio, inet, params):
     fig = {}
+    path = path_of(radio)
+    ops = PATH_OPS[path]
     for name, w in radio.items():
         d, m = w.get("driver", {}), w.get("model", {})
         f = {"wall_s": w["wall_s"]}
@@ -138,23 +214,25 @@ def figures(radio, inet, params):
             ref = inet.get(name)
             if ref:
                 f["inet_per_s"] = ref["per_s"]
-            conn_figures(f, w, d, m, ref)
+            conn_figures(f, w, d, m, ref, path)
         if name.startswith("idle"):
             secs = w["wall_s"]
-            sock_cmds = sum(v for k, v in d.items() if k.startswith("cmd_SOCKET_"))
+            sock_cmds = sum(v for k, v in d.items() if is_sock_cmd(k[4:], path))
             f["readers"] = w["readers"]
             f["status_cmds"] = d.get("cmd_GET_CONN_STATUS", 0)
             f["status_per_s"] = f["status_cmds"] / secs
             f["status_per_interval"] = f["status_per_s"] * params["status_interval_ms"] / 1000
             f["socket_cmds"] = sock_cmds
-            f["poll_cmds"] = d.get("cmd_SOCKET_POLL", 0)
+            f["poll_cmds"] = d.get("cmd_" + ops["poll"], 0)
+            f["commands"] = {k[4:]: v for k, v in d.items()
+                             if k.startswith("cmd_") and is_sock_cmd(k[4:], path)}
             f["poll_per_s"] = f["poll_cmds"] / secs
             f["poll_per_s_per_reader"] = f["poll_per_s"] / w["readers"] if w["readers"] else 0
         if name.startswith("small"):
             kib = w["payload_bytes"] / 1024
             f["writes"], f["write_size"] = w["writes"], w["write_size"]
             f["nodelay"], f["gap_us"] = w["nodelay"], w.get("gap_us", 0)
-            f["sends"] = d.get("cmd_SOCKET_SEND", 0)
+            f["sends"] = d.get("cmd_" + ops["send"], 0)
             f["sends_per_kib"] = f["sends"] / kib if kib else 0
             f["bytes_per_send"] = d.get("sock_tx_bytes", 0) / f["sends"] if f["sends"] else 0
         if name in ("udp-send", "udp-recv"):
@@ -163,6 +241,11 @@ def figures(radio, inet, params):
                     f[k] = w[k]
         fig[name] = f
     return fig
+
+
+def is_sock_cmd(name, path):
+    """A socket command of @path (a driver counter's name, cmd_ cut off)."""
+    return name in SLOT_CMDS if path == "slot" else name.startswith("SOCKET_")
 
 
 def jain(xs):
@@ -200,18 +283,19 @@ def shared_figures(f, w, d, m, ref):
     f["p50_us"], f["p99_us"] = w.get("p50_us", 0), w.get("p99_us", 0)
 
 
-def conn_figures(f, w, d, m, ref):
+def conn_figures(f, w, d, m, ref, path="bsd"):
     """Bus commands and modeled bus time per connection set up and closed."""
     n = w.get("connections", 0)
     f["connections"] = n
     cmds = {k[4:]: v for k, v in d.items()
             if k.startswith("cmd_") and k != "cmd_GET_CONN_STATUS"}
     f["commands_per_conn"] = {k: v / n for k, v in cmds.items()} if n else {}
-    polls = cmds.get("SOCKET_POLL", 0)
+    polls = cmds.get(PATH_OPS[path]["poll"], 0)
+    f["polls_per_conn"] = polls / n if n else 0
     f["cmds_per_conn"] = sum(cmds.values()) / n if n else 0
     # The accepting side's listener polls are shared: counted apart.
     f["cmds_per_conn_no_poll"] = (sum(cmds.values()) - polls) / n if n else 0
-    if w["workload"] == "connect":
+    if w["workload"] == "connect" and path == "bsd":
         # One POLL per connect is in the minimum; misses are not.
         f["cmds_per_conn_min_basis"] = (sum(cmds.values()) - polls) / n + 1 if n else 0
     else:
@@ -345,11 +429,61 @@ def targets(fig, params, with_gap=True):
     return t
 
 
-def check(raw):
-    radio, inet, params = load(raw)
-    fig = figures(radio, inet, params)
-    # The 2 ms re-poll target is left out of CI (see BENCHMARKS.md).
-    res = targets(fig, params, with_gap=False)
+# What the slot run must hold, apart from the BSD path's targets.
+SLOT_WORK = ("tcp-send", "tcp-recv", "udp-send", "udp-recv", "rr", "connect",
+             "accept", "rr-bulk1-send", "rr-bulk1-recv", "streams8", "idle0",
+             "idle1", "idle8")
+DRIVER_ERRORS = ("err_timeout", "err_invalid", "err_frame", "resets",
+                 "wd_resets", "uncertain", "link_drops")
+
+
+def slot_checks(radio, fig):
+    """(name, passed, measured): what the driver must keep on the slot path.
+
+    No performance target: every workload ran on the slot commands and
+    ended (the program dies when a byte is missing or wrong), nothing went
+    wrong on the bus in any measured window, every connection was made.
+    """
+    t = []
+    missing = [n for n in SLOT_WORK if n not in radio]
+    missing += [] if any(n.startswith("small") for n in radio) else ["smallN"]
+    t.append(("every workload ran to its end (tcp, small writes: every byte "
+              "delivered, in order)", not missing,
+              "missing: " + ", ".join(missing) if missing else
+              f"{len(radio)} workloads"))
+    paths = sorted({w.get("path", "bsd") for w in radio.values()})
+    bsd = sum(v for w in radio.values() for k, v in w.get("driver", {}).items()
+              if k.startswith("cmd_SOCKET_") and k != "cmd_SOCKET_ERRNO")
+    t.append(("served by the slot commands: no BSD socket command in any window",
+              paths == ["slot"] and bsd == 0,
+              f"path {'/'.join(paths)}, {bsd:.0f} BSD socket commands"))
+    errs = {}
+    for w in radio.values():
+        for k in DRIVER_ERRORS:
+            errs[k] = errs.get(k, 0) + w.get("driver", {}).get(k, 0)
+    t.append(("no error frame, timeout, invalid reply, reset or byte count in "
+              "doubt in any window", not any(errs.values()),
+              ", ".join(f"{k} {v:.0f}" for k, v in errs.items())))
+    for n in ("tcp-send", "tcp-recv"):
+        f = fig.get(n, {})
+        got = f.get("payload_bytes", 0)
+        want = radio.get(n, {}).get("payload_bytes", 0)
+        t.append((f"{n}: the driver moved every byte over the bus",
+                  bool(want) and got >= want, f"{got:.0f} of {want:.0f} bytes"))
+    for n in ("connect", "accept"):
+        f = fig.get(n, {})
+        t.append((f"{n}: connections made, none failed",
+                  f.get("connections", 0) > 0 and not f.get("failed", 0),
+                  f"{f.get('connections', 0)} made, {f.get('failed', 0)} failed"))
+    for n in ("rr", "rr-bulk1-send", "rr-bulk1-recv"):
+        w = radio.get(n, {})
+        t.append((f"{n}: every round trip answered and traced",
+                  bool(w.get("rounds")) and w.get("bus_rounds") == w.get("rounds"),
+                  f"{w.get('bus_rounds', 0)} of {w.get('rounds', 0)} rounds"))
+    return t
+
+
+def tap(res):
     print("TAP version 13")
     print(f"1..{len(res)}")
     fails = 0
@@ -357,6 +491,16 @@ def check(raw):
         print(f"{'ok' if ok else 'not ok'} {i} {name} # measured {measured}")
         fails += not ok
     return 1 if fails else 0
+
+
+def check(raw):
+    radio, inet, params = load(raw)
+    fig = figures(radio, inet, params)
+    if path_of(radio) == "slot":
+        return tap(slot_checks(radio, fig))
+    # The 2 ms re-poll target is left out of CI (see BENCHMARKS.md).
+    res = targets(fig, params, with_gap=False)
+    return tap(res)
 
 
 def pct(x):
@@ -482,12 +626,7 @@ def write_shared(a, fig):
         a("")
         a("The traced commands priced by the model's formula, against the model's "
           "own clock over the same run (1 is exact): " + ", ".join(pr) + ".")
-    f = fig.get("streams8")
-    if f:
-        a("")
-        a("8 streams, bytes each over the measured window (send streams first): "
-          + ", ".join(f"{b / MIB:.2f}" for b in f["stream_bytes"])
-          + f" MiB; Jain's index {f.get('jain', 0):.4f}.")
+    streams8_line(a, fig)
     a("")
     a("### What a connection costs")
     a("")
@@ -501,13 +640,187 @@ def write_shared(a, fig):
             continue
         ops = ", ".join(f"{k} {v:.2f}" for k, v in sorted(f["commands_per_conn"].items()))
         a(f"| {label} | {f['connections']} | {f['cmds_per_conn']:.2f} | "
-          f"{f['commands_per_conn'].get('SOCKET_POLL', 0):.2f} | {ops} | "
+          f"{f['polls_per_conn']:.2f} | {ops} | "
           f"{f['modeled_us_per_conn']:.0f} | {f.get('per_s', 0):.1f} | {f.get('inet_per_s', 0):.1f} | "
           f"{f.get('cpu_ms_per_conn', 0):.2f} | {f.get('cpu_ratio_to_inet', 0):.1f} |")
     a("")
 
 
-def write_md(fig, tg, params, md, png, command, meta):
+IDLE_CASES = (("idle0", "no socket interest (one idle connection)"),
+              ("idle1", "1 idle blocked reader"), ("idle8", "8 idle blocked readers"))
+
+
+def idle_items(fig):
+    return [(n, label, fig[n]) for n, label in IDLE_CASES if n in fig]
+
+
+def streams8_line(a, fig):
+    f = fig.get("streams8")
+    if f:
+        a("")
+        a("8 streams, bytes each over the measured window (send streams first): "
+          + ", ".join(f"{b / MIB:.2f}" for b in f["stream_bytes"])
+          + f" MiB; Jain's index {f.get('jain', 0):.4f}.")
+
+
+def table(a, head, rows):
+    """A Markdown table: the header, then one line per row of cells."""
+    a("| " + " | ".join(head) + " |")
+    a("|" + " --- |" * len(head))
+    for r in rows:
+        a("| " + " | ".join(r) + " |")
+
+
+def small_items(fig):
+    """The smallN workloads' figures, by write size, then pause."""
+    return sorted(((n, f) for n, f in fig.items() if n.startswith("small")),
+                  key=lambda kv: (kv[1].get("write_size", 0), kv[1].get("gap_us", 0), kv[0]))
+
+
+def udp_line(fig):
+    return "UDP: " + ", ".join(
+        f"{n}: {fig[n].get('datagrams_received', 0)} of "
+        f"{fig[n].get('datagrams_sent', fig[n].get('datagrams_wanted', 0))} datagrams arrived"
+        for n in ("udp-send", "udp-recv") if n in fig) + "."
+
+
+def cmds_line(cmds, fmt=".1f"):
+    return ", ".join(f"{k} {v:{fmt}}" for k, v in sorted(cmds.items()))
+
+
+def write_slot(a, slot, bsd, bsd_raw):
+    """BENCHMARKS.md: the slot path's figures beside the BSD path's."""
+    fig, raw = slot["figures"], slot["raw"]["spisock"]
+    a("## The slot path (Adafruit 1.7.7)")
+    a("")
+    a("Firmware without nina-fw's BSD socket commands (Adafruit 1.x, every "
+      "AirLift made before 2025; Arduino before 1.5.0) is served through "
+      "the legacy slot commands: Documentation/networking/spisock.rst, "
+      "\"The slot path\". A second boot runs the same program with the "
+      "radio's model on Adafruit 1.7.7 (`--radio-firmware adafruit-1.7.7`: "
+      "bench.conf, then `flavour adafruit`, `version 1.7.7`), the same "
+      "timing model, smaller sizes (" + slot["meta"] + "):")
+    a("")
+    a("```sh")
+    a(slot["command"])
+    a("tools/spisock/bench/bench-report.py report build/bench/raw bench/results.json BENCHMARKS.md bench/throughput.png --slot build/bench/raw-slot")
+    a("tools/spisock/bench/bench-report.py check build/bench/raw-slot")
+    a("```")
+    a("")
+    a("Every workload of the BSD path runs on the slot path (its rr peer is "
+      "the chip model's echo service, which the model serves through "
+      "START_CLIENT_TCP as through SOCKET_CONNECT), except: "
+      + "; ".join(f"{k}: {v}" for k, v in SLOT_LEFT_OUT.items())
+      + ". The slot path has no targets of its own; what the driver must "
+      "keep there is checked (`check` fails when one is broken):")
+    a("")
+    a("| check | measured | |")
+    a("| --- | --- | --- |")
+    for name, ok, measured in slot["checks"]:
+        a(f"| {name} | {measured} | {'kept' if ok else '**broken**'} |")
+    a("")
+    a("### Why the slot path costs what it costs")
+    a("")
+    a(SLOT_WHY)
+    a("")
+    streams = [(n, fig[n], bsd.get(n, {})) for n in STREAMS if n in fig]
+    table(a, ("workload", "payload per bus byte", "modeled Mbit/s", "of wire rate",
+              "BSD path modeled Mbit/s", "wall Mbit/s", "AF_INET wall Mbit/s",
+              "ratio to AF_INET", "host CPU s/MiB (BSD path)"),
+          [(n, pct(f["payload_per_bus_byte"]), f"{f.get('modeled_mbit_s', 0):.3f}",
+            pct(f.get("wire_ratio", 0)), f"{b.get('modeled_mbit_s', 0):.3f}",
+            f"{f['wall_mbit_s']:.3f}", f"{f.get('inet_wall_mbit_s', 0):.1f}",
+            f"{f.get('ratio_to_inet', 0):.5f}",
+            f"{f['cpu_s_per_mib']:.3f} ({b.get('cpu_s_per_mib', 0):.3f})")
+           for n, f, b in streams])
+    a("")
+    a(udp_line(fig))
+    a("")
+    table(a, ("workload", "transactions/MiB", "commands/MiB by opcode",
+              "BSD path: transactions/MiB, commands/MiB"),
+          [(n, f"{f.get('transactions_per_mib', 0):.1f}", cmds_line(f.get("commands_per_mib", {})),
+            f"{b.get('transactions_per_mib', 0):.1f}: {cmds_line(b.get('commands_per_mib', {}))}")
+           for n, f, b in streams])
+    tr = fig.get("tcp-recv", {}).get("trace")
+    if tr:
+        a("")
+        a(f"tcp-recv's trace: {tr['recvs']} GET_DATABUF_TCPs ({tr['short_recvs']} under 4000 bytes), "
+          f"{tr['polls_between_full']} of them after an AVAIL_DATA_TCP between two full ones.")
+    a("")
+    a("### Request/response and the bus shared")
+    a("")
+    a("Modeled bus latency as in \"The bus shared\" above (from the request's "
+      "`spisock_send` to the GET_DATABUF_TCP that brought the answer).")
+    a("")
+    a("| workload | rr bus latency p50 / p99 (µs, modeled) | BSD path (µs, modeled) | rr p50 / p99 wall (µs) | AF_INET p50 / p99 wall (µs) | bulk modeled Mbit/s (BSD path) | wall s |")
+    a("| --- | --- | --- | --- | --- | --- | --- |")
+    for n in ("rr", "rr-bulk1-send", "rr-bulk1-recv", "streams8"):
+        f, b = fig.get(n), bsd.get(n, {})
+        if not f:
+            continue
+        lat = "" if n == "streams8" else \
+            f"{f.get('bus_p50_us', 0):.0f} / {f.get('bus_p99_us', 0):.0f}"
+        blat = "" if n == "streams8" else \
+            f"{b.get('bus_p50_us', 0):.0f} / {b.get('bus_p99_us', 0):.0f}"
+        wall = "" if n == "streams8" else f"{f.get('p50_us', 0):.0f} / {f.get('p99_us', 0):.0f}"
+        iwall = "" if n == "streams8" else f"{f.get('inet_p50_us', 0):.0f} / {f.get('inet_p99_us', 0):.0f}"
+        bulk = "" if n == "rr" else \
+            f"{f.get('bulk_modeled_mbit_s', 0):.3f} ({b.get('bulk_modeled_mbit_s', 0):.3f})"
+        a(f"| {n} | {lat} | {blat} | {wall} | {iwall} | {bulk} | {raw.get(n, {}).get('wall_s', 0):.1f} |")
+    r = fig.get("rr", {})
+    if r.get("modeled_s") and r.get("payload_bytes"):
+        a("")
+        a(f"rr alone: {r['modeled_s'] * 1e6 / (r['payload_bytes'] / RR_BYTES):.0f} µs of modeled "
+          f"bus time per round trip, by opcode per round trip: "
+          f"{cmds_line({k: v * RR_BYTES / MIB for k, v in r.get('commands_per_mib', {}).items()}, '.2f')}.")
+    streams8_line(a, fig)
+    a("")
+    a("### What a connection costs on the slot path")
+    a("")
+    a(SLOT_CONN_WHY)
+    a("")
+    a("| workload | connections | bus commands per connection (all) | of which polls (AVAIL_DATA_TCP) | by opcode | minimum | BSD path (all) | modeled bus time per connection (µs) | per second (wall) | AF_INET per second |")
+    a("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for n, label in (("connect", "connect+close"), ("accept", "accept+close")):
+        f, b = fig.get(n), bsd.get(n, {})
+        if not f or not f.get("connections"):
+            continue
+        a(f"| {label} | {f['connections']} | {f['cmds_per_conn']:.2f} | {f['polls_per_conn']:.2f} | "
+          f"{cmds_line(f['commands_per_conn'], '.2f')} | {SLOT_CONN_MIN[n]} | {b.get('cmds_per_conn', 0):.2f} | "
+          f"{f['modeled_us_per_conn']:.0f} | {f.get('per_s', 0):.1f} | {f.get('inet_per_s', 0):.1f} |")
+    a("")
+    a("### Small writes and the idle bus")
+    a("")
+    a("| workload | write size | pause (µs) | writes | TCP_NODELAY | SEND_DATA_TCPs | SENDs per KiB | BSD path SENDs per KiB | bytes per SEND | wall s |")
+    a("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for n, f in small_items(fig):
+        a(f"| {n} | {f['write_size']} | {f['gap_us']} | {f['writes']} | {'on' if f['nodelay'] else 'off'} | "
+          f"{f['sends']:.0f} | {f['sends_per_kib']:.1f} | {bsd.get(n, {}).get('sends_per_kib', 0):.1f} | "
+          f"{f['bytes_per_send']:.1f} | {f['wall_s']:.2f} |")
+    a("")
+    table(a, ("case", "seconds", "status commands/s", "socket commands by opcode",
+              "looks (AVAIL_DATA_TCP)/s per reader", "BSD path POLL/s per reader"),
+          [(label, f"{f['wall_s']:.1f}", f"{f['status_per_s']:.2f}",
+            cmds_line(f.get("commands", {}), ".0f") or "0", f"{f['poll_per_s_per_reader']:.2f}",
+            f"{bsd.get(n, {}).get('poll_per_s_per_reader', 0):.2f}")
+           for n, label, f in idle_items(fig)])
+    a("")
+    cpu = [(n, w) for n, w in raw.items() if n in BULK and w.get("driver")]
+    if cpu:
+        a("Wall time: " + "; ".join(
+            f"{n} {w['payload_bytes'] / 1024 / w['wall_s']:.0f} KiB/s, the radio's worker "
+            f"{1e3 * w['worker_cpu_s'] / max(1, sum(v for k, v in w['driver'].items() if k.startswith('cmd_'))):.1f} ms "
+            "of CPU per bus command" for n, w in cpu)
+          + "; on the BSD path " + "; ".join(
+              f"{n} {w['payload_bytes'] / 1024 / w['wall_s']:.0f} KiB/s, "
+              f"{1e3 * w['worker_cpu_s'] / max(1, sum(v for k, v in w['driver'].items() if k.startswith('cmd_'))):.1f} ms"
+              for n, w in ((n, bsd_raw.get(n)) for n in BULK) if w)
+          + ". The modeled figures do not depend on it; why the slot path's worker spends more "
+          "host time per command in the TCG guest is not analysed here.")
+        a("")
+
+
+def write_md(fig, tg, params, md, png, command, meta, slot=None, bsd_raw=None):
     L = []
     a = L.append
     a("# spisock benchmarks")
@@ -577,9 +890,7 @@ def write_md(fig, tg, params, md, png, command, meta):
           f"{f.get('inet_wall_mbit_s', 0):.1f} | {f.get('ratio_to_inet', 0):.5f} | "
           f"{f['cpu_s_per_mib']:.3f} ({f.get('inet_cpu_s_per_mib', 0):.4f}) |")
     a("")
-    a("UDP: " + ", ".join(f"{n}: {fig[n].get('datagrams_received', 0)} of "
-                          f"{fig[n].get('datagrams_sent', fig[n].get('datagrams_wanted', 0))} datagrams arrived"
-                          for n in ("udp-send", "udp-recv") if n in fig) + ".")
+    a(udp_line(fig))
     a("")
     a("## Bus activity per MiB of payload")
     a("")
@@ -623,23 +934,19 @@ def write_md(fig, tg, params, md, png, command, meta):
     a("")
     a("| workload | write size | pause (µs) | writes | TCP_NODELAY | SENDs | SENDs per KiB | bytes per SEND | wall s |")
     a("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    for n, f in sorted(fig.items(), key=lambda kv: (kv[1].get("write_size", 0), kv[1].get("gap_us", 0), kv[0])):
-        if n.startswith("small"):
-            a(f"| {n} | {f['write_size']} | {f['gap_us']} | {f['writes']} | {'on' if f['nodelay'] else 'off'} | "
-              f"{f['sends']:.0f} | {f['sends_per_kib']:.1f} | {f['bytes_per_send']:.1f} | {f['wall_s']:.2f} |")
+    for n, f in small_items(fig):
+        a(f"| {n} | {f['write_size']} | {f['gap_us']} | {f['writes']} | {'on' if f['nodelay'] else 'off'} | "
+          f"{f['sends']:.0f} | {f['sends_per_kib']:.1f} | {f['bytes_per_send']:.1f} | {f['wall_s']:.2f} |")
     a("")
     a("## Idle bus")
     a("")
     a(f"Status interval {params['status_interval_ms']} ms, poll ceiling {params['poll_ceiling_ms']} ms.")
     a("")
-    a("| case | seconds | status commands/s | socket commands | POLL/s | POLL/s per reader |")
-    a("| --- | --- | --- | --- | --- | --- |")
-    for n, label in (("idle0", "no socket interest (one idle connection)"),
-                     ("idle1", "1 idle blocked reader"), ("idle8", "8 idle blocked readers")):
-        f = fig.get(n)
-        if f:
-            a(f"| {label} | {f['wall_s']:.1f} | {f['status_per_s']:.2f} | {f['socket_cmds']:.0f} | "
-              f"{f['poll_per_s']:.2f} | {f['poll_per_s_per_reader']:.2f} |")
+    table(a, ("case", "seconds", "status commands/s", "socket commands", "POLL/s",
+              "POLL/s per reader"),
+          [(label, f"{f['wall_s']:.1f}", f"{f['status_per_s']:.2f}", f"{f['socket_cmds']:.0f}",
+            f"{f['poll_per_s']:.2f}", f"{f['poll_per_s_per_reader']:.2f}")
+           for n, label, f in idle_items(fig)])
     a("")
     a("## Modeled throughput against the SPI clock")
     a("")
@@ -655,26 +962,43 @@ def write_md(fig, tg, params, md, png, command, meta):
         a(f"| {mhz} | " + " | ".join(
             f"{fig.get(n, {}).get('modeled_mbit_s_by_clock', {}).get(str(mhz), 0):.3f}" for n in STREAMS) + " |")
     a("")
+    if slot:
+        write_slot(a, slot, fig, bsd_raw or {})
     with open(md, "w") as f:
         f.write("\n".join(L))
 
 
-def report(raw, results, md, png, command):
+def load_slot(raw, command):
+    """The slot run's figures and checks, for results.json and BENCHMARKS.md."""
+    radio, inet, params = load(raw)
+    fig = figures(radio, inet, params)
+    return {"meta": os.environ.get("BENCH_SLOT_META", ""), "command": command,
+            "params": params, "checks": slot_checks(radio, fig), "figures": fig,
+            "raw": {"spisock": radio, "inet": inet}}
+
+
+def report(raw, results, md, png, command, slot_raw=None, slot_command=None):
     radio, inet, params = load(raw)
     fig = figures(radio, inet, params)
     tg = targets(fig, params)
     meta = os.environ.get("BENCH_META", "")
+    slot = load_slot(slot_raw, slot_command or "make bench") if slot_raw else None
+    out = {"meta": meta, "command": command, "params": params,
+           "targets": [{"target": n, "met": ok, "measured": m} for n, ok, m in tg],
+           "figures": fig, "raw": {"spisock": radio, "inet": inet}}
+    if slot:
+        out["slot"] = dict(slot, checks=[{"check": n, "kept": ok, "measured": m}
+                                         for n, ok, m in slot["checks"]])
     os.makedirs(os.path.dirname(os.path.abspath(results)), exist_ok=True)
     with open(results, "w") as f:
-        json.dump({"meta": meta, "command": command, "params": params,
-                   "targets": [{"target": n, "met": ok, "measured": m} for n, ok, m in tg],
-                   "figures": fig, "raw": {"spisock": radio, "inet": inet}},
-                  f, indent=1, sort_keys=True)
+        json.dump(out, f, indent=1, sort_keys=True)
         f.write("\n")
     write_plot(fig, png)
-    write_md(fig, tg, params, md, png, command, meta)
+    write_md(fig, tg, params, md, png, command, meta, slot, radio)
     for n, ok, m in tg:
         print(f"bench: {'met    ' if ok else 'NOT MET'} {n}: {m}")
+    for n, ok, m in slot["checks"] if slot else ():
+        print(f"bench: slot path: {'kept  ' if ok else 'BROKEN'} {n}: {m}")
     return 0
 
 
@@ -682,8 +1006,10 @@ def main(argv):
     if len(argv) >= 3 and argv[1] == "check":
         return check(argv[2])
     if len(argv) >= 6 and argv[1] == "report":
-        command = argv[7] if len(argv) >= 8 and argv[6] == "--command" else "make bench"
-        return report(argv[2], argv[3], argv[4], argv[5], command)
+        opts = dict(zip(argv[6::2], argv[7::2]))
+        return report(argv[2], argv[3], argv[4], argv[5],
+                      opts.get("--command", "make bench"), opts.get("--slot"),
+                      opts.get("--slot-command"))
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -20,6 +20,8 @@
  * (8 bulk streams at once, 4 each way). Peers are AF_INET sockets on
  * 127.0.0.1 in this process; the chip model reaches them over loopback.
  * Request/response's peer over the radio is the chip model's echo service.
+ * The radio's path (debugfs: nina-fw's BSD commands or the legacy slot
+ * commands) decides which commands the traces are read for.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -46,6 +48,7 @@
 #define MAX_KV		256
 #define RECV_MAX	4076	/* nina-fw's largest SOCKET_RECV */
 #define SEND_MAX	4000	/* the driver's largest SOCKET_SEND */
+#define SLOT_RECV_MAX	4000	/* the slot path's largest GET_DATABUF_TCP */
 #define UDP_PAYLOAD	1472
 #define RR_SIZE		64
 #define IDLE_READERS	8
@@ -64,6 +67,35 @@
  * "echo" line), which answers a request before its SEND ends. */
 #define RR_ECHO_ADDR	"192.0.2.7"
 #define RR_ECHO_PORT	7
+
+/*
+ * The socket commands the traces are read for, by the driver's path
+ * (debugfs "path"): nina-fw's BSD commands, or the legacy slot commands
+ * of firmware without them (Adafruit 1.x: SEND_DATA_TCP, GET_DATABUF_TCP,
+ * and AVAIL_DATA_TCP, which the slot path asks before each read).
+ */
+struct path_ops {
+	const char *name;
+	unsigned int send, recv, poll, recv_max;
+};
+
+static const struct path_ops bsd_ops = { "bsd", 0x77, 0x78, 0x7c, RECV_MAX };
+static const struct path_ops slot_ops = { "slot", 0x44, 0x45, 0x2b,
+					  SLOT_RECV_MAX };
+static const struct path_ops *ops = &bsd_ops;
+
+/* A socket command of the radio's path (else status or station). */
+static bool sock_op(unsigned int op)
+{
+	if (ops == &bsd_ops)
+		return op >= 0x70;
+	/*
+	 * START_SERVER_TCP .. GET_CLIENT_STATE_TCP, SEND_UDP_DATA,
+	 * GET_REMOTE_DATA, GET_SOCKET, SEND_DATA_TCP .. INSERT_DATABUF
+	 */
+	return (op >= 0x28 && op <= 0x2f) || op == 0x39 || op == 0x3a ||
+	       op == 0x3f || (op >= 0x44 && op <= 0x46);
+}
 
 struct kv {
 	int n;
@@ -173,15 +205,27 @@ static void kv_read_sim(struct kv *kv)
 	kv_parse(kv, buf);
 }
 
-/* The chip model's clock: modeled bus time so far, in ns (0 over AF_INET). */
-static double model_ns(void)
+/* One of the chip model's counters now (0 over AF_INET). */
+static double model_stat(const char *key)
 {
 	struct kv kv;
 
 	if (!cfg.radio)
 		return 0;
 	kv_read_sim(&kv);
-	return kv_get(&kv, "modeled_ns");
+	return kv_get(&kv, key);
+}
+
+/* The chip model's clock: modeled bus time so far, in ns. */
+static double model_ns(void)
+{
+	return model_stat("modeled_ns");
+}
+
+/* The chip model's open sockets. */
+static double model_open(void)
+{
+	return model_stat("open_sockets");
 }
 
 /* CPU seconds of the radio's worker thread (0 without a radio). */
@@ -394,7 +438,7 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 		if (sscanf(q, "op=0x%x %39s req=%u reply=%u ns=%llu", &op,
 			   name, &req, &reply, &ns) != 5)
 			continue;
-		if (op < 0x70) {
+		if (!sock_op(op)) {
 			/* status and station commands: the bus was busy */
 			ticked |= hit_open;
 			continue;
@@ -410,7 +454,7 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 			tf->gaps++;
 			if (gap > 2.0) {
 				tf->gaps_over_2ms++;
-				tf->late_polls += op == 0x7c;
+				tf->late_polls += op == ops->poll;
 				tf->late_ticked += ticked;
 			}
 			if (gap > tf->gap_max_ms)
@@ -418,12 +462,13 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 			hit_open = false;
 		}
 		/*
-		 * The reply to SOCKET_RECV: E0 op N 2-byte length, data, EE,
-		 * padded to 4; a full one carries 4076 bytes. A SEND's request
-		 * is E0 op N, fd, 2-byte length, data, EE.
+		 * The reply to SOCKET_RECV (GET_DATABUF_TCP): E0 op N 2-byte
+		 * length, data, EE, padded to 4; a full one carries 4076 bytes
+		 * (4000). A SEND's (SEND_DATA_TCP's) request is E0 op N, fd,
+		 * 2-byte length, data, EE.
 		 */
-		if (op == 0x78) {
-			bool full = reply >= RECV_MAX + 6;
+		if (op == ops->recv) {
+			bool full = reply >= ops->recv_max + 6;
 
 			tf->recvs++;
 			tf->short_recvs += !full;
@@ -431,7 +476,7 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 				tf->polls_between_full++;
 			last_full_io = full;
 			poll_since = false;
-		} else if (op == 0x77) {
+		} else if (op == ops->send) {
 			bool full = req >= SEND_MAX + 8;
 
 			tf->sends++;
@@ -440,7 +485,7 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 				tf->polls_between_full++;
 			last_full_io = full;
 			poll_since = false;
-		} else if (op == 0x7c) {	/* SOCKET_POLL */
+		} else if (op == ops->poll) {	/* SOCKET_POLL, AVAIL_DATA_TCP */
 			poll_since = true;
 		} else {
 			last_full_io = false;
@@ -466,7 +511,8 @@ static void extra_add(const char *fmt, ...);
 static double cmd_model_ns(unsigned int op, unsigned int req,
 			   unsigned int reply)
 {
-	bool io = op == 0x77 || op == 0x78 || op == 0x79 || op == 0x7a;
+	/* the model's SEND/RECV class: BSD 0x77-0x7A, slot 0x44-0x46 */
+	bool io = (op >= 0x77 && op <= 0x7a) || (op >= 0x44 && op <= 0x46);
 	unsigned int bytes = ((req + 3) & ~3U) + ((reply + 3) & ~3U);
 
 	return (2 * MODEL_TURN_US + (io ? MODEL_IO_CMD_US : MODEL_CMD_US)) *
@@ -573,7 +619,7 @@ static void rr_bus_latency(const char *workload, struct bus_lat *bl,
 		else
 			pre += c;
 		/* the answer: a RECV of 64 bytes (E0 op 1, length, data, EE) */
-		if (op == 0x78 && reply >= RR_SIZE + 6 && reply < RR_SIZE + 12) {
+		if (op == ops->recv && reply >= RR_SIZE + 6 && reply < RR_SIZE + 12) {
 			if (n < sizeof(lat) / sizeof(lat[0]))
 				lat[n++] = (sum + pre) / 1e3;
 			in_round = false;
@@ -664,6 +710,8 @@ static void report(const char *workload, double payload,
 	       "\"worker_cpu_s\": %.4f",
 	       cfg.first ? "" : ",\n", cfg.fam_name, workload, payload,
 	       b->t - a->t, b->cpu - a->cpu, b->wcpu - a->wcpu);
+	if (cfg.radio)
+		printf(", \"path\": \"%s\"", ops->name);
 	cfg.first = false;
 	if (extra[0])
 		printf(",\n   %s", extra);
@@ -739,13 +787,27 @@ static int tested_socket(int type)
 	return s;
 }
 
+/*
+ * On the slot path a closed socket keeps its slot while its close sends
+ * what it still holds, at the slot path's pace (seconds after streams8's
+ * senders): a connect that finds the radio's ten slots taken (ENOBUFS)
+ * waits for one, up to a minute.
+ */
+#define SLOT_WAIT_TRIES	600	/* of 100 ms */
+
 static int connect_to(int listener)
 {
 	struct sockaddr_in sa = lo_addr(sock_port(listener));
-	int s = tested_socket(SOCK_STREAM);
+	int s = tested_socket(SOCK_STREAM), tries = 0;
 
-	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)))
-		die("connect");
+	while (connect(s, (struct sockaddr *)&sa, sizeof(sa))) {
+		if (errno != ENOBUFS || ops != &slot_ops ||
+		    ++tries > SLOT_WAIT_TRIES)
+			die("connect");
+		close(s);
+		usleep(100000);
+		s = tested_socket(SOCK_STREAM);
+	}
 	return s;
 }
 
@@ -1293,12 +1355,16 @@ static void *stream_rx(void *arg)
 	return NULL;
 }
 
+/* The model's open sockets before the streams (streams_stop() waits). */
+static double streams_base;
+
 static void streams_start(struct stream *st, unsigned int n,
 			  unsigned int senders)
 {
 	struct timeval tv = { .tv_usec = 200000 };
 	unsigned int i;
 
+	streams_base = model_open();
 	for (i = 0; i < n; i++) {
 		st[i].listener = peer_socket(SOCK_STREAM);
 		st[i].s = connect_to(st[i].listener);
@@ -1329,6 +1395,13 @@ static void streams_stop(struct stream *st, unsigned int n)
 		close(st[i].peer);
 		close(st[i].listener);
 	}
+	/*
+	 * A closed sender's socket still sends what it holds: the next
+	 * workload's window would count it (seconds of it on the slot path).
+	 * Wait, up to a minute, until the chip has closed them all.
+	 */
+	for (i = 0; i < 1200 && model_open() > streams_base; i++)
+		usleep(50000);
 }
 
 static uint64_t streams_bytes(const struct stream *st, unsigned int n,
@@ -1489,23 +1562,35 @@ struct connector {
 	volatile unsigned int made, accepted;
 };
 
-/* AF_INET connect+close, at most 4 ahead of the acceptor. */
+/*
+ * AF_INET connect+close, at most 4 ahead of the acceptor; 2 on the slot
+ * path, whose listener has a backlog of 1 on the chip (facts §3.6): a third
+ * SYN in its queue would be dropped and sent again a second later. There
+ * the client says a byte first: firmware without the BSD commands has no
+ * AVAIL_DATA_TCP accept flag (Arduino's came with 1.6.0, after the BSD
+ * commands; Adafruit's 1.x never had it), and books a connection only once
+ * it has sent data (spisock.rst, "The slot path").
+ */
 static void *connector(void *arg)
 {
 	struct connector *c = arg;
+	unsigned int ahead = ops == &slot_ops ? 2 : 4;
 
 	while (!c->stop) {
 		int s;
 
-		if (c->made - c->accepted >= 4) {
+		if (c->made - c->accepted >= ahead) {
 			usleep(100);
 			continue;
 		}
 		s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (s < 0)
 			die("connector socket");
-		if (!connect(s, (struct sockaddr *)&c->to, sizeof(c->to)))
+		if (!connect(s, (struct sockaddr *)&c->to, sizeof(c->to))) {
+			if (ops == &slot_ops && send(s, "h", 1, MSG_NOSIGNAL) != 1)
+				die("connector send");
 			c->made++;
+		}
 		close(s);
 	}
 	return NULL;
@@ -1635,6 +1720,26 @@ static int family_number(void)
 	return fam;
 }
 
+/* Which commands serve the radio: debugfs "path" ("bsd", "slot"). */
+static void radio_path(void)
+{
+	char path[256], name[16] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/spisock_nina/%s/path",
+		 cfg.radio_name);
+	f = fopen(path, "r");
+	if (!f)
+		die("%s", path);
+	if (fscanf(f, "%15s", name) != 1)
+		name[0] = 0;
+	fclose(f);
+	if (!strcmp(name, "slot"))
+		ops = &slot_ops;
+	else if (strcmp(name, "bsd"))
+		die("%s: \"%s\"", path, name);
+}
+
 /* -h/--help: the usage on stdout, exit 0; else a usage error's, stderr, 2. */
 static bool help;
 
@@ -1678,6 +1783,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cfg.fam_name, "spisock")) {
 		cfg.family = family_number();
 		cfg.radio = true;
+		radio_path();
 	} else if (!strcmp(cfg.fam_name, "inet")) {
 		cfg.family = AF_INET;
 	} else {

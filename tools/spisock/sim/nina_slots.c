@@ -208,7 +208,9 @@ static bool cl_connect(struct nina_model *m, int *idx, struct in_addr a,
 	s->peer = a;
 	s->peer_port = port;
 	s->local_nonzero = true;
-	s->blackhole = !nina_map_out(&m->cfg, a, port, &to, &tp);
+	/* The echo service's peer (nina_echo.c), as the BSD commands reach it. */
+	s->blackhole = !nina_echo_connect(m, s, a, port, &to, &tp) &&
+		       !nina_map_out(&m->cfg, a, port, &to, &tp);
 	s->syn_due_ns = nina_now_ns() +
 			(uint64_t)(nina_tf_ms(m, m->cfg.syn_timeout_ms) * 1e6);
 	if (s->blackhole) {
@@ -823,15 +825,20 @@ bool nina_h_send_data(struct nina_model *m, uint64_t gen)
 {
 	struct nina_slot *sl = slot_at(m, m->cmd[5]);
 	size_t len = m->cmd[6] << 8 | m->cmd[7];
+	struct csock *s;
 	size_t n = 0;
 
-	(void)gen;
 	if (!sl)
 		return false;
-	if (sl->type == SLOT_TCP && sv_listening(m, sl))
+	if (sl->type == SLOT_TCP && sv_listening(m, sl)) {
 		n = sv_write(m, sl, m->cmd + 8, len);
-	else if (sl->type == SLOT_TCP)
+	} else if (sl->type == SLOT_TCP) {
 		n = cl_write(m, sl->client, m->cmd + 8, len);
+		/* the echo service answers before the reply goes back */
+		s = sk_at(m, sl->client);
+		if (s)
+			nina_echo_sent(m, s, n, gen);
+	}
 	rep_u16le(m, n & 0xffff);
 	return true;
 }

@@ -310,6 +310,32 @@ static void test_wifinina_client(void)
 	close(lfd);
 }
 
+/*
+ * The echo service through the slot commands, as through the BSD ones: the
+ * answer is at the chip when SEND_DATA_TCP's reply comes.
+ */
+static void test_echo(void)
+{
+	static const char *extra[] = { "echo 192.0.2.7:7", NULL };
+	static char big[3000];
+	int s, n = 0, got;
+
+	start(extra);
+	s = get_socket();
+	ok(start_client(B(192, 0, 2, 7), 7, s, 0) == 1 && client_state(s) == 4,
+	   "echo: START_CLIENT_TCP connects to the echo service");
+	ok(send_data(s, "ping!", 5) == 5 && avail2(s, 0) == 5 &&
+	   get_databuf(s, 64) == 5 && !memcmp(R.p[0], "ping!", 5),
+	   "echo: the answer is available right after SEND_DATA_TCP, no wait");
+	memset(big, 'e', sizeof(big));
+	if (send_data(s, big, sizeof(big)) == (int)sizeof(big))
+		while ((got = avail2(s, 0)) > 0 && get_databuf(s, got) > 0)
+			n += R.plen[0];
+	ok(n == (int)sizeof(big), "echo: 3000 bytes back at once (%d)", n);
+	ok(stop_client(s) == 1 && open_sockets() == 0, "echo: STOP_CLIENT_TCP closes");
+	stop();
+}
+
 /* ESP32SPI: socket_open (4-param), poll 0x2F, 64-byte writes, available, read */
 static void test_esp32spi_client(void)
 {
@@ -868,6 +894,7 @@ int main(void)
 	signal(SIGPIPE, SIG_IGN);
 	test_wifinina_client();
 	test_esp32spi_client();
+	test_echo();
 	test_server_accept();
 	test_udp_flow();
 	test_udp_af3();
