@@ -84,7 +84,7 @@ vm_tier() {
 		libspisock-python reference-examples radios-up preload preload-nofamily)
 	[ "$k" = 6.1 ] && want+=(bench spisock_socket_32 run_tests)
 	[ "$k" = 6.12 ] && [ "$tier" = full ] && want+=(run_tests)
-	[ "$tier" = full ] && want+=(libspisock-adafruit_1_7_7
+	{ [ "$tier" = full ] || [ "$k" = 6.1 ]; } && want+=(libspisock-adafruit_1_7_7
 		libspisock-python-adafruit_1_7_7 reference-examples-adafruit_1_7_7)
 	[ "$k" = 6.12 ] && want+=(debug-features "${kunit_suites[@]}")
 	vm_verdict "$k" "$rc" "${want[@]}"

@@ -47,10 +47,17 @@ sed 's/^/    /' build/demo-server.out
 grep -q "b'Hello World!' from 127.0.2.1" build/demo-server.out
 
 echo "--- example 2: a server on port 80 answers \"Hello!\" to each client"
+# A radio whose chip books a connection only once it has sent data (the
+# slot path: spisockctl show says so): the clients say a byte first.
+hello=
+if $t/spisockctl show | grep -q 'accepted only once its peer has sent data'; then
+	hello=1
+	echo "    (this radio accepts a client once it has sent data: the clients say a byte first)"
+fi
 $t/hello_server -n 2 80 > build/demo-hello.out 2>&1 &
 srv=$!
-python3 - <<'PY' | sed 's/^/    /'
-import socket, time
+HELLO=$hello python3 - <<'PY' | sed 's/^/    /'
+import os, socket, time
 for k in range(2):
     for attempt in range(100):
         try:
@@ -58,12 +65,17 @@ for k in range(2):
             break
         except ConnectionRefusedError:
             time.sleep(0.1)
+    if os.environ.get("HELLO"):
+        c.send(b"\n")
     data = b""
-    while True:
-        d = c.recv(100)
-        if not d:
-            break
-        data += d
+    try:
+        while True:
+            d = c.recv(100)
+            if not d:
+                break
+            data += d
+    except ConnectionResetError:
+        pass    # the server closed with our byte unread: a reset after its answer
     c.close()
     print(f"AF_INET client {k} got {data!r}")
     assert data == b"Hello!", data

@@ -79,6 +79,24 @@ int spisock_gettimeout(int sock, long *timeout_ms);
 /* ---- radios and Wi-Fi (generic netlink control plane) ---------------------- */
 int spisock_radio_select(const char *name);
 int spisock_radio(void);
+
+/* Bits of spisock_radio_info.flags: how the radio's chip differs. */
+#define SPISOCK_RADIO_SYNC_CONNECT	0x01	/* connect holds the radio until it
+						 * ends: no timeout bounds it */
+#define SPISOCK_RADIO_ACCEPT_AFTER_DATA	0x02	/* accept sees a connection only
+						 * once its peer has sent data */
+
+struct spisock_radio_info {
+	int id;
+	char name[16];
+	char chip[16];
+	char fw_version[33];
+	char fw_flavour[16];
+	unsigned int sockets;	/* chip sockets */
+	unsigned int flags;	/* SPISOCK_RADIO_* */
+};
+
+int spisock_radio_info(struct spisock_radio_info *info);
 int spisock_wifi_link(const char *ssid, int security, const char *password);
 int spisock_wifi_unlink(void);
 int spisock_wifi_is_linked(void);

@@ -23,8 +23,9 @@ int spisock_selected_radio(void)
 
 struct radio {
 	int id;
-	char name[16];
-	int linked, has_addr, has_rssi, has_mac;
+	char name[16], chip[16], fw_version[33], fw_flavour[16];
+	int linked, has_addr, has_rssi, has_mac, sync_connect, accept_after_data;
+	unsigned int sockets;
 	uint8_t addr[4], mac[6];
 	int rssi;
 };
@@ -53,6 +54,26 @@ static int dev_cb(const struct nlmsghdr *nlh, void *data)
 			break;
 		case SPISOCK_ATTR_DEV_NAME:
 			snprintf(r->name, sizeof(r->name), "%s", mnl_attr_get_str(a));
+			break;
+		case SPISOCK_ATTR_CHIP:
+			snprintf(r->chip, sizeof(r->chip), "%s", mnl_attr_get_str(a));
+			break;
+		case SPISOCK_ATTR_FW_VERSION:
+			snprintf(r->fw_version, sizeof(r->fw_version), "%s",
+				 mnl_attr_get_str(a));
+			break;
+		case SPISOCK_ATTR_FW_FLAVOUR:
+			snprintf(r->fw_flavour, sizeof(r->fw_flavour), "%s",
+				 mnl_attr_get_str(a));
+			break;
+		case SPISOCK_ATTR_MAX_SOCKETS:
+			r->sockets = mnl_attr_get_u32(a);
+			break;
+		case SPISOCK_ATTR_SYNC_CONNECT:
+			r->sync_connect = 1;
+			break;
+		case SPISOCK_ATTR_ACCEPT_AFTER_DATA:
+			r->accept_after_data = 1;
 			break;
 		case SPISOCK_ATTR_MAC:
 			if (mnl_attr_get_payload_len(a) == 6) {
@@ -162,6 +183,28 @@ static int radio_info(struct radio *r)
 	if (id < 0 || dev_get(id, &rs))
 		return -1;
 	*r = rs.r[0];
+	return 0;
+}
+
+int spisock_radio_info(struct spisock_radio_info *info)
+{
+	struct radio r;
+
+	if (!info)
+		return spisock_fail(EINVAL);
+	if (radio_info(&r))
+		return -1;
+	memset(info, 0, sizeof(*info));
+	info->id = r.id;
+	memcpy(info->name, r.name, sizeof(info->name));
+	memcpy(info->chip, r.chip, sizeof(info->chip));
+	memcpy(info->fw_version, r.fw_version, sizeof(info->fw_version));
+	memcpy(info->fw_flavour, r.fw_flavour, sizeof(info->fw_flavour));
+	info->sockets = r.sockets;
+	if (r.sync_connect)
+		info->flags |= SPISOCK_RADIO_SYNC_CONNECT;
+	if (r.accept_after_data)
+		info->flags |= SPISOCK_RADIO_ACCEPT_AFTER_DATA;
 	return 0;
 }
 

@@ -1066,6 +1066,32 @@ static PyObject *w_select_radio(PyObject *self, PyObject *arg)
 	return PyLong_FromLong(id);
 }
 
+/*
+ * The radio in use as a dict: id, name, chip, firmware, flavour, sockets,
+ * sync_connect (its connect holds the radio: no timeout bounds it),
+ * accept_after_data (a connection is accepted once its peer sent data).
+ */
+static PyObject *w_radio_info(PyObject *self, PyObject *unused)
+{
+	struct spisock_radio_info ri;
+	int ret;
+
+	(void)unused;
+	Py_BEGIN_ALLOW_THREADS
+	ret = spisock_radio_info(&ri);
+	Py_END_ALLOW_THREADS
+	if (ret)
+		return raise_errno(mod_state(self));
+	return Py_BuildValue("{s:i,s:s,s:s,s:s,s:s,s:I,s:O,s:O}", "id", ri.id,
+			     "name", ri.name, "chip", ri.chip,
+			     "firmware", ri.fw_version, "flavour", ri.fw_flavour,
+			     "sockets", ri.sockets, "sync_connect",
+			     ri.flags & SPISOCK_RADIO_SYNC_CONNECT ?
+			     Py_True : Py_False, "accept_after_data",
+			     ri.flags & SPISOCK_RADIO_ACCEPT_AFTER_DATA ?
+			     Py_True : Py_False);
+}
+
 static PyMethodDef funcs[] = {
 	{ "ip_to_tuple", m_ip_to_tuple, METH_O, "ip_to_tuple(\"x.y.z.w\") -> (x, y, z, w)" },
 	{ "link", (PyCFunction)(void (*)(void))w_link, KW, "link(ssid, security, password)" },
@@ -1078,6 +1104,9 @@ static PyMethodDef funcs[] = {
 	{ "gethostbyname", w_gethostbyname, METH_VARARGS, "gethostbyname(name) -> \"a.b.c.d\"" },
 	{ "select_radio", w_select_radio, METH_O,
 	  "select_radio(name): the radio new sockets use (None: the default)" },
+	{ "radio_info", w_radio_info, METH_NOARGS,
+	  "radio_info() -> {id, name, chip, firmware, flavour, sockets, sync_connect, "
+	  "accept_after_data}" },
 	{ NULL }
 };
 

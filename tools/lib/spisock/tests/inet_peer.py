@@ -2,7 +2,11 @@
 """AF_INET peers for the reference examples (CPython's socket, loopback).
 
   inet_peer.py server PORT      accept one client, print what it sent
-  inet_peer.py client HOST PORT connect (retrying up to 10 s), print the reply
+  inet_peer.py client HOST PORT [hello]
+                                connect (retrying up to 10 s), print the reply;
+                                with hello, send one byte first (a radio whose
+                                chip books a connection only once it has sent
+                                data: spisock.rst, "The slot path")
 """
 import socket
 import sys
@@ -24,7 +28,7 @@ def server(port):
         print(f"AF_INET server got {data!r} from {addr[0]}")
 
 
-def client(host, port):
+def client(host, port, hello=False):
     # A connection closed unanswered is tried again: on a radio whose
     # firmware cannot stop a server (the slot path, spisock.rst) a closed
     # listener's port takes connects until the next listen() on it, which
@@ -37,6 +41,8 @@ def client(host, port):
             continue
         data = b""
         try:
+            if hello:
+                c.send(b"\n")
             while True:
                 d = c.recv(100)
                 if not d:
@@ -57,4 +63,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "server":
         server(int(sys.argv[2]))
     else:
-        client(sys.argv[2], int(sys.argv[3]))
+        client(sys.argv[2], int(sys.argv[3]), sys.argv[4:5] == ["hello"])
