@@ -393,22 +393,22 @@ static void tcp_listen_pair(struct __test_metadata *_metadata, int family,
 
 /*
  * Where a connection reaches accept() only once it has sent data
- * (variant->accept_after_data), the client @c says one byte first.
+ * (@after_data: variant->accept_after_data), the client @c says a byte first.
  */
-static void client_hello(struct __test_metadata *_metadata,
-			 const FIXTURE_VARIANT(sock) *variant, int c)
+static void client_hello(struct __test_metadata *_metadata, bool after_data,
+			 int c)
 {
-	if (variant->accept_after_data)
+	if (after_data)
 		ASSERT_EQ(1, send(c, "h", 1, 0)) TH_LOG("%s", strerror(errno));
 }
 
 /* ... and the accepted socket @a reads it, so the test goes on as on AF_INET. */
-static void server_hello(struct __test_metadata *_metadata,
-			 const FIXTURE_VARIANT(sock) *variant, int a)
+static void server_hello(struct __test_metadata *_metadata, bool after_data,
+			 int a)
 {
 	char ch = 0;
 
-	if (!variant->accept_after_data)
+	if (!after_data)
 		return;
 	ASSERT_LT(0, poll_one(a, POLLIN, IO_MS));
 	ASSERT_EQ(1, recv(a, &ch, 1, 0)) TH_LOG("%s", strerror(errno));
@@ -420,22 +420,21 @@ static void server_hello(struct __test_metadata *_metadata,
  * accept() only once it has sent data, first assert that it does not
  * before (the deviation), then the client's hello.
  */
-static int accept_client(struct __test_metadata *_metadata,
-			 const FIXTURE_VARIANT(sock) *variant, int l, int c,
-			 struct sockaddr_in *peer, int flags)
+static int accept_client(struct __test_metadata *_metadata, bool after_data,
+			 int l, int c, struct sockaddr_in *peer, int flags)
 {
 	int a;
 
-	if (variant->accept_after_data) {
+	if (after_data) {
 		a = accept_ms(l, peer, flags, 300);
 		EXPECT_GT(0, a) TH_LOG("accepted before the client sent anything");
 		if (a >= 0)
 			return a;
-		client_hello(_metadata, variant, c);
+		client_hello(_metadata, after_data, c);
 	}
 	a = accept_ms(l, peer, flags, IO_MS);
 	if (a >= 0)
-		server_hello(_metadata, variant, a);
+		server_hello(_metadata, after_data, a);
 	return a;
 }
 
@@ -712,7 +711,7 @@ TEST_F_TIMEOUT(sock, tcp_server, SHORT_S)
 	ASSERT_OK(sin_get(l, &la, false));
 	EXPECT_EQ(htonl(INADDR_ANY), la.sin_addr.s_addr) TH_LOG("%s", sin_str(&la));
 	ASSERT_OK(sin_get(c, &ca, false));
-	a = accept_client(_metadata, variant, l, c, &seen, 0);
+	a = accept_client(_metadata, variant->accept_after_data, l, c, &seen, 0);
 	ASSERT_LE(0, a) TH_LOG("accept: %s", strerror(errno));
 	EXPECT_TRUE(sin_eq(&ca, &seen))
 		TH_LOG("accepted %s, the client is %s", sin_str(&seen), sin_str(&ca));
@@ -732,7 +731,7 @@ TEST_F_TIMEOUT(sock, tcp_server, SHORT_S)
 	/* the listener goes on: a second client */
 	c = sock_new(AF_INET, SOCK_STREAM);
 	ASSERT_OK(connect(c, SA(&dst), sizeof(dst)));
-	a = accept_client(_metadata, variant, l, c, NULL, 0);
+	a = accept_client(_metadata, variant->accept_after_data, l, c, NULL, 0);
 	ASSERT_LE(0, a) TH_LOG("second accept: %s", strerror(errno));
 	ASSERT_OK(send_tagged(a, 100, 8, 0));
 	EXPECT_OK(recv_tagged(c, 100, 8, 0));
@@ -750,7 +749,7 @@ TEST_F_TIMEOUT(sock, accept4_flags, SHORT_S)
 
 	tcp_listen_pair(_metadata, self->family, variant->addr,
 			&self->addr, 4, &l, &c, &dst);
-	a = accept_client(_metadata, variant, l, c, NULL, SOCK_NONBLOCK);
+	a = accept_client(_metadata, variant->accept_after_data, l, c, NULL, SOCK_NONBLOCK);
 	ASSERT_LE(0, a) TH_LOG("accept4: %s", strerror(errno));
 	EXPECT_TRUE(fcntl(a, F_GETFL) & O_NONBLOCK);
 	EXPECT_TRUE(fcntl(a, F_GETFD) & FD_CLOEXEC);
@@ -759,14 +758,14 @@ TEST_F_TIMEOUT(sock, accept4_flags, SHORT_S)
 
 	c2 = sock_new(AF_INET, SOCK_STREAM);
 	ASSERT_OK(connect(c2, SA(&dst), sizeof(dst)));
-	client_hello(_metadata, variant, c2);
+	client_hello(_metadata, variant->accept_after_data, c2);
 	ASSERT_LT(0, poll_one(l, POLLIN, IO_MS));
 	a2 = accept(l, NULL, NULL);
 	ASSERT_LE(0, a2) TH_LOG("accept: %s", strerror(errno));
 	EXPECT_FALSE(fcntl(a2, F_GETFL) & O_NONBLOCK);
 	EXPECT_FALSE(fcntl(a2, F_GETFD) & FD_CLOEXEC);
 	ASSERT_OK(set_timeouts(a2, IO_MS));
-	server_hello(_metadata, variant, a2);
+	server_hello(_metadata, variant->accept_after_data, a2);
 	ASSERT_OK(send_tagged(c2, 100, 9, 0));
 	EXPECT_OK(recv_tagged(a2, 100, 9, 0));
 	close(a2);
@@ -783,7 +782,7 @@ TEST_F_TIMEOUT(sock, listen_backlog0, SHORT_S)
 
 	tcp_listen_pair(_metadata, self->family, variant->addr,
 			&self->any, 0, &l, &c, &dst);
-	a = accept_client(_metadata, variant, l, c, NULL, 0);
+	a = accept_client(_metadata, variant->accept_after_data, l, c, NULL, 0);
 	ASSERT_LE(0, a) TH_LOG("accept: %s", strerror(errno));
 	ASSERT_OK(send_tagged(a, 100, 10, 0));
 	EXPECT_OK(recv_tagged(c, 100, 10, 0));
@@ -807,7 +806,7 @@ TEST_F_TIMEOUT(sock, listen_again, SHORT_S)
 
 	tcp_listen_pair(_metadata, self->family, variant->addr,
 			&self->any, 1, &l, &c, &dst);
-	a = accept_client(_metadata, variant, l, c, NULL, 0);
+	a = accept_client(_metadata, variant->accept_after_data, l, c, NULL, 0);
 	ASSERT_LE(0, a) TH_LOG("accept: %s", strerror(errno));
 	close(c);		/* the client's end keeps the TIME_WAIT */
 	EXPECT_OK(recv_eof(a));
@@ -818,7 +817,7 @@ TEST_F_TIMEOUT(sock, listen_again, SHORT_S)
 		ASSERT_LE(0, orphan);
 		ASSERT_OK(connect(orphan, SA(&dst), sizeof(dst)));
 		/* without the accept flag, only a client with data is found */
-		client_hello(_metadata, variant, orphan);
+		client_hello(_metadata, variant->accept_after_data, orphan);
 	}
 
 	l = tsock(SOCK_STREAM);
@@ -838,7 +837,7 @@ TEST_F_TIMEOUT(sock, listen_again, SHORT_S)
 	ASSERT_LE(0, c);
 	ASSERT_OK(connect(c, SA(&dst), sizeof(dst)));
 	ASSERT_OK(sin_get(c, &ca, false));
-	a = accept_client(_metadata, variant, l, c, &seen, 0);
+	a = accept_client(_metadata, variant->accept_after_data, l, c, &seen, 0);
 	ASSERT_LE(0, a) TH_LOG("accept on the port again: %s", strerror(errno));
 	EXPECT_TRUE(sin_eq(&ca, &seen))
 		TH_LOG("accepted %s, the client is %s", sin_str(&seen), sin_str(&ca));
