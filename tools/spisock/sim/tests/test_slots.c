@@ -662,30 +662,25 @@ static void test_avail_server(void)
 	close(pfd);
 	stop();
 
-	/* before 1.6.0 there is no accept flag */
-	start(old);
-	start_server(8102, 0, 0);
-	pfd = connect_radio(8102);
-	msleep(30);
-	ok(avail2(0, 1) == 255, "fw 1.4.8: accept byte ignored, no data -> 255");
-	send(pfd, "x", 1, 0);
-	msleep(30);
-	ok(avail2(0, 1) == 1, "fw 1.4.8: available() semantics -> slot with data");
-	close(pfd);
-	stop();
+	/*
+	 * No accept flag before 1.6.0, nor on Adafruit's 1.x, though its
+	 * version is past 1.6.0.
+	 */
+	for (c = 0; c < 2; c++) {
+		const char *fw = c ? "AF 1.7.7" : "fw 1.4.8";
 
-	/* nor on Adafruit's 1.x, though its version is past 1.6.0 */
-	start(af17);
-	start_server(8103, 0, 0);
-	pfd = connect_radio(8103);
-	msleep(30);
-	ok(avail2(0, 1) == 255, "AF 1.7.7: accept byte ignored, no data -> 255");
-	send(pfd, "x", 1, 0);
-	msleep(30);
-	ok(avail2(0, 1) == 1, "AF 1.7.7: available() semantics -> slot with data");
-	ok(avail2(0, 1) == 1, "AF 1.7.7: the same client -> its slot again");
-	close(pfd);
-	stop();
+		start(c ? af17 : old);
+		start_server(8102 + c, 0, 0);
+		pfd = connect_radio(8102 + c);
+		msleep(30);
+		ok(avail2(0, 1) == 255, "%s: accept byte ignored, no data -> 255", fw);
+		send(pfd, "x", 1, 0);
+		msleep(30);
+		ok(avail2(0, 1) == 1, "%s: available() semantics -> slot with data", fw);
+		ok(avail2(0, 1) == 1, "%s: the same client -> its slot again", fw);
+		close(pfd);
+		stop();
+	}
 }
 
 static void test_server_write_all(void)
