@@ -39,8 +39,9 @@ tools:
 	$(MAKE) -C tools/lib/spisock-preload all
 
 # The data path's benchmark on stock 6.1 with the simulated radio, on the
-# BSD path, then on the slot path (Adafruit 1.7.7; two boots, about 10
-# minutes): bench/results.json, bench/throughput.png, BENCHMARKS.md.
+# BSD path, then on the slot path (Adafruit 1.7.7; two boots: 186 s for the
+# first on a quiet machine, 286 s for the second on a loaded one):
+# bench/results.json, bench/throughput.png, BENCHMARKS.md.
 bench: setup model tools
 	scripts/build-modules.sh 6.1
 	$(MAKE) -C tools/spisock/bench all
