@@ -695,7 +695,16 @@ static int nina_link(struct spisock_dev *sdev,
 		     const struct spisock_link_params *p,
 		     struct spisock_link_cause *cause)
 {
-	return nina_fw_errno(nina_do_link(sdev, p, cause));
+	int ret = nina_do_link(sdev, p, cause);
+
+	/*
+	 * The radio is going away: nina_remove() ended the join's wait for
+	 * READY before the core could cancel it. It is a cancellation, not
+	 * the bus's error (spisock_netlink's unregister_during_join).
+	 */
+	if (ret < 0 && READ_ONCE(nina_radio(sdev)->removing))
+		return -ECANCELED;
+	return nina_fw_errno(ret);
 }
 
 static int nina_unlink(struct spisock_dev *sdev)
