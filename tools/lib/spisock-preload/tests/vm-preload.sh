@@ -145,11 +145,12 @@ t $? "a port the radio refuses: sendto fails loudly, the native socket keeps it:
 got=$(echo nc-tcp | pre nonhost nc -q 1 -w 2 192.168.1.10 5555 2>&1)
 [ "$got" = nc-tcp ] && grep -q '^tcp 127.0.2.1' "$w/tcp.log"
 t $? "nc TCP (nonhost) echo through the radio: '$got'"
-# nc quits at the end of its input: keep it open while the echo comes back.
-got=$( (echo nc-udp; sleep 1) | pre all nc -u -q 0 127.0.0.1 5556 2>&1)
+# nc quits at the end of its input: keep it open while the echo comes back
+# (3 s: on the debug kernel of a loaded machine 1 s was once too short).
+got=$( (echo nc-udp; sleep 3) | pre all nc -u -q 0 127.0.0.1 5556 2>&1)
 [ "$got" = nc-udp ] && logged "UDP connect 127.0.0.1:5556 -> radio"
 t $? "nc UDP (all) echo through the radio: '$got'"
-got=$( (echo nc-udp; sleep 1) | pre nonhost nc -u -q 0 192.168.1.10 5556 2>&1)
+got=$( (echo nc-udp; sleep 3) | pre nonhost nc -u -q 0 192.168.1.10 5556 2>&1)
 [ "$got" = nc-udp ] && logged "UDP connect 192.168.1.10:5556 -> radio"
 t $? "nc UDP (nonhost) echo through the radio via 192.168.1.10: '$got'"
 got=$(echo nc-native | pre nonhost nc -q 1 -w 2 127.0.0.1 5555 2>&1)
