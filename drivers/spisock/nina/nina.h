@@ -353,8 +353,9 @@ struct nina_req {
  * @fw_patch: its patch number (0 when the string has none)
  * @no_reason: the firmware has no GET_REASON_CODE (Adafruit's 1.x, Arduino's
  *	before 1.2.3): a join's failure is told by its status alone
- * @accept_flag: AVAIL_DATA_TCP takes the accept flag (Arduino's from 1.6.0):
- *	a listener's connection gets a slot before it has sent data
+ * @accept_flag: AVAIL_DATA_TCP takes the accept flag (Arduino's from 1.6.0,
+ *	Adafruit's from 2.0.0): a listener's connection gets a slot before it
+ *	has sent data
  * @path: the socket path chosen at probe, never changed afterwards
  * @name: the radio's name ("nina<index>"), for messages and traces
  * @index: the "nina%d" number
