@@ -30,9 +30,13 @@ limit=${SPISOCK_CHECK_LIMIT:-$limit}
 stages_begin
 
 # Add the results of TAP files to the totals.
+# A suite that printed fewer results than planned, or exited non-zero
+# without a failed one, is kept for report_tail too.
 count() {
 	local p f s
-	read -r p f s < <(scripts/tap-summary.sh "$@")
+	read -r p f s < <(scripts/tap-summary.sh "$@" 2> "$results/count.err")
+	cat "$results/count.err" >&2
+	grep -E ': (planned|exited) ' "$results/count.err" >> "$results/incomplete.txt"
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 }
 
@@ -292,6 +296,25 @@ readme_tests() {
 	return 0
 }
 
+# CI shows only the log's tail: name every failed result there, and the
+# guest suites that took longest (their times from scripts/vm-lib.sh).
+report_tail() {
+	local f t
+	echo "=== failed results"
+	for f in "$results"/*.tap "$results"/*/*.tap; do
+		[ -f "$f" ] || continue
+		grep -E '^ {0,4}not ok ' "$f" | grep -v '# *[Ss][Kk][Ii][Pp]' |
+			sed "s#^ *#${f#"$results"/}: #"
+	done | head -n 40
+	[ -f "$results/incomplete.txt" ] && head -n 20 "$results/incomplete.txt"
+	echo "=== slowest guest suites (seconds)"
+	for t in "$results"/*/*.time; do
+		[ -f "$t" ] || continue
+		t=${t#"$results"/}
+		echo "$(cat "$results/$t") ${t%.time}"
+	done | sort -rn | head -n 12
+}
+
 mkdir -p "$results/host"
 stage setup 360 scripts/setup.sh
 stage kernel-debug 360 tools/testing/vm/build-kernel debug
@@ -322,5 +345,6 @@ count "$results"/deb/*.tap
 
 echo
 stages_end
+report_tail
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

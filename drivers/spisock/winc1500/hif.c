@@ -259,14 +259,43 @@ static bool winc_waiter_match(struct winc_radio *r, u8 gid, u8 op,
 	return found;
 }
 
+/* Tries at reading a claimed event: the bus may fail a transfer now and then. */
+#define WINC_EVENT_TRIES	3
+
+/*
+ * The event claimed (CTRL0's bit 0 cleared): its address, its message
+ * into @r->evbuf (none when @size is insane: refused later, but released)
+ * and RX done. 0 or a negative errno.
+ */
+static int winc_event_fetch(struct winc_radio *r, size_t size)
+{
+	u32 v, addr;
+	int ret;
+
+	lockdep_assert_held(&r->bus_lock);
+	ret = winc_reg_read(r, WINC_REG_CTRL1, &addr);
+	if (!ret && size)
+		ret = winc_block_read(r, addr, r->evbuf, size);
+	/* RX done: the chip may post the next message */
+	if (!ret)
+		ret = winc_reg_read(r, WINC_REG_CTRL0, &v);
+	if (!ret)
+		ret = winc_reg_write(r, WINC_REG_CTRL0, v | BIT(1));
+	return ret;
+}
+
 /*
  * Read the pending event into @r->evbuf (§3.5): 1 and its size in @size,
- * 0 when none is pending, or a negative errno.
+ * 0 when none is pending, or a negative errno. Once claimed, the chip
+ * posts nothing more until RX done: an event that cannot be fetched is
+ * tried again, and when it is lost for good the chip is reset, so that
+ * its sockets fail instead of waiting forever for what it holds.
  */
 static int winc_event_read(struct winc_radio *r, size_t *size)
 {
+	unsigned int i;
 	ktime_t t0;
-	u32 v, addr;
+	u32 v;
 	int ret;
 
 	mutex_lock(&r->bus_lock);
@@ -275,30 +304,32 @@ static int winc_event_read(struct winc_radio *r, size_t *size)
 	if (ret || !(v & BIT(0)))
 		goto out;
 	ret = winc_reg_write(r, WINC_REG_CTRL0, v & ~BIT(0));
-	if (!ret)
-		ret = winc_reg_read(r, WINC_REG_CTRL1, &addr);
 	if (ret)
 		goto out;
 	*size = (v >> 2) & 0xfff;
-	if (*size < WINC_HIF_HDR || *size > WINC_HIF_MAX + 4) {
-		*size = 0;	/* refused below, but released */
-	} else {
-		ret = winc_block_read(r, addr, r->evbuf, *size);
-		if (ret)
-			goto out;
+	if (*size < WINC_HIF_HDR || *size > WINC_HIF_MAX + 4)
+		*size = 0;
+	for (i = 0; i < WINC_EVENT_TRIES; i++) {
+		ret = winc_event_fetch(r, *size);
+		if (!ret)
+			break;
 	}
-	/* RX done: the chip may post the next message */
-	ret = winc_reg_read(r, WINC_REG_CTRL0, &v);
-	if (!ret)
-		ret = winc_reg_write(r, WINC_REG_CTRL0, v | BIT(1));
+	if (ret) {
+		atomic64_inc(&r->stats.err_invalid);
+		dev_err_ratelimited(&r->spi->dev,
+				    "%s: event lost (%d): resetting the chip\n",
+				    r->name, ret);
+		if (!READ_ONCE(r->resetting) && !READ_ONCE(r->stopping))
+			queue_work(r->wq, &r->reset_work);
+		goto out;
+	}
 	/* an event is traced as a command whose reply is the message */
 	if (*size)
 		trace_spisock_cmd(r->name, r->evbuf[1],
 				  winc_op_name(r->evbuf[0], r->evbuf[1]), 0,
 				  *size, ktime_to_ns(ktime_sub(ktime_get(), t0)),
 				  ret);
-	if (!ret)
-		ret = 1;
+	ret = 1;
 out:
 	mutex_unlock(&r->bus_lock);
 	winc_wd_feed(r, ret < 0 ? ret : 0);

@@ -405,6 +405,7 @@ static void radios_up(struct __test_metadata *_metadata,
 	for (r = 0; r < NR; r++)
 		self->simd[r] = -1;
 	self->loaded_spisock = 0;
+	sim_leftovers_clear();
 	ASSERT_FALSE(sim_loaded() || module_loaded(rd[NINA].module) ||
 		     module_loaded(rd[WINC].module))
 		TH_LOG("spisock_sim or a driver already loaded");

@@ -415,6 +415,51 @@ static inline int simd_stop(pid_t pid, int sig)
 	return status;
 }
 
+/*
+ * A test the harness killed for its time ran no teardown: its chip model
+ * (in a process group of its own) and modules stay, and every later setup
+ * would fail on them. Kill any spisock-simd and unload the chip drivers
+ * and spisock_sim, saying so; the killed test was reported failed already.
+ */
+static inline void sim_leftovers_clear(void)
+{
+	static const char *const mods[] = {
+		"spisock_nina", "spisock_winc1500", SIM_MODULE, NULL,
+	};
+	char path[NAME_MAX + 16], comm[32];
+	struct dirent *d;
+	unsigned int i;
+	DIR *dir;
+	int fd, n;
+
+	dir = opendir("/proc");
+	while (dir && (d = readdir(dir))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, comm, sizeof(comm) - 1);
+		close(fd);
+		if (n <= 0 || strncmp(comm, "spisock-simd\n", 13))
+			continue;
+		fprintf(stderr, "# a previous test left spisock-simd (pid %s): killed\n",
+			d->d_name);
+		kill(atoi(d->d_name), SIGKILL);
+		waitpid(atoi(d->d_name), NULL, WNOHANG);
+	}
+	if (dir)
+		closedir(dir);
+	for (i = 0; mods[i]; i++) {
+		if (!module_loaded(mods[i]))
+			continue;
+		fprintf(stderr, "# a previous test left %s loaded: unloading it\n",
+			mods[i]);
+		module_unload_wait(mods[i]);
+	}
+}
+
 /* ---- the radio: spisock.ko, the simulated radio and the NINA driver ----- */
 
 /* The NINA driver: $SPISOCK_NINA_KO, or spisock_nina.ko here. */
@@ -494,6 +539,7 @@ static inline int radio_up_conf(struct radio *r, const char *conf,
 	r->dev = winc ? "winc0" : "nina0";
 	r->module = winc ? "spisock_winc1500" : "spisock_nina";
 	ko = winc ? winc_ko() : nina_ko();
+	sim_leftovers_clear();
 	if (module_loaded(r->module) || module_loaded(SIM_MODULE)) {
 		snprintf(r->why, sizeof(r->why), "%s or spisock_sim already loaded",
 			 r->module);

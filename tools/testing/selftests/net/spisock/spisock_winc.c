@@ -186,6 +186,7 @@ FIXTURE_SETUP(winc)
 
 	self->simd = -1;
 	self->loaded_spisock = 0;
+	sim_leftovers_clear();
 	ASSERT_FALSE(module_loaded(WINC_MODULE) || sim_loaded())
 		TH_LOG("spisock_winc1500 or spisock_sim already loaded");
 	ASSERT_EQ(0, access(winc_ko(), R_OK))
@@ -697,6 +698,68 @@ TEST_F(winc, chip_reset)
 	close(afd);
 	close(fd);
 	EXPECT_EQ(0, relink_and_talk());
+}
+
+/*
+ * Transfers that fail while an event is read. Once claimed, the chip
+ * posts nothing more until RX done: the driver reads the claimed event
+ * again, and resets the chip when it stays unreadable, so that its
+ * sockets fail instead of waiting forever. @fails: how many DMA reads in
+ * a row go unanswered from the peer's first byte on (the bus layer tries
+ * each transfer 3 times, the event layer each event 3 times).
+ */
+static void event_read_faults(struct __test_metadata *_metadata, int fails,
+			      int lost)
+{
+	static unsigned char buf[16 * 1024];
+	char rule[64];
+	int fd, afd;
+	size_t i;
+
+	fd = tcp_pair(&afd);
+	ASSERT_LE(0, fd);
+	set_timeouts(fd);
+	snprintf(rule, sizeof(rule), "fault no-response op=0xc8 count=%d", fails);
+	ASSERT_EQ(0, simd_ctl_at(STATS_PATH ".ctl", rule));
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = tag(2, i);
+	ASSERT_EQ(0, write_full(afd, buf, sizeof(buf)));
+	memset(buf, 0, sizeof(buf));
+	if (lost) {
+		/* an error, not the read's 10 s timeout */
+		for (i = 0; i < sizeof(buf); i++)
+			if (read(fd, buf, sizeof(buf)) <= 0)
+				break;
+		EXPECT_EQ(ECONNRESET, errno);
+		EXPECT_EQ(0, wait_unlinked());
+		EXPECT_EQ(1, winc_counter("wd_resets"));
+	} else {
+		EXPECT_EQ(0, read_full(fd, buf, sizeof(buf)))
+			TH_LOG("read: %s", strerror(errno));
+		for (i = 0; i < sizeof(buf); i++)
+			if (buf[i] != tag(2, i))
+				break;
+		EXPECT_EQ(sizeof(buf), i);
+		EXPECT_EQ(0, winc_counter("wd_resets"));
+	}
+	EXPECT_EQ(fails, model_counter("faults_fired"));
+	EXPECT_EQ(0, simd_ctl_at(STATS_PATH ".ctl", "clear"));
+	close(afd);
+	close(fd);
+	if (lost)
+		EXPECT_EQ(0, relink_and_talk());
+}
+
+/* An event unreadable through all of the bus layer's 3 tries: read again. */
+TEST_F(winc, event_read_retried)
+{
+	event_read_faults(_metadata, 3, 0);
+}
+
+/* An event unreadable through every try: the chip is reset. */
+TEST_F(winc, event_lost_resets)
+{
+	event_read_faults(_metadata, 9, 1);
 }
 
 /* A release outside 19.5.x to 19.7.x: the probe refuses it, naming it. */
