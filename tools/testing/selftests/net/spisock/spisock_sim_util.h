@@ -415,6 +415,41 @@ static inline int simd_stop(pid_t pid, int sig)
 	return status;
 }
 
+/* /dev/kmsg opened at its end: what the kernel logs from now on; or -1. */
+static inline int kmsg_from_now(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/*
+ * How many records logged since kmsg_from_now() gave @fd contain @what
+ * (each printed with "# "); closes @fd. -1 when @fd is not open.
+ */
+static inline int kmsg_count(int fd, const char *what)
+{
+	char line[1024];
+	int found = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, line, sizeof(line) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;
+		line[n] = 0;
+		if (strstr(line, what)) {
+			found++;
+			fprintf(stderr, "# %s", line);
+		}
+	}
+	close(fd);
+	return found;
+}
+
 /*
  * A test the harness killed for its time ran no teardown: its chip model
  * (in a process group of its own) and modules stay, and every later setup
