@@ -85,8 +85,10 @@ vm_tier() {
 		spisock_socket spisock_removal spisock_removal-adafruit_1_7_7 spisock_faults
 		spisock_lifetime spisock_soak spisock_diag
 		spisock_security spisock_fuzz spisock_basic_32 spisock_security_32 libspisock
-		libspisock-python reference-examples radios-up preload preload-nofamily)
+		reference-examples radios-up)
 	[ "$k" = 6.1 ] && want+=(bench spisock_socket_32 run_tests)
+	{ [ "$tier" = full ] || [ "$k" = 6.1 ]; } && want+=(libspisock-python preload
+		preload-nofamily)
 	[ "$k" = 6.12 ] && [ "$tier" = full ] && want+=(run_tests)
 	{ [ "$tier" = full ] || [ "$k" = 6.1 ]; } && want+=(libspisock-adafruit_1_7_7
 		libspisock-python-adafruit_1_7_7 reference-examples-adafruit_1_7_7)
