@@ -176,9 +176,16 @@ static int nina_uncertain(struct nina_radio *r, struct nina_sock *ns,
 			spisock_tx_consume(ns->sk, len);
 		return NINA_RETRY;
 	}
-	/* Already failed (the radio going away): nothing more to report. */
-	if (READ_ONCE(ns->sk->sk_state) == TCP_CLOSE)
+	/*
+	 * Already failed (the radio going away) or closed and flushing:
+	 * nothing more to report, but the rest of its queue must not go
+	 * either: sent again, bytes the chip may have sent would repeat at
+	 * the peer (spisock_lifetime saw one during a removal under load).
+	 */
+	if (READ_ONCE(ns->sk->sk_state) == TCP_CLOSE) {
+		spisock_tx_discard(ns->sk);
 		return NINA_RETRY;
+	}
 	dev_warn_ratelimited(&r->spi->dev,
 			     "fd %d: data command without a sane answer: the stream fails\n",
 			     nina_sock_fd(ns));
