@@ -177,10 +177,10 @@ static int nina_uncertain(struct nina_radio *r, struct nina_sock *ns,
 		return NINA_RETRY;
 	}
 	/*
-	 * Already failed (the radio going away) or closed and flushing:
-	 * nothing more to report, but the rest of its queue must not go
-	 * either: sent again, bytes the chip may have sent would repeat at
-	 * the peer (spisock_lifetime saw one during a removal under load).
+	 * Already failed (the radio going away): nothing more to report,
+	 * but the rest of its queue must not go either: sent again, bytes
+	 * the chip may have sent would repeat at the peer (spisock_lifetime
+	 * saw one during a removal under load).
 	 */
 	if (READ_ONCE(ns->sk->sk_state) == TCP_CLOSE) {
 		spisock_tx_discard(ns->sk);
