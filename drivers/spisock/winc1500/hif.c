@@ -319,8 +319,7 @@ static int winc_event_read(struct winc_radio *r, size_t *size)
 		dev_err_ratelimited(&r->spi->dev,
 				    "%s: event lost (%d): resetting the chip\n",
 				    r->name, ret);
-		if (!READ_ONCE(r->resetting) && !READ_ONCE(r->stopping))
-			queue_work(r->wq, &r->reset_work);
+		winc_reset_request(r);
 		goto out;
 	}
 	/* an event is traced as a command whose reply is the message */

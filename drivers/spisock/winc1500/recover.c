@@ -50,6 +50,20 @@ void winc_wd_feed(struct winc_radio *r, int err)
 	}
 }
 
+/**
+ * winc_reset_request() - reset the chip now, whatever the watchdog's count
+ * @r: the radio
+ *
+ * For a state only a reset recovers (an event lost after its claim). Not
+ * before the radio is registered, nor while it resets or stops.
+ */
+void winc_reset_request(struct winc_radio *r)
+{
+	if (!r->sdev || READ_ONCE(r->resetting) || READ_ONCE(r->stopping))
+		return;
+	queue_work(r->wq, &r->reset_work);
+}
+
 /* Answer every waiter with nothing: the chip that would reply is gone. */
 static void winc_waiters_fail(struct winc_radio *r)
 {

@@ -365,6 +365,7 @@ int winc_rssi(struct winc_radio *r, s32 *rssi);
 
 /* recover.c */
 void winc_wd_feed(struct winc_radio *r, int err);
+void winc_reset_request(struct winc_radio *r);
 void winc_reset_work(struct work_struct *work);
 void winc_tick_work(struct work_struct *work);
 
