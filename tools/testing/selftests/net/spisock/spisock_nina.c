@@ -338,8 +338,17 @@ static int nina_join(struct nina *h, const char *ssid, const char *pass)
 		return -1;
 	for (end = now_ms() + 10000; now_ms() < end; usleep(10000)) {
 		st = nina_cmd_u8(h, CMD_GET_CONN_STATUS, 0, NULL);
-		if (st != 1 && st != 0)
-			return st;
+		if (st == 1 || st == 0)
+			continue;
+		/*
+		 * A join that replaced a link reads DISCONNECTED with reason
+		 * 8 (ASSOC_LEAVE, the old link's end) until it ends: that is
+		 * not this join's outcome (facts §3.1).
+		 */
+		if (st == WL_DISCONNECTED &&
+		    nina_cmd_u8(h, CMD_GET_REASON_CODE, 0, NULL) == 8)
+			continue;
+		return st;
 	}
 	return -1;
 }
