@@ -332,14 +332,19 @@ static void nina_run_queue(struct nina_radio *r)
 /*
  * The status tick (decision 5): at most one GET_CONN_STATUS per
  * status_interval_ms while the radio is linked or an interrupted join goes
- * on. It does not wait for quiet sockets: data moving proves the chip
- * answers, not that its link is up, and a late loss lets connects go to a
- * chip that lost its network. Return: jiffies until the next tick is due.
+ * on. A linked radio whose connected stream socket moved data since the
+ * last tick skips it: the firmware closes every such socket on any
+ * disconnect (facts §6.7), so that data proves the link as the status
+ * would, and the socket's next command after a loss finds EBADF (decision
+ * 6); the tick's command would only come between a burst's frames. Data
+ * on other sockets proves nothing: listeners and datagram sockets survive
+ * a loss. Return: jiffies until the next tick is due.
  */
 static long nina_tick(struct nina_radio *r)
 {
 	unsigned int ms = READ_ONCE(status_interval_ms);
 	unsigned long now = jiffies;
+	bool proof = r->link_proof;
 
 	/* An idle radio is probed only while the watchdog has a doubt. */
 	if (!ms || (READ_ONCE(r->tick_state) == NINA_TICK_NONE &&
@@ -349,7 +354,10 @@ static long nina_tick(struct nina_radio *r)
 	    r->tick_at - now <= msecs_to_jiffies(ms))
 		return r->tick_at - now;
 	r->tick_at = now + msecs_to_jiffies(ms);
-	nina_status_tick(r);
+	r->link_proof = false;
+	if (!proof || nina_wd_suspect(r) ||
+	    READ_ONCE(r->tick_state) != NINA_TICK_LINKED)
+		nina_status_tick(r);
 	return msecs_to_jiffies(ms);
 }
 

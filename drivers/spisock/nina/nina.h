@@ -387,6 +387,8 @@ struct nina_req {
  * @io: the worker's payload scratch buffer (NINA_BUF_LEN)
  * @tick_state: NINA_TICK_*, what the status tick watches
  * @tick_at: jiffies of the next status tick
+ * @link_proof: a connected stream socket moved data since the last status
+ *	tick (nina_tick()); the worker's alone
  * @join_until: jiffies after which an interrupted join counts as failed
  * @scan: the last scan's networks (BSSID -> channel for the link), under
  *	the core's per-radio control lock
@@ -446,6 +448,7 @@ struct nina_radio {
 
 	int tick_state;
 	unsigned long tick_at;
+	bool link_proof;
 	unsigned long join_until;
 	struct spisock_scan_result scan[NINA_SCAN_MAX];
 	unsigned int nscan;

@@ -920,8 +920,13 @@ ktime_t nina_poll_pass(struct nina_radio *r)
 		tx = r->stats.sock_tx_bytes;
 		rx = r->stats.sock_rx_bytes;
 		nina_backoff(r, ns, r->path->serve(r, ns));
-		nina_turn_done(r, ns, r->stats.sock_tx_bytes - tx,
-			       r->stats.sock_rx_bytes - rx);
+		tx = r->stats.sock_tx_bytes - tx;
+		rx = r->stats.sock_rx_bytes - rx;
+		/* the status tick's proof of the link (nina_tick()) */
+		if ((tx || rx) && ns->type == SOCK_STREAM &&
+		    nina_sock_state(ns) == NINA_SK_ESTABLISHED)
+			r->link_proof = true;
+		nina_turn_done(r, ns, tx, rx);
 	}
 	return nina_poll_timeout(r);
 }

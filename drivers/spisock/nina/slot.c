@@ -63,9 +63,9 @@ static void nina_slot_stop_q(struct nina_radio *r, u8 slot, u32 gen)
  * success; START_CLIENT_TCP's failure has no parameter at all.
  * Return: 0 with @ns owning the slot, or an errno (@fail: the chip said no).
  */
-static int nina_slot_take(struct nina_radio *r, struct nina_sock *ns, u8 op,
-			  const struct nina_param *p, unsigned int n, u8 *slot,
-			  int fail)
+static int nina_slot_take_once(struct nina_radio *r, struct nina_sock *ns,
+			       u8 op, const struct nina_param *p,
+			       unsigned int n, u8 *slot, int fail)
 {
 	u8 buf[16];
 	struct nina_req req = {
@@ -90,6 +90,85 @@ static int nina_slot_take(struct nina_radio *r, struct nina_sock *ns, u8 op,
 	if (ret == -ENOMSG)
 		return -EIO;
 	return ret < 0 ? ret : fail;
+}
+
+/*
+ * One connection the server of @slot took that no host socket owns (taken
+ * while nobody listened): its slot (the chip's, not the host's),
+ * NINA_NO_FD for none, or an errno. @owner and @gen guard @slot: the
+ * listener adopting it, or NULL for a parked server. With the accept
+ * flag (Arduino's from 1.6.0) it takes it into the first free slot;
+ * without (Arduino's before, Adafruit's 1.x), available() names only one
+ * that sent data, and again the slots it already handed over, which stay
+ * the host's.
+ */
+static int nina_slot_orphan(struct nina_radio *r, u8 slot,
+			    const struct nina_sock *owner, u32 gen)
+{
+	static const u8 accept = 1;
+	const struct nina_guard g = { .owner = owner, .gen = gen };
+	bool flag = r->accept_flag;
+	u8 buf[16];
+	const struct nina_param p[2] = { { &slot, 1 }, { &accept, 1 } };
+	struct nina_req req = {
+		.op = NINA_AVAIL_DATA_TCP, .params = p, .n = flag ? 2 : 1,
+		.reply = buf, .reply_size = sizeof(buf), .guard = &g,
+	};
+	int ret = nina_cmd(r, &req);
+
+	if (ret < 0)
+		return ret;
+	ret = nina_slot_le16(&req, ret);
+	if (ret == NINA_RETRY)
+		return -EIO;
+	if (ret >= r->sdev->caps.sockets || READ_ONCE(r->owner[ret]))
+		return NINA_NO_FD;
+	return ret;
+}
+
+/*
+ * The chip refused a new socket: its lwIP pool may be held by connections
+ * that closed listeners' servers took and nobody will accept (the slot
+ * path parks a server, which goes on accepting). AVAIL_DATA_TCP on each
+ * parked slot names them (before the accept flag, only those that sent
+ * data; it also lets the server forget the closed ones), and
+ * STOP_CLIENT_TCP closes them, as a closed AF_INET listener resets
+ * them. Guarded as unowned: a listen() that adopts the slot meanwhile
+ * takes over.
+ * Return: how many it closed.
+ */
+static int nina_slot_reap(struct nina_radio *r)
+{
+	int i, k, orphan, n = 0;
+	__be16 port;
+	u32 gen;
+
+	for (i = 0; i < NINA_SLOT_COUNT; i++) {
+		spin_lock(&r->lock);
+		port = r->parked[i];
+		gen = r->gen;
+		spin_unlock(&r->lock);
+		for (k = 0; port && k < NINA_SLOT_COUNT; k++) {
+			orphan = nina_slot_orphan(r, i, NULL, gen);
+			if (orphan < 0 || orphan == NINA_NO_FD)
+				break;
+			nina_slot_stop_q(r, orphan, gen);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* nina_slot_take_once(), again after a refusal that closed orphans */
+static int nina_slot_take(struct nina_radio *r, struct nina_sock *ns, u8 op,
+			  const struct nina_param *p, unsigned int n, u8 *slot,
+			  int fail)
+{
+	int ret = nina_slot_take_once(r, ns, op, p, n, slot, fail);
+
+	if (ret == fail && nina_slot_reap(r))
+		ret = nina_slot_take_once(r, ns, op, p, n, slot, fail);
+	return ret;
 }
 
 /* The socket entered @state, unless the loss procedure failed it meanwhile. */
@@ -210,37 +289,6 @@ static int nina_slot_unpark(struct nina_radio *r, struct nina_sock *ns)
 }
 
 /*
- * One connection the adopted server took while nobody listened: its slot
- * (now the chip's, not the host's), NINA_NO_FD for none, or an errno.
- * With the accept flag (Arduino's from 1.6.0) it takes it into the first
- * free slot; without (Arduino's before, Adafruit's 1.x), available() names
- * only one that sent data, and again the slots it already handed over,
- * which stay the host's.
- */
-static int nina_slot_orphan(struct nina_radio *r, struct nina_sock *ns)
-{
-	static const u8 accept = 1;
-	const struct nina_guard g = { .owner = ns, .gen = ns->gen };
-	bool flag = r->accept_flag;
-	u8 slot = nina_sock_fd(ns), buf[16];
-	const struct nina_param p[2] = { { &slot, 1 }, { &accept, 1 } };
-	struct nina_req req = {
-		.op = NINA_AVAIL_DATA_TCP, .params = p, .n = flag ? 2 : 1,
-		.reply = buf, .reply_size = sizeof(buf), .guard = &g,
-	};
-	int ret = nina_cmd(r, &req);
-
-	if (ret < 0)
-		return ret;
-	ret = nina_slot_le16(&req, ret);
-	if (ret == NINA_RETRY)
-		return -EIO;
-	if (ret >= r->sdev->caps.sockets || READ_ONCE(r->owner[ret]))
-		return NINA_NO_FD;
-	return ret;
-}
-
-/*
  * listen() on a port whose server a closed listener left listening (no
  * slot command stops one): adopt that server rather than start one lwIP
  * would refuse the port to. The connections it took while nobody
@@ -264,7 +312,7 @@ static int nina_slot_adopt(struct nina_radio *r, struct nina_sock *ns)
 		return slot;
 	ret = nina_slot_listening(r, ns);
 	for (i = 0; ret == 1 && i < NINA_SLOT_COUNT; i++) {
-		int orphan = nina_slot_orphan(r, ns);
+		int orphan = nina_slot_orphan(r, slot, ns, ns->gen);
 
 		if (orphan < 0)
 			ret = orphan;

@@ -215,6 +215,8 @@ def figures(radio, inet, params):
             if ref:
                 f["inet_per_s"] = ref["per_s"]
             conn_figures(f, w, d, m, ref, path)
+        if name in BULK:
+            f["status_cmds"] = d.get("cmd_GET_CONN_STATUS", 0)
         if name.startswith("idle"):
             secs = w["wall_s"]
             sock_cmds = sum(v for k, v in d.items() if is_sock_cmd(k[4:], path))
@@ -402,6 +404,10 @@ def targets(fig, params, with_gap=True, bulk_floor=0.95):
                       f"{tr['polls_between_full']} (of {tr['sends'] + tr['recvs']} {what}; {tr['short_sends'] + tr['short_recvs']} short)"))
         else:
             t.append((f"{name}: tracepoints read", False, "no trace"))
+        # Its data proves the link: no status command between its frames.
+        t.append((f"{name}: no status command while the stream moves data",
+                  f.get("status_cmds", 0) == 0,
+                  f"{f.get('status_cmds', 0):.0f} in {f.get('wall_s', 0):.1f} s"))
     i0 = fig.get("idle0")
     if i0:
         t.append(("idle, no interest: zero socket commands", i0["socket_cmds"] == 0,

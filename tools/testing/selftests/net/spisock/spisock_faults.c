@@ -840,6 +840,86 @@ TEST_F_TIMEOUT(rig, link_flaps, 300)
 	ASSERT_EQ(0, wait_linked(&self->nl, RELINK_MS));
 }
 
+/* A native writer that keeps a radio stream's receive side busy. */
+struct flood {
+	pthread_t th;
+	int fd;
+	volatile bool stop;
+};
+
+static void *flood_run(void *arg)
+{
+	struct flood *f = arg;
+	char buf[1024];
+
+	memset(buf, 'f', sizeof(buf));
+	while (!f->stop && send(f->fd, buf, sizeof(buf), MSG_NOSIGNAL) > 0)
+		;
+	return NULL;
+}
+
+/* Reads @fd for @ms; the bytes read, or -1 on an error (errno). */
+static long long drain_ms(int fd, int ms)
+{
+	long long end = now_ms() + ms, got = 0;
+	char buf[4096];
+	ssize_t n;
+
+	while (now_ms() < end) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n <= 0)
+			return n ? -1 : got;
+		got += n;
+	}
+	return got;
+}
+
+/*
+ * A connected stream moving data proves the link (the firmware closes it on
+ * any disconnect): the status tick stays off the bus while it flows, and a
+ * drop is still seen at once, by the stream's next command and then by the
+ * tick (the event with its reason).
+ */
+TEST_F_TIMEOUT(rig, stream_proves_link, 60)
+{
+	struct flood f = { .stop = false };
+	struct dev_info d = { 0 };
+	long long st0, st1, t0;
+	struct sgenl ev;
+	int con;
+
+	ASSERT_EQ(0, sgenl_open(&ev));
+	ASSERT_EQ(0, sgenl_subscribe(&ev));
+	ASSERT_EQ(0, wait_linked(&self->nl, RELINK_MS));
+	con = radio_connect(&self->lsa);
+	ASSERT_LE(0, con) TH_LOG("connect: %s", strerror(errno));
+	f.fd = peer_accept(self->lfd, con);
+	ASSERT_LE(0, f.fd);
+	set_timeouts(f.fd, OP_MS);
+	ASSERT_EQ(0, pthread_create(&f.th, NULL, flood_run, &f));
+	EXPECT_LT(0, drain_ms(con, 300));
+	st0 = nina_stat("cmd_GET_CONN_STATUS");
+	EXPECT_LT(0, drain_ms(con, 2000));
+	st1 = nina_stat("cmd_GET_CONN_STATUS");
+	/* 20 status intervals: none, or one where the guest stalled */
+	EXPECT_GE(1, st1 - st0) TH_LOG("%lld status commands", st1 - st0);
+
+	ASSERT_EQ(0, simd_ctl("drop"));
+	t0 = now_ms();
+	EXPECT_EQ(-1, drain_ms(con, OP_MS + STATUS_MS + SLACK_MS));
+	EXPECT_EQ(ECONNRESET, errno);
+	EXPECT_GE(OP_MS + STATUS_MS + SLACK_MS, now_ms() - t0);
+	EXPECT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_DOWN, 3000, &d));
+	EXPECT_EQ(SPISOCK_LINK_REASON_LINK_LOST, d.reason);
+	f.stop = true;
+	shutdown(f.fd, SHUT_RDWR);
+	pthread_join(f.th, NULL);
+	close(f.fd);
+	close(con);
+	sgenl_close(&ev);
+	ASSERT_EQ(0, wait_linked(&self->nl, RELINK_MS));
+}
+
 #define HOSTILE_CONNS	3
 #define HOSTILE_BYTES	(32 * 1024)
 

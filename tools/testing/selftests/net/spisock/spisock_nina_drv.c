@@ -557,6 +557,78 @@ TEST_F(drv, tcp_server_accept_echo)
 	close(l);
 }
 
+#define ORPHANS	3
+
+/*
+ * Connections that reach a listener after nobody accepts them any more do
+ * not keep the chip's sockets: on the slot path a closed listener's server
+ * goes on listening (no command stops it) and what it took holds lwIP
+ * sockets; a connect the chip refuses for want of one closes them and
+ * tries again. Every socket but the parked server's is still to be had.
+ */
+TEST_F(drv, closed_listener_orphans)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET }, la, to;
+	int slot = variant->path && !strcmp(variant->path, "slot");
+	int l, nl, a, i, n, c[ORPHANS], s[16];
+	socklen_t len = sizeof(sa);
+	long long end;
+
+	if (!variant->path)
+		SKIP(return, "refused firmware: no radio");
+	ASSERT_EQ(0, drv_link());
+	l = radio_socket(SOCK_STREAM);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, bind(l, SA(&sa), sizeof(sa)));
+	ASSERT_EQ(0, getsockname(l, SA(&sa), &len));
+	ASSERT_EQ(0, listen(l, 4)) TH_LOG("%s", strerror(errno));
+	to = sin_of(SIM_RADIO_ADDR, ntohs(sa.sin_port));
+	/*
+	 * A blocked accept() has the driver ask the server, which takes each
+	 * connection in; before 1.6.0 it hands over only those that sent
+	 * data, and these have sent none. What it hands over is closed.
+	 */
+	for (i = 0; i < ORPHANS; i++) {
+		c[i] = sock_new(AF_INET, SOCK_STREAM);
+		ASSERT_LE(0, c[i]);
+		ASSERT_EQ(0, connect(c[i], SA(&to), sizeof(to)))
+			TH_LOG("%d: %s", i, strerror(errno));
+		for (end = now_ms() + IO_MS; now_ms() < end;) {
+			a = accept_ms(l, NULL, 0, 100);
+			if (a >= 0) {
+				close(a);
+				break;
+			}
+			if (stat_of("open_sockets") >= 2 + i)
+				break;
+		}
+	}
+	close(l);
+	/* Data, then the end: the connections are the chip's alone now. */
+	for (i = 0; i < ORPHANS; i++) {
+		EXPECT_EQ(1, send(c[i], "x", 1, MSG_NOSIGNAL));
+		close(c[i]);
+	}
+
+	nl = inet_listener(PEER_ADDR, &la);
+	ASSERT_LE(0, nl);
+	to = sin_of(PEER_ADDR, ntohs(la.sin_port));
+	for (n = 0; n < variant->sockets; n++) {
+		s[n] = radio_socket(SOCK_STREAM);
+		ASSERT_LE(0, s[n]);
+		if (connect(s[n], SA(&to), sizeof(to))) {
+			TH_LOG("connect %d: %s", n + 1, strerror(errno));
+			close(s[n]);
+			break;
+		}
+	}
+	EXPECT_LE(variant->sockets - slot, n)
+		TH_LOG("model: %lld sockets open", stat_of("open_sockets"));
+	while (n--)
+		close(s[n]);
+	close(nl);
+}
+
 /* Datagrams both ways, each with its sender's address. */
 TEST_F(drv, udp_both_ways)
 {
