@@ -460,6 +460,23 @@ static int radio_socket(int type)
 	return fd;
 }
 
+/* A radio listener on a port the stack chose (in @sa), or -1. */
+static int radio_listener(struct sockaddr_in *sa)
+{
+	socklen_t len = sizeof(*sa);
+	int l = radio_socket(SOCK_STREAM);
+
+	*sa = (struct sockaddr_in){ .sin_family = AF_INET };
+	if (l < 0)
+		return -1;
+	if (bind(l, SA(sa), sizeof(*sa)) || getsockname(l, SA(sa), &len) ||
+	    listen(l, 4)) {
+		close(l);
+		return -1;
+	}
+	return l;
+}
+
 /* A radio client, an AF_INET server: bytes both ways, then the peer's FIN. */
 TEST_F(drv, tcp_client_echo)
 {
@@ -525,18 +542,14 @@ TEST_F(drv, tcp_connect_refused)
 /* A radio listener: an AF_INET client connects, is accepted, both talk. */
 TEST_F(drv, tcp_server_accept_echo)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET }, to, peer, cl;
-	socklen_t len = sizeof(sa);
+	struct sockaddr_in sa, to, peer, cl;
 	int l, c, a;
 
 	if (!variant->path)
 		SKIP(return, "refused firmware: no radio");
 	ASSERT_EQ(0, drv_link());
-	l = radio_socket(SOCK_STREAM);
-	ASSERT_LE(0, l);
-	ASSERT_EQ(0, bind(l, SA(&sa), sizeof(sa)));
-	ASSERT_EQ(0, getsockname(l, SA(&sa), &len));
-	ASSERT_EQ(0, listen(l, 4)) TH_LOG("%s", strerror(errno));
+	l = radio_listener(&sa);
+	ASSERT_LE(0, l) TH_LOG("%s", strerror(errno));
 	c = sock_new(AF_INET, SOCK_STREAM);
 	ASSERT_LE(0, c);
 	to = sin_of(SIM_RADIO_ADDR, ntohs(sa.sin_port));
@@ -568,20 +581,16 @@ TEST_F(drv, tcp_server_accept_echo)
  */
 TEST_F(drv, closed_listener_orphans)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET }, la, to;
 	int slot = variant->path && !strcmp(variant->path, "slot");
 	int l, nl, a, i, n, c[ORPHANS], s[16];
-	socklen_t len = sizeof(sa);
+	struct sockaddr_in sa, la, to;
 	long long end;
 
 	if (!variant->path)
 		SKIP(return, "refused firmware: no radio");
 	ASSERT_EQ(0, drv_link());
-	l = radio_socket(SOCK_STREAM);
-	ASSERT_LE(0, l);
-	ASSERT_EQ(0, bind(l, SA(&sa), sizeof(sa)));
-	ASSERT_EQ(0, getsockname(l, SA(&sa), &len));
-	ASSERT_EQ(0, listen(l, 4)) TH_LOG("%s", strerror(errno));
+	l = radio_listener(&sa);
+	ASSERT_LE(0, l) TH_LOG("%s", strerror(errno));
 	to = sin_of(SIM_RADIO_ADDR, ntohs(sa.sin_port));
 	/*
 	 * A blocked accept() has the driver ask the server, which takes each
