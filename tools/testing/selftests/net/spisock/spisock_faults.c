@@ -844,7 +844,7 @@ TEST_F_TIMEOUT(rig, link_flaps, 300)
 struct flood {
 	pthread_t th;
 	int fd;
-	volatile bool stop;
+	bool stop;		/* __atomic: the writer's thread reads it */
 };
 
 static void *flood_run(void *arg)
@@ -853,7 +853,8 @@ static void *flood_run(void *arg)
 	char buf[1024];
 
 	memset(buf, 'f', sizeof(buf));
-	while (!f->stop && send(f->fd, buf, sizeof(buf), MSG_NOSIGNAL) > 0)
+	while (!__atomic_load_n(&f->stop, __ATOMIC_RELAXED) &&
+	       send(f->fd, buf, sizeof(buf), MSG_NOSIGNAL) > 0)
 		;
 	return NULL;
 }
@@ -911,7 +912,7 @@ TEST_F_TIMEOUT(rig, stream_proves_link, 60)
 	EXPECT_GE(OP_MS + STATUS_MS + SLACK_MS, now_ms() - t0);
 	EXPECT_EQ(0, event_wait(&ev, SPISOCK_EVENT_LINK_DOWN, 3000, &d));
 	EXPECT_EQ(SPISOCK_LINK_REASON_LINK_LOST, d.reason);
-	f.stop = true;
+	__atomic_store_n(&f.stop, true, __ATOMIC_RELAXED);
 	shutdown(f.fd, SHUT_RDWR);
 	pthread_join(f.th, NULL);
 	close(f.fd);
