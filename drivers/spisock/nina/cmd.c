@@ -338,7 +338,9 @@ static void nina_run_queue(struct nina_radio *r)
  * would, and the socket's next command after a loss finds EBADF (decision
  * 6); the tick's command would only come between a burst's frames. Data
  * on other sockets proves nothing: listeners and datagram sockets survive
- * a loss. Return: jiffies until the next tick is due.
+ * a loss. A loss right after such data, on a stream that then goes quiet,
+ * waits for the next tick: two intervals at most. Return: jiffies until
+ * the next tick is due.
  */
 static long nina_tick(struct nina_radio *r)
 {
@@ -348,8 +350,10 @@ static long nina_tick(struct nina_radio *r)
 
 	/* An idle radio is probed only while the watchdog has a doubt. */
 	if (!ms || (READ_ONCE(r->tick_state) == NINA_TICK_NONE &&
-		    !nina_wd_suspect(r)))
+		    !nina_wd_suspect(r))) {
+		r->link_proof = false;	/* it would speak for a later link */
 		return MAX_SCHEDULE_TIMEOUT;
+	}
 	if (time_before(now, r->tick_at) &&
 	    r->tick_at - now <= msecs_to_jiffies(ms))
 		return r->tick_at - now;

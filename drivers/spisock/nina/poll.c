@@ -973,6 +973,8 @@ void nina_loss_forget(struct nina_radio *r, const char *why)
 	WRITE_ONCE(r->nfds, 0);
 	r->gen++;
 	WRITE_ONCE(r->loss, false);
+	/* Data before the loss proves nothing after it (nina_tick()). */
+	r->link_proof = false;
 	list_for_each_entry(ns, &r->socks, node) {
 		WRITE_ONCE(ns->fd, -1);
 		spisock_sock_set_chip(ns->sk, -1, ns->gen);
