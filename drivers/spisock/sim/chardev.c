@@ -412,6 +412,13 @@ static ssize_t spisock_sim_reply(struct spisock_sim_radio *radio,
 	case SPISOCK_SIM_RE_LINE:
 		ret = spisock_sim_reply_line(radio, &re);
 		break;
+	case SPISOCK_SIM_RE_ACK:
+		ret = -EINVAL;
+		if (re.line || re.seq || re.len || re.status || re.value)
+			break;
+		spisock_sim_ack_arm(radio);
+		ret = 0;
+		break;
 	default:
 		ret = -EINVAL;
 	}

@@ -138,6 +138,7 @@ static bool spisock_sim_float_chip_lines(struct spisock_sim_radio *radio)
 	int old;
 
 	lockdep_assert_held(&radio->line_lock);
+	radio->ack_armed = false;
 	for (i = 0; i < ARRAY_SIZE(chip_lines); i++) {
 		old = spisock_sim_level(radio, chip_lines[i]);
 		radio->lines[chip_lines[i]].chip_level = 1;
@@ -181,6 +182,9 @@ void spisock_sim_set_chip_line(struct spisock_sim_radio *radio,
 	int old;
 
 	raw_spin_lock_irqsave(&radio->line_lock, flags);
+	/* READY driven high by the model: the acknowledge is its own again. */
+	if (line == SPISOCK_SIM_LINE_READY && value)
+		radio->ack_armed = false;
 	if (spisock_sim_chip_held(radio)) {
 		raw_spin_unlock_irqrestore(&radio->line_lock, flags);
 		return;
@@ -188,6 +192,50 @@ void spisock_sim_set_chip_line(struct spisock_sim_radio *radio,
 	old = spisock_sim_level(radio, line);
 	radio->lines[line].chip_level = value;
 	due = spisock_sim_edge(radio, line, old);
+	raw_spin_unlock_irqrestore(&radio->line_lock, flags);
+	if (due)
+		irq_work_queue(&radio->irq_work);
+}
+
+static bool cs_ack = true;
+module_param(cs_ack, bool, 0644);
+MODULE_PARM_DESC(cs_ack,
+		 "raise READY at a CS assertion the model armed (SPISOCK_SIM_RE_ACK) without its round trip (default on)");
+
+/**
+ * spisock_sim_ack_arm() - the model armed the acknowledge of the next CS
+ * @radio: the radio
+ */
+void spisock_sim_ack_arm(struct spisock_sim_radio *radio)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&radio->line_lock, flags);
+	radio->ack_armed = READ_ONCE(cs_ack);
+	raw_spin_unlock_irqrestore(&radio->line_lock, flags);
+}
+
+/**
+ * spisock_sim_cs_ack() - the host asserted CS: READY high if armed
+ * @radio: the radio
+ *
+ * A NINA's CS-edge interrupt raises READY within microseconds; through
+ * the model it cost the host a sleep and a wake-up per transaction. The
+ * model still sees the CS event and drives READY high itself: no edge.
+ */
+void spisock_sim_cs_ack(struct spisock_sim_radio *radio)
+{
+	unsigned long flags;
+	bool due = false;
+	int old;
+
+	raw_spin_lock_irqsave(&radio->line_lock, flags);
+	if (radio->ack_armed && !spisock_sim_chip_held(radio)) {
+		old = spisock_sim_level(radio, SPISOCK_SIM_LINE_READY);
+		radio->lines[SPISOCK_SIM_LINE_READY].chip_level = 1;
+		due = spisock_sim_edge(radio, SPISOCK_SIM_LINE_READY, old);
+	}
+	radio->ack_armed = false;
 	raw_spin_unlock_irqrestore(&radio->line_lock, flags);
 	if (due)
 		irq_work_queue(&radio->irq_work);

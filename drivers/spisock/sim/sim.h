@@ -170,6 +170,8 @@ struct spisock_sim_line_state {
  * @xferq: .transfer_one waits here for @pending's completion
  * @cs_asserted: last chip-select state told to the model
  * @dropped: events dropped because the queue was full
+ * @ack_armed: the model asked for READY at the next CS assertion
+ *	(SPISOCK_SIM_RE_ACK), under @line_lock
  */
 struct spisock_sim_radio {
 	unsigned int index;
@@ -216,6 +218,7 @@ struct spisock_sim_radio {
 
 	bool cs_asserted;
 	unsigned long dropped;
+	bool ack_armed;
 };
 
 /* chardev.c: /dev/spisock-simN and the event queue */
@@ -234,6 +237,8 @@ void spisock_sim_gpio_exit(struct spisock_sim_radio *radio);
 void spisock_sim_reset_seen(struct spisock_sim_radio *radio, bool all);
 void spisock_sim_set_chip_line(struct spisock_sim_radio *radio,
 			       unsigned int line, int value);
+void spisock_sim_ack_arm(struct spisock_sim_radio *radio);
+void spisock_sim_cs_ack(struct spisock_sim_radio *radio);
 int spisock_sim_gpio_irq(struct spisock_sim_radio *radio, unsigned int line,
 			 unsigned int type);
 

@@ -47,6 +47,8 @@ static void spisock_sim_set_cs(struct spi_device *spi, bool level)
 	if (asserted == radio->cs_asserted)
 		return;
 	radio->cs_asserted = asserted;
+	if (asserted)
+		spisock_sim_cs_ack(radio);
 	spisock_sim_post_cs(radio, asserted);
 }
 

@@ -89,6 +89,13 @@ struct spisock_sim_event {
 enum spisock_sim_reply_type {
 	SPISOCK_SIM_RE_XFER = 1,	/* MISO for transfer @seq (@len bytes follow), or @status */
 	SPISOCK_SIM_RE_LINE = 2,	/* drive chip line @line (READY, GPIO0, IRQN) to @value */
+	/*
+	 * Acknowledge the next chip select at once: drive READY to 1 when the
+	 * host next asserts CS, as the chip's CS-edge interrupt does, without
+	 * a round trip to the model (other fields 0). The model driving READY
+	 * to 1 itself cancels it; ignored with the module's cs_ack=0.
+	 */
+	SPISOCK_SIM_RE_ACK = 3,
 };
 
 /**

@@ -128,6 +128,15 @@ bool nina_sleep_ms(struct nina_model *m, double ms, uint64_t gen)
 
 /* ---- faults ---- */
 
+/* Whether any rule of kind @k is loaded (it may fire at any time). */
+static bool fault_kind_set_locked(struct nina_model *m, enum fault_kind k)
+{
+	for (int i = 0; i < m->nfaults; i++)
+		if (m->faults[i].kind == k)
+			return true;
+	return false;
+}
+
 static bool fault_hit_locked(struct nina_model *m, enum fault_kind k, int op,
 			     struct nina_fault **out)
 {
@@ -444,8 +453,12 @@ static void arm_locked(struct nina_model *m, enum slave_state s, uint64_t gen)
 		return;
 	m->drop_ready = fault_hit_locked(m, F_READY_DROP, m->cur_op, NULL);
 	m->sl = s;
-	if (!m->drop_ready)
-		nina_set_line_locked(m, NINA_LINE_READY, 0);
+	if (m->drop_ready)
+		return;
+	/* cs-nack decides at the CS itself: then the ack stays the model's */
+	if (m->line_fn && m->ready && !fault_kind_set_locked(m, F_CS_NACK))
+		m->line_fn(m->ctx, NINA_LINE_ACK, 1);
+	nina_set_line_locked(m, NINA_LINE_READY, 0);
 }
 
 static void hostile_reply(struct nina_model *m)

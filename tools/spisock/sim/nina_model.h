@@ -33,6 +33,13 @@ enum nina_line {
 	NINA_LINE_READY = 0,	/* chip -> host */
 	NINA_LINE_GPIO0 = 1,	/* chip -> host after boot; host drives it in reset */
 	NINA_LINE_RESET = 2,	/* host -> chip, active low */
+	/*
+	 * Not a line: to the line callback, "raise READY at the next CS at
+	 * once" (the CS-edge ISR's acknowledge, armed before READY falls;
+	 * the bus may do it without a round trip). The model raises READY at
+	 * that CS itself as well; a callback may ignore it.
+	 */
+	NINA_LINE_ACK = 3,
 };
 
 /*

@@ -57,6 +57,8 @@ void simd_line(void *ctx, enum nina_line line, int level)
 		.value = level,
 	};
 
+	if (line == NINA_LINE_ACK)
+		r = (struct spisock_sim_reply){ .type = SPISOCK_SIM_RE_ACK };
 	write_reply(s, &r, NULL, 0);
 }
 

@@ -461,6 +461,52 @@ TEST_F(sim, bad_input)
 	close(fd);
 }
 
+/*
+ * SPISOCK_SIM_RE_ACK: READY rises at the next CS assertion, before the
+ * model has seen it (the chip's CS-edge acknowledge without a round trip);
+ * the model's own READY high cancels it.
+ */
+TEST_F(sim, cs_ack)
+{
+	struct spisock_sim_reply ack = { .type = SPISOCK_SIM_RE_ACK };
+	unsigned char tx[4] = { 0xe0, 0x37, 0x00, 0xee }, rx[4], miso[4] = { 0 };
+	struct host_job j = { .fd = self->host };
+	int fd, ready, round;
+
+	fd = model_open();
+	ASSERT_LE(0, fd);
+	ready = gpio_request(self->chip, SPISOCK_SIM_LINE_READY,
+			     GPIO_V2_LINE_FLAG_INPUT, 0);
+	ASSERT_LE(0, ready);
+	ack.value = 1;
+	EXPECT_EQ(-1, write(fd, &ack, sizeof(ack)));
+	EXPECT_EQ(EINVAL, errno);
+	ack.value = 0;
+	for (round = 0; round < 2; round++) {
+		EXPECT_EQ(sizeof(ack), write(fd, &ack, sizeof(ack)));
+		if (round)
+			EXPECT_LT(0, model_reply_line(fd, SPISOCK_SIM_LINE_READY, 1));
+		EXPECT_LT(0, model_reply_line(fd, SPISOCK_SIM_LINE_READY, 0));
+		EXPECT_EQ(0, gpio_get(ready));
+		j.n = 0;
+		host_xfer(&j, 0, tx, rx, sizeof(tx));
+		host_start(&j);
+		ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+		EXPECT_EQ(SPISOCK_SIM_EV_CS, self->ev.type);
+		/* raised before the CS event was queued, or not at all */
+		EXPECT_EQ(!round, gpio_get(ready)) TH_LOG("round %d", round);
+		ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+		ASSERT_EQ(SPISOCK_SIM_EV_XFER, self->ev.type);
+		EXPECT_LT(0, model_reply_xfer(fd, self->ev.seq, miso, 4, 0));
+		ASSERT_EQ(0, model_event(fd, &self->ev, EV_TIMEOUT_MS));
+		EXPECT_EQ(SPISOCK_SIM_EV_CS, self->ev.type);
+		host_wait(&j);
+		EXPECT_EQ(4, j.ret) TH_LOG("spidev: %s", strerror(j.err));
+	}
+	close(ready);
+	close(fd);
+}
+
 TEST_F(sim, chip_lines_and_interrupts)
 {
 	struct spisock_sim_reply two[2] = {
