@@ -45,6 +45,11 @@ void host_line(void *ctx, enum nina_line line, int level)
 		h->ready = level;
 	} else if (line == NINA_LINE_GPIO0) {
 		h->gpio0 = level;
+	} else if (line == NINA_LINE_ACK) {
+		/* armed as READY is about to fall, never later */
+		h->acks++;
+		if (h->ready != 1)
+			h->acks_not_high++;
 	}
 	pthread_cond_broadcast(&h->cv);
 	pthread_mutex_unlock(&h->mu);

@@ -27,6 +27,8 @@ struct host {
 	pthread_cond_t cv;
 	int ready, gpio0;
 	uint64_t ready_rises, ready_falls;
+	uint64_t acks;		/* NINA_LINE_ACK: the bus may acknowledge the next CS */
+	uint64_t acks_not_high;	/* ... of them with READY not high then */
 	enum pad_style pad;
 	uint8_t cpbuf[4200];	/* CircuitPython's persistent send buffer */
 	uint32_t speed;

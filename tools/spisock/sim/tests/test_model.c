@@ -201,12 +201,16 @@ static void test_handshake(void)
 	start(NULL, 0);
 	nina_model_stats(M, &a);
 	ok(H.ready == 0, "handshake: armed, READY low");
+	ok(H.acks == 1 && !H.acks_not_high,
+	   "handshake: the bus's acknowledge armed with the receive, READY still high");
 	nina_bus_cs(M, 1);
 	ok(H.ready == 1, "handshake: READY high on CS fall (ack)");
 	nina_bus_xfer(M, frame, miso, 4, 8000000);
 	ok(miso[0] == 0x00, "handshake: MISO filler during the command phase");
 	nina_bus_cs(M, 0);
 	ok(host_wait_ready(&H, 0, 1000) == 0, "handshake: READY low when the reply is armed");
+	ok(H.acks == 2 && !H.acks_not_high,
+	   "handshake: the bus's acknowledge armed with the reply, READY still high");
 	nina_bus_cs(M, 1);
 	ok(H.ready == 1, "handshake: READY high on CS fall of the reply phase");
 	memset(miso, 0xAA, sizeof(miso));
@@ -231,14 +235,18 @@ static void test_handshake(void)
 		struct param p = PS("slow.example");
 
 		const char *fast[] = { "assoc-ms 0", "wifi-ms 0", "boot-ms 0", NULL };
+		uint64_t acks;
 
 		nina_model_free(M);
 		host_destroy(&H);
 		start(fast, 1.0);
 		join("OpenCafe", NULL);
 		host_send(&H, 0x34, 1, &p);
+		acks = H.acks;
 		msleep(20);
 		ok(H.ready == 1, "busy: READY high while the command executes");
+		ok(H.acks == acks && !H.acks_not_high,
+		   "busy: no acknowledge armed while the command executes");
 		nina_bus_cs(M, 1);
 		ok(nina_bus_xfer(M, NULL, miso, 8, 8000000) == 0 && miso[0] == 0,
 		   "busy: clocks answered (filler) while the loop is busy");

@@ -531,7 +531,7 @@ static void test_start_client_quirks(void)
 	uint16_t port;
 	int lfd = listener(&port);
 	struct nina_stats a, b;
-	uint64_t t0;
+	uint64_t t0, acks;
 
 	close(lfd);	/* nobody listens there now: refused */
 	start(bh);
@@ -546,9 +546,14 @@ static void test_start_client_quirks(void)
 	nina_model_stats(M, &a);
 	t0 = now_ms();
 	host_send(&H, 0x2D, 4, (struct param[]){ PB(10, 1, 2, 3), PORT(80), P1(0), P1(0) });
+	acks = H.acks;
 	msleep(100);
 	ok(H.ready == 1, "START_CLIENT_TCP: READY high while the connect blocks");
+	ok(H.acks == acks && !H.acks_not_high,
+	   "START_CLIENT_TCP: no acknowledge armed for the bus while the connect blocks");
 	host_recv(&H, 0x2D, &R);
+	ok(H.acks > acks && !H.acks_not_high,
+	   "START_CLIENT_TCP: the acknowledge armed with the reply, READY still high");
 	nina_model_stats(M, &b);
 	ok(R.n == 0 && now_ms() - t0 >= 280, "START_CLIENT_TCP: unanswered SYN fails after syn-timeout-ms");
 	ok(b.processing_ns - a.processing_ns >= 280000000ull &&
