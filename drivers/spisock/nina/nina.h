@@ -106,6 +106,11 @@ enum nina_flavour {
  * @next_poll: ktime_get_ns() before which the worker leaves the socket
  *	alone, under the radio's lock
  * @interval_ms: current back-off interval, under the radio's lock
+ * @looked_at: ktime_get_ns() of the worker's last look, under the radio's
+ *	lock
+ * @unwatched: the last look missed with nobody waiting, and @next_poll is
+ *	the ceiling's (nina_look_delay()); the reader's next call brings it
+ *	back (nina_sock_want()). Under the radio's lock
  * @kick: serve at the next pass regardless of back-off, under the radio's
  *	lock
  * @closing: released by the core; flush, then SOCKET_CLOSE. Set under the
@@ -154,6 +159,8 @@ struct nina_sock {
 	unsigned long want_at;
 	u64 next_poll;
 	unsigned int interval_ms;
+	u64 looked_at;
+	bool unwatched;
 	bool kick;
 	bool closing;
 	unsigned long close_by;
@@ -327,14 +334,15 @@ struct nina_req {
  *	accept, rx_room), the socket ops and the worker. It guards @queue,
  *	@stopping, @socks, @owner, @nfds, @gen, @kick, @vclock, @turns, @loss,
  *	@sweep, @parked and, of every &struct nina_sock on @socks, @state and @fd (for
- *	writing), @want, @want_at, @next_poll, @interval_ms, @kick, @closing,
- *	@close_by, @tx_hold_until, @tx_held, @vt, @eager, @wait_until and
- *	@turn_at. Read without it, with READ_ONCE(): @owner and @nfds (the
- *	worker's sweeps, the socket count), @loss (the worker's check before
- *	each command), and a socket's @state, @fd, @want and @closing. A leaf
- *	below the core's locks: under it the driver calls only the core's
- *	lockless helpers (spisock_sock_set_chip(), the spisock_tx_*() and
- *	spisock_rx_space() queries, spisock_accept_room(), spisock_sk_waiting()
+ *	writing), @want, @want_at, @next_poll, @interval_ms, @looked_at,
+ *	@unwatched, @kick, @closing, @close_by, @tx_hold_until, @tx_held,
+ *	@vt, @eager, @wait_until and @turn_at. Read without it, with
+ *	READ_ONCE(): @owner and @nfds (the worker's sweeps, the socket
+ *	count), @loss (the worker's check before each command), and a
+ *	socket's @state, @fd, @want and @closing. A leaf below the core's
+ *	locks: under it the driver calls only the core's lockless helpers
+ *	(spisock_sock_set_chip(), the spisock_tx_*() and spisock_rx_space()
+ *	queries, spisock_accept_room(), spisock_sk_waiting()
  *	under RCU).
  * @queue: pending requests
  * @stopping: the worker is stopping; new requests fail

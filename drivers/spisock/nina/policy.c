@@ -236,6 +236,30 @@ unsigned int nina_next_interval(unsigned int cur_ms, bool progress,
 }
 
 /**
+ * nina_look_delay() - how long until a connection's next look
+ * @interval_ms: its back-off after the look (nina_next_interval())
+ * @progress: the look moved data or changed state
+ * @eager: the socket waits for the answer to its request
+ * @waiting: a task waits on the socket (spisock_sk_waiting())
+ * @ceiling_ms: the longest interval (poll_ceiling_ms); 0 counts as 1
+ *
+ * A miss that nobody waits for (the reader busy elsewhere, or asleep
+ * between requests) goes to the ceiling at once instead of doubling: data
+ * found sooner would only wait in the core's queue, while each look costs
+ * the other sockets' frames a POLL. The reader's next call brings the
+ * look back to @interval_ms after the last one (nina_sock_want()).
+ *
+ * Return: @interval_ms, or @ceiling_ms for a miss nobody waits for.
+ */
+unsigned int nina_look_delay(unsigned int interval_ms, bool progress,
+			     bool eager, bool waiting, unsigned int ceiling_ms)
+{
+	if (progress || eager || waiting)
+		return interval_ms;
+	return max3(interval_ms, ceiling_ms, 1U);
+}
+
+/**
  * nina_tx_hold() - whether a socket's transmit data waits for more
  * @nodelay: spisock_tx_nodelay(): TCP_NODELAY, or a datagram socket
  * @queued: bytes waiting for the chip

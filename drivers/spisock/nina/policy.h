@@ -121,6 +121,8 @@ unsigned int nina_eager_next(unsigned int eager, bool sent, bool reader,
 			     bool got);
 unsigned int nina_next_interval(unsigned int cur_ms, bool progress,
 				bool eager, unsigned int ceiling_ms);
+unsigned int nina_look_delay(unsigned int interval_ms, bool progress,
+			     bool eager, bool waiting, unsigned int ceiling_ms);
 u8 nina_opts_bits(bool stream, bool reuse, bool keepalive, bool broadcast);
 bool nina_guard_ok(u32 cmd_gen, const void *cmd_owner, u32 gen,
 		   const void *owner);

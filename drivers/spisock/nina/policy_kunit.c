@@ -98,6 +98,19 @@ static void nina_test_interval(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nina_next_interval(16, false, true, 50), 1);
 }
 
+static void nina_test_look_delay(struct kunit *test)
+{
+	/* a miss nobody waits for: the ceiling at once */
+	KUNIT_EXPECT_EQ(test, nina_look_delay(2, false, false, false, 50), 50);
+	/* a reader waits, data moved, or an answer is due: the back-off */
+	KUNIT_EXPECT_EQ(test, nina_look_delay(2, false, false, true, 50), 2);
+	KUNIT_EXPECT_EQ(test, nina_look_delay(1, true, false, false, 50), 1);
+	KUNIT_EXPECT_EQ(test, nina_look_delay(1, false, true, false, 50), 1);
+	/* never below the back-off, never 0 */
+	KUNIT_EXPECT_EQ(test, nina_look_delay(50, false, false, false, 10), 50);
+	KUNIT_EXPECT_EQ(test, nina_look_delay(0, false, false, false, 0), 1);
+}
+
 static void nina_test_opts(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, nina_opts_bits(true, false, false, false), 0);
@@ -426,6 +439,7 @@ static void nina_test_turn_share(struct kunit *test)
 static struct kunit_case nina_policy_cases[] = {
 	KUNIT_CASE_PARAM(nina_test_activity, activity_gen_params),
 	KUNIT_CASE(nina_test_interval),
+	KUNIT_CASE(nina_test_look_delay),
 	KUNIT_CASE(nina_test_opts),
 	KUNIT_CASE(nina_test_guard),
 	KUNIT_CASE(nina_test_tx_hold),

@@ -779,14 +779,21 @@ static void nina_backoff(struct nina_radio *r, struct nina_sock *ns,
 			 bool progress)
 {
 	unsigned int ceiling = READ_ONCE(nina_poll_ceiling_ms), interval;
-	bool due;
+	bool due, waiting;
 
 	spin_lock(&r->lock);
 	ns->interval_ms = nina_next_interval(ns->interval_ms, progress,
 					     ns->eager, ceiling);
-	interval = ns->interval_ms;
+	/* Only a connection: a connect's or a listener's look stays as it was. */
+	waiting = ns->type != SOCK_STREAM ||
+		  ns->state != NINA_SK_ESTABLISHED ||
+		  spisock_sk_waiting(ns->sk);
+	interval = nina_look_delay(ns->interval_ms, progress, ns->eager,
+				   waiting, ceiling);
+	ns->unwatched = interval != ns->interval_ms;
+	ns->looked_at = ktime_get_ns();
 	/* In ns, not jiffies: 1 ms must stay 1 ms at HZ=100 or 250. */
-	ns->next_poll = ktime_get_ns() + (u64)ns->interval_ms * NSEC_PER_MSEC;
+	ns->next_poll = ns->looked_at + (u64)interval * NSEC_PER_MSEC;
 	/* Data held back goes when its window ends. */
 	if (ns->tx_held && spisock_tx_pending(ns->sk))
 		ns->next_poll = min(ns->next_poll, ns->tx_hold_until);

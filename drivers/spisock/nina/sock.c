@@ -508,7 +508,11 @@ void nina_sock_close(struct spisock_dev *sdev, struct sock *sk)
 	wake_up(&r->worker_wq);
 }
 
-/* Interest starts a fresh back-off only when there was none recently. */
+/*
+ * Interest starts a fresh back-off only when there was none recently; a
+ * caller back on a connection the worker left to the ceiling meanwhile
+ * (nina_look_delay()) brings the next look back to its back-off.
+ */
 void nina_sock_want(struct spisock_dev *sdev, struct sock *sk,
 		    unsigned int mask)
 {
@@ -524,6 +528,13 @@ void nina_sock_want(struct spisock_dev *sdev, struct sock *sk,
 	    time_after(now, ns->want_at + HZ)) {
 		ns->interval_ms = 1;
 		ns->next_poll = 0;	/* due at once */
+		ns->unwatched = false;
+		r->kick = true;
+		wake = true;
+	} else if (ns->unwatched) {
+		ns->unwatched = false;
+		ns->next_poll = min(ns->next_poll, ns->looked_at +
+				    (u64)ns->interval_ms * NSEC_PER_MSEC);
 		r->kick = true;
 		wake = true;
 	}
