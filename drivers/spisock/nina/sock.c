@@ -307,8 +307,8 @@ static int nina_sock_create(struct nina_radio *r, struct nina_sock *ns)
 	ret = nina_sock_push_opts(r, ns, nina_sock_ok);
 	if (ret)
 		goto fail;
-	ns->state = NINA_SK_NEW;
-	return 0;
+	/* Under the lock: the loss procedure may have failed it meanwhile. */
+	return nina_sock_enter(r, ns, NINA_SK_NEW);
 fail:
 	/* Forgotten before it is closed: see nina_sock_destroy_chip(). */
 	nina_fd_release(r, ns);
