@@ -366,6 +366,63 @@ static long nina_tick(struct nina_radio *r)
 }
 
 /*
+ * The worker's sleep, as wait_event_interruptible_hrtimeout() sleeps, but
+ * noting when it was made runnable: with spisock_wake on, each sleep is
+ * traced with how late the worker ran after its timer's expiry or its
+ * wake-up, whichever came first. In a QEMU TCG guest that delay reaches
+ * milliseconds; the benchmark takes it off the poll schedule's gaps.
+ */
+struct nina_sleep {
+	struct wait_queue_entry wq;
+	bool timed;		/* note the wake-up's time */
+	ktime_t woken;		/* the wake-up that ended this sleep, or 0 */
+};
+
+static int nina_sleep_woken(struct wait_queue_entry *wq, unsigned int mode,
+			    int sync, void *key)
+{
+	struct nina_sleep *s = container_of(wq, struct nina_sleep, wq);
+
+	if (s->timed)
+		s->woken = ktime_get();
+	return autoremove_wake_function(wq, mode, sync, key);
+}
+
+static void nina_worker_sleep(struct nina_radio *r, ktime_t timeout)
+{
+	struct nina_sleep s = { .timed = trace_spisock_wake_enabled() };
+	ktime_t t0 = ktime_get(), due = KTIME_MAX, end;
+	bool slept = false;
+
+	if (timeout != KTIME_MAX)
+		due = ktime_add_safe(t0, timeout);
+	init_wait(&s.wq);
+	s.wq.func = nina_sleep_woken;
+	for (;;) {
+		prepare_to_wait(&r->worker_wq, &s.wq, TASK_INTERRUPTIBLE);
+		if (nina_worker_due(r))
+			break;
+		slept = true;
+		/* not an earlier wake-up that found nothing due (a race loses one) */
+		s.woken = 0;
+		if (!schedule_hrtimeout_range(due == KTIME_MAX ? NULL : &due,
+					      current->timer_slack_ns,
+					      HRTIMER_MODE_ABS))
+			break;	/* the timer expired */
+	}
+	finish_wait(&r->worker_wq, &s.wq);
+	if (!s.timed || !slept)
+		return;
+	end = ktime_get();
+	if (s.woken && ktime_before(s.woken, due))
+		due = s.woken;
+	trace_spisock_wake(nina_name(r),
+			   timeout == KTIME_MAX ? 0 : ktime_to_ns(timeout),
+			   due == KTIME_MAX || ktime_before(end, due) ? 0 :
+			   ktime_to_ns(ktime_sub(end, due)));
+}
+
+/*
  * Queued commands first (a syscall waits for each), then one pass over the
  * sockets that need the bus, then the status tick; sleep until the
  * earliest socket or the tick is due, on an hrtimer: a socket's next poll
@@ -378,8 +435,7 @@ static int nina_worker(void *data)
 	long tick;
 
 	while (!kthread_should_stop()) {
-		wait_event_interruptible_hrtimeout(r->worker_wq,
-						   nina_worker_due(r), timeout);
+		nina_worker_sleep(r, timeout);
 		nina_run_queue(r);
 		if (r->wd_wedged)
 			nina_wd_recover(r);

@@ -76,6 +76,26 @@ TRACE_EVENT(spisock_poll,
 		      __entry->next_ms, __entry->due)
 );
 
+/*
+ * The radio's worker woke from a sleep: how long it had asked to sleep (0:
+ * until woken) and how late it ran, from the earlier of its timer's expiry
+ * and the wake-up that made it runnable to its running again. That delay
+ * is the machine's (timer and scheduler latency), not the driver's
+ * schedule.
+ */
+TRACE_EVENT(spisock_wake,
+	    TP_PROTO(const char *radio, u64 asked_ns, u64 late_ns),
+	    TP_ARGS(radio, asked_ns, late_ns),
+	    TP_STRUCT__entry(__array(char, radio, SPISOCK_TRACE_NAME)
+			     __field(u64, asked_ns)
+			     __field(u64, late_ns)),
+	    TP_fast_assign(strscpy(__entry->radio, radio, SPISOCK_TRACE_NAME);
+			   __entry->asked_ns = asked_ns;
+			   __entry->late_ns = late_ns),
+	    TP_printk("%s asked_ns=%llu late_ns=%llu", __entry->radio,
+		      __entry->asked_ns, __entry->late_ns)
+);
+
 /* A socket's state changed (the driver or the core reported it). */
 TRACE_EVENT(spisock_state,
 	    TP_PROTO(int radio, u16 port, int fd, int oldstate, int newstate),

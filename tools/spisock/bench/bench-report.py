@@ -433,9 +433,17 @@ def targets(fig, params, with_gap=True, bulk_floor=0.95):
         for name in ("rr", "tcp-recv"):
             tr = fig.get(name, {}).get("trace")
             if tr:
+                # Without spisock_wake (an older module) every gap over
+                # 2 ms counts against the driver.
+                own = tr["driver_over_2ms"] if tr.get("wakes_traced") else tr["gaps_over_2ms"]
+                late = ""
+                if tr.get("wakes_traced") and tr["gaps_over_2ms"]:
+                    late = (f"; less how late the worker ran after its wake-ups (up to "
+                            f"{tr['late_max_ms']:.2f} ms in one gap), {own} over 2 ms, "
+                            f"longest {tr['driver_max_ms']:.2f} ms")
                 t.append((f"{name}: next poll within 2 ms after a poll that found data",
-                          tr["gaps_over_2ms"] == 0,
-                          f"{tr['gaps_over_2ms']} of {tr['gaps']} over 2 ms, {tr.get('late_polls', 0)} of them ended by a POLL, {tr.get('late_ticked', 0)} with a status command in them (p50 {tr['gap_p50_ms']:.2f} ms, p99 {tr['gap_p99_ms']:.2f} ms, max {tr['gap_max_ms']:.2f} ms); {tr.get('hits_done', 0)} of {tr['poll_hits']} hits left nothing due"))
+                          own == 0,
+                          f"{tr['gaps_over_2ms']} of {tr['gaps']} over 2 ms, {tr.get('late_polls', 0)} of them ended by a POLL, {tr.get('late_ticked', 0)} with a status command in them (p50 {tr['gap_p50_ms']:.2f} ms, p99 {tr['gap_p99_ms']:.2f} ms, max {tr['gap_max_ms']:.2f} ms){late}; {tr.get('hits_done', 0)} of {tr['poll_hits']} hits left nothing due"))
     return t
 
 
@@ -917,7 +925,15 @@ def write_md(fig, tg, params, md, png, command, meta, slot=None, bsd_raw=None):
       "is a QEMU TCG machine on a shared host, whose stalls (its kernel "
       "logs \"hrtimer: interrupt took … ns\" during these runs) fall into "
       "the kernel-time gaps: in a stall every bus command takes 10-40 ms "
-      "instead of about 0.5 ms, and a gap over 2 ms then follows. So CI "
+      "instead of about 0.5 ms, and a gap over 2 ms then follows; and the "
+      "worker shares the guest's two CPUs with the chip model's daemon and "
+      "the benchmark. The worker traces each of its sleeps "
+      "(`spisock_wake`): how late it ran after its timer expired or after "
+      "the wake-up that made it runnable, whichever came first. That delay "
+      "is the machine's (timer and scheduler latency), not the driver's "
+      "schedule, and is taken off a gap before the gap is held against "
+      "2 ms; the raw count stays in the figure. A stall while the worker "
+      "runs is not taken off. So CI "
       "checks the counter targets only and leaves this one to `make bench`.")
     a("")
     a("## Throughput")

@@ -297,6 +297,7 @@ static void tracefs_write(const char *file, const char *val)
 }
 
 static bool tracing, traced;
+static bool wakes_traced;	/* the module has spisock_wake */
 static int mark_fd = -1;	/* trace_marker, while tracing */
 
 /*
@@ -342,6 +343,12 @@ static void trace_start(void)
 		/* older modules lack it: rr's rounds then start at the mark */
 		if (!access(TRACEFS "/events/spisock/spisock_send/enable", W_OK))
 			tracefs_write("events/spisock/spisock_send/enable", "1");
+		wakes_traced = !access(TRACEFS
+				       "/events/spisock/spisock_wake/enable",
+				       W_OK);
+		if (wakes_traced)
+			tracefs_write("events/spisock/spisock_wake/enable",
+				      "1");
 		atexit(trace_off_at_exit);
 		traced = true;
 	}
@@ -357,7 +364,11 @@ struct trace_fig {
 	unsigned long late_polls;	/* gaps over 2 ms ended by a POLL */
 	unsigned long late_ticked;	/* gaps over 2 ms with a status command */
 	unsigned long hits_done;	/* hits after which nothing was due */
+	/* gaps over 2 ms even less the worker's late wake-ups in them */
+	unsigned long driver_over_2ms;
 	double gap_max_ms, gap_p50_ms, gap_p99_ms;
+	double late_max_ms;	/* the most a gap's wake-ups were late */
+	double driver_max_ms;	/* the longest gap, less that lateness */
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -372,7 +383,9 @@ static int cmp_double(const void *a, const void *b)
  * two full SENDs or two full RECVs, and the gap between a poll that found
  * something, after which the socket was still due, and the next socket
  * command (the benchmark has one busy socket at a time, so every socket
- * command is that socket's).
+ * command is that socket's). How late the worker ran after its wake-ups
+ * in a gap (spisock_wake: after its timer or the wake-up that made it
+ * runnable) is the machine's; the rest is the driver's schedule.
  */
 static void trace_stop(const char *workload, struct trace_fig *tf)
 {
@@ -382,9 +395,9 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 	FILE *copy = NULL;
 	bool hit_open = false, last_full_io = false, poll_since = false;
 	bool ticked = false;
-	double hit_ts = 0, ts;
+	double hit_ts = 0, late_ms = 0, ts;
 	unsigned int op, req, reply, progress, due;
-	unsigned long long ns;
+	unsigned long long ns, late;
 	FILE *f;
 
 	memset(tf, 0, sizeof(*tf));
@@ -429,7 +442,14 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 				hit_open = due;
 				hit_ts = ts;
 				ticked = false;
+				late_ms = 0;
 			}
+			continue;
+		}
+		if (!strncmp(p, "spisock_wake:", 13)) {
+			q = strstr(p, "late_ns=");
+			if (hit_open && q && sscanf(q, "late_ns=%llu", &late) == 1)
+				late_ms += late / 1e6;
 			continue;
 		}
 		q = strstr(p, "op=0x");
@@ -456,7 +476,13 @@ static void trace_stop(const char *workload, struct trace_fig *tf)
 				tf->gaps_over_2ms++;
 				tf->late_polls += op == ops->poll;
 				tf->late_ticked += ticked;
+				if (late_ms > tf->late_max_ms)
+					tf->late_max_ms = late_ms;
 			}
+			if (gap - late_ms > 2.0)
+				tf->driver_over_2ms++;
+			if (gap - late_ms > tf->driver_max_ms)
+				tf->driver_max_ms = gap - late_ms;
 			if (gap > tf->gap_max_ms)
 				tf->gap_max_ms = gap;
 			hit_open = false;
@@ -754,13 +780,17 @@ static void report(const char *workload, double payload,
 		       "\"gaps\": %lu, \"gaps_over_2ms\": %lu, "
 		       "\"late_polls\": %lu, \"late_ticked\": %lu, "
 		       "\"gap_p50_ms\": %.3f, \"gap_p99_ms\": %.3f, "
-		       "\"gap_max_ms\": %.3f}",
+		       "\"gap_max_ms\": %.3f, \"wakes_traced\": %d, "
+		       "\"driver_over_2ms\": %lu, \"late_max_ms\": %.3f, "
+		       "\"driver_max_ms\": %.3f}",
 		       tf->recvs, tf->short_recvs, tf->sends, tf->short_sends,
 		       tf->polls_between_full, tf->hits, tf->hits_done,
 		       tf->gaps,
 		       tf->gaps_over_2ms, tf->late_polls, tf->late_ticked,
 		       tf->gap_p50_ms, tf->gap_p99_ms,
-		       tf->gap_max_ms);
+		       tf->gap_max_ms, wakes_traced,
+		       wakes_traced ? tf->driver_over_2ms : tf->gaps_over_2ms,
+		       tf->late_max_ms, tf->driver_max_ms);
 	printf("}");
 	fflush(stdout);
 }

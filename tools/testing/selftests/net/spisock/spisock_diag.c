@@ -513,10 +513,25 @@ TEST_F(views, closed_sockets_leave)
 
 /* ---- tracepoints -------------------------------------------------------- */
 
+/* A spisock_wake event of a sleep with a timeout, its lateness parsed. */
+static bool timed_wake(const char *buf)
+{
+	unsigned long long asked, late;
+	const char *p = buf;
+
+	while ((p = after(p, "spisock_wake: nina0 asked_ns=")))
+		if (sscanf(p, "%llu late_ns=%llu", &asked, &late) == 2 &&
+		    asked > 0)
+			return true;
+	return false;
+}
+
 /*
  * Binding a new datagram socket costs SOCKET_SOCKET, SOCKET_IOCTL (FIONBIO)
  * and SOCKET_BIND, in that order; a connect goes SYN_SENT -> ESTABLISHED;
- * the worker's polls are traced; no payload byte appears.
+ * the worker's polls are traced, and its sleeps (an idle connection's next
+ * look is at most the poll ceiling, 50 ms, away: some end by the timer);
+ * no payload byte appears.
  */
 TEST_F(views, tracepoints)
 {
@@ -540,6 +555,7 @@ TEST_F(views, tracepoints)
 	ASSERT_LE(0, a);
 	ASSERT_EQ(4, send(a, "SECRETPAYLOAD", 4, 0));
 	ASSERT_EQ(4, recv(s, buf, 4, MSG_WAITALL));
+	usleep(300000);
 
 	ASSERT_LT(0, trace_end(buf, 1 << 20));
 	p = after(buf, "op=0x70 SOCKET_SOCKET");
@@ -550,6 +566,7 @@ TEST_F(views, tracepoints)
 	EXPECT_NE(NULL, p) TH_LOG("no state change traced");
 	EXPECT_NE(NULL, after(buf, "spisock_poll: nina0 fd="));
 	EXPECT_NE(NULL, after(buf, "SOCKET_RECV req="));
+	EXPECT_TRUE(timed_wake(buf)) TH_LOG("no timed sleep traced");
 	EXPECT_EQ(NULL, strstr(buf, "SECR"));
 	close(a);
 	close(s);
