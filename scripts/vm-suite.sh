@@ -169,6 +169,24 @@ if [ "$tier" = full ] || [ "$target" = 6.1 ]; then
 		sh tools/lib/spisock/tests/vm-examples.sh "$libwork"
 fi
 
+# The same on an ATWINC1500 radio (run --radio --radio-chip winc1500: winc0,
+# 127.0.3.1, its 7 TCP + 4 UDP sockets): the tests take the radio's name,
+# address and limits from SPISOCK_RADIO_CHIP. CI runs them on 6.1; the full
+# tier on both kernels.
+radio_winc() {
+	SPISOCK_RADIO_CHIP=winc1500 sh tools/testing/vm/radio-up --ko "$SPISOCK_SIM_KO" \
+		--simd "$SPISOCK_SIMD" --config tools/spisock/sim/winc1500.conf --time-factor 0.1 \
+		--stack "$b" --ctl build/tools/spisockctl \
+		--link spisock-sim:spisock-sim-pass -- "$@"
+}
+if [ "$tier" = full ] || [ "$target" = 6.1 ]; then
+	suite libspisock-winc1500 radio_winc build/lib/vm_lib
+	suite libspisock-python-winc1500 radio_winc env PYTHONPATH=build/lib/python \
+		/usr/bin/python3 tools/lib/spisock/tests/vm_python.py build/lib/spisock-run "$libwork"
+	suite reference-examples-winc1500 radio_winc \
+		sh tools/lib/spisock/tests/vm-examples.sh "$libwork"
+fi
+
 # radio-up with two radios, as run --radio --radio-chip nina,winc1500: a
 # model each, both linked, the first the default, UNLINK per radio (11 s on
 # 6.1; one order only: CI time).
@@ -192,8 +210,22 @@ radio_preload() {
 }
 # Unmodified programs' system calls, redirected in userspace: CI runs them
 # on stock 6.1 only (194 s on the debug kernel), the full tier on both.
+# The same on a WINC1500 radio: preload.conf as a WINC configuration (its
+# chip line, MAC and 127.0.3.x addresses as in tools/spisock/sim/winc1500.conf).
+radio_preload_winc() {
+	wincconf=$(mktemp)
+	sed -e 's/^flavour arduino$/chip winc1500/' -e 's/^version 2\.0\.0$/version 19.7.7/' \
+		-e 's/^mac .*/mac f8:f0:05:5e:1a:02/' -e 's/127\.0\.2\./127.0.3./g' \
+		tools/lib/spisock-preload/tests/preload.conf > "$wincconf"
+	SPISOCK_RADIO_CHIP=winc1500 sh tools/testing/vm/radio-up --ko "$SPISOCK_SIM_KO" \
+		--simd "$SPISOCK_SIMD" --config "$wincconf" --time-factor 0.1 \
+		--stack "$b" --ctl build/tools/spisockctl \
+		--link spisock-sim:spisock-sim-pass -- "$@"
+}
 if [ "$target" = 6.1 ] || [ "$tier" = full ]; then
 	suite preload radio_preload sh tools/lib/spisock-preload/tests/vm-preload.sh "$(mktemp -d)"
+	suite preload-winc1500 radio_preload_winc \
+		sh tools/lib/spisock-preload/tests/vm-preload.sh "$(mktemp -d)"
 	suite preload-nofamily sh tools/lib/spisock-preload/tests/vm-nofamily.sh
 fi
 

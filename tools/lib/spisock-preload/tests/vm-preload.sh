@@ -4,13 +4,19 @@
 # openssl s_server's peers) and a small epoll program, over the simulated
 # radio. Needs the radio up and nina0 linked with the chip model running
 # tools/lib/spisock-preload/tests/preload.conf (vm-suite.sh's radio helper,
-# or run --radio). TAP on stdout. usage: vm-preload.sh [WORKDIR] (from the
-# top of the tree)
+# or run --radio); with SPISOCK_RADIO_CHIP=winc1500, winc0 with that
+# configuration's WINC form (chip winc1500, 127.0.3.x: vm-suite.sh). TAP on
+# stdout. usage: vm-preload.sh [WORKDIR] (from the top of the tree)
 lib=$PWD/build/lib/libspisock-preload.so
 epoll=$PWD/build/lib/preload_epoll
 d=tools/lib/spisock-preload/tests
 simd=${SPISOCK_SIMD:-$PWD/build/sim/spisock-simd}
 dbg=/sys/kernel/debug/spisock_nina/nina0/stats
+ip=127.0.2.1
+if [ "${SPISOCK_RADIO_CHIP:-nina}" = winc1500 ]; then
+	dbg=/sys/kernel/debug/spisock_winc1500/winc0/stats
+	ip=127.0.3.1
+fi
 w=${1:-$(mktemp -d)}
 py=/usr/bin/python3
 n=0 rc=0 pids=
@@ -71,8 +77,8 @@ cmp -s "$w/big.got" "$w/www/big.bin"
 t $? "curl (all): 200000 bytes over the radio $(head -c 200 "$w/curl.err")"
 logged "TCP connect 127.0.0.1:8080 -> radio"
 t $? "curl (all): the log names the redirected connection"
-grep -q '^127.0.2.1 .*GET /big.bin' "$w/http.log"
-t $? "curl (all): the HTTP server's peer is the radio (127.0.2.1)"
+grep -q "^$ip .*GET /big.bin" "$w/http.log"
+t $? "curl (all): the HTTP server's peer is the radio ($ip)"
 rx1=$(drv_of sock_rx_bytes) miso1=$(stat_of miso_bytes)
 [ -n "$rx1" ] && [ $((rx1 - rx0)) -ge 200000 ]
 t $? "driver counter sock_rx_bytes grew by >= 200000 ($rx0 -> $rx1)"
@@ -85,7 +91,7 @@ pre nonhost curl -sS -o "$w/a.got" http://192.168.1.10:8080/index.html \
 	-o "$w/b.got" http://127.0.0.1:8080/index.html?native 2> "$w/curl.err"
 cmp -s "$w/a.got" "$w/www/index.html" && cmp -s "$w/b.got" "$w/www/index.html"
 t $? "curl (nonhost): 192.168.1.10 and 127.0.0.1 in one run $(head -c 200 "$w/curl.err")"
-grep -q '^127.0.2.1 .*GET /index.html HTTP' "$w/http.log" &&
+grep -q "^$ip .*GET /index.html HTTP" "$w/http.log" &&
 	grep -q '^127.0.0.1 .*GET /index.html?native' "$w/http.log"
 t $? "curl (nonhost): 192.168.1.10 through the radio, 127.0.0.1 native ($(cut -d' ' -f1 "$w/http.log" | tr '\n' ' '))"
 
@@ -108,7 +114,7 @@ pyok http 1
 t $? "python3 http.client (all): $(pyline http 1)"
 pyok udp && grep -q "UDP sendto 127.0.0.1:5556 -> radio" "$w/py-all.log"
 t $? "python3 socket UDP (all): $(pyline udp)"
-grep -q '^udp 127.0.2.1' "$w/udp.log"
+grep -q "^udp $ip" "$w/udp.log"
 t $? "the UDP peer saw the radio's address"
 pyok dns
 t $? "python3 socket (all), names by the radio: $(pyline dns)"
@@ -133,7 +139,7 @@ t $? "UDP bound to 0.0.0.0 port 0, recvmsg both ways over the radio: $(pyline bo
 : > "$w/tcp.log"
 pre nonhost $py $d/preload_py.py bound-tcp 0.0.0.0 192.168.1.10 5555 > "$w/py.out" 2>&1
 port=$(pyline bound-tcp | sed -n 's/.* port \([0-9]*\),.*/\1/p')
-pyok bound-tcp && grep -q "^tcp 127.0.2.1:$port\$" "$w/tcp.log"
+pyok bound-tcp && grep -q "^tcp $ip:$port\$" "$w/tcp.log"
 t $? "TCP bound to port 0 connects from that port over the radio: $(pyline bound-tcp); the peer saw $(head -1 "$w/tcp.log")"
 pre nonhost $py $d/preload_py.py bound-refused 192.168.1.10 5556 > "$w/py.out" 2>&1
 pyok bound-refused && grep -q "radio refused the bound address 127.0.0.1:" "$w/py.out"
@@ -143,7 +149,7 @@ t $? "a port the radio refuses: sendto fails loudly, the native socket keeps it:
 : > "$w/tcp.log"
 # The radio sends no FIN on shutdown (a documented deviation): nc ends at -w.
 got=$(echo nc-tcp | pre nonhost nc -q 1 -w 2 192.168.1.10 5555 2>&1)
-[ "$got" = nc-tcp ] && grep -q '^tcp 127.0.2.1' "$w/tcp.log"
+[ "$got" = nc-tcp ] && grep -q "^tcp $ip" "$w/tcp.log"
 t $? "nc TCP (nonhost) echo through the radio: '$got'"
 # nc quits at the end of its input: keep it open while the echo comes back
 # (3 s: on the debug kernel of a loaded machine 1 s was once too short).
@@ -183,16 +189,16 @@ SPISOCK_PRELOAD_LISTEN=radio SPISOCK_PRELOAD=all LD_PRELOAD=$lib \
 	$py $d/preload_py.py listen 7001 > "$w/l2.out" 2>&1 &
 lp=$!
 wait_file "$w/l2.out" listening
-got=$(nc -d -w 5 127.0.2.1 7001 2>&1)
+got=$(nc -d -w 5 "$ip" 7001 2>&1)
 wait $lp
 [ "$got" = "hello from the listener" ]
-t $? "SPISOCK_PRELOAD_LISTEN=radio: the listener is on the radio (127.0.2.1:7001): '$got'"
+t $? "SPISOCK_PRELOAD_LISTEN=radio: the listener is on the radio ($ip:7001): '$got'"
 
 # ---- names through the radio's DNS (the model's hosts table only) ----
 : > "$w/http.log"
 pre nonhost env SPISOCK_PRELOAD_DNS=radio curl -sS -o "$w/c.got" \
 	http://www.sim:8080/index.html?dns 2> "$w/curl.err"
-cmp -s "$w/c.got" "$w/www/index.html" && grep -q '^127.0.2.1 .*GET /index.html?dns' "$w/http.log"
+cmp -s "$w/c.got" "$w/www/index.html" && grep -q "^$ip .*GET /index.html?dns" "$w/http.log"
 t $? "curl (nonhost, DNS radio) http://www.sim:8080/ through the radio $(head -c 200 "$w/curl.err")"
 logged "DNS www.sim -> 192.168.1.10 (radio)"
 t $? "curl: www.sim was resolved by the radio's DNS"
