@@ -203,6 +203,7 @@ void winc_waiter_add(struct winc_radio *r, struct winc_waiter *w, u8 gid,
 	w->sock_at = sock_at;
 	w->buf = buf;
 	w->len = len;
+	w->failed = false;
 	init_completion(&w->done);
 	spin_lock(&r->lock);
 	list_add_tail(&w->node, &r->waiters);
@@ -215,20 +216,35 @@ void winc_waiter_add(struct winc_radio *r, struct winc_waiter *w, u8 gid,
  * @w: a waiter of winc_waiter_add()
  * @ms: how long
  *
- * Return: 0 (@w->len holds the reply's size) or -ETIMEDOUT.
+ * A reply late by a second makes the driver check that the chip has not
+ * reset itself (winc_check_alive()), once a second while it waits.
+ *
+ * Context: process, @bus_lock not held.
+ * Return: 0 (@w->len holds the reply's size), -ENETDOWN when the chip
+ * was reset before it answered (its sockets are lost), or -ETIMEDOUT.
  */
 int winc_waiter_wait(struct winc_radio *r, struct winc_waiter *w,
 		     unsigned int ms)
 {
-	if (wait_for_completion_timeout(&w->done, msecs_to_jiffies(ms)))
-		return 0;
+	unsigned long end = jiffies + msecs_to_jiffies(ms);
+	long left;
+
+	for (;;) {
+		left = max_t(long, 0, (long)(end - jiffies));
+		if (wait_for_completion_timeout(&w->done,
+						min_t(long, left, HZ)))
+			return w->failed ? -ENETDOWN : 0;
+		if (left <= HZ)
+			break;
+		winc_check_alive(r);
+	}
 	spin_lock(&r->lock);
 	if (!list_empty(&w->node))
 		list_del_init(&w->node);
 	spin_unlock(&r->lock);
 	/* completed meanwhile: the reply is there after all */
 	if (completion_done(&w->done))
-		return 0;
+		return w->failed ? -ENETDOWN : 0;
 	/* a request the chip took but never answered: a stuck chip */
 	if (ms)
 		winc_wd_feed(r, -ETIMEDOUT);

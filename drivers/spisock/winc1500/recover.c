@@ -64,6 +64,41 @@ void winc_reset_request(struct winc_radio *r)
 	queue_work(r->wq, &r->reset_work);
 }
 
+/**
+ * winc_check_alive() - reset the chip now if it reset itself
+ * @r: the radio
+ *
+ * A chip that reset itself (a brown-out, its own watchdog) runs its boot
+ * ROM and has lost what the boot configured, such as the IRQ routing bit
+ * of NMI_PIN_MUX_0 (winc1500.md §3.2 step 8), and expects CRC7 again,
+ * which the host turned off (§2): the read fails. It answers no request,
+ * and the watchdog would need three request timeouts (15 s) to see it:
+ * a cleared bit resets the chip at once, a failed read counts for the
+ * watchdog as any failed transfer does.
+ *
+ * Context: process; takes @bus_lock.
+ */
+void winc_check_alive(struct winc_radio *r)
+{
+	u32 v;
+	int ret;
+
+	if (!r->sdev || READ_ONCE(r->resetting) || READ_ONCE(r->stopping))
+		return;
+	mutex_lock(&r->bus_lock);
+	ret = winc_reg_read(r, WINC_REG_PIN_MUX, &v);
+	mutex_unlock(&r->bus_lock);
+	if (ret) {
+		winc_wd_feed(r, ret);
+		return;
+	}
+	if (v & BIT(8))
+		return;
+	dev_warn_ratelimited(&r->spi->dev, "%s: the chip reset itself\n",
+			     r->name);
+	winc_reset_request(r);
+}
+
 /* Answer every waiter with nothing: the chip that would reply is gone. */
 static void winc_waiters_fail(struct winc_radio *r)
 {
@@ -72,6 +107,7 @@ static void winc_waiters_fail(struct winc_radio *r)
 	spin_lock(&r->lock);
 	list_for_each_entry_safe(w, tmp, &r->waiters, node) {
 		w->len = 0;
+		w->failed = true;
 		list_del_init(&w->node);
 		complete(&w->done);
 	}

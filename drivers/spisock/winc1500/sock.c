@@ -239,6 +239,9 @@ int winc_sock_listen(struct spisock_dev *sdev, struct sock *sk, int backlog)
 	u8 req[4];
 	int ret;
 
+	/* a bound socket the chip lost (link loss, reset) since */
+	if (ws->state == WINC_SK_DEAD)
+		return -ENETDOWN;
 	if (ws->id < 0 || ws->state != WINC_SK_BOUND || ws->type != SOCK_STREAM)
 		return -EINVAL;
 	req[0] = ws->id;
@@ -263,6 +266,9 @@ int winc_sock_connect(struct spisock_dev *sdev, struct sock *sk,
 
 	if (ws->type != SOCK_STREAM)
 		return -EOPNOTSUPP;	/* the core keeps datagram peers */
+	/* the core's bind went through, then the chip lost its sockets */
+	if (ws->state == WINC_SK_DEAD)
+		return -ENETDOWN;
 	if (ws->id < 0 || ws->state != WINC_SK_BOUND)
 		return -EINVAL;
 	/* tstrConnectCmd (§4.2), no TLS */

@@ -141,6 +141,7 @@ struct winc_stats {
  * @sock_at: offset of the socket id in the reply
  * @buf: where the reply's payload goes
  * @len: in: room in @buf; out: bytes copied
+ * @failed: the chip was reset before it answered
  * @done: completed by the IRQ thread
  */
 struct winc_waiter {
@@ -150,6 +151,7 @@ struct winc_waiter {
 	unsigned int sock_at;
 	void *buf;
 	size_t len;
+	bool failed;
 	struct completion done;
 };
 
@@ -354,6 +356,7 @@ void winc_waiter_add(struct winc_radio *r, struct winc_waiter *w, u8 gid,
 		     size_t len);
 int winc_waiter_wait(struct winc_radio *r, struct winc_waiter *w,
 		     unsigned int ms);
+void winc_check_alive(struct winc_radio *r);
 irqreturn_t winc_irq_thread(int irq, void *data);
 
 /* wifi.c */

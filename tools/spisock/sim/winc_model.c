@@ -147,6 +147,7 @@ void winc_reset_locked(struct winc_model *m)
 	memset(m->txb, 0, sizeof(m->txb));
 	m->st.tx_held = 0;
 	m->nrq = 0;
+	m->t_stall = 0;		/* a reset ends a freeze of the firmware */
 	m->ev_head = m->ev_n = 0;
 	m->ev_busy = m->irq_pending = m->irq_suppressed = false;
 	m->storm_left = 0;

@@ -11,6 +11,8 @@
  * 1 s idle, the chip model holds no socket. $SPISOCK_SOAK_S seconds
  * (default 60; `make soak`: 600). Prints the connections completed and
  * failed, the bytes verified, the link drops and chip resets injected.
+ * Variants: nina (nina0, 10 chip sockets) and winc1500 (winc0: an
+ * ATWINC1500 with firmware 19.7.7, its 7 TCP sockets for the streams).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -320,7 +322,7 @@ static int chip_reset(void)
 }
 
 /* LINK with AUTO_RELINK: the radio rejoins after each drop by itself. */
-static int link_auto(void)
+static int link_auto(const char *dev)
 {
 	struct nlmsghdr *nlh;
 	struct sgenl nl;
@@ -329,7 +331,7 @@ static int link_auto(void)
 	if (ret)
 		return ret;
 	nlh = sgenl_msg(&nl, SPISOCK_CMD_LINK, NLM_F_ACK);
-	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, "nina0");
+	mnl_attr_put_strz(nlh, SPISOCK_ATTR_DEV_NAME, dev);
 	mnl_attr_put(nlh, SPISOCK_ATTR_SSID, strlen(SIM_AP_SSID), SIM_AP_SSID);
 	mnl_attr_put(nlh, SPISOCK_ATTR_PASSPHRASE, strlen(SIM_AP_PASS),
 		     SIM_AP_PASS);
@@ -339,7 +341,7 @@ static int link_auto(void)
 	return ret;
 }
 
-static int max_sockets(void)
+static int max_sockets(const char *dev)
 {
 	struct dev_info d;
 	struct sgenl nl;
@@ -347,7 +349,7 @@ static int max_sockets(void)
 
 	if (ret)
 		return -1;
-	ret = dev_get(&nl, "nina0", &d);
+	ret = dev_get(&nl, dev, &d);
 	sgenl_close(&nl);
 	return ret ? -1 : (int)d.max_sockets;
 }
@@ -356,15 +358,34 @@ FIXTURE(soak) {
 	struct radio r;
 };
 
+FIXTURE_VARIANT(soak) {
+	const char *conf;	/* configuration lines for the chip model */
+	/*
+	 * Stream sockets the chip offers, when not every socket (DEV_GET's
+	 * max_sockets) may be one: the WINC's pools are 7 TCP + 4 UDP.
+	 */
+	int streams;
+};
+
+FIXTURE_VARIANT_ADD(soak, nina) {
+	.conf = "",
+};
+
+FIXTURE_VARIANT_ADD(soak, winc1500) {
+	.conf = "chip winc1500\nversion 19.7.7\n",
+	.streams = 7,
+};
+
 FIXTURE_SETUP(soak)
 {
 	/* Rejoin soon after a drop; the model's association is scaled. */
 	if (!module_loaded("spisock"))
 		ASSERT_EQ(0, spisock_load("relink_min_ms=200 relink_max_ms=1000"));
-	ASSERT_EQ(0, radio_up(&self->r, CONF_PATH, STATS_PATH, 1))
+	ASSERT_EQ(0, radio_up_conf(&self->r, CONF_PATH, STATS_PATH, 1,
+				   variant->conf))
 		TH_LOG("radio_up: %s", self->r.why);
 	self->r.loaded_spisock = 1;
-	ASSERT_EQ(0, link_auto());
+	ASSERT_EQ(0, link_auto(self->r.dev));
 }
 
 FIXTURE_TEARDOWN(soak)
@@ -374,7 +395,8 @@ FIXTURE_TEARDOWN(soak)
 
 TEST_F_TIMEOUT(soak, every_socket_link_drops, 3600)
 {
-	int fam = spisock_family(), socks = max_sockets(), p, n, status;
+	int fam = spisock_family(), socks = max_sockets(self->r.dev), p, n;
+	int status;
 	long long t0 = now_ms(), deadline, next_drop, drops = 0, resets = 0;
 	long long last_drop = 0, gap;
 	char txt[4096];
@@ -382,6 +404,8 @@ TEST_F_TIMEOUT(soak, every_socket_link_drops, 3600)
 	pid_t pid[NPROC];
 
 	ASSERT_LT(0, fam);
+	if (variant->streams && variant->streams < socks)
+		socks = variant->streams;
 	ASSERT_LT(NPROC - 1, socks);
 	t = mmap(NULL, sizeof(*t), PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -424,8 +448,8 @@ TEST_F_TIMEOUT(soak, every_socket_link_drops, 3600)
 		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 	}
 
-	printf("# soak: %lld s, %d chip sockets, %lld link drops, %lld chip resets\n",
-	       (now_ms() - t0) / 1000, socks, drops, resets);
+	printf("# soak: %s, %lld s, %d chip sockets, %lld link drops, %lld chip resets\n",
+	       self->r.dev, (now_ms() - t0) / 1000, socks, drops, resets);
 	printf("# soak: %lld connections completed, %lld bytes verified\n",
 	       t->ok, t->bytes);
 	printf("# soak: %lld failed (last errno %d); refused: %lld unlinked, %lld ENOBUFS\n",

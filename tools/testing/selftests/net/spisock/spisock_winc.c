@@ -701,6 +701,58 @@ TEST_F(winc, chip_reset)
 }
 
 /*
+ * A request the chip never answers because it reset meanwhile: the BIND
+ * (explicit, and connect()'s own) fails with ENETDOWN, as the radio's
+ * sockets do, not with EIO as a malformed reply would, and is not counted
+ * as one. The firmware stalls before the BIND; the chip resets 300 ms
+ * later; the driver's watchdog notices and fails what waited.
+ */
+static void bind_across_reset(struct __test_metadata *_metadata, int type)
+{
+	struct sockaddr_in sin = sin_of("127.0.0.1", 9);
+	long long invalid = winc_counter("err_invalid");
+	pid_t pid;
+	int fd, ret, status;
+
+	ASSERT_EQ(0, simd_ctl_at(STATS_PATH ".ctl",
+				 "fault stall op=0x41 ms=1500 nth=1"));
+	fd = winc_socket(type);
+	ASSERT_LE(0, fd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		usleep(300000);
+		_exit(simd_ctl_at(STATS_PATH ".ctl", "reset") ? 1 : 0);
+	}
+	if (type == SOCK_STREAM) {
+		ret = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+	} else {
+		sin.sin_port = htons(7411);
+		sin.sin_addr.s_addr = 0;
+		ret = bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+	}
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(ENETDOWN, errno) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	EXPECT_EQ(invalid, winc_counter("err_invalid"));
+	EXPECT_EQ(0, wait_unlinked());
+	EXPECT_EQ(0, simd_ctl_at(STATS_PATH ".ctl", "clear"));
+	close(fd);
+	EXPECT_EQ(0, relink_and_talk());
+}
+
+TEST_F(winc, bind_across_reset)
+{
+	bind_across_reset(_metadata, SOCK_DGRAM);
+}
+
+TEST_F(winc, connect_across_reset)
+{
+	bind_across_reset(_metadata, SOCK_STREAM);
+}
+
+/*
  * Transfers that fail while an event is read. Once claimed, the chip
  * posts nothing more until RX done: the driver reads the claimed event
  * again, and resets the chip when it stays unreadable, so that its
