@@ -168,12 +168,16 @@ radio_af17() {
 		--stack "$b" --ctl build/tools/spisockctl \
 		--link spisock-sim:spisock-sim-pass -- "$@"
 }
-if [ "$tier" = full ] || [ "$target" = 6.1 ]; then
-	suite libspisock-adafruit_1_7_7 radio_af17 build/lib/vm_lib
-	suite libspisock-python-adafruit_1_7_7 radio_af17 env PYTHONPATH=build/lib/python \
+# libspisock's, the Python module's and the examples' suites, named with
+# suffix $1, on the radio radio-up helper $2 brings up.
+lib_suites() {
+	suite "libspisock-$1" "$2" build/lib/vm_lib
+	suite "libspisock-python-$1" "$2" env PYTHONPATH=build/lib/python \
 		/usr/bin/python3 tools/lib/spisock/tests/vm_python.py build/lib/spisock-run "$libwork"
-	suite reference-examples-adafruit_1_7_7 radio_af17 \
-		sh tools/lib/spisock/tests/vm-examples.sh "$libwork"
+	suite "reference-examples-$1" "$2" sh tools/lib/spisock/tests/vm-examples.sh "$libwork"
+}
+if [ "$tier" = full ] || [ "$target" = 6.1 ]; then
+	lib_suites adafruit_1_7_7 radio_af17
 fi
 
 # The same on an ATWINC1500 radio (run --radio --radio-chip winc1500: winc0,
@@ -187,11 +191,7 @@ radio_winc() {
 		--link spisock-sim:spisock-sim-pass -- "$@"
 }
 if [ "$tier" = full ] || [ "$target" = 6.1 ]; then
-	suite libspisock-winc1500 radio_winc build/lib/vm_lib
-	suite libspisock-python-winc1500 radio_winc env PYTHONPATH=build/lib/python \
-		/usr/bin/python3 tools/lib/spisock/tests/vm_python.py build/lib/spisock-run "$libwork"
-	suite reference-examples-winc1500 radio_winc \
-		sh tools/lib/spisock/tests/vm-examples.sh "$libwork"
+	lib_suites winc1500 radio_winc
 fi
 
 # radio-up with two radios, as run --radio --radio-chip nina,winc1500: a
