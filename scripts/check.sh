@@ -91,7 +91,9 @@ vm_tier() {
 		preload-nofamily)
 	[ "$k" = 6.12 ] && [ "$tier" = full ] && want+=(run_tests)
 	{ [ "$tier" = full ] || [ "$k" = 6.1 ]; } && want+=(libspisock-adafruit_1_7_7
-		libspisock-python-adafruit_1_7_7 reference-examples-adafruit_1_7_7)
+		libspisock-python-adafruit_1_7_7 reference-examples-adafruit_1_7_7
+		libspisock-winc1500 libspisock-python-winc1500 reference-examples-winc1500
+		preload-winc1500)
 	[ "$k" = 6.12 ] && want+=(debug-features "${kunit_suites[@]}")
 	vm_verdict "$k" "$rc" "${want[@]}"
 	# `run --radio`: the runner brings up the simulated radio around a command.
