@@ -384,14 +384,14 @@ static int nina_sleep_woken(struct wait_queue_entry *wq, unsigned int mode,
 	struct nina_sleep *s = container_of(wq, struct nina_sleep, wq);
 
 	if (s->timed)
-		s->woken = ktime_get();
+		WRITE_ONCE(s->woken, ktime_get());
 	return autoremove_wake_function(wq, mode, sync, key);
 }
 
 static void nina_worker_sleep(struct nina_radio *r, ktime_t timeout)
 {
 	struct nina_sleep s = { .timed = trace_spisock_wake_enabled() };
-	ktime_t t0 = ktime_get(), due = KTIME_MAX, end;
+	ktime_t t0 = ktime_get(), due = KTIME_MAX, end, woken;
 	bool slept = false;
 
 	if (timeout != KTIME_MAX)
@@ -404,7 +404,7 @@ static void nina_worker_sleep(struct nina_radio *r, ktime_t timeout)
 			break;
 		slept = true;
 		/* not an earlier wake-up that found nothing due (a race loses one) */
-		s.woken = 0;
+		WRITE_ONCE(s.woken, 0);
 		if (!schedule_hrtimeout_range(due == KTIME_MAX ? NULL : &due,
 					      current->timer_slack_ns,
 					      HRTIMER_MODE_ABS))
@@ -414,8 +414,9 @@ static void nina_worker_sleep(struct nina_radio *r, ktime_t timeout)
 	if (!s.timed || !slept)
 		return;
 	end = ktime_get();
-	if (s.woken && ktime_before(s.woken, due))
-		due = s.woken;
+	woken = READ_ONCE(s.woken);
+	if (woken && ktime_before(woken, due))
+		due = woken;
 	trace_spisock_wake(nina_name(r),
 			   timeout == KTIME_MAX ? 0 : ktime_to_ns(timeout),
 			   due == KTIME_MAX || ktime_before(end, due) ? 0 :

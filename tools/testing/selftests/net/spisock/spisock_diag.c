@@ -529,9 +529,9 @@ static bool timed_wake(const char *buf)
 /*
  * Binding a new datagram socket costs SOCKET_SOCKET, SOCKET_IOCTL (FIONBIO)
  * and SOCKET_BIND, in that order; a connect goes SYN_SENT -> ESTABLISHED;
- * the worker's polls are traced, and its sleeps (an idle connection's next
- * look is at most the poll ceiling, 50 ms, away: some end by the timer);
- * no payload byte appears.
+ * the worker's polls are traced, and its sleeps with a timeout (an idle
+ * connection's next look is at most the poll ceiling, 50 ms, away); no
+ * payload byte appears.
  */
 TEST_F(views, tracepoints)
 {
